@@ -1,0 +1,5 @@
+import sys
+
+from collab_console.main import main
+
+sys.exit(main())

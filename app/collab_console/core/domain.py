@@ -1,0 +1,215 @@
+"""Sessions and the people in them."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from urllib.parse import quote
+
+from collab_console.core.errors import NotFoundError, ValidationError
+
+# Crockford's base-32 without I, L, O, U: nothing an agent can misread over the phone.
+_ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+SESSION_ID_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+MAX_NAME_LENGTH = 120
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-.]{5,22}$")
+
+
+class SessionState(Enum):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+    @property
+    def label(self) -> str:
+        return {SessionState.ACTIVE: "Active", SessionState.ENDED: "Ended"}[self]
+
+
+class ContactKind(Enum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class InviteStatus(Enum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    SMS_BLOCKED = "sms_blocked"
+    EMAIL_BOUNCED = "email_bounced"
+
+    @property
+    def label(self) -> str:
+        return _INVITE_LABELS[self]
+
+    @property
+    def failed(self) -> bool:
+        return self in (InviteStatus.SMS_BLOCKED, InviteStatus.EMAIL_BOUNCED)
+
+
+_INVITE_LABELS = {
+    InviteStatus.PENDING: "Invite pending",
+    InviteStatus.DELIVERED: "Invite delivered",
+    InviteStatus.SMS_BLOCKED: "Invite failed: SMS blocked",
+    InviteStatus.EMAIL_BOUNCED: "Invite failed: e-mail bounced",
+}
+
+
+class Role(Enum):
+    CUSTOMER = "customer"
+    PARTICIPANT = "participant"
+
+
+@dataclass(frozen=True, slots=True)
+class Participant:
+    """Someone invited to a session: the customer or a document participant.
+
+    ``access_id`` and ``url`` are this person's own Session ID and Session URL.
+    """
+
+    name: str
+    role: Role
+    access_id: str
+    url: str
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One line of the agent's session list; no participants loaded."""
+
+    session_id: str
+    customer_name: str
+    state: SessionState
+    invite_status: InviteStatus
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Session:
+    """A collaboration session with its customer and document participants."""
+
+    session_id: str
+    state: SessionState
+    invite_status: InviteStatus
+    customer: Participant
+    participants: tuple[Participant, ...]
+    created_at: datetime
+    ended_at: datetime | None = None
+
+    @property
+    def is_active(self) -> bool:
+        return self.state is SessionState.ACTIVE
+
+    @property
+    def everyone(self) -> tuple[Participant, ...]:
+        return (self.customer, *self.participants)
+
+    def find(self, name: str | None) -> Participant:
+        """The customer when ``name`` is None, else the person of that name (any case)."""
+        if name is None:
+            return self.customer
+        wanted = name.strip().casefold()
+        for person in self.everyone:
+            if person.name.casefold() == wanted:
+                return person
+        raise NotFoundError(f"no participant named {name!r} in session {self.session_id}")
+
+    def summary(self) -> SessionSummary:
+        return SessionSummary(
+            self.session_id, self.customer.name, self.state, self.invite_status, self.created_at
+        )
+
+
+def new_session_id(randbelow: Callable[[int], int] | None = None) -> str:
+    """A fresh Session ID like ``7QKM-92HX`` (40 random bits)."""
+    pick = randbelow or secrets.randbelow
+    chars = [_ID_ALPHABET[pick(len(_ID_ALPHABET))] for _ in range(8)]
+    return "".join(chars[:4]) + "-" + "".join(chars[4:])
+
+
+def normalise_session_id(text: str) -> str:
+    """Accept what an agent types (any case, spaces, missing dash) or raise."""
+    compact = re.sub(r"[\s-]", "", text).upper()
+    candidate = f"{compact[:4]}-{compact[4:]}" if len(compact) == 8 else text.strip()
+    if not SESSION_ID_PATTERN.match(candidate):
+        raise ValidationError(f"{text!r} is not a Session ID (expected something like 7QKM-92HX)")
+    return candidate
+
+
+def participant_access_id(session_id: str, position: int) -> str:
+    """The own ID of the document participant at ``position`` (1-based)."""
+    return f"{session_id}-P{position}"
+
+
+def join_url(url_base: str, access_id: str) -> str:
+    return url_base + quote(access_id, safe="-")
+
+
+def validate_name(name: str) -> str:
+    text = " ".join(name.split())
+    if not text:
+        raise ValidationError("enter the customer's name")
+    if len(text) > MAX_NAME_LENGTH:
+        raise ValidationError(f"the name is longer than {MAX_NAME_LENGTH} characters")
+    return text
+
+
+def parse_contact(contact: str) -> tuple[ContactKind, str]:
+    """Tell an e-mail address from a phone number, or say what is wrong."""
+    text = contact.strip()
+    if not text:
+        raise ValidationError("enter a phone number or an e-mail address")
+    if "@" in text:
+        if not _EMAIL.match(text):
+            raise ValidationError(f"{text!r} is not a valid e-mail address")
+        return ContactKind.EMAIL, text
+    digits = sum(ch.isdigit() for ch in text)
+    if not _PHONE.match(text) or not 7 <= digits <= 15:
+        raise ValidationError(f"{text!r} is not a valid phone number")
+    return ContactKind.SMS, text
+
+
+def build_session(
+    *,
+    session_id: str,
+    customer_name: str,
+    contact: str,
+    url_base: str,
+    created_at: datetime,
+    participant_names: tuple[str, ...] = (),
+    state: SessionState = SessionState.ACTIVE,
+    invite_status: InviteStatus = InviteStatus.PENDING,
+    ended_at: datetime | None = None,
+) -> Session:
+    """Assemble a valid session: IDs and URLs of everyone derive from ``session_id``."""
+    session_id = normalise_session_id(session_id)
+    parse_contact(contact)
+    customer = Participant(
+        name=validate_name(customer_name),
+        role=Role.CUSTOMER,
+        access_id=session_id,
+        url=join_url(url_base, session_id),
+        contact=contact.strip(),
+    )
+    participants = tuple(
+        Participant(
+            name=validate_name(name),
+            role=Role.PARTICIPANT,
+            access_id=participant_access_id(session_id, position),
+            url=join_url(url_base, participant_access_id(session_id, position)),
+        )
+        for position, name in enumerate(participant_names, start=1)
+    )
+    return Session(
+        session_id=session_id,
+        state=state,
+        invite_status=invite_status,
+        customer=customer,
+        participants=participants,
+        created_at=created_at,
+        ended_at=ended_at,
+    )

@@ -1,0 +1,276 @@
+"""The hover copy card: a tooltip-style card with one button per allowed copy action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QGraphicsDropShadowEffect,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from collab_console.core.domain import Participant, Role
+from collab_console.core.policy import CopyAction
+from collab_console.gui.forms import child, load_form, set_text
+
+#: How long the pointer must rest on an anchor before the card appears.
+INTENT_DELAY_MS = 300
+#: How long the card stays after the pointer left both the anchor and the card.
+HIDE_DELAY_MS = 400
+#: How long a button says "Copied ✓".
+CONFIRM_MS = 1500
+COPIED_TEXT = "Copied ✓"
+
+BUTTON_NAMES = {
+    CopyAction.ID: "copyIdButton",
+    CopyAction.URL: "copyUrlButton",
+    CopyAction.BOTH: "copyBothButton",
+}
+
+
+@dataclass(frozen=True)
+class CardTarget:
+    """Whom a card is for, and where it hangs: ``rect`` is in ``anchor``'s coordinates."""
+
+    person: Participant
+    anchor: QWidget
+    rect: QRect
+    #: Where keyboard focus returns when the card closes with Esc.
+    focus_home: QWidget
+    #: Hang the card to the right of ``rect`` (list rows) instead of below it.
+    beside: bool = False
+
+    def same_place(self, other: CardTarget | None) -> bool:
+        return (
+            other is not None
+            and other.anchor is self.anchor
+            and other.person.access_id == self.person.access_id
+        )
+
+
+class CopyCard(QFrame):
+    """The card itself: a title and the copy buttons it is told to show.
+
+    Signals:
+        copy_requested(CopyAction, Participant): a button was clicked.
+
+    It never decides which buttons exist, and never shows the URL itself.
+    """
+
+    copy_requested = Signal(object, object)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("copyCard")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
+        self.setForegroundRole(QPalette.ColorRole.ToolTipText)
+        shadow = QGraphicsDropShadowEffect(self)
+        shadow.setBlurRadius(16)
+        shadow.setOffset(0, 3)
+        self.setGraphicsEffect(shadow)
+        self.form = load_form("copy_card", self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.form)
+        self.title = child(self.form, QLabel, "copyCardTitle")
+        self.subtitle = child(self.form, QLabel, "copyCardSubtitle")
+        self.note = child(self.form, QLabel, "copyCardNote")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.buttons = {
+            action: child(self.form, QPushButton, name) for action, name in BUTTON_NAMES.items()
+        }
+        for action, button in self.buttons.items():
+            set_text(button, action.label)
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _=False, a=action: self._clicked(a))
+        set_text(self.note, self.note.text())
+        self._person: Participant | None = None
+        self._restore = QTimer(self)
+        self._restore.setSingleShot(True)
+        self._restore.setInterval(CONFIRM_MS)
+        self._restore.timeout.connect(self._restore_labels)
+        self.hide()
+
+    @property
+    def person(self) -> Participant | None:
+        return self._person
+
+    def set_content(self, person: Participant, actions: tuple[CopyAction, ...]) -> None:
+        self._person = person
+        self._restore.stop()
+        self._restore_labels()
+        set_text(self.title, person.name)
+        role = "Customer" if person.role is Role.CUSTOMER else "Document participant"
+        set_text(self.subtitle, role)
+        self.setAccessibleName(f"Copy session details for {person.name}")
+        for action, button in self.buttons.items():
+            button.setVisible(action in actions)
+        self.adjustSize()
+
+    def visible_buttons(self) -> list[QPushButton]:
+        return [b for b in self.buttons.values() if not b.isHidden()]
+
+    def confirm(self, action: CopyAction) -> None:
+        """Say on the button that its value is on the clipboard, for a moment."""
+        self._restore_labels()
+        set_text(self.buttons[action], COPIED_TEXT)
+        self._restore.start()
+
+    def _restore_labels(self) -> None:
+        for action, button in self.buttons.items():
+            set_text(button, action.label)
+
+    def _clicked(self, action: CopyAction) -> None:
+        if self._person is not None:
+            self.copy_requested.emit(action, self._person)
+
+
+class CopyCardController(QObject):
+    """Decides when the card shows, where, and when it goes; asks ``actions_for`` what.
+
+    ``actions_for`` is the core's copy policy bound to the current session and
+    settings; when it returns nothing the card does not show (never an empty card).
+    """
+
+    def __init__(
+        self,
+        card: CopyCard,
+        actions_for: Callable[[Participant], tuple[CopyAction, ...]],
+    ) -> None:
+        super().__init__(card)
+        self.card = card
+        self._actions_for = actions_for
+        self._target: CardTarget | None = None
+        self._pending: CardTarget | None = None
+        self._intent = QTimer(self)
+        self._intent.setSingleShot(True)
+        self._intent.setInterval(INTENT_DELAY_MS)
+        self._intent.timeout.connect(self._intent_elapsed)
+        self._hide = QTimer(self)
+        self._hide.setSingleShot(True)
+        self._hide.setInterval(HIDE_DELAY_MS)
+        self._hide.timeout.connect(lambda: self.close(return_focus=False))
+        card.installEventFilter(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+
+    @property
+    def target(self) -> CardTarget | None:
+        return self._target if self.card.isVisible() else None
+
+    # -- pointer -------------------------------------------------------------
+
+    def hover(self, target: CardTarget) -> None:
+        """The pointer rests on ``target``: show its card after the intent delay."""
+        self._hide.stop()
+        if target.same_place(self.target):
+            self._intent.stop()
+            return
+        self._pending = target
+        self._intent.start()
+
+    def unhover(self) -> None:
+        """The pointer left an anchor: forget a pending card, fade a shown one."""
+        self._intent.stop()
+        self._pending = None
+        if self.card.isVisible():
+            self._hide.start()
+
+    def _intent_elapsed(self) -> None:
+        if self._pending is not None:
+            self.open(self._pending, focus=False)
+
+    # -- opening and closing ---------------------------------------------------
+
+    def open(self, target: CardTarget, *, focus: bool) -> bool:
+        """Show the card for ``target`` now; False (and no card) when nothing may be copied."""
+        self._intent.stop()
+        self._hide.stop()
+        self._pending = None
+        actions = self._actions_for(target.person)
+        if not actions:
+            self.close(return_focus=False)
+            return False
+        self._target = target
+        self.card.set_content(target.person, actions)
+        self._place(target)
+        self.card.show()
+        self.card.raise_()
+        if focus:
+            self.card.visible_buttons()[0].setFocus(Qt.FocusReason.PopupFocusReason)
+        return True
+
+    def close(self, *, return_focus: bool) -> None:
+        self._intent.stop()
+        self._hide.stop()
+        had_focus = self.card.isAncestorOf(QApplication.focusWidget())
+        target = self._target
+        self.card.hide()
+        self._target = None
+        if target is not None and (return_focus or had_focus):
+            target.focus_home.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def refresh(self) -> None:
+        """Settings or the session changed: show what is allowed now, or close."""
+        if self.target is not None:
+            self.open(self.target, focus=False)
+
+    def _place(self, target: CardTarget) -> None:
+        """Below the anchor (or beside a row), kept inside the window."""
+        window = self.card.parentWidget()
+        assert window is not None
+        size = self.card.sizeHint()
+        rect = QRect(target.anchor.mapTo(window, target.rect.topLeft()), target.rect.size())
+        if target.beside:
+            x, y = rect.right() + 1, rect.top() - size.height() // 3
+        else:
+            x, y = rect.left(), rect.bottom() + 1
+            if y + size.height() > window.height():
+                y = rect.top() - size.height() - 1
+        x = max(0, min(x, window.width() - size.width()))
+        y = max(0, min(y, window.height() - size.height()))
+        self.card.setGeometry(QRect(QPoint(x, y), size))
+
+    # -- events ---------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.card:
+            kind = event.type()
+            if kind == QEvent.Type.Enter:
+                self._hide.stop()
+                self._intent.stop()
+            elif kind == QEvent.Type.Leave:
+                self._hide.start()
+            elif kind == QEvent.Type.ShortcutOverride and _is_escape(event):
+                event.accept()
+                return True
+            elif kind == QEvent.Type.KeyPress and _is_escape(event):
+                self.close(return_focus=True)
+                return True
+        return False
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if (
+            self.card.isVisible()
+            and new is not None
+            and self.card.isAncestorOf(old)
+            and not self.card.isAncestorOf(new)
+        ):
+            self.close(return_focus=False)
+
+
+def _is_escape(event: QEvent) -> bool:
+    return isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape
