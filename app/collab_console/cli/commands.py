@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 from typing import Any, TextIO
 
@@ -120,10 +123,34 @@ def put_on_clipboard(text: str) -> bool:
     import pyperclip  # imported here: it probes the desktop, which only this command needs
 
     try:
-        pyperclip.copy(text)
+        with _helpers_write_to_devnull():
+            pyperclip.copy(text)
         return bool(pyperclip.paste() == text)
     except pyperclip.PyperclipException:
         return False
+
+
+@contextmanager
+def _helpers_write_to_devnull() -> Iterator[None]:
+    """Point stdout and stderr at /dev/null while pyperclip starts its helper.
+
+    On X11 the helper (xclip, xsel) stays behind to serve the clipboard. It
+    inherits our output streams, and would keep ``$(collab-console copy ...)``
+    or a pipe open until something else is copied.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(1), os.dup(2)]
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved[0], 1)
+        os.dup2(saved[1], 2)
+        for fd in (*saved, devnull):
+            os.close(fd)
 
 
 COMMANDS = {"settings": settings_show, "copy": copy}

@@ -51,8 +51,6 @@ def validate_url_base(value: Any) -> str:
     text = value.strip()
     if not text:
         raise SettingsError("the Session URL base is empty")
-    if len(text) > MAX_URL_BASE_LENGTH:
-        raise SettingsError(f"the Session URL base is longer than {MAX_URL_BASE_LENGTH} characters")
     if any(ch.isspace() for ch in text):
         raise SettingsError("the Session URL base must not contain spaces")
     try:
@@ -68,11 +66,14 @@ def validate_url_base(value: Any) -> str:
         )
     if parts.username is not None or parts.password is not None:
         raise SettingsError("the Session URL base must not contain a user name or password")
-    if parts.query or parts.fragment:
+    if "?" in text or "#" in text:
         raise SettingsError("the Session URL base must not contain '?' or '#'")
     del port  # only parsed to reject a malformed port
     text = "https://" + text[len("https://") :]  # the store compares the scheme as written
-    return text if text.endswith("/") else text + "/"
+    text = text if text.endswith("/") else text + "/"
+    if len(text) > MAX_URL_BASE_LENGTH:
+        raise SettingsError(f"the Session URL base is longer than {MAX_URL_BASE_LENGTH} characters")
+    return text
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,385 @@
+"""``collab-console settings show`` and ``collab-console copy``, run as a user runs them.
+
+The copy tests read the X clipboard back with a separate ``xclip`` process, so they
+need an X server: run them under ``xvfb-run -a``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+import pytest
+
+from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
+from collab_console.store import Store
+from collab_console.store.location import DATA_DIR_ENV, STORE_FILENAME
+
+ACK_TIME = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
+JOIN = "https://collab.example.com/join/"
+SENTINEL = "clipboard before the command"
+NO_DISPLAY = ("DISPLAY", "WAYLAND_DISPLAY")
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def display() -> str:
+    value = os.environ.get("DISPLAY")
+    if not value:
+        pytest.fail(
+            "DISPLAY is not set, so the clipboard cannot be checked. Run the tests under an "
+            "X server: xvfb-run -a python -m pytest tests/cli"
+        )
+    return value
+
+
+@pytest.fixture
+def clipboard(display: str) -> str:
+    """The X clipboard, set to :data:`SENTINEL` so a copy that did nothing shows."""
+    subprocess.run(
+        ["xclip", "-selection", "clipboard"],
+        input=SENTINEL,
+        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+    )
+    assert read_clipboard() == SENTINEL
+    return SENTINEL
+
+
+def read_clipboard() -> str:
+    done = subprocess.run(
+        ["xclip", "-selection", "clipboard", "-o"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, f"xclip could not read the clipboard: {done.stderr}"
+    return done.stdout
+
+
+@pytest.fixture
+def url_on(demo_store: Store) -> Store:
+    """The demo store after admin.test acknowledged the warning and turned URL copy on."""
+    demo_store.save_settings(
+        demo_store.load_settings().changed(
+            actor="admin.test", now=ACK_TIME, acknowledged=True, copy_session_url=True
+        )
+    )
+    return demo_store
+
+
+def assert_one_line_error(done: subprocess.CompletedProcess[str], code: int) -> str:
+    assert done.returncode == code, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("collab-console: ")
+    return lines[0]
+
+
+# -- settings show ---------------------------------------------------------------------
+
+
+def test_settings_show_prints_the_settings_and_the_store(
+    demo_store: Store, run_cli: RunCli, data_dir: Path
+) -> None:
+    done = run_cli("settings", "show")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "Session > Tools > Copy session details",
+        "  Copy Session ID   on",
+        "  Copy Session URL  off",
+        f"  Session URL base  {JOIN}",
+        "  URL warning       not acknowledged",
+        "  Last changed      by demo at 2026-03-04 09:30 UTC",
+        f"Store: {data_dir / STORE_FILENAME}",
+    ]
+
+
+def test_settings_show_names_who_acknowledged_the_url_warning(
+    url_on: Store, run_cli: RunCli
+) -> None:
+    done = run_cli("settings", "show")
+
+    assert done.returncode == 0, done.stderr
+    assert "  Copy Session URL  on" in done.stdout.splitlines()
+    assert (
+        "  URL warning       acknowledged by admin.test at 2026-03-05 10:00 UTC (warning v1)"
+        in done.stdout.splitlines()
+    )
+
+
+def test_settings_show_json(demo_store: Store, run_cli: RunCli, data_dir: Path) -> None:
+    done = run_cli("settings", "show", "--json")
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {
+        "copy_session_id": True,
+        "copy_session_url": False,
+        "session_url_base": JOIN,
+        "url_acknowledgement": None,
+        "updated_by": "demo",
+        "updated_at": "2026-03-04T09:30:00+00:00",
+        "store": str(data_dir / STORE_FILENAME),
+    }
+
+
+def test_settings_show_json_after_an_acknowledged_url_enable(
+    url_on: Store, run_cli: RunCli
+) -> None:
+    data = json.loads(run_cli("settings", "show", "--json").stdout)
+
+    assert data["copy_session_url"] is True
+    assert data["url_acknowledgement"] == {
+        "by": "admin.test",
+        "at": "2026-03-05T10:00:00+00:00",
+        "warning_version": 1,
+    }
+    assert data["updated_by"] == "admin.test"
+
+
+def test_the_data_dir_comes_from_the_environment_without_the_option(
+    demo_store: Store, run_cli: RunCli, data_dir: Path
+) -> None:
+    done = run_cli("settings", "show", "--json", with_data_dir=False)
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["store"] == str(data_dir / STORE_FILENAME)
+
+
+def test_the_data_dir_option_wins_over_the_environment(
+    demo_store: Store, run_cli: RunCli, data_dir: Path, tmp_path: Path
+) -> None:
+    done = run_cli("settings", "show", "--json", env={DATA_DIR_ENV: str(tmp_path / "elsewhere")})
+
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["store"] == str(data_dir / STORE_FILENAME)
+
+
+# -- the store cannot be used: exit 1, one line, no traceback --------------------------------
+
+COMMANDS = [
+    pytest.param(("settings", "show"), id="settings-show"),
+    pytest.param(("copy", DEMO_ACTIVE_ID, "--what", "id"), id="copy"),
+]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_missing_store_is_one_line_and_exit_1(
+    run_cli: RunCli, data_dir: Path, command: tuple[str, ...]
+) -> None:
+    line = assert_one_line_error(run_cli(*command), 1)
+
+    assert "No Collab Console store" in line
+    assert list(data_dir.iterdir()) == [], "a command must not create a store"
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_damaged_store_is_one_line_exit_1_and_left_alone(
+    run_cli: RunCli, data_dir: Path, command: tuple[str, ...]
+) -> None:
+    damaged = data_dir / STORE_FILENAME
+    damaged.write_text("this is not a database\n")
+
+    line = assert_one_line_error(run_cli(*command), 1)
+
+    assert "damaged" in line
+    assert damaged.read_text() == "this is not a database\n"
+
+
+# -- copy: refused, not found, malformed -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "changes", "reason"),
+    [
+        pytest.param(
+            (DEMO_ACTIVE_ID, "--what", "url"),
+            {},
+            "refused: Copy Session URL is turned off in Session > Tools > Copy session details",
+            id="url-off",
+        ),
+        pytest.param(
+            (DEMO_ACTIVE_ID, "--what", "both"),
+            {},
+            "refused: Copy both needs Copy Session ID and Copy Session URL turned on",
+            id="both-needs-url",
+        ),
+        pytest.param(
+            (DEMO_ACTIVE_ID, "--what", "id", "--participant", "grace kim"),
+            {"copy_session_id": False},
+            "refused: Copy Session ID is turned off in Session > Tools > Copy session details",
+            id="id-off-participant",
+        ),
+        pytest.param(
+            (DEMO_ENDED_ID, "--what", "id"),
+            {},
+            f"refused: session {DEMO_ENDED_ID} is not active (ended)",
+            id="ended-session",
+        ),
+    ],
+)
+def test_copy_refused_exits_3_with_the_reason_and_leaves_the_clipboard(
+    demo_store: Store,
+    run_cli: RunCli,
+    clipboard: str,
+    args: tuple[str, ...],
+    changes: dict[str, Any],
+    reason: str,
+) -> None:
+    if changes:
+        demo_store.save_settings(
+            demo_store.load_settings().changed(actor="admin.test", now=ACK_TIME, **changes)
+        )
+
+    line = assert_one_line_error(run_cli("copy", *args), 3)
+
+    assert reason in line
+    assert read_clipboard() == clipboard
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(("ZZZZ-ZZZZ", "--what", "id"), "no session ZZZZ-ZZZZ", id="session"),
+        pytest.param(
+            (DEMO_ACTIVE_ID, "--what", "id", "--participant", "Grace Kimm"),
+            f"no participant named 'Grace Kimm' in session {DEMO_ACTIVE_ID}",
+            id="participant",
+        ),
+    ],
+)
+def test_copy_of_something_unknown_exits_4(
+    demo_store: Store, run_cli: RunCli, args: tuple[str, ...], message: str
+) -> None:
+    line = assert_one_line_error(run_cli("copy", *args), 4)
+
+    assert message in line
+
+
+@pytest.mark.parametrize("session_id", ["7QKI-92HX", "12345", "7QKM-92HX-P2", "7QKM/92HX"])
+def test_copy_of_a_malformed_session_id_exits_2(
+    demo_store: Store, run_cli: RunCli, session_id: str
+) -> None:
+    line = assert_one_line_error(run_cli("copy", session_id, "--what", "id"), 2)
+
+    assert "is not a Session ID" in line
+
+
+def test_copy_of_an_unknown_detail_is_a_usage_error(demo_store: Store, run_cli: RunCli) -> None:
+    done = run_cli("copy", DEMO_ACTIVE_ID, "--what", "pin")
+
+    assert done.returncode == 2
+    assert "invalid choice: 'pin'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+# -- copy that works -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "text", "message"),
+    [
+        pytest.param(
+            ("--what", "id"),
+            "7QKM-92HX",
+            "Copied Session ID 7QKM-92HX for Dana Levi.",
+            id="customer-id",
+        ),
+        pytest.param(
+            ("--what", "url"),
+            f"{JOIN}7QKM-92HX",
+            "Copied Session URL for Dana Levi.",
+            id="customer-url",
+        ),
+        pytest.param(
+            ("--what", "both"),
+            f"Join your collaboration session:\n{JOIN}7QKM-92HX\nSession ID: 7QKM-92HX",
+            "Copied Session ID 7QKM-92HX and Session URL for Dana Levi.",
+            id="customer-both",
+        ),
+        pytest.param(
+            ("--what", "id", "--participant", "grace kim"),
+            "7QKM-92HX-P2",
+            "Copied Session ID 7QKM-92HX-P2 for Grace Kim.",
+            id="participant-id",
+        ),
+        pytest.param(
+            ("--what", "both", "--participant", "GRACE KIM"),
+            f"Join your collaboration session:\n{JOIN}7QKM-92HX-P2\nSession ID: 7QKM-92HX-P2",
+            "Copied Session ID 7QKM-92HX-P2 and Session URL for Grace Kim.",
+            id="participant-both",
+        ),
+    ],
+)
+def test_copy_puts_the_exact_text_on_the_clipboard_and_never_prints_the_url(
+    url_on: Store, run_cli: RunCli, clipboard: str, args: tuple[str, ...], text: str, message: str
+) -> None:
+    done = run_cli("copy", "7qkm 92hx", *args)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == message + "\n"
+    assert done.stderr == ""
+    assert JOIN not in done.stdout
+    assert read_clipboard() == text
+
+
+def test_copy_without_a_display_exits_5_and_says_what_to_install(
+    demo_store: Store, run_cli: RunCli, clipboard: str
+) -> None:
+    line = assert_one_line_error(
+        run_cli("copy", DEMO_ACTIVE_ID, "--what", "id", unset=NO_DISPLAY), 5
+    )
+
+    assert "no clipboard is reachable" in line
+    assert "apt-get install xclip" in line
+    assert "wl-clipboard" in line
+    assert read_clipboard() == clipboard
+
+
+def reaches_end(pipe: IO[bytes]) -> bool:
+    """True when nobody holds the writing end of ``pipe`` any more (reading hits EOF)."""
+    os.set_blocking(pipe.fileno(), False)
+    while True:
+        try:
+            chunk = os.read(pipe.fileno(), 65536)
+        except BlockingIOError:
+            return False
+        if not chunk:
+            return True
+
+
+def test_copy_leaves_no_process_holding_its_output(
+    demo_store: Store, data_dir: Path, clipboard: str
+) -> None:
+    """``ID=$(collab-console copy ...)`` or ``... | tee log`` waits for the pipe to close.
+
+    If the command leaves a helper (such as the xclip that serves the clipboard)
+    holding its stdout or stderr, the script hangs until someone copies something else.
+    """
+    command = [sys.executable, "-m", "collab_console", "--data-dir", str(data_dir)]
+    command += ["copy", DEMO_ACTIVE_ID, "--what", "id"]
+    with subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as process:
+        code = process.wait()
+        still_open = [
+            name
+            for name, pipe in (("stdout", process.stdout), ("stderr", process.stderr))
+            if pipe is not None and not reaches_end(pipe)
+        ]
+
+    assert code == 0
+    assert read_clipboard() == DEMO_ACTIVE_ID
+    assert still_open == [], (
+        f"collab-console exited but left a process holding its {' and '.join(still_open)}; "
+        "a shell reading its output would hang"
+    )

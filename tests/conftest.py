@@ -1,0 +1,93 @@
+"""Shared fixtures of the Qt-free tests: a data folder, a store in it, and the CLI.
+
+GUI fixtures live in ``tests/gui``. Nothing here touches the user's own data
+folder: the store is always in ``tmp_path``, and the CLI subprocess gets
+``COLLAB_CONSOLE_DATA_DIR`` in its own environment only.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+from collab_console.store import Store, open_store, seed_demo
+from collab_console.store.location import DATA_DIR_ENV
+
+RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A fresh, empty folder for one store."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def store(data_dir: Path) -> Iterator[Store]:
+    """A new, empty store in ``data_dir``, closed after the test."""
+    opened = open_store(data_dir, create=True)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def demo_store(store: Store) -> Store:
+    """``store`` filled with the deterministic demo data."""
+    assert seed_demo(store), "a fresh store should take the demo data"
+    return store
+
+
+def cli_env(data_dir: Path, *, unset: Iterable[str] = (), **extra: str) -> dict[str, str]:
+    """The environment of a CLI subprocess: ours, pointed at ``data_dir``."""
+    env = {**os.environ, DATA_DIR_ENV: str(data_dir), **extra}
+    for name in unset:
+        env.pop(name, None)
+    return env
+
+
+@pytest.fixture
+def run_cli(data_dir: Path) -> RunCli:
+    """Run ``python -m collab_console --data-dir DATA_DIR ARGS...`` in a subprocess.
+
+    Output goes to files, not pipes: a clipboard helper the command leaves
+    running must not keep the test waiting for the end of a pipe (see
+    ``test_copy_leaves_no_process_holding_its_output`` for that behaviour).
+    """
+
+    def run(
+        *args: str,
+        env: Mapping[str, str] | None = None,
+        unset: Iterable[str] = (),
+        with_data_dir: bool = True,
+    ) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "collab_console"]
+        if with_data_dir:
+            command += ["--data-dir", str(data_dir)]
+        command += list(args)
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            done = subprocess.run(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=err,
+                env=cli_env(data_dir, unset=unset, **(env or {})),
+                check=False,
+            )
+            out.seek(0)
+            err.seek(0)
+            return subprocess.CompletedProcess(
+                command,
+                done.returncode,
+                out.read().decode("utf-8"),
+                err.read().decode("utf-8"),
+            )
+
+    return run

@@ -1,0 +1,121 @@
+"""The copy policy: which copy buttons a person gets, and why one is refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from collab_console.core.domain import Participant, Session, SessionState, build_session
+from collab_console.core.policy import CopyAction, copy_actions, refusal
+from collab_console.core.settings import URL_WARNING_VERSION, Acknowledgement, CopySettings
+
+NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
+URL_BASE = "https://collab.example.com/join/"
+ID, URL, BOTH = CopyAction.ID, CopyAction.URL, CopyAction.BOTH
+ACTIVE, ENDED = SessionState.ACTIVE, SessionState.ENDED
+
+
+def make_settings(*, id_on: bool, url_on: bool) -> CopySettings:
+    ack = Acknowledgement("admin.ana", NOW, URL_WARNING_VERSION) if url_on else None
+    return CopySettings(copy_session_id=id_on, copy_session_url=url_on, url_acknowledgement=ack)
+
+
+def make_session(state: SessionState = ACTIVE, session_id: str = "7QKM-92HX") -> Session:
+    return build_session(
+        session_id=session_id,
+        customer_name="Dana Levi",
+        contact="+1 555 0100 200",
+        url_base=URL_BASE,
+        created_at=NOW,
+        participant_names=("Omar Haddad", "Grace Kim"),
+        state=state,
+        ended_at=NOW if state is ENDED else None,
+    )
+
+
+def pick(session: Session, who: str) -> Participant:
+    return session.customer if who == "customer" else session.find("Grace Kim")
+
+
+@pytest.mark.parametrize("who", ["customer", "document participant"])
+@pytest.mark.parametrize(
+    ("id_on", "url_on", "state", "expected"),
+    [
+        (False, False, ACTIVE, ()),
+        (True, False, ACTIVE, (ID,)),
+        (False, True, ACTIVE, (URL,)),
+        (True, True, ACTIVE, (ID, URL, BOTH)),
+        (False, False, ENDED, ()),
+        (True, False, ENDED, ()),
+        (False, True, ENDED, ()),
+        (True, True, ENDED, ()),
+    ],
+)
+def test_copy_actions_table(
+    who: str, id_on: bool, url_on: bool, state: SessionState, expected: tuple[CopyAction, ...]
+) -> None:
+    session = make_session(state)
+    settings = make_settings(id_on=id_on, url_on=url_on)
+
+    assert copy_actions(settings, session, pick(session, who)) == expected
+
+
+@pytest.mark.parametrize(
+    ("id_on", "url_on", "action", "must_mention"),
+    [
+        (False, True, ID, "Copy Session ID"),
+        (True, False, URL, "Copy Session URL"),
+        (True, False, BOTH, "Copy Session URL"),
+        (False, True, BOTH, "Copy Session ID"),
+        (False, False, BOTH, "Copy Session ID and Copy Session URL"),
+    ],
+)
+def test_refusal_names_the_setting_to_turn_on_and_where(
+    id_on: bool, url_on: bool, action: CopyAction, must_mention: str
+) -> None:
+    session = make_session()
+    reason = refusal(make_settings(id_on=id_on, url_on=url_on), session, session.customer, action)
+
+    assert reason is not None
+    assert must_mention in reason
+    assert "Session > Tools > Copy session details" in reason
+
+
+@pytest.mark.parametrize("action", list(CopyAction))
+def test_refusal_for_an_ended_session_says_it_is_not_active(action: CopyAction) -> None:
+    session = make_session(ENDED, session_id="3FDN-X8TR")
+    reason = refusal(make_settings(id_on=True, url_on=True), session, session.customer, action)
+
+    assert reason is not None
+    assert "3FDN-X8TR" in reason
+    assert "not active" in reason
+
+
+@pytest.mark.parametrize("action", list(CopyAction))
+def test_allowed_action_has_no_refusal(action: CopyAction) -> None:
+    session = make_session()
+    person = session.find("Omar Haddad")
+
+    assert refusal(make_settings(id_on=True, url_on=True), session, person, action) is None
+
+
+def test_a_person_from_another_session_is_refused() -> None:
+    session = make_session(session_id="7QKM-92HX")
+    stranger = make_session(session_id="3FDN-X8TR").find("Grace Kim")
+    settings = make_settings(id_on=True, url_on=True)
+
+    reason = refusal(settings, session, stranger, ID)
+
+    assert reason is not None
+    assert "Grace Kim is not in session 7QKM-92HX" in reason
+    assert copy_actions(settings, session, stranger) == ()
+
+
+def test_a_look_alike_with_another_url_is_refused() -> None:
+    """Same name and ID, but a URL the session never issued: not this session's person."""
+    session = make_session()
+    real = session.customer
+    forged = Participant(real.name, real.role, real.access_id, "https://evil.example.net/x")
+
+    assert copy_actions(make_settings(id_on=True, url_on=True), session, forged) == ()
