@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -126,7 +125,11 @@ class Session:
 
 def new_session_id(randbelow: Callable[[int], int] | None = None) -> str:
     """A fresh Session ID like ``7QKM-92HX`` (40 random bits)."""
-    pick = randbelow or secrets.randbelow
+    if randbelow is None:
+        import secrets  # only new sessions need it; keeps hashlib off the start-up path
+
+        randbelow = secrets.randbelow
+    pick = randbelow
     chars = [_ID_ALPHABET[pick(len(_ID_ALPHABET))] for _ in range(8)]
     return "".join(chars[:4]) + "-" + "".join(chars[4:])
 

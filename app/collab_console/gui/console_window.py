@@ -50,8 +50,10 @@ STATUS_MS = 8000
 OPEN_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Menu}
 
 
-def _opens_card(event: QEvent) -> bool:
-    """Enter, Space, the Menu key or Shift+F10: the keyboard ways to open a card."""
+def _asks_for_card(event: QEvent) -> bool:
+    """Enter, Space, the Menu key, Shift+F10 or a keyboard context-menu request."""
+    if isinstance(event, QContextMenuEvent):
+        return event.reason() == QContextMenuEvent.Reason.Keyboard
     if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress:
         return False
     if event.key() == Qt.Key.Key_F10:
@@ -102,9 +104,7 @@ class ConsoleWindow(QMainWindow):
         font.setBold(True)
         self.customer_name.setFont(font)
 
-        self.card = CopyCard(self)
-        self.card_controller = CopyCardController(self.card, self.copy_actions_for)
-        self.card.copy_requested.connect(self.copy_detail)
+        self._card_controller: CopyCardController | None = None
 
         self._build_menus()
         self._wire()
@@ -113,6 +113,27 @@ class ConsoleWindow(QMainWindow):
             self.session_list.setCurrentIndex(self.sessions_model.index(0, 0))
 
     # -- set-up -----------------------------------------------------------------
+
+    @property
+    def card_controller(self) -> CopyCardController:
+        """The copy card, built the first time it is needed (not at start-up)."""
+        if self._card_controller is None:
+            card = CopyCard(self)
+            card.copy_requested.connect(self.copy_detail)
+            self._card_controller = CopyCardController(card, self.copy_actions_for)
+        return self._card_controller
+
+    @property
+    def card(self) -> CopyCard:
+        return self.card_controller.card
+
+    def _unhover(self) -> None:
+        if self._card_controller is not None:
+            self._card_controller.unhover()
+
+    def _close_card(self) -> None:
+        if self._card_controller is not None:
+            self._card_controller.close(return_focus=False)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -189,7 +210,7 @@ class ConsoleWindow(QMainWindow):
         self.show_session(session)
 
     def show_session(self, session: Session | None) -> None:
-        self.card_controller.close(return_focus=False)
+        self._close_card()
         self.session = session
         if session is None:
             self.session_stack.setCurrentIndex(0)
@@ -320,7 +341,7 @@ class ConsoleWindow(QMainWindow):
     def _context_menu(self, target: CardTarget | None, global_pos: QPoint) -> None:
         if target is None or self.session is None:
             return
-        self.card_controller.close(return_focus=False)
+        self._close_card()
         menu = QMenu(self)
         menu.setObjectName("copyContextMenu")
         actions = self.copy_actions_for(target.person)
@@ -338,38 +359,26 @@ class ConsoleWindow(QMainWindow):
         kind = event.type()
         if watched is self.customer_icon:
             return self._customer_icon_event(event, kind)
-        if watched is self.participants_view:
-            if _opens_card(event):
-                row = self.participants_view.currentIndex().row()
-                if row >= 0:
-                    self.open_card_for_participant(row, focus=True)
-                return True
-            if (
-                isinstance(event, QContextMenuEvent)
-                and event.reason() == QContextMenuEvent.Reason.Keyboard
-            ):
-                row = self.participants_view.currentIndex().row()
-                if row >= 0:
-                    self.open_card_for_participant(row, focus=True)
-                return True
-        elif watched is self.participants_view.viewport():
+        if watched is self.participants_view and _asks_for_card(event):
+            row = self.participants_view.currentIndex().row()
+            if row >= 0:
+                self.open_card_for_participant(row, focus=True)
+            return True
+        if watched is self.participants_view.viewport():
             return self._participant_pointer_event(event, kind)
         return False
 
     def _customer_icon_event(self, event: QEvent, kind: QEvent.Type) -> bool:
-        if _opens_card(event):
+        if _asks_for_card(event):
             self.open_card_for_customer(focus=True)
             return True
         target = self._customer_target()
         if kind == QEvent.Type.Enter and target is not None:
             self.card_controller.hover(target)
         elif kind == QEvent.Type.Leave:
-            self.card_controller.unhover()
-        elif kind == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
-            if event.reason() == QContextMenuEvent.Reason.Mouse:
-                self._context_menu(target, event.globalPos())
-            else:
-                self.open_card_for_customer(focus=True)
+            self._unhover()
+        elif isinstance(event, QContextMenuEvent):
+            self._context_menu(target, event.globalPos())
             return True
         return False
 
@@ -380,11 +389,11 @@ class ConsoleWindow(QMainWindow):
         ):
             target = self._participant_target(view.indexAt(event.position().toPoint()))
             if target is None:
-                self.card_controller.unhover()
+                self._unhover()
             else:
                 self.card_controller.hover(target)
         elif kind == QEvent.Type.Leave:
-            self.card_controller.unhover()
+            self._unhover()
         elif kind == QEvent.Type.ContextMenu and isinstance(event, QContextMenuEvent):
             index = view.indexAt(event.pos())
             if index.isValid():
@@ -397,7 +406,8 @@ class ConsoleWindow(QMainWindow):
 
     def _settings_changed(self, _settings: CopySettings) -> None:
         self._update_copy_hint()
-        self.card_controller.refresh()
+        if self._card_controller is not None:
+            self._card_controller.refresh()
 
     def _update_copy_hint(self) -> None:
         session = self.session
@@ -421,5 +431,5 @@ class ConsoleWindow(QMainWindow):
         PreferencesDialog(self.hub, self).exec()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.card_controller.close(return_focus=False)
+        self._close_card()
         super().closeEvent(event)

@@ -38,7 +38,7 @@ def load_form(name: str, parent: QWidget) -> QWidget:
     file = QFile(str(path))
     if not file.open(QIODevice.OpenModeFlag.ReadOnly):
         raise FormError(f"cannot read the form {path}")
-    loader = QUiLoader()
+    loader = _loader()
     try:
         form = loader.load(file, parent)
     finally:
@@ -46,6 +46,14 @@ def load_form(name: str, parent: QWidget) -> QWidget:
     if form is None:
         raise FormError(f"cannot build the form {path}: {loader.errorString()}")
     return form
+
+
+@cache
+def _loader() -> QUiLoader:
+    loader = QUiLoader()
+    # The forms use stock widgets only; Designer's plugins would pull in Qt Quick.
+    loader.clearPluginPaths()
+    return loader
 
 
 def child(form: QWidget, kind: type[W], name: str) -> W:
