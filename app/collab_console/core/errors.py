@@ -2,7 +2,16 @@
 
 
 class CollabConsoleError(Exception):
-    """Base of every error the app reports to a user (never as a traceback)."""
+    """Base of every error the app reports to a user (never as a traceback).
+
+    Messages start in lower case so they read after a prefix
+    (``collab-console: ...``); :attr:`sentence` is the same words on their own.
+    """
+
+    @property
+    def sentence(self) -> str:
+        text = str(self).rstrip(".")
+        return text[:1].upper() + text[1:] + "."
 
 
 class SettingsError(CollabConsoleError, ValueError):

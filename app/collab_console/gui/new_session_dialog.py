@@ -55,7 +55,7 @@ class NewSessionDialog(QDialog):
             validate_name(self.name_edit.text())
             parse_contact(self.contact_edit.text())
         except ValidationError as exc:
-            return str(exc)[0].upper() + str(exc)[1:] + "."
+            return exc.sentence
         return ""
 
     def _update(self) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,6 +27,7 @@ from collab_console.core.settings import (
     COPY_SESSION_ID,
     COPY_SESSION_URL,
     SESSION_URL_BASE,
+    SPECS_BY_KEY,
     URL_ACKNOWLEDGE_LABEL,
     URL_WARNING_TEXT,
     URL_WARNING_TITLE,
@@ -117,13 +120,37 @@ class PreferencesDialog(QDialog):
         warning_icon.setPixmap(pixmap)
         warning_icon.setAccessibleName("Warning")
 
-    def _load(self, settings: CopySettings) -> None:
-        self.id_check.setChecked(settings.copy_session_id)
-        self.url_check.setChecked(settings.copy_session_url)
-        self.acknowledge_check.setChecked(False)
-        self.url_base_edit.setText(settings.session_url_base)
-        # A stored acknowledgement holds until URL copy is turned off in this dialog.
-        self._needs_acknowledgement = settings.url_acknowledgement is None
+    def _shown_values(self) -> dict[str, Any]:
+        """What the dialog shows, keyed by setting (the URL base as typed)."""
+        return {
+            COPY_SESSION_ID.key: self.id_check.isChecked(),
+            COPY_SESSION_URL.key: self.url_check.isChecked(),
+            SESSION_URL_BASE.key: self.url_base_edit.text(),
+        }
+
+    def _edits(self) -> dict[str, Any]:
+        """The settings this admin changed in the dialog, against what it was opened on."""
+        edits = {}
+        for key, shown in self._shown_values().items():
+            try:
+                value = SPECS_BY_KEY[key].parse(shown)
+            except CollabConsoleError:
+                value = shown  # invalid: certainly an edit (and Save is disabled)
+            if value != self._base.value(key):
+                edits[key] = value
+        return edits
+
+    def _load(self, settings: CopySettings, keep: Iterable[str] = ()) -> None:
+        """Show ``settings``, except the settings named in ``keep`` (this admin's edits)."""
+        if COPY_SESSION_ID.key not in keep:
+            self.id_check.setChecked(settings.copy_session_id)
+        if SESSION_URL_BASE.key not in keep:
+            self.url_base_edit.setText(settings.session_url_base)
+        if COPY_SESSION_URL.key not in keep:
+            self.url_check.setChecked(settings.copy_session_url)
+            self.acknowledge_check.setChecked(False)
+            # A stored acknowledgement holds until URL copy is turned off in this dialog.
+            self._needs_acknowledgement = settings.url_acknowledgement is None
         ack = settings.url_acknowledgement
         if ack is not None:
             set_text(
@@ -151,7 +178,7 @@ class PreferencesDialog(QDialog):
         try:
             validate_url_base(self.url_base_edit.text())
         except CollabConsoleError as exc:
-            return f"The {str(exc)[0].lower()}{str(exc)[1:]}."
+            return exc.sentence
         return ""
 
     def _update(self) -> None:
@@ -176,44 +203,40 @@ class PreferencesDialog(QDialog):
     # -- saving -----------------------------------------------------------------
 
     def edited_settings(self) -> CopySettings:
-        """The settings as the dialog shows them (raises SettingsError if not allowed)."""
+        """The stored settings with this admin's edits applied (raises SettingsError)."""
         return self._base.changed(
             actor=current_user(),
             now=datetime.now(UTC),
             acknowledged=self._needs_acknowledgement and self.acknowledge_check.isChecked(),
-            **{
-                COPY_SESSION_ID.key: self.id_check.isChecked(),
-                COPY_SESSION_URL.key: self.url_check.isChecked(),
-                SESSION_URL_BASE.key: self.url_base_edit.text(),
-            },
+            **self._edits(),
         )
 
     def save(self) -> None:
         if not self.save_button.isEnabled():
             return
         try:
-            settings = self.edited_settings()
-            if not settings.differs_from(self._base):
-                self.accept()
-                return
             current = self.hub.store.load_settings()
             if current.updated_at != self._base.updated_at:
                 self._changed_meanwhile(current)
                 return
-            self.hub.save_settings(settings)
+            settings = self.edited_settings()
+            if settings.differs_from(self._base):
+                self.hub.save_settings(settings)
         except CollabConsoleError as exc:
             QMessageBox.critical(self, "Settings not saved", f"{exc}\n\nNothing was changed.")
             return
         self.accept()
 
     def _changed_meanwhile(self, current: CopySettings) -> None:
+        """Someone else saved: show their values, keep this admin's edits, save nothing yet."""
+        edits = self._edits()
+        self._base = current
+        self._load(current, keep=edits)
+        self._update()
         QMessageBox.warning(
             self,
             "Settings changed meanwhile",
             f"{current.updated_by} changed these settings while this dialog was open. "
-            "Your choices are still here: review them and save again to apply them.",
+            "The dialog now shows their values, with your own changes kept on top: "
+            "review them and save again to apply them.",
         )
-        self._base = current
-        if current.url_acknowledgement is None:
-            self._needs_acknowledgement = True
-        self._update()
