@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from collab_console.core.errors import CollabConsoleError
 from collab_console.gui.console_window import ConsoleWindow
@@ -36,6 +36,8 @@ def run_gui(args: argparse.Namespace) -> int:
     except CollabConsoleError as exc:
         print(f"collab-console: {exc}", file=sys.stderr)
         if not args.quit_when_ready:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.critical(None, "Collab Console cannot start", str(exc))
         return 1
     try:

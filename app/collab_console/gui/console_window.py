@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent,
@@ -12,7 +13,6 @@ from PySide6.QtCore import (
     QPoint,
     QRect,
     QSize,
-    Qt,
 )
 from PySide6.QtGui import (
     QAction,
@@ -40,14 +40,16 @@ from collab_console.core.domain import Participant, Session
 from collab_console.core.errors import CollabConsoleError
 from collab_console.core.policy import CopyAction, copy_actions, nothing_to_copy_reason, refusal
 from collab_console.core.settings import CopySettings
+from collab_console.gui.card_target import CardTarget
 from collab_console.gui.clipboard import put_on_clipboard
-from collab_console.gui.copy_card import CardTarget, CopyCard, CopyCardController
 from collab_console.gui.forms import child, icon, load_form
 from collab_console.gui.models import SESSION_ID_ROLE, ParticipantsModel, SessionListModel
 from collab_console.gui.store_hub import StoreHub
 
+if TYPE_CHECKING:
+    from collab_console.gui.copy_card import CopyCard, CopyCardController
+
 STATUS_MS = 8000
-OPEN_KEYS = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Menu}
 
 
 def _asks_for_card(event: QEvent) -> bool:
@@ -56,9 +58,12 @@ def _asks_for_card(event: QEvent) -> bool:
         return event.reason() == QContextMenuEvent.Reason.Keyboard
     if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress:
         return False
+    from PySide6.QtCore import Qt  # here: the Qt namespace costs ~15 ms to build
+
     if event.key() == Qt.Key.Key_F10:
         return event.modifiers() == Qt.KeyboardModifier.ShiftModifier
-    return event.key() in OPEN_KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+    open_keys = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Menu)
+    return event.key() in open_keys and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
 
 
 class ConsoleWindow(QMainWindow):
@@ -118,6 +123,8 @@ class ConsoleWindow(QMainWindow):
     def card_controller(self) -> CopyCardController:
         """The copy card, built the first time it is needed (not at start-up)."""
         if self._card_controller is None:
+            from collab_console.gui.copy_card import CopyCard, CopyCardController
+
             card = CopyCard(self)
             card.copy_requested.connect(self.copy_detail)
             self._card_controller = CopyCardController(card, self.copy_actions_for)
@@ -136,16 +143,18 @@ class ConsoleWindow(QMainWindow):
             self._card_controller.close(return_focus=False)
 
     def _build_menus(self) -> None:
+        # setShortcuts() with a list: setShortcut()'s overloads make PySide6 build
+        # the whole Qt namespace (~15 ms) before the first paint.
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.new_session_action = QAction("&New session…", self)
         self.new_session_action.setObjectName("newSessionAction")
-        self.new_session_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_session_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.New))
         self.new_session_action.triggered.connect(self.start_new_session)
         file_menu.addAction(self.new_session_action)
         file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
@@ -158,7 +167,7 @@ class ConsoleWindow(QMainWindow):
         settings_menu = bar.addMenu("&Settings")
         self.preferences_action = QAction("&Preferences…", self)
         self.preferences_action.setObjectName("preferencesAction")
-        self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.preferences_action.setShortcuts(QKeySequence.listFromString("Ctrl+,"))
         self.preferences_action.triggered.connect(self.open_preferences)
         settings_menu.addAction(self.preferences_action)
 
@@ -372,13 +381,14 @@ class ConsoleWindow(QMainWindow):
         if _asks_for_card(event):
             self.open_card_for_customer(focus=True)
             return True
-        target = self._customer_target()
-        if kind == QEvent.Type.Enter and target is not None:
-            self.card_controller.hover(target)
+        if kind == QEvent.Type.Enter:
+            target = self._customer_target()
+            if target is not None:
+                self.card_controller.hover(target)
         elif kind == QEvent.Type.Leave:
             self._unhover()
         elif isinstance(event, QContextMenuEvent):
-            self._context_menu(target, event.globalPos())
+            self._context_menu(self._customer_target(), event.globalPos())
             return True
         return False
 

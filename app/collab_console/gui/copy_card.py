@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from collab_console.core.domain import Participant, Role
 from collab_console.core.policy import CopyAction
+from collab_console.gui.card_target import CardTarget
 from collab_console.gui.forms import child, load_form, set_text
 
 #: How long the pointer must rest on an anchor before the card appears.
@@ -34,26 +34,6 @@ BUTTON_NAMES = {
     CopyAction.URL: "copyUrlButton",
     CopyAction.BOTH: "copyBothButton",
 }
-
-
-@dataclass(frozen=True)
-class CardTarget:
-    """Whom a card is for, and where it hangs: ``rect`` is in ``anchor``'s coordinates."""
-
-    person: Participant
-    anchor: QWidget
-    rect: QRect
-    #: Where keyboard focus returns when the card closes with Esc.
-    focus_home: QWidget
-    #: Hang the card to the right of ``rect`` (list rows) instead of below it.
-    beside: bool = False
-
-    def same_place(self, other: CardTarget | None) -> bool:
-        return (
-            other is not None
-            and other.anchor is self.anchor
-            and other.person.access_id == self.person.access_id
-        )
 
 
 class CopyCard(QFrame):

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QFile, QIODevice
+from PySide6.QtCore import QCoreApplication, QFile, QIODevice
 from PySide6.QtGui import QIcon
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QLabel, QPushButton, QWidget
@@ -50,9 +50,19 @@ def load_form(name: str, parent: QWidget) -> QWidget:
 
 @cache
 def _loader() -> QUiLoader:
-    loader = QUiLoader()
-    # The forms use stock widgets only; Designer's plugins would pull in Qt Quick.
-    loader.clearPluginPaths()
+    """One loader without Designer plugins: the forms use stock widgets only.
+
+    QUiLoader loads every plugin under <library path>/designer as it is built,
+    Qt Quick and QML among them (~8 MB, ~8 ms), so the library paths are hidden
+    from it for that moment.
+    """
+    library_paths = QCoreApplication.libraryPaths()
+    QCoreApplication.setLibraryPaths([])
+    try:
+        loader = QUiLoader()
+        loader.clearPluginPaths()
+    finally:
+        QCoreApplication.setLibraryPaths(library_paths)
     return loader
 
 

@@ -5,15 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
 from collab_console.core.domain import Participant, SessionState, SessionSummary
 
 Index = QModelIndex | QPersistentModelIndex
-PARTICIPANT_ROLE = Qt.ItemDataRole.UserRole + 1
-SESSION_ID_ROLE = Qt.ItemDataRole.UserRole + 2
+# Qt.ItemDataRole values as plain numbers (fixed in Qt's ABI; a test checks them).
+# The first paint asks for roles, and touching PySide6's Qt namespace then would
+# build all of its enums: about 15 ms of start-up.
+DISPLAY_ROLE = 0
+TOOLTIP_ROLE = 3
+FOREGROUND_ROLE = 9
+ACCESSIBLE_TEXT_ROLE = 11
+USER_ROLE = 256
+PARTICIPANT_ROLE = USER_ROLE + 1
+SESSION_ID_ROLE = USER_ROLE + 2
 
 
 class ParticipantsModel(QAbstractListModel):
@@ -34,11 +42,11 @@ class ParticipantsModel(QAbstractListModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._people)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid():
             return None
         person = self._people[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
             return person.name
         if role == PARTICIPANT_ROLE:
             return person
@@ -66,17 +74,17 @@ class SessionListModel(QAbstractListModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._sessions)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid():
             return None
         summary = self._sessions[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return f"{summary.customer_name}\n{summary.session_id} · {summary.state.label}"
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        if role == ACCESSIBLE_TEXT_ROLE:
             return f"{summary.customer_name}, {summary.session_id}, {summary.state.label}"
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return summary.invite_status.label
-        if role == Qt.ItemDataRole.ForegroundRole and summary.state is not SessionState.ACTIVE:
+        if role == FOREGROUND_ROLE and summary.state is not SessionState.ACTIVE:
             return QApplication.palette().brush(
                 QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
             )

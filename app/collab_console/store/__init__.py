@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from collab_console.core.demo import DEMO_BENCH_ID, DEMO_SETTINGS, demo_sessions
 from collab_console.core.domain import Session, SessionSummary, build_session, new_session_id
 from collab_console.core.settings import CopySettings
 
@@ -66,6 +65,8 @@ def seed_demo(store: Store, *, extra_participants: int = 0) -> bool:
     A store that has sessions is never touched, except that a missing large
     benchmark session is added when ``extra_participants`` asks for one.
     """
+    from collab_console.core.demo import DEMO_BENCH_ID, DEMO_SETTINGS, demo_sessions
+
     if store.list_sessions():
         if extra_participants and not store.has_session(DEMO_BENCH_ID):
             store.add_sessions(demo_sessions(extra_participants)[2:])
