@@ -1,14 +1,21 @@
-"""Pointer and clipboard helpers shared by the GUI tests."""
+"""Pointer, clipboard and dialog helpers shared by the GUI tests."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QClipboard
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFrame, QLineEdit, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from collab_console.gui.copy_card import HIDE_DELAY_MS, INTENT_DELAY_MS
+
+W = TypeVar("W", bound=QWidget)
+D = TypeVar("D", bound=QDialog)
 
 #: Long enough for any card timer to have fired, with room for a slow CI machine.
 CARD_TIMEOUT_MS = INTENT_DELAY_MS + HIDE_DELAY_MS + 3000
@@ -43,3 +50,70 @@ def right_click(widget: QWidget, pos: QPoint) -> None:
         Qt.KeyboardModifier.NoModifier,
         widget.mapTo(window, pos),
     )
+
+
+def named(parent: QWidget, kind: type[W], name: str) -> W:
+    """The widget called ``name``: object names are the QA contract."""
+    found = parent.findChild(kind, name)
+    assert found is not None, f"no {kind.__name__} called {name}"
+    return found
+
+
+def shown_card(console: QWidget) -> QFrame | None:
+    """The copy card when it is on screen (the console builds it on first use)."""
+    card = console.findChild(QFrame, "copyCard")
+    return card if card is not None and card.isVisible() else None
+
+
+def click(qtbot: QtBot, widget: QWidget) -> None:
+    """Move the pointer onto ``widget`` and click its centre, as a user would."""
+    qtbot.mouseMove(widget, centre(widget))
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=centre(widget))
+
+
+def retype(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
+    """Click into ``edit``, select everything and type ``text`` over it."""
+    click(qtbot, edit)
+    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(edit, text)
+
+
+@contextmanager
+def driving_modal(kind: type[D], steps: Callable[[D], None]) -> Iterator[None]:
+    """Run ``steps`` on the next modal ``kind`` that the body of the ``with`` opens.
+
+    A modal ``exec()`` blocks until the dialog closes, so the steps run from a
+    timer inside the dialog's event loop once it is the active modal widget. A
+    failing step closes the dialog (so the test never hangs) and is raised here.
+    """
+    found: list[bool] = []
+    errors: list[BaseException] = []
+    poll = QTimer()
+    poll.setInterval(0)
+
+    def look() -> None:
+        widget = QApplication.activeModalWidget()
+        if not isinstance(widget, kind):
+            return
+        poll.stop()
+        found.append(True)
+        try:
+            steps(widget)
+        except BaseException as exc:
+            errors.append(exc)
+            widget.reject()
+
+    poll.timeout.connect(look)
+    poll.start()
+    try:
+        yield
+    finally:
+        poll.stop()
+    if errors:
+        raise errors[0]
+    assert found, f"no modal {kind.__name__} appeared"
+
+
+def hover_customer(qtbot: QtBot, console: QWidget) -> None:
+    icon = named(console, QToolButton, "customerIcon")
+    qtbot.mouseMove(icon, centre(icon))

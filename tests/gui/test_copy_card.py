@@ -18,7 +18,9 @@ from collab_console.gui.store_hub import StoreHub
 from tests.gui.helpers import (
     CARD_TIMEOUT_MS,
     centre,
+    click,
     clipboard_now,
+    hover_customer,
     park_pointer,
     right_click,
 )
@@ -40,10 +42,6 @@ def set_copy(hub: StoreHub, *, id_on: bool, url_on: bool) -> None:
             copy_session_url=url_on,
         )
     )
-
-
-def hover_customer(qtbot: QtBot, console: ConsoleWindow) -> None:
-    qtbot.mouseMove(console.customer_icon, centre(console.customer_icon))
 
 
 def hover_participant(qtbot: QtBot, console: ConsoleWindow, row: int) -> None:
@@ -70,11 +68,6 @@ def card_button(console: ConsoleWindow, name: str) -> QPushButton:
     button = console.card.findChild(QPushButton, name)
     assert button is not None
     return button
-
-
-def click(qtbot: QtBot, button: QPushButton) -> None:
-    qtbot.mouseMove(button, centre(button))
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
 # -- hovering -------------------------------------------------------------------

@@ -1,0 +1,171 @@
+"""Changes made by another process reach the open console without a restart.
+
+Another process here is a real one: ``python -c`` opening the same data folder
+through ``collab_console.store.open_store``, as the CLI or a second console
+would. The console hears of it through the store hub's poll of the store.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+
+from collab_console.core.demo import DEMO_ACTIVE_ID
+from collab_console.gui.console_window import ConsoleWindow
+from collab_console.gui.store_hub import POLL_INTERVAL_MS
+from tests.gui.helpers import (
+    CARD_TIMEOUT_MS,
+    hover_customer,
+    named,
+    shown_card,
+)
+
+pytestmark = pytest.mark.gui
+
+#: Long enough for the hub to poll the store a few times on a slow machine.
+POLL_TIMEOUT_MS = POLL_INTERVAL_MS * 5 + 3000
+COPYING_OFF = (
+    "Copying session details is turned off. An admin can turn it on in "
+    "Settings > Preferences > Session > Tools > Copy session details."
+)
+
+URL_COPY_ON = """
+    settings = store.load_settings()
+    store.save_settings(
+        settings.changed(
+            actor="admin.elsewhere", now=now, acknowledged=True, copy_session_url=True
+        )
+    )
+"""
+EVERYTHING_OFF = """
+    settings = store.load_settings()
+    store.save_settings(
+        settings.changed(
+            actor="admin.elsewhere", now=now, copy_session_id=False, copy_session_url=False
+        )
+    )
+"""
+END_ACTIVE_SESSION = f"""
+    store.end_session({DEMO_ACTIVE_ID!r}, now)
+"""
+
+
+def in_another_process(data_dir: Path, body: str) -> None:
+    """Run ``body`` in a separate Python process, with ``store`` open on ``data_dir``."""
+    script = (
+        "import sys\n"
+        "from datetime import UTC, datetime\n"
+        "from collab_console.store import open_store\n"
+        "store = open_store(sys.argv[1])\n"
+        "now = datetime.now(UTC)\n"
+        "try:\n"
+        f"{textwrap.indent(textwrap.dedent(body), '    ')}"
+        "finally:\n"
+        "    store.close()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(data_dir)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def hover_customer_and_wait_for_card(qtbot: QtBot, console: ConsoleWindow) -> QFrame:
+    hover_customer(qtbot, console)
+    qtbot.waitUntil(lambda: shown_card(console) is not None, timeout=CARD_TIMEOUT_MS)
+    return named(console, QFrame, "copyCard")
+
+
+def hover_customer_and_wait_out_the_intent_delay(qtbot: QtBot, console: ConsoleWindow) -> None:
+    """Rest on the customer icon until the card would have shown, had it been going to."""
+    with qtbot.waitSignal(console.card_controller._intent.timeout, timeout=CARD_TIMEOUT_MS):
+        hover_customer(qtbot, console)
+
+
+def visible_buttons(card: QFrame) -> list[str]:
+    return [
+        name
+        for name in ("copyIdButton", "copyUrlButton", "copyBothButton")
+        if named(card, QPushButton, name).isVisible()
+    ]
+
+
+# -- settings changed elsewhere ---------------------------------------------------
+
+
+def test_url_copy_turned_on_elsewhere_adds_the_url_buttons(qtbot, console, hub, data_dir):
+    with qtbot.waitSignal(hub.settings_changed, timeout=POLL_TIMEOUT_MS) as changed:
+        in_another_process(data_dir, URL_COPY_ON)
+
+    assert changed.args[0].copy_session_url
+    card = hover_customer_and_wait_for_card(qtbot, console)
+    assert visible_buttons(card) == ["copyIdButton", "copyUrlButton", "copyBothButton"]
+
+
+def test_copying_turned_off_elsewhere_updates_the_hint_and_shows_no_card(qtbot, console, data_dir):
+    hint = named(console, QLabel, "copyHintLabel")
+    assert hint.text() != COPYING_OFF
+
+    in_another_process(data_dir, EVERYTHING_OFF)
+
+    qtbot.waitUntil(lambda: hint.text() == COPYING_OFF, timeout=POLL_TIMEOUT_MS)
+    hover_customer_and_wait_out_the_intent_delay(qtbot, console)
+    assert shown_card(console) is None
+
+
+def test_an_open_card_gains_the_url_buttons_without_moving_the_pointer(qtbot, console, data_dir):
+    card = hover_customer_and_wait_for_card(qtbot, console)
+    assert visible_buttons(card) == ["copyIdButton"]
+
+    in_another_process(data_dir, URL_COPY_ON)
+
+    url_button = named(card, QPushButton, "copyUrlButton")
+    qtbot.waitUntil(url_button.isVisible, timeout=POLL_TIMEOUT_MS)
+    assert visible_buttons(card) == ["copyIdButton", "copyUrlButton", "copyBothButton"]
+    assert named(card, QLabel, "copyCardTitle").text() == "Dana Levi"
+
+
+def test_an_open_card_closes_when_copying_is_turned_off_elsewhere(qtbot, console, data_dir):
+    hover_customer_and_wait_for_card(qtbot, console)
+
+    in_another_process(data_dir, EVERYTHING_OFF)
+
+    qtbot.waitUntil(lambda: shown_card(console) is None, timeout=POLL_TIMEOUT_MS)
+
+
+# -- the session ended elsewhere ---------------------------------------------------
+
+
+def test_a_session_ended_elsewhere_shows_ended_and_offers_no_card(qtbot, console, data_dir):
+    state = named(console, QLabel, "sessionStateLabel")
+    assert state.text() == f"Active · Session {DEMO_ACTIVE_ID}"
+
+    in_another_process(data_dir, END_ACTIVE_SESSION)
+
+    qtbot.waitUntil(
+        lambda: state.text() == f"Ended · Session {DEMO_ACTIVE_ID}", timeout=POLL_TIMEOUT_MS
+    )
+    assert named(console, QLabel, "copyHintLabel").text() == (
+        f"Session {DEMO_ACTIVE_ID} has ended; there is nothing to copy."
+    )
+    assert not named(console, QPushButton, "endSessionButton").isEnabled()
+    hover_customer_and_wait_out_the_intent_delay(qtbot, console)
+    assert shown_card(console) is None
+
+
+def test_an_open_card_closes_when_the_session_ends_elsewhere(qtbot, console, data_dir):
+    hover_customer_and_wait_for_card(qtbot, console)
+
+    in_another_process(data_dir, END_ACTIVE_SESSION)
+
+    qtbot.waitUntil(lambda: shown_card(console) is None, timeout=POLL_TIMEOUT_MS)
+    assert named(console, QLabel, "sessionStateLabel").text().startswith("Ended")

@@ -1,0 +1,257 @@
+"""Starting a session from the console (File › New session…) and ending one.
+
+The console opens both dialogs with a modal ``exec()``, which blocks the test
+until they close; the steps inside them run from a timer in the dialog's own
+event loop (see ``driving_modal``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+)
+from pytestqt.qtbot import QtBot
+
+from collab_console.core.demo import DEMO_ACTIVE_ID
+from collab_console.core.domain import SESSION_ID_PATTERN, SessionState
+from collab_console.gui.console_window import ConsoleWindow
+from collab_console.gui.copy_card import COPIED_TEXT
+from collab_console.gui.new_session_dialog import NewSessionDialog
+from collab_console.gui.store_hub import StoreHub
+from tests.gui.helpers import (
+    CARD_TIMEOUT_MS,
+    centre,
+    click,
+    driving_modal,
+    named,
+    park_pointer,
+    retype,
+    shown_card,
+)
+
+pytestmark = pytest.mark.gui
+
+
+#: A Session URL base of our own, so the test can tell the new URL came from the store.
+URL_BASE = "https://join.acme.example/s/"
+
+
+# -- helpers --------------------------------------------------------------------
+
+
+def choose_file_new_session(qtbot: QtBot, console: ConsoleWindow) -> None:
+    """Open the File menu in the menu bar and click New session…."""
+    bar = console.menuBar()
+    [file_menu] = [a.menu() for a in bar.actions() if a.text() == "&File"]
+    assert isinstance(file_menu, QMenu)
+    qtbot.mouseClick(
+        bar, Qt.MouseButton.LeftButton, pos=bar.actionGeometry(file_menu.menuAction()).center()
+    )
+    qtbot.waitUntil(file_menu.isVisible)
+    action = named(console, type(console.new_session_action), "newSessionAction")
+    assert action in file_menu.actions()
+    qtbot.mouseClick(
+        file_menu, Qt.MouseButton.LeftButton, pos=file_menu.actionGeometry(action).center()
+    )
+
+
+def show_new_session(qtbot: QtBot, hub: StoreHub) -> NewSessionDialog:
+    dialog = NewSessionDialog(hub)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def session_ids(hub: StoreHub) -> set[str]:
+    return {summary.session_id for summary in hub.store.list_sessions()}
+
+
+# -- the dialog -------------------------------------------------------------------
+
+
+def test_file_new_session_opens_the_dialog_with_start_disabled(qtbot, console, hub):
+    before = session_ids(hub)
+    seen: dict[str, object] = {}
+
+    def look_and_cancel(dialog: NewSessionDialog) -> None:
+        seen["name"] = dialog.objectName()
+        seen["start enabled"] = named(dialog, QPushButton, "startSessionButton").isEnabled()
+        seen["error"] = named(dialog, QLabel, "newSessionError").text()
+        click(qtbot, named(dialog, QPushButton, "cancelButton"))
+
+    with driving_modal(NewSessionDialog, look_and_cancel):
+        choose_file_new_session(qtbot, console)
+
+    assert seen == {"name": "newSessionDialog", "start enabled": False, "error": ""}
+    assert session_ids(hub) == before
+
+
+def test_the_new_session_button_opens_the_same_dialog(qtbot, console):
+    with driving_modal(NewSessionDialog, lambda dialog: dialog.reject()):
+        click(qtbot, named(console, QPushButton, "newSessionButton"))
+
+
+def test_start_needs_a_name_and_a_valid_phone_or_email(qtbot, hub):
+    dialog = show_new_session(qtbot, hub)
+    start = named(dialog, QPushButton, "startSessionButton")
+    error = named(dialog, QLabel, "newSessionError")
+
+    retype(qtbot, named(dialog, QLineEdit, "customerNameEdit"), "Ana Souza")
+    assert not start.isEnabled()
+    assert error.text() == "Enter a phone number or an e-mail address."
+
+    retype(qtbot, named(dialog, QLineEdit, "customerContactEdit"), "+44 20 7946 0958")
+    assert start.isEnabled()
+    assert error.text() == ""
+
+    retype(qtbot, named(dialog, QLineEdit, "customerContactEdit"), "ana.souza@example.org")
+    assert start.isEnabled()
+
+
+def test_a_contact_alone_is_not_enough(qtbot, hub):
+    dialog = show_new_session(qtbot, hub)
+
+    retype(qtbot, named(dialog, QLineEdit, "customerContactEdit"), "ana.souza@example.org")
+
+    assert not named(dialog, QPushButton, "startSessionButton").isEnabled()
+    assert named(dialog, QLabel, "newSessionError").text() == "Enter the customer's name."
+
+
+@pytest.mark.parametrize(
+    ("contact", "message"),
+    [
+        ("12ab", "'12ab' is not a valid phone number."),
+        ("ana@example", "'ana@example' is not a valid e-mail address."),
+    ],
+)
+def test_an_invalid_contact_shows_why_and_blocks_start(qtbot, hub, contact, message):
+    dialog = show_new_session(qtbot, hub)
+    retype(qtbot, named(dialog, QLineEdit, "customerNameEdit"), "Ana Souza")
+
+    retype(qtbot, named(dialog, QLineEdit, "customerContactEdit"), contact)
+
+    error = named(dialog, QLabel, "newSessionError")
+    assert error.isVisible()
+    assert error.text() == message
+    assert not named(dialog, QPushButton, "startSessionButton").isEnabled()
+
+
+# -- starting ----------------------------------------------------------------------
+
+
+def start_session_from_the_menu(qtbot: QtBot, console: ConsoleWindow, name: str) -> None:
+    def fill_in_and_start(dialog: NewSessionDialog) -> None:
+        retype(qtbot, named(dialog, QLineEdit, "customerNameEdit"), name)
+        retype(qtbot, named(dialog, QLineEdit, "customerContactEdit"), "ana.souza@example.org")
+        click(qtbot, named(dialog, QPushButton, "startSessionButton"))
+
+    with driving_modal(NewSessionDialog, fill_in_and_start):
+        choose_file_new_session(qtbot, console)
+
+
+@pytest.fixture
+def own_url_base(hub: StoreHub) -> str:
+    hub.save_settings(
+        hub.settings.changed(actor="qa-admin", now=datetime.now(UTC), session_url_base=URL_BASE)
+    )
+    return URL_BASE
+
+
+def test_starting_a_session_shows_it_selected_and_active(qtbot, console, hub, own_url_base):
+    before = session_ids(hub)
+
+    start_session_from_the_menu(qtbot, console, "Ana Souza")
+
+    [new_id] = session_ids(hub) - before
+    assert SESSION_ID_PATTERN.match(new_id)
+    sessions = named(console, QListView, "sessionList")
+    current: QModelIndex = sessions.currentIndex()
+    assert current.data().startswith(f"Ana Souza\n{new_id}")
+    icon = named(console, QToolButton, "customerIcon")
+    assert icon.accessibleName() == "Customer: Ana Souza"
+    assert named(console, QLabel, "customerNameLabel").text() == "Ana Souza"
+    assert named(console, QLabel, "sessionStateLabel").text() == f"Active · Session {new_id}"
+    assert named(console, QPushButton, "endSessionButton").isEnabled()
+    assert console.statusBar().currentMessage() == f"Started session {new_id} with Ana Souza."
+    stored = hub.store.get_session(new_id)
+    assert stored.state is SessionState.ACTIVE
+    assert stored.customer.url == f"{own_url_base}{new_id}"
+
+
+def test_the_card_of_a_new_session_copies_its_id(
+    qtbot, console, hub, clear_clipboard, read_with_xclip
+):
+    before = session_ids(hub)
+    start_session_from_the_menu(qtbot, console, "Ana Souza")
+    [new_id] = session_ids(hub) - before
+
+    # The pointer comes back from the dialog: it crosses the console on its way to
+    # the icon. (A synthetic move straight from a closed dialog onto the icon gets
+    # no Enter event from Qt.)
+    park_pointer(qtbot, console)
+    icon = named(console, QToolButton, "customerIcon")
+    qtbot.mouseMove(icon, centre(icon))
+    qtbot.waitUntil(lambda: shown_card(console) is not None, timeout=CARD_TIMEOUT_MS)
+    card = named(console, QFrame, "copyCard")
+    assert named(card, QLabel, "copyCardTitle").text() == "Ana Souza"
+    button = named(card, QPushButton, "copyIdButton")
+    qtbot.mouseMove(button, centre(button))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    assert read_with_xclip() == new_id
+    assert button.text() == COPIED_TEXT
+
+
+# -- ending ------------------------------------------------------------------------
+
+
+def answer(qtbot: QtBot, which: QMessageBox.StandardButton, texts: list[str]):
+    """Steps for the confirmation box: note its text, then click ``which``."""
+
+    def steps(box: QMessageBox) -> None:
+        texts.append(box.text())
+        click(qtbot, box.button(which))
+
+    return steps
+
+
+def test_ending_a_session_asks_and_cancel_keeps_it_active(qtbot, console, hub):
+    texts: list[str] = []
+
+    with driving_modal(QMessageBox, answer(qtbot, QMessageBox.StandardButton.Cancel, texts)):
+        click(qtbot, named(console, QPushButton, "endSessionButton"))
+
+    assert "End the session with Dana Levi?" in texts[0]
+    assert hub.store.get_session(DEMO_ACTIVE_ID).state is SessionState.ACTIVE
+    assert named(console, QLabel, "sessionStateLabel").text().startswith("Active")
+
+
+def test_ending_a_session_through_the_confirmation_box(qtbot, console, hub):
+    texts: list[str] = []
+
+    with driving_modal(QMessageBox, answer(qtbot, QMessageBox.StandardButton.Yes, texts)):
+        click(qtbot, named(console, QPushButton, "endSessionButton"))
+
+    assert "End the session with Dana Levi?" in texts[0]
+    assert hub.store.get_session(DEMO_ACTIVE_ID).state is SessionState.ENDED
+    assert named(console, QLabel, "sessionStateLabel").text() == f"Ended · Session {DEMO_ACTIVE_ID}"
+    assert not named(console, QPushButton, "endSessionButton").isEnabled()
+    assert not console.end_session_action.isEnabled()
+    assert named(console, QLabel, "copyHintLabel").text() == (
+        f"Session {DEMO_ACTIVE_ID} has ended; there is nothing to copy."
+    )
+    assert console.statusBar().currentMessage() == f"Ended session {DEMO_ACTIVE_ID}."
+    sessions = named(console, QListView, "sessionList")
+    assert sessions.currentIndex().data() == f"Dana Levi\n{DEMO_ACTIVE_ID} · Ended"
