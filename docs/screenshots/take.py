@@ -1,8 +1,9 @@
 """Take the README screenshots from the real app on an X server.
 
 Run: ``xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python docs/screenshots/take.py``
-It drives the widgets like a user (pointer rests on the customer icon, Preferences
-opened with Ctrl+, and URL copy ticked) and saves ``import -window root`` shots.
+It drives the widgets like a user (pointer rests on the customer icon, URL copy
+ticked in Preferences, acknowledged and saved, a copy button clicked) and saves
+``import -window root`` shots.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from collab_console.core.policy import CopyAction
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.preferences_dialog import PreferencesDialog
 from collab_console.gui.store_hub import StoreHub
@@ -40,6 +42,7 @@ def main() -> int:
     parser.add_argument("--data-dir", default=None)
     args = parser.parse_args()
     app = QApplication(sys.argv[:1])
+    app.setApplicationName("Collab Console")
     data_dir = args.data_dir or tempfile.mkdtemp(prefix="collab-shots-")
     store = open_store(data_dir, create=True)
     seed_demo(store)
@@ -69,7 +72,21 @@ def main() -> int:
     dialog.url_check.setFocus()
     QTest.keyClick(dialog.url_check, Qt.Key.Key_Space)
     shoot("preferences-url-warning.png")
-    dialog.reject()
+    ack = dialog.acknowledge_check
+    QTest.mouseClick(ack, Qt.MouseButton.LeftButton, pos=QPoint(8, ack.height() // 2))
+    QTest.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    if dialog.isVisible():
+        raise SystemExit("the Preferences dialog did not save")
+
+    park = window.session_list
+    QTest.mouseMove(park, QPoint(5, 5))
+    settle(600)
+    QTest.mouseMove(icon, QPoint(icon.width() // 2, icon.height() // 2))
+    settle(700)
+    url_button = window.card.buttons[CopyAction.URL]
+    QTest.mouseMove(url_button, url_button.rect().center())
+    QTest.mouseClick(url_button, Qt.MouseButton.LeftButton)
+    shoot("console-copied-url.png")
     window.close()
     store.close()
     return 0
