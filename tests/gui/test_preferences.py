@@ -444,14 +444,8 @@ def test_a_locked_store_is_reported_and_the_dialog_keeps_the_choices(
     assert settings_and_stamp(impatient_store) == before
 
 
-def test_settings_changed_meanwhile_warns_and_keeps_both_changes(qtbot, hub, demo_store, data_dir):
-    dialog = show_preferences(qtbot, hub)
-    id_check = named(dialog, QCheckBox, "copySessionIdCheck")
-    url_check = named(dialog, QCheckBox, "copySessionUrlCheck")
-    acknowledge = named(dialog, QCheckBox, "urlAcknowledgeCheck")
-    tick(qtbot, id_check)
-    tick(qtbot, url_check)
-    tick(qtbot, acknowledge)
+def another_admin_changes_the_url_base(data_dir: Path) -> None:
+    """admin.sam saves OTHER_URL_BASE from another connection, as another console would."""
     other = open_store(data_dir)
     try:
         other.save_settings(
@@ -461,6 +455,17 @@ def test_settings_changed_meanwhile_warns_and_keeps_both_changes(qtbot, hub, dem
         )
     finally:
         other.close()
+
+
+def test_settings_changed_meanwhile_warns_and_keeps_both_changes(qtbot, hub, demo_store, data_dir):
+    dialog = show_preferences(qtbot, hub)
+    id_check = named(dialog, QCheckBox, "copySessionIdCheck")
+    url_check = named(dialog, QCheckBox, "copySessionUrlCheck")
+    acknowledge = named(dialog, QCheckBox, "urlAcknowledgeCheck")
+    tick(qtbot, id_check)
+    tick(qtbot, url_check)
+    tick(qtbot, acknowledge)
+    another_admin_changes_the_url_base(data_dir)
     boxes: list[tuple[QMessageBox.Icon, str]] = []
 
     with driving_modal(QMessageBox, press_ok(qtbot, boxes)):
@@ -486,15 +491,7 @@ def test_saving_again_after_changed_meanwhile_keeps_the_other_admins_change(
 ):
     dialog = show_preferences(qtbot, hub)
     tick(qtbot, named(dialog, QCheckBox, "copySessionIdCheck"))
-    other = open_store(data_dir)
-    try:
-        other.save_settings(
-            other.load_settings().changed(
-                actor="admin.sam", now=datetime.now(UTC), session_url_base=OTHER_URL_BASE
-            )
-        )
-    finally:
-        other.close()
+    another_admin_changes_the_url_base(data_dir)
     save = named(dialog, QPushButton, "saveButton")
     with driving_modal(QMessageBox, press_ok(qtbot, [])):
         click(qtbot, save)

@@ -81,7 +81,7 @@ class PreferencesDialog(QDialog):
         set_text(label, SESSION_URL_BASE.label)
         self.url_base_edit.setToolTip(SESSION_URL_BASE.help)
         self.url_base_edit.setAccessibleName(SESSION_URL_BASE.label)
-        self._style_warning()
+        self._build_warning()
         self.url_base_error.setStyleSheet(ERROR_STYLE)
         self.save_blocked_label.setStyleSheet(ERROR_STYLE)
 
@@ -103,7 +103,7 @@ class PreferencesDialog(QDialog):
         set_text(check, spec.label)
         check.setToolTip(spec.help)
 
-    def _style_warning(self) -> None:
+    def _build_warning(self) -> None:
         self.warning_frame.setStyleSheet(
             "#urlWarningFrame { background: #fff4e5; border: 1px solid #e0a030;"
             " border-radius: 4px; }"
