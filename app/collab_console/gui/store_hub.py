@@ -47,14 +47,14 @@ class StoreHub(QObject):
 
     def save_settings(self, settings: CopySettings) -> CopySettings:
         """Write ``settings`` (raises StoreError) and tell every window at once."""
+        # No token reset here: data_version ignores this connection's own commits,
+        # and resetting it would swallow a change another process made meanwhile.
         saved = self.store.save_settings(settings)
-        self._token = self.store.change_token()
         self._publish(saved)
         return saved
 
     def notify_sessions_changed(self) -> None:
         """Call after this process wrote sessions."""
-        self._token = self.store.change_token()
         self.sessions_changed.emit()
 
     def check_for_changes(self) -> None:
