@@ -129,8 +129,7 @@ def new_session_id(randbelow: Callable[[int], int] | None = None) -> str:
         import secrets  # only new sessions need it; keeps hashlib off the start-up path
 
         randbelow = secrets.randbelow
-    pick = randbelow
-    chars = [_ID_ALPHABET[pick(len(_ID_ALPHABET))] for _ in range(8)]
+    chars = [_ID_ALPHABET[randbelow(len(_ID_ALPHABET))] for _ in range(8)]
     return "".join(chars[:4]) + "-" + "".join(chars[4:])
 
 

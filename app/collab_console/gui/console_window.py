@@ -142,6 +142,10 @@ class ConsoleWindow(QMainWindow):
         if self._card_controller is not None:
             self._card_controller.close(return_focus=False)
 
+    def _refresh_card(self) -> None:
+        if self._card_controller is not None:
+            self._card_controller.refresh()
+
     def _build_menus(self) -> None:
         # setShortcuts() with a list: setShortcut()'s overloads make PySide6 build
         # the whole Qt namespace (~15 ms) before the first paint.
@@ -181,7 +185,7 @@ class ConsoleWindow(QMainWindow):
         self.participants_view.installEventFilter(self)
         self.participants_view.viewport().installEventFilter(self)
         self.hub.settings_changed.connect(self._settings_changed)
-        self.hub.sessions_changed.connect(self._sessions_changed_elsewhere)
+        self.hub.sessions_changed.connect(self._sessions_changed)
         self.hub.store_problem.connect(self._store_problem)
 
     # -- sessions ---------------------------------------------------------------
@@ -241,7 +245,8 @@ class ConsoleWindow(QMainWindow):
         self.end_session_action.setEnabled(session.is_active)
         self._update_copy_hint()
 
-    def _sessions_changed_elsewhere(self) -> None:
+    def _sessions_changed(self) -> None:
+        """Sessions changed, here or in another process: show what the store holds."""
         self.reload_sessions()
         if self.session is not None:
             try:
@@ -283,11 +288,10 @@ class ConsoleWindow(QMainWindow):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            ended = self.hub.store.end_session(session.session_id, datetime.now(UTC))
+            self.hub.store.end_session(session.session_id, datetime.now(UTC))
         except CollabConsoleError as exc:
             QMessageBox.critical(self, "Could not end the session", str(exc))
             return
-        self.show_session(ended)
         self.hub.notify_sessions_changed()
         self.statusBar().showMessage(f"Ended session {session.session_id}.", STATUS_MS)
 
@@ -305,14 +309,15 @@ class ConsoleWindow(QMainWindow):
         reason = refusal(self.hub.settings, self.session, person, action)
         if reason is not None:
             self.statusBar().showMessage(f"Not copied: {reason}.", STATUS_MS)
-            self.card_controller.refresh()
+            self._refresh_card()
             return
         if not put_on_clipboard(clipboard_text(action, person)):
             self.statusBar().showMessage(
                 "Not copied: the system clipboard could not be reached. Try again.", STATUS_MS
             )
             return
-        self.card.confirm(action)
+        if self._card_controller is not None:  # a copy from the context menu has no card
+            self._card_controller.card.confirm(action)
         self.statusBar().showMessage(copied_message(action, person), STATUS_MS)
 
     def _customer_target(self) -> CardTarget | None:
@@ -416,8 +421,7 @@ class ConsoleWindow(QMainWindow):
 
     def _settings_changed(self, _settings: CopySettings) -> None:
         self._update_copy_hint()
-        if self._card_controller is not None:
-            self._card_controller.refresh()
+        self._refresh_card()
 
     def _update_copy_hint(self) -> None:
         session = self.session
