@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TypeVar
 
 from PySide6.QtCore import QPoint, Qt, QTimer
@@ -13,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFrame, QLineEdit, QToolBut
 from pytestqt.qtbot import QtBot
 
 from collab_console.gui.copy_card import HIDE_DELAY_MS, INTENT_DELAY_MS
+from collab_console.store import open_store
 
 W = TypeVar("W", bound=QWidget)
 D = TypeVar("D", bound=QDialog)
@@ -117,3 +120,14 @@ def driving_modal(kind: type[D], steps: Callable[[D], None]) -> Iterator[None]:
 def hover_customer(qtbot: QtBot, console: QWidget) -> None:
     icon = named(console, QToolButton, "customerIcon")
     qtbot.mouseMove(icon, centre(icon))
+
+
+def change_settings_elsewhere(data_dir: Path, **values: object) -> None:
+    """admin.sam saves ``values`` through a connection of its own, as another console would."""
+    other = open_store(data_dir)
+    try:
+        other.save_settings(
+            other.load_settings().changed(actor="admin.sam", now=datetime.now(UTC), **values)
+        )
+    finally:
+        other.close()

@@ -40,6 +40,7 @@ from collab_console.store import Store, open_store, seed_demo
 from tests.gui.helpers import (
     CARD_TIMEOUT_MS,
     centre,
+    change_settings_elsewhere,
     click,
     driving_modal,
     named,
@@ -415,17 +416,28 @@ def locked(store: Store) -> Iterator[None]:
         other.close()
 
 
+#: The three check boxes an admin works through to turn URL copy on.
+CHOICES = ("copySessionIdCheck", "copySessionUrlCheck", "urlAcknowledgeCheck")
+#: What ``choose_url_copy_instead_of_id_copy`` leaves ticked, in CHOICES order.
+URL_INSTEAD_OF_ID = [False, True, True]
+
+
+def choose_url_copy_instead_of_id_copy(qtbot: QtBot, dialog: QDialog) -> None:
+    """Untick Copy Session ID, tick Copy Session URL and acknowledge the warning."""
+    for name in CHOICES:
+        tick(qtbot, named(dialog, QCheckBox, name))
+
+
+def shown_choices(dialog: QDialog) -> list[bool]:
+    return [named(dialog, QCheckBox, name).isChecked() for name in CHOICES]
+
+
 def test_a_locked_store_is_reported_and_the_dialog_keeps_the_choices(
     qtbot, impatient_hub, impatient_store
 ):
     before = settings_and_stamp(impatient_store)
     dialog = show_preferences(qtbot, impatient_hub)
-    id_check = named(dialog, QCheckBox, "copySessionIdCheck")
-    url_check = named(dialog, QCheckBox, "copySessionUrlCheck")
-    acknowledge = named(dialog, QCheckBox, "urlAcknowledgeCheck")
-    tick(qtbot, id_check)
-    tick(qtbot, url_check)
-    tick(qtbot, acknowledge)
+    choose_url_copy_instead_of_id_copy(qtbot, dialog)
     boxes: list[tuple[QMessageBox.Icon, str]] = []
 
     with locked(impatient_store), driving_modal(QMessageBox, press_ok(qtbot, boxes)):
@@ -436,36 +448,14 @@ def test_a_locked_store_is_reported_and_the_dialog_keeps_the_choices(
     assert "locked" in text
     assert "Nothing was changed" in text
     assert dialog.isVisible()
-    assert (id_check.isChecked(), url_check.isChecked(), acknowledge.isChecked()) == (
-        False,
-        True,
-        True,
-    )
+    assert shown_choices(dialog) == URL_INSTEAD_OF_ID
     assert settings_and_stamp(impatient_store) == before
-
-
-def another_admin_changes_the_url_base(data_dir: Path) -> None:
-    """admin.sam saves OTHER_URL_BASE from another connection, as another console would."""
-    other = open_store(data_dir)
-    try:
-        other.save_settings(
-            other.load_settings().changed(
-                actor="admin.sam", now=datetime.now(UTC), session_url_base=OTHER_URL_BASE
-            )
-        )
-    finally:
-        other.close()
 
 
 def test_settings_changed_meanwhile_warns_and_keeps_both_changes(qtbot, hub, demo_store, data_dir):
     dialog = show_preferences(qtbot, hub)
-    id_check = named(dialog, QCheckBox, "copySessionIdCheck")
-    url_check = named(dialog, QCheckBox, "copySessionUrlCheck")
-    acknowledge = named(dialog, QCheckBox, "urlAcknowledgeCheck")
-    tick(qtbot, id_check)
-    tick(qtbot, url_check)
-    tick(qtbot, acknowledge)
-    another_admin_changes_the_url_base(data_dir)
+    choose_url_copy_instead_of_id_copy(qtbot, dialog)
+    change_settings_elsewhere(data_dir, session_url_base=OTHER_URL_BASE)
     boxes: list[tuple[QMessageBox.Icon, str]] = []
 
     with driving_modal(QMessageBox, press_ok(qtbot, boxes)):
@@ -479,11 +469,7 @@ def test_settings_changed_meanwhile_warns_and_keeps_both_changes(qtbot, hub, dem
     assert stored.copy_session_id
     assert not stored.copy_session_url
     assert dialog.isVisible()
-    assert (id_check.isChecked(), url_check.isChecked(), acknowledge.isChecked()) == (
-        False,
-        True,
-        True,
-    )
+    assert shown_choices(dialog) == URL_INSTEAD_OF_ID
 
 
 def test_saving_again_after_changed_meanwhile_keeps_the_other_admins_change(
@@ -491,7 +477,7 @@ def test_saving_again_after_changed_meanwhile_keeps_the_other_admins_change(
 ):
     dialog = show_preferences(qtbot, hub)
     tick(qtbot, named(dialog, QCheckBox, "copySessionIdCheck"))
-    another_admin_changes_the_url_base(data_dir)
+    change_settings_elsewhere(data_dir, session_url_base=OTHER_URL_BASE)
     save = named(dialog, QPushButton, "saveButton")
     with driving_modal(QMessageBox, press_ok(qtbot, [])):
         click(qtbot, save)

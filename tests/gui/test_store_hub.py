@@ -5,23 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from collab_console.store import open_store, start_session
-
-
-def turn_copying_off_in_another_process(data_dir) -> None:
-    other = open_store(data_dir)
-    try:
-        other.save_settings(
-            other.load_settings().changed(
-                actor="admin.sam", now=datetime.now(UTC), copy_session_id=False
-            )
-        )
-    finally:
-        other.close()
+from tests.gui.helpers import change_settings_elsewhere
 
 
 def test_a_change_made_elsewhere_is_not_lost_when_this_console_writes_too(qtbot, hub, data_dir):
     assert hub.settings.copy_session_id
-    turn_copying_off_in_another_process(data_dir)
+    change_settings_elsewhere(data_dir, copy_session_id=False)
     # Before the next poll, the agent starts a session in this console.
     start_session(
         hub.store, customer_name="Ana Ruiz", contact="ana@example.com", now=datetime.now(UTC)
