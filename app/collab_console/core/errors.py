@@ -24,3 +24,19 @@ class ValidationError(CollabConsoleError, ValueError):
 
 class NotFoundError(CollabConsoleError, LookupError):
     """A session or participant that was asked for does not exist."""
+
+
+class ClipboardError(CollabConsoleError):
+    """The system clipboard could not be reached, or did not keep what was put on it."""
+
+
+class StaleSettingsError(CollabConsoleError):
+    """A settings save was refused because someone else saved since they were read.
+
+    ``current`` holds the settings now in force (a ``CopySettings``), so the
+    caller can show who changed what and when, and let the admin decide.
+    """
+
+    def __init__(self, message: str, current: object) -> None:
+        super().__init__(message)
+        self.current = current
