@@ -1,0 +1,394 @@
+"""Session URLs: the base an admin sets, the links built from it, and what is shown.
+
+Pure functions without Qt or third-party packages. The rules are stricter than
+:func:`urllib.parse.urlsplit`, because a browser (WHATWG URL rules) and
+``urllib`` disagree on hostile input: a browser treats ``\\`` as ``/``, drops
+tabs and line breaks, and decodes punycode into look-alike letters. Anything
+where the two could disagree is refused rather than interpreted.
+
+``unicodedata``, ``encodings.idna`` and ``urllib.parse`` are imported inside
+the functions that need them, so importing this module costs no more than
+:mod:`re`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from collab_console.core.errors import SettingsError, ValidationError
+from collab_console.core.text import is_access_id, is_session_id
+
+MAX_URL_BASE_LENGTH: Final = 200
+MAX_LABEL_LENGTH: Final = 63
+HTTPS_PORT: Final = 443
+
+_BASE = "the Session URL base"
+_STORED = "the stored Session URL"
+_HOST_EXAMPLE = "like https://collab.example.com/"
+#: Longer input is refused before any per-character work.
+_MAX_INPUT = 4 * MAX_URL_BASE_LENGTH
+
+_LDH_HOST = re.compile(r"[a-z0-9.-]+", re.ASCII)
+_PORT = re.compile(r"[1-9][0-9]{0,4}", re.ASCII)
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+#: RFC 3986 path characters (unreserved, sub-delims, ':' '@' and '/'); '%' is
+#: checked on its own, since it must start an escape.
+_PATH_CHARS: Final = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/%"
+)
+#: Path segments a browser resolves away, so the link would not open the path it shows.
+_DOT_SEGMENTS: Final = frozenset({".", "..", "%2e", ".%2e", "%2e.", "%2e%2e"})
+#: What ends the authority (user info, host, port) of an https URL for a browser.
+_AUTHORITY_END = re.compile(r"[/\\?#]")
+#: Scripts that are one writing system when mixed within a label (Japanese, Chinese, Korean).
+_CJK_SETS: Final = (
+    frozenset({"LATIN", "CJK", "HIRAGANA", "KATAKANA"}),
+    frozenset({"LATIN", "CJK", "BOPOMOFO"}),
+    frozenset({"LATIN", "CJK", "HANGUL"}),
+)
+#: First words of character names that are not the script's own name.
+_SCRIPT_ALIASES: Final = {"KATAKANA-HIRAGANA": "KATAKANA", "IDEOGRAPHIC": "CJK"}
+_DEFAULT_PORTS: Final = {"https": HTTPS_PORT, "http": 80}
+_BIDI_RTL: Final = frozenset({"R", "AL", "AN"})
+_FIRST_STRONG_ISOLATE = "\u2068"
+_POP_DIRECTIONAL_ISOLATE = "\u2069"
+
+
+class _Refused(Exception):
+    """A rule of :func:`_check_host` broken; the caller adds whose host it was."""
+
+
+def validate_url_base(value: object) -> str:
+    """Return the normalised Session URL base, or raise :class:`SettingsError`.
+
+    New Session URLs are this base plus an ID, so it must be a plain https
+    address of a real host name: ASCII letters, digits, hyphens and dots in
+    labels of 1 to 63 characters, punycode labels (``xn--``) that decode and
+    do not mix scripts, no IP address, no user name or password, no port
+    other than 1 to 65535, no ``?`` or ``#``, no whitespace, control or
+    invisible formatting character, no backslash, and only RFC 3986
+    characters in the path, without ``.`` or ``..`` segments.
+
+    The result starts with lower-case ``https://``, has a lower-case host and
+    ends in ``/``; it is at most :data:`MAX_URL_BASE_LENGTH` characters long.
+    Validating a result again returns it unchanged.
+    """
+    if not isinstance(value, str):
+        raise SettingsError(f"{_BASE} must be text")
+    text = value.strip(" \t\r\n")
+    if not text:
+        raise SettingsError(f"{_BASE} is empty")
+    if len(text) > _MAX_INPUT:
+        raise SettingsError(f"{_BASE} is longer than {MAX_URL_BASE_LENGTH} characters")
+    problem = _character_problem(text)
+    if problem:
+        raise SettingsError(f"{_BASE} must not contain {problem}")
+    if "\\" in text:
+        raise SettingsError(f"{_BASE} must not contain a backslash (\\)")
+    if text[:6].lower() != "https:":
+        raise SettingsError(f"{_BASE} must start with https://")
+    if text[6:8] != "//":
+        raise SettingsError(f"{_BASE} needs a host name, {_HOST_EXAMPLE}")
+    if "?" in text or "#" in text:
+        raise SettingsError(f"{_BASE} must not contain '?' or '#'")
+    authority, slash, path = text[8:].partition("/")
+    if "@" in authority:
+        raise SettingsError(f"{_BASE} must not contain a user name or password")
+    if authority.startswith("["):
+        raise SettingsError(f"{_BASE} needs a host name, {_HOST_EXAMPLE}, not an IP address")
+    host, colon, port = authority.partition(":")
+    if colon and not _is_port(port):
+        raise SettingsError(f"{_BASE} is not a valid URL (its port must be a number 1 to 65535)")
+    if not host.isascii():
+        raise SettingsError(_unicode_host_message(host))
+    host = host.lower()
+    try:
+        _check_host(host)
+    except _Refused as refused:
+        raise SettingsError(f"{_BASE} {refused}") from None
+    path = slash + path
+    if not path.isascii():
+        raise SettingsError(
+            f"the path of {_BASE} must be plain ASCII: percent-encode other characters "
+            "(é is %C3%A9)"
+        )
+    path_problem = _path_problem(path)
+    if path_problem:
+        raise SettingsError(f"the path of {_BASE} {path_problem}")
+    normalised = f"https://{host}{colon}{port}{path}"
+    if not normalised.endswith("/"):
+        normalised += "/"
+    if len(normalised) > MAX_URL_BASE_LENGTH:
+        raise SettingsError(f"{_BASE} is longer than {MAX_URL_BASE_LENGTH} characters")
+    return normalised
+
+
+def join_url(url_base: str, access_id: str) -> str:
+    """The Session URL of ``access_id``: the (validated) base and the percent-quoted ID."""
+    from urllib.parse import quote
+
+    return url_base + quote(access_id, safe="-")
+
+
+def join_url_problem(url: object, url_base: str, access_id: str) -> str | None:
+    """Why the stored Session URL ``url`` must not be offered, or None when it is safe.
+
+    Safe means: plain ASCII text without whitespace, control or invisible
+    characters or a backslash; https; no user name, query or fragment; the
+    same host and port as ``url_base``; a path of RFC 3986 characters without
+    ``.``/``..`` segments that ends with ``/`` and ``access_id``. The message
+    is one line and names the stored URL's host at most, never the URL: it
+    may be a phishing link. A base that is not valid is a problem, too.
+    """
+    if not isinstance(url, str):
+        return f"{_STORED} is not text"
+    if not url:
+        return f"{_STORED} is empty"
+    problem = _character_problem(url)
+    if problem:
+        return f"{_STORED} contains {problem}"
+    if not url.isascii():
+        return f"{_STORED} contains characters that are not plain ASCII"
+    if "\\" in url:
+        return f"{_STORED} contains a backslash"
+    try:
+        base = validate_url_base(url_base)
+    except SettingsError as exc:
+        return f"{_BASE} is not valid ({exc})"
+    if not (is_session_id(access_id) or is_access_id(access_id)):
+        return "the ID the Session URL should open is not a Session ID or a participant's ID"
+    base_host, base_port = _host_and_port(base[len("https://") :].split("/", 1)[0])
+    where = base_host if base_port is None else f"{base_host}:{base_port}"
+    if url[:8].lower() != "https://":
+        return f"{_STORED} does not start with https://"
+    rest = url[8:]
+    end = _AUTHORITY_END.search(rest)
+    authority, path = (rest, "") if end is None else (rest[: end.start()], rest[end.start() :])
+    if "@" in authority:
+        return f"{_STORED} has a user name in front of its host, so it does not point at {where}"
+    host, port = _host_and_port(authority)
+    if port == "":
+        return f"{_STORED} has an invalid port"
+    if host.lower() != base_host or _effective_port(port) != _effective_port(base_port):
+        shown = _showable_host(host)
+        if shown and port is not None:
+            shown = f"{shown}:{port}"
+        aside = f" (it points at {shown})" if shown else ""
+        return f"{_STORED} does not point at {where}{aside}"
+    if "?" in path or "#" in path:
+        return f"{_STORED} has a query or fragment ('?' or '#')"
+    path_problem = _path_problem(path)
+    if path_problem:
+        return f"the path of {_STORED} {path_problem}"
+    if not path.endswith(join_url("/", access_id)):
+        return f"{_STORED} does not end with the ID {access_id}"
+    return None
+
+
+def link_host(url: str) -> str:
+    """The host of ``url`` as an agent should see it before trusting a link.
+
+    The ASCII host in lower case as a browser would reach it (a Unicode host
+    is shown in its punycode form), the port unless it is the default one,
+    and, when the host has punycode labels, ``(decoded form)`` after it, like
+    ``xn--exmple-4nf.com (exаmple.com)``. A right-to-left decoded form is
+    wrapped in a bidi isolate so it cannot reorder the rest of the line.
+    User info and anything after ``/``, ``\\``, ``?`` or ``#`` are not part of
+    the host, as in a browser. Raises :class:`ValidationError` when there is
+    no host, or it cannot be shown as ASCII.
+    """
+    text = url.strip("".join(map(chr, range(0x21)))).translate({9: None, 10: None, 13: None})
+    scheme, sep, rest = text.partition("://")
+    if not sep or not rest:
+        raise ValidationError("the link has no host name")
+    end = _AUTHORITY_END.search(rest)
+    authority = rest if end is None else rest[: end.start()]
+    host, port = _host_and_port(authority.rpartition("@")[2])
+    if "%" in host:
+        from urllib.parse import unquote
+
+        try:
+            host = unquote(host, errors="strict")
+        except ValueError:
+            raise ValidationError("the link's host name cannot be shown as plain text") from None
+    ascii_host = _ascii_host(host)
+    if port and port.isdigit() and int(port) == _DEFAULT_PORTS.get(scheme.lower()):
+        port = None
+    shown = ascii_host if port is None else f"{ascii_host}:{port}"
+    if not any(label.startswith("xn--") for label in ascii_host.split(".")):
+        return shown
+    decoded = ".".join(_decoded_label(label) or label for label in ascii_host.split("."))
+    if any(label.startswith("xn--") for label in decoded.split(".")):
+        return f"{shown} (not valid punycode)"
+    import unicodedata
+
+    if any(unicodedata.bidirectional(ch) in _BIDI_RTL for ch in decoded):
+        decoded = _FIRST_STRONG_ISOLATE + decoded + _POP_DIRECTIONAL_ISOLATE
+    return f"{shown} ({decoded})"
+
+
+def _character_problem(text: str) -> str | None:
+    """Whitespace, control or invisible formatting characters in ``text``, named."""
+    import unicodedata
+
+    for ch in text:
+        category = unicodedata.category(ch)
+        if ch in " \t\n\r\v\f" or category in ("Zs", "Zl", "Zp"):
+            return "spaces, tabs or line breaks"
+        if category == "Cc":
+            return "control characters"
+        if category in ("Cf", "Cs"):
+            return "invisible formatting characters"
+    return None
+
+
+def _is_port(text: str) -> bool:
+    return _PORT.fullmatch(text) is not None and int(text) <= 65535
+
+
+def _host_and_port(authority: str) -> tuple[str, str | None]:
+    """Split ``host:port``; the port is None without ':' and "" when not a valid port."""
+    if authority.startswith("["):
+        close = authority.find("]")
+        if close != -1:
+            host, after = authority[: close + 1], authority[close + 1 :]
+            if not after:
+                return host, None
+            return host, after[1:] if after[0] == ":" and _is_port(after[1:]) else ""
+    host, colon, port = authority.rpartition(":")
+    if not colon:
+        return authority, None
+    return host, port if _is_port(port) else ""
+
+
+def _effective_port(port: str | None) -> int | None:
+    return HTTPS_PORT if port is None else int(port) if port else None
+
+
+def _showable_host(host: str) -> str | None:
+    """``host`` in lower case when it is a plain host name, safe to put in a message."""
+    lower = host.lower()
+    if _LDH_HOST.fullmatch(lower) and len(lower) <= 253:
+        return lower
+    return None
+
+
+def _check_host(host: str) -> None:
+    """Raise :class:`_Refused` unless ``host`` (ASCII, lower case) is a proper host name."""
+    if host.startswith("[") or not host:
+        raise _Refused(f"needs a host name, {_HOST_EXAMPLE}")
+    if not _LDH_HOST.fullmatch(host):
+        raise _Refused("may have only letters, digits, hyphens and dots in its host name")
+    if "." not in host.strip("."):
+        raise _Refused(f"needs a host name, {_HOST_EXAMPLE}")
+    labels = host.split(".")
+    if "" in labels:
+        raise _Refused("must not have two dots in a row, or a dot at either end, in its host name")
+    for label in labels:
+        if len(label) > MAX_LABEL_LENGTH:
+            raise _Refused(f"has a part of its host name longer than {MAX_LABEL_LENGTH} characters")
+        if label.startswith("-") or label.endswith("-"):
+            raise _Refused("has a part of its host name that starts or ends with a hyphen")
+    if not labels[-1][0].isalpha():
+        raise _Refused(f"needs a host name, {_HOST_EXAMPLE}, not an IP address")
+    for label in labels:
+        if label.startswith("xn--"):
+            decoded = _decoded_label(label)
+            if decoded is None:
+                raise _Refused(f"has {label} in its host name, which is not valid punycode")
+            if not _letters_and_digits_only(decoded):
+                raise _Refused(
+                    f"has {label} in its host name, which decodes to symbols or punctuation"
+                )
+            scripts = _mixed_scripts(decoded)
+            if scripts:
+                raise _Refused(
+                    f"has {label} in its host name, which mixes {scripts} letters "
+                    "and can imitate another address"
+                )
+
+
+def _decoded_label(label: str) -> str | None:
+    """The Unicode form of the punycode ``label``, or None when it does not round-trip."""
+    try:
+        decoded = label.encode("ascii").decode("idna")
+    except ValueError:  # UnicodeError: bad punycode, or it does not round-trip
+        return None
+    return decoded if decoded and decoded != label else None
+
+
+def _letters_and_digits_only(label: str) -> bool:
+    """True when ``label`` has only letters, combining marks, digits and '-'."""
+    import unicodedata
+
+    return all(
+        ch == "-" or unicodedata.category(ch)[0] in "LM" or unicodedata.category(ch) == "Nd"
+        for ch in label
+    )
+
+
+def _mixed_scripts(label: str) -> str | None:
+    """The scripts a host name label mixes, like ``"Cyrillic and Latin"``, or None.
+
+    The script of a letter is the first word of its Unicode name (LATIN,
+    CYRILLIC, GREEK, ...); digits, marks and '-' go with any script. Han,
+    Hiragana, Katakana, Bopomofo and Hangul mix with each other (and Latin)
+    as in Japanese, Chinese and Korean names.
+    """
+    import unicodedata
+
+    scripts: set[str] = set()
+    for ch in label:
+        if ch == "-" or not unicodedata.category(ch).startswith("L"):
+            continue
+        first = unicodedata.name(ch, "UNKNOWN").split()[0]
+        scripts.add(_SCRIPT_ALIASES.get(first, first))
+    if len(scripts) <= 1 or any(scripts <= allowed for allowed in _CJK_SETS):
+        return None
+    return " and ".join(sorted(script.title() for script in scripts))
+
+
+def _unicode_host_message(host: str) -> str:
+    """Why a host with non-ASCII letters is refused, with its punycode form when useful."""
+    for label in host.split("."):
+        scripts = _mixed_scripts(label)
+        if scripts:
+            return (
+                f"the host name of {_BASE} mixes {scripts} letters and can imitate another address"
+            )
+    try:
+        punycode = host.encode("idna").decode("ascii").lower()
+        _check_host(punycode)
+    except (ValueError, _Refused):
+        return f"the host name of {_BASE} must be plain ASCII: use its punycode form (xn--…)"
+    return f"the host name of {_BASE} must be plain ASCII: use its punycode form, {punycode}"
+
+
+def _ascii_host(host: str) -> str:
+    """``host`` as ASCII in lower case (punycode for a Unicode host), or raise."""
+    if host.startswith("[") and re.fullmatch(r"\[[0-9A-Fa-f:.]+\]", host):
+        return host.lower()
+    if not host.isascii():
+        try:
+            host = host.encode("idna").decode("ascii")
+        except ValueError:
+            raise ValidationError("the link's host name cannot be shown as plain text") from None
+    host = host.lower()
+    if not host.strip("."):
+        raise ValidationError("the link has no host name")
+    if not _LDH_HOST.fullmatch(host):
+        raise ValidationError("the link's host name has characters a host name cannot have")
+    return host
+
+
+def _path_problem(path: str) -> str | None:
+    """What is wrong with an ASCII URL path, as the end of a sentence, or None."""
+    for ch in path:
+        if ch not in _PATH_CHARS:
+            return f"must not contain {ch!r}"
+    if _BAD_PERCENT.search(path):
+        return "has a '%' that is not followed by two hex digits"
+    if any(segment.lower() in _DOT_SEGMENTS for segment in path.split("/")):
+        return "must not have '.' or '..' parts"
+    return None
