@@ -3,10 +3,16 @@
 GUI fixtures live in ``tests/gui``. Nothing here touches the user's own data
 folder: the store is always in ``tmp_path``, and the CLI subprocess gets
 ``COLLAB_CONSOLE_DATA_DIR`` in its own environment only.
+
+Without PySide6 or pytest-qt (the no-Qt venv of ``packaging/bootstrap test``)
+``tests/gui`` is left out of collection instead of failing on its imports.
+``packaging/bootstrap test`` checks that the full venv has both, so the GUI
+tests are never silently skipped there.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -20,6 +26,13 @@ from collab_console.store import Store, open_store, seed_demo
 from collab_console.store.location import DATA_DIR_ENV
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
+
+# find_spec only locates the packages; importing PySide6 here would load Qt
+# into every test run, the Qt-free ones included.
+QT_TEST_DEPS = ("PySide6", "pytestqt")
+collect_ignore_glob = (
+    [] if all(importlib.util.find_spec(name) is not None for name in QT_TEST_DEPS) else ["gui"]
+)
 
 
 @pytest.fixture
