@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from collab_console.core.clipboard_text import clipboard_text, copied_message
+from collab_console.core.copy_actions import COPY_ACTIONS
 from collab_console.core.domain import (
     SESSION_ID_PATTERN,
     ContactKind,
@@ -197,31 +197,35 @@ def test_find_of_an_unknown_name_says_who_and_where(session: Session) -> None:
 def test_clipboard_text_is_exact(
     session: Session, who: str | None, action: CopyAction, text: str
 ) -> None:
-    assert clipboard_text(action, session.find(who)) == text
+    assert COPY_ACTIONS[action].clipboard_text(session.find(who)) == text
 
 
 @pytest.mark.parametrize("action", list(CopyAction))
 @pytest.mark.parametrize("who", [None, "Grace Kim"])
-def test_copied_message_names_the_person_but_never_shows_the_url(
+def test_copied_message_names_the_person_and_host_but_never_shows_the_url(
     session: Session, who: str | None, action: CopyAction
 ) -> None:
     person: Participant = session.find(who)
 
-    message = copied_message(action, person)
+    message = COPY_ACTIONS[action].confirmation(person)
 
     assert person.name in message
     assert person.url not in message
     assert "https://" not in message
-    assert "collab.example.com" not in message
+    assert "/join/" not in message
+    assert ("(collab.example.com)" in message) == COPY_ACTIONS[action].uses_url
 
 
 @pytest.mark.parametrize(
     ("action", "message"),
     [
         (CopyAction.ID, "Copied Session ID 7QKM-92HX-P2 for Grace Kim."),
-        (CopyAction.URL, "Copied Session URL for Grace Kim."),
-        (CopyAction.BOTH, "Copied Session ID 7QKM-92HX-P2 and Session URL for Grace Kim."),
+        (CopyAction.URL, "Copied Session URL (collab.example.com) for Grace Kim."),
+        (
+            CopyAction.BOTH,
+            "Copied Session ID 7QKM-92HX-P2 and Session URL (collab.example.com) for Grace Kim.",
+        ),
     ],
 )
 def test_copied_message_is_exact(session: Session, action: CopyAction, message: str) -> None:
-    assert copied_message(action, session.find("Grace Kim")) == message
+    assert COPY_ACTIONS[action].confirmation(session.find("Grace Kim")) == message

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from collab_console.core.domain import Participant, Session, SessionState, build_session
-from collab_console.core.policy import CopyAction, copy_actions, refusal
-from collab_console.core.settings import URL_WARNING_VERSION, Acknowledgement, CopySettings
+from collab_console.core.policy import CopyAction, copy_actions, refusal, withheld_reasons
+from collab_console.core.settings import URL_WARNING, Acknowledgement, CopySettings
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 URL_BASE = "https://collab.example.com/join/"
@@ -17,8 +17,10 @@ ACTIVE, ENDED = SessionState.ACTIVE, SessionState.ENDED
 
 
 def make_settings(*, id_on: bool, url_on: bool) -> CopySettings:
-    ack = Acknowledgement("admin.ana", NOW, URL_WARNING_VERSION) if url_on else None
-    return CopySettings(copy_session_id=id_on, copy_session_url=url_on, url_acknowledgement=ack)
+    acks = {"copy_session_url": Acknowledgement("admin.ana", NOW, URL_WARNING.version)}
+    return CopySettings.build(
+        copy_session_id=id_on, copy_session_url=url_on, acknowledgements=acks if url_on else {}
+    )
 
 
 def make_session(state: SessionState = ACTIVE, session_id: str = "7QKM-92HX") -> Session:
@@ -119,3 +121,55 @@ def test_a_look_alike_with_another_url_is_refused() -> None:
     forged = Participant(real.name, real.role, real.access_id, "https://evil.example.net/x")
 
     assert copy_actions(make_settings(id_on=True, url_on=True), session, forged) == ()
+
+
+@pytest.mark.parametrize("action", [URL, BOTH])
+def test_without_a_confirmed_policy_the_url_is_withheld_and_the_id_is_not(
+    action: CopyAction,
+) -> None:
+    session = make_session()
+    settings = make_settings(id_on=True, url_on=True)
+
+    reason = refusal(settings, session, session.customer, action, policy_confirmed=False)
+
+    assert reason is not None
+    assert "cannot confirm the copy policy" in reason
+    assert refusal(settings, session, session.customer, ID, policy_confirmed=False) is None
+    assert copy_actions(settings, session, session.customer, policy_confirmed=False) == (ID,)
+
+
+@pytest.mark.parametrize(
+    ("stored_url", "says"),
+    [
+        ("https://evil.example/phish", "evil.example"),
+        ("https://collab.example.com/join/3FDN-X8TR", "does not end with the ID 7QKM-92HX"),
+        ("https://collab.example.com/join/7QKM-92HX?next=evil", ""),
+        ("https://collab.example.com/join/7QKM-92HX\n", ""),
+        ("https://coll4b.example.com/join/7QKM-92HX", "coll4b.example.com"),
+    ],
+    ids=["other-host", "other-id", "query", "newline", "flipped-bit"],
+)
+def test_a_stored_url_that_does_not_match_the_base_and_id_is_not_offered(
+    stored_url: str, says: str
+) -> None:
+    """The store may have been edited: a Session URL is checked before it is handed out."""
+    honest = make_session()
+    tampered = Session(
+        session_id=honest.session_id,
+        state=honest.state,
+        invite_status=honest.invite_status,
+        customer=Participant(
+            honest.customer.name, honest.customer.role, honest.session_id, stored_url, "a@b.co"
+        ),
+        participants=(),
+        created_at=NOW,
+    )
+    settings = make_settings(id_on=True, url_on=True)
+
+    reason = refusal(settings, tampered, tampered.customer, URL)
+
+    assert reason is not None
+    assert says in reason
+    assert "phish" not in reason, "the refusal must not repeat a planted link"
+    assert withheld_reasons(settings, tampered, tampered.customer) == (reason,)
+    assert copy_actions(settings, tampered, tampered.customer) == (ID,)

@@ -9,84 +9,40 @@ import pytest
 
 from collab_console.core.errors import SettingsError
 from collab_console.core.settings import (
-    MAX_URL_BASE_LENGTH,
+    COPY_SESSION_ID,
+    COPY_SESSION_URL,
+    SESSION_URL_BASE,
     SETTING_SPECS,
-    URL_WARNING_VERSION,
+    URL_WARNING,
     Acknowledgement,
     CopySettings,
     parse_bool,
-    validate_url_base,
 )
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TUESDAY = datetime(2026, 3, 3, 11, 30, tzinfo=UTC)
-HOST = "https://collab.example.com/"
-#: Exactly MAX_URL_BASE_LENGTH characters, without the trailing '/'.
-LONGEST = HOST + "a" * (MAX_URL_BASE_LENGTH - len(HOST))
-
-GOOD_URL_BASES = [
-    pytest.param("https://collab.example.com/join/", HOST + "join/", id="as-is"),
-    pytest.param("https://collab.example.com/join", "https://collab.example.com/join/", id="add-/"),
-    pytest.param("https://collab.example.com", "https://collab.example.com/", id="host-only"),
-    pytest.param("  https://collab.example.com/join/\n", HOST + "join/", id="strip"),
-    pytest.param("HTTPS://collab.example.com/join/", HOST + "join/", id="scheme-case"),
-    pytest.param(
-        "https://collab.example.com:8443/join/", "https://collab.example.com:8443/join/", id="port"
-    ),
-    pytest.param("https://a.b", "https://a.b/", id="shortest"),
-]
-
-BAD_URL_BASES = [
-    pytest.param("http://collab.example.com/join/", "https://", id="http"),
-    pytest.param("javascript:alert(1)", "https://", id="javascript"),
-    pytest.param("ftp://collab.example.com/join/", "https://", id="ftp"),
-    pytest.param("collab.example.com/join/", "https://", id="no-scheme"),
-    pytest.param("https://", "host name", id="nothing-after-scheme"),
-    pytest.param("https:///join/", "host name", id="no-host"),
-    pytest.param("https:collab.example.com/join/", "host name", id="no-slashes"),
-    pytest.param("https://localhost/join/", "host name", id="host-without-domain"),
-    pytest.param("https://user:pass@collab.example.com/", "user name or password", id="user-pass"),
-    pytest.param("https://agent@collab.example.com/", "user name or password", id="user"),
-    pytest.param("https://collab.example.com/join/?agent=7", "'?' or '#'", id="query"),
-    pytest.param("https://collab.example.com/join/#top", "'?' or '#'", id="fragment"),
-    pytest.param("https://collab.example.com/join/?", "'?' or '#'", id="empty-query"),
-    pytest.param("https://collab.example.com/join/#", "'?' or '#'", id="empty-fragment"),
-    pytest.param("https://collab example.com/join/", "spaces", id="space-in-host"),
-    pytest.param("https://collab.example.com/my join/", "spaces", id="space-in-path"),
-    pytest.param("https://collab.example.com/\tjoin/", "spaces", id="tab"),
-    pytest.param(LONGEST + "b", "longer than 200", id="too-long"),
-    pytest.param(LONGEST, "longer than 200", id="200-chars-plus-the-added-slash"),
-    pytest.param("https://collab.example.com:port/join/", "not a valid URL", id="port-word"),
-    pytest.param("https://collab.example.com:99999/join/", "not a valid URL", id="port-range"),
-    pytest.param("", "empty", id="empty"),
-    pytest.param("   ", "empty", id="blank"),
-    pytest.param(None, "must be text", id="none"),
-    pytest.param(42, "must be text", id="number"),
-]
-
-
-@pytest.mark.parametrize(("given", "normalised"), GOOD_URL_BASES)
-def test_validate_url_base_accepts_and_normalises(given: str, normalised: str) -> None:
-    assert validate_url_base(given) == normalised
-
-
-@pytest.mark.parametrize(("given", "message"), BAD_URL_BASES)
-def test_validate_url_base_refuses_with_a_reason(given: Any, message: str) -> None:
-    with pytest.raises(SettingsError, match=message.replace("?", r"\?")):
-        validate_url_base(given)
+URL_ACK = Acknowledgement("admin.ana", MONDAY, URL_WARNING.version)
 
 
 @pytest.mark.parametrize(
-    "given",
-    [*(p.values[0] for p in GOOD_URL_BASES), pytest.param(LONGEST[:-1], id="199-chars-no-/")],
+    ("given", "normalised"),
+    [
+        ("https://collab.example.com/join", "https://collab.example.com/join/"),
+        ("  HTTPS://collab.example.com/join/\n", "https://collab.example.com/join/"),
+        ("https://collab.example.com:8443/j", "https://collab.example.com:8443/j/"),
+    ],
 )
-def test_an_accepted_url_base_is_accepted_again_by_the_settings(given: str) -> None:
-    """What the preferences field accepts must not be refused one step later."""
-    normalised = validate_url_base(given)
+def test_an_accepted_url_base_is_accepted_again_by_the_settings(
+    given: str, normalised: str
+) -> None:
+    """What the preferences field accepts must not be refused one step later.
 
-    assert validate_url_base(normalised) == normalised
+    The URL base's own rules are tested in ``test_urls.py``.
+    """
     settings = CopySettings().changed(actor="admin.ana", now=MONDAY, session_url_base=given)
+
     assert settings.session_url_base == normalised
+    assert SESSION_URL_BASE.from_store(SESSION_URL_BASE.to_store(normalised)) == normalised
 
 
 @pytest.mark.parametrize(
@@ -138,15 +94,26 @@ def test_each_setting_is_declared_once() -> None:
 
 def test_url_copy_cannot_be_constructed_on_without_an_acknowledgement() -> None:
     with pytest.raises(SettingsError, match="acknowledging the security warning"):
-        CopySettings(copy_session_url=True)
+        CopySettings.build(copy_session_url=True)
 
 
 def test_an_acknowledgement_cannot_be_kept_while_url_copy_is_off() -> None:
     with pytest.raises(SettingsError, match="only while Copy Session URL is on"):
-        CopySettings(url_acknowledgement=Acknowledgement("admin.ana", MONDAY, 1))
+        CopySettings.build(acknowledgements={"copy_session_url": URL_ACK})
 
 
-@pytest.mark.parametrize(("by", "version"), [("", 1), ("   ", 1), ("admin.ana", 0)])
+@pytest.mark.parametrize(
+    ("by", "version"),
+    [
+        ("", 1),
+        ("   ", 1),
+        ("\u200b", 1),
+        ("\u200b\u2060 \ufeff", 1),
+        ("ana\x00", 1),
+        ("admin.ana", 0),
+    ],
+    ids=["empty", "blank", "zero-width-space", "only-invisible", "control", "version-0"],
+)
 def test_an_acknowledgement_needs_a_name_and_a_warning_version(by: str, version: int) -> None:
     with pytest.raises(SettingsError):
         Acknowledgement(by, MONDAY, version)
@@ -168,7 +135,7 @@ def test_acknowledged_url_copy_records_who_when_and_which_warning() -> None:
 
     assert settings.copy_session_url is True
     assert settings.url_acknowledgement == Acknowledgement(
-        by="admin.ana", at=MONDAY, warning_version=URL_WARNING_VERSION
+        by="admin.ana", at=MONDAY, warning_version=URL_WARNING.version
     )
     assert (settings.updated_by, settings.updated_at) == ("admin.ana", MONDAY)
 
@@ -186,7 +153,7 @@ def test_turning_url_copy_off_drops_the_acknowledgement_and_on_again_asks_again(
         off.changed(actor="admin.ben", now=TUESDAY, copy_session_url=True)
 
     again = off.changed(actor="admin.ben", now=TUESDAY, acknowledged=True, copy_session_url=True)
-    assert again.url_acknowledgement == Acknowledgement("admin.ben", TUESDAY, URL_WARNING_VERSION)
+    assert again.url_acknowledgement == Acknowledgement("admin.ben", TUESDAY, URL_WARNING.version)
 
 
 def test_other_changes_keep_the_existing_acknowledgement() -> None:
@@ -197,7 +164,7 @@ def test_other_changes_keep_the_existing_acknowledgement() -> None:
     later = on.changed(actor="admin.ben", now=TUESDAY, copy_session_id="on")
 
     assert later.copy_session_id is True
-    assert later.url_acknowledgement == Acknowledgement("admin.ana", MONDAY, URL_WARNING_VERSION)
+    assert later.url_acknowledgement == Acknowledgement("admin.ana", MONDAY, URL_WARNING.version)
     assert later.updated_by == "admin.ben"
 
 
@@ -214,3 +181,51 @@ def test_changed_refuses_an_unknown_setting(key: str) -> None:
 def test_changed_parses_each_value_through_its_declaration(key: str, value: str) -> None:
     with pytest.raises(SettingsError):
         CopySettings().changed(actor="admin.ana", now=MONDAY, **{key: value})
+
+
+def test_changed_keeps_the_version_it_was_read_as() -> None:
+    """The store compares it on save: a change made from stale settings is refused there."""
+    read = CopySettings.build(version=7)
+
+    edited = read.changed(actor="admin.ana", now=MONDAY, copy_session_id=True)
+
+    assert edited.version == 7
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"copy_session_id": False, "copy_session_url": False},
+        {**{s.key: s.default for s in SETTING_SPECS}, "copy_session_pin": False},
+    ],
+    ids=["missing", "unknown"],
+)
+def test_settings_hold_exactly_the_declared_settings(values: dict[str, Any]) -> None:
+    with pytest.raises(SettingsError, match="every declared setting"):
+        CopySettings(values=values)
+
+
+def test_declarations_name_their_widgets_and_options_uniquely() -> None:
+    for attribute in ("key", "label", "ui_name", "cli_name"):
+        names = [getattr(spec, attribute) for spec in SETTING_SPECS]
+        assert len(set(names)) == len(names), attribute
+    assert COPY_SESSION_URL.warning is URL_WARNING
+    assert COPY_SESSION_ID.warning is None
+
+
+@pytest.mark.parametrize(
+    ("spec", "stored"),
+    [
+        (COPY_SESSION_ID, "yes"),
+        (COPY_SESSION_ID, "ON"),
+        (COPY_SESSION_ID, "1"),
+        (COPY_SESSION_ID, 1),
+        (SESSION_URL_BASE, "https://collab.example.com/join"),
+        (SESSION_URL_BASE, "http://collab.example.com/join/"),
+        (SESSION_URL_BASE, None),
+    ],
+)
+def test_stored_values_are_read_strictly(spec: Any, stored: Any) -> None:
+    """A stored value is only what the app writes: anything else is a tampered store."""
+    with pytest.raises(SettingsError):
+        spec.from_store(stored)

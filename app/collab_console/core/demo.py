@@ -15,7 +15,8 @@ DEMO_ENDED_ID = "3FDN-X8TR"
 DEMO_BENCH_ID = "BNCH-0000"
 DEMO_EMPTY_ID = "BNCH-0001"
 
-DEMO_SETTINGS = CopySettings(
+#: What ``--demo`` saves into a store nobody has configured yet.
+DEMO_SETTINGS = CopySettings.build(
     copy_session_id=True,
     copy_session_url=False,
     session_url_base=DEMO_URL_BASE,
@@ -25,7 +26,7 @@ DEMO_SETTINGS = CopySettings(
 
 
 def demo_sessions(extra_participants: int = 0) -> list[Session]:
-    """One active session with three document participants and one ended session.
+    """One active session with three document participants and one ended session, marked demo.
 
     With ``extra_participants`` > 0, two more active sessions: one with that
     many participants and one with none, to measure opening a large session.
@@ -39,6 +40,7 @@ def demo_sessions(extra_participants: int = 0) -> list[Session]:
             created_at=DEMO_TIME,
             participant_names=("Omar Haddad", "Grace Kim", "Luis Ortega"),
             invite_status=InviteStatus.SMS_BLOCKED,
+            demo=True,
         ),
         build_session(
             session_id=DEMO_ENDED_ID,
@@ -50,6 +52,7 @@ def demo_sessions(extra_participants: int = 0) -> list[Session]:
             state=SessionState.ENDED,
             invite_status=InviteStatus.EMAIL_BOUNCED,
             ended_at=datetime(2026, 3, 3, 14, 45, tzinfo=UTC),
+            demo=True,
         ),
     ]
     if extra_participants > 0:
@@ -64,6 +67,7 @@ def demo_sessions(extra_participants: int = 0) -> list[Session]:
                     f"Participant {n:05d}" for n in range(1, extra_participants + 1)
                 ),
                 invite_status=InviteStatus.DELIVERED,
+                demo=True,
             ),
             build_session(
                 session_id=DEMO_EMPTY_ID,
@@ -72,6 +76,7 @@ def demo_sessions(extra_participants: int = 0) -> list[Session]:
                 url_base=DEMO_URL_BASE,
                 created_at=DEMO_TIME,
                 invite_status=InviteStatus.DELIVERED,
+                demo=True,
             ),
         ]
     return sessions

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from urllib.parse import quote
 
 from collab_console.core.errors import NotFoundError, ValidationError
 
@@ -61,6 +60,10 @@ class Role(Enum):
     CUSTOMER = "customer"
     PARTICIPANT = "participant"
 
+    @property
+    def label(self) -> str:
+        return {Role.CUSTOMER: "Customer", Role.PARTICIPANT: "Document participant"}[self]
+
 
 @dataclass(frozen=True, slots=True)
 class Participant:
@@ -85,6 +88,8 @@ class SessionSummary:
     state: SessionState
     invite_status: InviteStatus
     created_at: datetime
+    #: Made by ``--demo``, not by an agent.
+    demo: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,7 @@ class Session:
     participants: tuple[Participant, ...]
     created_at: datetime
     ended_at: datetime | None = None
+    demo: bool = False
 
     @property
     def is_active(self) -> bool:
@@ -119,7 +125,12 @@ class Session:
 
     def summary(self) -> SessionSummary:
         return SessionSummary(
-            self.session_id, self.customer.name, self.state, self.invite_status, self.created_at
+            self.session_id,
+            self.customer.name,
+            self.state,
+            self.invite_status,
+            self.created_at,
+            self.demo,
         )
 
 
@@ -134,12 +145,10 @@ def new_session_id(randbelow: Callable[[int], int] | None = None) -> str:
 
 
 def normalise_session_id(text: str) -> str:
-    """Accept what an agent types (any case, spaces, missing dash) or raise."""
-    compact = re.sub(r"[\s-]", "", text).upper()
-    candidate = f"{compact[:4]}-{compact[4:]}" if len(compact) == 8 else text.strip()
-    if not SESSION_ID_PATTERN.match(candidate):
-        raise ValidationError(f"{text!r} is not a Session ID (expected something like 7QKM-92HX)")
-    return candidate
+    """Accept what an agent types (any case, spaces, missing dash; ASCII only) or raise."""
+    from collab_console.core.text import normalise_session_id as normalise
+
+    return normalise(text)
 
 
 def participant_access_id(session_id: str, position: int) -> str:
@@ -148,16 +157,16 @@ def participant_access_id(session_id: str, position: int) -> str:
 
 
 def join_url(url_base: str, access_id: str) -> str:
-    return url_base + quote(access_id, safe="-")
+    from collab_console.core.urls import join_url as join
+
+    return join(url_base, access_id)
 
 
 def validate_name(name: str) -> str:
-    text = " ".join(name.split())
-    if not text:
-        raise ValidationError("enter the customer's name")
-    if len(text) > MAX_NAME_LENGTH:
-        raise ValidationError(f"the name is longer than {MAX_NAME_LENGTH} characters")
-    return text
+    """A person's name, whitespace collapsed; refuses empty, invisible or control text."""
+    from collab_console.core.text import clean_name
+
+    return clean_name(name, what="the customer's name", max_length=MAX_NAME_LENGTH)
 
 
 def parse_contact(contact: str) -> tuple[ContactKind, str]:
@@ -186,6 +195,7 @@ def build_session(
     state: SessionState = SessionState.ACTIVE,
     invite_status: InviteStatus = InviteStatus.PENDING,
     ended_at: datetime | None = None,
+    demo: bool = False,
 ) -> Session:
     """Assemble a valid session: IDs and URLs of everyone derive from ``session_id``."""
     session_id = normalise_session_id(session_id)
@@ -214,4 +224,77 @@ def build_session(
         participants=participants,
         created_at=created_at,
         ended_at=ended_at,
+        demo=demo,
     )
+
+
+def restore_session(
+    *,
+    session_id: object,
+    state: object,
+    invite_status: object,
+    created_at: datetime,
+    ended_at: datetime | None,
+    demo: object,
+    people: list[tuple[object, object, object, object]],
+) -> Session:
+    """Rebuild a session read back from a store, trusting none of it.
+
+    ``people`` holds (name, access_id, url, contact) in position order, the
+    customer first. Every value goes through the validators that new input
+    goes through; the Session URL is checked later, when a copy is asked for
+    (:func:`core.urls.join_url_problem`). Raises ValidationError on the first
+    value that fails.
+    """
+    from collab_console.core.text import is_access_id
+
+    sid = normalise_session_id(_text(session_id, "Session ID"))
+    if sid != session_id:
+        raise ValidationError(f"the Session ID {session_id!r} is not in its stored form")
+    try:
+        session_state = SessionState(state)
+        invite = InviteStatus(invite_status)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    if (session_state is SessionState.ENDED) != (ended_at is not None):
+        raise ValidationError(f"session {sid} is {session_state.value} with ended_at {ended_at}")
+    if demo not in (0, 1):
+        raise ValidationError(f"session {sid} has an unknown demo mark")
+    if not people:
+        raise ValidationError(f"session {sid} has no customer")
+    everyone = []
+    for position, (name, access_id, url, contact) in enumerate(people):
+        role = Role.CUSTOMER if position == 0 else Role.PARTICIPANT
+        wanted = sid if position == 0 else participant_access_id(sid, position)
+        if access_id != wanted or (position and not is_access_id(access_id)):
+            raise ValidationError(f"a participant of session {sid} has a wrong own ID")
+        contact_text = _text(contact, "contact")
+        if role is Role.CUSTOMER:
+            parse_contact(contact_text)
+        elif contact_text:
+            raise ValidationError(f"a document participant of session {sid} has a contact")
+        everyone.append(
+            Participant(
+                name=validate_name(_text(name, "name")),
+                role=role,
+                access_id=wanted,
+                url=_text(url, "Session URL"),
+                contact=contact_text,
+            )
+        )
+    return Session(
+        session_id=sid,
+        state=session_state,
+        invite_status=invite,
+        customer=everyone[0],
+        participants=tuple(everyone[1:]),
+        created_at=created_at,
+        ended_at=ended_at,
+        demo=bool(demo),
+    )
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(f"the stored {what} is not text")
+    return value

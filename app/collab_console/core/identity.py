@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 
 
 def current_user() -> str:
-    """The operating-system login name of whoever runs the app."""
+    """The operating-system account running the app, from its uid.
+
+    Not ``$LOGNAME`` or ``$USER`` (what ``getpass.getuser`` reads first):
+    anyone can set those, and the audit would believe them.
+    """
+    uid = os.getuid()
     try:
-        return getpass.getuser()
-    except (OSError, KeyError):  # no login name in a bare container
-        return f"uid {os.getuid()}"
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (KeyError, ImportError):  # an account with no passwd entry (containers)
+        return f"uid {uid}"

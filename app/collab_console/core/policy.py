@@ -1,66 +1,94 @@
 """The copy policy: which copy actions exist for a person in a session, now.
 
-This is the only place that decides it. The hover card, the context menu and
-the ``copy`` command all ask :func:`copy_actions` or :func:`refusal`.
+This is the only place that decides it. The hover card, the context menu, the
+copy service and the ``copy`` command all ask :func:`copy_actions` or
+:func:`refusal`.
 """
 
 from __future__ import annotations
 
-from enum import Enum
-
+from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
 from collab_console.core.domain import Participant, Session
-from collab_console.core.settings import COPY_SESSION_ID, COPY_SESSION_URL, CopySettings
+from collab_console.core.settings import PREFERENCES_PATH, SETTINGS_PATH, CopySettings
 
-
-class CopyAction(Enum):
-    """A copy button, in the order the card shows them."""
-
-    ID = "id"
-    URL = "url"
-    BOTH = "both"
-
-    @property
-    def label(self) -> str:
-        return {
-            CopyAction.ID: COPY_SESSION_ID.label,
-            CopyAction.URL: COPY_SESSION_URL.label,
-            CopyAction.BOTH: "Copy both",
-        }[self]
+#: Why sensitive actions are withdrawn while the policy cannot be confirmed.
+POLICY_UNCONFIRMED = (
+    "the console cannot confirm the copy policy with the store right now, "
+    "so the Session URL is withheld until it can"
+)
 
 
 def refusal(
-    settings: CopySettings, session: Session, person: Participant, action: CopyAction
+    settings: CopySettings,
+    session: Session,
+    person: Participant,
+    action: CopyAction,
+    *,
+    policy_confirmed: bool = True,
 ) -> str | None:
-    """Why ``action`` is not allowed for ``person`` now, or None when it is."""
+    """Why ``action`` is not allowed for ``person`` now, or None when it is.
+
+    ``policy_confirmed`` is False while the settings could not be re-read for
+    longer than a grace period: sensitive actions are then refused (fail closed).
+    """
+    spec = COPY_ACTIONS[action]
     if not session.is_active:
         return f"session {session.session_id} is not active ({session.state.label.lower()})"
     if person not in session.everyone:
         return f"{person.name} is not in session {session.session_id}"
-    id_on, url_on = settings.copy_session_id, settings.copy_session_url
-    if action is CopyAction.ID and not id_on:
-        return f"{COPY_SESSION_ID.label} is turned off in Session > Tools > Copy session details"
-    if action is CopyAction.URL and not url_on:
-        return f"{COPY_SESSION_URL.label} is turned off in Session > Tools > Copy session details"
-    if action is CopyAction.BOTH and not (id_on and url_on):
-        return (
-            "Copy both needs Copy Session ID and Copy Session URL turned on "
-            "in Session > Tools > Copy session details"
-        )
+    off = [need for need in spec.needs if not settings.value(need)]
+    if off and len(spec.needs) == 1:
+        return f"{off[0].label} is turned off in {SETTINGS_PATH}"
+    if off:
+        needed = " and ".join(need.label for need in spec.needs)
+        return f"{spec.label} needs {needed} turned on in {SETTINGS_PATH}"
+    if spec.sensitive and not policy_confirmed:
+        return POLICY_UNCONFIRMED
+    if spec.uses_url:
+        from collab_console.core.urls import join_url_problem
+
+        return join_url_problem(person.url, settings.session_url_base, person.access_id)
     return None
 
 
 def copy_actions(
-    settings: CopySettings, session: Session, person: Participant
+    settings: CopySettings,
+    session: Session,
+    person: Participant,
+    *,
+    policy_confirmed: bool = True,
 ) -> tuple[CopyAction, ...]:
     """The copy actions to offer for ``person``; empty means: show no card."""
-    return tuple(a for a in CopyAction if refusal(settings, session, person, a) is None)
+    return tuple(
+        a
+        for a in CopyAction
+        if refusal(settings, session, person, a, policy_confirmed=policy_confirmed) is None
+    )
+
+
+def withheld_reasons(
+    settings: CopySettings,
+    session: Session,
+    person: Participant,
+    *,
+    policy_confirmed: bool = True,
+) -> tuple[str, ...]:
+    """Why enabled actions are not offered for ``person`` (a bad stored URL, fail-closed).
+
+    Settings that are simply off are not listed: the card need not say so.
+    """
+    reasons: list[str] = []
+    for action in CopyAction:
+        if not all(settings.value(need) for need in COPY_ACTIONS[action].needs):
+            continue
+        reason = refusal(settings, session, person, action, policy_confirmed=policy_confirmed)
+        if reason is not None and reason not in reasons:
+            reasons.append(reason)
+    return tuple(reasons)
 
 
 def nothing_to_copy_reason(settings: CopySettings, session: Session) -> str:
     """What to tell an agent who asks for copy options when there are none."""
     if not session.is_active:
         return f"Session {session.session_id} has ended; there is nothing to copy."
-    return (
-        "Copying session details is turned off. An admin can turn it on in "
-        "Settings > Preferences > Session > Tools > Copy session details."
-    )
+    return f"Copying session details is turned off. An admin can turn it on in {PREFERENCES_PATH}."

@@ -1,34 +1,64 @@
 """Every copy setting, declared once.
 
-The preferences dialog, the CLI and the store all read :data:`SETTING_SPECS`:
-label, help text, default and validator live here and nowhere else.
+A :class:`SettingSpec` holds everything about a setting: its key (also its
+row in the store and its audit name), kind, default, bounds, label and help,
+the widget and CLI names that show it, and, for a sensitive setting, the
+security warning that must be acknowledged before it is turned on. The store's
+reads, writes and audit, the Preferences page and ``settings show`` all follow
+:data:`SETTING_SPECS`; adding a setting is one declaration here plus a
+migration that inserts its row (see the README, "Adding a setting").
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from typing import Any
-from urllib.parse import urlsplit
 
-from collab_console.core.errors import SettingsError
+from collab_console.core.errors import CollabConsoleError, SettingsError
+from collab_console.core.urls import validate_url_base
 
-#: Version of :data:`URL_WARNING_TEXT`. Bump it whenever the text changes, so the
-#: store records which wording an admin acknowledged.
-URL_WARNING_VERSION = 1
+#: Where the settings live, as every text names it (dialog, hints, refusals, CLI).
+SETTINGS_PATH = "Session > Tools > Copy session details"
+#: How an agent gets there from the console's menu bar.
+PREFERENCES_PATH = f"Settings > Preferences > {SETTINGS_PATH}"
 
-URL_WARNING_TITLE = "The Session URL opens the live session"
-URL_WARNING_TEXT = (
-    "Anyone who has the Session URL can join the live session and may see the "
-    "customer's documents and personal information. Agents should copy it only "
-    "when an invitation could not be delivered, and send it only to the customer. "
-    "A customer who simply lost the link should get Resend invite instead."
+
+class SettingKind(Enum):
+    """How a setting is edited and stored."""
+
+    BOOL = "bool"
+    TEXT = "text"
+    INT = "int"
+
+
+@dataclass(frozen=True)
+class SecurityWarning:
+    """A warning an admin must acknowledge before turning a sensitive setting on."""
+
+    title: str
+    text: str
+    #: Bump it whenever the text changes, so the store records which wording was accepted.
+    version: int
+    acknowledge_label: str
+    #: Prefix of the warning's widget names (``<prefix>WarningFrame``…), a QA contract.
+    ui_prefix: str
+
+
+URL_WARNING = SecurityWarning(
+    title="The Session URL opens the live session",
+    text=(
+        "Anyone who has the Session URL can join the live session and may see the "
+        "customer's documents and personal information. Agents should copy it only "
+        "when an invitation could not be delivered, and send it only to the customer. "
+        "A customer who simply lost the link should get Resend invite instead."
+    ),
+    version=1,
+    acknowledge_label="I understand the security risk",
+    ui_prefix="url",
 )
-URL_ACKNOWLEDGE_LABEL = "I understand the security risk"
-
-MAX_URL_BASE_LENGTH = 200
 
 
 def parse_bool(value: Any) -> bool:
@@ -44,90 +74,124 @@ def parse_bool(value: Any) -> bool:
     raise SettingsError(f"expected on or off, got {value!r}")
 
 
-def validate_url_base(value: Any) -> str:
-    """Return the normalised Session URL base (https, a host, ending in '/')."""
-    if not isinstance(value, str):
-        raise SettingsError("the Session URL base must be text")
-    text = value.strip()
-    if not text:
-        raise SettingsError("the Session URL base is empty")
-    if any(ch.isspace() for ch in text):
-        raise SettingsError("the Session URL base must not contain spaces")
-    try:
-        parts = urlsplit(text)
-        port = parts.port
-    except ValueError as exc:
-        raise SettingsError(f"the Session URL base is not a valid URL ({exc})") from None
-    if parts.scheme.lower() != "https":
-        raise SettingsError("the Session URL base must start with https://")
-    if not parts.hostname or "." not in parts.hostname.strip("."):
-        raise SettingsError(
-            "the Session URL base needs a host name, like https://collab.example.com/"
-        )
-    if parts.username is not None or parts.password is not None:
-        raise SettingsError("the Session URL base must not contain a user name or password")
-    if "?" in text or "#" in text:
-        raise SettingsError("the Session URL base must not contain '?' or '#'")
-    del port  # only parsed to reject a malformed port
-    text = "https://" + text[len("https://") :]  # the store compares the scheme as written
-    text = text if text.endswith("/") else text + "/"
-    if len(text) > MAX_URL_BASE_LENGTH:
-        raise SettingsError(f"the Session URL base is longer than {MAX_URL_BASE_LENGTH} characters")
-    return text
-
-
 @dataclass(frozen=True)
 class SettingSpec:
     """The one declaration of a setting: what it is called, shown as, and allows."""
 
+    #: Name in the store, the audit trail, ``settings show --json`` and the core API.
     key: str
     label: str
     help: str
+    kind: SettingKind
     default: Any
+    #: Turns what a user, a script or the store gives into a valid value, or raises.
     parse: Callable[[Any], Any]
-    #: Turning it on needs an explicit, recorded acknowledgement of a warning.
-    sensitive: bool = False
+    #: camelCase stem of the widget names: ``<ui_name>Check`` / ``Edit`` / ``Label`` / ``Error``.
+    ui_name: str
+    #: Object name of the Preferences group box the setting's widgets go in.
+    ui_group: str
+    #: The ``settings set`` option, without the dashes.
+    cli_name: str
+    #: Set for a sensitive setting: turning it on needs this warning acknowledged.
+    warning: SecurityWarning | None = None
+
+    @property
+    def sensitive(self) -> bool:
+        return self.warning is not None
+
+    def to_store(self, value: Any) -> str:
+        """The text the store keeps for ``value`` (already parsed)."""
+        if self.kind is SettingKind.BOOL:
+            return "on" if value else "off"
+        return str(value)
+
+    def from_store(self, text: object) -> Any:
+        """Parse a stored value strictly: only what :meth:`to_store` writes is accepted."""
+        if not isinstance(text, str):
+            raise SettingsError(f"{self.label} is stored as {type(text).__name__}, not text")
+        if self.kind is SettingKind.BOOL and text not in ("on", "off"):
+            raise SettingsError(f"{self.label} is stored as {text[:20]!r}, not on or off")
+        value = self.parse(text)
+        if self.to_store(value) != text:
+            raise SettingsError(f"{self.label} is stored in a form this version does not write")
+        return value
+
+    def shown(self, value: Any) -> str:
+        """The value as ``settings show`` prints it."""
+        return self.to_store(value)
 
 
 COPY_SESSION_ID = SettingSpec(
     key="copy_session_id",
     label="Copy Session ID",
     help="Agents can copy the Session ID of an active session from the customer card.",
+    kind=SettingKind.BOOL,
     default=False,
     parse=parse_bool,
+    ui_name="copySessionId",
+    ui_group="copySessionDetailsGroup",
+    cli_name="copy-id",
 )
 COPY_SESSION_URL = SettingSpec(
     key="copy_session_url",
     label="Copy Session URL",
     help="Agents can copy the Session URL, which opens the live session.",
+    kind=SettingKind.BOOL,
     default=False,
     parse=parse_bool,
-    sensitive=True,
+    ui_name="copySessionUrl",
+    ui_group="copySessionDetailsGroup",
+    cli_name="copy-url",
+    warning=URL_WARNING,
 )
 SESSION_URL_BASE = SettingSpec(
     key="session_url_base",
     label="Session URL base",
     help="New sessions get a Session URL made of this address and the Session ID.",
+    kind=SettingKind.TEXT,
     default="https://collab.example.com/join/",
     parse=validate_url_base,
+    ui_name="sessionUrlBase",
+    ui_group="sessionLinksGroup",
+    cli_name="url-base",
 )
 
 SETTING_SPECS: tuple[SettingSpec, ...] = (COPY_SESSION_ID, COPY_SESSION_URL, SESSION_URL_BASE)
-SPECS_BY_KEY: dict[str, SettingSpec] = {spec.key: spec for spec in SETTING_SPECS}
+SPECS_BY_KEY: Mapping[str, SettingSpec] = {spec.key: spec for spec in SETTING_SPECS}
+SENSITIVE_SPECS: tuple[SettingSpec, ...] = tuple(s for s in SETTING_SPECS if s.sensitive)
+
+
+def spec_for(key: str) -> SettingSpec:
+    spec = SPECS_BY_KEY.get(key)
+    if spec is None:
+        raise SettingsError(f"unknown setting {key!r}")
+    return spec
+
+
+def _needs_ack_message(spec: SettingSpec) -> str:
+    return f"{spec.label} cannot be turned on without acknowledging the security warning"
 
 
 @dataclass(frozen=True)
 class Acknowledgement:
-    """Who accepted the Session URL warning, when, and which wording of it."""
+    """Who accepted a setting's security warning, when, and which wording of it."""
 
     by: str
     at: datetime
     warning_version: int
 
     def __post_init__(self) -> None:
-        if not self.by.strip():
-            raise SettingsError("an acknowledgement needs the name of who gave it")
-        if self.warning_version < 1:
+        from collab_console.core.text import clean_name
+
+        try:
+            object.__setattr__(
+                self, "by", clean_name(self.by, what="the name of who acknowledged the warning")
+            )
+        except CollabConsoleError as exc:
+            raise SettingsError(str(exc)) from None
+        if self.at.tzinfo is None:
+            raise SettingsError("an acknowledgement needs a time with its time zone")
+        if not isinstance(self.warning_version, int) or self.warning_version < 1:
             raise SettingsError("an acknowledgement needs the version of the warning text")
 
 
@@ -135,69 +199,130 @@ class Acknowledgement:
 class CopySettings:
     """The organisation's copy settings as one consistent value.
 
-    Invariant (also a CHECK constraint in the store): URL copy is on exactly
-    when an acknowledgement is recorded.
+    ``values`` holds every declared setting, parsed. Invariant (also enforced
+    by the store): a sensitive setting is on exactly when ``acknowledgements``
+    holds an acknowledgement for it. ``version`` is the store's version of the
+    settings these were read as (or derived from); a save is refused when the
+    store has moved on since.
     """
 
-    copy_session_id: bool = COPY_SESSION_ID.default
-    copy_session_url: bool = COPY_SESSION_URL.default
-    session_url_base: str = SESSION_URL_BASE.default
-    url_acknowledgement: Acknowledgement | None = None
+    values: Mapping[str, Any] = field(
+        default_factory=lambda: {spec.key: spec.default for spec in SETTING_SPECS}
+    )
+    acknowledgements: Mapping[str, Acknowledgement] = field(default_factory=dict)
+    version: int = 0
     updated_by: str = "system"
     updated_at: datetime | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        if self.copy_session_url and self.url_acknowledgement is None:
+        given, declared = set(self.values), set(SPECS_BY_KEY)
+        if given != declared:
+            missing, unknown = sorted(declared - given), sorted(given - declared)
             raise SettingsError(
-                "Copy Session URL cannot be turned on without acknowledging the security warning"
+                f"settings must hold every declared setting (missing {missing}, unknown {unknown})"
             )
-        if not self.copy_session_url and self.url_acknowledgement is not None:
-            raise SettingsError("an acknowledgement is kept only while Copy Session URL is on")
-        object.__setattr__(self, "session_url_base", validate_url_base(self.session_url_base))
+        parsed = {spec.key: spec.parse(self.values[spec.key]) for spec in SETTING_SPECS}
+        object.__setattr__(self, "values", parsed)
+        object.__setattr__(self, "acknowledgements", dict(self.acknowledgements))
+        for key in self.acknowledgements:
+            if not spec_for(key).sensitive:
+                raise SettingsError(f"{spec_for(key).label} takes no acknowledgement")
+        for spec in SENSITIVE_SPECS:
+            on, acknowledged = bool(parsed[spec.key]), spec.key in self.acknowledgements
+            if on and not acknowledged:
+                raise SettingsError(_needs_ack_message(spec))
+            if acknowledged and not on:
+                raise SettingsError(f"an acknowledgement is kept only while {spec.label} is on")
 
-    def value(self, key: str) -> Any:
-        """The value of the declared setting ``key``."""
-        if key not in SPECS_BY_KEY:
-            raise SettingsError(f"unknown setting {key!r}")
-        return getattr(self, key)
+    @classmethod
+    def build(
+        cls,
+        *,
+        acknowledgements: Mapping[str, Acknowledgement] | None = None,
+        version: int = 0,
+        updated_by: str = "system",
+        updated_at: datetime | None = None,
+        **values: Any,
+    ) -> CopySettings:
+        """Settings with ``values`` given by key and every other setting at its default."""
+        for key in values:
+            spec_for(key)
+        return cls(
+            values={spec.key: values.get(spec.key, spec.default) for spec in SETTING_SPECS},
+            acknowledgements=acknowledgements or {},
+            version=version,
+            updated_by=updated_by,
+            updated_at=updated_at,
+        )
+
+    def value(self, key: str | SettingSpec) -> Any:
+        """The value of a declared setting."""
+        spec = key if isinstance(key, SettingSpec) else spec_for(key)
+        return self.values[spec.key]
+
+    @property
+    def copy_session_id(self) -> bool:
+        return bool(self.values[COPY_SESSION_ID.key])
+
+    @property
+    def copy_session_url(self) -> bool:
+        return bool(self.values[COPY_SESSION_URL.key])
+
+    @property
+    def session_url_base(self) -> str:
+        return str(self.values[SESSION_URL_BASE.key])
+
+    @property
+    def url_acknowledgement(self) -> Acknowledgement | None:
+        return self.acknowledgements.get(COPY_SESSION_URL.key)
 
     def differs_from(self, other: CopySettings) -> bool:
-        """True when a setting or the acknowledgement differs; who saved last does not count."""
-        return self.url_acknowledgement != other.url_acknowledgement or any(
-            self.value(spec.key) != other.value(spec.key) for spec in SETTING_SPECS
-        )
+        """True when a setting or an acknowledgement differs; who saved last does not count."""
+        return self.values != other.values or self.acknowledgements != other.acknowledgements
+
+    def changed_keys(self, other: CopySettings) -> tuple[str, ...]:
+        """The declared settings whose value differs between ``self`` and ``other``."""
+        return tuple(s.key for s in SETTING_SPECS if self.values[s.key] != other.values[s.key])
 
     def changed(
         self,
         *,
         actor: str,
         now: datetime,
-        acknowledged: bool = False,
+        acknowledged: bool | Collection[str] = False,
         **values: Any,
     ) -> CopySettings:
         """Return these settings with ``values`` applied, each through its declaration.
 
-        With Copy Session URL on, ``acknowledged=True`` records ``actor`` and
-        ``now`` as a fresh acknowledgement; without it the recorded one is kept,
-        and there must be one. Turning URL copy off drops the acknowledgement,
-        so turning it on again asks again.
+        ``acknowledged`` names the sensitive settings whose warning ``actor``
+        acknowledges now (True: every sensitive setting that ends up on). For
+        such a setting that is on, a fresh acknowledgement is recorded; for one
+        without, the recorded acknowledgement is kept, and there must be one.
+        Turning a sensitive setting off drops its acknowledgement, so turning
+        it on again asks again. The version stays the one these settings were
+        read as: the store checks it on save.
         """
-        parsed = {}
+        parsed = dict(self.values)
         for key, raw in values.items():
-            spec = SPECS_BY_KEY.get(key)
-            if spec is None:
-                raise SettingsError(f"unknown setting {key!r}")
-            parsed[key] = spec.parse(raw)
-        url_on = parsed.get(COPY_SESSION_URL.key, self.copy_session_url)
-        ack = self.url_acknowledgement
-        if not url_on:
-            ack = None
-        elif acknowledged:
-            ack = Acknowledgement(by=actor, at=now, warning_version=URL_WARNING_VERSION)
-        elif ack is None:
-            raise SettingsError(
-                "Copy Session URL cannot be turned on without acknowledging the security warning"
+            parsed[key] = spec_for(key).parse(raw)
+        acks = dict(self.acknowledgements)
+        for spec in SENSITIVE_SPECS:
+            fresh = acknowledged is True or (
+                not isinstance(acknowledged, bool) and spec.key in acknowledged
             )
-        return dataclasses.replace(
-            self, **parsed, url_acknowledgement=ack, updated_by=actor, updated_at=now
+            assert spec.warning is not None
+            if not parsed[spec.key]:
+                acks.pop(spec.key, None)
+            elif fresh:
+                acks[spec.key] = Acknowledgement(
+                    by=actor, at=now, warning_version=spec.warning.version
+                )
+            elif spec.key not in acks:
+                raise SettingsError(_needs_ack_message(spec))
+        return CopySettings(
+            values=parsed,
+            acknowledgements=acks,
+            version=self.version,
+            updated_by=actor,
+            updated_at=now,
         )

@@ -1,0 +1,77 @@
+"""The copy service: the one way a session detail reaches the clipboard.
+
+The console and ``collab-console copy`` both call :func:`copy_detail`. It
+re-checks the policy at the moment of the click, puts the value on the
+clipboard through a :class:`ClipboardPort`, records the copy, and returns what
+the user is told.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+
+from collab_console.core.clipboard_port import ClipboardPort
+from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
+from collab_console.core.domain import Participant, Session
+from collab_console.core.errors import ClipboardError
+from collab_console.core.policy import refusal
+from collab_console.core.settings import CopySettings
+
+
+class CopyResult(Enum):
+    COPIED = "copied"
+    REFUSED = "refused"  # the policy says no, now
+    NO_CLIPBOARD = "no_clipboard"
+
+
+@dataclass(frozen=True)
+class CopyRecord:
+    """What the audit trail keeps of a copy: never the value itself."""
+
+    session_id: str
+    access_id: str
+    action: CopyAction
+    actor: str
+
+
+@dataclass(frozen=True)
+class CopyOutcome:
+    result: CopyResult
+    #: One sentence for the status bar or the terminal; never the URL.
+    message: str
+    #: Why nothing was copied, on its own (for ``collab-console: refused: …``).
+    reason: str = ""
+
+    @property
+    def copied(self) -> bool:
+        return self.result is CopyResult.COPIED
+
+
+def copy_detail(
+    *,
+    settings: CopySettings,
+    session: Session,
+    person: Participant,
+    action: CopyAction,
+    clipboard: ClipboardPort,
+    record: Callable[[CopyRecord], None],
+    actor: str,
+    policy_confirmed: bool = True,
+) -> CopyOutcome:
+    """Copy one detail if the policy allows it with ``settings`` as they are now.
+
+    ``record`` is called only after the value is on the clipboard; an error it
+    raises reaches the caller (the value stays copied, and the caller says so).
+    """
+    reason = refusal(settings, session, person, action, policy_confirmed=policy_confirmed)
+    if reason is not None:
+        return CopyOutcome(CopyResult.REFUSED, f"Not copied: {reason}.", reason)
+    spec = COPY_ACTIONS[action]
+    try:
+        clipboard.put(spec.clipboard_text(person), sensitive=spec.sensitive)
+    except ClipboardError as exc:
+        return CopyOutcome(CopyResult.NO_CLIPBOARD, f"Not copied: {exc.sentence}", str(exc))
+    record(CopyRecord(session.session_id, person.access_id, action, actor))
+    return CopyOutcome(CopyResult.COPIED, spec.confirmation(person))
