@@ -1,11 +1,16 @@
-"""The embedded SQLite store: schema rules, audit trail, and files it must leave alone."""
+"""The embedded SQLite store defending itself: raw SQL, altered schemas, bad files and values.
+
+These tests use the file the way an attacker or a careless tool would: a plain
+``sqlite3`` connection, statements that try to get past the rules, flipped
+bytes, removed triggers. What the store must do is in ``test_contract.py``.
+"""
 
 from __future__ import annotations
 
 import os
 import random
-import re
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import UTC, datetime
@@ -14,35 +19,26 @@ from pathlib import Path
 import pytest
 
 import collab_console.store.sqlite as sqlite_store
-from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID, demo_sessions
-from collab_console.core.domain import (
-    SESSION_ID_PATTERN,
-    InviteStatus,
-    SessionState,
-    build_session,
-)
-from collab_console.core.errors import NotFoundError
-from collab_console.core.settings import (
-    SESSION_URL_BASE,
-    URL_WARNING_VERSION,
-    Acknowledgement,
-    CopySettings,
-)
-from collab_console.store import Store, open_store, seed_demo, start_session
+from collab_console.core.copy_actions import CopyAction
+from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
+from collab_console.core.events import SettingsChanged, StoreResynced
+from collab_console.core.policy import refusal
+from collab_console.core.settings import CopySettings
+from collab_console.store import Store, open_store, seed_demo
 from collab_console.store.errors import (
+    StoreAlteredError,
     StoreDamagedError,
+    StoreError,
     StoreLockedError,
     StoreMissingError,
     StoreTooNewError,
     StoreUnreadableError,
 )
 from collab_console.store.location import STORE_FILENAME
-from collab_console.store.sqlite import SCHEMA_VERSION
+from collab_console.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-TUESDAY = datetime(2026, 3, 3, 11, 30, tzinfo=UTC)
-WEDNESDAY = datetime(2026, 3, 4, 16, 45, tzinfo=UTC)
-URL_BASE = "https://collab.example.com/join/"
+OUTSIDE = "unknown (outside Collab Console)"
 
 
 @pytest.fixture
@@ -66,223 +62,88 @@ def folder_snapshot(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in folder.iterdir()}
 
 
-def session_with(session_id: str, state: SessionState, created_at: datetime, *names: str):
-    return build_session(
-        session_id=session_id,
-        customer_name=f"Customer of {session_id}",
-        contact="customer@example.com",
-        url_base=URL_BASE,
-        created_at=created_at,
-        participant_names=names,
-        state=state,
-        ended_at=created_at if state is SessionState.ENDED else None,
+def everything(store: Store) -> tuple[object, ...]:
+    """All a user could see of a store, to show that a refused statement changed nothing."""
+    sessions = store.list_sessions()
+    return (
+        store.load_settings(),
+        store.audit_log(limit=1000),
+        sessions,
+        [store.get_session(s.session_id) for s in sessions],
     )
 
 
-# -- creating and migrating -------------------------------------------------------------
+def url_on(store: Store) -> None:
+    store.save_settings(
+        store.load_settings().changed(
+            actor="admin.ana", now=MONDAY, acknowledged=True, copy_session_url=True
+        )
+    )
 
 
-@pytest.mark.parametrize("start", ["no file", "empty file"])
-def test_a_new_store_gets_the_current_schema_and_everything_off(
-    data_dir: Path, store_file: Path, start: str
-) -> None:
-    if start == "empty file":
-        store_file.write_bytes(b"")
+def assert_one_line(error: StoreError, store_file: Path) -> None:
+    text = str(error)
+    assert "\n" not in text
+    assert str(store_file) in text
+    assert text.endswith("."), "a message never ends mid-sentence"
+    for sql in ("SELECT", "UPDATE", "INSERT", "CHECK (", "WHERE"):
+        assert sql not in text, f"the message shows SQL: {text}"
 
-    opened = open_store(data_dir, create=True)
-    try:
-        settings = opened.load_settings()
-        assert opened.audit_log() == []
-        assert opened.list_sessions() == []
-    finally:
-        opened.close()
 
+# -- creating ----------------------------------------------------------------------------
+
+
+def test_a_new_store_is_private_and_whole(tmp_path: Path) -> None:
+    folder = tmp_path / "fresh" / "data"
+
+    make_store(folder)
+
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    store_file = folder / STORE_FILENAME
+    assert stat.S_IMODE(store_file.stat().st_mode) == 0o600
+    assert sorted(p.name for p in folder.iterdir()) == [STORE_FILENAME], "no half-made file left"
     with closing(sqlite3.connect(store_file)) as check:
         assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert settings.copy_session_id is False
-    assert settings.copy_session_url is False
-    assert settings.url_acknowledgement is None
-    assert settings.session_url_base == SESSION_URL_BASE.default
 
 
-def test_settings_round_trip_with_the_acknowledgement(store: Store, data_dir: Path) -> None:
-    wanted = CopySettings().changed(
-        actor="admin.ana",
-        now=MONDAY,
-        acknowledged=True,
-        copy_session_id=True,
-        copy_session_url=True,
-        session_url_base="https://support.example.org/s",
-    )
+def test_a_store_others_can_read_is_made_private_and_said(data_dir: Path, store_file: Path) -> None:
+    make_store(data_dir)
+    data_dir.chmod(0o755)
+    store_file.chmod(0o644)
 
-    assert store.save_settings(wanted) == wanted
+    opened = open_store(data_dir)
+    opened.close()
 
-    reopened = open_store(data_dir)
-    try:
-        loaded = reopened.load_settings()
-    finally:
-        reopened.close()
-    assert loaded == wanted
-    assert loaded.url_acknowledgement == Acknowledgement("admin.ana", MONDAY, URL_WARNING_VERSION)
-    assert loaded.session_url_base == "https://support.example.org/s/"
-    assert loaded.updated_at == MONDAY
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE(store_file.stat().st_mode) == 0o600
+    assert len(opened.warnings) == 2
+    assert all("readable by other accounts" in w for w in opened.warnings)
 
 
-# -- rules the schema enforces, even against raw SQL -------------------------------------
+# -- files the store must not use, and must leave exactly as they are ---------------------
 
 
+@pytest.mark.parametrize("how", ["open", "open-or-create", "read-only"])
 @pytest.mark.parametrize(
-    "statement",
+    ("content", "says"),
     [
-        pytest.param("UPDATE settings SET copy_session_url = 1", id="url-on-no-ack"),
-        pytest.param(
-            "UPDATE settings SET copy_session_url = 1, url_ack_by = 'dba',"
-            " url_ack_at = '2026-03-02T09:00:00+00:00'",
-            id="url-on-ack-without-warning-version",
-        ),
-        pytest.param(
-            "UPDATE settings SET url_ack_by = 'dba', url_ack_at = '2026-03-02T09:00:00+00:00',"
-            " url_ack_warning_version = 1",
-            id="ack-while-url-off",
-        ),
-        pytest.param(
-            "UPDATE settings SET session_url_base = 'http://collab.example.com/join/'",
-            id="http-url-base",
-        ),
+        pytest.param(b"", "empty file", id="0-bytes"),
+        pytest.param(b"\x00", "not a Collab Console store", id="1-byte"),
+        pytest.param(random.Random(7).randbytes(8192), "damaged", id="random-bytes"),
+        pytest.param(b"name,phone\nDana Levi,+1 555 0100 200\n" * 50, "damaged", id="text"),
+        pytest.param(b"SQLite format 3\x00" + bytes(range(256)) * 16, "damaged", id="junk"),
     ],
 )
-def test_raw_sql_cannot_break_the_settings_rules(
-    store: Store, raw: sqlite3.Connection, statement: str
-) -> None:
-    before = store.load_settings()
-
-    with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
-        raw.execute(statement)
-
-    assert store.load_settings() == before
-    assert store.load_settings().copy_session_url is False
-    assert store.audit_log() == []
-
-
-def test_every_settings_change_is_audited_even_raw_sql(
-    store: Store, raw: sqlite3.Connection
-) -> None:
-    settings = store.save_settings(
-        store.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True)
-    )
-    settings = store.save_settings(
-        settings.changed(actor="admin.ben", now=TUESDAY, acknowledged=True, copy_session_url=True)
-    )
-    settings = store.save_settings(
-        settings.changed(
-            actor="admin.ben", now=TUESDAY, session_url_base="https://support.example.org/s/"
-        )
-    )
-    store.save_settings(settings.changed(actor="admin.cy", now=WEDNESDAY, copy_session_url=False))
-    raw.execute(
-        "UPDATE settings SET copy_session_id = 0, updated_by = 'dba.raw',"
-        " updated_at = '2026-03-05T08:00:00.000000+00:00'"
-    )
-
-    entries = [
-        (e.changed_at, e.changed_by, e.setting, e.old_value, e.new_value)
-        for e in reversed(store.audit_log())
-    ]
-    assert entries == [
-        (MONDAY, "admin.ana", "copy_session_id", "off", "on"),
-        (TUESDAY, "admin.ben", "copy_session_url", "off", "on"),
-        (
-            TUESDAY,
-            "admin.ben",
-            "url_warning_acknowledged",
-            None,
-            "admin.ben at 2026-03-03T11:30:00.000000+00:00 (warning v1)",
-        ),
-        (TUESDAY, "admin.ben", "session_url_base", URL_BASE, "https://support.example.org/s/"),
-        (WEDNESDAY, "admin.cy", "copy_session_url", "on", "off"),
-        (datetime(2026, 3, 5, 8, 0, tzinfo=UTC), "dba.raw", "copy_session_id", "on", "off"),
-    ]
-
-
-def test_saving_unchanged_settings_adds_no_audit_entry(store: Store) -> None:
-    settings = store.save_settings(
-        store.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True)
-    )
-
-    store.save_settings(settings.changed(actor="admin.ben", now=TUESDAY, copy_session_id=True))
-
-    assert [e.setting for e in store.audit_log()] == ["copy_session_id"]
-
-
-@pytest.mark.parametrize(
-    "statement",
-    ["UPDATE settings_audit SET changed_by = 'someone else'", "DELETE FROM settings_audit"],
-)
-def test_the_audit_log_is_append_only(
-    store: Store, raw: sqlite3.Connection, statement: str
-) -> None:
-    store.save_settings(
-        store.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True)
-    )
-    before = store.audit_log()
-    assert len(before) == 1
-
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        raw.execute(statement)
-
-    assert store.audit_log() == before
-
-
-def test_the_settings_row_cannot_be_deleted(store: Store, raw: sqlite3.Connection) -> None:
-    before = store.load_settings()
-
-    with pytest.raises(sqlite3.IntegrityError, match="cannot be deleted"):
-        raw.execute("DELETE FROM settings")
-
-    assert store.load_settings() == before
-
-
-def test_an_ended_session_cannot_be_reopened_with_raw_sql(
-    demo_store: Store, raw: sqlite3.Connection
-) -> None:
-    with pytest.raises(sqlite3.IntegrityError, match="cannot be reopened"):
-        raw.execute(
-            "UPDATE sessions SET state = 'active', ended_at = NULL WHERE session_id = ?",
-            (DEMO_ENDED_ID,),
-        )
-
-    assert demo_store.get_session(DEMO_ENDED_ID).state is SessionState.ENDED
-
-
-def test_ending_a_session_ends_it_and_ending_again_keeps_the_first_end(demo_store: Store) -> None:
-    ended = demo_store.end_session(DEMO_ACTIVE_ID, TUESDAY)
-    again = demo_store.end_session(DEMO_ACTIVE_ID, WEDNESDAY)
-
-    assert ended.state is SessionState.ENDED
-    assert again.ended_at == TUESDAY
-
-
-# -- files the store must not use, and must leave exactly as they are ----------------------
-
-
-@pytest.mark.parametrize("create", [False, True], ids=["open", "open-or-create"])
-@pytest.mark.parametrize(
-    "content",
-    [
-        pytest.param(random.Random(7).randbytes(8192), id="random-bytes"),
-        pytest.param(b"name,phone\nDana Levi,+1 555 0100 200\n" * 50, id="text-file"),
-        pytest.param(b"SQLite format 3\x00" + bytes(range(256)) * 16, id="sqlite-header-junk"),
-    ],
-)
-def test_a_damaged_file_is_reported_and_left_alone(
-    data_dir: Path, store_file: Path, content: bytes, create: bool
+def test_a_file_that_is_not_a_store_is_reported_and_left_alone(
+    data_dir: Path, store_file: Path, content: bytes, says: str, how: str
 ) -> None:
     store_file.write_bytes(content)
 
-    with pytest.raises(StoreDamagedError, match="left as it is"):
-        open_store(data_dir, create=create)
+    with pytest.raises(StoreDamagedError, match=says) as caught:
+        open_store(data_dir, create=how == "open-or-create", readonly=how == "read-only")
 
     assert folder_snapshot(data_dir) == {STORE_FILENAME: content}
+    assert_one_line(caught.value, store_file)
 
 
 def test_another_apps_sqlite_file_is_reported_and_left_alone(
@@ -318,8 +179,26 @@ def test_a_missing_store_is_reported_and_not_created(tmp_path: Path) -> None:
 
     with pytest.raises(StoreMissingError, match="--data-dir"):
         open_store(nowhere)
+    with pytest.raises(StoreMissingError):
+        open_store(nowhere, create=True, readonly=True)
 
     assert not nowhere.exists()
+
+
+def test_reading_only_writes_nothing(demo_store: Store, data_dir: Path) -> None:
+    demo_store.close()
+    before = folder_snapshot(data_dir)
+
+    reader = open_store(data_dir, readonly=True)
+    try:
+        assert reader.load_settings().copy_session_id is True
+        assert len(reader.list_sessions()) == 2
+        with pytest.raises(StoreError, match="read-only"):
+            reader.end_session(DEMO_ACTIVE_ID, MONDAY, actor="agent.kai")
+    finally:
+        reader.close()
+
+    assert folder_snapshot(data_dir) == before
 
 
 def test_a_locked_store_refuses_to_save_and_keeps_its_data(
@@ -338,8 +217,7 @@ def test_a_locked_store_refuses_to_save_and_keeps_its_data(
             raw.execute("ROLLBACK")
 
         assert second.load_settings() == before
-        assert store.audit_log() == []
-        assert second.save_settings(change).copy_session_id is True, "works once unlocked"
+        assert second.save_settings(change).settings.copy_session_id is True, "works unlocked"
     finally:
         second.close()
 
@@ -349,7 +227,7 @@ def test_an_unreadable_store_file_is_reported(data_dir: Path, store_file: Path) 
     make_store(data_dir)
     store_file.chmod(0)
     try:
-        with pytest.raises(StoreUnreadableError, match=re.escape(str(store_file))):
+        with pytest.raises(StoreUnreadableError, match=str(store_file)):
             open_store(data_dir)
     finally:
         store_file.chmod(0o600)
@@ -358,113 +236,386 @@ def test_an_unreadable_store_file_is_reported(data_dir: Path, store_file: Path) 
 def test_a_folder_in_place_of_the_store_file_is_reported(data_dir: Path, store_file: Path) -> None:
     store_file.mkdir()
 
-    with pytest.raises(StoreUnreadableError, match=re.escape(str(store_file))):
+    with pytest.raises(StoreError, match="is a folder, not a store file"):
         open_store(data_dir, create=True)
 
-    assert store_file.is_dir()
     assert list(store_file.iterdir()) == []
 
 
-# -- noticing changes ----------------------------------------------------------------------
+# -- rules the database keeps, whoever writes ----------------------------------------------
+
+ATTACKS = [
+    pytest.param("UPDATE setting SET value = 'on' WHERE key = 'copy_session_url'", id="url-on"),
+    pytest.param(
+        "INSERT OR REPLACE INTO setting VALUES ('copy_session_url', 'bool', 1, 'on')",
+        id="insert-or-replace-url-on",
+    ),
+    pytest.param(
+        "REPLACE INTO setting VALUES ('copy_session_url', 'bool', 0, 'on')", id="replace-not-sensitive"
+    ),
+    pytest.param(
+        "INSERT INTO setting VALUES ('copy_session_url', 'bool', 1, 'off')"
+        " ON CONFLICT (key) DO UPDATE SET value = 'on'",
+        id="upsert-url-on",
+    ),
+    pytest.param(
+        "UPDATE setting SET sensitive = 0 WHERE key = 'copy_session_url'", id="unmark-sensitive"
+    ),
+    pytest.param("DELETE FROM setting WHERE key = 'copy_session_url'", id="delete-setting"),
+    pytest.param(
+        "UPDATE setting SET value = 'maybe' WHERE key = 'copy_session_id'", id="bool-garbage"
+    ),
+    pytest.param(
+        "INSERT OR REPLACE INTO acknowledgement VALUES ('copy_session_id', 'x', '2026', 1)",
+        id="ack-not-sensitive",
+    ),
+    pytest.param("DELETE FROM policy", id="delete-policy"),
+    pytest.param(
+        "INSERT OR REPLACE INTO policy VALUES (1, 1, 'dba', '2026-01-01T00:00:00+00:00')",
+        id="replace-policy",
+    ),
+    pytest.param("UPDATE policy SET version = 1, updated_by = 'dba'", id="rewind-version"),
+    pytest.param("UPDATE audit SET actor = 'someone else'", id="edit-audit"),
+    pytest.param("DELETE FROM audit", id="delete-audit"),
+    pytest.param(
+        "INSERT OR REPLACE INTO audit (id, at, actor, kind, subject)"
+        " SELECT id, at, 'someone else', kind, subject FROM audit LIMIT 1",
+        id="replace-audit",
+    ),
+    pytest.param(
+        "INSERT INTO audit (at, actor, kind, subject)"
+        " VALUES ('2020-01-01T00:00:00.000+00:00', 'dba', 'copy', 'x')",
+        id="backdated-audit",
+    ),
+    pytest.param(
+        f"UPDATE sessions SET state = 'active', ended_at = NULL WHERE session_id = '{DEMO_ENDED_ID}'",
+        id="reopen",
+    ),
+    pytest.param(
+        "INSERT OR REPLACE INTO sessions (id, session_id, state, invite_status, created_at)"
+        f" SELECT id, session_id, 'active', invite_status, created_at FROM sessions"
+        f" WHERE session_id = '{DEMO_ENDED_ID}'",
+        id="insert-or-replace-reopen",
+    ),
+    pytest.param(
+        "REPLACE INTO sessions (session_id, state, invite_status, created_at)"
+        f" VALUES ('{DEMO_ENDED_ID}', 'active', 'pending', '2026-03-04T09:30:00+00:00')",
+        id="replace-reopen",
+    ),
+    pytest.param(
+        "INSERT INTO sessions (session_id, state, invite_status, created_at)"
+        f" VALUES ('{DEMO_ENDED_ID}', 'active', 'pending', '2026-03-04T09:30:00+00:00')"
+        " ON CONFLICT (session_id) DO UPDATE SET state = 'active', ended_at = NULL",
+        id="upsert-reopen",
+    ),
+    pytest.param(f"DELETE FROM sessions WHERE session_id = '{DEMO_ENDED_ID}'", id="delete-session"),
+    pytest.param(
+        "UPDATE participants SET url = 'https://evil.example/phish'", id="phishing-url"
+    ),
+    pytest.param(
+        "REPLACE INTO participants SELECT session, position, name, access_id,"
+        " 'https://evil.example/phish', contact FROM participants",
+        id="replace-phishing-url",
+    ),
+]
 
 
-def test_change_token_changes_only_when_another_connection_commits(
-    store: Store, data_dir: Path
+@pytest.mark.parametrize("statement", ATTACKS)
+def test_raw_sql_cannot_get_past_the_rules(
+    demo_store: Store, raw: sqlite3.Connection, statement: str
 ) -> None:
-    first = store.change_token()
+    before = everything(demo_store)
+
+    with pytest.raises(sqlite3.IntegrityError):
+        raw.execute(statement)
+
+    assert everything(demo_store) == before
+    assert demo_store.load_settings().copy_session_url is False
+
+
+def test_the_acknowledgement_of_url_copy_that_is_on_cannot_be_removed(
+    demo_store: Store, raw: sqlite3.Connection
+) -> None:
+    url_on(demo_store)
+    before = everything(demo_store)
+
+    with pytest.raises(sqlite3.IntegrityError, match="cannot be removed"):
+        raw.execute("DELETE FROM acknowledgement")
+
+    assert everything(demo_store) == before
+
+
+def test_a_raw_change_that_keeps_the_rules_is_audited_as_made_outside_the_app(
+    demo_store: Store, raw: sqlite3.Connection
+) -> None:
+    url_on(demo_store)
+    version = demo_store.load_settings().version
+
+    raw.execute("UPDATE setting SET value = 'off' WHERE key = 'copy_session_url'")
+
+    latest = demo_store.audit_log(limit=1)[0]
+    assert (latest.actor, latest.subject, latest.old_value, latest.new_value) == (
+        OUTSIDE,
+        "copy_session_url",
+        "on",
+        "off",
+    )
+    settings = demo_store.load_settings()
+    assert settings.version == version + 1, "a stale save from the app would now be refused"
+    assert settings.updated_by == OUTSIDE
+    assert settings.acknowledgements == {}
+
+
+# -- a schema whose rules were removed ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DROP TRIGGER sensitive_setting_needs_acknowledgement",
+        "DROP TRIGGER audit_no_delete",
+        "DROP TRIGGER ended_sessions_stay_ended",
+        "DROP TRIGGER sessions_not_replaced",
+        "CREATE TRIGGER sneaky AFTER INSERT ON audit BEGIN DELETE FROM change_log; END",
+        "CREATE TABLE notes (text TEXT)",
+        "CREATE INDEX by_name ON participants (name)",
+    ],
+    ids=["ack-rule", "audit-rule", "ended-rule", "replace-rule", "added-trigger", "table", "index"],
+)
+def test_a_store_whose_schema_was_altered_is_reported_and_not_used(
+    demo_store: Store, data_dir: Path, store_file: Path, statement: str
+) -> None:
+    demo_store.close()
+    with closing(sqlite3.connect(store_file, isolation_level=None)) as tool:
+        tool.execute(statement)
+    before = folder_snapshot(data_dir)
+
+    for readonly in (False, True):
+        with pytest.raises(StoreAlteredError, match="altered outside Collab Console") as caught:
+            open_store(data_dir, readonly=readonly)
+        assert_one_line(caught.value, store_file)
+
+    assert folder_snapshot(data_dir) == before
+
+
+def test_a_changed_trigger_body_is_seen(demo_store: Store, store_file: Path) -> None:
+    """Same name, a rule that no longer bites: still not the schema the app made."""
+    demo_store.close()
+    with closing(sqlite3.connect(store_file, isolation_level=None)) as tool:
+        tool.execute("DROP TRIGGER audit_no_delete")
+        tool.execute(
+            "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit WHEN 0"
+            " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END"
+        )
+
+    with pytest.raises(StoreAlteredError, match="trigger audit_no_delete was changed"):
+        open_store(store_file.parent)
+
+
+# -- values inside valid rows that the app must not trust ---------------------------------
+
+
+def tamper(store_file: Path, *statements: str) -> None:
+    """Write what the rules refuse, as someone with the file and a hex editor could.
+
+    The triggers are dropped and put back with their exact text, and CHECK
+    constraints are ignored, so the schema check still passes: only the
+    values are wrong.
+    """
+    with closing(sqlite3.connect(store_file, isolation_level=None)) as tool:
+        triggers = tool.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
+        tool.execute("PRAGMA ignore_check_constraints = 1")
+        tool.execute("BEGIN")
+        for name, _ in triggers:
+            tool.execute(f"DROP TRIGGER {name}")
+        for statement in statements:
+            tool.execute(statement)
+        for _, sql in triggers:
+            tool.execute(sql)
+        tool.execute("COMMIT")
+
+
+BAD_VALUES = [
+    pytest.param("settings", "DELETE FROM policy", "no settings row", id="no-settings-row"),
+    pytest.param(
+        "settings", "DELETE FROM setting WHERE key = 'copy_session_id'", "no value", id="no-value"
+    ),
+    pytest.param(
+        "settings", "INSERT INTO setting VALUES ('copy_everything', 'bool', 0, 'on')", "unknown",
+        id="unknown-setting",
+    ),
+    pytest.param(
+        "settings", "UPDATE setting SET value = 'yes' WHERE key = 'copy_session_id'", "not on or off",
+        id="bool-word",
+    ),
+    pytest.param(
+        "settings",
+        "UPDATE setting SET value = 'https://collab.exаmple.com/' WHERE key = 'session_url_base'",
+        "URL base",
+        id="look-alike-url-base",
+    ),
+    pytest.param(
+        "settings", "UPDATE setting SET value = 'on' WHERE key = 'copy_session_url'", "acknowledg",
+        id="url-on-without-ack",
+    ),
+    pytest.param(
+        "settings",
+        "UPDATE setting SET value = 'on' WHERE key = 'copy_session_url';"
+        "INSERT INTO acknowledgement VALUES ('copy_session_url', '\u200b', "
+        "'2026-03-02T09:00:00+00:00', 1)",
+        "acknowledged",
+        id="invisible-acknowledger",
+    ),
+    pytest.param(
+        "settings",
+        "UPDATE setting SET value = 'on' WHERE key = 'copy_session_url';"
+        "INSERT INTO acknowledgement VALUES ('copy_session_url', 'dba', 'yesterday', 1)",
+        "not a time",
+        id="malformed-ack-time",
+    ),
+    pytest.param("settings", "UPDATE policy SET updated_at = '2026-13-45'", "not a time",
+                 id="malformed-update-time"),
+    pytest.param("settings", "UPDATE policy SET version = 0", "version", id="version-0"),
+    pytest.param("sessions", "UPDATE sessions SET invite_status = 'carrier_pigeon'",
+                 "carrier_pigeon", id="unknown-invite-status"),
+    pytest.param("sessions", "UPDATE sessions SET created_at = 'last Tuesday'", "not a time",
+                 id="malformed-start"),
+    pytest.param("sessions", "UPDATE participants SET name = ' ' WHERE position = 0", "name",
+                 id="blank-name"),
+    pytest.param("sessions", "DELETE FROM participants WHERE position = 0", "no customer",
+                 id="no-customer"),
+    pytest.param("sessions", "UPDATE sessions SET demo = 7", "demo", id="demo-mark"),
+    pytest.param("sessions", f"UPDATE sessions SET session_id = 'ﬀﬀ-ﬀﬀ' WHERE session_id = "
+                 f"'{DEMO_ACTIVE_ID}'", "Session ID", id="compatibility-id"),
+    pytest.param("session", "UPDATE participants SET access_id = access_id || 'X'", "own ID",
+                 id="wrong-own-id"),
+    pytest.param("session", "UPDATE participants SET contact = 'not a phone' WHERE position = 0",
+                 "phone", id="bad-contact"),
+]
+
+
+@pytest.mark.parametrize(("read", "statements", "says"), BAD_VALUES)
+def test_a_bad_value_inside_a_valid_row_is_reported_not_trusted(
+    demo_store: Store, store_file: Path, read: str, statements: str, says: str
+) -> None:
+    demo_store.close()
+    tamper(store_file, *statements.split(";"))
+
+    with pytest.raises(StoreDamagedError, match=says) as caught:
+        reopened = open_store(store_file.parent, readonly=True)
+        try:
+            if read == "settings":
+                reopened.load_settings()
+            elif read == "sessions":
+                reopened.list_sessions()
+            else:
+                reopened.get_session(DEMO_ACTIVE_ID)
+        finally:
+            reopened.close()
+
+    assert_one_line(caught.value, store_file)
+
+
+def test_a_flipped_bit_in_a_stored_url_keeps_it_from_being_offered(
+    demo_store: Store, data_dir: Path, store_file: Path
+) -> None:
+    url_on(demo_store)
+    demo_store.close()
+    data = bytearray(store_file.read_bytes())
+    where = data.index(b"collab.example.com/join/7QKM-92HX-P2")
+    data[where + 4] ^= 0x02  # 'a' becomes 'c': collcb.example.com
+    store_file.write_bytes(bytes(data))
+
+    reopened = open_store(data_dir)
+    try:
+        session = reopened.get_session(DEMO_ACTIVE_ID)
+        person = session.find("Grace Kim")
+        assert person.url == "https://collcb.example.com/join/7QKM-92HX-P2"
+        settings = reopened.load_settings()
+        reason = refusal(settings, session, person, CopyAction.URL)
+        both = refusal(settings, session, person, CopyAction.BOTH)
+    finally:
+        reopened.close()
+
+    assert reason is not None
+    assert "collab.example.com" in reason
+    assert both == reason
+    assert refusal(settings, session, session.customer, CopyAction.URL) is None
+
+
+# -- migrating from version 1 --------------------------------------------------------------
+
+
+def test_a_version_1_store_is_upgraded_with_its_settings_audit_and_sessions(
+    data_dir: Path, store_file: Path
+) -> None:
+    with closing(sqlite3.connect(store_file, isolation_level=None)) as v1:
+        v1.execute("PRAGMA journal_mode = WAL")
+        for statement in MIGRATIONS[0]:
+            v1.execute(statement)
+        v1.execute("PRAGMA user_version = 1")
+        v1.execute(
+            "UPDATE settings SET copy_session_id = 1, copy_session_url = 1,"
+            " url_ack_by = 'admin.ana', url_ack_at = '2026-03-02T09:00:00.000000+00:00',"
+            " url_ack_warning_version = 1, updated_by = 'admin.ana',"
+            " updated_at = '2026-03-02T09:00:00.000000+00:00'"
+        )
+        v1.execute(
+            "INSERT INTO sessions (session_id, state, invite_status, created_at)"
+            " VALUES ('7QKM-92HX', 'active', 'sms_blocked', '2026-03-04T09:30:00.000000+00:00')"
+        )
+        v1.execute(
+            "INSERT INTO participants VALUES (1, 0, 'Dana Levi', '7QKM-92HX',"
+            " 'https://collab.example.com/join/7QKM-92HX', '+1 555 0100 200')"
+        )
+
+    upgraded = open_store(data_dir)
+    try:
+        settings = upgraded.load_settings()
+        audit = upgraded.audit_log()
+        session = upgraded.get_session("7QKM-92HX")
+    finally:
+        upgraded.close()
+
+    assert (settings.copy_session_id, settings.copy_session_url) == (True, True)
+    assert settings.url_acknowledgement is not None
+    assert settings.url_acknowledgement.by == "admin.ana"
+    assert [(e.kind, e.subject) for e in reversed(audit)] == [
+        ("setting", "copy_session_id"),
+        ("setting", "copy_session_url"),
+        ("acknowledgement", "copy_session_url"),
+    ]
+    assert session.customer.name == "Dana Levi"
+    assert not session.demo
+    with closing(sqlite3.connect(store_file)) as check:
+        assert check.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+# -- hearing other processes ---------------------------------------------------------------
+
+
+def test_a_reader_that_fell_behind_the_change_log_is_told_to_resync(
+    store: Store, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_store, "CHANGE_LOG_KEEP", 3)
     other = open_store(data_dir)
     try:
-        store.load_settings()
-        other.load_settings()
-        other.list_sessions()
-        assert store.change_token() == first
-
-        other.save_settings(
-            other.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True)
-        )
-        assert store.change_token() != first
+        settings = other.load_settings()
+        for n in range(6):
+            settings = other.save_settings(
+                settings.changed(actor="admin.sam", now=MONDAY, session_url_base=f"https://e.x/{n}")
+            ).settings
     finally:
         other.close()
 
+    events = store.poll_events()
 
-# -- sessions ------------------------------------------------------------------------------
+    assert events == [StoreResynced(), SettingsChanged(settings)]
 
 
-def test_list_sessions_puts_active_sessions_first_then_newest(demo_store: Store) -> None:
-    demo_store.add_sessions(
-        [
-            session_with("ACTV-0001", SessionState.ACTIVE, datetime(2026, 1, 1, tzinfo=UTC)),
-            session_with("ENDD-0001", SessionState.ENDED, datetime(2026, 3, 10, tzinfo=UTC)),
-        ]
+def test_demo_settings_come_with_a_fresh_store_only(store: Store) -> None:
+    assert store.load_settings() == CopySettings.build(
+        version=1, updated_by="system", updated_at=store.load_settings().updated_at
     )
-
-    listed = [(s.session_id, s.state) for s in demo_store.list_sessions()]
-
-    assert listed == [
-        (DEMO_ACTIVE_ID, SessionState.ACTIVE),
-        ("ACTV-0001", SessionState.ACTIVE),
-        ("ENDD-0001", SessionState.ENDED),
-        (DEMO_ENDED_ID, SessionState.ENDED),
-    ]
-
-
-def test_get_session_keeps_participants_in_their_order(store: Store) -> None:
-    names = tuple(f"Person {n}" for n in range(1, 11))
-    store.add_sessions([session_with("TENP-0010", SessionState.ACTIVE, MONDAY, *names)])
-
-    session = store.get_session("TENP-0010")
-
-    assert [p.name for p in session.participants] == list(names)
-    assert [p.access_id for p in session.participants] == [f"TENP-0010-P{n}" for n in range(1, 11)]
-    assert session.customer.name == "Customer of TENP-0010"
-
-
-def test_get_session_of_an_unknown_id_is_not_found(demo_store: Store) -> None:
-    with pytest.raises(NotFoundError, match="ZZZZ-ZZZZ"):
-        demo_store.get_session("ZZZZ-ZZZZ")
-
-
-def test_seed_demo_gives_the_same_store_every_time(tmp_path: Path) -> None:
-    stores = [open_store(tmp_path / name, create=True) for name in ("first", "second")]
-    try:
-        for each in stores:
-            assert seed_demo(each) is True
-        first, second = stores
-
-        assert first.list_sessions() == second.list_sessions()
-        assert first.load_settings() == second.load_settings()
-        for expected in demo_sessions():
-            assert first.get_session(expected.session_id) == expected
-            assert second.get_session(expected.session_id) == expected
-    finally:
-        for each in stores:
-            each.close()
-
-
-def test_seed_demo_leaves_a_store_with_sessions_alone(store: Store) -> None:
-    own = start_session(store, customer_name="Ruth Cohen", contact="ruth@example.com", now=MONDAY)
-    settings_before = store.load_settings()
-
-    assert seed_demo(store) is False
-
-    assert [s.session_id for s in store.list_sessions()] == [own.session_id]
-    assert store.load_settings() == settings_before
-    assert store.load_settings().copy_session_id is False
-
-
-def test_start_session_uses_the_configured_url_base(store: Store) -> None:
-    store.save_settings(
-        store.load_settings().changed(
-            actor="admin.ana", now=MONDAY, session_url_base="https://support.example.org/s"
-        )
-    )
-
-    session = start_session(
-        store, customer_name="Ruth Cohen", contact="+44 20 7946 0958", now=TUESDAY
-    )
-
-    assert SESSION_ID_PATTERN.match(session.session_id)
-    assert session.state is SessionState.ACTIVE
-    assert session.invite_status is InviteStatus.PENDING
-    assert session.customer.url == f"https://support.example.org/s/{session.session_id}"
-    assert store.get_session(session.session_id) == session
+    assert seed_demo(store)
+    assert not seed_demo(store)

@@ -29,3 +29,14 @@ class StoreUnreadableError(StoreError):
 
 class StoreRefusedError(StoreError):
     """The database refused a write that breaks one of its rules."""
+
+
+class DataDirError(StoreError):
+    """The data folder named by ``--data-dir``, the environment or the default is unusable.
+
+    Raised by :mod:`collab_console.store.location` before anything is opened.
+    """
+
+
+class StoreAlteredError(StoreError):
+    """The store's schema is not the one the app made: a rule was removed or changed."""

@@ -1,31 +1,56 @@
-"""The embedded store: one SQLite file in the user's data directory.
+"""The embedded store: one SQLite file in the user's data folder.
 
-The schema enforces the rules that matter: URL copy cannot be on without a
-recorded acknowledgement, every settings change lands in an append-only audit
-table, and an ended session cannot be reopened. A file this version cannot
-use is reported, never rewritten.
+The schema (``sqlite_schema.py``) enforces the rules that matter. This class
+adds what a file on a shared workstation needs: it is created private and
+whole (never half-made), checked against the schema the app made before it is
+used, opened read-only for commands that only read (with the rollback
+journal, so a reader creates no file at all), and every value read back goes
+through the core's validators. A file it cannot use is reported, never
+rewritten.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 
+from collab_console.core.copying import CopyRecord
 from collab_console.core.domain import (
     InviteStatus,
-    Participant,
-    Role,
     Session,
     SessionState,
     SessionSummary,
+    build_session,
+    new_session_id,
+    restore_session,
 )
-from collab_console.core.errors import NotFoundError, SettingsError
-from collab_console.core.settings import Acknowledgement, CopySettings
+from collab_console.core.errors import (
+    CollabConsoleError,
+    NotFoundError,
+    StaleSettingsError,
+)
+from collab_console.core.events import (
+    SessionEnded,
+    SessionStarted,
+    SettingsChanged,
+    StoreEvent,
+    StoreResynced,
+)
+from collab_console.core.settings import (
+    SETTING_SPECS,
+    SPECS_BY_KEY,
+    Acknowledgement,
+    CopySettings,
+)
 from collab_console.store import AuditEntry
 from collab_console.store.errors import (
+    StoreAlteredError,
     StoreDamagedError,
     StoreError,
     StoreLockedError,
@@ -34,235 +59,256 @@ from collab_console.store.errors import (
     StoreTooNewError,
     StoreUnreadableError,
 )
+from collab_console.store.location import display_path
+from collab_console.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 3000
-
-_ON_OFF = "CASE {v} WHEN 1 THEN 'on' ELSE 'off' END"
-
-# Each entry upgrades the schema by one version; never edit a released one.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        """
-        CREATE TABLE settings (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            copy_session_id INTEGER NOT NULL CHECK (copy_session_id IN (0, 1)),
-            copy_session_url INTEGER NOT NULL CHECK (copy_session_url IN (0, 1)),
-            session_url_base TEXT NOT NULL
-                CHECK (substr(session_url_base, 1, 8) = 'https://'
-                       AND length(session_url_base) BETWEEN 12 AND 200),
-            url_ack_by TEXT CHECK (url_ack_by IS NULL OR length(trim(url_ack_by)) > 0),
-            url_ack_at TEXT,
-            url_ack_warning_version INTEGER
-                CHECK (url_ack_warning_version IS NULL OR url_ack_warning_version >= 1),
-            updated_by TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            CONSTRAINT url_copy_needs_acknowledgement CHECK (
-                (copy_session_url = 0 AND url_ack_by IS NULL AND url_ack_at IS NULL
-                    AND url_ack_warning_version IS NULL)
-                OR (copy_session_url = 1 AND url_ack_by IS NOT NULL AND url_ack_at IS NOT NULL
-                    AND url_ack_warning_version IS NOT NULL)
-            )
-        ) STRICT
-        """,
-        """
-        CREATE TABLE settings_audit (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            changed_at TEXT NOT NULL,
-            changed_by TEXT NOT NULL,
-            setting TEXT NOT NULL,
-            old_value TEXT,
-            new_value TEXT
-        ) STRICT
-        """,
-        """
-        CREATE TRIGGER settings_audit_no_update BEFORE UPDATE ON settings_audit
-        BEGIN SELECT RAISE(ABORT, 'the settings audit log is append-only'); END
-        """,
-        """
-        CREATE TRIGGER settings_audit_no_delete BEFORE DELETE ON settings_audit
-        BEGIN SELECT RAISE(ABORT, 'the settings audit log is append-only'); END
-        """,
-        """
-        CREATE TRIGGER settings_row_kept BEFORE DELETE ON settings
-        BEGIN SELECT RAISE(ABORT, 'the settings row cannot be deleted'); END
-        """,
-        f"""
-        CREATE TRIGGER settings_changes_recorded AFTER UPDATE ON settings
-        BEGIN
-            INSERT INTO settings_audit (changed_at, changed_by, setting, old_value, new_value)
-            SELECT NEW.updated_at, NEW.updated_by, 'copy_session_id',
-                   {_ON_OFF.format(v="OLD.copy_session_id")},
-                   {_ON_OFF.format(v="NEW.copy_session_id")}
-            WHERE OLD.copy_session_id IS NOT NEW.copy_session_id;
-            INSERT INTO settings_audit (changed_at, changed_by, setting, old_value, new_value)
-            SELECT NEW.updated_at, NEW.updated_by, 'copy_session_url',
-                   {_ON_OFF.format(v="OLD.copy_session_url")},
-                   {_ON_OFF.format(v="NEW.copy_session_url")}
-            WHERE OLD.copy_session_url IS NOT NEW.copy_session_url;
-            INSERT INTO settings_audit (changed_at, changed_by, setting, old_value, new_value)
-            SELECT NEW.updated_at, NEW.updated_by, 'url_warning_acknowledged',
-                   NULL,
-                   NEW.url_ack_by || ' at ' || NEW.url_ack_at
-                       || ' (warning v' || NEW.url_ack_warning_version || ')'
-            WHERE NEW.url_ack_by IS NOT NULL AND OLD.url_ack_at IS NOT NEW.url_ack_at;
-            INSERT INTO settings_audit (changed_at, changed_by, setting, old_value, new_value)
-            SELECT NEW.updated_at, NEW.updated_by, 'session_url_base',
-                   OLD.session_url_base, NEW.session_url_base
-            WHERE OLD.session_url_base IS NOT NEW.session_url_base;
-        END
-        """,
-        """
-        INSERT INTO settings (id, copy_session_id, copy_session_url, session_url_base,
-                              updated_by, updated_at)
-        VALUES (1, 0, 0, 'https://collab.example.com/join/', 'system',
-                strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))
-        """,
-        """
-        CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            session_id TEXT NOT NULL UNIQUE CHECK (length(session_id) = 9),
-            state TEXT NOT NULL CHECK (state IN ('active', 'ended')),
-            invite_status TEXT NOT NULL
-                CHECK (invite_status IN ('pending', 'delivered', 'sms_blocked', 'email_bounced')),
-            created_at TEXT NOT NULL,
-            ended_at TEXT,
-            CHECK ((state = 'ended') = (ended_at IS NOT NULL))
-        ) STRICT
-        """,
-        """
-        CREATE TRIGGER ended_sessions_stay_ended BEFORE UPDATE OF state ON sessions
-        WHEN OLD.state = 'ended'
-        BEGIN SELECT RAISE(ABORT, 'an ended session cannot be reopened'); END
-        """,
-        """
-        CREATE TABLE participants (
-            session INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
-            position INTEGER NOT NULL CHECK (position >= 0),
-            name TEXT NOT NULL CHECK (length(trim(name)) > 0),
-            access_id TEXT NOT NULL UNIQUE,
-            url TEXT NOT NULL CHECK (substr(url, 1, 8) = 'https://'),
-            contact TEXT NOT NULL DEFAULT '',
-            PRIMARY KEY (session, position)
-        ) STRICT, WITHOUT ROWID
-        """,
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
+#: How many change-log entries to keep; a reader further behind resynchronises.
+CHANGE_LOG_KEEP = 1000
+#: Attempts at a fresh Session ID before giving up (40 random bits: one is plenty).
+MAX_ID_ATTEMPTS = 8
+_PRIVATE_FILE = 0o600
+_PRIVATE_DIR = 0o700
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _moment(text: str) -> datetime:
-    return datetime.fromisoformat(text)
+def _moment(text: object, what: str) -> datetime:
+    if not isinstance(text, str):
+        raise StoreValueError(f"{what} is not a time")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise StoreValueError(f"{what} {text[:40]!r} is not a time") from None
+    if moment.tzinfo is None:
+        raise StoreValueError(f"{what} {text[:40]!r} has no time zone")
+    return moment
+
+
+class StoreValueError(ValueError):
+    """A value read back that the app cannot trust; becomes StoreDamagedError."""
+
+
+@cache
+def expected_schema() -> frozenset[tuple[str, str, str, str]]:
+    """(type, name, table, SQL) of everything the migrations create, made in memory."""
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for statements in MIGRATIONS:
+            for statement in statements:
+                db.execute(statement)
+        return _schema_of(db)
+    finally:
+        db.close()
+
+
+def _schema_of(db: sqlite3.Connection) -> frozenset[tuple[str, str, str, str]]:
+    rows = db.execute("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master")
+    return frozenset((t, n, tb, " ".join(sql.split())) for t, n, tb, sql in rows)
 
 
 class SqliteStore:
     """The embedded :class:`~collab_console.store.Store`.
 
-    Open it with :meth:`open`; it never creates, migrates or rewrites a file
-    it cannot fully read.
+    Open it with :meth:`open`. It never migrates or rewrites a file it cannot
+    fully read, never writes when opened read-only, and never hands out a value
+    it has not validated.
     """
 
-    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, connection: sqlite3.Connection, *, readonly: bool) -> None:
         self.path = path
-        self.location = str(path)
+        self.location = display_path(path)
+        self.readonly = readonly
+        self.warnings: tuple[str, ...] = ()
         self._db = connection
+        self._data_version = -1
+        self._cursor = 0
+        self._own_changes: set[int] = set()
 
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = False) -> SqliteStore:
+    def open(cls, path: Path, *, create: bool = False, readonly: bool = False) -> SqliteStore:
         """Open the store at ``path``; with ``create``, make a new one if none is there."""
-        fresh = not path.exists()
-        if fresh and not create:
-            raise StoreMissingError(
-                f"No Collab Console store at {path}. Start the console once to create it, "
-                "or point --data-dir at the right folder."
-            )
+        warnings: list[str] = []
         try:
-            if fresh:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            uri = path.absolute().as_uri() + ("?mode=rwc" if fresh else "?mode=rw")
+            exists = path.exists()
+            if not exists and create and not readonly:
+                cls._create(path)
+            elif not exists:
+                raise StoreMissingError(
+                    f"No Collab Console store at {display_path(path)}. Start the console once to "
+                    "create it, or point --data-dir at the right folder."
+                )
+            warnings += _keep_private(path)
+            if path.is_file() and path.stat().st_size == 0:
+                raise StoreDamagedError(
+                    f"The store {display_path(path)} is an empty file, not a Collab Console store; "
+                    "it was left as it is (remove it to start afresh)."
+                )
+            mode = "ro" if readonly else "rw"
             connection = sqlite3.connect(
-                uri, uri=True, isolation_level=None, check_same_thread=False
+                f"{path.absolute().as_uri()}?mode={mode}",
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
             )
-        except (OSError, sqlite3.Error) as exc:
-            raise StoreUnreadableError(f"Cannot open the store {path}: {exc}.") from None
-        store = cls(path, connection)
+        except StoreError:
+            raise
+        except (OSError, sqlite3.Error, ValueError) as exc:
+            raise StoreUnreadableError(
+                f"Cannot open the store {display_path(path)}: {_reason(exc)}."
+            ) from None
+        store = cls(path, connection, readonly=readonly)
+        store.warnings = tuple(warnings)
         try:
-            store._prepare(fresh)
+            store._prepare()
         except BaseException:
             connection.close()
             raise
         return store
 
-    def _prepare(self, fresh: bool) -> None:
+    @staticmethod
+    def _create(path: Path) -> None:
+        """Make a new store whole under a temporary name, then move it into place.
+
+        So a file at ``path`` is always one the app finished making: an empty
+        or half-made file there is never the app's own, and is reported.
+        """
+        folder = path.parent
+        folder.mkdir(mode=_PRIVATE_DIR, parents=True, exist_ok=True)
+        temporary = folder / f".{path.name}.{os.getpid()}.new"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _PRIVATE_FILE)
+        os.close(fd)
+        try:
+            db = sqlite3.connect(temporary, isolation_level=None)
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                _migrate(db, 0)
+                db.execute("COMMIT")
+            finally:
+                db.close()
+            # link, not rename: never replaces a store another process made meanwhile
+            with suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    def _prepare(self) -> None:
         with self._translate_errors("open"):
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA foreign_keys = ON")
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise StoreTooNewError(
-                    f"The store {self.path} was written by a newer Collab Console "
+                    f"The store {self.location} was written by a newer Collab Console "
                     f"(schema {version}, this version knows {SCHEMA_VERSION}). "
                     "Update Collab Console; the file was left as it is."
                 )
             if version == 0:
-                tables = self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-                if tables:
-                    raise StoreDamagedError(
-                        f"{self.path} is an SQLite file but not a Collab Console store; "
-                        "it was left as it is."
-                    )
+                raise StoreDamagedError(
+                    f"{self.location} is not a Collab Console store; it was left as it is."
+                )
             if version < SCHEMA_VERSION:
-                self._migrate(version)
-            if fresh:
-                self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("SELECT count(*) FROM settings").fetchone()
+                if self.readonly:
+                    raise StoreTooNewError(
+                        f"The store {self.location} was written by an older Collab Console; "
+                        "start the console once to upgrade it."
+                    )
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    _migrate(self._db, version)
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+                # Version 1 used WAL, whose -wal and -shm files even a read-only
+                # reader creates; the rollback journal leaves a reader's folder alone.
+                with suppress(sqlite3.OperationalError):
+                    self._db.execute("PRAGMA journal_mode = DELETE")
+            self._check_schema()
+            self._cursor = self._last_change()
+            self._data_version = self._read_data_version()
 
-    def _migrate(self, current: int) -> None:
-        with self._transaction():
-            for version in range(current, SCHEMA_VERSION):
-                for statement in MIGRATIONS[version]:
-                    self._db.execute(statement)
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    def _check_schema(self) -> None:
+        found, expected = _schema_of(self._db), expected_schema()
+        if found == expected:
+            return
+        missing = sorted(f"{kind} {name}" for kind, name, _, _ in expected - found)
+        extra = sorted(f"{kind} {name}" for kind, name, _, _ in found - expected)
+        changed = sorted(set(missing) & set(extra))
+        what = (
+            f"{changed[0]} was changed"
+            if changed
+            else f"{missing[0]} is missing"
+            if missing
+            else f"{extra[0]} was added"
+        )
+        raise StoreAlteredError(
+            f"The store {self.location} was altered outside Collab Console ({what}), so its "
+            "rules cannot be trusted; it was left as it is. Restore it from a backup."
+        )
 
     @contextmanager
     def _translate_errors(self, doing: str) -> Iterator[None]:
+        """Turn a database error into a one-line StoreError that says what failed."""
         try:
             yield
-        except StoreError:
+        except (StoreError, NotFoundError, StaleSettingsError):
             raise
+        except StoreValueError as exc:
+            raise StoreDamagedError(
+                f"Could not {doing}: the store {self.location} holds a value this version "
+                f"cannot use ({exc}); it was left as it is."
+            ) from None
+        except CollabConsoleError as exc:
+            raise StoreDamagedError(
+                f"Could not {doing}: the store {self.location} holds a value this version "
+                f"cannot use ({str(exc).rstrip('.')}); it was left as it is."
+            ) from None
         except sqlite3.IntegrityError as exc:
-            raise StoreRefusedError(f"The store refused to {doing}: {exc}.") from None
+            raise StoreRefusedError(
+                f"The store refused to {doing}: {_rule_broken(exc)}."
+            ) from None
         except sqlite3.OperationalError as exc:
             text = str(exc)
             if "locked" in text or "busy" in text:
                 raise StoreLockedError(
-                    f"The store {self.path} is locked by another program; "
-                    f"could not {doing}. Try again in a moment."
+                    f"Could not {doing}: the store {self.location} is locked by another "
+                    "program. Try again in a moment."
                 ) from None
             if "readonly" in text or "unable to open" in text or "disk I/O" in text:
                 raise StoreUnreadableError(
-                    f"Cannot {doing} the store {self.path}: {text}."
+                    f"Could not {doing}: cannot use the store {self.location} ({text})."
                 ) from None
             raise StoreDamagedError(
-                f"The store {self.path} is damaged ({text}); could not {doing}. "
-                "The file was left as it is."
+                f"Could not {doing}: the store {self.location} is damaged ({_reason(exc)}); "
+                "it was left as it is."
             ) from None
         except sqlite3.DatabaseError as exc:
             raise StoreDamagedError(
-                f"The store {self.path} is damaged or not a Collab Console store ({exc}). "
-                "The file was left as it is."
+                f"Could not {doing}: {self.location} is damaged or not a Collab Console store "
+                f"({_reason(exc)}); it was left as it is."
             ) from None
 
     @contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _transaction(self, *, writer: str) -> Iterator[None]:
+        """One write transaction, with ``writer`` named for the audit triggers."""
+        if self.readonly:
+            raise StoreUnreadableError(f"The store {self.location} was opened read-only.")
         self._db.execute("BEGIN IMMEDIATE")
         try:
+            before = self._last_change()
+            self._db.execute("INSERT INTO writer (id, name) VALUES (1, ?)", (writer,))
             yield
+            self._db.execute("DELETE FROM writer")
+            after = self._last_change()
+            self._own_changes.update(range(before + 1, after + 1))
+            self._db.execute(
+                "DELETE FROM change_log WHERE seq <= ?", (after - CHANGE_LOG_KEEP,)
+            )
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
@@ -271,129 +317,207 @@ class SqliteStore:
     def close(self) -> None:
         self._db.close()
 
-    def change_token(self) -> int:
-        with self._translate_errors("check for changes in"):
-            return int(self._db.execute("PRAGMA data_version").fetchone()[0])
-
     # -- settings ----------------------------------------------------------
 
     def load_settings(self) -> CopySettings:
-        with self._translate_errors("read the settings from"):
-            row = self._db.execute(
-                "SELECT copy_session_id, copy_session_url, session_url_base, url_ack_by,"
-                " url_ack_at, url_ack_warning_version, updated_by, updated_at"
-                " FROM settings WHERE id = 1"
-            ).fetchone()
-        if row is None:
-            raise StoreDamagedError(f"The store {self.path} has no settings row.")
-        id_on, url_on, base, ack_by, ack_at, ack_version, updated_by, updated_at = row
-        ack = None
-        if ack_by is not None:
-            ack = Acknowledgement(by=ack_by, at=_moment(ack_at), warning_version=ack_version)
-        try:
-            return CopySettings(
-                copy_session_id=bool(id_on),
-                copy_session_url=bool(url_on),
-                session_url_base=base,
-                url_acknowledgement=ack,
-                updated_by=updated_by,
-                updated_at=_moment(updated_at),
-            )
-        except (SettingsError, ValueError) as exc:
-            raise StoreDamagedError(
-                f"The settings in {self.path} are not valid ({exc}); they were left as they are."
-            ) from None
+        with self._translate_errors("read the settings"):
+            return self._read_settings()
 
-    def save_settings(self, settings: CopySettings) -> CopySettings:
-        """Write ``settings`` in one transaction and return what the store now holds."""
-        ack = settings.url_acknowledgement
-        updated_at = settings.updated_at or datetime.now(UTC)
-        with self._translate_errors("save the settings"), self._transaction():
-            self._db.execute(
-                "UPDATE settings SET copy_session_id = ?, copy_session_url = ?,"
-                " session_url_base = ?, url_ack_by = ?, url_ack_at = ?,"
-                " url_ack_warning_version = ?, updated_by = ?, updated_at = ? WHERE id = 1",
-                (
-                    int(settings.copy_session_id),
-                    int(settings.copy_session_url),
-                    settings.session_url_base,
-                    ack.by if ack else None,
-                    _iso(ack.at) if ack else None,
-                    ack.warning_version if ack else None,
-                    settings.updated_by,
-                    _iso(updated_at),
-                ),
+    def _read_settings(self) -> CopySettings:
+        policy = self._db.execute(
+            "SELECT version, updated_by, updated_at FROM policy WHERE id = 1"
+        ).fetchone()
+        if policy is None:
+            raise StoreValueError("there is no settings row")
+        version, updated_by, updated_at = policy
+        if not isinstance(version, int) or version < 1:
+            raise StoreValueError("the settings version is not a positive number")
+        values = {}
+        for key, kind, sensitive, value in self._db.execute(
+            "SELECT key, kind, sensitive, value FROM setting"
+        ):
+            spec = SPECS_BY_KEY.get(key)
+            if spec is None:
+                raise StoreValueError(f"unknown setting {str(key)[:40]!r}")
+            if kind != spec.kind.value or bool(sensitive) != spec.sensitive:
+                raise StoreValueError(f"{spec.label} is not stored as declared")
+            values[key] = spec.from_store(value)
+        missing = [spec.label for spec in SETTING_SPECS if spec.key not in values]
+        if missing:
+            raise StoreValueError(f"there is no value for {missing[0]}")
+        acknowledgements = {
+            key: Acknowledgement(
+                by=by, at=_moment(at, "an acknowledgement time"), warning_version=warning
             )
-        return self.load_settings()
+            for key, by, at, warning in self._db.execute(
+                "SELECT key, acknowledged_by, acknowledged_at, warning_version FROM acknowledgement"
+            )
+        }
+        from collab_console.core.text import clean_name
+
+        return CopySettings(
+            values=values,
+            acknowledgements=acknowledgements,
+            version=version,
+            updated_by=clean_name(updated_by, what="the name of who changed the settings"),
+            updated_at=_moment(updated_at, "the settings' change time"),
+        )
+
+    def save_settings(self, settings: CopySettings) -> SettingsChanged:
+        """Write the changes in ``settings`` if nobody saved since ``settings.version``."""
+        with self._translate_errors("save the settings"):
+            with self._transaction(writer=settings.updated_by):
+                current = self._read_settings()
+                if current.version != settings.version:
+                    raise StaleSettingsError(_stale_message(current), current)
+                self._write_acknowledgements(settings, current)
+                for key in settings.changed_keys(current):
+                    spec = SPECS_BY_KEY[key]
+                    self._db.execute(
+                        "UPDATE setting SET value = ? WHERE key = ?",
+                        (spec.to_store(settings.values[key]), key),
+                    )
+            return SettingsChanged(self._read_settings())
+
+    def _write_acknowledgements(self, settings: CopySettings, current: CopySettings) -> None:
+        """Record fresh acknowledgements before the settings they allow are turned on."""
+        for key, ack in settings.acknowledgements.items():
+            old = current.acknowledgements.get(key)
+            if ack == old:
+                continue
+            row = (ack.by, _iso(ack.at), ack.warning_version, key)
+            if old is None:
+                self._db.execute(
+                    "INSERT INTO acknowledgement (acknowledged_by, acknowledged_at,"
+                    " warning_version, key) VALUES (?, ?, ?, ?)",
+                    row,
+                )
+            else:
+                self._db.execute(
+                    "UPDATE acknowledgement SET acknowledged_by = ?, acknowledged_at = ?,"
+                    " warning_version = ? WHERE key = ?",
+                    row,
+                )
 
     def audit_log(self, limit: int = 50) -> list[AuditEntry]:
-        with self._translate_errors("read the audit log from"):
+        with self._translate_errors("read the audit trail"):
             rows = self._db.execute(
-                "SELECT changed_at, changed_by, setting, old_value, new_value"
-                " FROM settings_audit ORDER BY id DESC LIMIT ?",
+                "SELECT at, actor, kind, subject, old_value, new_value"
+                " FROM audit ORDER BY id DESC LIMIT ?",
                 (limit,),
             ).fetchall()
-        return [AuditEntry(_moment(r[0]), r[1], r[2], r[3], r[4]) for r in rows]
+            return [
+                AuditEntry(_moment(r[0], "an audit time"), r[1], r[2], r[3], r[4], r[5])
+                for r in rows
+            ]
+
+    def is_pristine(self) -> bool:
+        with self._translate_errors("read the store"):
+            version = self._db.execute("SELECT version FROM policy").fetchone()
+            has_sessions = self._db.execute("SELECT 1 FROM sessions LIMIT 1").fetchone()
+        return version is not None and version[0] == 1 and has_sessions is None
 
     # -- sessions ----------------------------------------------------------
 
     def list_sessions(self) -> list[SessionSummary]:
         """Active sessions first, newest first within each state."""
-        with self._translate_errors("list the sessions in"):
+        with self._translate_errors("list the sessions"):
             rows = self._db.execute(
-                "SELECT s.session_id, p.name, s.state, s.invite_status, s.created_at"
-                " FROM sessions s JOIN participants p ON p.session = s.id AND p.position = 0"
+                "SELECT s.session_id FROM sessions s"
                 " ORDER BY s.state = 'ended', s.created_at DESC, s.session_id"
             ).fetchall()
-        return [
-            SessionSummary(sid, name, SessionState(state), InviteStatus(invite), _moment(created))
-            for sid, name, state, invite, created in rows
-        ]
+            return [self._summary(row[0]) for row in rows]
+
+    def _summary(self, session_id: str) -> SessionSummary:
+        row = self._db.execute(
+            "SELECT s.session_id, p.name, s.state, s.invite_status, s.created_at, s.demo"
+            " FROM sessions s LEFT JOIN participants p ON p.session = s.id AND p.position = 0"
+            " WHERE s.session_id = ?",
+            (session_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no session {session_id}")
+        sid, name, state, invite, created, demo = row
+        if name is None:
+            raise StoreValueError(f"session {str(sid)[:12]} has no customer")
+        from collab_console.core.domain import normalise_session_id, validate_name
+
+        try:
+            return SessionSummary(
+                session_id=_exactly(normalise_session_id(sid), sid),
+                customer_name=validate_name(name),
+                state=SessionState(state),
+                invite_status=InviteStatus(invite),
+                created_at=_moment(created, f"the start time of session {sid}"),
+                demo=bool(_flag(demo)),
+            )
+        except (ValueError, CollabConsoleError) as exc:
+            raise StoreValueError(f"session {str(sid)[:12]}: {str(exc).rstrip('.')}") from None
 
     def get_session(self, session_id: str) -> Session:
-        with self._translate_errors("read a session from"):
+        with self._translate_errors(f"read session {session_id}"):
             head = self._db.execute(
-                "SELECT id, state, invite_status, created_at, ended_at FROM sessions"
-                " WHERE session_id = ?",
+                "SELECT id, session_id, state, invite_status, created_at, ended_at, demo"
+                " FROM sessions WHERE session_id = ?",
                 (session_id,),
             ).fetchone()
             if head is None:
                 raise NotFoundError(f"no session {session_id}")
-            key, state, invite, created_at, ended_at = head
-            rows = self._db.execute(
+            key, sid, state, invite, created_at, ended_at, demo = head
+            people = self._db.execute(
                 "SELECT name, access_id, url, contact FROM participants"
                 " WHERE session = ? ORDER BY position",
                 (key,),
             ).fetchall()
-        if not rows:
-            raise StoreDamagedError(f"Session {session_id} in {self.path} has no customer.")
-        customer = Participant(rows[0][0], Role.CUSTOMER, rows[0][1], rows[0][2], rows[0][3])
-        participants = tuple(
-            Participant(name, Role.PARTICIPANT, access_id, url, contact)
-            for name, access_id, url, contact in rows[1:]
-        )
-        return Session(
-            session_id=session_id,
-            state=SessionState(state),
-            invite_status=InviteStatus(invite),
-            customer=customer,
-            participants=participants,
-            created_at=_moment(created_at),
-            ended_at=_moment(ended_at) if ended_at else None,
-        )
+            try:
+                return restore_session(
+                    session_id=sid,
+                    state=state,
+                    invite_status=invite,
+                    created_at=_moment(created_at, "the session's start time"),
+                    ended_at=None if ended_at is None else _moment(ended_at, "its end time"),
+                    demo=demo,
+                    people=[tuple(p) for p in people],
+                )
+            except CollabConsoleError as exc:
+                raise StoreValueError(f"session {session_id}: {str(exc).rstrip('.')}") from None
 
-    def add_sessions(self, sessions: Iterable[Session]) -> None:
-        with self._translate_errors("add a session to"), self._transaction():
+    def start_session(
+        self, *, customer_name: str, contact: str, now: datetime, actor: str
+    ) -> tuple[Session, SessionStarted]:
+        """Insert a session with a fresh ID; the database's uniqueness decides, not a lookup."""
+        for _ in range(MAX_ID_ATTEMPTS):
+            with self._translate_errors("start a session"):
+                url_base = self._read_settings().session_url_base
+            session = build_session(
+                session_id=new_session_id(),
+                customer_name=customer_name,
+                contact=contact,
+                url_base=url_base,
+                created_at=now,
+            )
+            try:
+                (event,) = self.add_sessions([session], actor=actor)
+            except StoreRefusedError:
+                continue  # the ID was taken: draw another
+            return session, event
+        raise StoreRefusedError("The store refused to start a session: no free Session ID found.")
+
+    def add_sessions(self, sessions: Iterable[Session], *, actor: str) -> list[SessionStarted]:
+        added = []
+        with self._translate_errors("add a session"), self._transaction(writer=actor):
             for session in sessions:
                 cursor = self._db.execute(
-                    "INSERT INTO sessions (session_id, state, invite_status, created_at, ended_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO sessions"
+                    " (session_id, state, invite_status, created_at, ended_at, demo)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
                     (
                         session.session_id,
                         session.state.value,
                         session.invite_status.value,
                         _iso(session.created_at),
                         _iso(session.ended_at) if session.ended_at else None,
+                        int(session.demo),
                     ),
                 )
                 key = cursor.lastrowid
@@ -405,19 +529,150 @@ class SqliteStore:
                         for position, p in enumerate(session.everyone)
                     ),
                 )
+                added.append(SessionStarted(session.summary()))
+        return added
 
-    def has_session(self, session_id: str) -> bool:
-        with self._translate_errors("read a session from"):
-            row = self._db.execute(
-                "SELECT 1 FROM sessions WHERE session_id = ?", (session_id,)
-            ).fetchone()
-        return row is not None
+    def end_session(self, session_id: str, at: datetime, *, actor: str) -> SessionEnded:
+        with self._translate_errors(f"end session {session_id}"):
+            with self._transaction(writer=actor):
+                self._db.execute(
+                    "UPDATE sessions SET state = 'ended', ended_at = ?"
+                    " WHERE session_id = ? AND state = 'active'",
+                    (_iso(at), session_id),
+                )
+            return SessionEnded(self._summary(session_id))
 
-    def end_session(self, session_id: str, at: datetime) -> Session:
-        with self._translate_errors("end a session in"), self._transaction():
+    def record_copy(self, record: CopyRecord) -> None:
+        subject = record.session_id
+        if record.access_id != record.session_id:
+            subject += f" / {record.access_id}"
+        with self._translate_errors("record the copy"), self._transaction(writer=record.actor):
             self._db.execute(
-                "UPDATE sessions SET state = 'ended', ended_at = ?"
-                " WHERE session_id = ? AND state = 'active'",
-                (_iso(at), session_id),
+                "INSERT INTO audit (actor, kind, subject, new_value) VALUES (?, 'copy', ?, ?)",
+                (record.actor, subject, record.action.value),
             )
-        return self.get_session(session_id)
+
+    # -- changes made elsewhere ----------------------------------------------
+
+    def _read_data_version(self) -> int:
+        return int(self._db.execute("PRAGMA data_version").fetchone()[0])
+
+    def _last_change(self) -> int:
+        row = self._db.execute("SELECT max(seq) FROM change_log").fetchone()
+        return int(row[0] or 0)
+
+    def poll_events(self) -> list[StoreEvent]:
+        """What other processes changed since the last call, read from the change log.
+
+        Session events carry each session as it is now, so applying them in
+        order ends in the current state. SQLite's ``data_version`` tells
+        cheaply whether anyone else committed; only then is the log read.
+        """
+        with self._translate_errors("check for changes in the store"):
+            data_version = self._read_data_version()
+            if data_version == self._data_version:
+                return []
+            self._data_version = data_version
+            rows = self._db.execute(
+                "SELECT seq, kind, subject FROM change_log WHERE seq > ? ORDER BY seq",
+                (self._cursor,),
+            ).fetchall()
+            last = self._last_change()
+            behind = (rows and rows[0][0] != self._cursor + 1) or last < self._cursor
+            self._cursor = last
+            if behind:
+                self._own_changes.clear()
+                return [StoreResynced(), SettingsChanged(self._read_settings())]
+            events: list[StoreEvent] = []
+            settings_moved = False
+            for seq, kind, subject in rows:
+                if seq in self._own_changes:
+                    self._own_changes.discard(seq)
+                    continue
+                if kind == "settings":
+                    settings_moved = True
+                elif kind == "session_started":
+                    events.append(SessionStarted(self._summary(subject)))
+                elif kind == "session_ended":
+                    events.append(SessionEnded(self._summary(subject)))
+            if settings_moved:
+                events.insert(0, SettingsChanged(self._read_settings()))
+            return events
+
+
+def _migrate(db: sqlite3.Connection, current: int) -> None:
+    for version in range(current, SCHEMA_VERSION):
+        for statement in MIGRATIONS[version]:
+            db.execute(statement)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _keep_private(path: Path) -> list[str]:
+    """Tighten the store (and its folder) when others may read them; say what was done."""
+    said = []
+    for target, private in ((path.parent, _PRIVATE_DIR), (path, _PRIVATE_FILE)):
+        try:
+            info = target.stat()
+        except OSError:
+            continue
+        if not info.st_mode & 0o077:
+            continue
+        if target is path.parent and info.st_mode & stat.S_ISVTX:
+            continue  # a shared folder such as /tmp: the file's own mode protects it
+        if info.st_uid == os.getuid():
+            try:
+                target.chmod(private)
+            except OSError:
+                pass
+            else:
+                said.append(f"{display_path(target)} was readable by other accounts; made it private")
+                continue
+        said.append(
+            f"{display_path(target)} can be read by other accounts on this computer; "
+            "ask its owner to make it private"
+        )
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        try:
+            if extra.stat().st_mode & 0o077 and extra.stat().st_uid == os.getuid():
+                extra.chmod(_PRIVATE_FILE)
+        except OSError:
+            pass
+    return said
+
+
+def _stale_message(current: CopySettings) -> str:
+    when = f" at {current.updated_at:%Y-%m-%d %H:%M} UTC" if current.updated_at else ""
+    return f"{current.updated_by} changed these settings{when}, after you opened them"
+
+
+def _rule_broken(exc: sqlite3.IntegrityError) -> str:
+    """The rule an IntegrityError names, in words; never the SQL of a CHECK."""
+    text = str(exc)
+    for prefix, words in (
+        ("UNIQUE constraint failed", "that value is taken"),
+        ("NOT NULL constraint failed", "a required value is missing"),
+        ("FOREIGN KEY constraint failed", "it refers to something that does not exist"),
+        ("CHECK constraint failed", "a value is out of bounds"),
+    ):
+        if text.startswith(prefix):
+            name = text.partition(":")[2].strip()
+            return f"{words} ({name})" if name.replace("_", "").isalnum() else words
+    return text.splitlines()[0] if text else "it breaks one of the store's rules"
+
+
+def _reason(exc: BaseException) -> str:
+    text = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return " ".join(str(text).split()).rstrip(".")
+
+
+def _exactly(normalised: str, stored: object) -> str:
+    if normalised != stored:
+        raise StoreValueError(f"the Session ID {str(stored)[:12]!r} is not in its stored form")
+    return normalised
+
+
+def _flag(value: object) -> int:
+    if value not in (0, 1):
+        raise StoreValueError("a demo mark is neither 0 nor 1")
+    return int(value)  # type: ignore[call-overload]

@@ -1,0 +1,390 @@
+"""The embedded store's schema: migrations, each one step, never edited once released.
+
+The rules live in the database, so they hold whoever writes to the file with
+whatever tool: CHECK constraints and triggers refuse what breaks them
+(including REPLACE, UPSERT and INSERT OR REPLACE, which SQLite runs without
+the delete triggers), and triggers write the audit trail and the change log
+that other processes read their events from. ``SqliteStore`` compares the
+file's schema with the one these migrations make, so a removed rule is seen.
+"""
+
+from __future__ import annotations
+
+_ON_OFF = "CASE {v} WHEN 1 THEN 'on' ELSE 'off' END"
+#: Who made a change: the app names itself in ``writer`` for its own transactions.
+_WRITER = "coalesce((SELECT name FROM writer WHERE id = 1), 'unknown (outside Collab Console)')"
+_NOW = "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')"
+
+
+def _refuse(message: str) -> str:
+    return "BEGIN SELECT RAISE(ABORT, '" + message.replace("'", "''") + "'); END"
+
+
+def _settings_moved(subject: str) -> str:
+    """The statements that follow any change of the settings, inside a trigger."""
+    return f"""
+            UPDATE policy SET version = version + 1, updated_by = {_WRITER}, updated_at = {_NOW}
+            WHERE id = 1;
+            INSERT INTO change_log (kind, subject) VALUES ('settings', {subject});"""
+
+
+_V1 = (
+    """
+    CREATE TABLE settings (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        copy_session_id INTEGER NOT NULL CHECK (copy_session_id IN (0, 1)),
+        copy_session_url INTEGER NOT NULL CHECK (copy_session_url IN (0, 1)),
+        session_url_base TEXT NOT NULL
+            CHECK (substr(session_url_base, 1, 8) = 'https://'
+                   AND length(session_url_base) BETWEEN 12 AND 200),
+        url_ack_by TEXT CHECK (url_ack_by IS NULL OR length(trim(url_ack_by)) > 0),
+        url_ack_at TEXT,
+        url_ack_warning_version INTEGER
+            CHECK (url_ack_warning_version IS NULL OR url_ack_warning_version >= 1),
+        updated_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        CONSTRAINT url_copy_needs_acknowledgement CHECK (
+            (copy_session_url = 0 AND url_ack_by IS NULL AND url_ack_at IS NULL
+                AND url_ack_warning_version IS NULL)
+            OR (copy_session_url = 1 AND url_ack_by IS NOT NULL AND url_ack_at IS NOT NULL
+                AND url_ack_warning_version IS NOT NULL)
+        )
+    ) STRICT
+    """,
+    """
+    CREATE TABLE settings_audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        changed_at TEXT NOT NULL,
+        changed_by TEXT NOT NULL,
+        setting TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT
+    ) STRICT
+    """,
+    """
+    CREATE TRIGGER settings_audit_no_update BEFORE UPDATE ON settings_audit
+    BEGIN SELECT RAISE(ABORT, 'the settings audit log is append-only'); END
+    """,
+    """
+    CREATE TRIGGER settings_audit_no_delete BEFORE DELETE ON settings_audit
+    BEGIN SELECT RAISE(ABORT, 'the settings audit log is append-only'); END
+    """,
+    """
+    CREATE TRIGGER settings_row_kept BEFORE DELETE ON settings
+    BEGIN SELECT RAISE(ABORT, 'the settings row cannot be deleted'); END
+    """,
+    f"""
+    CREATE TRIGGER settings_changes_recorded AFTER UPDATE ON settings
+    BEGIN
+        INSERT INTO settings_audit (changed_at, changed_by, setting, old_value, new_value)
+        SELECT NEW.updated_at, NEW.updated_by, 'copy_session_id',
+               {_ON_OFF.format(v="OLD.copy_session_id")},
+               {_ON_OFF.format(v="NEW.copy_session_id")}
+        WHERE OLD.copy_session_id IS NOT NEW.copy_session_id;
+        INSERT INTO settings_audit (changed_at, changed_by, setting, old_value, new_value)
+        SELECT NEW.updated_at, NEW.updated_by, 'copy_session_url',
+               {_ON_OFF.format(v="OLD.copy_session_url")},
+               {_ON_OFF.format(v="NEW.copy_session_url")}
+        WHERE OLD.copy_session_url IS NOT NEW.copy_session_url;
+        INSERT INTO settings_audit (changed_at, changed_by, setting, old_value, new_value)
+        SELECT NEW.updated_at, NEW.updated_by, 'url_warning_acknowledged',
+               NULL,
+               NEW.url_ack_by || ' at ' || NEW.url_ack_at
+                   || ' (warning v' || NEW.url_ack_warning_version || ')'
+        WHERE NEW.url_ack_by IS NOT NULL AND OLD.url_ack_at IS NOT NEW.url_ack_at;
+        INSERT INTO settings_audit (changed_at, changed_by, setting, old_value, new_value)
+        SELECT NEW.updated_at, NEW.updated_by, 'session_url_base',
+               OLD.session_url_base, NEW.session_url_base
+        WHERE OLD.session_url_base IS NOT NEW.session_url_base;
+    END
+    """,
+    """
+    INSERT INTO settings (id, copy_session_id, copy_session_url, session_url_base,
+                          updated_by, updated_at)
+    VALUES (1, 0, 0, 'https://collab.example.com/join/', 'system',
+            strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now'))
+    """,
+    """
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL UNIQUE CHECK (length(session_id) = 9),
+        state TEXT NOT NULL CHECK (state IN ('active', 'ended')),
+        invite_status TEXT NOT NULL
+            CHECK (invite_status IN ('pending', 'delivered', 'sms_blocked', 'email_bounced')),
+        created_at TEXT NOT NULL,
+        ended_at TEXT,
+        CHECK ((state = 'ended') = (ended_at IS NOT NULL))
+    ) STRICT
+    """,
+    """
+    CREATE TRIGGER ended_sessions_stay_ended BEFORE UPDATE OF state ON sessions
+    WHEN OLD.state = 'ended'
+    BEGIN SELECT RAISE(ABORT, 'an ended session cannot be reopened'); END
+    """,
+    """
+    CREATE TABLE participants (
+        session INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL CHECK (position >= 0),
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        access_id TEXT NOT NULL UNIQUE,
+        url TEXT NOT NULL CHECK (substr(url, 1, 8) = 'https://'),
+        contact TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (session, position)
+    ) STRICT, WITHOUT ROWID
+    """,
+)
+
+# Version 2: settings as one row per declared setting (a new setting is one
+# INSERT in a later migration), a version for compare-and-swap, one audit
+# trail written by triggers with the store's own clock, a change log for
+# events, and rules that REPLACE and UPSERT cannot get past.
+_V2 = (
+    """
+    CREATE TABLE writer (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0)
+    ) STRICT
+    """,
+    """
+    CREATE TABLE policy (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        updated_by TEXT NOT NULL CHECK (length(trim(updated_by)) > 0),
+        updated_at TEXT NOT NULL
+    ) STRICT
+    """,
+    """
+    CREATE TABLE setting (
+        key TEXT PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 64),
+        kind TEXT NOT NULL CHECK (kind IN ('bool', 'text', 'int')),
+        sensitive INTEGER NOT NULL CHECK (sensitive IN (0, 1)),
+        value TEXT NOT NULL CHECK (length(value) <= 1000),
+        CHECK (kind <> 'bool' OR value IN ('on', 'off')),
+        CHECK (sensitive = 0 OR kind = 'bool')
+    ) STRICT, WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE acknowledgement (
+        key TEXT PRIMARY KEY REFERENCES setting (key),
+        acknowledged_by TEXT NOT NULL CHECK (length(trim(acknowledged_by)) > 0),
+        acknowledged_at TEXT NOT NULL,
+        warning_version INTEGER NOT NULL CHECK (warning_version >= 1)
+    ) STRICT, WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')),
+        actor TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('setting', 'acknowledgement', 'session_started',
+                                           'session_ended', 'copy')),
+        subject TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT
+    ) STRICT
+    """,
+    """
+    CREATE TABLE change_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('settings', 'session_started', 'session_ended')),
+        subject TEXT NOT NULL
+    ) STRICT
+    """,
+    # -- carry version 1's data over
+    """
+    INSERT INTO policy (id, version, updated_by, updated_at)
+    SELECT 1, 1, updated_by, updated_at FROM settings
+    """,
+    f"""
+    INSERT INTO setting (key, kind, sensitive, value)
+    SELECT 'copy_session_id', 'bool', 0, {_ON_OFF.format(v="copy_session_id")} FROM settings
+    UNION ALL
+    SELECT 'copy_session_url', 'bool', 1, {_ON_OFF.format(v="copy_session_url")} FROM settings
+    UNION ALL
+    SELECT 'session_url_base', 'text', 0, session_url_base FROM settings
+    """,
+    """
+    INSERT INTO acknowledgement (key, acknowledged_by, acknowledged_at, warning_version)
+    SELECT 'copy_session_url', url_ack_by, url_ack_at, url_ack_warning_version
+    FROM settings WHERE copy_session_url = 1
+    """,
+    """
+    INSERT INTO audit (at, actor, kind, subject, old_value, new_value)
+    SELECT changed_at, changed_by,
+           CASE setting WHEN 'url_warning_acknowledged' THEN 'acknowledgement' ELSE 'setting' END,
+           CASE setting WHEN 'url_warning_acknowledged' THEN 'copy_session_url' ELSE setting END,
+           old_value, new_value
+    FROM settings_audit ORDER BY id
+    """,
+    "DROP TRIGGER settings_changes_recorded",
+    "DROP TRIGGER settings_audit_no_update",
+    "DROP TRIGGER settings_audit_no_delete",
+    "DROP TRIGGER settings_row_kept",
+    "DROP TRIGGER ended_sessions_stay_ended",
+    "DROP TABLE settings_audit",
+    "DROP TABLE settings",
+    "ALTER TABLE sessions ADD COLUMN demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1))",
+    # -- the settings' rules
+    f"""
+    CREATE TRIGGER policy_row_kept BEFORE DELETE ON policy
+    {_refuse("the settings cannot be deleted")}
+    """,
+    f"""
+    CREATE TRIGGER policy_not_replaced BEFORE INSERT ON policy
+    {_refuse("the settings cannot be replaced")}
+    """,
+    f"""
+    CREATE TRIGGER policy_version_steps BEFORE UPDATE ON policy
+    WHEN NEW.id IS NOT OLD.id OR NEW.version IS NOT OLD.version + 1
+    {_refuse("the settings version moves forward one step per change")}
+    """,
+    f"""
+    CREATE TRIGGER setting_rows_kept BEFORE DELETE ON setting
+    {_refuse("a setting cannot be deleted")}
+    """,
+    f"""
+    CREATE TRIGGER setting_not_replaced BEFORE INSERT ON setting
+    WHEN EXISTS (SELECT 1 FROM setting WHERE key = NEW.key)
+    {_refuse("a setting cannot be replaced, only changed")}
+    """,
+    f"""
+    CREATE TRIGGER sensitive_setting_starts_off BEFORE INSERT ON setting
+    WHEN NEW.sensitive = 1 AND NEW.value <> 'off'
+    {_refuse("a sensitive setting starts off")}
+    """,
+    f"""
+    CREATE TRIGGER setting_declaration_kept BEFORE UPDATE OF key, kind, sensitive ON setting
+    {_refuse("the name, kind and sensitivity of a setting cannot change")}
+    """,
+    f"""
+    CREATE TRIGGER sensitive_setting_needs_acknowledgement BEFORE UPDATE OF value ON setting
+    WHEN NEW.sensitive = 1 AND NEW.value <> 'off'
+        AND NOT EXISTS (SELECT 1 FROM acknowledgement WHERE key = NEW.key)
+    {_refuse("a sensitive setting cannot be turned on without an acknowledged warning")}
+    """,
+    f"""
+    CREATE TRIGGER setting_changes_recorded AFTER UPDATE OF value ON setting
+    WHEN OLD.value IS NOT NEW.value
+    BEGIN
+        INSERT INTO audit (actor, kind, subject, old_value, new_value)
+        VALUES ({_WRITER}, 'setting', NEW.key, OLD.value, NEW.value);
+        DELETE FROM acknowledgement WHERE key = NEW.key AND NEW.value = 'off';
+        {_settings_moved("NEW.key")}
+    END
+    """,
+    f"""
+    CREATE TRIGGER acknowledgement_not_replaced BEFORE INSERT ON acknowledgement
+    WHEN EXISTS (SELECT 1 FROM acknowledgement WHERE key = NEW.key)
+    {_refuse("an acknowledgement cannot be replaced")}
+    """,
+    f"""
+    CREATE TRIGGER acknowledgement_only_for_sensitive BEFORE INSERT ON acknowledgement
+    WHEN NOT EXISTS (SELECT 1 FROM setting WHERE key = NEW.key AND sensitive = 1)
+    {_refuse("only a sensitive setting takes an acknowledgement")}
+    """,
+    f"""
+    CREATE TRIGGER acknowledgement_key_kept BEFORE UPDATE OF key ON acknowledgement
+    {_refuse("an acknowledgement cannot move to another setting")}
+    """,
+    f"""
+    CREATE TRIGGER acknowledgement_kept_while_on BEFORE DELETE ON acknowledgement
+    WHEN (SELECT value FROM setting WHERE key = OLD.key) IS NOT 'off'
+    {_refuse("the acknowledgement of a setting that is on cannot be removed")}
+    """,
+    f"""
+    CREATE TRIGGER acknowledgement_recorded AFTER INSERT ON acknowledgement
+    BEGIN
+        INSERT INTO audit (actor, kind, subject, old_value, new_value)
+        VALUES ({_WRITER}, 'acknowledgement', NEW.key, NULL,
+                NEW.acknowledged_by || ' at ' || NEW.acknowledged_at
+                    || ' (warning v' || NEW.warning_version || ')');
+        {_settings_moved("NEW.key")}
+    END
+    """,
+    f"""
+    CREATE TRIGGER acknowledgement_changes_recorded AFTER UPDATE ON acknowledgement
+    BEGIN
+        INSERT INTO audit (actor, kind, subject, old_value, new_value)
+        VALUES ({_WRITER}, 'acknowledgement', NEW.key,
+                OLD.acknowledged_by || ' at ' || OLD.acknowledged_at
+                    || ' (warning v' || OLD.warning_version || ')',
+                NEW.acknowledged_by || ' at ' || NEW.acknowledged_at
+                    || ' (warning v' || NEW.warning_version || ')');
+        {_settings_moved("NEW.key")}
+    END
+    """,
+    # -- the audit trail's rules
+    f"""
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    {_refuse("the audit trail is append-only")}
+    """,
+    f"""
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    {_refuse("the audit trail is append-only")}
+    """,
+    f"""
+    CREATE TRIGGER audit_not_replaced BEFORE INSERT ON audit
+    WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+    {_refuse("the audit trail is append-only")}
+    """,
+    f"""
+    CREATE TRIGGER audit_time_from_store BEFORE INSERT ON audit
+    WHEN NEW.at IS NOT {_NOW}
+    {_refuse("the store sets the time of an audit entry itself")}
+    """,
+    # -- the sessions' rules
+    f"""
+    CREATE TRIGGER sessions_not_replaced BEFORE INSERT ON sessions
+    WHEN EXISTS (SELECT 1 FROM sessions WHERE session_id = NEW.session_id OR id = NEW.id)
+    {_refuse("that Session ID is taken")}
+    """,
+    f"""
+    CREATE TRIGGER sessions_kept BEFORE DELETE ON sessions
+    {_refuse("a session cannot be deleted")}
+    """,
+    f"""
+    CREATE TRIGGER session_identity_kept
+    BEFORE UPDATE OF id, session_id, created_at, demo ON sessions
+    {_refuse("a session's ID, start time and demo mark cannot change")}
+    """,
+    f"""
+    CREATE TRIGGER ended_sessions_stay_ended BEFORE UPDATE ON sessions
+    WHEN OLD.state = 'ended'
+    {_refuse("an ended session cannot be reopened or changed")}
+    """,
+    f"""
+    CREATE TRIGGER session_started_recorded AFTER INSERT ON sessions
+    BEGIN
+        INSERT INTO audit (actor, kind, subject, old_value, new_value)
+        VALUES ({_WRITER}, 'session_started', NEW.session_id, NULL, NEW.state);
+        INSERT INTO change_log (kind, subject) VALUES ('session_started', NEW.session_id);
+    END
+    """,
+    f"""
+    CREATE TRIGGER session_ended_recorded AFTER UPDATE OF state ON sessions
+    WHEN OLD.state = 'active' AND NEW.state = 'ended'
+    BEGIN
+        INSERT INTO audit (actor, kind, subject, old_value, new_value)
+        VALUES ({_WRITER}, 'session_ended', NEW.session_id, 'active', 'ended');
+        INSERT INTO change_log (kind, subject) VALUES ('session_ended', NEW.session_id);
+    END
+    """,
+    f"""
+    CREATE TRIGGER participants_not_replaced BEFORE INSERT ON participants
+    WHEN EXISTS (SELECT 1 FROM participants
+                 WHERE (session = NEW.session AND position = NEW.position)
+                    OR access_id = NEW.access_id)
+    {_refuse("a participant cannot be replaced")}
+    """,
+    f"""
+    CREATE TRIGGER participants_fixed BEFORE UPDATE ON participants
+    {_refuse("a participant's details cannot be changed")}
+    """,
+    f"""
+    CREATE TRIGGER participants_kept BEFORE DELETE ON participants
+    {_refuse("a participant cannot be removed")}
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
