@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -93,15 +94,19 @@ def test_settings_show_prints_the_settings_and_the_store(
     done = run_cli("settings", "show")
 
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == [
+    lines = done.stdout.splitlines()
+    assert lines[:5] == [
         "Session > Tools > Copy session details",
-        "  Copy Session ID   on",
-        "  Copy Session URL  off",
-        f"  Session URL base  {JOIN}",
-        "  URL warning       not acknowledged",
-        "  Last changed      by demo at 2026-03-04 09:30 UTC",
-        f"Store: {data_dir / STORE_FILENAME}",
+        "  Copy Session ID           on",
+        "  Copy Session URL          off",
+        f"  Session URL base          {JOIN}",
+        "  Copy Session URL warning  not acknowledged",
     ]
+    assert re.fullmatch(
+        r"  Last changed              by demo at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(version 2\)",
+        lines[5],
+    ), "the store dates a change itself"
+    assert lines[6:] == [f"Store: {data_dir / STORE_FILENAME}"]
 
 
 def test_settings_show_names_who_acknowledged_the_url_warning(
@@ -110,10 +115,10 @@ def test_settings_show_names_who_acknowledged_the_url_warning(
     done = run_cli("settings", "show")
 
     assert done.returncode == 0, done.stderr
-    assert "  Copy Session URL  on" in done.stdout.splitlines()
+    assert "  Copy Session URL          on" in done.stdout.splitlines()
     assert (
-        "  URL warning       acknowledged by admin.test at 2026-03-05 10:00 UTC (warning v1)"
-        in done.stdout.splitlines()
+        "  Copy Session URL warning  acknowledged by admin.test at 2026-03-05 10:00 UTC"
+        " (warning v1)" in done.stdout.splitlines()
     )
 
 
@@ -121,13 +126,15 @@ def test_settings_show_json(demo_store: Store, run_cli: RunCli, data_dir: Path) 
     done = run_cli("settings", "show", "--json")
 
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {
+    data = json.loads(done.stdout)
+    assert datetime.fromisoformat(data.pop("updated_at")).tzinfo is not None
+    assert data == {
         "copy_session_id": True,
         "copy_session_url": False,
         "session_url_base": JOIN,
-        "url_acknowledgement": None,
+        "acknowledgements": {},
+        "version": 2,
         "updated_by": "demo",
-        "updated_at": "2026-03-04T09:30:00+00:00",
         "store": str(data_dir / STORE_FILENAME),
     }
 
@@ -138,7 +145,7 @@ def test_settings_show_json_after_an_acknowledged_url_enable(
     data = json.loads(run_cli("settings", "show", "--json").stdout)
 
     assert data["copy_session_url"] is True
-    assert data["url_acknowledgement"] == {
+    assert data["acknowledgements"]["copy_session_url"] == {
         "by": "admin.test",
         "at": "2026-03-05T10:00:00+00:00",
         "warning_version": 1,
@@ -297,13 +304,13 @@ def test_copy_of_an_unknown_detail_is_a_usage_error(demo_store: Store, run_cli: 
         pytest.param(
             ("--what", "url"),
             f"{JOIN}7QKM-92HX",
-            "Copied Session URL for Dana Levi.",
+            "Copied Session URL (collab.example.com) for Dana Levi.",
             id="customer-url",
         ),
         pytest.param(
             ("--what", "both"),
             f"Join your collaboration session:\n{JOIN}7QKM-92HX\nSession ID: 7QKM-92HX",
-            "Copied Session ID 7QKM-92HX and Session URL for Dana Levi.",
+            "Copied Session ID 7QKM-92HX and Session URL (collab.example.com) for Dana Levi.",
             id="customer-both",
         ),
         pytest.param(
@@ -315,7 +322,8 @@ def test_copy_of_an_unknown_detail_is_a_usage_error(demo_store: Store, run_cli: 
         pytest.param(
             ("--what", "both", "--participant", "GRACE KIM"),
             f"Join your collaboration session:\n{JOIN}7QKM-92HX-P2\nSession ID: 7QKM-92HX-P2",
-            "Copied Session ID 7QKM-92HX-P2 and Session URL for Grace Kim.",
+            "Copied Session ID 7QKM-92HX-P2 and Session URL (collab.example.com)"
+            " for Grace Kim.",
             id="participant-both",
         ),
     ],
@@ -383,3 +391,40 @@ def test_copy_leaves_no_process_holding_its_output(
         f"collab-console exited but left a process holding its {' and '.join(still_open)}; "
         "a shell reading its output would hang"
     )
+
+
+def test_a_tampered_url_is_not_copied_and_the_id_still_is(
+    url_on: Store, run_cli: RunCli, clipboard: str, data_dir: Path
+) -> None:
+    """One flipped bit in the file points Grace Kim's link elsewhere: it is not handed out."""
+    url_on.close()
+    store_file = data_dir / STORE_FILENAME
+    data = bytearray(store_file.read_bytes())
+    data[data.index(b"collab.example.com/join/7QKM-92HX-P2") + 4] ^= 0x02
+    store_file.write_bytes(bytes(data))
+
+    for what in ("url", "both"):
+        line = assert_one_line_error(
+            run_cli("copy", DEMO_ACTIVE_ID, "--what", what, "--participant", "Grace Kim"), 3
+        )
+        assert "does not point at collab.example.com" in line
+        assert read_clipboard() == clipboard
+
+    done = run_cli("copy", DEMO_ACTIVE_ID, "--what", "id", "--participant", "Grace Kim")
+    assert done.returncode == 0, done.stderr
+    assert read_clipboard() == "7QKM-92HX-P2"
+
+
+def test_the_audit_names_the_account_not_what_the_environment_claims(
+    demo_store: Store, run_cli: RunCli, clipboard: str
+) -> None:
+    import pwd
+
+    done = run_cli(
+        "copy", DEMO_ACTIVE_ID, "--what", "id", env={"LOGNAME": "ciso.jane", "USER": "ciso.jane"}
+    )
+
+    assert done.returncode == 0, done.stderr
+    entry = demo_store.audit_log(limit=1)[0]
+    assert (entry.kind, entry.subject, entry.new_value) == ("copy", DEMO_ACTIVE_ID, "id")
+    assert entry.actor == pwd.getpwuid(os.getuid()).pw_name != "ciso.jane"

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 from collab_console.core.errors import CollabConsoleError
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.store_hub import StoreHub
-from collab_console.store import open_store, seed_demo
+from collab_console.store import Store, open_store, seed_demo
 
 
 class _QuitOnFirstPaint(QObject):
@@ -24,29 +24,50 @@ class _QuitOnFirstPaint(QObject):
         return False
 
 
+def _cannot_start(message: str, *, quietly: bool) -> int:
+    print(f"collab-console: {message}", file=sys.stderr)
+    if not quietly:
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Collab Console cannot start", message)
+    return 1
+
+
 def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Collab Console")
     app.setDesktopFileName("collab-console")
+    store: Store | None = None
     try:
+        # Read the settings and the list before the window: a store that cannot be
+        # used, down to a bad value inside a valid row, is a dialog now. A bad
+        # value inside one session is said when that session is opened.
         store = open_store(args.data_dir, create=True)
         if args.demo or args.demo_participants:
             seed_demo(store, extra_participants=args.demo_participants)
+        settings, sessions = store.load_settings(), store.list_sessions()
     except CollabConsoleError as exc:
-        print(f"collab-console: {exc}", file=sys.stderr)
-        if not args.quit_when_ready:
-            from PySide6.QtWidgets import QMessageBox
-
-            QMessageBox.critical(None, "Collab Console cannot start", str(exc))
-        return 1
+        if store is not None:
+            store.close()
+        return _cannot_start(exc.sentence, quietly=args.quit_when_ready)
+    hub = StoreHub(store, settings=settings, sessions=sessions)
+    window: ConsoleWindow | None = None
     try:
-        hub = StoreHub(store)
         window = ConsoleWindow(hub)
+        for warning in store.warnings:
+            window.say(warning[:1].upper() + warning[1:] + ".")
         if args.quit_when_ready:
             quitter = _QuitOnFirstPaint(window)
             window.installEventFilter(quitter)
         window.show()
         return app.exec()
     finally:
+        if window is not None:
+            # Destroy the widgets now, not during interpreter shutdown, when the
+            # copy controller's Python event filter can no longer run.
+            from shiboken6 import Shiboken
+
+            Shiboken.delete(window)
+        hub.close()
         store.close()

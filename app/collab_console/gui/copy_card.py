@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from collab_console.core.domain import Participant, Role
-from collab_console.core.policy import CopyAction
+from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
+from collab_console.core.domain import Participant
 from collab_console.gui.card_target import CardTarget
 from collab_console.gui.forms import child, load_form, set_text
+from collab_console.gui.style import ERROR_STYLE
 
 #: How long the pointer must rest on an anchor before the card appears.
 INTENT_DELAY_MS = 300
@@ -29,20 +30,17 @@ HIDE_DELAY_MS = 400
 CONFIRM_MS = 1500
 COPIED_TEXT = "Copied ✓"
 
-BUTTON_NAMES = {
-    CopyAction.ID: "copyIdButton",
-    CopyAction.URL: "copyUrlButton",
-    CopyAction.BOTH: "copyBothButton",
-}
+BUTTON_NAMES = {action: spec.button_name for action, spec in COPY_ACTIONS.items()}
 
 
 class CopyCard(QFrame):
-    """The card itself: a title and the copy buttons it is told to show.
+    """The card itself: a title, the copy buttons it is told to show, and notes.
 
     Signals:
         copy_requested(CopyAction, Participant): a button was clicked.
 
-    It never decides which buttons exist, and never shows the URL itself.
+    It never decides which buttons exist, and never shows the URL itself, only
+    the host a link opens, so the agent can see where it points.
     """
 
     copy_requested = Signal(object, object)
@@ -65,6 +63,9 @@ class CopyCard(QFrame):
         self.title = child(self.form, QLabel, "copyCardTitle")
         self.subtitle = child(self.form, QLabel, "copyCardSubtitle")
         self.note = child(self.form, QLabel, "copyCardNote")
+        self.link_host = child(self.form, QLabel, "copyCardLinkHost")
+        self.withheld = child(self.form, QLabel, "copyCardWithheld")
+        self.withheld.setStyleSheet(ERROR_STYLE)
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -87,16 +88,27 @@ class CopyCard(QFrame):
     def person(self) -> Participant | None:
         return self._person
 
-    def set_content(self, person: Participant, actions: tuple[CopyAction, ...]) -> None:
+    def set_content(
+        self, person: Participant, actions: tuple[CopyAction, ...], notes: tuple[str, ...] = ()
+    ) -> None:
+        """Show ``actions`` for ``person``, and ``notes`` on why others are withheld."""
         self._person = person
         self._restore.stop()
         self._restore_labels()
         set_text(self.title, person.name)
-        role = "Customer" if person.role is Role.CUSTOMER else "Document participant"
-        set_text(self.subtitle, role)
+        set_text(self.subtitle, person.role.label)
         self.setAccessibleName(f"Copy session details for {person.name}")
         for action, button in self.buttons.items():
             button.setVisible(action in actions)
+        offers_link = any(COPY_ACTIONS[action].uses_url for action in actions)
+        if offers_link:
+            from collab_console.core.urls import link_host
+
+            set_text(self.link_host, f"Links open {link_host(person.url)}")
+        self.link_host.setVisible(offers_link)
+        text = " ".join(f"{note[:1].upper()}{note[1:]}." for note in notes)
+        set_text(self.withheld, f"Not offered: {text}" if text else "")
+        self.withheld.setVisible(bool(text))
         self.adjustSize()
 
     def visible_buttons(self) -> list[QPushButton]:
@@ -128,10 +140,12 @@ class CopyCardController(QObject):
         self,
         card: CopyCard,
         actions_for: Callable[[Participant], tuple[CopyAction, ...]],
+        notes_for: Callable[[Participant], tuple[str, ...]] = lambda _person: (),
     ) -> None:
         super().__init__(card)
         self.card = card
         self._actions_for = actions_for
+        self._notes_for = notes_for
         self._target: CardTarget | None = None
         self._pending: CardTarget | None = None
         self._intent = QTimer(self)
@@ -185,7 +199,7 @@ class CopyCardController(QObject):
             self.close(return_focus=False)
             return False
         self._target = target
-        self.card.set_content(target.person, actions)
+        self.card.set_content(target.person, actions, self._notes_for(target.person))
         self._place(target)
         self.card.show()
         self.card.raise_()

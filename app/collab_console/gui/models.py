@@ -1,9 +1,14 @@
-"""List models: thin adapters from core data to Qt's model/view. No rules here."""
+"""List models: thin adapters from core data to Qt's model/view. No rules here.
+
+They apply changes as row operations (insert, remove, move, dataChanged),
+never as a reset, so a selection, the current row and a card open on a row
+survive an update to another row.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QPalette
@@ -23,29 +28,106 @@ USER_ROLE = 256
 PARTICIPANT_ROLE = USER_ROLE + 1
 SESSION_ID_ROLE = USER_ROLE + 2
 
+Item = TypeVar("Item")
 
-class ParticipantsModel(QAbstractListModel):
+
+class RowListModel(QAbstractListModel, Generic[Item]):
+    """A flat list of items with a key each, kept in step with row operations."""
+
+    def __init__(self, key: Callable[[Item], Hashable]) -> None:
+        super().__init__()
+        self._items: list[Item] = []
+        self._key = key
+
+    def item(self, row: int) -> Item:
+        return self._items[row]
+
+    def items(self) -> tuple[Item, ...]:
+        return tuple(self._items)
+
+    def row_of_key(self, key: Hashable) -> int:
+        for row, item in enumerate(self._items):
+            if self._key(item) == key:
+                return row
+        return -1
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def sync(self, wanted: Sequence[Item]) -> None:
+        """Make the rows ``wanted``, in that order, with as few row operations as it takes.
+
+        Rows are removed and inserted in runs, moved one by one and updated
+        in place. A list that shares no item with the current one (another
+        session's participants) is a reset: it is a different list.
+        """
+        wanted_keys = [self._key(item) for item in wanted]
+        keep = set(wanted_keys)
+        if self._items and not any(self._key(item) in keep for item in self._items):
+            self.beginResetModel()
+            self._items = list(wanted)
+            self.endResetModel()
+            return
+        self._remove_rows_not_in(keep)
+        present = {self._key(item) for item in self._items}
+        target = 0
+        while target < len(wanted):
+            key = wanted_keys[target]
+            if key not in present:
+                end = target
+                while end + 1 < len(wanted) and wanted_keys[end + 1] not in present:
+                    end += 1
+                self.beginInsertRows(QModelIndex(), target, end)
+                self._items[target:target] = wanted[target : end + 1]
+                self.endInsertRows()
+                target = end + 1
+                continue
+            if self._key(self._items[target]) != key:
+                current = next(
+                    row
+                    for row in range(target + 1, len(self._items))
+                    if self._key(self._items[row]) == key
+                )
+                self.beginMoveRows(QModelIndex(), current, current, QModelIndex(), target)
+                self._items.insert(target, self._items.pop(current))
+                self.endMoveRows()
+            if self._items[target] != wanted[target]:
+                self._items[target] = wanted[target]
+                index = self.index(target, 0)
+                self.dataChanged.emit(index, index)
+            target += 1
+
+    def _remove_rows_not_in(self, keep: set[Hashable]) -> None:
+        row = len(self._items) - 1
+        while row >= 0:
+            if self._key(self._items[row]) in keep:
+                row -= 1
+                continue
+            last = row
+            while row > 0 and self._key(self._items[row - 1]) not in keep:
+                row -= 1
+            self.beginRemoveRows(QModelIndex(), row, last)
+            del self._items[row : last + 1]
+            self.endRemoveRows()
+            row -= 1
+
+
+class ParticipantsModel(RowListModel[Participant]):
     """The Document participants of one session, one row each."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self._people: tuple[Participant, ...] = ()
+        super().__init__(key=lambda person: person.access_id)
 
-    def set_participants(self, people: tuple[Participant, ...]) -> None:
-        self.beginResetModel()
-        self._people = people
-        self.endResetModel()
+    def set_participants(self, people: Sequence[Participant]) -> None:
+        self.sync(people)
 
     def participant(self, row: int) -> Participant:
-        return self._people[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._people)
+        return self.item(row)
 
     def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid():
             return None
-        person = self._people[index.row()]
+        person = self.item(index.row())
         if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
             return person.name
         if role == PARTICIPANT_ROLE:
@@ -53,35 +135,41 @@ class ParticipantsModel(QAbstractListModel):
         return None
 
 
-class SessionListModel(QAbstractListModel):
-    """The agent's sessions, in the order the store gives (active first)."""
+def session_order(summary: SessionSummary) -> tuple[bool, float, str]:
+    """Active sessions first, then newest first (the store's own order)."""
+    return (
+        summary.state is not SessionState.ACTIVE,
+        -summary.created_at.timestamp(),
+        summary.session_id,
+    )
+
+
+class SessionListModel(RowListModel[SessionSummary]):
+    """The agent's sessions, active first, newest first."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self._sessions: Sequence[SessionSummary] = ()
+        super().__init__(key=lambda summary: summary.session_id)
 
     def set_sessions(self, sessions: Sequence[SessionSummary]) -> None:
-        self.beginResetModel()
-        self._sessions = tuple(sessions)
-        self.endResetModel()
+        self.sync(sorted(sessions, key=session_order))
+
+    def upsert(self, summary: SessionSummary) -> None:
+        """A session started or changed: put it in its place without touching the others."""
+        others = [s for s in self.items() if s.session_id != summary.session_id]
+        self.sync(sorted([*others, summary], key=session_order))
 
     def row_of(self, session_id: str) -> int:
-        for row, summary in enumerate(self._sessions):
-            if summary.session_id == session_id:
-                return row
-        return -1
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._sessions)
+        return self.row_of_key(session_id)
 
     def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid():
             return None
-        summary = self._sessions[index.row()]
+        summary = self.item(index.row())
+        demo = " · Demo" if summary.demo else ""
         if role == DISPLAY_ROLE:
-            return f"{summary.customer_name}\n{summary.session_id} · {summary.state.label}"
+            return f"{summary.customer_name}\n{summary.session_id} · {summary.state.label}{demo}"
         if role == ACCESSIBLE_TEXT_ROLE:
-            return f"{summary.customer_name}, {summary.session_id}, {summary.state.label}"
+            return f"{summary.customer_name}, {summary.session_id}, {summary.state.label}{demo}"
         if role == TOOLTIP_ROLE:
             return summary.invite_status.label
         if role == FOREGROUND_ROLE and summary.state is not SessionState.ACTIVE:

@@ -16,13 +16,19 @@ from PySide6.QtWidgets import (
 
 from collab_console.core.domain import Session, parse_contact, validate_name
 from collab_console.core.errors import CollabConsoleError, ValidationError
+from collab_console.core.events import SessionStarted
+from collab_console.core.identity import current_user
 from collab_console.gui.forms import box_button, child, load_form, set_text
 from collab_console.gui.store_hub import StoreHub
-from collab_console.store import start_session
+from collab_console.gui.style import ERROR_STYLE
 
 
 class NewSessionDialog(QDialog):
-    """Starts an active session; ``created`` holds it after the dialog is accepted."""
+    """Starts an active session; ``created`` holds it after the dialog is accepted.
+
+    The store call runs through the hub, off the GUI thread: the dialog stays
+    responsive and Start session stays disabled until the store has answered.
+    """
 
     def __init__(self, hub: StoreHub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -38,7 +44,8 @@ class NewSessionDialog(QDialog):
         self.name_edit.setAccessibleName("Customer name")
         self.contact_edit.setAccessibleName("Phone or e-mail")
         self.error_label = child(self.form, QLabel, "newSessionError")
-        self.error_label.setStyleSheet("color: #b3261e;")
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self._starting = False
         buttons = child(self.form, QDialogButtonBox, "newSessionButtons")
         self.start_button = box_button(
             buttons, QDialogButtonBox.StandardButton.Ok, "startSessionButton", "Start session"
@@ -62,19 +69,27 @@ class NewSessionDialog(QDialog):
         problem = self._problem()
         touched = bool(self.name_edit.text() or self.contact_edit.text())
         set_text(self.error_label, problem if touched else "")
-        self.start_button.setEnabled(not problem)
+        self.start_button.setEnabled(not problem and not self._starting)
 
     def start(self) -> None:
-        if self._problem():
+        if self._problem() or self._starting:
             return
-        try:
-            self.created = start_session(
-                self.hub.store,
-                customer_name=self.name_edit.text(),
-                contact=self.contact_edit.text(),
-                now=datetime.now(UTC),
-            )
-        except CollabConsoleError as exc:
-            QMessageBox.critical(self, "Session not started", str(exc))
-            return
+        self._starting = True
+        self._update()
+        name, contact, actor = self.name_edit.text(), self.contact_edit.text(), current_user()
+        self.hub.call(
+            lambda store: store.start_session(
+                customer_name=name, contact=contact, now=datetime.now(UTC), actor=actor
+            ),
+            self._started,
+            self._failed,
+        )
+
+    def _started(self, result: tuple[Session, SessionStarted]) -> None:
+        self.created = result[0]
         self.accept()
+
+    def _failed(self, error: CollabConsoleError) -> None:
+        self._starting = False
+        self._update()
+        QMessageBox.critical(self, "Session not started", error.sentence)

@@ -1,76 +1,227 @@
-"""The one place the GUI reads and writes the store, and hears about changes."""
+"""The one place the GUI talks to the store: off the GUI thread, in events.
+
+Every store call runs on one worker thread, in order, so a slow or unreachable
+database (a network PostgreSQL, a locked file) never freezes a window. What
+the store says changed, here or in another process, comes back as the core's
+typed events and leaves as Qt signals; no window knows which backend it has.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from collab_console.core.domain import SessionSummary
+from collab_console.core.errors import CollabConsoleError
+from collab_console.core.events import (
+    SessionEnded,
+    SessionStarted,
+    SettingsChanged,
+    StoreEvent,
+    StoreResynced,
+)
 from collab_console.core.settings import CopySettings
 from collab_console.store import Store
-from collab_console.store.errors import StoreError
 
-#: How often to ask SQLite whether another process committed. The check is one
-#: ``PRAGMA data_version``, so it costs microseconds.
+#: How often to ask the store what other processes changed.
 POLL_INTERVAL_MS = 400
+#: How long the policy may go unconfirmed before sensitive copies are withdrawn.
+GRACE_MS = 30_000
+
+T = TypeVar("T")
+Done = Callable[[Any], None]
+Failed = Callable[[CollabConsoleError], None]
 
 
 class StoreHub(QObject):
-    """Holds the store and the current settings for every window.
+    """Holds the store, the settings in force and the policy's health, for every window.
 
     Signals:
-        settings_changed(CopySettings): the settings now in force, after any change,
-            from this process or another one.
-        sessions_changed(): sessions were added or changed, here or elsewhere.
-        store_problem(str): the store cannot be read; empty string when it recovers.
+        settings_changed(CopySettings): the settings now in force, after any change.
+        session_started(SessionSummary), session_ended(SessionSummary): here or elsewhere.
+        sessions_reloaded(list[SessionSummary]): the whole list, read afresh.
+        policy_confirmed_changed(bool): False once the store could not confirm the
+            settings for longer than the grace period; True again when it can.
+        store_problem(str): why the store cannot be used now; '' when it recovers.
+            Emitted once per change, never on every poll.
 
-    It never changes a setting on its own: if the store cannot be read, the last
-    settings read stay in force and ``store_problem`` says so.
+    It never changes a setting on its own, and never runs a store call on the
+    GUI thread. While the policy is unconfirmed, the core's policy withholds
+    the sensitive copy actions (fail closed); the last settings read still say
+    which others are on.
     """
 
     settings_changed = Signal(object)
-    sessions_changed = Signal()
+    session_started = Signal(object)
+    session_ended = Signal(object)
+    sessions_reloaded = Signal(object)
+    policy_confirmed_changed = Signal(bool)
     store_problem = Signal(str)
+    _finished = Signal(object, object, object)  # (callback, result, error), to the GUI thread
 
-    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        settings: CopySettings | None = None,
+        sessions: list[SessionSummary] | None = None,
+        poll_ms: int = POLL_INTERVAL_MS,
+        grace_ms: int = GRACE_MS,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.store = store
-        self._settings = store.load_settings()
-        self._token = store.change_token()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._finished.connect(self._deliver)
+        self._settings = settings
+        self._sessions = sessions
+        self._grace_s = grace_ms / 1000
+        self._confirmed_at = time.monotonic() if settings is not None else 0.0
+        self._confirmed = settings is not None
         self._problem = ""
+        self._polling = False
+        self._closed = False
         self._timer = QTimer(self)
-        self._timer.setInterval(POLL_INTERVAL_MS)
-        self._timer.timeout.connect(self.check_for_changes)
+        self._timer.setInterval(poll_ms)
+        self._timer.timeout.connect(self._tick)
         self._timer.start()
+        if settings is None or sessions is None:
+            self.reload()
+
+    # -- what windows read -------------------------------------------------------
 
     @property
-    def settings(self) -> CopySettings:
+    def settings(self) -> CopySettings | None:
+        """The settings last read; None until the first read finished."""
         return self._settings
 
-    def save_settings(self, settings: CopySettings) -> CopySettings:
-        """Write ``settings`` (raises StoreError) and tell every window at once."""
-        # No token reset here: data_version ignores this connection's own commits,
-        # and resetting it would swallow a change another process made meanwhile.
-        saved = self.store.save_settings(settings)
-        self._publish(saved)
-        return saved
+    @property
+    def sessions(self) -> list[SessionSummary] | None:
+        """The session list last read as a whole; None until then."""
+        return self._sessions
 
-    def notify_sessions_changed(self) -> None:
-        """Call after this process wrote sessions."""
-        self.sessions_changed.emit()
+    @property
+    def policy_confirmed(self) -> bool:
+        return self._confirmed and self._settings is not None
 
-    def check_for_changes(self) -> None:
-        try:
-            token = self.store.change_token()
-            if token == self._token:
-                self._set_problem("")
-                return
-            settings = self.store.load_settings()
-        except StoreError as exc:
-            self._set_problem(str(exc))
+    @property
+    def problem(self) -> str:
+        return self._problem
+
+    # -- calling the store ---------------------------------------------------------
+
+    def call(
+        self,
+        job: Callable[[Store], T],
+        done: Callable[[T], None] | None = None,
+        failed: Failed | None = None,
+    ) -> None:
+        """Run ``job(store)`` on the worker; then ``done(result)`` or ``failed(error)`` here.
+
+        A ``CollabConsoleError`` goes to ``failed`` (or the status bar via
+        ``store_problem`` when there is none); events a job returns are applied
+        before ``done`` runs, so every window has seen them.
+        """
+        if self._closed:
             return
-        self._token = token
+
+        def run() -> None:
+            try:
+                result: Any = job(self.store)
+            except CollabConsoleError as exc:
+                self._emit_finished(failed, None, exc)
+            except Exception as exc:  # a bug must reach the user as a message, not a dead thread
+                error = CollabConsoleError(f"unexpected store failure ({type(exc).__name__}: {exc})")
+                self._emit_finished(failed, None, error)
+            else:
+                self._emit_finished(done, result, None)
+
+        self._worker.submit(run)
+
+    def _emit_finished(self, callback: object, result: object, error: object) -> None:
+        if not self._closed:
+            self._finished.emit(callback, result, error)
+
+    def _deliver(self, callback: Any, result: Any, error: Any) -> None:
+        if self._closed:
+            return
+        if error is not None:
+            if callback is not None:
+                callback(error)
+            else:
+                self._set_problem(str(error))
+            return
+        self.apply(_events_in(result))
+        if callback is not None:
+            callback(result)
+
+    def save_settings(self, settings: CopySettings, done: Done, failed: Failed) -> None:
+        """Save (compare-and-swap); ``failed`` gets StaleSettingsError if someone saved first."""
+        self.call(lambda store: store.save_settings(settings), done, failed)
+
+    def reload(self) -> None:
+        """Read the settings and the session list afresh."""
+
+        def read(store: Store) -> tuple[CopySettings, list[SessionSummary]]:
+            return store.load_settings(), store.list_sessions()
+
+        def loaded(result: tuple[CopySettings, list[SessionSummary]]) -> None:
+            settings, sessions = result
+            self._confirm()
+            self._publish(settings)
+            self._sessions = sessions
+            self.sessions_reloaded.emit(sessions)
+
+        self.call(read, loaded, self._poll_failed)
+
+    # -- hearing changes -----------------------------------------------------------
+
+    def apply(self, events: list[StoreEvent]) -> None:
+        """Tell every window what changed. Safe to call twice with the same events."""
+        for event in events:
+            if isinstance(event, SettingsChanged):
+                self._publish(event.settings)
+            elif isinstance(event, SessionStarted):
+                self._remember(event.summary)
+                self.session_started.emit(event.summary)
+            elif isinstance(event, SessionEnded):
+                self._remember(event.summary)
+                self.session_ended.emit(event.summary)
+            elif isinstance(event, StoreResynced):
+                self.reload()
+
+    def _remember(self, summary: SessionSummary) -> None:
+        if self._sessions is not None:
+            others = [s for s in self._sessions if s.session_id != summary.session_id]
+            self._sessions = [*others, summary]
+
+    def _tick(self) -> None:
+        if self._confirmed and time.monotonic() - self._confirmed_at > self._grace_s:
+            self._confirmed = False
+            self.policy_confirmed_changed.emit(False)
+        if self._polling:
+            return
+        self._polling = True
+        self.call(lambda store: store.poll_events(), self._polled, self._poll_failed)
+
+    def _polled(self, _events: list[StoreEvent]) -> None:
+        self._polling = False
+        self._confirm()
+
+    def _poll_failed(self, error: CollabConsoleError) -> None:
+        self._polling = False
+        self._set_problem(str(error))
+
+    def _confirm(self) -> None:
+        self._confirmed_at = time.monotonic()
         self._set_problem("")
-        self._publish(settings)
-        self.sessions_changed.emit()
+        if not self._confirmed:
+            self._confirmed = True
+            self.policy_confirmed_changed.emit(True)
 
     def _publish(self, settings: CopySettings) -> None:
         changed = settings != self._settings
@@ -82,3 +233,19 @@ class StoreHub(QObject):
         if message != self._problem:
             self._problem = message
             self.store_problem.emit(message)
+
+    def close(self) -> None:
+        """Stop polling and let queued calls finish; callbacks no longer run."""
+        self._closed = True
+        self._timer.stop()
+        self._worker.shutdown(wait=True, cancel_futures=True)
+
+
+def _events_in(result: object) -> list[StoreEvent]:
+    """The events a store write returned (alone, in a list, or beside a value)."""
+    if isinstance(result, SettingsChanged | SessionStarted | SessionEnded | StoreResynced):
+        return [result]
+    if isinstance(result, tuple | list):
+        return [item for item in result if isinstance(item, SettingsChanged | SessionStarted
+                                                      | SessionEnded | StoreResynced)]
+    return []

@@ -1,0 +1,65 @@
+"""The agent's session list: which sessions there are, and which one is chosen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
+from PySide6.QtWidgets import QListView
+
+from collab_console.core.domain import SessionSummary
+from collab_console.gui.models import SESSION_ID_ROLE, SessionListModel
+from collab_console.gui.store_hub import StoreHub
+
+
+class SessionListPanel(QObject):
+    """Keeps the list view in step with the store's events; says which session is chosen.
+
+    Signals:
+        chosen(str | None): the Session ID of the current row, or None.
+
+    Rows change by row operations, so the current row survives other sessions
+    starting or ending. It reads nothing from the store itself.
+    """
+
+    chosen = Signal(object)
+
+    def __init__(self, view: QListView, hub: StoreHub) -> None:
+        super().__init__(view)
+        self.view = view
+        self.model = SessionListModel()
+        view.setModel(self.model)
+        self._current: str | None = None
+        view.selectionModel().currentChanged.connect(self._current_changed)
+        hub.session_started.connect(self._changed)
+        hub.session_ended.connect(self._changed)
+        hub.sessions_reloaded.connect(self._reloaded)
+        if hub.sessions is not None:
+            self._reloaded(hub.sessions)
+
+    @property
+    def current(self) -> str | None:
+        return self._current
+
+    def select(self, session_id: str) -> None:
+        row = self.model.row_of(session_id)
+        if row >= 0:
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+
+    def _changed(self, summary: SessionSummary) -> None:
+        self.model.upsert(summary)
+        self._choose_first_if_none()
+
+    def _reloaded(self, sessions: list[SessionSummary]) -> None:
+        self.model.set_sessions(sessions)
+        self._choose_first_if_none()
+
+    def _choose_first_if_none(self) -> None:
+        if self._current is None and self.model.rowCount():
+            self.select(self.model.item(0).session_id)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        session_id = current.data(SESSION_ID_ROLE) if current.isValid() else None
+        if session_id != self._current:
+            self._current = session_id
+            self.chosen.emit(session_id)

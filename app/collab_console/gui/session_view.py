@@ -1,0 +1,124 @@
+"""The chosen session: its header, its Document participants and what the agent may do."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QLabel, QListView, QPushButton, QStackedWidget, QToolButton, QWidget
+
+from collab_console.core.domain import Session
+from collab_console.core.errors import CollabConsoleError
+from collab_console.core.policy import copy_actions, nothing_to_copy_reason, withheld_reasons
+from collab_console.gui.forms import child, icon
+from collab_console.gui.models import ParticipantsModel
+from collab_console.gui.store_hub import StoreHub
+from collab_console.gui.style import ERROR_STYLE_BOLD
+
+COPY_HINT = "Point at the customer icon or a participant to copy session details."
+READING_POLICY = "Reading the copy settings from the store…"
+
+
+class SessionView(QObject):
+    """Shows one session as the store last gave it; loads it through the hub.
+
+    Signals:
+        shown(Session | None): the session now on screen (also after it changed).
+        problem(str): a session could not be read; the message says why.
+
+    It asks the core what may be copied for the hint; it decides nothing itself.
+    """
+
+    shown = Signal(object)
+    problem = Signal(str)
+
+    def __init__(self, form: QWidget, hub: StoreHub) -> None:
+        super().__init__(form)
+        self.hub = hub
+        self.session: Session | None = None
+        self._wanted: str | None = None
+        self.stack = child(form, QStackedWidget, "sessionStack")
+        self.page = child(form, QWidget, "sessionPage")
+        self.customer_icon = child(form, QToolButton, "customerIcon")
+        self.customer_name = child(form, QLabel, "customerNameLabel")
+        self.state_label = child(form, QLabel, "sessionStateLabel")
+        self.invite_label = child(form, QLabel, "inviteStatusLabel")
+        self.copy_hint = child(form, QLabel, "copyHintLabel")
+        self.participants_view = child(form, QListView, "documentParticipantsView")
+        self.no_participants = child(form, QLabel, "noParticipantsLabel")
+        self.end_button = child(form, QPushButton, "endSessionButton")
+
+        self.participants_model = ParticipantsModel()
+        self.participants_view.setModel(self.participants_model)
+        self.participants_view.setMouseTracking(True)
+        self.customer_icon.setIcon(icon("customer.svg"))
+        font = self.customer_name.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.customer_name.setFont(font)
+
+        hub.settings_changed.connect(self.update_hint)
+        hub.policy_confirmed_changed.connect(self.update_hint)
+        hub.session_ended.connect(lambda summary: self._reload_if_shown(summary.session_id))
+        hub.session_started.connect(lambda summary: self._reload_if_shown(summary.session_id))
+        self.show_session(None)
+
+    def open(self, session_id: str | None) -> None:
+        """Show ``session_id`` once the store has returned it (None: no session)."""
+        self._wanted = session_id
+        if session_id is None:
+            self.show_session(None)
+            return
+        self.hub.call(
+            lambda store: store.get_session(session_id),
+            lambda session: self._loaded(session_id, session),
+            lambda error: self._failed(session_id, error),
+        )
+
+    def _reload_if_shown(self, session_id: str) -> None:
+        if self.session is not None and self.session.session_id == session_id:
+            self.open(session_id)
+
+    def _loaded(self, session_id: str, session: Session) -> None:
+        if session_id == self._wanted and session != self.session:
+            self.show_session(session)
+
+    def _failed(self, session_id: str, error: CollabConsoleError) -> None:
+        if session_id == self._wanted:
+            self.problem.emit(error.sentence)
+
+    def show_session(self, session: Session | None) -> None:
+        self.session = session
+        if session is None:
+            self.stack.setCurrentIndex(0)
+            self.end_button.setEnabled(False)
+            self.shown.emit(None)
+            return
+        self.stack.setCurrentWidget(self.page)
+        customer = session.customer
+        self.customer_name.setText(customer.name)
+        self.customer_icon.setAccessibleName(f"Customer: {customer.name}")
+        self.state_label.setText(f"{session.state.label} · Session {session.session_id}")
+        self.invite_label.setText(session.invite_status.label)
+        self.invite_label.setStyleSheet(ERROR_STYLE_BOLD if session.invite_status.failed else "")
+        self.participants_model.set_participants(session.participants)
+        self.no_participants.setVisible(not session.participants)
+        self.participants_view.setVisible(bool(session.participants))
+        self.end_button.setEnabled(session.is_active)
+        self.update_hint()
+        self.shown.emit(session)
+
+    def update_hint(self, *_: object) -> None:
+        session, settings = self.session, self.hub.settings
+        if session is None:
+            return
+        if settings is None:
+            self.copy_hint.setText(READING_POLICY)
+            return
+        confirmed = self.hub.policy_confirmed
+        if not copy_actions(settings, session, session.customer, policy_confirmed=confirmed):
+            self.copy_hint.setText(nothing_to_copy_reason(settings, session))
+            return
+        withheld = withheld_reasons(
+            settings, session, session.customer, policy_confirmed=confirmed
+        )
+        extra = "".join(f" {reason[:1].upper()}{reason[1:]}." for reason in withheld)
+        self.copy_hint.setText(COPY_HINT + extra)
