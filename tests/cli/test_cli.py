@@ -322,8 +322,7 @@ def test_copy_of_an_unknown_detail_is_a_usage_error(demo_store: Store, run_cli: 
         pytest.param(
             ("--what", "both", "--participant", "GRACE KIM"),
             f"Join your collaboration session:\n{JOIN}7QKM-92HX-P2\nSession ID: 7QKM-92HX-P2",
-            "Copied Session ID 7QKM-92HX-P2 and Session URL (collab.example.com)"
-            " for Grace Kim.",
+            "Copied Session ID 7QKM-92HX-P2 and Session URL (collab.example.com) for Grace Kim.",
             id="participant-both",
         ),
     ],

@@ -35,20 +35,25 @@ def _real_x_server() -> None:
 
 @pytest.fixture
 def hub(demo_store: Store) -> Iterator[StoreHub]:
-    hub = StoreHub(demo_store)
+    """The hub on the demo store, with what start-up reads already read (as run_gui does)."""
+    hub = StoreHub(
+        demo_store, settings=demo_store.load_settings(), sessions=demo_store.list_sessions()
+    )
     yield hub
+    hub.close()
     hub.deleteLater()
 
 
 @pytest.fixture
 def console(qtbot: QtBot, hub: StoreHub) -> ConsoleWindow:
-    """The console on the demo store, shown, with the active demo session selected."""
+    """The console on the demo store, shown, with the active demo session on screen."""
     window = ConsoleWindow(hub)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: window.session is not None)
     park_pointer(qtbot, window)
     return window
 

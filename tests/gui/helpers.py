@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QFrame, QLineEdit, QToolBut
 from pytestqt.qtbot import QtBot
 
 from collab_console.gui.copy_card import HIDE_DELAY_MS, INTENT_DELAY_MS
+from collab_console.gui.store_hub import StoreHub
 from collab_console.store import open_store
 
 W = TypeVar("W", bound=QWidget)
@@ -131,3 +132,23 @@ def change_settings_elsewhere(data_dir: Path, **values: object) -> None:
         )
     finally:
         other.close()
+
+
+def save_through_hub(
+    qtbot: QtBot, hub: StoreHub, *, acknowledged: bool = False, **values: object
+) -> None:
+    """Save ``values`` as qa-admin through the console's own hub, and wait until it took.
+
+    The hub saves on its worker thread; the settings_changed signal says every
+    window has heard of it.
+    """
+    assert hub.settings is not None
+    wanted = hub.settings.changed(
+        actor="qa-admin", now=datetime.now(UTC), acknowledged=acknowledged, **values
+    )
+    if not wanted.differs_from(hub.settings):
+        return
+    errors: list[BaseException] = []
+    with qtbot.waitSignal(hub.settings_changed, timeout=5000):
+        hub.save_settings(wanted, lambda _event: None, errors.append)
+    assert errors == []

@@ -52,7 +52,7 @@ EVERYTHING_OFF = """
     )
 """
 END_ACTIVE_SESSION = f"""
-    store.end_session({DEMO_ACTIVE_ID!r}, now)
+    store.end_session({DEMO_ACTIVE_ID!r}, now, actor="agent.elsewhere")
 """
 
 
@@ -87,7 +87,7 @@ def hover_customer_and_wait_for_card(qtbot: QtBot, console: ConsoleWindow) -> QF
 
 def hover_customer_and_wait_out_the_intent_delay(qtbot: QtBot, console: ConsoleWindow) -> None:
     """Rest on the customer icon until the card would have shown, had it been going to."""
-    with qtbot.waitSignal(console.card_controller._intent.timeout, timeout=CARD_TIMEOUT_MS):
+    with qtbot.waitSignal(console.copying.card_controller._intent.timeout, timeout=CARD_TIMEOUT_MS):
         hover_customer(qtbot, console)
 
 

@@ -7,8 +7,6 @@ event loop (see ``driving_modal``).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -37,6 +35,7 @@ from tests.gui.helpers import (
     named,
     park_pointer,
     retype,
+    save_through_hub,
     shown_card,
 )
 
@@ -162,10 +161,8 @@ def start_session_from_the_menu(qtbot: QtBot, console: ConsoleWindow, name: str)
 
 
 @pytest.fixture
-def own_url_base(hub: StoreHub) -> str:
-    hub.save_settings(
-        hub.settings.changed(actor="qa-admin", now=datetime.now(UTC), session_url_base=URL_BASE)
-    )
+def own_url_base(qtbot: QtBot, hub: StoreHub) -> str:
+    save_through_hub(qtbot, hub, session_url_base=URL_BASE)
     return URL_BASE
 
 
@@ -176,6 +173,7 @@ def test_starting_a_session_shows_it_selected_and_active(qtbot, console, hub, ow
 
     [new_id] = session_ids(hub) - before
     assert SESSION_ID_PATTERN.match(new_id)
+    qtbot.waitUntil(lambda: console.session is not None and console.session.session_id == new_id)
     sessions = named(console, QListView, "sessionList")
     current: QModelIndex = sessions.currentIndex()
     assert current.data().startswith(f"Ana Souza\n{new_id}")
@@ -196,6 +194,7 @@ def test_the_card_of_a_new_session_copies_its_id(
     before = session_ids(hub)
     start_session_from_the_menu(qtbot, console, "Ana Souza")
     [new_id] = session_ids(hub) - before
+    qtbot.waitUntil(lambda: console.session is not None and console.session.session_id == new_id)
 
     # The pointer comes back from the dialog: it crosses the console on its way to
     # the icon. (A synthetic move straight from a closed dialog onto the icon gets
@@ -208,7 +207,8 @@ def test_the_card_of_a_new_session_copies_its_id(
     assert named(card, QLabel, "copyCardTitle").text() == "Ana Souza"
     button = named(card, QPushButton, "copyIdButton")
     qtbot.mouseMove(button, centre(button))
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(console.copying.said, timeout=5000):
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
     assert read_with_xclip() == new_id
     assert button.text() == COPIED_TEXT
@@ -245,6 +245,10 @@ def test_ending_a_session_through_the_confirmation_box(qtbot, console, hub):
         click(qtbot, named(console, QPushButton, "endSessionButton"))
 
     assert "End the session with Dana Levi?" in texts[0]
+    qtbot.waitUntil(
+        lambda: console.statusBar().currentMessage() == f"Ended session {DEMO_ACTIVE_ID}."
+    )
+    qtbot.waitUntil(lambda: console.session is not None and not console.session.is_active)
     assert hub.store.get_session(DEMO_ACTIVE_ID).state is SessionState.ENDED
     assert named(console, QLabel, "sessionStateLabel").text() == f"Ended · Session {DEMO_ACTIVE_ID}"
     assert not named(console, QPushButton, "endSessionButton").isEnabled()
@@ -254,4 +258,4 @@ def test_ending_a_session_through_the_confirmation_box(qtbot, console, hub):
     )
     assert console.statusBar().currentMessage() == f"Ended session {DEMO_ACTIVE_ID}."
     sessions = named(console, QListView, "sessionList")
-    assert sessions.currentIndex().data() == f"Dana Levi\n{DEMO_ACTIVE_ID} · Ended"
+    assert sessions.currentIndex().data() == f"Dana Levi\n{DEMO_ACTIVE_ID} · Ended · Demo"

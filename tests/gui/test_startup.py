@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
 from collab_console.gui.app import run_gui
-from collab_console.store import open_store
+from collab_console.store import open_store, seed_demo
 from collab_console.store.location import STORE_FILENAME
 from collab_console.store.sqlite import SCHEMA_VERSION
+from tests.tampering import tamper
 
 pytestmark = pytest.mark.gui
 
@@ -40,12 +42,16 @@ from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.store_hub import StoreHub
 from collab_console.store import open_store
 store = open_store(sys.argv[1])
-window = ConsoleWindow(StoreHub(store))
+hub = StoreHub(store, settings=store.load_settings(), sessions=store.list_sessions())
+window = ConsoleWindow(hub)
 window.show()
+while window.session is None:
+    app.processEvents()
 for _ in range(int(sys.argv[2])):
-    assert window.open_card_for_customer(focus=False)
-    window.card_controller.close(return_focus=False)
+    assert window.copying.open_card_for_customer(focus=False)
+    window.copying.card_controller.close(return_focus=False)
 window.close()
+hub.close()
 store.close()
 print("still running")
 """
@@ -89,6 +95,33 @@ def from_a_newer_version(data_dir: Path) -> Path:
     return path
 
 
+def spoiled(*statements: str) -> Callable[[Path], Path]:
+    """A demo store with values the app must not trust, written past its rules."""
+
+    def make(data_dir: Path) -> Path:
+        store = open_store(data_dir, create=True)
+        seed_demo(store)
+        store.close()
+        tamper(data_dir / STORE_FILENAME, *statements)
+        return data_dir / STORE_FILENAME
+
+    return make
+
+
+def altered(data_dir: Path) -> Path:
+    """A demo store whose audit rule was dropped."""
+    path = spoiled()(data_dir)
+    with closing(sqlite3.connect(path)) as tool:
+        tool.execute("DROP TRIGGER audit_no_delete")
+    return path
+
+
+def empty_file(data_dir: Path) -> Path:
+    path = data_dir / STORE_FILENAME
+    path.write_bytes(b"")
+    return path
+
+
 def folder_contents(data_dir: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(data_dir.iterdir())}
 
@@ -116,6 +149,33 @@ def test_demo_on_an_empty_folder_starts_and_creates_the_demo_store(data_dir):
     [
         pytest.param(damaged, "is damaged or not a Collab Console store", id="damaged"),
         pytest.param(from_a_newer_version, "was written by a newer Collab Console", id="newer"),
+        pytest.param(empty_file, "is an empty file", id="empty-file"),
+        pytest.param(altered, "was altered outside Collab Console", id="altered"),
+        pytest.param(spoiled("DELETE FROM policy"), "no settings row", id="no-settings-row"),
+        pytest.param(
+            spoiled("UPDATE sessions SET invite_status = 'carrier_pigeon'"),
+            "carrier_pigeon",
+            id="unknown-invite-status",
+        ),
+        pytest.param(
+            spoiled("UPDATE sessions SET created_at = 'last Tuesday'"),
+            "not a time",
+            id="malformed-timestamp",
+        ),
+        pytest.param(
+            spoiled(
+                "UPDATE setting SET value = 'on' WHERE key = 'copy_session_url'",
+                "INSERT INTO acknowledgement VALUES"
+                " ('copy_session_url', '\u200b', '2026-03-02T09:00:00+00:00', 1)",
+            ),
+            "acknowledged the warning",
+            id="invisible-acknowledger",
+        ),
+        pytest.param(
+            spoiled("UPDATE setting SET value = 'yes' WHERE key = 'copy_session_id'"),
+            "not on or off",
+            id="bad-setting-value",
+        ),
     ],
 )
 def test_a_store_it_cannot_use_exits_1_with_one_line_and_is_left_as_it_is(
@@ -133,6 +193,19 @@ def test_a_store_it_cannot_use_exits_1_with_one_line_and_is_left_as_it_is(
     assert str(path) in line
     assert says in line
     assert folder_contents(data_dir) == before
+
+
+def test_a_data_folder_that_is_a_file_exits_1_with_one_line(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "data"
+    not_a_folder.write_text("notes\n")
+
+    done = start_console(not_a_folder, "--quit-when-ready")
+
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    [line] = done.stderr.splitlines()
+    assert "is a file, not a folder" in line
+    assert not_a_folder.read_text() == "notes\n"
 
 
 # -- the interactive start -----------------------------------------------------------

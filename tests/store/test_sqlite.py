@@ -36,6 +36,7 @@ from collab_console.store.errors import (
 )
 from collab_console.store.location import STORE_FILENAME
 from collab_console.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
+from tests.tampering import tamper
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 OUTSIDE = "unknown (outside Collab Console)"
@@ -251,7 +252,8 @@ ATTACKS = [
         id="insert-or-replace-url-on",
     ),
     pytest.param(
-        "REPLACE INTO setting VALUES ('copy_session_url', 'bool', 0, 'on')", id="replace-not-sensitive"
+        "REPLACE INTO setting VALUES ('copy_session_url', 'bool', 0, 'on')",
+        id="replace-not-sensitive",
     ),
     pytest.param(
         "INSERT INTO setting VALUES ('copy_session_url', 'bool', 1, 'off')"
@@ -288,7 +290,8 @@ ATTACKS = [
         id="backdated-audit",
     ),
     pytest.param(
-        f"UPDATE sessions SET state = 'active', ended_at = NULL WHERE session_id = '{DEMO_ENDED_ID}'",
+        "UPDATE sessions SET state = 'active', ended_at = NULL"
+        f" WHERE session_id = '{DEMO_ENDED_ID}'",
         id="reopen",
     ),
     pytest.param(
@@ -309,9 +312,7 @@ ATTACKS = [
         id="upsert-reopen",
     ),
     pytest.param(f"DELETE FROM sessions WHERE session_id = '{DEMO_ENDED_ID}'", id="delete-session"),
-    pytest.param(
-        "UPDATE participants SET url = 'https://evil.example/phish'", id="phishing-url"
-    ),
+    pytest.param("UPDATE participants SET url = 'https://evil.example/phish'", id="phishing-url"),
     pytest.param(
         "REPLACE INTO participants SELECT session, position, name, access_id,"
         " 'https://evil.example/phish', contact FROM participants",
@@ -415,37 +416,21 @@ def test_a_changed_trigger_body_is_seen(demo_store: Store, store_file: Path) -> 
 # -- values inside valid rows that the app must not trust ---------------------------------
 
 
-def tamper(store_file: Path, *statements: str) -> None:
-    """Write what the rules refuse, as someone with the file and a hex editor could.
-
-    The triggers are dropped and put back with their exact text, and CHECK
-    constraints are ignored, so the schema check still passes: only the
-    values are wrong.
-    """
-    with closing(sqlite3.connect(store_file, isolation_level=None)) as tool:
-        triggers = tool.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
-        tool.execute("PRAGMA ignore_check_constraints = 1")
-        tool.execute("BEGIN")
-        for name, _ in triggers:
-            tool.execute(f"DROP TRIGGER {name}")
-        for statement in statements:
-            tool.execute(statement)
-        for _, sql in triggers:
-            tool.execute(sql)
-        tool.execute("COMMIT")
-
-
 BAD_VALUES = [
     pytest.param("settings", "DELETE FROM policy", "no settings row", id="no-settings-row"),
     pytest.param(
         "settings", "DELETE FROM setting WHERE key = 'copy_session_id'", "no value", id="no-value"
     ),
     pytest.param(
-        "settings", "INSERT INTO setting VALUES ('copy_everything', 'bool', 0, 'on')", "unknown",
+        "settings",
+        "INSERT INTO setting VALUES ('copy_everything', 'bool', 0, 'on')",
+        "unknown",
         id="unknown-setting",
     ),
     pytest.param(
-        "settings", "UPDATE setting SET value = 'yes' WHERE key = 'copy_session_id'", "not on or off",
+        "settings",
+        "UPDATE setting SET value = 'yes' WHERE key = 'copy_session_id'",
+        "not on or off",
         id="bool-word",
     ),
     pytest.param(
@@ -455,7 +440,9 @@ BAD_VALUES = [
         id="look-alike-url-base",
     ),
     pytest.param(
-        "settings", "UPDATE setting SET value = 'on' WHERE key = 'copy_session_url'", "acknowledg",
+        "settings",
+        "UPDATE setting SET value = 'on' WHERE key = 'copy_session_url'",
+        "acknowledg",
         id="url-on-without-ack",
     ),
     pytest.param(
@@ -473,24 +460,50 @@ BAD_VALUES = [
         "not a time",
         id="malformed-ack-time",
     ),
-    pytest.param("settings", "UPDATE policy SET updated_at = '2026-13-45'", "not a time",
-                 id="malformed-update-time"),
+    pytest.param(
+        "settings",
+        "UPDATE policy SET updated_at = '2026-13-45'",
+        "not a time",
+        id="malformed-update-time",
+    ),
     pytest.param("settings", "UPDATE policy SET version = 0", "version", id="version-0"),
-    pytest.param("sessions", "UPDATE sessions SET invite_status = 'carrier_pigeon'",
-                 "carrier_pigeon", id="unknown-invite-status"),
-    pytest.param("sessions", "UPDATE sessions SET created_at = 'last Tuesday'", "not a time",
-                 id="malformed-start"),
-    pytest.param("sessions", "UPDATE participants SET name = ' ' WHERE position = 0", "name",
-                 id="blank-name"),
-    pytest.param("sessions", "DELETE FROM participants WHERE position = 0", "no customer",
-                 id="no-customer"),
+    pytest.param(
+        "sessions",
+        "UPDATE sessions SET invite_status = 'carrier_pigeon'",
+        "carrier_pigeon",
+        id="unknown-invite-status",
+    ),
+    pytest.param(
+        "sessions",
+        "UPDATE sessions SET created_at = 'last Tuesday'",
+        "not a time",
+        id="malformed-start",
+    ),
+    pytest.param(
+        "sessions", "UPDATE participants SET name = ' ' WHERE position = 0", "name", id="blank-name"
+    ),
+    pytest.param(
+        "sessions", "DELETE FROM participants WHERE position = 0", "no customer", id="no-customer"
+    ),
     pytest.param("sessions", "UPDATE sessions SET demo = 7", "demo", id="demo-mark"),
-    pytest.param("sessions", f"UPDATE sessions SET session_id = 'ﬀﬀ-ﬀﬀ' WHERE session_id = "
-                 f"'{DEMO_ACTIVE_ID}'", "Session ID", id="compatibility-id"),
-    pytest.param("session", "UPDATE participants SET access_id = access_id || 'X'", "own ID",
-                 id="wrong-own-id"),
-    pytest.param("session", "UPDATE participants SET contact = 'not a phone' WHERE position = 0",
-                 "phone", id="bad-contact"),
+    pytest.param(
+        "sessions",
+        f"UPDATE sessions SET session_id = 'ﬀﬀ-ﬀﬀ' WHERE session_id = '{DEMO_ACTIVE_ID}'",
+        "Session ID",
+        id="compatibility-id",
+    ),
+    pytest.param(
+        "session",
+        "UPDATE participants SET access_id = access_id || 'X'",
+        "own ID",
+        id="wrong-own-id",
+    ),
+    pytest.param(
+        "session",
+        "UPDATE participants SET contact = 'not a phone' WHERE position = 0",
+        "phone",
+        id="bad-contact",
+    ),
 ]
 
 
@@ -501,17 +514,17 @@ def test_a_bad_value_inside_a_valid_row_is_reported_not_trusted(
     demo_store.close()
     tamper(store_file, *statements.split(";"))
 
-    with pytest.raises(StoreDamagedError, match=says) as caught:
-        reopened = open_store(store_file.parent, readonly=True)
-        try:
-            if read == "settings":
-                reopened.load_settings()
-            elif read == "sessions":
-                reopened.list_sessions()
-            else:
-                reopened.get_session(DEMO_ACTIVE_ID)
-        finally:
-            reopened.close()
+    reopened = open_store(store_file.parent, readonly=True)
+    reading = {
+        "settings": reopened.load_settings,
+        "sessions": reopened.list_sessions,
+        "session": lambda: reopened.get_session(DEMO_ACTIVE_ID),
+    }[read]
+    try:
+        with pytest.raises(StoreDamagedError, match=says) as caught:
+            reading()
+    finally:
+        reopened.close()
 
     assert_one_line(caught.value, store_file)
 

@@ -210,7 +210,8 @@ class CopyCardController(QObject):
     def close(self, *, return_focus: bool) -> None:
         self._intent.stop()
         self._hide.stop()
-        had_focus = self.card.isAncestorOf(QApplication.focusWidget())
+        focused = QApplication.focusWidget()
+        had_focus = focused is not None and self.card.isAncestorOf(focused)
         target = self._target
         self.card.hide()
         self._target = None
@@ -260,6 +261,7 @@ class CopyCardController(QObject):
         if (
             self.card.isVisible()
             and new is not None
+            and old is not None
             and self.card.isAncestorOf(old)
             and not self.card.isAncestorOf(new)
         ):

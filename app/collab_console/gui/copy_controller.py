@@ -17,12 +17,15 @@ from collab_console.core.copy_actions import CopyAction
 from collab_console.core.copying import CopyOutcome, CopyRecord, copy_detail
 from collab_console.core.domain import Participant, Session
 from collab_console.core.errors import CollabConsoleError
+from collab_console.core.events import SettingsChanged
 from collab_console.core.identity import current_user
 from collab_console.core.policy import copy_actions, nothing_to_copy_reason, withheld_reasons
+from collab_console.core.settings import CopySettings
 from collab_console.gui.card_target import CardTarget
 from collab_console.gui.clipboard import QtClipboard
 from collab_console.gui.models import ParticipantsModel
 from collab_console.gui.store_hub import StoreHub
+from collab_console.store import Store
 
 if TYPE_CHECKING:
     from collab_console.gui.copy_card import CopyCard, CopyCardController
@@ -133,20 +136,54 @@ class CopyController(QObject):
 
     # -- copying ----------------------------------------------------------------
 
-    def copy(self, action: CopyAction, person: Participant) -> CopyOutcome | None:
-        """Copy one detail through the core's copy service, with the settings of now."""
-        settings = self.hub.settings
-        if self.session is None or settings is None:
-            return None
+    def copy(self, action: CopyAction, person: Participant) -> None:
+        """Copy one detail once the store has confirmed the policy as it is now.
+
+        The settings and the session are read afresh on the worker thread, so a
+        detail an admin turned off elsewhere a moment ago is refused even before
+        this console's next poll. If the store cannot answer, the copy service
+        gets the last settings read with the policy unconfirmed: it refuses the
+        sensitive details (fail closed) and still copies an allowed Session ID.
+        ``said`` tells the outcome.
+        """
+        if self.session is None:
+            return
+        session_id = self.session.session_id
+
+        def read(store: Store) -> tuple[CopySettings, Session]:
+            return store.load_settings(), store.get_session(session_id)
+
+        def confirmed(result: tuple[CopySettings, Session]) -> None:
+            settings, session = result
+            self.hub.apply([SettingsChanged(settings)])
+            self._copy_now(action, person, settings, session, policy_confirmed=True)
+
+        def unconfirmed(_error: CollabConsoleError) -> None:
+            if self.session is not None and self.hub.settings is not None:
+                self._copy_now(
+                    action, person, self.hub.settings, self.session, policy_confirmed=False
+                )
+
+        self.hub.call(read, confirmed, unconfirmed)
+
+    def _copy_now(
+        self,
+        action: CopyAction,
+        person: Participant,
+        settings: CopySettings,
+        session: Session,
+        *,
+        policy_confirmed: bool,
+    ) -> CopyOutcome:
         outcome = copy_detail(
             settings=settings,
-            session=self.session,
+            session=session,
             person=person,
             action=action,
             clipboard=self.clipboard,
             record=self._record,
             actor=current_user(),
-            policy_confirmed=self.hub.policy_confirmed,
+            policy_confirmed=policy_confirmed,
         )
         if outcome.copied and self._card_controller is not None:
             self._card_controller.card.confirm(action)

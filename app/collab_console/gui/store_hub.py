@@ -135,7 +135,9 @@ class StoreHub(QObject):
             except CollabConsoleError as exc:
                 self._emit_finished(failed, None, exc)
             except Exception as exc:  # a bug must reach the user as a message, not a dead thread
-                error = CollabConsoleError(f"unexpected store failure ({type(exc).__name__}: {exc})")
+                error = CollabConsoleError(
+                    f"unexpected store failure ({type(exc).__name__}: {exc})"
+                )
                 self._emit_finished(failed, None, error)
             else:
                 self._emit_finished(done, result, None)
@@ -246,6 +248,9 @@ def _events_in(result: object) -> list[StoreEvent]:
     if isinstance(result, SettingsChanged | SessionStarted | SessionEnded | StoreResynced):
         return [result]
     if isinstance(result, tuple | list):
-        return [item for item in result if isinstance(item, SettingsChanged | SessionStarted
-                                                      | SessionEnded | StoreResynced)]
+        return [
+            item
+            for item in result
+            if isinstance(item, SettingsChanged | SessionStarted | SessionEnded | StoreResynced)
+        ]
     return []

@@ -126,4 +126,3 @@ def seed_demo(store: Store, *, extra_participants: int = 0) -> bool:
         if only_demo and not any(s.session_id == DEMO_BENCH_ID for s in sessions):
             store.add_sessions(demo_sessions(extra_participants)[2:], actor=DEMO_ACTOR)
     return False
-

@@ -269,9 +269,7 @@ class SqliteStore:
                 f"cannot use ({str(exc).rstrip('.')}); it was left as it is."
             ) from None
         except sqlite3.IntegrityError as exc:
-            raise StoreRefusedError(
-                f"The store refused to {doing}: {_rule_broken(exc)}."
-            ) from None
+            raise StoreRefusedError(f"The store refused to {doing}: {_rule_broken(exc)}.") from None
         except sqlite3.OperationalError as exc:
             text = str(exc)
             if "locked" in text or "busy" in text:
@@ -306,9 +304,7 @@ class SqliteStore:
             self._db.execute("DELETE FROM writer")
             after = self._last_change()
             self._own_changes.update(range(before + 1, after + 1))
-            self._db.execute(
-                "DELETE FROM change_log WHERE seq <= ?", (after - CHANGE_LOG_KEEP,)
-            )
+            self._db.execute("DELETE FROM change_log WHERE seq <= ?", (after - CHANGE_LOG_KEEP,))
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
@@ -449,7 +445,7 @@ class SqliteStore:
                 state=SessionState(state),
                 invite_status=InviteStatus(invite),
                 created_at=_moment(created, f"the start time of session {sid}"),
-                demo=bool(_flag(demo)),
+                demo=_flag(demo),
             )
         except (ValueError, CollabConsoleError) as exc:
             raise StoreValueError(f"session {str(sid)[:12]}: {str(exc).rstrip('.')}") from None
@@ -625,7 +621,9 @@ def _keep_private(path: Path) -> list[str]:
             except OSError:
                 pass
             else:
-                said.append(f"{display_path(target)} was readable by other accounts; made it private")
+                said.append(
+                    f"{display_path(target)} was readable by other accounts; made it private"
+                )
                 continue
         said.append(
             f"{display_path(target)} can be read by other accounts on this computer; "
@@ -672,7 +670,7 @@ def _exactly(normalised: str, stored: object) -> str:
     return normalised
 
 
-def _flag(value: object) -> int:
+def _flag(value: object) -> bool:
     if value not in (0, 1):
         raise StoreValueError("a demo mark is neither 0 nor 1")
-    return int(value)  # type: ignore[call-overload]
+    return value == 1
