@@ -281,8 +281,13 @@ class CopySettings:
         return self.values != other.values or self.acknowledgements != other.acknowledgements
 
     def changed_keys(self, other: CopySettings) -> tuple[str, ...]:
-        """The declared settings whose value differs between ``self`` and ``other``."""
-        return tuple(s.key for s in SETTING_SPECS if self.values[s.key] != other.values[s.key])
+        """The declared settings whose value or acknowledgement differs, in declaration order."""
+        return tuple(
+            spec.key
+            for spec in SETTING_SPECS
+            if self.values[spec.key] != other.values[spec.key]
+            or self.acknowledgements.get(spec.key) != other.acknowledgements.get(spec.key)
+        )
 
     def changed(
         self,

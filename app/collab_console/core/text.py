@@ -94,6 +94,16 @@ def clean_name(text: object, *, what: str, max_length: int = 120) -> str:
     """
     if not isinstance(text, str):
         raise ValidationError(f"{what} must be text")
+    if text.isascii() and text.isprintable():
+        # Printable ASCII has no controls, format or bidi characters and is its
+        # own NFC: the rules below reduce to these, at C speed (10 000 stored
+        # names are read back whenever a large session opens).
+        cleaned = " ".join(text.split())
+        if not cleaned:
+            raise ValidationError(f"enter {what}")
+        if len(cleaned) > max_length:
+            raise ValidationError(f"{what} is longer than {max_length} characters")
+        return cleaned
     import unicodedata
 
     kept: list[str] = []

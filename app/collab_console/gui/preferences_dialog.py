@@ -1,51 +1,335 @@
-"""Preferences: Session › Tools › Copy session details, with the Session URL warning."""
+"""Preferences: the Session › Tools page, built from the setting declarations.
+
+The layout skeleton (navigation, page, group boxes, footer) is
+``ui_forms/preferences.ui``. Every setting on the page comes from its
+:class:`~collab_console.core.settings.SettingSpec` in ``SETTING_SPECS``: an
+editor by kind in the group box the declaration names, and for a sensitive
+setting its warning panel (``ui_forms/security_warning.ui``) right under it.
+Adding a setting therefore needs no code here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QFrame,
     QLabel,
+    QLayout,
     QLineEdit,
     QMessageBox,
+    QSpinBox,
     QStackedWidget,
     QStyle,
     QTreeWidget,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import Shiboken
 
-from collab_console.core.errors import CollabConsoleError
+from collab_console.core import settings as declarations
+from collab_console.core.errors import CollabConsoleError, StaleSettingsError
+from collab_console.core.events import SettingsChanged
 from collab_console.core.identity import current_user
-from collab_console.core.settings import (
-    COPY_SESSION_ID,
-    COPY_SESSION_URL,
-    SESSION_URL_BASE,
-    SPECS_BY_KEY,
-    URL_ACKNOWLEDGE_LABEL,
-    URL_WARNING_TEXT,
-    URL_WARNING_TITLE,
-    CopySettings,
-    SettingSpec,
-    validate_url_base,
-)
-from collab_console.gui.forms import box_button, child, load_form, set_text
+from collab_console.core.settings import CopySettings, SettingKind, SettingSpec
+from collab_console.gui.forms import FormError, box_button, child, load_form, set_text
 from collab_console.gui.store_hub import StoreHub
+from collab_console.gui.style import ERROR_STYLE
 
-ERROR_STYLE = "color: #b3261e;"
+#: Widget names in ``security_warning.ui``; each gets the declaration's ``ui_prefix``.
+WARNING_FORM_NAMES = (
+    "securityWarning",
+    "warningFrame",
+    "warningIcon",
+    "warningTitle",
+    "warningText",
+    "acknowledgeCheck",
+    "acknowledgedLabel",
+)
+WARNING_FRAME_STYLE = "background: #fff4e5; border: 1px solid #e0a030; border-radius: 4px;"
+#: The widest range a QSpinBox holds, for an INT setting declared without bounds.
+INT_RANGE = (-(2**31), 2**31 - 1)
+CHANGED_MEANWHILE = "Settings changed meanwhile"
+
+
+def prefixed(prefix: str, name: str) -> str:
+    """``url`` + ``warningFrame`` -> ``urlWarningFrame``."""
+    return prefix + name[:1].upper() + name[1:]
+
+
+# -- one editor per declaration ------------------------------------------------------
+
+
+class SettingEditor:
+    """The widgets that edit one setting, built from its declaration.
+
+    ``widget`` is the editor itself (``<ui_name>Check``, ``Edit`` or ``Spin``);
+    ``error`` says why what is typed is refused (None for a check box, which
+    cannot hold a refused value).
+    """
+
+    def __init__(self, spec: SettingSpec, widget: QWidget, error: QLabel | None) -> None:
+        self.spec = spec
+        self.widget = widget
+        self.error = error
+        widget.setToolTip(spec.help)
+        widget.setAccessibleName(spec.label)
+        widget.setAccessibleDescription(spec.help)
+
+    def shown(self) -> Any:
+        """What the editor holds, as the admin left it (not yet parsed)."""
+        raise NotImplementedError
+
+    def show(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def on_change(self, slot: Callable[[], None]) -> None:
+        raise NotImplementedError
+
+    def problem(self) -> str:
+        """Why the declaration refuses what is shown, as one sentence; '' when it is fine."""
+        try:
+            self.spec.parse(self.shown())
+        except CollabConsoleError as exc:
+            return exc.sentence
+        return ""
+
+    def value(self) -> Any:
+        """What is shown, parsed; what is shown as it is when the declaration refuses it."""
+        try:
+            return self.spec.parse(self.shown())
+        except CollabConsoleError:
+            return self.shown()
+
+    def show_problem(self) -> str:
+        problem = self.problem()
+        if self.error is not None:
+            set_text(self.error, problem)
+            self.error.setVisible(bool(problem))
+        return problem
+
+
+class BoolEditor(SettingEditor):
+    def __init__(self, spec: SettingSpec, check: QCheckBox) -> None:
+        super().__init__(spec, check, None)
+        self.check = check
+        set_text(check, spec.label)
+
+    def shown(self) -> bool:
+        return self.check.isChecked()
+
+    def show(self, value: Any) -> None:
+        self.check.setChecked(bool(value))
+
+    def on_change(self, slot: Callable[[], None]) -> None:
+        self.check.toggled.connect(slot)
+
+
+class TextEditor(SettingEditor):
+    def __init__(self, spec: SettingSpec, edit: QLineEdit, error: QLabel) -> None:
+        super().__init__(spec, edit, error)
+        self.edit = edit
+
+    def shown(self) -> str:
+        return self.edit.text()
+
+    def show(self, value: Any) -> None:
+        self.edit.setText(str(value))
+
+    def on_change(self, slot: Callable[[], None]) -> None:
+        self.edit.textChanged.connect(slot)
+
+
+class IntEditor(SettingEditor):
+    def __init__(self, spec: SettingSpec, spin: QSpinBox, error: QLabel) -> None:
+        super().__init__(spec, spin, error)
+        self.spin = spin
+        spin.setRange(*int_bounds(spec))
+
+    def shown(self) -> int:
+        return self.spin.value()
+
+    def show(self, value: Any) -> None:
+        self.spin.setValue(int(value))
+
+    def on_change(self, slot: Callable[[], None]) -> None:
+        self.spin.valueChanged.connect(slot)
+
+
+def int_bounds(spec: SettingSpec) -> tuple[int, int]:
+    """The spin box range: the declaration's ``minimum``/``maximum`` when it has them."""
+    low = getattr(spec, "minimum", None)
+    high = getattr(spec, "maximum", None)
+    return (
+        INT_RANGE[0] if low is None else int(low),
+        INT_RANGE[1] if high is None else int(high),
+    )
+
+
+def build_editor(spec: SettingSpec, group: QWidget) -> SettingEditor:
+    """The editor ``spec``'s kind calls for, added at the end of ``group``'s layout."""
+    layout = group.layout()
+    if spec.kind is SettingKind.BOOL:
+        check = QCheckBox(group)
+        check.setObjectName(f"{spec.ui_name}Check")
+        add_row(layout, check)
+        return BoolEditor(spec, check)
+    label = QLabel(group)
+    label.setObjectName(f"{spec.ui_name}Label")
+    set_text(label, spec.label)
+    label.setToolTip(spec.help)
+    error = QLabel(group)
+    error.setObjectName(f"{spec.ui_name}Error")
+    error.setWordWrap(True)
+    error.setStyleSheet(ERROR_STYLE)
+    error.hide()
+    editor: SettingEditor
+    if spec.kind is SettingKind.TEXT:
+        edit = QLineEdit(group)
+        edit.setObjectName(f"{spec.ui_name}Edit")
+        editor = TextEditor(spec, edit, error)
+    elif spec.kind is SettingKind.INT:
+        spin = QSpinBox(group)
+        spin.setObjectName(f"{spec.ui_name}Spin")
+        editor = IntEditor(spec, spin, error)
+    else:  # a kind added to the core without an editor here
+        raise FormError(f"Preferences has no editor for {spec.kind.value} settings ({spec.key})")
+    label.setBuddy(editor.widget)
+    add_field(layout, label, editor.widget, error)
+    return editor
+
+
+def add_row(layout: QLayout | None, widget: QWidget) -> None:
+    """Put ``widget`` on a row of its own at the end of a group's layout."""
+    if isinstance(layout, QFormLayout):
+        layout.addRow(widget)
+    elif isinstance(layout, QBoxLayout):
+        layout.addWidget(widget)
+    else:
+        raise FormError(f"{widget.objectName()}: its group box has no form or box layout")
+
+
+def add_field(layout: QLayout | None, label: QLabel, field: QWidget, error: QLabel) -> None:
+    """A labelled field with its error under it, at the end of a group's layout."""
+    if isinstance(layout, QFormLayout):
+        layout.addRow(label, field)
+        layout.setWidget(layout.rowCount(), QFormLayout.ItemRole.FieldRole, error)
+    elif isinstance(layout, QBoxLayout):
+        for widget in (label, field, error):
+            layout.addWidget(widget)
+    else:
+        raise FormError(f"{field.objectName()}: its group box has no form or box layout")
+
+
+# -- the warning of a sensitive setting ----------------------------------------------
+
+
+class SecurityWarningPanel:
+    """A sensitive setting's warning, and whether it must be acknowledged in this dialog.
+
+    Loaded from ``security_warning.ui`` with its widgets renamed by the
+    declaration's prefix, and placed right under the setting's editor. The
+    warning shows while the setting is on without an acknowledgement this
+    dialog may rely on; a stored one holds until the setting is turned off
+    here, so turning it off and on again asks again.
+    """
+
+    def __init__(self, editor: SettingEditor, group: QWidget) -> None:
+        warning = editor.spec.warning
+        assert warning is not None
+        self.editor = editor
+        self.key = editor.spec.key
+        self.warning = warning
+        form = load_form("security_warning", group)
+        for name in WARNING_FORM_NAMES:
+            found = form if form.objectName() == name else child(form, QWidget, name)
+            found.setObjectName(prefixed(warning.ui_prefix, name))
+        self.panel = form
+        self.frame = child(form, QFrame, prefixed(warning.ui_prefix, "warningFrame"))
+        self.acknowledge = child(form, QCheckBox, prefixed(warning.ui_prefix, "acknowledgeCheck"))
+        self.acknowledged_label = child(
+            form, QLabel, prefixed(warning.ui_prefix, "acknowledgedLabel")
+        )
+        self.frame.setStyleSheet(f"#{self.frame.objectName()} {{ {WARNING_FRAME_STYLE} }}")
+        self.frame.setAccessibleName(warning.title)
+        title = child(form, QLabel, prefixed(warning.ui_prefix, "warningTitle"))
+        set_text(title, warning.title)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        set_text(child(form, QLabel, prefixed(warning.ui_prefix, "warningText")), warning.text)
+        set_text(self.acknowledge, warning.acknowledge_label)
+        icon = child(form, QLabel, prefixed(warning.ui_prefix, "warningIcon"))
+        icon.setPixmap(
+            group.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(32)
+        )
+        icon.setAccessibleName("Warning")
+        add_row(group.layout(), form)
+        self.needs_acknowledgement = True
+        # Connected before the dialog's own update, so that update sees this state.
+        editor.on_change(self._editor_changed)
+
+    @property
+    def on(self) -> bool:
+        return bool(self.editor.value())
+
+    def _editor_changed(self) -> None:
+        if not self.on:
+            self.needs_acknowledgement = True
+            self.acknowledge.setChecked(False)
+
+    def reset(self, settings: CopySettings) -> None:
+        """Rely on the acknowledgement ``settings`` hold, if any; call after showing the value."""
+        ack = settings.acknowledgements.get(self.key)
+        self.needs_acknowledgement = ack is None
+        self.acknowledge.setChecked(False)
+        if ack is not None:
+            set_text(
+                self.acknowledged_label,
+                f"Security warning acknowledged by {ack.by} "
+                f"on {ack.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC.",
+            )
+
+    @property
+    def pending(self) -> bool:
+        """On, and the admin has yet to tick the acknowledgement."""
+        return self.on and self.needs_acknowledgement and not self.acknowledge.isChecked()
+
+    @property
+    def acknowledged_now(self) -> bool:
+        return self.on and self.needs_acknowledgement and self.acknowledge.isChecked()
+
+    def update(self) -> None:
+        self.frame.setVisible(self.on and self.needs_acknowledgement)
+        self.acknowledged_label.setVisible(self.on and not self.needs_acknowledgement)
+
+
+# -- the dialog -------------------------------------------------------------------------
 
 
 class PreferencesDialog(QDialog):
-    """Edits the copy settings. Save stays disabled while URL copy is on unacknowledged.
+    """Edits the settings; saves them through the hub, compare-and-swap, off the GUI thread.
 
-    Turning URL copy off and on again within the dialog asks again; Cancel
-    discards everything. Labels and help come from the settings declarations.
+    Save stays disabled, with ``saveBlockedLabel`` saying why, while a
+    sensitive setting is on without an acknowledgement, a field is refused by
+    its declaration, the settings are not read yet, or a save is under way.
+    Cancel discards everything.
+
+    The dialog edits a *base*: the settings it was opened on. A change saved
+    elsewhere while it is open (``StoreHub.settings_changed``) updates what the
+    admin has not edited and becomes the base. A save refused because someone
+    saved first shows who changed what and when, then the dialog shows their
+    values with this admin's edits on top and saves nothing until Save again.
+
+    It never calls the store itself (only ``StoreHub.save_settings``), and
+    never overwrites another admin's change the admin has not been shown.
     """
 
     def __init__(self, hub: StoreHub, parent: QWidget | None = None) -> None:
@@ -59,184 +343,227 @@ class PreferencesDialog(QDialog):
 
         self.nav = child(self.form, QTreeWidget, "preferencesNav")
         self.pages = child(self.form, QStackedWidget, "preferencesPages")
-        self.id_check = child(self.form, QCheckBox, "copySessionIdCheck")
-        self.url_check = child(self.form, QCheckBox, "copySessionUrlCheck")
-        self.warning_frame = child(self.form, QFrame, "urlWarningFrame")
-        self.acknowledge_check = child(self.form, QCheckBox, "urlAcknowledgeCheck")
-        self.acknowledged_label = child(self.form, QLabel, "urlAcknowledgedLabel")
-        self.url_base_edit = child(self.form, QLineEdit, "sessionUrlBaseEdit")
-        self.url_base_error = child(self.form, QLabel, "sessionUrlBaseError")
         self.save_blocked_label = child(self.form, QLabel, "saveBlockedLabel")
         buttons = child(self.form, QDialogButtonBox, "preferencesButtons")
         self.save_button = box_button(
             buttons, QDialogButtonBox.StandardButton.Save, "saveButton", "&Save"
         )
-        box_button(buttons, QDialogButtonBox.StandardButton.Cancel, "cancelButton", "Cancel")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        self.cancel_button = box_button(
+            buttons, QDialogButtonBox.StandardButton.Cancel, "cancelButton", "Cancel"
+        )
 
-        self._label_from_spec(self.id_check, COPY_SESSION_ID)
-        self._label_from_spec(self.url_check, COPY_SESSION_URL)
-        label = child(self.form, QLabel, "sessionUrlBaseLabel")
-        set_text(label, SESSION_URL_BASE.label)
-        self.url_base_edit.setToolTip(SESSION_URL_BASE.help)
-        self.url_base_edit.setAccessibleName(SESSION_URL_BASE.label)
-        self._build_warning()
-        self.url_base_error.setStyleSheet(ERROR_STYLE)
-        self.save_blocked_label.setStyleSheet(ERROR_STYLE)
+        self.editors: list[SettingEditor] = []
+        self.warnings: list[SecurityWarningPanel] = []
+        for spec in declarations.SETTING_SPECS:  # read now: the declarations are the page
+            group = child(self.form, QWidget, spec.ui_group)
+            editor = build_editor(spec, group)
+            self.editors.append(editor)
+            if spec.warning is not None:
+                self.warnings.append(SecurityWarningPanel(editor, group))
 
         self.nav.expandAll()
-        session_item = self.nav.topLevelItem(0)
-        self.nav.setCurrentItem(session_item.child(0))
+        section = self.nav.topLevelItem(0)
+        tools = section.child(0) if section is not None else None
+        if tools is not None:
+            self.nav.setCurrentItem(tools)
         self.pages.setCurrentIndex(0)
 
-        self._base = hub.settings
-        self._load(self._base)
-        self.url_check.toggled.connect(self._url_toggled)
-        self.acknowledge_check.toggled.connect(self._update)
-        self.id_check.toggled.connect(self._update)
-        self.url_base_edit.textChanged.connect(self._update)
+        self._base: CopySettings | None = hub.settings
+        self._saving = False
+        #: Settings this admin edited that another admin changed too, not yet told of, and
+        #: the settings that change came with.
+        self._unreviewed: set[str] = set()
+        self._unreviewed_in: CopySettings | None = None
+        self._following = True
+        if self._base is not None:
+            self._load(self._base)
+        for editor in self.editors:
+            editor.on_change(self._update)
+        for warning in self.warnings:
+            warning.acknowledge.toggled.connect(self._update)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        hub.settings_changed.connect(self._settings_changed)
         self._update()
 
-    @staticmethod
-    def _label_from_spec(check: QCheckBox, spec: SettingSpec) -> None:
-        set_text(check, spec.label)
-        check.setToolTip(spec.help)
-
-    def _build_warning(self) -> None:
-        self.warning_frame.setStyleSheet(
-            "#urlWarningFrame { background: #fff4e5; border: 1px solid #e0a030;"
-            " border-radius: 4px; }"
-        )
-        title = child(self.form, QLabel, "urlWarningTitle")
-        set_text(title, URL_WARNING_TITLE)
-        font = title.font()
-        font.setBold(True)
-        title.setFont(font)
-        set_text(child(self.form, QLabel, "urlWarningText"), URL_WARNING_TEXT)
-        set_text(self.acknowledge_check, URL_ACKNOWLEDGE_LABEL)
-        warning_icon = child(self.form, QLabel, "urlWarningIcon")
-        pixmap = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(32)
-        warning_icon.setPixmap(pixmap)
-        warning_icon.setAccessibleName("Warning")
-
-    def _shown_values(self) -> dict[str, Any]:
-        """What the dialog shows, keyed by setting (the URL base as typed)."""
-        return {
-            COPY_SESSION_ID.key: self.id_check.isChecked(),
-            COPY_SESSION_URL.key: self.url_check.isChecked(),
-            SESSION_URL_BASE.key: self.url_base_edit.text(),
-        }
+    # -- what the dialog shows ------------------------------------------------------
 
     def _edits(self) -> dict[str, Any]:
-        """The settings this admin changed in the dialog, against what it was opened on."""
-        edits = {}
-        for key, shown in self._shown_values().items():
-            try:
-                value = SPECS_BY_KEY[key].parse(shown)
-            except CollabConsoleError:
-                value = shown  # invalid: certainly an edit (and Save is disabled)
-            if value != self._base.value(key):
-                edits[key] = value
+        """The settings this admin changed, against the base."""
+        base = self._base
+        if base is None:
+            return {}
+        shown = {editor.spec.key: editor.value() for editor in self.editors}
+        return {key: value for key, value in shown.items() if value != base.value(key)}
+
+    def _load(self, settings: CopySettings, keep: Collection[str] = ()) -> None:
+        """Show ``settings``, except the settings named in ``keep`` (this admin's edits)."""
+        for editor in self.editors:
+            if editor.spec.key not in keep:
+                editor.show(settings.value(editor.spec.key))
+        for warning in self.warnings:
+            if warning.key not in keep:
+                warning.reset(settings)
+
+    def _rebase(self, settings: CopySettings) -> dict[str, Any]:
+        """Make ``settings`` the base, keeping this admin's edits on top; return the edits."""
+        edits = self._edits()
+        self._base = settings
+        self._load(settings, keep=edits)
+        self._update()
         return edits
 
-    def _load(self, settings: CopySettings, keep: Iterable[str] = ()) -> None:
-        """Show ``settings``, except the settings named in ``keep`` (this admin's edits)."""
-        if COPY_SESSION_ID.key not in keep:
-            self.id_check.setChecked(settings.copy_session_id)
-        if SESSION_URL_BASE.key not in keep:
-            self.url_base_edit.setText(settings.session_url_base)
-        if COPY_SESSION_URL.key not in keep:
-            self.url_check.setChecked(settings.copy_session_url)
-            self.acknowledge_check.setChecked(False)
-            # A stored acknowledgement holds until URL copy is turned off in this dialog.
-            self._needs_acknowledgement = settings.url_acknowledgement is None
-        ack = settings.url_acknowledgement
-        if ack is not None:
-            set_text(
-                self.acknowledged_label,
-                f"Security warning acknowledged by {ack.by} on {ack.at:%Y-%m-%d %H:%M} UTC.",
-            )
+    def _settings_changed(self, settings: object) -> None:
+        """The settings in force changed (saved elsewhere, or first read): follow them."""
+        if self._saving or not isinstance(settings, CopySettings):
+            return  # while saving, the save's own answer decides
+        base = self._base
+        if base is None:
+            self._base = settings
+            self._load(settings)
+            self._update()
+            return
+        if settings.version < base.version or settings == base:
+            return
+        edits = self._rebase(settings)
+        overlap = set(edits) & set(settings.changed_keys(base))
+        if overlap:  # their change to a field this admin edited is not on screen: say so on Save
+            self._unreviewed |= overlap
+            self._unreviewed_in = settings
 
-    def _url_toggled(self, on: bool) -> None:
-        if not on:
-            self._needs_acknowledgement = True
-            self.acknowledge_check.setChecked(False)
-        self._update()
-
-    # -- state ------------------------------------------------------------------
+    # -- state --------------------------------------------------------------------
 
     @property
     def acknowledgement_pending(self) -> bool:
-        return (
-            self.url_check.isChecked()
-            and self._needs_acknowledgement
-            and not self.acknowledge_check.isChecked()
-        )
+        return any(warning.pending for warning in self.warnings)
 
-    def _url_base_problem(self) -> str:
-        try:
-            validate_url_base(self.url_base_edit.text())
-        except CollabConsoleError as exc:
-            return exc.sentence
-        return ""
+    def _blocked_reason(self, refused: list[SettingEditor]) -> tuple[str, bool]:
+        """Why Save is disabled now ('' when it is not), and whether that is a problem."""
+        if self._base is None:
+            return "Reading the settings…", False
+        if self._saving:
+            return "Saving…", False
+        for warning in self.warnings:
+            if warning.pending:
+                label = warning.editor.spec.label
+                return f"To save with {label} on, tick “{warning.warning.acknowledge_label}”.", True
+        if refused:
+            return f"To save, fix the {refused[0].spec.label}.", True
+        return "", False
 
     def _update(self) -> None:
-        asking = self.url_check.isChecked() and self._needs_acknowledgement
-        self.warning_frame.setVisible(asking)
-        self.acknowledged_label.setVisible(
-            self.url_check.isChecked() and not self._needs_acknowledgement
-        )
-        url_problem = self._url_base_problem()
-        set_text(self.url_base_error, url_problem)
-        self.url_base_error.setVisible(bool(url_problem))
-        if self.acknowledgement_pending:
-            reason = f"To save with {COPY_SESSION_URL.label} on, tick “{URL_ACKNOWLEDGE_LABEL}”."
-        elif url_problem:
-            reason = f"To save, fix the {SESSION_URL_BASE.label}."
-        else:
-            reason = ""
+        for warning in self.warnings:
+            warning.update()
+        refused = [editor for editor in self.editors if editor.show_problem()]
+        reason, problem = self._blocked_reason(refused)
         set_text(self.save_blocked_label, reason)
+        self.save_blocked_label.setStyleSheet(ERROR_STYLE if problem else "")
         self.save_blocked_label.setVisible(bool(reason))
         self.save_button.setEnabled(not reason)
+        self.pages.setEnabled(self._base is not None and not self._saving)
+        self.cancel_button.setEnabled(not self._saving)
 
-    # -- saving -----------------------------------------------------------------
+    # -- saving -------------------------------------------------------------------
 
     def edited_settings(self) -> CopySettings:
-        """The stored settings with this admin's edits applied (raises SettingsError)."""
+        """The base with this admin's edits applied (raises SettingsError)."""
+        if self._base is None:
+            raise CollabConsoleError("the settings have not been read yet")
         return self._base.changed(
             actor=current_user(),
             now=datetime.now(UTC),
-            acknowledged=self._needs_acknowledgement and self.acknowledge_check.isChecked(),
+            acknowledged={w.key for w in self.warnings if w.acknowledged_now},
             **self._edits(),
         )
 
     def save(self) -> None:
-        if not self.save_button.isEnabled():
+        if self._saving or not self.save_button.isEnabled() or self._base is None:
+            return
+        if self._unreviewed and self._unreviewed_in is not None:
+            keys = sorted_keys(self._unreviewed)
+            self._unreviewed.clear()
+            self._tell_changed_meanwhile(self._unreviewed_in, keys)
             return
         try:
-            current = self.hub.store.load_settings()
-            if current.updated_at != self._base.updated_at:
-                self._changed_meanwhile(current)
-                return
             settings = self.edited_settings()
-            if settings.differs_from(self._base):
-                self.hub.save_settings(settings)
         except CollabConsoleError as exc:
-            QMessageBox.critical(self, "Settings not saved", f"{exc}\n\nNothing was changed.")
+            self._not_saved(exc)
             return
+        if not settings.differs_from(self._base):
+            self.accept()
+            return
+        self._set_saving(True)
+        self.hub.save_settings(settings, self._saved, self._save_failed)
+
+    def _set_saving(self, saving: bool) -> None:
+        self._saving = saving
+        self._update()
+
+    def _saved(self, _event: SettingsChanged) -> None:
+        if not Shiboken.isValid(self):  # the window it was for is gone
+            return
+        self._set_saving(False)
         self.accept()
 
+    def _save_failed(self, error: CollabConsoleError) -> None:
+        if not Shiboken.isValid(self):
+            return
+        self._set_saving(False)
+        if isinstance(error, StaleSettingsError) and isinstance(error.current, CopySettings):
+            self._changed_meanwhile(error.current)
+        else:
+            self._not_saved(error)
+
+    def _not_saved(self, error: CollabConsoleError) -> None:
+        QMessageBox.critical(
+            self, "Settings not saved", f"{error.sentence}\n\nNothing was changed."
+        )
+
     def _changed_meanwhile(self, current: CopySettings) -> None:
-        """Someone else saved: show their values, keep this admin's edits, save nothing yet."""
-        edits = self._edits()
-        self._base = current
-        self._load(current, keep=edits)
-        self._update()
+        """Someone else saved first: show their values, keep this admin's edits, save nothing."""
+        base = self._base
+        assert base is not None
+        changed = current.changed_keys(base)
+        self._rebase(current)
+        self._unreviewed.clear()
+        self._tell_changed_meanwhile(current, changed)
+
+    def _tell_changed_meanwhile(self, current: CopySettings, keys: Collection[str]) -> None:
+        when = ""
+        if current.updated_at is not None:
+            at = current.updated_at.astimezone(UTC)
+            when = f" on {at:%Y-%m-%d} at {at:%H:%M} UTC"
+        specs = [declarations.spec_for(key) for key in keys]
+        what = (
+            "They changed: "
+            + "; ".join(f"{spec.label} ({spec.shown(current.value(spec))})" for spec in specs)
+            + "."
+            if specs
+            else "They changed no value."
+        )
         QMessageBox.warning(
             self,
-            "Settings changed meanwhile",
-            f"{current.updated_by} changed these settings while this dialog was open. "
+            CHANGED_MEANWHILE,
+            f"{current.updated_by} changed these settings{when}, while this dialog was open. "
+            f"{what}\n\n"
             "The dialog now shows their values, with your own changes kept on top: "
-            "review them and save again to apply them.",
+            "review them and save again to apply them, or cancel to keep theirs.",
         )
+
+    # -- closing ------------------------------------------------------------------
+
+    def reject(self) -> None:
+        if self._saving:
+            return  # the store has the save already; its answer closes or keeps the dialog
+        super().reject()
+
+    def done(self, result: int) -> None:
+        if self._following:  # a closed dialog no longer follows the settings
+            self._following = False
+            self.hub.settings_changed.disconnect(self._settings_changed)
+        super().done(result)
+
+
+def sorted_keys(keys: Collection[str]) -> list[str]:
+    """``keys`` in declaration order."""
+    return [spec.key for spec in declarations.SETTING_SPECS if spec.key in keys]

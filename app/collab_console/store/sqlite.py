@@ -369,6 +369,7 @@ class SqliteStore:
                 self._write_acknowledgements(settings, current)
                 for key in settings.changed_keys(current):
                     spec = SPECS_BY_KEY[key]
+                    # An acknowledgement alone changed: the same value, so no audit row.
                     self._db.execute(
                         "UPDATE setting SET value = ? WHERE key = ?",
                         (spec.to_store(settings.values[key]), key),
