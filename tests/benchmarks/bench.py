@@ -276,6 +276,7 @@ def timed_ms(action: Callable[[], object]) -> float:
 
 def measure_session_open(rounds: int) -> None:
     """Figure 3, in this process: open the 10 000-participant and the empty session."""
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
@@ -304,9 +305,19 @@ def measure_session_open(rounds: int) -> None:
 
             def open_and_paint(session_id: str) -> float:
                 def action() -> None:
-                    window.view.open(session_id)  # read on the store's worker thread
-                    while window.session is None or window.session.session_id != session_id:
-                        app.processEvents()
+                    # The read runs on the store's worker thread; wait in an event loop,
+                    # as the console does (a processEvents() spin would hold the GIL
+                    # and starve the worker).
+                    loop = QEventLoop()
+
+                    def shown(session: object) -> None:
+                        if getattr(session, "session_id", None) == session_id:
+                            loop.quit()
+
+                    window.view.shown.connect(shown)
+                    window.view.open(session_id)
+                    loop.exec()
+                    window.view.shown.disconnect(shown)
                     app.processEvents()  # posted layout requests and delayed item layout
                     window.repaint()  # synchronous paint of the window and its children
                     app.processEvents()

@@ -725,3 +725,22 @@ def test_any_argument_list_ends_in_a_known_exit_status(in_process: None, argv: l
         code = exc.code
 
     assert code in {0, 1, 2, 3, 4, 5}, argv
+
+
+def test_a_store_file_the_user_may_not_read_is_one_line_and_exit_1(open_to_all: Path) -> None:
+    """Another account's private store, in a folder this user may enter."""
+    prefix = unprivileged()
+    folder = open_to_all / "theirs"
+    make_demo_store(folder)
+    folder.chmod(0o755)
+    (folder / STORE_FILENAME).chmod(0o600)
+    snapshot = Folder.of(folder)
+
+    ran = run([*prefix, *CLI, "--data-dir", str(folder), *SHOW], env=cli_env(None), cwd=folder)
+
+    assert ran.code == 1
+    assert "Traceback" not in ran.out + ran.err
+    *warnings, error = ran.err.splitlines()
+    assert error.startswith(f"{PREFIX}Cannot open the store {folder / STORE_FILENAME}")
+    assert all("can be read by other accounts" in line for line in warnings), warnings
+    snapshot.assert_unchanged()

@@ -326,6 +326,8 @@ def test_right_click_on_the_icon_gives_the_same_actions_as_a_menu(qtbot, console
         ("Copy Session ID", True),
         ("Copy Session URL", True),
         ("Copy both", True),
+        ("", True),  # the separator
+        ("Links open collab.example.com", False),
     ]
     qtbot.waitUntil(lambda: clipboard_now() == SESSION_URL, timeout=5000)
 

@@ -7,7 +7,6 @@ bytes, removed triggers. What the store must do is in ``test_contract.py``.
 
 from __future__ import annotations
 
-import os
 import random
 import sqlite3
 import stat
@@ -32,7 +31,6 @@ from collab_console.store.errors import (
     StoreLockedError,
     StoreMissingError,
     StoreTooNewError,
-    StoreUnreadableError,
 )
 from collab_console.store.location import STORE_FILENAME
 from collab_console.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
@@ -221,17 +219,6 @@ def test_a_locked_store_refuses_to_save_and_keeps_its_data(
         assert second.save_settings(change).settings.copy_session_id is True, "works unlocked"
     finally:
         second.close()
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
-def test_an_unreadable_store_file_is_reported(data_dir: Path, store_file: Path) -> None:
-    make_store(data_dir)
-    store_file.chmod(0)
-    try:
-        with pytest.raises(StoreUnreadableError, match=str(store_file)):
-            open_store(data_dir)
-    finally:
-        store_file.chmod(0o600)
 
 
 def test_a_folder_in_place_of_the_store_file_is_reported(data_dir: Path, store_file: Path) -> None:

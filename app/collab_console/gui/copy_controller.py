@@ -13,7 +13,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, S
 from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QSinglePointEvent
 from PySide6.QtWidgets import QListView, QMenu, QToolButton, QWidget
 
-from collab_console.core.copy_actions import CopyAction
+from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
 from collab_console.core.copying import CopyOutcome, CopyRecord, copy_detail
 from collab_console.core.domain import Participant, Session
 from collab_console.core.errors import CollabConsoleError
@@ -246,6 +246,11 @@ class CopyController(QObject):
         for action in actions:
             item = menu.addAction(action.label)
             item.triggered.connect(lambda _=False, a=action, p=target.person: self.copy(a, p))
+        if any(COPY_ACTIONS[action].uses_url for action in actions):
+            from collab_console.core.urls import link_host
+
+            menu.addSeparator()
+            menu.addAction(f"Links open {link_host(target.person.url)}").setEnabled(False)
         if not actions:
             item = menu.addAction(self._nothing_to_copy())
             item.setEnabled(False)

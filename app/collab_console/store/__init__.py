@@ -10,12 +10,18 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from collab_console.core.copying import CopyRecord
-from collab_console.core.domain import Session, SessionSummary
-from collab_console.core.events import SessionEnded, SessionStarted, SettingsChanged, StoreEvent
-from collab_console.core.settings import CopySettings
+if TYPE_CHECKING:  # for annotations only: the start-up path imports these when it needs them
+    from collab_console.core.copying import CopyRecord
+    from collab_console.core.domain import Session, SessionSummary
+    from collab_console.core.events import (
+        SessionEnded,
+        SessionStarted,
+        SettingsChanged,
+        StoreEvent,
+    )
+    from collab_console.core.settings import CopySettings
 
 
 @dataclass(frozen=True)
