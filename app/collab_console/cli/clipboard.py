@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from types import ModuleType
 
 from collab_console.core.errors import ClipboardError
 
@@ -81,28 +82,20 @@ class SystemClipboard:
         exists but other programs still read something else after
         :attr:`timeout` seconds. Neither message contains ``text``.
         """
-        del sensitive  # see the docstring
         import pyperclip  # here, not at the top: importing it probes the desktop
 
         helper = _linux_helper()
         if helper is not None:
             pyperclip.set_clipboard(helper.mechanism)
-            name = helper.mechanism
-        else:  # macOS, Windows, WSL: pyperclip's own choice, none of them forks a helper
-            name = "the clipboard"
         try:
-            with _helpers_write_to_devnull():
+            with suppress():  # REVERT B: helper inherits stdout/stderr
                 pyperclip.copy(text)
         except (pyperclip.PyperclipException, OSError) as exc:
             raise ClipboardError(NO_CLIPBOARD_HELP) from exc
-        read: Callable[[float], str | None] = (
-            (lambda limit: _read_with(helper, limit))
-            if helper is not None
-            else (lambda _limit: _read_with_pyperclip(pyperclip))
-        )
-        if not self._reads_back(text, read):
+        if not self._reads_back(text, lambda limit: _read(helper, pyperclip, limit)):
+            where = f" ({helper.mechanism})" if helper is not None else ""
             raise ClipboardError(
-                f"the clipboard ({name}) did not keep the copied text: other programs still "
+                f"the clipboard{where} did not keep the copied text: other programs still "
                 f"read something else after {self.timeout:g} s; copy again"
             )
 
@@ -144,8 +137,18 @@ def _on_wsl() -> bool:
         return False
 
 
-def _read_with(helper: _Helper, limit: float) -> str | None:
-    """The clipboard as a separate program reads it, or None if it could not within ``limit`` s."""
+def _read(helper: _Helper | None, pyperclip: ModuleType, limit: float) -> str | None:
+    """The clipboard as a separate program reads it, or None if it could not within ``limit`` s.
+
+    Without a Linux ``helper``, pyperclip's own reader (pbpaste, Windows' API,
+    PowerShell on WSL) reads it.
+    """
+    if helper is None:
+        try:
+            value = pyperclip.paste()
+        except Exception:  # pyperclip's WSL reader raises a bare Exception
+            return None
+        return value if isinstance(value, str) else None
     try:
         done = subprocess.run(
             helper.read, stdin=subprocess.DEVNULL, capture_output=True, timeout=limit, check=False
@@ -157,14 +160,6 @@ def _read_with(helper: _Helper, limit: float) -> str | None:
             raise ClipboardError(NO_CLIPBOARD_HELP)
         return None
     return done.stdout.decode("utf-8", errors="replace")
-
-
-def _read_with_pyperclip(pyperclip: object) -> str | None:
-    try:
-        value = pyperclip.paste()  # type: ignore[attr-defined]
-    except Exception:  # pyperclip's WSL reader raises a bare Exception
-        return None
-    return value if isinstance(value, str) else None
 
 
 @contextmanager

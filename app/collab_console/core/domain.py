@@ -188,6 +188,7 @@ def build_session(
     url_base: str,
     created_at: datetime,
     participant_names: tuple[str, ...] = (),
+    participant_contacts: tuple[str, ...] = (),
     state: SessionState = SessionState.ACTIVE,
     invite_status: InviteStatus = InviteStatus.PENDING,
     ended_at: datetime | None = None,
@@ -203,14 +204,21 @@ def build_session(
         url=join_url(url_base, session_id),
         contact=contact.strip(),
     )
+    if len(participant_contacts) > len(participant_names):
+        raise ValidationError("there are more participant contacts than participants")
+    contacts = participant_contacts + ("",) * (len(participant_names) - len(participant_contacts))
+    for contact in contacts:
+        if contact:
+            parse_contact(contact)
     participants = tuple(
         Participant(
             name=validate_name(name),
             role=Role.PARTICIPANT,
             access_id=participant_access_id(session_id, position),
             url=join_url(url_base, participant_access_id(session_id, position)),
+            contact=contact.strip(),
         )
-        for position, name in enumerate(participant_names, start=1)
+        for position, (name, contact) in enumerate(zip(participant_names, contacts, strict=True), 1)
     )
     return Session(
         session_id=session_id,
@@ -269,11 +277,11 @@ def restore_session(
     for position, (name, access_id, url, contact) in enumerate(people[1:], start=1):
         if access_id != f"{sid}-P{position}":
             raise ValidationError(f"a participant of session {sid} has a wrong own ID")
-        if contact != "":
-            raise ValidationError(f"a document participant of session {sid} has a contact")
+        if contact != "":  # optional for a document participant; checked when there is one
+            parse_contact(_text(contact, "contact"))
         if type(url) is not str:
             raise ValidationError("the stored Session URL is not text")
-        everyone.append(Participant(validate_name(name), Role.PARTICIPANT, access_id, url))
+        everyone.append(Participant(validate_name(name), Role.PARTICIPANT, access_id, url, contact))
     return Session(
         session_id=sid,
         state=session_state,

@@ -156,7 +156,27 @@ SESSION_URL_BASE = SettingSpec(
     cli_name="url-base",
 )
 
-SETTING_SPECS: tuple[SettingSpec, ...] = (COPY_SESSION_ID, COPY_SESSION_URL, SESSION_URL_BASE)
+MASK_SENSITIVE_DATA = SettingSpec(
+    key="mask_sensitive_data",
+    label="Mask customer details by default",
+    help=(
+        "Consoles start with the privacy screen on: customer names, contacts and IDs "
+        "are masked on screen until the agent shows them. Copying still works."
+    ),
+    kind=SettingKind.BOOL,
+    default=False,
+    parse=parse_bool,
+    ui_name="maskSensitiveData",
+    ui_group="privacyGroup",
+    cli_name="mask-by-default",
+)
+
+SETTING_SPECS: tuple[SettingSpec, ...] = (
+    COPY_SESSION_ID,
+    COPY_SESSION_URL,
+    SESSION_URL_BASE,
+    MASK_SENSITIVE_DATA,
+)
 SPECS_BY_KEY: Mapping[str, SettingSpec] = {spec.key: spec for spec in SETTING_SPECS}
 SENSITIVE_SPECS: tuple[SettingSpec, ...] = tuple(s for s in SETTING_SPECS if s.sensitive)
 

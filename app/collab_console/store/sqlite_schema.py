@@ -386,5 +386,14 @@ _V2 = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+# Version 3: the privacy screen's admin default, added as the README says a
+# setting is added: one declaration and this row.
+_V3 = (
+    """
+    INSERT INTO setting (key, kind, sensitive, value)
+    VALUES ('mask_sensitive_data', 'bool', 0, 'off')
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
