@@ -277,11 +277,14 @@ def restore_session(
     for position, (name, access_id, url, contact) in enumerate(people[1:], start=1):
         if access_id != f"{sid}-P{position}":
             raise ValidationError(f"a participant of session {sid} has a wrong own ID")
-        if contact != "":  # optional for a document participant; checked when there is one
-            parse_contact(_text(contact, "contact"))
+        own_contact = _text(contact, "contact")
+        if own_contact:  # optional for a document participant; checked when there is one
+            parse_contact(own_contact)
         if type(url) is not str:
             raise ValidationError("the stored Session URL is not text")
-        everyone.append(Participant(validate_name(name), Role.PARTICIPANT, access_id, url, contact))
+        everyone.append(
+            Participant(validate_name(name), Role.PARTICIPANT, access_id, url, own_contact)
+        )
     return Session(
         session_id=sid,
         state=session_state,
