@@ -20,7 +20,7 @@ from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
 from collab_console.core.domain import Participant
 from collab_console.gui.card_target import CardTarget
 from collab_console.gui.forms import child, load_form, set_text
-from collab_console.gui.style import ERROR_STYLE
+from collab_console.gui.style import error_colour
 
 #: How long the pointer must rest on an anchor before the card appears.
 INTENT_DELAY_MS = 300
@@ -65,7 +65,8 @@ class CopyCard(QFrame):
         self.note = child(self.form, QLabel, "copyCardNote")
         self.link_host = child(self.form, QLabel, "copyCardLinkHost")
         self.withheld = child(self.form, QLabel, "copyCardWithheld")
-        self.withheld.setStyleSheet(ERROR_STYLE)
+        red = error_colour(self.palette(), QPalette.ColorRole.ToolTipBase)
+        self.withheld.setStyleSheet(f"color: {red.name()};")
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)

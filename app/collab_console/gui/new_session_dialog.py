@@ -20,7 +20,7 @@ from collab_console.core.events import SessionStarted
 from collab_console.core.identity import current_user
 from collab_console.gui.forms import box_button, child, load_form, set_text
 from collab_console.gui.store_hub import StoreHub
-from collab_console.gui.style import ERROR_STYLE
+from collab_console.gui.style import error_style
 
 
 class NewSessionDialog(QDialog):
@@ -44,7 +44,7 @@ class NewSessionDialog(QDialog):
         self.name_edit.setAccessibleName("Customer name")
         self.contact_edit.setAccessibleName("Phone or e-mail")
         self.error_label = child(self.form, QLabel, "newSessionError")
-        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setStyleSheet(error_style(self.error_label.palette()))
         self._starting = False
         buttons = child(self.form, QDialogButtonBox, "newSessionButtons")
         self.start_button = box_button(

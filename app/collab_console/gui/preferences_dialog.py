@@ -41,7 +41,7 @@ from collab_console.core.identity import current_user
 from collab_console.core.settings import CopySettings, SettingKind, SettingSpec
 from collab_console.gui.forms import FormError, box_button, child, load_form, set_text
 from collab_console.gui.store_hub import StoreHub
-from collab_console.gui.style import ERROR_STYLE
+from collab_console.gui.style import error_style
 
 #: Widget names in ``security_warning.ui``; each gets the declaration's ``ui_prefix``.
 WARNING_FORM_NAMES = (
@@ -188,7 +188,7 @@ def build_editor(spec: SettingSpec, group: QWidget) -> SettingEditor:
     error = QLabel(group)
     error.setObjectName(f"{spec.ui_name}Error")
     error.setWordWrap(True)
-    error.setStyleSheet(ERROR_STYLE)
+    error.setStyleSheet(error_style(error.palette()))
     error.hide()
     editor: SettingEditor
     if spec.kind is SettingKind.TEXT:
@@ -457,7 +457,9 @@ class PreferencesDialog(QDialog):
         refused = [editor for editor in self.editors if editor.show_problem()]
         reason, problem = self._blocked_reason(refused)
         set_text(self.save_blocked_label, reason)
-        self.save_blocked_label.setStyleSheet(ERROR_STYLE if problem else "")
+        self.save_blocked_label.setStyleSheet(
+            error_style(self.save_blocked_label.palette()) if problem else ""
+        )
         self.save_blocked_label.setVisible(bool(reason))
         self.save_button.setEnabled(not reason)
         self.pages.setEnabled(self._base is not None and not self._saving)

@@ -11,7 +11,7 @@ from collab_console.core.policy import copy_actions, nothing_to_copy_reason, wit
 from collab_console.gui.forms import child, icon
 from collab_console.gui.models import ParticipantsModel
 from collab_console.gui.store_hub import StoreHub
-from collab_console.gui.style import ERROR_STYLE_BOLD
+from collab_console.gui.style import error_style
 
 COPY_HINT = "Point at the customer icon or a participant to copy session details."
 READING_POLICY = "Reading the copy settings from the store…"
@@ -98,7 +98,11 @@ class SessionView(QObject):
         self.customer_icon.setAccessibleName(f"Customer: {customer.name}")
         self.state_label.setText(f"{session.state.label} · Session {session.session_id}")
         self.invite_label.setText(session.invite_status.label)
-        self.invite_label.setStyleSheet(ERROR_STYLE_BOLD if session.invite_status.failed else "")
+        self.invite_label.setStyleSheet(
+            error_style(self.invite_label.palette(), bold=True)
+            if session.invite_status.failed
+            else ""
+        )
         self.participants_model.set_participants(session.participants)
         self.no_participants.setVisible(not session.participants)
         self.participants_view.setVisible(bool(session.participants))
@@ -117,8 +121,6 @@ class SessionView(QObject):
         if not copy_actions(settings, session, session.customer, policy_confirmed=confirmed):
             self.copy_hint.setText(nothing_to_copy_reason(settings, session))
             return
-        withheld = withheld_reasons(
-            settings, session, session.customer, policy_confirmed=confirmed
-        )
+        withheld = withheld_reasons(settings, session, session.customer, policy_confirmed=confirmed)
         extra = "".join(f" {reason[:1].upper()}{reason[1:]}." for reason in withheld)
         self.copy_hint.setText(COPY_HINT + extra)
