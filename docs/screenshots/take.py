@@ -29,7 +29,7 @@ from collab_console.core.copy_actions import CopyAction
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.preferences_dialog import PreferencesDialog
 from collab_console.gui.store_hub import StoreHub
-from collab_console.store import open_store, seed_demo
+from collab_console.store import Store, open_store, seed_demo
 from collab_console.store.location import STORE_FILENAME
 
 HERE = Path(__file__).resolve().parent
@@ -80,6 +80,19 @@ class Camera:
         print(f"wrote {target}")
 
 
+def open_console(store: Store, camera: Camera) -> tuple[StoreHub, ConsoleWindow]:
+    """The console on ``store`` at the top left, its first session on screen."""
+    hub = StoreHub(store, settings=store.load_settings(), sessions=store.list_sessions())
+    window = ConsoleWindow(hub)
+    window.move(0, 0)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    camera.window = window
+    while window.session is None:
+        settle(50)
+    return hub, window
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data-dir", default=None)
@@ -95,14 +108,7 @@ def main() -> int:
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="collab-shots-"))
     store = open_store(data_dir, create=True)
     seed_demo(store)
-    hub = StoreHub(store, settings=store.load_settings(), sessions=store.list_sessions())
-    window = ConsoleWindow(hub)
-    window.move(0, 0)
-    window.show()
-    QTest.qWaitForWindowExposed(window)
-    camera.window = window
-    while window.session is None:
-        settle(50)
+    hub, window = open_console(store, camera)
     icon = window.view.customer_icon
     QTest.mouseMove(icon, QPoint(icon.width() // 2, icon.height() // 2))
     settle(700)
@@ -158,14 +164,7 @@ def main() -> int:
     data[data.index(b"collab.example.com/join/7QKM-92HX-P2") + 4] ^= 0x02
     store_file.write_bytes(bytes(data))
     store = open_store(data_dir)
-    hub = StoreHub(store, settings=store.load_settings(), sessions=store.list_sessions())
-    window = ConsoleWindow(hub)
-    window.move(0, 0)
-    window.show()
-    QTest.qWaitForWindowExposed(window)
-    camera.window = window
-    while window.session is None:
-        settle(50)
+    hub, window = open_console(store, camera)
     view = window.view.participants_view
     QTest.mouseMove(window.session_list, QPoint(5, 5))
     settle(400)

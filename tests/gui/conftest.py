@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.store_hub import StoreHub
 from collab_console.store import Store
-from tests.gui.helpers import park_pointer
+from tests.gui.helpers import show_console
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -47,15 +47,7 @@ def hub(demo_store: Store) -> Iterator[StoreHub]:
 @pytest.fixture
 def console(qtbot: QtBot, hub: StoreHub) -> ConsoleWindow:
     """The console on the demo store, shown, with the active demo session on screen."""
-    window = ConsoleWindow(hub)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    qtbot.waitUntil(lambda: window.session is not None)
-    park_pointer(qtbot, window)
-    return window
+    return show_console(qtbot, hub)
 
 
 @pytest.fixture

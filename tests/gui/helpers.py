@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QClipboard
@@ -17,6 +17,9 @@ from pytestqt.qtbot import QtBot
 from collab_console.gui.copy_card import HIDE_DELAY_MS, INTENT_DELAY_MS
 from collab_console.gui.store_hub import StoreHub
 from collab_console.store import open_store
+
+if TYPE_CHECKING:
+    from collab_console.gui.console_window import ConsoleWindow
 
 W = TypeVar("W", bound=QWidget)
 D = TypeVar("D", bound=QDialog)
@@ -152,3 +155,18 @@ def save_through_hub(
     with qtbot.waitSignal(hub.settings_changed, timeout=5000):
         hub.save_settings(wanted, lambda _event: None, errors.append)
     assert errors == []
+
+
+def show_console(qtbot: QtBot, hub: StoreHub, *, session_timeout_ms: int = 5000) -> ConsoleWindow:
+    """A console on ``hub``, shown and active, its first session on screen, pointer parked."""
+    from collab_console.gui.console_window import ConsoleWindow
+
+    window = ConsoleWindow(hub)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: window.session is not None, timeout=session_timeout_ms)
+    park_pointer(qtbot, window)
+    return window

@@ -27,8 +27,8 @@ from tests.gui.helpers import (
     CARD_TIMEOUT_MS,
     hover_customer,
     named,
-    park_pointer,
     save_through_hub,
+    show_console,
     shown_card,
 )
 
@@ -81,16 +81,6 @@ class PaintCounter(QObject):
         return False
 
 
-def open_console(qtbot: QtBot, hub: StoreHub) -> ConsoleWindow:
-    window = ConsoleWindow(hub)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    return window
-
-
 @pytest.fixture
 def url_on_store(demo_store: Store) -> Store:
     demo_store.save_settings(
@@ -130,9 +120,7 @@ def test_the_console_repaints_and_opens_the_card_while_a_store_call_takes_two_se
     qtbot: QtBot, make_hub: MakeHub
 ) -> None:
     slow, hub = make_hub(delay_s=2.0)
-    window = open_console(qtbot, hub)
-    qtbot.waitUntil(lambda: window.session is not None, timeout=10_000)
-    park_pointer(qtbot, window)
+    window = show_console(qtbot, hub, session_timeout_ms=10_000)
     qtbot.waitUntil(slow.running.is_set, timeout=5000)
     started = time.monotonic()
 
@@ -156,9 +144,7 @@ def test_a_store_that_turns_bad_withdraws_the_url_says_so_once_and_recovers(
     qtbot: QtBot, make_hub: MakeHub, read_with_xclip: Any, clear_clipboard: None
 ) -> None:
     breakable, hub = make_hub(poll_ms=50, grace_ms=600)
-    window = open_console(qtbot, hub)
-    qtbot.waitUntil(lambda: window.session is not None)
-    park_pointer(qtbot, window)
+    window = show_console(qtbot, hub)
     hover_customer(qtbot, window)
     qtbot.waitUntil(lambda: shown_card(window) is not None, timeout=CARD_TIMEOUT_MS)
     card = window.copying.card
