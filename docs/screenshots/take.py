@@ -134,7 +134,8 @@ def main() -> int:
     camera.shoot("preferences-url-warning")
     ack = dialog.findChild(QCheckBox, "urlAcknowledgeCheck")
     save = dialog.findChild(QPushButton, "saveButton")
-    assert ack is not None and save is not None
+    assert ack is not None
+    assert save is not None
     QTest.mouseClick(ack, Qt.MouseButton.LeftButton, pos=QPoint(8, ack.height() // 2))
     QTest.mouseClick(save, Qt.MouseButton.LeftButton)
     for _ in range(100):
