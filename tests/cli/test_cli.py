@@ -18,6 +18,7 @@ from typing import IO, Any
 
 import pytest
 
+from collab_console.cli.clipboard import SystemClipboard
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
 from collab_console.store import Store
 from collab_console.store.location import DATA_DIR_ENV, STORE_FILENAME
@@ -43,15 +44,12 @@ def display() -> str:
 
 @pytest.fixture
 def clipboard(display: str) -> str:
-    """The X clipboard, set to :data:`SENTINEL` so a copy that did nothing shows."""
-    subprocess.run(
-        ["xclip", "-selection", "clipboard"],
-        input=SENTINEL,
-        text=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        check=True,
-    )
+    """The X clipboard, set to :data:`SENTINEL` so a copy that did nothing shows.
+
+    Set through the CLI's own clipboard adapter, which waits until other programs
+    read the new value (a bare ``xclip`` returns before its child owns it).
+    """
+    SystemClipboard().put(SENTINEL, sensitive=False)
     assert read_clipboard() == SENTINEL
     return SENTINEL
 
@@ -88,6 +86,19 @@ def assert_one_line_error(done: subprocess.CompletedProcess[str], code: int) -> 
 # -- settings show ---------------------------------------------------------------------
 
 
+def shown_rows(output: str) -> dict[str, str]:
+    """The ``label  value`` rows of ``settings show``, whatever the column width."""
+    rows = {}
+    for line in output.splitlines()[1:-1]:
+        label, value = re.split(r"\s{2,}", line.strip(), maxsplit=1)
+        rows[label] = value
+    return rows
+
+
+def rows_value(output: str, label: str) -> str:
+    return shown_rows(output)[label]
+
+
 def test_settings_show_prints_the_settings_and_the_store(
     demo_store: Store, run_cli: RunCli, data_dir: Path
 ) -> None:
@@ -95,18 +106,20 @@ def test_settings_show_prints_the_settings_and_the_store(
 
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[:5] == [
-        "Session > Tools > Copy session details",
-        "  Copy Session ID           on",
-        "  Copy Session URL          off",
-        f"  Session URL base          {JOIN}",
-        "  Copy Session URL warning  not acknowledged",
-    ]
+    assert lines[0] == "Session > Tools > Copy session details"
+    assert shown_rows(done.stdout) == {
+        "Copy Session ID": "on",
+        "Copy Session URL": "off",
+        "Session URL base": JOIN,
+        "Mask customer details by default": "off",
+        "Copy Session URL warning": "not acknowledged",
+        "Last changed": rows_value(done.stdout, "Last changed"),
+    }
     assert re.fullmatch(
-        r"  Last changed              by demo at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(version 2\)",
-        lines[5],
+        r"by demo at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(version 2\)",
+        rows_value(done.stdout, "Last changed"),
     ), "the store dates a change itself"
-    assert lines[6:] == [f"Store: {data_dir / STORE_FILENAME}"]
+    assert lines[-1] == f"Store: {data_dir / STORE_FILENAME}"
 
 
 def test_settings_show_names_who_acknowledged_the_url_warning(
@@ -115,10 +128,9 @@ def test_settings_show_names_who_acknowledged_the_url_warning(
     done = run_cli("settings", "show")
 
     assert done.returncode == 0, done.stderr
-    assert "  Copy Session URL          on" in done.stdout.splitlines()
-    assert (
-        "  Copy Session URL warning  acknowledged by admin.test at 2026-03-05 10:00 UTC"
-        " (warning v1)" in done.stdout.splitlines()
+    assert rows_value(done.stdout, "Copy Session URL") == "on"
+    assert rows_value(done.stdout, "Copy Session URL warning") == (
+        "acknowledged by admin.test at 2026-03-05 10:00 UTC (warning v1)"
     )
 
 
@@ -132,6 +144,7 @@ def test_settings_show_json(demo_store: Store, run_cli: RunCli, data_dir: Path) 
         "copy_session_id": True,
         "copy_session_url": False,
         "session_url_base": JOIN,
+        "mask_sensitive_data": False,
         "acknowledgements": {},
         "version": 2,
         "updated_by": "demo",
@@ -309,7 +322,7 @@ def test_copy_of_an_unknown_detail_is_a_usage_error(demo_store: Store, run_cli: 
         ),
         pytest.param(
             ("--what", "both"),
-            f"Join your collaboration session:\n{JOIN}7QKM-92HX\nSession ID: 7QKM-92HX",
+            f"Hello Dana Levi, here is your link to join the session: {JOIN}7QKM-92HX",
             "Copied Session ID 7QKM-92HX and Session URL (collab.example.com) for Dana Levi.",
             id="customer-both",
         ),
@@ -321,7 +334,7 @@ def test_copy_of_an_unknown_detail_is_a_usage_error(demo_store: Store, run_cli: 
         ),
         pytest.param(
             ("--what", "both", "--participant", "GRACE KIM"),
-            f"Join your collaboration session:\n{JOIN}7QKM-92HX-P2\nSession ID: 7QKM-92HX-P2",
+            f"Hello Grace Kim, here is your link to join the session: {JOIN}7QKM-92HX-P2",
             "Copied Session ID 7QKM-92HX-P2 and Session URL (collab.example.com) for Grace Kim.",
             id="participant-both",
         ),

@@ -43,6 +43,17 @@ case " $* " in *" -o "*) printf 'what was there before'; exit 0;; esac
 cat > /dev/null
 """
 
+# The first read never gets an answer, as when a reader asks an owner that is
+# going away (or stopped); later reads, and copying, go to the real xclip.
+STUCK_FIRST_READ_XCLIP = """#!/bin/sh
+PATH={path}
+case " $* " in *" -o "*)
+    if [ ! -e "{marker}" ]; then : > "{marker}"; exec tail -f /dev/null; fi
+    exec {real} "$@";;
+esac
+exec {real} "$@"
+"""
+
 # Runs put in a child process: argv is the text, then the descriptors to close first
 # ("-" for none), then a file to write the state of descriptors 1 and 2 to afterwards.
 CHILD = """
@@ -91,7 +102,7 @@ def read_clipboard() -> str:
     """The clipboard as another program reads it."""
     assert REAL_XCLIP is not None
     done = subprocess.run(
-        [REAL_XCLIP, "-selection", "clipboard", "-o"], capture_output=True, check=False
+        [REAL_XCLIP, "-selection", "clipboard", "-o"], capture_output=True, check=False, timeout=10
     )
     assert done.returncode == 0, f"xclip could not read the clipboard: {done.stderr!r}"
     return done.stdout.decode("utf-8")
@@ -179,6 +190,20 @@ def test_a_clipboard_that_does_not_keep_the_text_is_reported(
     assert "\n" not in message
     assert text not in message
     assert "no clipboard is reachable" not in message
+
+
+def test_a_read_that_never_gets_an_answer_is_asked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, x11_only: None
+) -> None:
+    marker = tmp_path / "first-read-started"
+    script = STUCK_FIRST_READ_XCLIP.format(path=SYSTEM_PATH, real=REAL_XCLIP, marker=marker)
+    monkeypatch.setenv("PATH", str(bin_dir(tmp_path, xclip=script)))
+    text = fresh_text("asked again")
+
+    SystemClipboard().put(text, sensitive=False)
+
+    assert marker.exists()
+    assert read_clipboard() == text
 
 
 def run_child(

@@ -7,8 +7,8 @@ buffered when the parent exits; xsel forks twice first). So when
 ``pyperclip.copy`` returns, another program reading the clipboard may still get
 the previous value. ``put`` therefore reads the clipboard back with a separate
 program until it gets the text, for up to :attr:`SystemClipboard.timeout`
-seconds, and each read has its own time limit, as a stopped previous owner
-never answers.
+seconds; each read has its own, shorter time limit, as a reader that asked an
+owner that is going away, or a stopped one, never gets an answer.
 
 This module is on the CLI path: it must never import Qt, and it imports
 pyperclip only when something is copied.
@@ -67,9 +67,12 @@ class SystemClipboard:
     command line, nor a Qt binding.
     """
 
-    def __init__(self, *, timeout: float = 2.0, poll_interval: float = 0.005) -> None:
-        self.timeout = timeout
-        self.poll_interval = poll_interval
+    def __init__(
+        self, *, timeout: float = 2.0, poll_interval: float = 0.005, read_timeout: float = 0.5
+    ) -> None:
+        self.timeout = timeout  # for the whole check, in seconds
+        self.poll_interval = poll_interval  # between two reads
+        self.read_timeout = read_timeout  # for one read; doubled after each read that ran out
 
     def put(self, text: str, *, sensitive: bool) -> None:
         """Put ``text`` on the clipboard; return once another program reading it gets ``text``.
@@ -88,7 +91,7 @@ class SystemClipboard:
         if helper is not None:
             pyperclip.set_clipboard(helper.mechanism)
         try:
-            with suppress():  # REVERT B: helper inherits stdout/stderr
+            with _helpers_write_to_devnull():
                 pyperclip.copy(text)
         except (pyperclip.PyperclipException, OSError) as exc:
             raise ClipboardError(NO_CLIPBOARD_HELP) from exc
@@ -100,12 +103,22 @@ class SystemClipboard:
             )
 
     def _reads_back(self, text: str, read: Callable[[float], str | None]) -> bool:
-        """Read the clipboard until it holds ``text`` (True) or the deadline passes (False)."""
+        """Read the clipboard until it holds ``text`` (True) or the deadline passes (False).
+
+        A reader can wait for ever: one that asked the previous owner just as it
+        lost the clipboard (seen with xsel) or a stopped owner never gets an
+        answer. So each read has :attr:`read_timeout` seconds, doubled after
+        each read that ran out (a busy machine), and the next read asks again.
+        """
         deadline = time.monotonic() + self.timeout
+        read_timeout = self.read_timeout
         while True:
-            remaining = deadline - time.monotonic()
-            if read(max(remaining, self.poll_interval)) == text:
+            limit = max(min(read_timeout, deadline - time.monotonic()), self.poll_interval)
+            started = time.monotonic()
+            if read(limit) == text:
                 return True
+            if time.monotonic() - started >= limit:
+                read_timeout *= 2
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
