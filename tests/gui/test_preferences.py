@@ -7,7 +7,8 @@ keeps control. The flows through the console (Ctrl+,) run the real modal
 Saving is asynchronous: the store answers on the hub's worker thread, so a test
 waits for the dialog's ``accepted`` signal, or for the box the answer brings.
 What the store holds is read through a connection of the test's own
-(:func:`stored`), as another program would see it.
+(:func:`stored`), as another program would see it. The user's own preferences
+file (Appearance) lives in ``tmp_path`` (``own_config_dir``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -55,8 +57,9 @@ from collab_console.core.settings import (
     SettingSpec,
     parse_bool,
 )
-from collab_console.gui.preferences_dialog import PreferencesDialog
+from collab_console.gui.preferences_dialog import SETTINGS_SAVED, PreferencesDialog
 from collab_console.gui.store_hub import POLL_INTERVAL_MS, StoreHub
+from collab_console.gui.user_prefs import CONFIG_DIR_ENV
 from collab_console.store import Store, open_store, seed_demo
 from tests.gui.helpers import (
     CARD_TIMEOUT_MS,
@@ -83,9 +86,20 @@ POLL_TIMEOUT_MS = POLL_INTERVAL_MS * 5 + 3000
 SAVE_TIMEOUT_MS = 10_000
 #: A poll interval no test lasts: such a hub hears of other connections' saves only by saving.
 NEVER_MS = 3_600_000
+#: What sits under the Copy Session URL check box: none of it may move when the warning shows.
+MOVABLE = ("sessionLinksGroup", "sessionUrlBaseEdit", "privacyGroup")
 
 
 # -- helpers --------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def own_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's own preferences file (Appearance) of this test: never the real user's."""
+    folder = tmp_path / "config"
+    folder.mkdir()
+    monkeypatch.setenv(CONFIG_DIR_ENV, str(folder))
+    return folder
 
 
 def show_preferences(qtbot: QtBot, hub: StoreHub, parent: QWidget | None = None) -> QDialog:
@@ -251,8 +265,9 @@ def test_shows_the_stored_settings(qtbot, hub):
     assert not named(dialog, QFrame, "urlWarningFrame").isVisible()
     assert not named(dialog, QLabel, "urlAcknowledgedLabel").isVisible()
     assert not named(dialog, QLabel, "sessionUrlBaseError").isVisible()
+    # Nothing changed yet: nothing to save, and nothing to explain.
     assert not named(dialog, QLabel, "saveBlockedLabel").isVisible()
-    assert named(dialog, QPushButton, "saveButton").isEnabled()
+    assert not named(dialog, QPushButton, "saveButton").isEnabled()
 
 
 def test_opened_before_the_settings_are_read_it_waits_for_them(qtbot, demo_store):
@@ -266,14 +281,108 @@ def test_opened_before_the_settings_are_read_it_waits_for_them(qtbot, demo_store
         assert not named(dialog, QCheckBox, "copySessionIdCheck").isEnabled()
 
         dialog.show()
-        qtbot.waitUntil(named(dialog, QPushButton, "saveButton").isEnabled)
+        qtbot.waitUntil(named(dialog, QCheckBox, "copySessionIdCheck").isEnabled)
         assert named(dialog, QCheckBox, "copySessionIdCheck").isChecked()
-        assert named(dialog, QCheckBox, "copySessionIdCheck").isEnabled()
         assert named(dialog, QLineEdit, "sessionUrlBaseEdit").text() == DEMO_URL_BASE
         assert not named(dialog, QLabel, "saveBlockedLabel").isVisible()
     finally:
         hub.close()
         hub.deleteLater()
+
+
+def test_save_is_enabled_only_while_something_is_changed(qtbot, hub):
+    dialog = show_preferences(qtbot, hub)
+    save = named(dialog, QPushButton, "saveButton")
+    blocked = named(dialog, QLabel, "saveBlockedLabel")
+    id_check = named(dialog, QCheckBox, "copySessionIdCheck")
+    edit = named(dialog, QLineEdit, "sessionUrlBaseEdit")
+    assert not save.isEnabled()
+
+    tick(qtbot, id_check)
+    assert save.isEnabled()
+    tick(qtbot, id_check)  # back as stored
+    assert not save.isEnabled()
+
+    retype(qtbot, edit, OTHER_URL_BASE)
+    assert save.isEnabled()
+    retype(qtbot, edit, DEMO_URL_BASE)
+    assert not save.isEnabled()
+    assert not blocked.isVisible()  # nothing to explain: nothing is changed
+
+
+def test_re_ticking_a_stored_url_copy_and_acknowledging_again_is_a_change(
+    qtbot, hub, url_copy_stored_on
+):
+    dialog = show_preferences(qtbot, hub)
+    url_check = named(dialog, QCheckBox, "copySessionUrlCheck")
+    tick(qtbot, url_check)
+    tick(qtbot, url_check)
+    assert not named(dialog, QPushButton, "saveButton").isEnabled()
+
+    tick(qtbot, named(dialog, QCheckBox, "urlAcknowledgeCheck"))
+
+    assert named(dialog, QPushButton, "saveButton").isEnabled()
+
+
+def field_top(dialog: QWidget, name: str) -> int:
+    """Where a widget's top is in the dialog, in the dialog's coordinates."""
+    widget = named(dialog, QWidget, name)
+    return widget.mapTo(dialog, QPoint(0, 0)).y()
+
+
+def test_nothing_moves_when_the_url_warning_appears(qtbot, hub):
+    dialog = show_preferences(qtbot, hub)
+    before = {name: field_top(dialog, name) for name in MOVABLE}
+
+    tick(qtbot, named(dialog, QCheckBox, "copySessionUrlCheck"))
+
+    assert named(dialog, QFrame, "urlWarningFrame").isVisible()
+    assert {name: field_top(dialog, name) for name in MOVABLE} == before
+
+
+def test_nothing_moves_when_a_stored_acknowledgement_gives_way_to_the_warning(
+    qtbot, hub, url_copy_stored_on
+):
+    dialog = show_preferences(qtbot, hub)
+    assert named(dialog, QLabel, "urlAcknowledgedLabel").isVisible()
+    before = {name: field_top(dialog, name) for name in MOVABLE}
+    url_check = named(dialog, QCheckBox, "copySessionUrlCheck")
+
+    tick(qtbot, url_check)
+    assert {name: field_top(dialog, name) for name in MOVABLE} == before
+    tick(qtbot, url_check)
+
+    assert named(dialog, QFrame, "urlWarningFrame").isVisible()
+    assert {name: field_top(dialog, name) for name in MOVABLE} == before
+
+
+def accessible_name(widget: QWidget) -> str:
+    """The name a screen reader reads, as Qt's accessibility layer gives it."""
+    interface = QAccessible.queryAccessibleInterface(widget)
+    assert interface is not None
+    return interface.text(QAccessible.Text.Name)
+
+
+def test_the_warning_is_named_for_what_it_is(qtbot, hub):
+    dialog = show_preferences(qtbot, hub)
+    tick(qtbot, named(dialog, QCheckBox, "copySessionUrlCheck"))
+    frame = named(dialog, QFrame, "urlWarningFrame")
+
+    assert accessible_name(frame) == "Security warning: The Session URL opens the live session"
+    assert frame.accessibleDescription() == URL_WARNING.text
+
+
+def test_an_error_label_is_never_read_as_its_group(qtbot, hub):
+    dialog = show_preferences(qtbot, hub)
+    error = named(dialog, QLabel, "sessionUrlBaseError")
+
+    assert accessible_name(error) == "Session URL base error"
+
+    retype(qtbot, named(dialog, QLineEdit, "sessionUrlBaseEdit"), "http://x.example.com/")
+    assert accessible_name(error) == "The Session URL base must start with https://."
+
+    retype(qtbot, named(dialog, QLineEdit, "sessionUrlBaseEdit"), DEMO_URL_BASE)
+    assert accessible_name(error) == "Session URL base error"
 
 
 # -- the page follows the declarations ------------------------------------------------
@@ -586,7 +695,7 @@ def test_a_stored_acknowledgement_is_shown_instead_of_the_warning(qtbot, hub, ur
     assert acknowledged.text() == (
         "Security warning acknowledged by admin.jo on 2026-03-01 08:15 UTC."
     )
-    assert named(dialog, QPushButton, "saveButton").isEnabled()
+    assert not named(dialog, QLabel, "saveBlockedLabel").isVisible()
 
 
 def test_unticking_a_stored_url_copy_and_ticking_it_again_asks_again(
@@ -706,6 +815,26 @@ def test_save_updates_the_open_console_at_once(qtbot, hub, console):
     # The console heard it from the save's own answer, before any poll of the store.
     hint = named(console, QLabel, "copyHintLabel")
     assert hint.text().startswith("Copying session details is turned off.")
+
+
+def test_the_console_says_the_settings_were_saved(qtbot, hub, console):
+    dialog = show_preferences(qtbot, hub, console)
+    tick(qtbot, named(dialog, QCheckBox, "copySessionIdCheck"))
+    assert console.statusBar().currentMessage() == ""
+
+    save_and_close(qtbot, dialog)
+
+    assert console.statusBar().currentMessage() == SETTINGS_SAVED == "Settings saved."
+
+
+def test_a_refused_save_says_nothing_was_saved(qtbot, quiet_hub, data_dir, console):
+    dialog = show_preferences(qtbot, quiet_hub, console)
+    choose_url_copy_instead_of_id_copy(qtbot, dialog)
+    change_settings_elsewhere(data_dir, session_url_base=OTHER_URL_BASE)
+
+    save_and_answer_box(qtbot, dialog)
+
+    assert console.statusBar().currentMessage() != SETTINGS_SAVED
 
 
 def test_ctrl_comma_opens_preferences_from_the_console_and_saves(qtbot, hub, console, data_dir):

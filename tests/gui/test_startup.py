@@ -2,7 +2,9 @@
 
 Most of these start the real program (``python -m collab_console``) on the test's
 X server. ``--quit-when-ready`` makes it exit once the window has painted, and
-report a store it cannot use on stderr instead of in a dialog.
+report a store it cannot use on stderr instead of in a dialog. The user's own
+preferences file is in ``tmp_path`` for every test here, and for the programs
+they start (``own_config_dir``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
 from collab_console.gui.app import run_gui
+from collab_console.gui.user_prefs import CONFIG_DIR_ENV
 from collab_console.store import open_store, seed_demo
 from collab_console.store.location import STORE_FILENAME
 from collab_console.store.sqlite import SCHEMA_VERSION
@@ -55,6 +58,15 @@ hub.close()
 store.close()
 print("still running")
 """
+
+
+@pytest.fixture(autouse=True)
+def own_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The preferences file (look, window geometry) of this test: never the user's."""
+    folder = tmp_path / "config"
+    folder.mkdir()
+    monkeypatch.setenv(CONFIG_DIR_ENV, str(folder))
+    return folder
 
 
 def start_console(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -242,7 +254,11 @@ def test_a_store_it_cannot_use_is_explained_in_a_dialog(
     poll.start()
     try:
         args = argparse.Namespace(
-            data_dir=str(data_dir), demo=False, demo_participants=0, quit_when_ready=False
+            data_dir=str(data_dir),
+            demo=False,
+            demo_participants=0,
+            theme=None,
+            quit_when_ready=False,
         )
         code = run_gui(args)
     finally:

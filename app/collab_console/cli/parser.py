@@ -8,6 +8,8 @@ from collab_console import __version__
 from collab_console.store.location import DATA_DIR_ENV
 
 WHAT_CHOICES = ("id", "url", "both")
+#: The console's looks (``gui.appearance.Theme``, which a test keeps equal to this).
+THEME_CHOICES = ("system", "light", "dark")
 
 
 def _count(text: str) -> int:
@@ -41,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         metavar="N",
         help="with --demo: also add an active session with N document participants",
+    )
+    gui.add_argument(
+        "--theme",
+        choices=THEME_CHOICES,
+        help="the console's look for this run: system (the desktop's light or dark setting), "
+        "light or dark; overrides the choice in Preferences > Appearance",
     )
     gui.add_argument(
         "--quit-when-ready",

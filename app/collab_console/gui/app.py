@@ -1,4 +1,9 @@
-"""Start the console window: open the store, show the window, run the event loop."""
+"""Start the console window: open the store, show the window, run the event loop.
+
+The look (light, dark or the desktop's) is applied first, from ``--theme`` or
+the user's own choice; the window opens where the user left it, fitted into
+the screen's free area (at 2x a window saved at 1x would not fit).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,10 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
 
 from collab_console.core.errors import CollabConsoleError
+from collab_console.gui.appearance import Appearance, Theme, keep_on_screen
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.store_hub import StoreHub
+from collab_console.gui.user_prefs import UserPrefs
 from collab_console.store import Store, open_store, seed_demo
 
 
@@ -33,11 +40,33 @@ def _cannot_start(message: str, *, quietly: bool) -> int:
     return 1
 
 
+def place_window(window: ConsoleWindow, prefs: UserPrefs) -> None:
+    """Where the user left the window last time, fitted into its screen's free area."""
+    saved = prefs.window_geometry()
+    if saved is not None:
+        window.restoreGeometry(saved)
+    keep_on_screen(window)
+
+
 def run_gui(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Collab Console")
     app.setDesktopFileName("collab-console")
+    prefs = UserPrefs()
+    flag = getattr(args, "theme", None)
+    appearance = Appearance(prefs, override=Theme(flag) if flag else None)
+    appearance.install()
+    appearance.apply()
+    try:
+        return _run_console(app, args, prefs)
+    finally:
+        from shiboken6 import Shiboken
+
+        Shiboken.delete(appearance)  # stop following the desktop; the look stays
+
+
+def _run_console(app: QApplication, args: argparse.Namespace, prefs: UserPrefs) -> int:
     store: Store | None = None
     try:
         # Read the settings and the list before the window: a store that cannot be
@@ -55,13 +84,17 @@ def run_gui(args: argparse.Namespace) -> int:
     window: ConsoleWindow | None = None
     try:
         window = ConsoleWindow(hub)
+        place_window(window, prefs)
         for warning in store.warnings:
             window.say(warning[:1].upper() + warning[1:] + ".")
         if args.quit_when_ready:
             quitter = _QuitOnFirstPaint(window)
             window.installEventFilter(quitter)
         window.show()
-        return app.exec()
+        code = app.exec()
+        if not args.quit_when_ready:  # a smoke test or benchmark leaves the user's file alone
+            prefs.set_window_geometry(window.saveGeometry())
+        return code
     finally:
         if window is not None:
             # Destroy the widgets now, not during interpreter shutdown, when the

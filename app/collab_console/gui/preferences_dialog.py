@@ -1,11 +1,14 @@
-"""Preferences: the Session › Tools page, built from the setting declarations.
+"""Preferences: the Session › Tools page, built from the setting declarations, and Appearance.
 
-The layout skeleton (navigation, page, group boxes, footer) is
-``ui_forms/preferences.ui``. Every setting on the page comes from its
-:class:`~collab_console.core.settings.SettingSpec` in ``SETTING_SPECS``: an
-editor by kind in the group box the declaration names, and for a sensitive
-setting its warning panel (``ui_forms/security_warning.ui``) right under it.
-Adding a setting therefore needs no code here.
+The layout skeleton (navigation, pages, group boxes, footer) is
+``ui_forms/preferences.ui``. Every setting on the Session › Tools page comes
+from its :class:`~collab_console.core.settings.SettingSpec` in
+``SETTING_SPECS``: an editor by kind in the group box the declaration names,
+and for a sensitive setting its warning panel (``ui_forms/security_warning.ui``)
+right under it. Adding a setting therefore needs no code here.
+
+The Appearance page is the user's own choice (:mod:`~collab_console.gui.appearance`),
+kept in their preferences file: it applies at once and is not part of Save.
 """
 
 from __future__ import annotations
@@ -14,9 +17,11 @@ from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any
 
+from PySide6.QtCore import QEvent, QSize, QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,6 +34,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -39,9 +45,10 @@ from collab_console.core.errors import CollabConsoleError, StaleSettingsError
 from collab_console.core.events import SettingsChanged
 from collab_console.core.identity import current_user
 from collab_console.core.settings import CopySettings, SettingKind, SettingSpec
+from collab_console.gui.appearance import Appearance, Theme, keep_on_screen
 from collab_console.gui.forms import FormError, box_button, child, load_form, set_text
 from collab_console.gui.store_hub import StoreHub
-from collab_console.gui.style import error_style
+from collab_console.gui.style import error_style_for, restyle_error_texts, warning_frame_style
 
 #: Widget names in ``security_warning.ui``; each gets the declaration's ``ui_prefix``.
 WARNING_FORM_NAMES = (
@@ -53,15 +60,34 @@ WARNING_FORM_NAMES = (
     "acknowledgeCheck",
     "acknowledgedLabel",
 )
-WARNING_FRAME_STYLE = "background: #fff4e5; border: 1px solid #e0a030; border-radius: 4px;"
 #: The widest range a QSpinBox holds, for an INT setting declared without bounds.
 INT_RANGE = (-(2**31), 2**31 - 1)
 CHANGED_MEANWHILE = "Settings changed meanwhile"
+#: Said in the console's status bar once a save took.
+SETTINGS_SAVED = "Settings saved."
+#: Size of the warning icon, in device-independent pixels.
+WARNING_ICON_SIZE = QSize(32, 32)
+#: What makes the warning's colours, the reds or the icon's pixels out of date.
+RESTYLE_EVENTS = frozenset(
+    {QEvent.Type.PaletteChange, QEvent.Type.StyleChange, QEvent.Type.DevicePixelRatioChange}
+)
 
 
 def prefixed(prefix: str, name: str) -> str:
     """``url`` + ``warningFrame`` -> ``urlWarningFrame``."""
     return prefix + name[:1].upper() + name[1:]
+
+
+def keep_room_when_hidden(widget: QWidget) -> None:
+    """Let ``widget``'s layout keep its space while it is hidden, so nothing moves."""
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
+
+
+def error_name(spec: SettingSpec) -> str:
+    """The accessible name of a setting's error label while it says nothing."""
+    return f"{spec.label} error"
 
 
 # -- one editor per declaration ------------------------------------------------------
@@ -109,9 +135,10 @@ class SettingEditor:
             return self.shown()
 
     def show_problem(self) -> str:
+        """Show why the value is refused; the label is named by the sentence while it shows one."""
         problem = self.problem()
         if self.error is not None:
-            set_text(self.error, problem)
+            set_text(self.error, problem, accessible=problem or error_name(self.spec))
             self.error.setVisible(bool(problem))
         return problem
 
@@ -188,7 +215,8 @@ def build_editor(spec: SettingSpec, group: QWidget) -> SettingEditor:
     error = QLabel(group)
     error.setObjectName(f"{spec.ui_name}Error")
     error.setWordWrap(True)
-    error.setStyleSheet(error_style(error.palette()))
+    error.setAccessibleName(error_name(spec))
+    error.setStyleSheet(error_style_for(error))
     error.hide()
     editor: SettingEditor
     if spec.kind is SettingKind.TEXT:
@@ -238,7 +266,9 @@ class SecurityWarningPanel:
     declaration's prefix, and placed right under the setting's editor. The
     warning shows while the setting is on without an acknowledgement this
     dialog may rely on; a stored one holds until the setting is turned off
-    here, so turning it off and on again asks again.
+    here, so turning it off and on again asks again. Its room is kept while
+    it is hidden, so showing it moves nothing. Its colours come from the
+    palette (:meth:`restyle` after the palette changed).
     """
 
     def __init__(self, editor: SettingEditor, group: QWidget) -> None:
@@ -257,8 +287,10 @@ class SecurityWarningPanel:
         self.acknowledged_label = child(
             form, QLabel, prefixed(warning.ui_prefix, "acknowledgedLabel")
         )
-        self.frame.setStyleSheet(f"#{self.frame.objectName()} {{ {WARNING_FRAME_STYLE} }}")
-        self.frame.setAccessibleName(warning.title)
+        self.frame.setAccessibleName(f"Security warning: {warning.title}")
+        self.frame.setAccessibleDescription(warning.text)
+        keep_room_when_hidden(self.frame)
+        keep_room_when_hidden(self.acknowledged_label)
         title = child(form, QLabel, prefixed(warning.ui_prefix, "warningTitle"))
         set_text(title, warning.title)
         font = title.font()
@@ -266,11 +298,9 @@ class SecurityWarningPanel:
         title.setFont(font)
         set_text(child(form, QLabel, prefixed(warning.ui_prefix, "warningText")), warning.text)
         set_text(self.acknowledge, warning.acknowledge_label)
-        icon = child(form, QLabel, prefixed(warning.ui_prefix, "warningIcon"))
-        icon.setPixmap(
-            group.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(32)
-        )
-        icon.setAccessibleName("Warning")
+        self.icon = child(form, QLabel, prefixed(warning.ui_prefix, "warningIcon"))
+        self.icon.setAccessibleName("Warning")
+        self.restyle()
         add_row(group.layout(), form)
         self.needs_acknowledgement = True
         # Connected before the dialog's own update, so that update sees this state.
@@ -279,6 +309,13 @@ class SecurityWarningPanel:
     @property
     def on(self) -> bool:
         return bool(self.editor.value())
+
+    def restyle(self) -> None:
+        """Colours from the palette in force, the icon from the style, at the screen's scale."""
+        # The panel's palette: the frame's own takes the colours of its style sheet.
+        self.frame.setStyleSheet(warning_frame_style(self.frame.objectName(), self.panel.palette()))
+        icon = self.icon.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        self.icon.setPixmap(icon.pixmap(WARNING_ICON_SIZE, self.icon.devicePixelRatioF()))
 
     def _editor_changed(self) -> None:
         if not self.on:
@@ -317,10 +354,15 @@ class SecurityWarningPanel:
 class PreferencesDialog(QDialog):
     """Edits the settings; saves them through the hub, compare-and-swap, off the GUI thread.
 
-    Save stays disabled, with ``saveBlockedLabel`` saying why, while a
-    sensitive setting is on without an acknowledgement, a field is refused by
-    its declaration, the settings are not read yet, or a save is under way.
-    Cancel discards everything.
+    Save is enabled only when something was changed. It stays disabled, with
+    ``saveBlockedLabel`` saying why, while a sensitive setting is on without
+    an acknowledgement, a field is refused by its declaration, the settings
+    are not read yet, or a save is under way. Cancel discards everything.
+    Once a save took, a parent that can ``say`` (the console's status bar)
+    says so.
+
+    The Appearance page is not part of Save: a choice there applies at once
+    and is kept in the user's own preferences, never in the store.
 
     The dialog edits a *base*: the settings it was opened on. A change saved
     elsewhere while it is open (``StoreHub.settings_changed``) updates what the
@@ -335,14 +377,16 @@ class PreferencesDialog(QDialog):
     def __init__(self, hub: StoreHub, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.hub = hub
+        self._restyle_due = False
         self.setObjectName("preferencesDialog")
         self.setWindowTitle("Preferences")
         self.form = load_form("preferences", self)
         QVBoxLayout(self).addWidget(self.form)
-        self.resize(780, 480)
+        self.resize(780, 540)
 
         self.nav = child(self.form, QTreeWidget, "preferencesNav")
         self.pages = child(self.form, QStackedWidget, "preferencesPages")
+        self.tools_page = child(self.form, QWidget, "sessionToolsPage")
         self.save_blocked_label = child(self.form, QLabel, "saveBlockedLabel")
         buttons = child(self.form, QDialogButtonBox, "preferencesButtons")
         self.save_button = box_button(
@@ -354,19 +398,27 @@ class PreferencesDialog(QDialog):
 
         self.editors: list[SettingEditor] = []
         self.warnings: list[SecurityWarningPanel] = []
+        groups: dict[str, QWidget] = {}
         for spec in declarations.SETTING_SPECS:  # read now: the declarations are the page
-            group = child(self.form, QWidget, spec.ui_group)
+            group = groups.setdefault(spec.ui_group, child(self.form, QWidget, spec.ui_group))
             editor = build_editor(spec, group)
             self.editors.append(editor)
             if spec.warning is not None:
                 self.warnings.append(SecurityWarningPanel(editor, group))
+        for group in groups.values():
+            # Lay the new rows out now: the first paint has them, and nothing moves after it.
+            group_layout = group.layout()
+            if group_layout is not None:
+                group_layout.activate()
 
         self.nav.expandAll()
+        self.nav.currentItemChanged.connect(self._show_page)
         section = self.nav.topLevelItem(0)
         tools = section.child(0) if section is not None else None
         if tools is not None:
             self.nav.setCurrentItem(tools)
         self.pages.setCurrentIndex(0)
+        self._build_appearance_page()
 
         self._base: CopySettings | None = hub.settings
         self._saving = False
@@ -385,6 +437,53 @@ class PreferencesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         hub.settings_changed.connect(self._settings_changed)
         self._update()
+        keep_on_screen(self)
+
+    # -- pages --------------------------------------------------------------------
+
+    def _show_page(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        """Each top-level navigation item has its page, in order; a child shows its parent's."""
+        while item is not None and item.parent() is not None:
+            item = item.parent()
+        if item is not None:
+            self.pages.setCurrentIndex(self.nav.indexOfTopLevelItem(item))
+
+    def _build_appearance_page(self) -> None:
+        found = Appearance.installed()
+        self.appearance = found if found is not None else Appearance(parent=self)
+        self.theme_combo = child(self.form, QComboBox, "appearanceCombo")
+        for theme in Theme:
+            self.theme_combo.addItem(theme.label, theme.value)
+        self.theme_combo.setCurrentIndex(self.theme_combo.findData(self.appearance.theme.value))
+        override = child(self.form, QLabel, "appearanceOverrideNote")
+        flag = self.appearance.override
+        if flag is not None:
+            set_text(
+                override,
+                f"This console was started with --theme {flag.value}. A choice here "
+                "replaces it now and is kept for next time.",
+            )
+        override.setVisible(flag is not None)
+        self.theme_combo.currentIndexChanged.connect(self._theme_chosen)
+
+    def _theme_chosen(self, index: int) -> None:
+        self.appearance.choose(Theme(self.theme_combo.itemData(index)))
+
+    # -- following the palette ----------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() in RESTYLE_EVENTS and not self._restyle_due:
+            # The dialog hears of a new palette before its children have it: restyle after.
+            self._restyle_due = True
+            QTimer.singleShot(0, self, self._restyle)
+        return super().event(event)
+
+    def _restyle(self) -> None:
+        """Style sheets do not follow the palette: choose the warning colours and reds again."""
+        self._restyle_due = False
+        for warning in self.warnings:
+            warning.restyle()
+        restyle_error_texts(self.findChildren(QLabel))
 
     # -- what the dialog shows ------------------------------------------------------
 
@@ -437,6 +536,11 @@ class PreferencesDialog(QDialog):
     def acknowledgement_pending(self) -> bool:
         return any(warning.pending for warning in self.warnings)
 
+    @property
+    def changed(self) -> bool:
+        """Whether Save would change anything: an edit, or an acknowledgement given now."""
+        return bool(self._edits()) or any(w.acknowledged_now for w in self.warnings)
+
     def _blocked_reason(self, refused: list[SettingEditor]) -> tuple[str, bool]:
         """Why Save is disabled now ('' when it is not), and whether that is a problem."""
         if self._base is None:
@@ -458,11 +562,12 @@ class PreferencesDialog(QDialog):
         reason, problem = self._blocked_reason(refused)
         set_text(self.save_blocked_label, reason)
         self.save_blocked_label.setStyleSheet(
-            error_style(self.save_blocked_label.palette()) if problem else ""
+            error_style_for(self.save_blocked_label) if problem else ""
         )
         self.save_blocked_label.setVisible(bool(reason))
-        self.save_button.setEnabled(not reason)
-        self.pages.setEnabled(self._base is not None and not self._saving)
+        self.save_button.setEnabled(not reason and self.changed)
+        # Only the organisation's settings wait for the store; Appearance is the user's own.
+        self.tools_page.setEnabled(self._base is not None and not self._saving)
         self.cancel_button.setEnabled(not self._saving)
 
     # -- saving -------------------------------------------------------------------
@@ -505,6 +610,9 @@ class PreferencesDialog(QDialog):
         if not Shiboken.isValid(self):  # the window it was for is gone
             return
         self._set_saving(False)
+        say = getattr(self.parentWidget(), "say", None)
+        if callable(say):  # the console: its status bar confirms, after the dialog is gone
+            say(SETTINGS_SAVED)
         self.accept()
 
     def _save_failed(self, error: CollabConsoleError) -> None:

@@ -7,7 +7,11 @@ dark palettes alike.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QWidget
 
 #: WCAG 2.1 AA for normal text.
 MIN_CONTRAST = 4.5
@@ -15,7 +19,18 @@ MIN_CONTRAST = 4.5
 STATUS_MS = 8000
 
 #: Reds for failures, darkest first; the first that keeps MIN_CONTRAST on the background wins.
+#: They are kept for failure text: a style sheet with one of them is error text (see
+#: :func:`restyle_error_texts`).
 _ERROR_REDS = ("#b3261e", "#8c1d18", "#ff8a80", "#ffb4ab")
+#: What :func:`error_style` writes (and the copy card's own ``color: <red>;``).
+_ERROR_STYLE = re.compile(r"color: (#[0-9a-f]{6});( font-weight: bold;)?")
+#: The hue of warning panels; mixed into the palette's window colour, never used as it is.
+WARNING_AMBER = QColor("#f0a020")
+#: How much amber the warning background may take, most first; the first that keeps the
+#: palette's text at MIN_CONTRAST wins (0 is the window colour itself).
+_WARNING_TINTS = (0.22, 0.18, 0.14, 0.10, 0.06, 0.0)
+#: How much amber the warning border takes.
+_WARNING_BORDER_TINT = 0.7
 
 
 def relative_luminance(colour: QColor) -> float:
@@ -68,3 +83,90 @@ def error_style(palette: QPalette, *, bold: bool = False) -> str:
     """A style sheet for failure text on ``palette``'s window background."""
     weight = " font-weight: bold;" if bold else ""
     return f"color: {error_colour(palette).name()};{weight}"
+
+
+def error_style_for(widget: QWidget, *, bold: bool = False) -> str:
+    """:func:`error_style` for the background ``widget`` is drawn on (:func:`painted_background`).
+
+    Safer than ``error_style(widget.palette())``: a widget with a style sheet may
+    still hold the palette of before the last change of look.
+    """
+    palette, role = painted_background(widget)
+    weight = " font-weight: bold;" if bold else ""
+    return f"color: {error_colour(palette, role).name()};{weight}"
+
+
+def mixed(base: QColor, other: QColor, weight: float) -> QColor:
+    """``base`` with ``weight`` (0 to 1) of ``other`` mixed in, channel by channel."""
+    return QColor(
+        round(base.red() * (1 - weight) + other.red() * weight),
+        round(base.green() * (1 - weight) + other.green() * weight),
+        round(base.blue() * (1 - weight) + other.blue() * weight),
+    )
+
+
+def warning_colours(palette: QPalette) -> tuple[QColor, QColor]:
+    """Background and border of a warning panel: the window colour tinted toward amber.
+
+    The tint is as strong as the palette's window text allows while keeping
+    MIN_CONTRAST on it, so the panel reads as a warning in light and dark alike.
+    """
+    window = palette.color(QPalette.ColorRole.Window)
+    text = palette.color(QPalette.ColorRole.WindowText)
+    background = window
+    for weight in _WARNING_TINTS:
+        background = mixed(window, WARNING_AMBER, weight)
+        if contrast_ratio(text, background) >= MIN_CONTRAST:
+            break
+    return background, mixed(window, WARNING_AMBER, _WARNING_BORDER_TINT)
+
+
+def warning_frame_style(object_name: str, palette: QPalette) -> str:
+    """The style sheet of the warning frame called ``object_name``, for ``palette``.
+
+    Only the frame itself is styled (an ID selector), so the texts in it keep
+    the palette's window text, the colour :func:`warning_colours` chose for.
+    """
+    background, border = warning_colours(palette)
+    return (
+        f"#{object_name} {{ background: {background.name()}; "
+        f"border: 1px solid {border.name()}; border-radius: 4px; }}"
+    )
+
+
+def painted_background(widget: QWidget) -> tuple[QPalette, QPalette.ColorRole]:
+    """The palette and role that ``widget``'s text is drawn on.
+
+    That is the nearest widget, from ``widget`` up, that fills its own
+    background (the copy card: ``ToolTipBase``), else its window's. A widget's
+    own palette is not asked otherwise: one with a style sheet keeps the
+    palette it had when the sheet was set, whatever the application's is now.
+    """
+    current: QWidget | None = widget
+    while current is not None:
+        if current.autoFillBackground() or current.isWindow():
+            return current.palette(), current.backgroundRole()
+        current = current.parentWidget()
+    return widget.palette(), QPalette.ColorRole.Window
+
+
+def restyle_error_text(widget: QWidget) -> bool:
+    """Choose again the red of ``widget``, if its style sheet gives it one; True if it does.
+
+    Style sheets do not follow the palette by themselves: after the palette
+    changed (light to dark), a red chosen for the old one may no longer read.
+    """
+    found = _ERROR_STYLE.fullmatch(widget.styleSheet().strip())
+    if found is None or found.group(1) not in _ERROR_REDS:
+        return False
+    palette, role = painted_background(widget)
+    weight = " font-weight: bold;" if found.group(2) else ""
+    wanted = f"color: {error_colour(palette, role).name()};{weight}"
+    if wanted != widget.styleSheet():
+        widget.setStyleSheet(wanted)
+    return True
+
+
+def restyle_error_texts(widgets: Iterable[QWidget]) -> int:
+    """:func:`restyle_error_text` for each of ``widgets``; returns how many are error texts."""
+    return sum(restyle_error_text(widget) for widget in widgets)
