@@ -292,3 +292,22 @@ def test_the_console_survives_a_busy_day_of_copy_cards(demo_store, data_dir):
     assert "Fatal Python error" not in done.stderr, done.stderr[-2000:]
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "still running"
+
+
+def test_without_a_display_the_console_says_so_instead_of_aborting(data_dir: Path) -> None:
+    """Qt's xcb plugin ends the process when it cannot reach an X server (abort, 134)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    done = subprocess.run(
+        [sys.executable, "-m", "collab_console", "--data-dir", str(data_dir), "--demo"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env={**env, "QT_QPA_PLATFORM": "xcb"},
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 1, done.stderr
+    [line] = done.stderr.splitlines()
+    assert line.startswith("collab-console: there is no display to show the console on")
+    assert list(data_dir.iterdir()) == [], "nothing was created for a console that cannot show"

@@ -8,7 +8,9 @@ the screen's free area (at 2x a window saved at 1x would not fit).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication
@@ -48,7 +50,31 @@ def place_window(window: ConsoleWindow, prefs: UserPrefs) -> None:
     keep_on_screen(window)
 
 
+def no_display_reason(environ: Mapping[str, str]) -> str | None:
+    """Why Qt could not show a window here, or None; said before Qt aborts the process.
+
+    Qt's xcb and wayland plugins end the process (qFatal) when they cannot reach
+    a display server, with no way to catch it.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    platform = environ.get("QT_QPA_PLATFORM", "")
+    if platform.startswith(("offscreen", "minimal", "vnc", "eglfs", "linuxfb")):
+        return None
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "there is no display to show the console on ($DISPLAY and $WAYLAND_DISPLAY are "
+        "empty); run it inside a desktop session. The commands (settings, copy) need none"
+    )
+
+
 def run_gui(args: argparse.Namespace) -> int:
+    if QApplication.instance() is None:
+        reason = no_display_reason(os.environ)
+        if reason is not None:
+            print(f"collab-console: {reason}.", file=sys.stderr)
+            return 1
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Collab Console")
