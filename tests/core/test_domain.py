@@ -179,18 +179,16 @@ def test_find_of_an_unknown_name_says_who_and_where(session: Session) -> None:
         (
             None,
             CopyAction.BOTH,
-            "Join your collaboration session:\n"
-            "https://collab.example.com/join/7QKM-92HX\n"
-            "Session ID: 7QKM-92HX",
+            "Hello Dana Levi, here is your link to join the session: "
+            "https://collab.example.com/join/7QKM-92HX",
         ),
         ("Grace Kim", CopyAction.ID, "7QKM-92HX-P2"),
         ("Grace Kim", CopyAction.URL, "https://collab.example.com/join/7QKM-92HX-P2"),
         (
             "Grace Kim",
             CopyAction.BOTH,
-            "Join your collaboration session:\n"
-            "https://collab.example.com/join/7QKM-92HX-P2\n"
-            "Session ID: 7QKM-92HX-P2",
+            "Hello Grace Kim, here is your link to join the session: "
+            "https://collab.example.com/join/7QKM-92HX-P2",
         ),
     ],
 )
@@ -198,6 +196,20 @@ def test_clipboard_text_is_exact(
     session: Session, who: str | None, action: CopyAction, text: str
 ) -> None:
     assert COPY_ACTIONS[action].clipboard_text(session.find(who)) == text
+
+
+@pytest.mark.parametrize("who", [None, "Grace Kim"])
+def test_copy_both_is_a_ready_to_send_message_that_gives_the_id_once(
+    session: Session, who: str | None
+) -> None:
+    person = session.find(who)
+
+    text = COPY_ACTIONS[CopyAction.BOTH].clipboard_text(person)
+
+    assert text.startswith(f"Hello {person.name}, ")
+    assert text.endswith(person.url)
+    assert text.count(person.access_id) == 1, "the link carries the ID; it is not repeated"
+    assert "\n" not in text
 
 
 @pytest.mark.parametrize("action", list(CopyAction))

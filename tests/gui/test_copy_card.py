@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMenu, QPushButton
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
 from collab_console.core.errors import ClipboardError
 from collab_console.gui.console_window import ConsoleWindow
-from collab_console.gui.copy_card import COPIED_TEXT
-from collab_console.gui.store_hub import StoreHub
+from collab_console.gui.copy_card import COPIED_TEXT, FAREWELL_MS, INTENT_DELAY_MS
+from collab_console.gui.privacy import PrivacyScreen
+from collab_console.gui.store_hub import POLL_INTERVAL_MS, StoreHub
+from collab_console.store import Store, seed_demo
 from tests.gui.helpers import (
     CARD_TIMEOUT_MS,
     centre,
@@ -30,7 +35,10 @@ from tests.gui.helpers import (
 SESSION_URL = f"https://collab.example.com/join/{DEMO_ACTIVE_ID}"
 GRACE_ID = f"{DEMO_ACTIVE_ID}-P2"
 GRACE_URL = f"https://collab.example.com/join/{GRACE_ID}"
-BOTH_TEXT = f"Join your collaboration session:\n{SESSION_URL}\nSession ID: {DEMO_ACTIVE_ID}"
+BOTH_TEXT = f"Hello Dana Levi, here is your link to join the session: {SESSION_URL}"
+MASKED_URL = "https://collab.example.com/join/••••"
+#: Long enough for the hub to poll the store a few times on a slow machine.
+POLL_TIMEOUT_MS = POLL_INTERVAL_MS * 5 + 3000
 
 
 def set_copy(qtbot: QtBot, hub: StoreHub, *, id_on: bool, url_on: bool) -> None:
@@ -244,6 +252,103 @@ def test_a_detail_turned_off_while_the_card_is_open_is_not_copied(qtbot, console
     assert visible_button_names(console) == ["copyIdButton"]
 
 
+def assert_no_gaps(card: QWidget) -> None:
+    """What the card shows is stacked with the layout's spacing, and the card ends
+    with the last of it: no empty space where a hidden button was."""
+    form = card.findChild(QWidget, "copyCardForm")
+    assert form is not None
+    layout = form.layout()
+    assert layout is not None
+    shown = sorted(
+        (w for w in form.findChildren(QWidget) if w.parentWidget() is form and w.isVisible()),
+        key=lambda w: w.y(),
+    )
+    for above, below in itertools.pairwise(shown):
+        gap = below.geometry().top() - above.geometry().bottom() - 1
+        assert gap <= layout.spacing(), f"{gap} px between {above.objectName()} and below"
+    bottom = shown[-1].mapTo(card, QPoint(0, shown[-1].height())).y()
+    assert card.height() - bottom <= layout.contentsMargins().bottom() + 2 * card.frameWidth()
+    assert card.height() == card.sizeHint().height()
+
+
+def test_an_open_card_says_what_an_admin_turned_off_and_closes_up_the_gap(qtbot, console, hub):
+    set_copy(qtbot, hub, id_on=True, url_on=True)
+    hover_customer(qtbot, console)
+    wait_for_card(qtbot, console)
+    card = console.copying.card
+    change = card.findChild(QLabel, "copyCardChange")
+    assert change is not None
+    assert change.isHidden()
+    tall = card.height()
+
+    set_copy(qtbot, hub, id_on=True, url_on=False)
+
+    assert visible_button_names(console) == ["copyIdButton"]
+    assert change.isVisible()
+    assert change.text() == "Copy Session URL was turned off by an admin."
+    assert card.findChild(QLabel, "copyUrlPreview").isHidden()
+    assert card.findChild(QLabel, "copyBothPreview").isHidden()
+    assert card.findChild(QLabel, "copyCardLinkHost").isHidden()
+    assert card.height() < tall
+    assert_no_gaps(card)
+
+    set_copy(qtbot, hub, id_on=True, url_on=True)  # back on: the note goes
+    assert visible_button_names(console) == ["copyIdButton", "copyUrlButton", "copyBothButton"]
+    assert change.isHidden()
+    assert_no_gaps(card)
+
+
+def test_a_card_left_with_nothing_says_so_for_a_moment_before_it_closes(
+    qtbot, console, hub, data_dir: Path
+):
+    hover_customer(qtbot, console)
+    wait_for_card(qtbot, console)
+    card = console.copying.card
+    change = card.findChild(QLabel, "copyCardChange")
+    assert change is not None
+
+    change_settings_elsewhere(data_dir, copy_session_id=False)
+
+    qtbot.waitUntil(lambda: change.isVisible(), timeout=POLL_TIMEOUT_MS)
+    assert card.isVisible()
+    assert change.text() == "Copying is turned off for this session now."
+    assert visible_button_names(console) == []
+    assert_no_gaps(card)
+    park_pointer(qtbot, console)  # the pointer leaving does not cut the moment short
+    assert console.copying.card_controller.closing
+    qtbot.waitUntil(lambda: not card.isVisible(), timeout=FAREWELL_MS + 3000)
+
+
+def test_focus_stays_in_a_card_that_is_saying_goodbye_then_returns_home(qtbot, console, hub):
+    icon = console.view.customer_icon
+    icon.setFocus()
+    qtbot.waitUntil(icon.hasFocus)
+    qtbot.keyClick(icon, Qt.Key.Key_Return)
+    card = console.copying.card
+    assert card_button(console, "copyIdButton").hasFocus()
+
+    set_copy(qtbot, hub, id_on=False, url_on=False)
+
+    assert card.isVisible()
+    focused = QApplication.focusWidget()
+    assert focused is card or card.isAncestorOf(focused)
+    qtbot.waitUntil(lambda: not card.isVisible(), timeout=FAREWELL_MS + 3000)
+    assert icon.hasFocus()
+
+
+def test_a_card_whose_session_ends_says_so_before_it_closes(qtbot, console, hub):
+    hover_customer(qtbot, console)
+    wait_for_card(qtbot, console)
+    card = console.copying.card
+    ended = console.session
+    assert ended is not None
+    hub.call(lambda store: store.end_session(DEMO_ACTIVE_ID, datetime.now(UTC), actor="qa"))
+
+    qtbot.waitUntil(lambda: card.change_text != "", timeout=POLL_TIMEOUT_MS)
+    assert card.change_text == "This session has ended; there is nothing to copy now."
+    qtbot.waitUntil(lambda: not card.isVisible(), timeout=FAREWELL_MS + 3000)
+
+
 # -- keyboard -------------------------------------------------------------------
 
 
@@ -393,3 +498,249 @@ def test_a_detail_turned_off_elsewhere_is_refused_at_the_click_before_the_card_k
         assert visible_button_names(window) == ["copyIdButton"], "the card caught up too"
     finally:
         quiet.close()
+
+
+# -- where the card goes, and the wheel (WCAG 1.4.13) -------------------------------------
+
+BUSY_SESSION_ID = "BNCH-0000"
+
+
+@pytest.fixture
+def busy_console(qtbot: QtBot, store: Store) -> Iterator[ConsoleWindow]:
+    """The console on a session with more Document participants than its list shows."""
+    assert seed_demo(store, extra_participants=60)
+    busy_hub = StoreHub(store, settings=store.load_settings(), sessions=store.list_sessions())
+    window = ConsoleWindow(busy_hub)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: window.session is not None)
+    window.sessions.select(BUSY_SESSION_ID)
+    qtbot.waitUntil(
+        lambda: window.session is not None and window.session.session_id == BUSY_SESSION_ID
+    )
+    park_pointer(qtbot, window)
+    yield window
+    busy_hub.close()
+
+
+def row_in_window(console: ConsoleWindow, row: int) -> QRect:
+    view = console.view.participants_view
+    rect = view.visualRect(console.view.participants_model.index(row, 0))
+    return QRect(view.viewport().mapTo(console, rect.topLeft()), rect.size())
+
+
+def rest_on_row(qtbot: QtBot, console: ConsoleWindow, row: int, *, from_right: int) -> QPoint:
+    """Rest the pointer on ``row``, ``from_right`` pixels from its right end; where, in
+    the window's coordinates."""
+    view = console.view.participants_view
+    rect = view.visualRect(console.view.participants_model.index(row, 0))
+    spot = QPoint(rect.right() - from_right, rect.center().y())
+    qtbot.mouseMove(view.viewport(), spot)
+    return view.viewport().mapTo(console, spot)
+
+
+def assert_placed_clear_of(console: ConsoleWindow, row: QRect, pointer: QPoint) -> None:
+    card = console.copying.card.geometry()
+    assert not card.intersects(row), f"the card {card} covers its row {row}"
+    assert not card.contains(pointer), "the card opened under the pointer"
+    assert console.rect().contains(card), "the card is kept inside the window"
+
+
+@pytest.mark.parametrize("from_right", [4, 300], ids=["far-right", "middle"])
+def test_a_participant_card_covers_neither_its_row_nor_the_pointer(qtbot, console, from_right):
+    pointer = rest_on_row(qtbot, console, 1, from_right=from_right)
+    wait_for_card(qtbot, console)
+
+    assert console.copying.card.title.text() == "Grace Kim"
+    assert_placed_clear_of(console, row_in_window(console, 1), pointer)
+    view = console.view.participants_view
+    name_end = (
+        view.viewport()
+        .mapTo(console, QPoint(view.fontMetrics().horizontalAdvance("Grace Kim"), 0))
+        .x()
+    )
+    assert console.copying.card.geometry().left() > name_end, "beside the row's text"
+
+
+def test_a_card_with_no_room_below_its_row_flips_above_it(qtbot, busy_console):
+    console = busy_console
+    view = console.view.participants_view
+    model = console.view.participants_model
+    whole = [
+        row
+        for row in range(model.rowCount())
+        if view.viewport().rect().contains(view.visualRect(model.index(row, 0)))
+    ]
+    last = whole[-1]
+    assert last > 0
+    pointer = rest_on_row(qtbot, console, last, from_right=4)
+    wait_for_card(qtbot, console)
+
+    row = row_in_window(console, last)
+    assert_placed_clear_of(console, row, pointer)
+    assert console.copying.card.geometry().bottom() < row.top()
+
+
+def test_a_card_opened_by_keyboard_does_not_open_under_the_pointer(qtbot, console):
+    view = console.view.participants_view
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    view.setCurrentIndex(console.view.participants_model.index(1, 0))
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    where = console.copying.card.geometry()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.mouseMove(console, where.center())  # the pointer waits where the card would go
+
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+
+    assert console.copying.card.isVisible()
+    assert_placed_clear_of(console, row_in_window(console, 1), where.center())
+
+
+def test_the_wheel_over_a_card_scrolls_the_list_under_it(qtbot, busy_console):
+    console = busy_console
+    bar = console.view.participants_view.verticalScrollBar()
+    assert bar.maximum() > 0
+    assert bar.value() == 0
+    rest_on_row(qtbot, console, 1, from_right=4)
+    wait_for_card(qtbot, console)
+    card = console.copying.card
+    note = card.findChild(QLabel, "copyCardNote")
+    assert note is not None
+    qtbot.mouseMove(note, note.rect().center())
+    over_card = note.mapTo(console, note.rect().center())
+    viewport = console.view.participants_view.viewport()
+    list_area = QRect(viewport.mapTo(console, QPoint(0, 0)), viewport.size())
+    assert list_area.contains(over_card), "the pointer is on the card, over the list"
+    assert QApplication.widgetAt(console.mapToGlobal(over_card)) is note
+
+    handle = console.windowHandle()
+    assert handle is not None
+    QTest.wheelEvent(handle, over_card, QPoint(0, -120))
+
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=CARD_TIMEOUT_MS)
+    if card.isVisible():  # it follows its row, still clear of it
+        row = console.view.participants_model.row_of_key(f"{BUSY_SESSION_ID}-P2")
+        assert not card.geometry().intersects(row_in_window(console, row))
+
+
+# -- what the card says it copies, and the privacy screen ---------------------------------
+
+
+def preview(console: ConsoleWindow, name: str) -> QLabel:
+    label = console.copying.card.findChild(QLabel, name)
+    assert label is not None
+    return label
+
+
+def test_the_card_says_whose_details_and_what_each_button_copies(qtbot, console, hub):
+    set_copy(qtbot, hub, id_on=True, url_on=True)
+    hover_customer(qtbot, console)
+    wait_for_card(qtbot, console)
+
+    card = console.copying.card
+    assert card.title.text() == "Dana Levi"
+    assert card.subtitle.text() == "Customer"
+    assert preview(console, "copyIdPreview").text() == DEMO_ACTIVE_ID
+    assert preview(console, "copyUrlPreview").text() == MASKED_URL
+    both = f"Hello Dana Levi, here is your link to join the session: {MASKED_URL}"
+    assert preview(console, "copyBothPreview").text() == both.replace(" https://", "\nhttps://")
+    for name, text in (
+        ("copyIdButton", DEMO_ACTIVE_ID),
+        ("copyUrlButton", MASKED_URL),
+        ("copyBothButton", both),
+    ):
+        assert card_button(console, name).accessibleDescription() == text
+    assert SESSION_URL not in " ".join(label.text() for label in card.findChildren(QLabel))
+
+
+@pytest.fixture
+def privacy(console: ConsoleWindow) -> PrivacyScreen:
+    screen = console.copying.privacy
+    assert screen is not None, "the console hands its privacy screen to the copy card"
+    screen.set_masked(False)
+    return screen
+
+
+@pytest.mark.usefixtures("clear_clipboard")
+def test_the_privacy_screen_masks_the_card_and_the_status_bar_but_not_the_clipboard(
+    qtbot, console, hub, privacy, read_with_xclip
+):
+    set_copy(qtbot, hub, id_on=True, url_on=True)
+    hover_customer(qtbot, console)
+    wait_for_card(qtbot, console)
+    card = console.copying.card
+
+    with qtbot.waitSignal(privacy.changed):
+        privacy.set_masked(True)
+
+    assert card.title.text() == "D••• L•••"
+    assert card.accessibleName() == "Copy session details for D••• L•••"
+    assert preview(console, "copyIdPreview").text() == "••••-••HX"
+    assert preview(console, "copyUrlPreview").text() == MASKED_URL
+    assert preview(console, "copyBothPreview").text().startswith("Hello D••• L•••, here is")
+    shown = " ".join(label.text() for label in card.findChildren(QLabel))
+    assert "Dana" not in shown
+    assert DEMO_ACTIVE_ID not in shown
+
+    copy_by_click(qtbot, console, card_button(console, "copyIdButton"))
+    assert read_with_xclip() == DEMO_ACTIVE_ID
+    assert console.statusBar().currentMessage() == "Copied Session ID ••••-••HX for D••• L•••."
+
+    copy_by_click(qtbot, console, card_button(console, "copyBothButton"))
+    assert read_with_xclip() == BOTH_TEXT
+    message = console.statusBar().currentMessage()
+    assert message.startswith("Copied Session ID ••••-••HX and Session URL (collab.example.com)")
+    assert "Dana" not in message
+
+    with qtbot.waitSignal(privacy.changed):
+        privacy.set_masked(False)
+    assert card.title.text() == "Dana Levi"
+    assert preview(console, "copyIdPreview").text() == DEMO_ACTIVE_ID
+
+
+def test_a_participant_card_is_masked_too(qtbot, console, privacy):
+    privacy.set_masked(True)
+    hover_participant(qtbot, console, row=1)
+    wait_for_card(qtbot, console)
+
+    assert console.copying.card.title.text() == "G••• K•••"
+    assert preview(console, "copyIdPreview").text() == "••••-••HX-P2"
+
+
+# -- the intent delay, never short -------------------------------------------------------
+
+
+class ShowSpy(QObject):
+    """Calls ``seen`` each time ``widget`` is shown."""
+
+    def __init__(self, widget: QWidget, seen: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._seen = seen
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            self._seen()
+        return False
+
+
+def test_the_card_never_shows_before_the_pointer_rested_the_intent_delay(qtbot, console):
+    """The controller's clock runs at 80 % speed here, so every timer seems to fire
+    early by a fifth: the card must wait out the rest. A slow machine only makes the
+    rest longer, so this cannot flake; and it does not time anything itself."""
+    controller = console.copying.card_controller
+    real = controller.clock
+    start = real()
+    controller.clock = lambda: start + (real() - start) * 0.8
+    rested_when_shown: list[float] = []
+    ShowSpy(console.copying.card, lambda: rested_when_shown.append(controller.rested_ms()))
+
+    hover_customer(qtbot, console)
+    wait_for_card(qtbot, console)
+
+    assert rested_when_shown
+    assert min(rested_when_shown) >= INTENT_DELAY_MS

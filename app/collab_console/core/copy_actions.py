@@ -48,12 +48,16 @@ class CopyActionSpec:
     needs: tuple[SettingSpec, ...]
     #: The action hands out the Session URL, which must pass its checks first.
     uses_url: bool
-    #: The exact text put on the clipboard.
+    #: The exact text put on the clipboard, its wording declared here only. The card
+    #: shows it too, given the person as the screen may show them (URL masked).
     clipboard_text: Callable[[Participant], str]
     #: What the agent is told afterwards; it never echoes the URL, only its host.
     confirmation: Callable[[Participant], str]
     #: camelCase object name of the card's button, a QA contract.
     button_name: str
+    #: camelCase object name of the card's line under the button that shows what a
+    #: click copies (the URL masked), a QA contract.
+    preview_name: str
 
     @property
     def sensitive(self) -> bool:
@@ -70,6 +74,7 @@ COPY_ACTIONS: Mapping[CopyAction, CopyActionSpec] = {
         clipboard_text=lambda p: p.access_id,
         confirmation=lambda p: f"Copied Session ID {p.access_id} for {p.name}.",
         button_name="copyIdButton",
+        preview_name="copyIdPreview",
     ),
     CopyAction.URL: CopyActionSpec(
         action=CopyAction.URL,
@@ -79,19 +84,21 @@ COPY_ACTIONS: Mapping[CopyAction, CopyActionSpec] = {
         clipboard_text=lambda p: p.url,
         confirmation=lambda p: f"Copied Session URL ({_link_host(p)}) for {p.name}.",
         button_name="copyUrlButton",
+        preview_name="copyUrlPreview",
     ),
     CopyAction.BOTH: CopyActionSpec(
         action=CopyAction.BOTH,
         label="Copy both",
         needs=(COPY_SESSION_ID, COPY_SESSION_URL),
         uses_url=True,
-        clipboard_text=lambda p: (
-            f"Join your collaboration session:\n{p.url}\nSession ID: {p.access_id}"
-        ),
+        # A message ready to send: it greets the person and gives the link, which
+        # carries the ID, so the ID is not repeated.
+        clipboard_text=lambda p: f"Hello {p.name}, here is your link to join the session: {p.url}",
         confirmation=lambda p: (
             f"Copied Session ID {p.access_id} and Session URL ({_link_host(p)}) for {p.name}."
         ),
         button_name="copyBothButton",
+        preview_name="copyBothPreview",
     ),
 }
 

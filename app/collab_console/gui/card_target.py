@@ -1,4 +1,4 @@
-"""Where a copy card hangs and whom it is for.
+"""Where a copy card hangs, whom it is for, and how that person may be shown.
 
 Kept apart from :mod:`copy_card` so the console can describe targets without
 loading the card (and the Qt enums it needs) before its first paint.
@@ -6,14 +6,17 @@ loading the card (and the Qt enums it needs) before its first paint.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from collab_console.core.domain import Participant
+from collab_console.core.masking import mask_url
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QRect
     from PySide6.QtWidgets import QWidget
+
+    from collab_console.gui.privacy import PrivacyScreen
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,13 @@ class CardTarget:
     focus_home: QWidget
     #: Hang the card to the right of ``rect`` (list rows) instead of below it.
     beside: bool = False
+    #: What the card must never cover, in ``anchor``'s coordinates: the whole row of a
+    #: list, so the pointer on it and the row itself stay in view. None: ``rect``.
+    keep_clear: QRect | None = None
+
+    @property
+    def clear_rect(self) -> QRect:
+        return self.rect if self.keep_clear is None else self.keep_clear
 
     def same_place(self, other: CardTarget | None) -> bool:
         return (
@@ -34,3 +44,20 @@ class CardTarget:
             and other.anchor is self.anchor
             and other.person.access_id == self.person.access_id
         )
+
+
+def on_screen(person: Participant, privacy: PrivacyScreen | None) -> Participant:
+    """``person`` as the screen may show them; never for the clipboard.
+
+    The Session URL is always masked (it opens the live session); the name and
+    the ID too while the privacy screen is on.
+    """
+    if privacy is None:
+        return replace(person, url=mask_url(person.url, person.access_id))
+    return replace(
+        person,
+        name=privacy.name(person.name),
+        access_id=privacy.access_id(person.access_id),
+        contact=privacy.contact(person.contact),
+        url=privacy.url(person),
+    )

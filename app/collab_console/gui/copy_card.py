@@ -1,12 +1,31 @@
-"""The hover copy card: a tooltip-style card with one button per allowed copy action."""
+"""The hover copy card: a tooltip-style card with one button per allowed copy action.
+
+Keyboard and assistive technology (WCAG 2.1: 1.4.13, 2.1.1, 2.4.7, 4.1.2): the
+card is a named, described non-modal dialog for screen readers; Enter and Space
+copy from a focused button; a card opened by keyboard shows its focus ring at
+once; Esc closes it wherever focus is in the window; it never covers the row
+it belongs to or the pointer, and never takes the mouse wheel from what lies
+under it.
+"""
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAccessibleInterface,
+    QCursor,
+    QKeyEvent,
+    QPalette,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
+    QAccessibleWidget,
     QApplication,
     QFrame,
     QGraphicsDropShadowEffect,
@@ -18,9 +37,10 @@ from PySide6.QtWidgets import (
 
 from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
 from collab_console.core.domain import Participant
-from collab_console.gui.card_target import CardTarget
+from collab_console.gui.card_target import CardTarget, on_screen
 from collab_console.gui.forms import child, load_form, set_text
-from collab_console.gui.style import error_colour
+from collab_console.gui.privacy import PrivacyScreen
+from collab_console.gui.style import error_colour, muted_colour
 
 #: How long the pointer must rest on an anchor before the card appears.
 INTENT_DELAY_MS = 300
@@ -28,30 +48,47 @@ INTENT_DELAY_MS = 300
 HIDE_DELAY_MS = 400
 #: How long a button says "Copied ✓".
 CONFIRM_MS = 1500
+#: How long a card left with nothing to offer says so before it closes.
+FAREWELL_MS = 2000
 COPIED_TEXT = "Copied ✓"
+#: The card's accessible description: what it is for.
+CARD_DESCRIPTION = "Choose what to copy to the clipboard."
+#: Room between the card and the text it hangs beside.
+GAP = 4
 
 BUTTON_NAMES = {action: spec.button_name for action, spec in COPY_ACTIONS.items()}
+PREVIEW_NAMES = {action: spec.preview_name for action, spec in COPY_ACTIONS.items()}
+
+
+def card_title(person: Participant) -> str:
+    """The card's accessible name: whose details it holds (as the screen shows them)."""
+    return f"Copy session details for {person.name}"
 
 
 class CopyCard(QFrame):
-    """The card itself: a title, the copy buttons it is told to show, and notes.
+    """The card itself: whose details, the copy buttons it is told to show, and notes.
 
     Signals:
-        copy_requested(CopyAction, Participant): a button was clicked.
+        copy_requested(CopyAction, Participant): a button was clicked, or Enter or
+            Space pressed on it.
 
-    It never decides which buttons exist, and never shows the URL itself, only
-    the host a link opens, so the agent can see where it points.
+    Under each button it shows what a click puts on the clipboard, with the URL
+    masked; with ``privacy`` on, names and IDs are masked too. It never decides
+    which buttons exist, and never shows a Session URL in clear.
     """
 
     copy_requested = Signal(object, object)
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, privacy: PrivacyScreen | None = None) -> None:
         super().__init__(parent)
+        _serve_card_role()
+        self.privacy = privacy
         self.setObjectName("copyCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
         self.setForegroundRole(QPalette.ColorRole.ToolTipText)
+        self.setAccessibleDescription(CARD_DESCRIPTION)
         shadow = QGraphicsDropShadowEffect(self)
         shadow.setBlurRadius(16)
         shadow.setOffset(0, 3)
@@ -65,20 +102,32 @@ class CopyCard(QFrame):
         self.note = child(self.form, QLabel, "copyCardNote")
         self.link_host = child(self.form, QLabel, "copyCardLinkHost")
         self.withheld = child(self.form, QLabel, "copyCardWithheld")
+        self.change = child(self.form, QLabel, "copyCardChange")
         red = error_colour(self.palette(), QPalette.ColorRole.ToolTipBase)
         self.withheld.setStyleSheet(f"color: {red.name()};")
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
+        self.change.setFont(font)
         self.buttons = {
             action: child(self.form, QPushButton, name) for action, name in BUTTON_NAMES.items()
         }
+        self.previews = {
+            action: child(self.form, QLabel, name) for action, name in PREVIEW_NAMES.items()
+        }
+        quiet = muted_colour(self.palette(), QPalette.ColorRole.ToolTipBase)
+        for label in (self.title, self.change, *self.previews.values()):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
+        for preview in self.previews.values():
+            preview.setStyleSheet(f"color: {quiet.name()};")
         for action, button in self.buttons.items():
             set_text(button, action.label)
             button.setAutoDefault(False)
             button.clicked.connect(lambda _=False, a=action: self._clicked(a))
+            button.installEventFilter(self)
         set_text(self.note, self.note.text())
         self._person: Participant | None = None
+        self._actions: tuple[CopyAction, ...] = ()
         self._restore = QTimer(self)
         self._restore.setSingleShot(True)
         self._restore.setInterval(CONFIRM_MS)
@@ -89,18 +138,41 @@ class CopyCard(QFrame):
     def person(self) -> Participant | None:
         return self._person
 
+    @property
+    def offered(self) -> tuple[CopyAction, ...]:
+        """The copy actions the card offers now (none while it says goodbye)."""
+        return self._actions
+
+    @property
+    def change_text(self) -> str:
+        return self.change.text() if not self.change.isHidden() else ""
+
     def set_content(
-        self, person: Participant, actions: tuple[CopyAction, ...], notes: tuple[str, ...] = ()
+        self,
+        person: Participant,
+        actions: tuple[CopyAction, ...],
+        notes: tuple[str, ...] = (),
+        change: str = "",
     ) -> None:
-        """Show ``actions`` for ``person``, and ``notes`` on why others are withheld."""
-        self._person = person
-        self._restore.stop()
-        self._restore_labels()
-        set_text(self.title, person.name)
-        set_text(self.subtitle, person.role.label)
-        self.setAccessibleName(f"Copy session details for {person.name}")
+        """Show ``actions`` for ``person``, ``notes`` on why others are withheld, and
+        ``change``: what an admin changed while the card was open ("" for nothing).
+
+        Hidden buttons leave no gap: the card shrinks to what it shows. Keyboard
+        focus on a button that goes moves to one that stays (or to the card), so
+        it never drops out of the card.
+        """
+        if person != self._person:
+            self._restore.stop()
+            self._restore_labels()
+        self._person, self._actions = person, actions
+        for action in actions:
+            self.buttons[action].show()
+            self.previews[action].show()
+        self._keep_focus_inside()
         for action, button in self.buttons.items():
-            button.setVisible(action in actions)
+            if action not in actions:
+                button.hide()
+                self.previews[action].hide()
         offers_link = any(COPY_ACTIONS[action].uses_url for action in actions)
         if offers_link:
             from collab_console.core.urls import link_host
@@ -110,6 +182,36 @@ class CopyCard(QFrame):
         text = " ".join(f"{note[:1].upper()}{note[1:]}." for note in notes)
         set_text(self.withheld, f"Not offered: {text}" if text else "")
         self.withheld.setVisible(bool(text))
+        said_before = self.change_text
+        set_text(self.change, change)
+        self.change.setVisible(bool(change))
+        self.note.setVisible(bool(actions))
+        self.render_person()
+        if change and change != said_before and self.isVisible():
+            QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.change, change))
+
+    def render_person(self) -> None:
+        """(Re)write whose details these are and what each button copies, as the
+        screen may show them now (the privacy screen may have changed)."""
+        person = self._person
+        if person is None:
+            return
+        shown = on_screen(person, self.privacy)
+        set_text(self.title, shown.name)
+        set_text(self.subtitle, person.role.label)
+        self.setAccessibleName(card_title(shown))
+        for action, preview in self.previews.items():
+            text = COPY_ACTIONS[action].clipboard_text(shown)
+            set_text(preview, _link_on_a_line_of_its_own(text, shown.url), text)
+            self.buttons[action].setAccessibleDescription(text)
+        self.fit()
+
+    def fit(self) -> None:
+        """Take the size of what is shown now, at once (not at the next layout pass)."""
+        for layout in (self.form.layout(), self.layout()):
+            if layout is not None:
+                layout.invalidate()
+                layout.activate()
         self.adjustSize()
 
     def visible_buttons(self) -> list[QPushButton]:
@@ -125,16 +227,45 @@ class CopyCard(QFrame):
         for action, button in self.buttons.items():
             set_text(button, action.label)
 
+    def _keep_focus_inside(self) -> None:
+        focused = QApplication.focusWidget()
+        leaving = [b for a, b in self.buttons.items() if a not in self._actions]
+        if focused is None or focused not in leaving:
+            return
+        staying = [self.buttons[a] for a in self._actions]
+        move_focus(staying[0] if staying else self)
+
     def _clicked(self, action: CopyAction) -> None:
         if self._person is not None:
             self.copy_requested.emit(action, self._person)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter and keypad Enter on a focused button copy, as Space does."""
+        if (
+            isinstance(watched, QPushButton)
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
+            if not event.isAutoRepeat():  # a held key copies once
+                watched.animateClick()
+            return True
+        return False
 
 
 class CopyCardController(QObject):
     """Decides when the card shows, where, and when it goes; asks ``actions_for`` what.
 
     ``actions_for`` is the core's copy policy bound to the current session and
-    settings; when it returns nothing the card does not show (never an empty card).
+    settings; when it returns nothing the card does not show (never an empty
+    card). ``change_for(person, lost, left)`` says in a sentence why ``lost``
+    actions went while the card was open ("" when the card's notes say it);
+    with nothing ``left``, the card says it for :data:`FAREWELL_MS`, then closes.
+
+    ``clock`` gives monotonic milliseconds; the card never shows before the
+    pointer has rested :data:`INTENT_DELAY_MS` by it (:meth:`rested_ms`), even
+    when a timer fires early.
     """
 
     def __init__(
@@ -142,21 +273,40 @@ class CopyCardController(QObject):
         card: CopyCard,
         actions_for: Callable[[Participant], tuple[CopyAction, ...]],
         notes_for: Callable[[Participant], tuple[str, ...]] = lambda _person: (),
+        change_for: Callable[
+            [Participant, tuple[CopyAction, ...], tuple[CopyAction, ...]], str
+        ] = lambda _person, _lost, _left: "",
+        clock: Callable[[], float] = lambda: time.monotonic() * 1000,
     ) -> None:
         super().__init__(card)
         self.card = card
+        self.clock = clock
         self._actions_for = actions_for
         self._notes_for = notes_for
+        self._change_for = change_for
         self._target: CardTarget | None = None
         self._pending: CardTarget | None = None
+        #: Where the pointer rests now (None: on no anchor).
+        self._resting_on: CardTarget | None = None
+        #: A card closed with Esc stays away from its anchor until the pointer moves on.
+        self._dismissed: CardTarget | None = None
+        self._rest_started = clock()
+        #: Which of the places :meth:`_places` offers the card took when it opened.
+        self._side = 0
         self._intent = QTimer(self)
         self._intent.setSingleShot(True)
+        self._intent.setTimerType(Qt.TimerType.PreciseTimer)
         self._intent.setInterval(INTENT_DELAY_MS)
         self._intent.timeout.connect(self._intent_elapsed)
         self._hide = QTimer(self)
         self._hide.setSingleShot(True)
         self._hide.setInterval(HIDE_DELAY_MS)
         self._hide.timeout.connect(lambda: self.close(return_focus=False))
+        self._farewell = QTimer(self)
+        self._farewell.setSingleShot(True)
+        self._farewell.setInterval(FAREWELL_MS)
+        self._farewell.timeout.connect(lambda: self.close(return_focus=False))
+        self._escape = _EscapeWatcher(self)
         card.installEventFilter(self)
         app = QApplication.instance()
         if isinstance(app, QApplication):
@@ -166,79 +316,174 @@ class CopyCardController(QObject):
     def target(self) -> CardTarget | None:
         return self._target if self.card.isVisible() else None
 
+    @property
+    def closing(self) -> bool:
+        """The card has nothing left to offer and says so before it closes."""
+        return self._farewell.isActive()
+
+    def rested_ms(self) -> float:
+        """How long the pointer has rested on the anchor it last came to."""
+        return self.clock() - self._rest_started
+
     # -- pointer -------------------------------------------------------------
 
     def hover(self, target: CardTarget) -> None:
         """The pointer rests on ``target``: show its card after the intent delay."""
         self._hide.stop()
+        self._resting_on = target
+        if target.same_place(self._dismissed):
+            return
+        self._dismissed = None
         if target.same_place(self.target):
             self._intent.stop()
             return
         self._pending = target
-        self._intent.start()
+        self._rest_started = self.clock()
+        self._intent.start(INTENT_DELAY_MS)
 
     def unhover(self) -> None:
         """The pointer left an anchor: forget a pending card, fade a shown one."""
         self._intent.stop()
         self._pending = None
-        if self.card.isVisible():
+        self._resting_on = None
+        self._dismissed = None
+        if self.card.isVisible() and not self.closing:
             self._hide.start()
 
     def _intent_elapsed(self) -> None:
-        if self._pending is not None:
-            self.open(self._pending, focus=False)
+        if self._pending is None:
+            return
+        remaining = INTENT_DELAY_MS - self.rested_ms()
+        if remaining > 0:  # the timer fired early: wait out the rest
+            self._intent.start(max(1, math.ceil(remaining)))
+            return
+        self.open(self._pending, focus=False)
 
     # -- opening and closing ---------------------------------------------------
 
-    def open(self, target: CardTarget, *, focus: bool) -> bool:
-        """Show the card for ``target`` now; False (and no card) when nothing may be copied."""
+    def open(self, target: CardTarget, *, focus: bool, keyboard: bool = False) -> bool:
+        """Show the card for ``target`` now; False (and no card) when nothing may be copied.
+
+        ``focus`` puts keyboard focus on its first button; ``keyboard`` (the card
+        was asked for by a key) also shows the focus ring there at once.
+        """
         self._intent.stop()
         self._hide.stop()
+        self._farewell.stop()
         self._pending = None
+        self._dismissed = None
         actions = self._actions_for(target.person)
         if not actions:
             self.close(return_focus=False)
             return False
+        again = target.same_place(self.target)
         self._target = target
         self.card.set_content(target.person, actions, self._notes_for(target.person))
-        self._place(target)
+        self._place(target, fresh=not again)
         self.card.show()
         self.card.raise_()
-        if focus:
-            self.card.visible_buttons()[0].setFocus(Qt.FocusReason.PopupFocusReason)
+        self._escape.watch(self.card)
+        if focus or keyboard:
+            first = self.card.visible_buttons()[0]
+            if keyboard:
+                # Styles draw a focus frame only with State_KeyboardFocusChange, from
+                # the window's WA_KeyboardFocusChange. Qt sets that for a shortcut
+                # focus reason, and for Tab only inside a real Tab key event: a
+                # TabFocusReason given here would clear it and hide the ring.
+                first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            else:
+                first.setFocus(Qt.FocusReason.PopupFocusReason)
         return True
 
     def close(self, *, return_focus: bool) -> None:
         self._intent.stop()
         self._hide.stop()
+        self._farewell.stop()
         focused = QApplication.focusWidget()
-        had_focus = focused is not None and self.card.isAncestorOf(focused)
+        had_focus = focused is not None and (
+            focused is self.card or self.card.isAncestorOf(focused)
+        )
+        ring = shows_focus_ring(self.card)  # hiding a focused button moves focus, and hides it
         target = self._target
         self.card.hide()
         self._target = None
+        self._escape.watch(None)
         if target is not None and (return_focus or had_focus):
-            target.focus_home.setFocus(Qt.FocusReason.PopupFocusReason)
+            move_focus(target.focus_home, ring=ring)
+
+    def dismiss(self) -> None:
+        """Esc: the card goes, wherever focus is in the window, and stays away from its
+        anchor until the pointer moves on (WCAG 1.4.13, dismissible)."""
+        target = self._target
+        self.close(return_focus=False)
+        if target is not None and target.same_place(self._resting_on):
+            self._dismissed = target
 
     def refresh(self) -> None:
-        """Settings or the session changed: show what is allowed now, or close."""
-        if self.target is not None:
-            self.open(self.target, focus=False)
+        """Settings, the session or the privacy screen changed: show what is allowed now.
 
-    def _place(self, target: CardTarget) -> None:
-        """Below the anchor (or beside a row), kept inside the window."""
+        Lost buttons leave no gap and the card says why; with nothing left it says
+        so for a moment, then closes.
+        """
+        target = self.target
+        if target is None:
+            return
+        person = target.person
+        before = self.card.offered
+        actions = self._actions_for(person)
+        lost = tuple(action for action in before if action not in actions)
+        if not actions:
+            if not self.closing:
+                self._hide.stop()
+                self.card.set_content(person, (), (), self._change_for(person, lost, ()))
+                self._place(target, fresh=False)
+                self._farewell.start()
+            return
+        self._farewell.stop()
+        if lost:
+            change = self._change_for(person, lost, actions)
+        elif any(action not in before for action in actions):
+            change = ""
+        else:
+            change = self.card.change_text
+        self.card.set_content(person, actions, self._notes_for(person), change)
+        self._place(target, fresh=False)
+
+    def follow(self, target: CardTarget) -> None:
+        """The card's anchor moved (its list scrolled): hang the card by it again."""
+        if target.same_place(self.target):
+            self._target = target
+            self._place(target, fresh=False)
+
+    # -- where it goes ---------------------------------------------------------------
+
+    def _place(self, target: CardTarget, *, fresh: bool) -> None:
+        """Beside a row's text (or below the icon), never over the row or the pointer.
+
+        A card that opens takes the first place that covers neither, flipping above
+        or to the other side when there is no room; it is kept inside the window.
+        An open card that changes size or follows its row keeps its side.
+        """
         window = self.card.parentWidget()
         assert window is not None
-        size = self.card.sizeHint()
-        rect = QRect(target.anchor.mapTo(window, target.rect.topLeft()), target.rect.size())
-        if target.beside:
-            x, y = rect.right() + 1, rect.top() - size.height() // 3
-        else:
-            x, y = rect.left(), rect.bottom() + 1
-            if y + size.height() > window.height():
-                y = rect.top() - size.height() - 1
-        x = max(0, min(x, window.width() - size.width()))
-        y = max(0, min(y, window.height() - size.height()))
-        self.card.setGeometry(QRect(QPoint(x, y), size))
+        size = self.card.size()
+        bounds = window.rect()
+        clear = _mapped(target.anchor, target.clear_rect, window)
+        places = [
+            QRect(_inside(corner, size, bounds), size)
+            for corner in _places(_mapped(target.anchor, target.rect, window), clear, size, target)
+        ]
+        if fresh:
+            pointer = window.mapFromGlobal(QCursor.pos())
+            self._side = next(
+                (
+                    i
+                    for i, r in enumerate(places)
+                    if not r.intersects(clear) and not r.contains(pointer)
+                ),
+                next((i for i, r in enumerate(places) if not r.contains(pointer)), 0),
+            )
+        self.card.setGeometry(places[self._side])
 
     # -- events ---------------------------------------------------------------
 
@@ -248,26 +493,160 @@ class CopyCardController(QObject):
             if kind == QEvent.Type.Enter:
                 self._hide.stop()
                 self._intent.stop()
-            elif kind == QEvent.Type.Leave:
+            elif kind == QEvent.Type.Leave and not self.closing:
                 self._hide.start()
-            elif kind == QEvent.Type.ShortcutOverride and _is_escape(event):
-                event.accept()
-                return True
-            elif kind == QEvent.Type.KeyPress and _is_escape(event):
-                self.close(return_focus=True)
+            elif kind == QEvent.Type.Wheel and isinstance(event, QWheelEvent):
+                self._pass_wheel(event)
                 return True
         return False
+
+    def _pass_wheel(self, event: QWheelEvent) -> None:
+        """Give a wheel turned over the card to what lies under it (the list, mostly)."""
+        window = self.card.parentWidget()
+        if window is None:
+            return
+        pos = self.card.mapTo(window, event.position().toPoint())
+        self.card.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        try:
+            under = window.childAt(pos)
+        finally:
+            self.card.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, False)
+        widget: QWidget | None = under if under is not None else window
+        while widget is not None:
+            passed = QWheelEvent(
+                QPointF(widget.mapFrom(window, pos)),
+                event.globalPosition(),
+                event.pixelDelta(),
+                event.angleDelta(),
+                event.buttons(),
+                event.modifiers(),
+                event.phase(),
+                event.inverted(),
+                event.source(),
+                event.pointingDevice(),
+            )
+            QApplication.sendEvent(widget, passed)
+            if passed.isAccepted() or widget is window:
+                break
+            widget = widget.parentWidget()
 
     def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
         if (
             self.card.isVisible()
             and new is not None
             and old is not None
-            and self.card.isAncestorOf(old)
-            and not self.card.isAncestorOf(new)
+            and (old is self.card or self.card.isAncestorOf(old))
+            and not (new is self.card or self.card.isAncestorOf(new))
         ):
             self.close(return_focus=False)
 
 
+class _EscapeWatcher(QObject):
+    """While a card is open, Esc anywhere in its window closes it (and does nothing else)."""
+
+    def __init__(self, controller: CopyCardController) -> None:
+        super().__init__(controller)
+        self._controller = controller
+        self._window: QWidget | None = None
+
+    def watch(self, card: QWidget | None) -> None:
+        app = QApplication.instance()
+        if app is None:
+            return
+        window = card.window() if card is not None else None
+        if window is not None and self._window is None:
+            app.installEventFilter(self)
+        elif window is None and self._window is not None:
+            app.removeEventFilter(self)
+        self._window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        if (
+            self._window is None
+            or not _is_escape(event)
+            or not isinstance(watched, QWidget)
+            or watched.window() is not self._window
+        ):
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # a key press for the card, not a shortcut
+        else:
+            self._controller.dismiss()
+        return True
+
+
+def shows_focus_ring(widget: QWidget) -> bool:
+    return widget.window().testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
+
+
+def move_focus(widget: QWidget, *, ring: bool | None = None) -> None:
+    """Give ``widget`` focus, keeping the focus ring shown if it is (or ``ring`` says
+    it was): Qt hides it (clears WA_KeyboardFocusChange) for every focus reason but
+    a shortcut's, and for Tab outside a Tab key event."""
+    keyboard = shows_focus_ring(widget) if ring is None else ring
+    widget.setFocus(
+        Qt.FocusReason.ShortcutFocusReason if keyboard else Qt.FocusReason.PopupFocusReason
+    )
+
+
+def _link_on_a_line_of_its_own(text: str, url: str) -> str:
+    """A message that ends with a link, shown with the link on its own line: word
+    wrap would otherwise break the link after its ``https://``."""
+    if text != url and text.endswith(f" {url}"):
+        return f"{text[: -len(url) - 1]}\n{url}"
+    return text
+
+
+def _mapped(anchor: QWidget, rect: QRect, window: QWidget) -> QRect:
+    return QRect(anchor.mapTo(window, rect.topLeft()), rect.size())
+
+
+def _places(hang: QRect, clear: QRect, size: QSize, target: CardTarget) -> list[QPoint]:
+    """Top-left corners to try, best first, in the window's coordinates."""
+    w, h = size.width(), size.height()
+    if target.beside:  # right of the row's text, below or above the row; then left of it
+        right, left = hang.right() + 1 + GAP, hang.left() - w - GAP
+        below, above = clear.bottom() + 1, clear.top() - h
+        return [
+            QPoint(right, below),
+            QPoint(right, above),
+            QPoint(left, below),
+            QPoint(left, above),
+        ]
+    below, above = clear.bottom() + 1, clear.top() - h
+    return [
+        QPoint(hang.left(), below),
+        QPoint(hang.left(), above),
+        QPoint(clear.right() + 1, hang.top()),
+        QPoint(clear.left() - w, hang.top()),
+    ]
+
+
+def _inside(corner: QPoint, size: QSize, bounds: QRect) -> QPoint:
+    x = max(bounds.left(), min(corner.x(), bounds.right() + 1 - size.width()))
+    y = max(bounds.top(), min(corner.y(), bounds.bottom() + 1 - size.height()))
+    return QPoint(x, y)
+
+
 def _is_escape(event: QEvent) -> bool:
     return isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape
+
+
+_card_role_served = False
+
+
+def _serve_card_role() -> None:
+    """Tell assistive technology that a copy card is a (non-modal) dialog, not a frame."""
+    global _card_role_served
+    if not _card_role_served:
+        QAccessible.installFactory(_card_accessible)
+        _card_role_served = True
+
+
+def _card_accessible(key: str, obj: QObject) -> QAccessibleInterface | None:
+    if key == "CopyCard" and isinstance(obj, CopyCard):
+        return QAccessibleWidget(obj, QAccessible.Role.Dialog)
+    return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Signal
-from PySide6.QtGui import QContextMenuEvent, QKeyEvent, QSinglePointEvent
+from PySide6.QtGui import QContextMenuEvent, QFont, QFontMetrics, QKeyEvent, QSinglePointEvent
 from PySide6.QtWidgets import QListView, QMenu, QToolButton, QWidget
 
 from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
@@ -21,7 +21,7 @@ from collab_console.core.events import SettingsChanged
 from collab_console.core.identity import current_user
 from collab_console.core.policy import copy_actions, nothing_to_copy_reason, withheld_reasons
 from collab_console.core.settings import CopySettings
-from collab_console.gui.card_target import CardTarget
+from collab_console.gui.card_target import CardTarget, on_screen
 from collab_console.gui.clipboard import QtClipboard
 from collab_console.gui.models import ParticipantsModel
 from collab_console.gui.store_hub import StoreHub
@@ -29,6 +29,13 @@ from collab_console.store import Store
 
 if TYPE_CHECKING:
     from collab_console.gui.copy_card import CopyCard, CopyCardController
+    from collab_console.gui.privacy import PrivacyScreen
+
+#: What an open card says when an admin turned off what it offered.
+TURNED_OFF = "{labels} {verb} turned off by an admin."
+#: What a card left with nothing to offer says before it closes.
+NOTHING_LEFT = "Copying is turned off for this session now."
+SESSION_ENDED = "This session has ended; there is nothing to copy now."
 
 
 def asks_for_card(event: QEvent) -> bool:
@@ -52,7 +59,9 @@ class CopyController(QObject):
         said(str): a sentence for the status bar (what was copied, or why not).
 
     Every click is checked again against the settings of that moment, and a
-    Session URL never appears in what it says.
+    Session URL never appears in what it says. With the privacy screen on
+    (``privacy``; None: never masked), names and IDs in what the card and
+    ``said`` show are masked; the clipboard always gets the real value.
     """
 
     said = Signal(str)
@@ -64,6 +73,8 @@ class CopyController(QObject):
         customer_icon: QToolButton,
         participants_view: QListView,
         participants_model: ParticipantsModel,
+        *,
+        privacy: PrivacyScreen | None = None,
     ) -> None:
         super().__init__(window)
         self.window = window
@@ -73,6 +84,7 @@ class CopyController(QObject):
         self.participants_view = participants_view
         self.participants_model = participants_model
         self.clipboard = QtClipboard()
+        self.privacy: PrivacyScreen | None = None
         self._card_controller: CopyCardController | None = None
         customer_icon.clicked.connect(lambda: self.open_card_for_customer(focus=True))
         # Kept, not asked for on each event: during teardown Qt still sends events
@@ -83,6 +95,21 @@ class CopyController(QObject):
         self._viewport.installEventFilter(self)
         hub.settings_changed.connect(self.refresh_card)
         hub.policy_confirmed_changed.connect(self.refresh_card)
+        participants_view.verticalScrollBar().valueChanged.connect(self._follow_row)
+        self.set_privacy(privacy)
+
+    def set_privacy(self, privacy: PrivacyScreen | None) -> None:
+        """Mask what the card and the status bar show while ``privacy`` is on."""
+        if privacy is self.privacy:
+            return
+        if self.privacy is not None:
+            self.privacy.changed.disconnect(self.refresh_card)
+        self.privacy = privacy
+        if privacy is not None:
+            privacy.changed.connect(self.refresh_card)
+        if self._card_controller is not None:
+            self._card_controller.card.privacy = privacy
+            self.refresh_card()
 
     # -- the card ---------------------------------------------------------------
 
@@ -92,9 +119,11 @@ class CopyController(QObject):
         if self._card_controller is None:
             from collab_console.gui.copy_card import CopyCard, CopyCardController
 
-            card = CopyCard(self.window)
+            card = CopyCard(self.window, self.privacy)
             card.copy_requested.connect(self.copy)
-            self._card_controller = CopyCardController(card, self.actions_for, self.notes_for)
+            self._card_controller = CopyCardController(
+                card, self.actions_for, self.notes_for, self.change_for
+            )
         return self._card_controller
 
     @property
@@ -116,6 +145,7 @@ class CopyController(QObject):
     def refresh_card(self, *_: object) -> None:
         if self._card_controller is not None:
             self._card_controller.refresh()
+            self._card_controller.card.render_person()
 
     def actions_for(self, person: Participant) -> tuple[CopyAction, ...]:
         settings = self.hub.settings
@@ -133,6 +163,25 @@ class CopyController(QObject):
         return withheld_reasons(
             settings, self.session, person, policy_confirmed=self.hub.policy_confirmed
         )
+
+    def change_for(
+        self, person: Participant, lost: tuple[CopyAction, ...], left: tuple[CopyAction, ...]
+    ) -> str:
+        """What an open card says when ``lost`` went: "" when its notes already say why."""
+        settings, session = self.hub.settings, self.session
+        if not left:
+            return SESSION_ENDED if session is not None and not session.is_active else NOTHING_LEFT
+        if settings is None:
+            return ""
+        labels: list[str] = []
+        for action in lost:
+            for need in COPY_ACTIONS[action].needs:
+                if not settings.value(need) and need.label not in labels:
+                    labels.append(need.label)
+        if not labels:
+            return ""
+        verb = "was" if len(labels) == 1 else "were"
+        return TURNED_OFF.format(labels=" and ".join(labels), verb=verb)
 
     # -- copying ----------------------------------------------------------------
 
@@ -189,8 +238,33 @@ class CopyController(QObject):
             self._card_controller.card.confirm(action)
         elif not outcome.copied:
             self.refresh_card()
-        self.said.emit(outcome.message)
+        if outcome.copied and self._masked:
+            self.said.emit(COPY_ACTIONS[action].confirmation(on_screen(person, self.privacy)))
+        else:
+            self.said.emit(self._shown(outcome.message, person))
         return outcome
+
+    @property
+    def _masked(self) -> bool:
+        return self.privacy is not None and self.privacy.masked
+
+    def _shown(self, message: str, person: Participant | None = None) -> str:
+        """``message`` as the status bar may show it: names and IDs masked while the
+        privacy screen is on (the longest first, so a participant's own ID, which
+        starts with the Session ID, is masked whole)."""
+        privacy = self.privacy
+        if privacy is None or not privacy.masked:
+            return message
+        real: dict[str, str] = {}
+        if self.session is not None:
+            real[self.session.session_id] = privacy.access_id(self.session.session_id)
+        if person is not None:
+            real[person.access_id] = privacy.access_id(person.access_id)
+            real[person.name] = privacy.name(person.name)
+        for text in sorted(real, key=len, reverse=True):
+            if text:
+                message = message.replace(text, real[text])
+        return message
 
     def _record(self, record: CopyRecord) -> None:
         def not_recorded(error: CollabConsoleError) -> None:
@@ -210,25 +284,39 @@ class CopyController(QObject):
         if not index.isValid():
             return None
         person = self.participants_model.participant(index.row())
-        row = self.participants_view.visualRect(index)
-        name_width = self.participants_view.fontMetrics().horizontalAdvance(person.name) + 12
-        rect = QRect(row.topLeft(), QSize(min(row.width(), name_width), row.height()))
         view = self.participants_view
-        return CardTarget(person, view.viewport(), rect, view, beside=True)
+        row = view.visualRect(index)
+        text_width = _text_width(view, str(index.data() or person.name)) + 12
+        rect = QRect(row.topLeft(), QSize(min(row.width(), text_width), row.height()))
+        return CardTarget(person, self._viewport, rect, view, beside=True, keep_clear=row)
 
-    def open_card_for_customer(self, *, focus: bool) -> bool:
+    def open_card_for_customer(self, *, focus: bool, keyboard: bool = False) -> bool:
+        """Open the customer's card; ``keyboard``: asked for by a key (focus ring at once)."""
         target = self._customer_target()
-        return target is not None and self._open_card(target, focus=focus)
+        return target is not None and self._open_card(target, focus=focus, keyboard=keyboard)
 
-    def open_card_for_participant(self, row: int, *, focus: bool) -> bool:
+    def open_card_for_participant(self, row: int, *, focus: bool, keyboard: bool = False) -> bool:
         target = self._participant_target(self.participants_model.index(row, 0))
-        return target is not None and self._open_card(target, focus=focus)
+        return target is not None and self._open_card(target, focus=focus, keyboard=keyboard)
 
-    def _open_card(self, target: CardTarget, *, focus: bool) -> bool:
-        opened = self.card_controller.open(target, focus=focus)
+    def _open_card(self, target: CardTarget, *, focus: bool, keyboard: bool) -> bool:
+        opened = self.card_controller.open(target, focus=focus, keyboard=keyboard)
         if not opened:
-            self.said.emit(self._nothing_to_copy())
+            self.said.emit(self._shown(self._nothing_to_copy()))
         return opened
+
+    def _follow_row(self) -> None:
+        """The participants list scrolled: the card of a row moves with it, or closes."""
+        card = self._card_controller
+        target = card.target if card is not None else None
+        if card is None or target is None or target.anchor is not self._viewport:
+            return
+        row = self.participants_model.row_of_key(target.person.access_id)
+        moved = self._participant_target(self.participants_model.index(row, 0))
+        if moved is None or not self._viewport.rect().intersects(moved.clear_rect):
+            card.close(return_focus=False)
+        else:
+            card.follow(moved)
 
     def _nothing_to_copy(self) -> str:
         settings = self.hub.settings
@@ -264,7 +352,7 @@ class CopyController(QObject):
         if watched is self.participants_view and asks_for_card(event):
             row = self.participants_view.currentIndex().row()
             if row >= 0:
-                self.open_card_for_participant(row, focus=True)
+                self.open_card_for_participant(row, focus=True, keyboard=True)
             return True
         if watched is self._viewport:
             return self._participant_pointer_event(event)
@@ -273,7 +361,7 @@ class CopyController(QObject):
     def _customer_icon_event(self, event: QEvent) -> bool:
         kind = event.type()
         if asks_for_card(event):
-            self.open_card_for_customer(focus=True)
+            self.open_card_for_customer(focus=True, keyboard=True)
             return True
         if kind == QEvent.Type.Enter:
             target = self._customer_target()
@@ -310,3 +398,13 @@ class CopyController(QObject):
     def _unhover(self) -> None:
         if self._card_controller is not None:
             self._card_controller.unhover()
+
+
+def _text_width(view: QWidget, text: str) -> int:
+    """How wide a row's text is drawn: its widest line, the first in bold."""
+    first, *others = text.split("\n")
+    bold = QFont(view.font())
+    bold.setBold(True)
+    widths = [QFontMetrics(bold).horizontalAdvance(first)]
+    widths += [view.fontMetrics().horizontalAdvance(line) for line in others]
+    return max(widths)
