@@ -77,6 +77,9 @@ class CopyCard(QFrame):
     which buttons exist, and never shows a Session URL in clear.
     """
 
+    #: False while __init__ builds the card: Qt sends palette changes before it is whole.
+    _built = False
+
     copy_requested = Signal(object, object)
 
     def __init__(self, parent: QWidget, privacy: PrivacyScreen | None = None) -> None:
@@ -103,8 +106,6 @@ class CopyCard(QFrame):
         self.link_host = child(self.form, QLabel, "copyCardLinkHost")
         self.withheld = child(self.form, QLabel, "copyCardWithheld")
         self.change = child(self.form, QLabel, "copyCardChange")
-        red = error_colour(self.palette(), QPalette.ColorRole.ToolTipBase)
-        self.withheld.setStyleSheet(f"color: {red.name()};")
         font = self.title.font()
         font.setBold(True)
         self.title.setFont(font)
@@ -115,11 +116,10 @@ class CopyCard(QFrame):
         self.previews = {
             action: child(self.form, QLabel, name) for action, name in PREVIEW_NAMES.items()
         }
-        quiet = muted_colour(self.palette(), QPalette.ColorRole.ToolTipBase)
         for label in (self.title, self.change, *self.previews.values()):
             label.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
-        for preview in self.previews.values():
-            preview.setStyleSheet(f"color: {quiet.name()};")
+        self._apply_colours()
+        self._built = True
         for action, button in self.buttons.items():
             set_text(button, action.label)
             button.setAutoDefault(False)
@@ -133,6 +133,20 @@ class CopyCard(QFrame):
         self._restore.setInterval(CONFIRM_MS)
         self._restore.timeout.connect(self._restore_labels)
         self.hide()
+
+    def _apply_colours(self) -> None:
+        """Red and grey chosen against the card's background; again whenever the palette changes."""
+        background = QPalette.ColorRole.ToolTipBase
+        red = error_colour(self.palette(), background)
+        self.withheld.setStyleSheet(f"color: {red.name()};")
+        quiet = muted_colour(self.palette(), background)
+        for preview in self.previews.values():
+            preview.setStyleSheet(f"color: {quiet.name()};")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if self._built and event.type() == QEvent.Type.PaletteChange:
+            self._apply_colours()
+        super().changeEvent(event)
 
     @property
     def person(self) -> Participant | None:
