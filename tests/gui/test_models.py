@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QPersistentModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
-from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
+from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID, DEMO_TIME
 from collab_console.gui import models
-from collab_console.gui.models import ParticipantsModel, RowListModel, SessionListModel
+from collab_console.gui.models import (
+    ParticipantsModel,
+    RowListModel,
+    SessionListModel,
+    started_text,
+)
+from collab_console.gui.privacy import PrivacyScreen
+
+
+@pytest.fixture
+def utc_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC for the test, whatever the machine's time zone."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+#: Late on the demo day, and the day after.
+DEMO_DAY_EVENING = datetime(2026, 3, 4, 21, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -20,6 +44,7 @@ from collab_console.gui.models import ParticipantsModel, RowListModel, SessionLi
         (models.TOOLTIP_ROLE, Qt.ItemDataRole.ToolTipRole),
         (models.FOREGROUND_ROLE, Qt.ItemDataRole.ForegroundRole),
         (models.ACCESSIBLE_TEXT_ROLE, Qt.ItemDataRole.AccessibleTextRole),
+        (models.ACCESSIBLE_DESCRIPTION_ROLE, Qt.ItemDataRole.AccessibleDescriptionRole),
         (models.USER_ROLE, Qt.ItemDataRole.UserRole),
     ],
 )
@@ -27,30 +52,101 @@ def test_role_numbers_are_qts_own(number, role):
     assert number == role.value
 
 
-def test_participant_rows_show_and_read_out_the_name(demo_store):
+def test_participant_rows_show_the_name_role_and_a_masked_contact(demo_store):
     session = demo_store.get_session(DEMO_ACTIVE_ID)
     model = ParticipantsModel()
     model.set_participants(session.participants)
-    index = model.index(1, 0)
+    omar, grace = model.index(0, 0), model.index(1, 0)
     assert model.rowCount() == 3
-    assert index.data(Qt.ItemDataRole.DisplayRole) == "Grace Kim"
-    assert index.data(Qt.ItemDataRole.AccessibleTextRole) == "Grace Kim"
-    assert index.data(models.PARTICIPANT_ROLE).access_id == f"{DEMO_ACTIVE_ID}-P2"
+    assert (
+        omar.data(Qt.ItemDataRole.DisplayRole)
+        == "Omar Haddad\nDocument participant · +44 •••• ••12"
+    )
+    assert grace.data(Qt.ItemDataRole.DisplayRole) == (
+        "Grace Kim\nDocument participant · g••••@example.org"
+    )
+    assert grace.data(Qt.ItemDataRole.AccessibleTextRole) == (
+        "Grace Kim, Document participant, g••••@example.org"
+    )
+    assert grace.data(Qt.ItemDataRole.AccessibleDescriptionRole) == (
+        "Press Enter to open the copy card."
+    )
+    assert grace.data(models.PARTICIPANT_ROLE).access_id == f"{DEMO_ACTIVE_ID}-P2"
 
 
-def test_session_rows_put_active_first_and_grey_out_ended(demo_store):
-    model = SessionListModel()
+def test_the_privacy_screen_masks_participant_names_in_place(qtbot, demo_store):
+    privacy = PrivacyScreen()
+    model = ParticipantsModel(privacy)
+    model.set_participants(demo_store.get_session(DEMO_ACTIVE_ID).participants)
+
+    with qtbot.waitSignal(model.dataChanged), qtbot.assertNotEmitted(model.modelReset):
+        privacy.set_masked(True)
+
+    grace = model.index(1, 0)
+    assert grace.data(Qt.ItemDataRole.DisplayRole) == (
+        "G••• K•••\nDocument participant · g••••@example.org"
+    )
+    assert "Grace" not in grace.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert grace.data(models.PARTICIPANT_ROLE).name == "Grace Kim"  # the card still copies
+
+
+def test_session_rows_show_customer_id_state_and_start_and_mute_ended(demo_store, utc_clock):
+    model = SessionListModel(now=lambda: DEMO_DAY_EVENING)
     model.set_sessions(demo_store.list_sessions())
     active, ended = model.index(0, 0), model.index(1, 0)
     assert active.data(models.SESSION_ID_ROLE) == DEMO_ACTIVE_ID
-    assert (
-        active.data(Qt.ItemDataRole.DisplayRole) == f"Dana Levi\n{DEMO_ACTIVE_ID} · Active · Demo"
+    assert active.data(Qt.ItemDataRole.DisplayRole) == (
+        f"Dana Levi\n{DEMO_ACTIVE_ID} · Active · Demo\nStarted 09:30"
     )
-    assert active.data(Qt.ItemDataRole.ToolTipRole) == "Invite failed: SMS blocked"
+    assert active.data(Qt.ItemDataRole.AccessibleTextRole) == (
+        f"Dana Levi, {DEMO_ACTIVE_ID}, Active, Demo, Started 09:30"
+    )
+    assert active.data(Qt.ItemDataRole.ToolTipRole) == "Dana Levi\nInvite failed: SMS blocked"
     assert active.data(Qt.ItemDataRole.ForegroundRole) is None
     assert ended.data(models.SESSION_ID_ROLE) == DEMO_ENDED_ID
+    assert ended.data(Qt.ItemDataRole.DisplayRole) == (
+        f"Priya Nair\n{DEMO_ENDED_ID} · Ended · Demo\nStarted 3 Mar 14:00"
+    )
     assert ended.data(Qt.ItemDataRole.ForegroundRole) is not None
     assert model.row_of(DEMO_ENDED_ID) == 1
+
+
+def test_the_privacy_screen_masks_session_names_and_ids(demo_store, utc_clock):
+    privacy = PrivacyScreen(masked=True)
+    model = SessionListModel(privacy, now=lambda: DEMO_DAY_EVENING)
+    model.set_sessions(demo_store.list_sessions())
+    active = model.index(0, 0)
+    assert active.data(Qt.ItemDataRole.DisplayRole) == (
+        "D••• L•••\n••••-••HX · Active · Demo\nStarted 09:30"
+    )
+    assert active.data(Qt.ItemDataRole.ToolTipRole) == "D••• L•••\nInvite failed: SMS blocked"
+    assert active.data(models.SESSION_ID_ROLE) == DEMO_ACTIVE_ID
+
+
+@pytest.mark.parametrize(
+    ("now", "text"),
+    [
+        (DEMO_DAY_EVENING, "Started 09:30"),
+        (datetime(2026, 3, 5, 8, 0, tzinfo=UTC), "Started 4 Mar 09:30"),
+        (datetime(2027, 1, 2, 8, 0, tzinfo=UTC), "Started 4 Mar 2026 09:30"),
+    ],
+)
+def test_the_start_time_names_the_day_unless_it_is_today(utc_clock, now, text):
+    assert started_text(DEMO_TIME, now) == text
+
+
+@pytest.mark.parametrize(
+    ("needle", "fields", "found"),
+    [
+        ("", ("Dana Levi",), True),
+        ("dana", ("Dana Levi",), True),
+        ("7qkm", ("Dana Levi", "7QKM-92HX"), True),
+        ("example.org", ("Grace Kim", "7QKM-92HX-P2", "grace.kim@example.org"), True),
+        ("priya", ("Dana Levi", "7QKM-92HX"), False),
+    ],
+)
+def test_the_filter_matches_any_field_ignoring_case(needle, fields, found):
+    assert models.matches(needle, *fields) is found
 
 
 class NumberedRows(RowListModel[tuple[int, str]]):

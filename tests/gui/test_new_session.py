@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QStyle,
+    QStyleOptionFrame,
     QToolButton,
 )
 from pytestqt.qtbot import QtBot
@@ -119,6 +121,23 @@ def test_start_needs_a_name_and_a_valid_phone_or_email(qtbot, hub):
     assert start.isEnabled()
 
 
+def test_the_contact_placeholder_shows_whole(qtbot, hub):
+    """The example in the contact field is not cut off, in the field's own font and style."""
+    dialog = show_new_session(qtbot, hub)
+    edit = named(dialog, QLineEdit, "customerContactEdit")
+    placeholder = edit.placeholderText()
+    assert placeholder == "+1 555 0100 200 or name@example.com"
+
+    option = QStyleOptionFrame()
+    option.initFrom(edit)
+    option.lineWidth = edit.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+    contents = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit)
+    margins = edit.textMargins()
+    # QLineEdit keeps 2 px between its contents rectangle and the text, on each side.
+    room = contents.width() - margins.left() - margins.right() - 2 * 2
+    assert room >= edit.fontMetrics().horizontalAdvance(placeholder)
+
+
 def test_a_contact_alone_is_not_enough(qtbot, hub):
     dialog = show_new_session(qtbot, hub)
 
@@ -217,20 +236,44 @@ def test_the_card_of_a_new_session_copies_its_id(
 # -- ending ------------------------------------------------------------------------
 
 
-def answer(qtbot: QtBot, which: QMessageBox.StandardButton, texts: list[str]):
-    """Steps for the confirmation box: note its text, then click ``which``."""
+def answer(qtbot: QtBot, button_name: str, texts: list[str]):
+    """Steps for the confirmation box: note its text, then click the button ``button_name``."""
 
     def steps(box: QMessageBox) -> None:
         texts.append(box.text())
-        click(qtbot, box.button(which))
+        click(qtbot, named(box, QPushButton, button_name))
 
     return steps
 
 
-def test_ending_a_session_asks_and_cancel_keeps_it_active(qtbot, console, hub):
+def test_the_end_session_box_names_its_actions_and_keeps_by_default(qtbot, console, hub):
+    seen: dict[str, object] = {}
+
+    def look_and_press_escape(box: QMessageBox) -> None:
+        end = named(box, QPushButton, "confirmEndSessionButton")
+        keep = named(box, QPushButton, "keepSessionButton")
+        seen["box"] = (box.objectName(), box.windowTitle(), box.icon())
+        seen["buttons"] = sorted(b.text() for b in box.buttons())
+        seen["default"] = box.defaultButton() is keep and keep.isDefault() and not end.isDefault()
+        seen["escape"] = box.escapeButton() is keep
+        qtbot.keyClick(box, Qt.Key.Key_Escape)
+
+    with driving_modal(QMessageBox, look_and_press_escape):
+        click(qtbot, named(console, QPushButton, "endSessionButton"))
+
+    assert seen == {
+        "box": ("endSessionBox", "End session", QMessageBox.Icon.Question),
+        "buttons": ["End session", "Keep session"],
+        "default": True,
+        "escape": True,
+    }
+    assert hub.store.get_session(DEMO_ACTIVE_ID).state is SessionState.ACTIVE
+
+
+def test_ending_a_session_asks_and_keep_session_keeps_it_active(qtbot, console, hub):
     texts: list[str] = []
 
-    with driving_modal(QMessageBox, answer(qtbot, QMessageBox.StandardButton.Cancel, texts)):
+    with driving_modal(QMessageBox, answer(qtbot, "keepSessionButton", texts)):
         click(qtbot, named(console, QPushButton, "endSessionButton"))
 
     assert "End the session with Dana Levi?" in texts[0]
@@ -241,7 +284,7 @@ def test_ending_a_session_asks_and_cancel_keeps_it_active(qtbot, console, hub):
 def test_ending_a_session_through_the_confirmation_box(qtbot, console, hub):
     texts: list[str] = []
 
-    with driving_modal(QMessageBox, answer(qtbot, QMessageBox.StandardButton.Yes, texts)):
+    with driving_modal(QMessageBox, answer(qtbot, "confirmEndSessionButton", texts)):
         click(qtbot, named(console, QPushButton, "endSessionButton"))
 
     assert "End the session with Dana Levi?" in texts[0]
@@ -258,4 +301,8 @@ def test_ending_a_session_through_the_confirmation_box(qtbot, console, hub):
     )
     assert console.statusBar().currentMessage() == f"Ended session {DEMO_ACTIVE_ID}."
     sessions = named(console, QListView, "sessionList")
-    assert sessions.currentIndex().data() == f"Dana Levi\n{DEMO_ACTIVE_ID} · Ended · Demo"
+    assert (
+        sessions.currentIndex()
+        .data()
+        .startswith(f"Dana Levi\n{DEMO_ACTIVE_ID} · Ended · Demo\nStarted ")
+    )

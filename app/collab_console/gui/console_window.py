@@ -4,19 +4,49 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QListView, QMainWindow, QMessageBox, QPushButton, QSplitter
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAction,
+    QCloseEvent,
+    QKeyEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStatusBar,
+    QToolTip,
+)
 
 from collab_console.core.domain import Session
 from collab_console.core.errors import CollabConsoleError
 from collab_console.core.events import SessionEnded
 from collab_console.core.identity import current_user
+from collab_console.core.settings import MASK_SENSITIVE_DATA, CopySettings
 from collab_console.gui.copy_controller import CopyController
 from collab_console.gui.forms import child, icon, load_form
+from collab_console.gui.privacy import PrivacyScreen
 from collab_console.gui.session_list import SessionListPanel
 from collab_console.gui.session_view import SessionView
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import STATUS_MS
+
+#: How long typing in the filter field must pause before the lists follow (one pass over a
+#: 10 000-participant session takes ~0.2 s, so not on every key).
+FILTER_DELAY_MS = 150
+#: Qt.Key.Key_Escape as a number (the Qt namespace costs ~15 ms to build at start-up).
+_KEY_ESCAPE = 0x01000000
+END_SESSION_TEXT = (
+    "End the session with {name}? Everyone in it is disconnected, and its details "
+    "can no longer be copied."
+)
 
 
 class ConsoleWindow(QMainWindow):
@@ -24,8 +54,11 @@ class ConsoleWindow(QMainWindow):
 
     ``sessions`` (the list), ``view`` (the chosen session) and ``copying``
     (hover card and copy) each live in their own module; this class only
-    connects them. It never decides what may be copied, and never shows a
-    Session URL in its status bar.
+    connects them, with the filter field and the privacy screen (``privacy``,
+    on at start when the admin setting ``mask_sensitive_data`` says so). It
+    never decides what may be copied, and never shows a Session URL in its
+    status bar. What the status bar says is also announced to assistive
+    technology.
     """
 
     def __init__(self, hub: StoreHub) -> None:
@@ -38,23 +71,44 @@ class ConsoleWindow(QMainWindow):
         self.form = load_form("console", self)
         self.setCentralWidget(self.form)
         child(self.form, QSplitter, "consoleSplitter").setSizes([280, 700])
+        # Made now, so the window does not change height when the first message comes.
+        status_bar = QStatusBar(self)
+        status_bar.setObjectName("consoleStatusBar")
+        status_bar.setAccessibleName("Status")
+        status_bar.messageChanged.connect(status_bar.setAccessibleDescription)
+        self.setStatusBar(status_bar)
         self.store_status = QLabel(self)
         self.store_status.setObjectName("storeStatusLabel")
-        self.statusBar().addPermanentWidget(self.store_status)
+        status_bar.addPermanentWidget(self.store_status)
         self.store_status.hide()
 
-        self.view = SessionView(self.form, hub)
+        settings = hub.settings
+        self._privacy_default_pending = settings is None
+        self.privacy = PrivacyScreen(settings is not None and _masks_by_default(settings), self)
+        self.view = SessionView(self.form, hub, self.privacy)
         self.copying = CopyController(
             self,
             hub,
             self.view.customer_icon,
             self.view.participants_view,
             self.view.participants_model,
+            privacy=self.privacy,
         )
-        self.sessions = SessionListPanel(child(self.form, QListView, "sessionList"), hub)
+        self.sessions = SessionListPanel(
+            child(self.form, QListView, "sessionList"), hub, self.privacy
+        )
         self.session_list = self.sessions.view
         self.new_button = child(self.form, QPushButton, "newSessionButton")
+        self.filter_edit = child(self.form, QLineEdit, "filterEdit")
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self._apply_filter)
+        self.filter_edit.textChanged.connect(lambda _text: self._filter_timer.start())
+        self.filter_edit.installEventFilter(self)
         self._build_menus()
+        self.privacy.changed.connect(self._privacy_changed)
+        self.session_list.setFocus()  # as before the filter field came first in the tab order
 
         self.sessions.chosen.connect(self.view.open)
         self.view.shown.connect(self._session_shown)
@@ -64,6 +118,8 @@ class ConsoleWindow(QMainWindow):
         self.view.end_button.clicked.connect(self.end_current_session)
         hub.store_problem.connect(self._store_problem)
         hub.policy_confirmed_changed.connect(self._policy_confirmed_changed)
+        if self._privacy_default_pending:
+            hub.settings_changed.connect(self._first_settings)
         if hub.problem:
             self._store_problem(hub.problem)
         if self.sessions.current is not None:
@@ -74,7 +130,15 @@ class ConsoleWindow(QMainWindow):
         return self.view.session
 
     def say(self, message: str) -> None:
+        """Show ``message`` in the status bar and announce it to assistive technology."""
         self.statusBar().showMessage(message, STATUS_MS)
+        self._announce(message)
+
+    def _announce(self, message: str, *, urgent: bool = False) -> None:
+        event = QAccessibleAnnouncementEvent(self.statusBar(), message)
+        if urgent:
+            event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+        QAccessible.updateAccessibility(event)
 
     def _build_menus(self) -> None:
         # setShortcuts() with a list: setShortcut()'s overloads make PySide6 build
@@ -99,12 +163,83 @@ class ConsoleWindow(QMainWindow):
         self.end_session_action.triggered.connect(self.end_current_session)
         session_menu.addAction(self.end_session_action)
 
+        view_menu = bar.addMenu("&View")
+        self.filter_action = QAction("&Filter sessions and participants", self)
+        self.filter_action.setObjectName("filterAction")
+        self.filter_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Find))
+        self.filter_action.triggered.connect(self.focus_filter)
+        view_menu.addAction(self.filter_action)
+        self.privacy_action = QAction("&Privacy screen", self)
+        self.privacy_action.setObjectName("privacyScreenAction")
+        self.privacy_action.setCheckable(True)
+        self.privacy_action.setChecked(self.privacy.masked)
+        self.privacy_action.setShortcuts(QKeySequence.listFromString("Ctrl+Shift+M"))
+        self.privacy_action.setStatusTip(
+            "Mask customer names, contacts and IDs on screen; copying still works."
+        )
+        self.privacy_action.toggled.connect(self._privacy_toggled)
+        view_menu.addAction(self.privacy_action)
+
         settings_menu = bar.addMenu("&Settings")
         self.preferences_action = QAction("&Preferences…", self)
         self.preferences_action.setObjectName("preferencesAction")
         self.preferences_action.setShortcuts(QKeySequence.listFromString("Ctrl+,"))
         self.preferences_action.triggered.connect(self.open_preferences)
         settings_menu.addAction(self.preferences_action)
+
+        # F10 opens the menu bar, as elsewhere on the desktop; not in any menu.
+        self.menu_bar_action = QAction("Open the menu bar", self)
+        self.menu_bar_action.setObjectName("openMenuBarAction")
+        self.menu_bar_action.setShortcuts(QKeySequence.listFromString("F10"))
+        self.menu_bar_action.triggered.connect(self.open_menu_bar)
+        self.addAction(self.menu_bar_action)
+
+    def open_menu_bar(self) -> None:
+        """Open the first menu of the menu bar; the arrow keys move on from there."""
+        bar = self.menuBar()
+        first = next((a for a in bar.actions() if a.menu() is not None and a.isEnabled()), None)
+        if first is not None:
+            bar.setActiveAction(first)
+
+    # -- filter and privacy screen ---------------------------------------------------
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
+
+    def _apply_filter(self) -> None:
+        text = self.filter_edit.text()
+        self.sessions.set_filter(text)
+        self.view.set_filter(text)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Esc in the filter field clears it (and does nothing more when it is empty)."""
+        if (
+            watched is self.filter_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == _KEY_ESCAPE
+            and self.filter_edit.text()
+        ):
+            self.filter_edit.clear()
+            return True
+        return super().eventFilter(watched, event)
+
+    def _privacy_toggled(self, masked: bool) -> None:
+        self._privacy_default_pending = False
+        self.privacy.set_masked(masked)
+
+    def _privacy_changed(self, masked: bool) -> None:
+        self.privacy_action.setChecked(masked)
+        if masked:
+            QToolTip.hideText()  # a tooltip open now may show a name in full
+
+    def _first_settings(self, settings: CopySettings) -> None:
+        """Settings read after the window was made: the admin's default still applies."""
+        self.hub.settings_changed.disconnect(self._first_settings)
+        if self._privacy_default_pending:
+            self._privacy_default_pending = False
+            self.privacy.set_masked(_masks_by_default(settings))
 
     def _session_shown(self, session: Session | None) -> None:
         self.copying.show_session(session)
@@ -119,26 +254,21 @@ class ConsoleWindow(QMainWindow):
         if dialog.exec() and dialog.created is not None:
             created = dialog.created
             self.sessions.select(created.session_id)
-            self.say(f"Started session {created.session_id} with {created.customer.name}.")
+            session_id = self.privacy.access_id(created.session_id)
+            self.say(
+                f"Started session {session_id} with {self.privacy.name(created.customer.name)}."
+            )
 
     def end_current_session(self) -> None:
         session = self.session
         if session is None or not session.is_active:
             return
-        answer = QMessageBox.question(
-            self,
-            "End session",
-            f"End the session with {session.customer.name}? Everyone in it is "
-            "disconnected, and its details can no longer be copied.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self._confirm_end(self.privacy.name(session.customer.name)):
             return
         session_id, actor = session.session_id, current_user()
 
         def ended(_event: SessionEnded) -> None:
-            self.say(f"Ended session {session_id}.")
+            self.say(f"Ended session {self.privacy.access_id(session_id)}.")
 
         def failed(error: CollabConsoleError) -> None:
             QMessageBox.critical(self, "Could not end the session", error.sentence)
@@ -149,6 +279,24 @@ class ConsoleWindow(QMainWindow):
             failed,
         )
 
+    def _confirm_end(self, name: str) -> bool:
+        """Ask before ending; "Keep session" is the default and what Esc does."""
+        box = QMessageBox(self)
+        box.setObjectName("endSessionBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("End session")
+        box.setText(END_SESSION_TEXT.format(name=name))
+        end = box.addButton("End session", QMessageBox.ButtonRole.AcceptRole)
+        end.setObjectName("confirmEndSessionButton")
+        keep = box.addButton("Keep session", QMessageBox.ButtonRole.RejectRole)
+        keep.setObjectName("keepSessionButton")
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.exec()
+        ended = box.clickedButton() is end
+        box.deleteLater()
+        return ended
+
     # -- the store ----------------------------------------------------------------
 
     def _store_problem(self, message: str) -> None:
@@ -157,6 +305,7 @@ class ConsoleWindow(QMainWindow):
             self.store_status.setText(f"Store unavailable: {message}")
             self.store_status.setToolTip(message)
             self.store_status.show()
+            self._announce(f"Store unavailable: {message}", urgent=True)
         else:
             self.store_status.hide()
             self.say("The store is reachable again.")
@@ -176,3 +325,7 @@ class ConsoleWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.copying.close_card()
         super().closeEvent(event)
+
+
+def _masks_by_default(settings: CopySettings) -> bool:
+    return bool(settings.value(MASK_SENSITIVE_DATA))

@@ -8,13 +8,16 @@ survive an update to another row.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QListView
 
 from collab_console.core.domain import Participant, SessionState, SessionSummary
+from collab_console.core.masking import mask_contact
+from collab_console.gui.privacy import PrivacyScreen
+from collab_console.gui.style import muted_colour
 
 Index = QModelIndex | QPersistentModelIndex
 # Qt.ItemDataRole values as plain numbers (fixed in Qt's ABI; a test checks them).
@@ -24,11 +27,40 @@ DISPLAY_ROLE = 0
 TOOLTIP_ROLE = 3
 FOREGROUND_ROLE = 9
 ACCESSIBLE_TEXT_ROLE = 11
+ACCESSIBLE_DESCRIPTION_ROLE = 12
 USER_ROLE = 256
 PARTICIPANT_ROLE = USER_ROLE + 1
 SESSION_ID_ROLE = USER_ROLE + 2
 
+#: What a screen reader adds after a participant row's text.
+PARTICIPANT_ROW_HINT = "Press Enter to open the copy card."
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 Item = TypeVar("Item")
+
+
+def started_text(created_at: datetime, now: datetime | None = None) -> str:
+    """When a session started, in local time: "Started 09:30" today, else "Started 4 Mar 09:30".
+
+    A session from another year also names the year ("Started 4 Mar 2025 09:30").
+    """
+    local = created_at.astimezone()
+    today = (now or datetime.now(local.tzinfo)).astimezone(local.tzinfo)
+    clock = f"{local.hour:02d}:{local.minute:02d}"
+    if local.date() == today.date():
+        return f"Started {clock}"
+    year = "" if local.year == today.year else f" {local.year}"
+    return f"Started {local.day} {_MONTHS[local.month - 1]}{year} {clock}"
+
+
+def spoken(display: str) -> str:
+    """A row's display text as one sentence for screen readers: lines and dots become commas."""
+    return ", ".join(part for line in display.split("\n") for part in line.split(" · "))
+
+
+def matches(needle: str, *fields: str) -> bool:
+    """True when ``needle`` (already case-folded) is in one of ``fields``, ignoring case."""
+    return not needle or any(needle in field.casefold() for field in fields)
 
 
 class RowListModel(QAbstractListModel, Generic[Item]):
@@ -53,6 +85,15 @@ class RowListModel(QAbstractListModel, Generic[Item]):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._items)
+
+    def row_matches(self, row: int, needle: str) -> bool:
+        """Whether row ``row`` passes the filter ``needle`` (case-folded); every row by default."""
+        return True
+
+    def refresh_all(self, *_: object) -> None:
+        """Every row's text changed (the privacy screen was switched): one signal, no reset."""
+        if self._items:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, 0))
 
     def sync(self, wanted: Sequence[Item]) -> None:
         """Make the rows ``wanted``, in that order, with as few row operations as it takes.
@@ -113,10 +154,16 @@ class RowListModel(QAbstractListModel, Generic[Item]):
 
 
 class ParticipantsModel(RowListModel[Participant]):
-    """The Document participants of one session, one row each."""
+    """The Document participants of one session, one row each.
 
-    def __init__(self) -> None:
+    A row shows the name, the role and the contact, always masked; with the
+    privacy screen on, the name is masked too.
+    """
+
+    def __init__(self, privacy: PrivacyScreen | None = None) -> None:
         super().__init__(key=lambda person: person.access_id)
+        self.privacy = privacy if privacy is not None else PrivacyScreen(parent=self)
+        self.privacy.changed.connect(self.refresh_all)
 
     def set_participants(self, people: Sequence[Participant]) -> None:
         self.sync(people)
@@ -128,11 +175,25 @@ class ParticipantsModel(RowListModel[Participant]):
         if not index.isValid():
             return None
         person = self.item(index.row())
-        if role in (DISPLAY_ROLE, ACCESSIBLE_TEXT_ROLE):
-            return person.name
+        if role == DISPLAY_ROLE:
+            return self._text(person)
+        if role == ACCESSIBLE_TEXT_ROLE:
+            return spoken(self._text(person))
+        if role == ACCESSIBLE_DESCRIPTION_ROLE:
+            return PARTICIPANT_ROW_HINT
         if role == PARTICIPANT_ROLE:
             return person
         return None
+
+    def _text(self, person: Participant) -> str:
+        details = person.role.label
+        if person.contact:
+            details += f" · {mask_contact(person.contact)}"
+        return f"{self.privacy.name(person.name)}\n{details}"
+
+    def row_matches(self, row: int, needle: str) -> bool:
+        person = self._items[row]
+        return matches(needle, person.name, person.access_id, person.contact)
 
 
 def session_order(summary: SessionSummary) -> tuple[bool, float, str]:
@@ -145,10 +206,22 @@ def session_order(summary: SessionSummary) -> tuple[bool, float, str]:
 
 
 class SessionListModel(RowListModel[SessionSummary]):
-    """The agent's sessions, active first, newest first."""
+    """The agent's sessions, active first, newest first.
 
-    def __init__(self) -> None:
+    A row shows the customer, then the Session ID, the state and "Demo", then
+    when it started; with the privacy screen on, the name and ID are masked.
+    ``now`` (for tests) says what "today" is.
+    """
+
+    def __init__(
+        self,
+        privacy: PrivacyScreen | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__(key=lambda summary: summary.session_id)
+        self.privacy = privacy if privacy is not None else PrivacyScreen(parent=self)
+        self.privacy.changed.connect(self.refresh_all)
+        self._now = now
 
     def set_sessions(self, sessions: Sequence[SessionSummary]) -> None:
         self.sync(sorted(sessions, key=session_order))
@@ -165,17 +238,45 @@ class SessionListModel(RowListModel[SessionSummary]):
         if not index.isValid():
             return None
         summary = self.item(index.row())
-        demo = " · Demo" if summary.demo else ""
         if role == DISPLAY_ROLE:
-            return f"{summary.customer_name}\n{summary.session_id} · {summary.state.label}{demo}"
+            return self._text(summary)
         if role == ACCESSIBLE_TEXT_ROLE:
-            return f"{summary.customer_name}, {summary.session_id}, {summary.state.label}{demo}"
+            return spoken(self._text(summary))
         if role == TOOLTIP_ROLE:
-            return summary.invite_status.label
+            return f"{self.privacy.name(summary.customer_name)}\n{summary.invite_status.label}"
         if role == FOREGROUND_ROLE and summary.state is not SessionState.ACTIVE:
-            return QApplication.palette().brush(
-                QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text
-            )
+            # Quieter than active rows, yet readable: never the Disabled brush. A QColor,
+            # not a QBrush: QBrush(QColor) makes PySide6 build its Qt namespace (~15 ms).
+            return muted_colour(QApplication.palette())
         if role == SESSION_ID_ROLE:
             return summary.session_id
         return None
+
+    def _text(self, summary: SessionSummary) -> str:
+        demo = " · Demo" if summary.demo else ""
+        started = started_text(summary.created_at, self._now() if self._now else None)
+        return (
+            f"{self.privacy.name(summary.customer_name)}\n"
+            f"{self.privacy.access_id(summary.session_id)} · {summary.state.label}{demo}\n"
+            f"{started}"
+        )
+
+    def row_matches(self, row: int, needle: str) -> bool:
+        summary = self._items[row]
+        return matches(needle, summary.customer_name, summary.session_id)
+
+
+def filter_rows(view: QListView, model: RowListModel[Any], text: str) -> int:
+    """Hide the rows of ``view`` that do not match ``text``; return how many stay visible.
+
+    Rows are hidden in the view (``setRowHidden``), never through a proxy
+    model: view rows stay model rows, which the copy card relies on.
+    """
+    needle = text.strip().casefold()
+    visible = 0
+    for row in range(model.rowCount()):
+        hide = not model.row_matches(row, needle)
+        if view.isRowHidden(row) != hide:
+            view.setRowHidden(row, hide)
+        visible += not hide
+    return visible

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
     QMessageBox,
+    QStyle,
+    QStyleOptionFrame,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +24,32 @@ from collab_console.core.identity import current_user
 from collab_console.gui.forms import box_button, child, load_form, set_text
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import error_style
+
+#: QLineEdit's own space between its frame and its text, on each side (QLineEditPrivate).
+_LINE_EDIT_TEXT_MARGIN = 2
+
+
+def fit_placeholder(edit: QLineEdit) -> None:
+    """Make ``edit`` at least wide enough to show its whole placeholder in its own font."""
+    margins = edit.textMargins()
+    metrics = edit.fontMetrics()
+    text_width = (
+        metrics.horizontalAdvance(edit.placeholderText())
+        + 2 * _LINE_EDIT_TEXT_MARGIN
+        + margins.left()
+        + margins.right()
+        + metrics.averageCharWidth()  # room for the cursor
+    )
+    option = QStyleOptionFrame()
+    option.initFrom(edit)
+    style = edit.style()
+    option.lineWidth = style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth, option, edit)
+    option.midLineWidth = 0
+    option.state |= QStyle.StateFlag.State_Sunken
+    size = style.sizeFromContents(
+        QStyle.ContentsType.CT_LineEdit, option, QSize(text_width, metrics.height()), edit
+    )
+    edit.setMinimumWidth(size.width())
 
 
 class NewSessionDialog(QDialog):
@@ -43,6 +72,7 @@ class NewSessionDialog(QDialog):
         self.contact_edit = child(self.form, QLineEdit, "customerContactEdit")
         self.name_edit.setAccessibleName("Customer name")
         self.contact_edit.setAccessibleName("Phone or e-mail")
+        fit_placeholder(self.contact_edit)
         self.error_label = child(self.form, QLabel, "newSessionError")
         self.error_label.setStyleSheet(error_style(self.error_label.palette()))
         self._starting = False

@@ -6,7 +6,9 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
 from PySide6.QtWidgets import QListView
 
 from collab_console.core.domain import SessionSummary
-from collab_console.gui.models import SESSION_ID_ROLE, SessionListModel
+from collab_console.gui.models import SESSION_ID_ROLE, SessionListModel, filter_rows
+from collab_console.gui.privacy import PrivacyScreen
+from collab_console.gui.session_delegate import RowDelegate
 from collab_console.gui.store_hub import StoreHub
 
 
@@ -17,18 +19,27 @@ class SessionListPanel(QObject):
         chosen(str | None): the Session ID of the current row, or None.
 
     Rows change by row operations, so the current row survives other sessions
-    starting or ending. It reads nothing from the store itself.
+    starting or ending. A filter hides the rows whose customer and Session ID
+    do not match it; the rows stay in the model. It reads nothing from the
+    store itself.
     """
 
     chosen = Signal(object)
 
-    def __init__(self, view: QListView, hub: StoreHub) -> None:
+    def __init__(
+        self, view: QListView, hub: StoreHub, privacy: PrivacyScreen | None = None
+    ) -> None:
         super().__init__(view)
         self.view = view
-        self.model = SessionListModel()
+        self.model = SessionListModel(privacy)
         view.setModel(self.model)
+        view.setItemDelegate(RowDelegate(view))
         self._current: str | None = None
+        self._filter = ""
         view.selectionModel().currentChanged.connect(self._current_changed)
+        self.model.rowsInserted.connect(self._refilter)
+        self.model.rowsMoved.connect(self._refilter)
+        self.model.modelReset.connect(self._refilter)
         hub.session_started.connect(self._changed)
         hub.session_ended.connect(self._changed)
         hub.sessions_reloaded.connect(self._reloaded)
@@ -45,6 +56,14 @@ class SessionListPanel(QObject):
             self.view.selectionModel().setCurrentIndex(
                 self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
             )
+
+    def set_filter(self, text: str) -> None:
+        """Show only the sessions whose customer name or Session ID contain ``text``."""
+        self._filter = text
+        self._refilter()
+
+    def _refilter(self, *_: object) -> None:
+        filter_rows(self.view, self.model, self._filter)
 
     def _changed(self, summary: SessionSummary) -> None:
         self.model.upsert(summary)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QLabel, QListView, QPushButton, QStackedWidget, QToolButton, QWidget
 
 from collab_console.core.domain import Session
 from collab_console.core.errors import CollabConsoleError
 from collab_console.core.policy import copy_actions, nothing_to_copy_reason, withheld_reasons
 from collab_console.gui.forms import child, icon
-from collab_console.gui.models import ParticipantsModel
+from collab_console.gui.models import ParticipantsModel, filter_rows
+from collab_console.gui.privacy import PrivacyScreen
+from collab_console.gui.session_delegate import RowDelegate, elide
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import error_style
 
 COPY_HINT = "Point at the customer icon or a participant to copy session details."
 READING_POLICY = "Reading the copy settings from the store…"
+NO_PARTICIPANTS = "No other participants in this session."
 
 
 class SessionView(QObject):
@@ -25,16 +28,25 @@ class SessionView(QObject):
         problem(str): a session could not be read; the message says why.
 
     It asks the core what may be copied for the hint; it decides nothing itself.
+    The customer's name is elided to the header's width (the full name is in
+    its tooltip and accessible name), so no name widens the window. With the
+    privacy screen on, names and IDs are shown masked. A filter hides the
+    participant rows that do not match it (``setRowHidden``: view rows stay
+    model rows, which the copy card relies on).
     """
 
     shown = Signal(object)
     problem = Signal(str)
 
-    def __init__(self, form: QWidget, hub: StoreHub) -> None:
+    def __init__(self, form: QWidget, hub: StoreHub, privacy: PrivacyScreen | None = None) -> None:
         super().__init__(form)
         self.hub = hub
+        self.privacy = privacy if privacy is not None else PrivacyScreen(parent=self)
         self.session: Session | None = None
         self._wanted: str | None = None
+        self._filter = ""
+        self._hiding = False
+        self._full_name = ""
         self.stack = child(form, QStackedWidget, "sessionStack")
         self.page = child(form, QWidget, "sessionPage")
         self.customer_icon = child(form, QToolButton, "customerIcon")
@@ -46,14 +58,19 @@ class SessionView(QObject):
         self.no_participants = child(form, QLabel, "noParticipantsLabel")
         self.end_button = child(form, QPushButton, "endSessionButton")
 
-        self.participants_model = ParticipantsModel()
+        self.participants_model = ParticipantsModel(self.privacy)
         self.participants_view.setModel(self.participants_model)
+        self.participants_view.setItemDelegate(RowDelegate(self.participants_view))
         self.participants_view.setMouseTracking(True)
         self.customer_icon.setIcon(icon("customer.svg"))
         font = self.customer_name.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         self.customer_name.setFont(font)
+        self.customer_name.installEventFilter(self)
+
+        self.privacy.changed.connect(self._show_header)
+        self.privacy.changed.connect(self.update_hint)
 
         hub.settings_changed.connect(self.update_hint)
         hub.policy_confirmed_changed.connect(self.update_hint)
@@ -93,10 +110,7 @@ class SessionView(QObject):
             self.shown.emit(None)
             return
         self.stack.setCurrentWidget(self.page)
-        customer = session.customer
-        self.customer_name.setText(customer.name)
-        self.customer_icon.setAccessibleName(f"Customer: {customer.name}")
-        self.state_label.setText(f"{session.state.label} · Session {session.session_id}")
+        self._show_header()
         self.invite_label.setText(session.invite_status.label)
         self.invite_label.setStyleSheet(
             error_style(self.invite_label.palette(), bold=True)
@@ -104,11 +118,53 @@ class SessionView(QObject):
             else ""
         )
         self.participants_model.set_participants(session.participants)
-        self.no_participants.setVisible(not session.participants)
-        self.participants_view.setVisible(bool(session.participants))
+        self._refilter()
         self.end_button.setEnabled(session.is_active)
         self.update_hint()
         self.shown.emit(session)
+
+    def _show_header(self, *_: object) -> None:
+        """The customer's name and the Session ID, masked while the privacy screen is on."""
+        session = self.session
+        if session is None:
+            return
+        self._full_name = self.privacy.name(session.customer.name)
+        self._elide_name()
+        self.customer_name.setAccessibleName(self._full_name)
+        self.customer_icon.setAccessibleName(f"Customer: {self._full_name}")
+        session_id = self.privacy.access_id(session.session_id)
+        self.state_label.setText(f"{session.state.label} · Session {session_id}")
+
+    def _elide_name(self) -> None:
+        label, name = self.customer_name, self._full_name
+        width = label.contentsRect().width()
+        shown = elide(label.fontMetrics(), name, width) if width > 0 else name
+        label.setText(shown)
+        label.setToolTip(name if shown != name else "")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.customer_name and event.type() == QEvent.Type.Resize:
+            self._elide_name()
+        return False
+
+    def set_filter(self, text: str) -> None:
+        """Show only the participants whose name, ID or contact contain ``text``."""
+        self._filter = text.strip()
+        self._refilter()
+
+    def _refilter(self) -> None:
+        session = self.session
+        people = session.participants if session is not None else ()
+        visible = len(people)
+        if self._filter or self._hiding:
+            visible = filter_rows(self.participants_view, self.participants_model, self._filter)
+            self._hiding = bool(self._filter)
+        if people and not visible:
+            self.no_participants.setText(f"No participant matches “{self._filter}”.")
+        else:
+            self.no_participants.setText(NO_PARTICIPANTS)
+        self.no_participants.setVisible(not visible)
+        self.participants_view.setVisible(bool(visible))
 
     def update_hint(self, *_: object) -> None:
         session, settings = self.session, self.hub.settings
@@ -119,7 +175,9 @@ class SessionView(QObject):
             return
         confirmed = self.hub.policy_confirmed
         if not copy_actions(settings, session, session.customer, policy_confirmed=confirmed):
-            self.copy_hint.setText(nothing_to_copy_reason(settings, session))
+            reason = nothing_to_copy_reason(settings, session)
+            masked_id = self.privacy.access_id(session.session_id)
+            self.copy_hint.setText(reason.replace(session.session_id, masked_id))
             return
         withheld = withheld_reasons(settings, session, session.customer, policy_confirmed=confirmed)
         extra = "".join(f" {reason[:1].upper()}{reason[1:]}." for reason in withheld)
