@@ -219,3 +219,20 @@ def test_the_agents_choice_beats_a_late_admin_default(qtbot, console_before_sett
     qtbot.waitUntil(lambda: hub.settings is not None)
 
     assert not window.privacy.masked
+
+
+def test_a_withheld_reason_naming_a_person_and_an_id_is_masked_too(console):
+    """Reasons name people and IDs ("Grace Kim is not in session 7QKM-92HX"): masked as well."""
+    console.privacy.set_masked(True)
+    session = console.session
+    assert session is not None
+    grace = session.find("Grace Kim")
+    stranger = grace.__class__(grace.name, grace.role, "ZZZZ-0001-P1", grace.url, "")
+
+    notes = console.copying.notes_for(stranger)
+
+    assert notes, "a person from another session is refused, with a reason"
+    for note in notes:
+        assert "Grace Kim" not in note
+        assert session.session_id not in note
+        assert "G••• K•••" in note

@@ -160,9 +160,10 @@ class CopyController(QObject):
         settings = self.hub.settings
         if self.session is None or settings is None:
             return ()
-        return withheld_reasons(
+        reasons = withheld_reasons(
             settings, self.session, person, policy_confirmed=self.hub.policy_confirmed
         )
+        return tuple(self._shown(reason, person) for reason in reasons)
 
     def change_for(
         self, person: Participant, lost: tuple[CopyAction, ...], left: tuple[CopyAction, ...]
@@ -340,7 +341,7 @@ class CopyController(QObject):
             menu.addSeparator()
             menu.addAction(f"Links open {link_host(target.person.url)}").setEnabled(False)
         if not actions:
-            item = menu.addAction(self._nothing_to_copy())
+            item = menu.addAction(self._shown(self._nothing_to_copy(), target.person))
             item.setEnabled(False)
         menu.exec(global_pos)
 
