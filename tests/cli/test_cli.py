@@ -184,6 +184,50 @@ def test_the_data_dir_option_wins_over_the_environment(
     assert json.loads(done.stdout)["store"] == str(data_dir / STORE_FILENAME)
 
 
+#: What ``settings show`` has no use for: each of these made it measurably slower to
+#: start (tests/benchmarks/README.md). It still loads ``dataclasses``, for ``CopySettings``.
+NOT_FOR_SETTINGS_SHOW = (
+    "typing",
+    "json",
+    "unicodedata",
+    "collab_console.core.copy_actions",
+    "collab_console.core.copying",
+    "collab_console.core.domain",
+    "collab_console.core.events",
+    "collab_console.core.policy",
+    "collab_console.cli.clipboard",
+    "collab_console.store.interface",
+    "collab_console.gui",
+)
+
+SETTINGS_SHOW_IN_A_FRESH_PROCESS = """
+import contextlib, io, sys
+from collab_console.main import main
+
+with contextlib.redirect_stdout(io.StringIO()) as shown:
+    code = main(["settings", "show"])
+
+print(code, "Store:" in shown.getvalue())
+print(" ".join(sorted(name for name in sys.modules if name in sys.argv[1:])))
+"""
+
+
+def test_settings_show_loads_only_what_it_uses(demo_store: Store, data_dir: Path) -> None:
+    """Not a timing (bench.py measures it): what a fresh ``settings show`` imports and runs."""
+    done = subprocess.run(
+        [sys.executable, "-c", SETTINGS_SHOW_IN_A_FRESH_PROCESS, *NOT_FOR_SETTINGS_SHOW],
+        capture_output=True,
+        text=True,
+        env={**os.environ, DATA_DIR_ENV: str(data_dir)},
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    ran, loaded = done.stdout.splitlines()
+    assert ran == "0 True", "it printed the settings"
+    assert loaded == ""
+
+
 # -- the store cannot be used: exit 1, one line, no traceback --------------------------------
 
 COMMANDS = [

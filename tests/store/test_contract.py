@@ -228,9 +228,9 @@ def test_a_taken_session_id_is_refused_by_the_store_and_start_draws_again(
         customer_name="Ruth Cohen", contact="ruth@example.com", now=MONDAY, actor="agent.kai"
     )
     draws = iter([first.session_id, first.session_id, "ZZZZ-0001"])
-    import collab_console.store.sqlite as sqlite_module
+    import collab_console.core.domain as domain  # start_session draws from there when it runs
 
-    monkeypatch.setattr(sqlite_module, "new_session_id", lambda: next(draws))
+    monkeypatch.setattr(domain, "new_session_id", lambda: next(draws))
 
     second, _ = db.start_session(
         customer_name="Omar Haddad", contact="omar@example.com", now=MONDAY, actor="agent.kai"

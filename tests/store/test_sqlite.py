@@ -33,7 +33,10 @@ from collab_console.store.errors import (
     StoreTooNewError,
 )
 from collab_console.store.location import STORE_FILENAME
-from collab_console.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
+from collab_console.store.sqlite_schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+)
 from tests.tampering import tamper
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -1,20 +1,24 @@
-"""The admin and agent commands. Each returns an exit status and prints no traceback."""
+"""The admin and agent commands. Each returns an exit status and prints no traceback.
+
+A command imports what only it needs inside its function (``json`` for
+``--json``, the copy service and the domain for ``copy``), so ``settings show``
+loads no more than it uses (``tests/benchmarks/README.md``).
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 from enum import IntEnum
-from typing import Any
 
 from collab_console.cli.output import say_error, write_out
-from collab_console.core.copy_actions import CopyAction
-from collab_console.core.copying import CopyResult, copy_detail
-from collab_console.core.domain import normalise_session_id
 from collab_console.core.errors import CollabConsoleError, NotFoundError, ValidationError
-from collab_console.core.identity import current_user
 from collab_console.core.settings import SETTING_SPECS, SETTINGS_PATH, CopySettings
-from collab_console.store import Store, open_store
+from collab_console.store import open_store
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collab_console.store import Store
 
 
 class Exit(IntEnum):
@@ -38,8 +42,8 @@ def _open(args: argparse.Namespace, *, readonly: bool) -> Store:
     return store
 
 
-def settings_as_dict(settings: CopySettings) -> dict[str, Any]:
-    data: dict[str, Any] = {spec.key: settings.value(spec) for spec in SETTING_SPECS}
+def settings_as_dict(settings: CopySettings) -> dict[str, object]:
+    data: dict[str, object] = {spec.key: settings.value(spec) for spec in SETTING_SPECS}
     data["acknowledgements"] = {
         key: {"by": ack.by, "at": ack.at.isoformat(), "warning_version": ack.warning_version}
         for key, ack in settings.acknowledgements.items()
@@ -81,6 +85,8 @@ def settings_show(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
+        import json
+
         write_out(json.dumps(settings_as_dict(settings) | {"store": store.location}, indent=2))
     else:
         write_out(format_settings(settings, store.location))
@@ -88,6 +94,12 @@ def settings_show(args: argparse.Namespace) -> int:
 
 
 def copy(args: argparse.Namespace) -> int:
+    from collab_console.cli.clipboard import SystemClipboard
+    from collab_console.core.copy_actions import CopyAction
+    from collab_console.core.copying import CopyResult, copy_detail
+    from collab_console.core.domain import normalise_session_id
+    from collab_console.core.identity import current_user
+
     try:
         session_id = normalise_session_id(args.session_id)
     except ValidationError as exc:
@@ -97,8 +109,6 @@ def copy(args: argparse.Namespace) -> int:
         settings = store.load_settings()
         session = store.get_session(session_id)
         person = session.find(args.participant)
-        from collab_console.cli.clipboard import SystemClipboard
-
         outcome = copy_detail(
             settings=settings,
             session=session,

@@ -8,7 +8,9 @@ turn every such failure into :class:`OutputError` (exit 1), and
 when it cannot.
 
 This module imports only the standard library and the core's errors, so
-``main()`` can set up its guard before anything else is loaded.
+``main()`` can set up its guard before anything else is loaded; it leaves
+out ``typing``, and imports ``unicodedata`` only for a message that is not
+printable ASCII, as every command loads it (``tests/benchmarks/README.md``).
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from __future__ import annotations
 import errno
 import os
 import sys
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO, cast
 
 from collab_console.core.errors import CollabConsoleError
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TextIO
 
 PROG = "collab-console"
 
@@ -165,7 +170,7 @@ def recording_write_errors(failures: list[OSError]) -> Iterator[None]:
     if real is None:
         yield
         return
-    sys.stdout = cast(TextIO, _Recording(real, failures))
+    sys.stdout = _Recording(real, failures)
     try:
         yield
     finally:
@@ -193,7 +198,7 @@ class _Recording:
             self._failures.append(exc)
             raise
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)
 
 
@@ -242,6 +247,10 @@ def say_error(message: str) -> None:
 def one_line(text: str) -> str:
     """``text`` on one line: breaks become spaces, other unprintable characters escapes."""
     text = " ".join(part.strip() for part in text.splitlines() if part.strip())
+    if text.isascii() and text.isprintable():  # no control characters: nothing to escape
+        return text
+    import unicodedata
+
     if not any(unicodedata.category(char) in _UNSAFE_CATEGORIES for char in text):
         return text
     out = []

@@ -15,10 +15,14 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
-from typing import Any
 
 from collab_console.core.errors import CollabConsoleError, SettingsError
 from collab_console.core.urls import validate_url_base
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: Where the settings live, as every text names it (dialog, hints, refusals, CLI).
 SETTINGS_PATH = "Session > Tools > Copy session details"

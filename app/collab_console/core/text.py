@@ -11,9 +11,13 @@ this module costs no more than :mod:`re`.
 from __future__ import annotations
 
 import re
-from typing import Final
 
 from collab_console.core.errors import ValidationError
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 #: Crockford's base-32 without I, L, O, U: nothing an agent can misread over the phone.
 ID_ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -14,10 +14,14 @@ the functions that need them, so importing this module costs no more than
 from __future__ import annotations
 
 import re
-from typing import Final
 
 from collab_console.core.errors import SettingsError, ValidationError
 from collab_console.core.text import is_access_id, is_session_id
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Final
 
 MAX_URL_BASE_LENGTH: Final = 200
 MAX_LABEL_LENGTH: Final = 63
@@ -230,6 +234,10 @@ def link_host(url: str) -> str:
 
 def _character_problem(text: str) -> str | None:
     """Whitespace, control or invisible formatting characters in ``text``, named."""
+    if text.isascii() and text.isprintable():
+        # Of printable ASCII only the space is one of these: the loop below reduces to
+        # this, and every store read validates the URL base (``settings show`` too).
+        return "spaces, tabs or line breaks" if " " in text else None
     import unicodedata
 
     for ch in text:

@@ -1,94 +1,33 @@
 """Storage behind one interface; SQLite is the embedded default.
 
+The interface, :class:`Store`, and :class:`AuditEntry` are declared in
+:mod:`collab_console.store.interface` and loaded from there on first use:
+``Protocol`` needs ``typing``, which ``collab-console settings show`` does
+without (``tests/benchmarks/README.md``).
+
 Every backend passes the contract tests in ``tests/store/test_contract.py``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
 
-if TYPE_CHECKING:  # for annotations only: the start-up path imports these when it needs them
-    from collab_console.core.copying import CopyRecord
-    from collab_console.core.domain import Session, SessionSummary
-    from collab_console.core.events import (
-        SessionEnded,
-        SessionStarted,
-        SettingsChanged,
-        StoreEvent,
-    )
-    from collab_console.core.settings import CopySettings
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collab_console.store.interface import AuditEntry as AuditEntry
+    from collab_console.store.interface import Store as Store
+
+_INTERFACE = frozenset({"AuditEntry", "Store"})
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    """One entry of the append-only audit trail; the store sets its time."""
+def __getattr__(name: str) -> object:
+    """``Store`` and ``AuditEntry``, imported from :mod:`.interface` when first asked for."""
+    if name in _INTERFACE:
+        from collab_console.store import interface
 
-    at: datetime
-    actor: str
-    #: 'setting', 'acknowledgement', 'session_started', 'session_ended' or 'copy'.
-    kind: str
-    #: The setting's key, or the session (and participant) concerned.
-    subject: str
-    old_value: str | None
-    new_value: str | None
-
-
-class Store(Protocol):
-    """What the app needs from storage.
-
-    Every write is one transaction and returns the events it caused;
-    :meth:`poll_events` returns the events other processes caused since the
-    last call. Reads parse every value with the core's validators: a value
-    that fails raises ``StoreDamagedError``, never a half-built object.
-    """
-
-    #: Where the store is, for messages ("the store /home/…/x.sqlite3").
-    location: str
-    #: Things the user should know that did not stop the store from opening.
-    warnings: tuple[str, ...]
-
-    def load_settings(self) -> CopySettings: ...
-
-    def save_settings(self, settings: CopySettings) -> SettingsChanged:
-        """Save ``settings`` if the store still holds ``settings.version``.
-
-        Compare-and-swap in one transaction: when someone saved in between,
-        nothing is written and ``StaleSettingsError`` carries what is stored now.
-        """
-        ...
-
-    def audit_log(self, limit: int = 50) -> list[AuditEntry]: ...
-
-    def list_sessions(self) -> list[SessionSummary]: ...
-
-    def get_session(self, session_id: str) -> Session: ...
-
-    def start_session(
-        self, *, customer_name: str, contact: str, now: datetime, actor: str
-    ) -> tuple[Session, SessionStarted]:
-        """Create an active session with a fresh Session ID, unique by the database."""
-        ...
-
-    def add_sessions(self, sessions: Iterable[Session], *, actor: str) -> list[SessionStarted]: ...
-
-    def end_session(self, session_id: str, at: datetime, *, actor: str) -> SessionEnded: ...
-
-    def record_copy(self, record: CopyRecord) -> None: ...
-
-    def is_pristine(self) -> bool:
-        """True while nobody has saved settings or added a session."""
-        ...
-
-    def poll_events(self) -> list[StoreEvent]:
-        """The events other processes caused since the last call (or since opening)."""
-        ...
-
-    def close(self) -> None: ...
+        return getattr(interface, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_store(
@@ -122,6 +61,8 @@ def seed_demo(store: Store, *, extra_participants: int = 0) -> bool:
     )
 
     if store.is_pristine():
+        import dataclasses
+
         version = store.load_settings().version
         store.save_settings(dataclasses.replace(DEMO_SETTINGS, version=version))
         store.add_sessions(demo_sessions(extra_participants), actor=DEMO_ACTOR)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-import unicodedata
 from pathlib import Path
 
 from collab_console.store.errors import DataDirError
@@ -42,7 +41,7 @@ def printable(text: str) -> str:
     surrogates as Python writes them (``\\n``, ``\\x1b``, ``\\u2028``), so a
     message stays on one line.
     """
-    if not any(_unsafe(char) for char in text):
+    if not _has_unsafe(text):
         return text
     out = []
     for char in text:
@@ -56,8 +55,19 @@ def printable(text: str) -> str:
     return "".join(out)
 
 
+def _has_unsafe(text: str) -> bool:
+    """Whether ``text`` holds a character :func:`_unsafe` refuses.
+
+    ``unicodedata`` is imported only for text that is not printable ASCII
+    (which has none), as every command resolves a data folder.
+    """
+    return not (text.isascii() and text.isprintable()) and any(_unsafe(char) for char in text)
+
+
 def _unsafe(char: str) -> bool:
     """A control character, line or paragraph break, or lone surrogate."""
+    import unicodedata
+
     return unicodedata.category(char) in _UNSAFE_CATEGORIES
 
 
@@ -146,7 +156,7 @@ def _checked_folder(name: str, source: str) -> Path:
             f"the data folder name {shown}{where} is not valid UTF-8; "
             f"rename the folder, or {_fix(source)}"
         ) from None
-    if any(_unsafe(char) for char in name):
+    if _has_unsafe(name):
         raise DataDirError(
             f"the data folder name {shown}{where} contains a control character or line break; "
             f"rename the folder, or {_fix(source)}"

@@ -17,30 +17,12 @@ import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 
-from collab_console.core.copying import CopyRecord
-from collab_console.core.domain import (
-    InviteStatus,
-    Session,
-    SessionState,
-    SessionSummary,
-    build_session,
-    new_session_id,
-    restore_session,
-)
 from collab_console.core.errors import (
     CollabConsoleError,
     NotFoundError,
     StaleSettingsError,
-)
-from collab_console.core.events import (
-    SessionEnded,
-    SessionStarted,
-    SettingsChanged,
-    StoreEvent,
-    StoreResynced,
 )
 from collab_console.core.settings import (
     SETTING_SPECS,
@@ -48,7 +30,6 @@ from collab_console.core.settings import (
     Acknowledgement,
     CopySettings,
 )
-from collab_console.store import AuditEntry
 from collab_console.store.errors import (
     StoreAlteredError,
     StoreDamagedError,
@@ -60,7 +41,25 @@ from collab_console.store.errors import (
     StoreUnreadableError,
 )
 from collab_console.store.location import display_path
-from collab_console.store.sqlite_schema import MIGRATIONS, SCHEMA_VERSION
+from collab_console.store.sqlite_schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    expected_schema,
+    schema_of,
+)
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the methods that use these import them: ``settings show`` needs none
+    from collab_console.core.copying import CopyRecord
+    from collab_console.core.domain import Session, SessionSummary
+    from collab_console.core.events import (
+        SessionEnded,
+        SessionStarted,
+        SettingsChanged,
+        StoreEvent,
+    )
+    from collab_console.store.interface import AuditEntry
 
 BUSY_TIMEOUT_MS = 3000
 #: How many change-log entries to keep; a reader further behind resynchronises.
@@ -89,24 +88,6 @@ def _moment(text: object, what: str) -> datetime:
 
 class StoreValueError(ValueError):
     """A value read back that the app cannot trust; becomes StoreDamagedError."""
-
-
-@cache
-def expected_schema() -> frozenset[tuple[str, str, str, str]]:
-    """(type, name, table, SQL) of everything the migrations create, made in memory."""
-    db = sqlite3.connect(":memory:", isolation_level=None)
-    try:
-        for statements in MIGRATIONS:
-            for statement in statements:
-                db.execute(statement)
-        return _schema_of(db)
-    finally:
-        db.close()
-
-
-def _schema_of(db: sqlite3.Connection) -> frozenset[tuple[str, str, str, str]]:
-    rows = db.execute("SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master")
-    return frozenset((t, n, tb, " ".join(sql.split())) for t, n, tb, sql in rows)
 
 
 class SqliteStore:
@@ -233,7 +214,9 @@ class SqliteStore:
             self._data_version = self._read_data_version()
 
     def _check_schema(self) -> None:
-        found, expected = _schema_of(self._db), expected_schema()
+        """Raise StoreAlteredError unless the file's schema is the one the migrations make."""
+        found = schema_of(self._db)
+        expected = expected_schema()
         if found == expected:
             return
         missing = sorted(f"{kind} {name}" for kind, name, _, _ in expected - found)
@@ -361,6 +344,8 @@ class SqliteStore:
 
     def save_settings(self, settings: CopySettings) -> SettingsChanged:
         """Write the changes in ``settings`` if nobody saved since ``settings.version``."""
+        from collab_console.core.events import SettingsChanged
+
         with self._translate_errors("save the settings"):
             with self._transaction(writer=settings.updated_by):
                 current = self._read_settings()
@@ -397,6 +382,8 @@ class SqliteStore:
                 )
 
     def audit_log(self, limit: int = 50) -> list[AuditEntry]:
+        from collab_console.store.interface import AuditEntry
+
         with self._translate_errors("read the audit trail"):
             rows = self._db.execute(
                 "SELECT at, actor, kind, subject, old_value, new_value"
@@ -437,7 +424,13 @@ class SqliteStore:
         sid, name, state, invite, created, demo = row
         if name is None:
             raise StoreValueError(f"session {str(sid)[:12]} has no customer")
-        from collab_console.core.domain import normalise_session_id, validate_name
+        from collab_console.core.domain import (
+            InviteStatus,
+            SessionState,
+            SessionSummary,
+            normalise_session_id,
+            validate_name,
+        )
 
         try:
             return SessionSummary(
@@ -452,6 +445,8 @@ class SqliteStore:
             raise StoreValueError(f"session {str(sid)[:12]}: {str(exc).rstrip('.')}") from None
 
     def get_session(self, session_id: str) -> Session:
+        from collab_console.core.domain import restore_session
+
         with self._translate_errors(f"read session {session_id}"):
             head = self._db.execute(
                 "SELECT id, session_id, state, invite_status, created_at, ended_at, demo"
@@ -483,6 +478,8 @@ class SqliteStore:
         self, *, customer_name: str, contact: str, now: datetime, actor: str
     ) -> tuple[Session, SessionStarted]:
         """Insert a session with a fresh ID; the database's uniqueness decides, not a lookup."""
+        from collab_console.core.domain import build_session, new_session_id
+
         for _ in range(MAX_ID_ATTEMPTS):
             with self._translate_errors("start a session"):
                 url_base = self._read_settings().session_url_base
@@ -501,6 +498,8 @@ class SqliteStore:
         raise StoreRefusedError("The store refused to start a session: no free Session ID found.")
 
     def add_sessions(self, sessions: Iterable[Session], *, actor: str) -> list[SessionStarted]:
+        from collab_console.core.events import SessionStarted
+
         added = []
         with self._translate_errors("add a session"), self._transaction(writer=actor):
             for session in sessions:
@@ -530,6 +529,8 @@ class SqliteStore:
         return added
 
     def end_session(self, session_id: str, at: datetime, *, actor: str) -> SessionEnded:
+        from collab_console.core.events import SessionEnded
+
         with self._translate_errors(f"end session {session_id}"):
             with self._transaction(writer=actor):
                 self._db.execute(
@@ -565,6 +566,13 @@ class SqliteStore:
         order ends in the current state. SQLite's ``data_version`` tells
         cheaply whether anyone else committed; only then is the log read.
         """
+        from collab_console.core.events import (
+            SessionEnded,
+            SessionStarted,
+            SettingsChanged,
+            StoreResynced,
+        )
+
         with self._translate_errors("check for changes in the store"):
             data_version = self._read_data_version()
             if data_version == self._data_version:
