@@ -744,3 +744,16 @@ def test_the_card_never_shows_before_the_pointer_rested_the_intent_delay(qtbot, 
 
     assert rested_when_shown
     assert min(rested_when_shown) >= INTENT_DELAY_MS
+
+
+def test_moving_on_the_icon_brings_the_card_after_a_stale_leave(qtbot, console):
+    """X can deliver a Leave late, after the pointer is already back on the icon: the
+    next move on the icon must still bring the card, as resting on a row does."""
+    icon = console.view.customer_icon
+    hover_customer(qtbot, console)
+    QApplication.sendEvent(icon, QEvent(QEvent.Type.Leave))  # the stale Leave
+
+    qtbot.mouseMove(icon, centre(icon) + QPoint(2, 1))
+
+    wait_for_card(qtbot, console)
+    assert console.copying.card.title.text() == "Dana Levi"

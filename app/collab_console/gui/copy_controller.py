@@ -90,6 +90,7 @@ class CopyController(QObject):
         # Kept, not asked for on each event: during teardown Qt still sends events
         # to this filter, and asking a half-destroyed view for its viewport raises.
         self._viewport = participants_view.viewport()
+        customer_icon.setMouseTracking(True)
         customer_icon.installEventFilter(self)
         participants_view.installEventFilter(self)
         self._viewport.installEventFilter(self)
@@ -364,7 +365,9 @@ class CopyController(QObject):
         if asks_for_card(event):
             self.open_card_for_customer(focus=True, keyboard=True)
             return True
-        if kind == QEvent.Type.Enter:
+        if kind in (QEvent.Type.Enter, QEvent.Type.MouseMove):
+            # A move counts too, as on the participant rows: an Enter that was lost,
+            # or a stale Leave, must not leave the pointer on the icon with no card.
             target = self._customer_target()
             if target is not None:
                 self.card_controller.hover(target)
