@@ -21,11 +21,11 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton, QWidget
 
 from collab_console.core.copy_actions import CopyAction
+from collab_console.gui.appearance import dark_palette, light_palette
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.preferences_dialog import PreferencesDialog
 from collab_console.gui.store_hub import StoreHub
@@ -37,26 +37,6 @@ HERE = Path(__file__).resolve().parent
 
 def settle(ms: int) -> None:
     QTest.qWait(ms)
-
-
-def dark_palette() -> QPalette:
-    """A plain dark palette, as a desktop in dark mode hands to Qt."""
-    palette = QPalette()
-    for role, colour in (
-        (QPalette.ColorRole.Window, "#2b2b2b"),
-        (QPalette.ColorRole.WindowText, "#e8e8e8"),
-        (QPalette.ColorRole.Base, "#1f1f1f"),
-        (QPalette.ColorRole.AlternateBase, "#2f2f2f"),
-        (QPalette.ColorRole.Text, "#e8e8e8"),
-        (QPalette.ColorRole.Button, "#353535"),
-        (QPalette.ColorRole.ButtonText, "#e8e8e8"),
-        (QPalette.ColorRole.ToolTipBase, "#3a3a3a"),
-        (QPalette.ColorRole.ToolTipText, "#f0f0f0"),
-        (QPalette.ColorRole.Highlight, "#3d7bd9"),
-        (QPalette.ColorRole.HighlightedText, "#ffffff"),
-    ):
-        palette.setColor(role, QColor(colour))
-    return palette
 
 
 class Camera:
@@ -102,9 +82,9 @@ def main() -> int:
     camera = Camera(args.suffix)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Collab Console")
-    if args.theme == "dark":
-        app.setStyle("Fusion")
-        app.setPalette(dark_palette())
+    # The app's own looks, as --theme light|dark gives them.
+    app.setStyle("Fusion")
+    app.setPalette(dark_palette() if args.theme == "dark" else light_palette())
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="collab-shots-"))
     store = open_store(data_dir, create=True)
     seed_demo(store)
