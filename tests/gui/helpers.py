@@ -29,8 +29,16 @@ CARD_TIMEOUT_MS = INTENT_DELAY_MS + HIDE_DELAY_MS + 3000
 
 
 def park_pointer(qtbot: QtBot, window: QWidget) -> None:
-    """Move the pointer onto a corner of the session list, away from every anchor."""
-    qtbot.mouseMove(window.findChild(QWidget, "sessionList"), QPoint(3, 3))
+    """Move the pointer onto a corner of the session list, away from every anchor.
+
+    Waits until Qt has seen it there: xcb merges pointer motions that arrive
+    together, so a next move made at once could be merged with this one, and
+    Qt drops a move back to where it last saw the pointer (no Enter then).
+    """
+    sessions = window.findChild(QWidget, "sessionList")
+    assert sessions is not None
+    qtbot.mouseMove(sessions, QPoint(3, 3))
+    qtbot.waitUntil(sessions.underMouse)
 
 
 def centre(widget: QWidget) -> QPoint:

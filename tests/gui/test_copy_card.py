@@ -757,3 +757,21 @@ def test_moving_on_the_icon_brings_the_card_after_a_stale_leave(qtbot, console):
 
     wait_for_card(qtbot, console)
     assert console.copying.card.title.text() == "Dana Levi"
+
+
+def test_a_session_that_arrives_under_a_resting_pointer_brings_its_card(qtbot, console):
+    """The pointer rests on the icon while the agent switches sessions by keyboard:
+    no Enter comes, yet the card of the session now shown appears."""
+    hover_customer(qtbot, console)
+    wait_for_card(qtbot, console)
+    sessions = console.session_list
+    sessions.setFocus()
+    qtbot.keyClick(sessions, Qt.Key.Key_Down)  # the ended session: no card
+    qtbot.waitUntil(lambda: console.session.session_id == DEMO_ENDED_ID)
+    qtbot.waitUntil(lambda: not console.copying.card.isVisible(), timeout=CARD_TIMEOUT_MS)
+
+    qtbot.keyClick(sessions, Qt.Key.Key_Up)
+    qtbot.waitUntil(lambda: console.session.session_id == DEMO_ACTIVE_ID)
+
+    wait_for_card(qtbot, console)
+    assert console.copying.card.title.text() == "Dana Levi"

@@ -136,6 +136,11 @@ class CopyController(QObject):
         previous, self.session = self.session, session
         if previous is None or session is None or previous.session_id != session.session_id:
             self.close_card()
+            # The pointer may already rest on the icon (the window opened under it,
+            # or the session arrived while it stayed there): no Enter will come.
+            target = self._customer_target()
+            if target is not None and self.customer_icon.underMouse():
+                self.card_controller.hover(target)
         else:
             self.refresh_card()
 
