@@ -11,14 +11,16 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QClipboard, QGuiApplication
+from PySide6.QtGui import QClipboard, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.store_hub import StoreHub
+from collab_console.gui.user_prefs import CONFIG_DIR_ENV
 from collab_console.store import Store
 from tests.gui.helpers import show_console
 
@@ -88,3 +90,25 @@ def read_with_xclip(qtbot: QtBot) -> Callable[[], str]:
         return done.stdout
 
     return read
+
+
+@pytest.fixture(autouse=True)
+def own_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's own preferences file (look, window place) of this test: never the real one.
+
+    Set in the environment, so programs a test starts use it too.
+    """
+    folder = tmp_path / "config"
+    folder.mkdir()
+    monkeypatch.setenv(CONFIG_DIR_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def look_restored(qapp: QApplication) -> Iterator[None]:
+    """Give the application its style and palette back after a test that changed them."""
+    style, palette = qapp.style().name(), QPalette(qapp.palette())
+    yield
+    if qapp.style().name() != style:
+        qapp.setStyle(style)
+    qapp.setPalette(palette)

@@ -178,3 +178,14 @@ def show_console(qtbot: QtBot, hub: StoreHub, *, session_timeout_ms: int = 5000)
     qtbot.waitUntil(lambda: window.session is not None, timeout=session_timeout_ms)
     park_pointer(qtbot, window)
     return window
+
+
+def show_preferences(qtbot: QtBot, hub: StoreHub, parent: QWidget | None = None) -> QDialog:
+    """The Preferences dialog on ``hub``, shown (not modal: the test drives it directly)."""
+    from collab_console.gui.preferences_dialog import PreferencesDialog
+
+    dialog = PreferencesDialog(hub, parent)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog

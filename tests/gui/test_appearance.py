@@ -1,8 +1,9 @@
 """Light, dark and the desktop's choice; the user's own preferences file; fitting on the screen.
 
-Every test here keeps the user's preferences in ``tmp_path`` (``own_config_dir``)
-and gives the application its style and palette back afterwards
-(``look_restored``), so no other test sees a dark console.
+Like every GUI test, these keep the user's preferences in ``tmp_path``
+(``own_config_dir``) and give the application its style and palette back
+afterwards (``look_restored``, both in ``conftest.py``), so no other test sees
+a dark console.
 
 The desktop switching between light and dark is played by emitting
 ``QStyleHints.colorSchemeChanged``, which is what Qt does when the desktop
@@ -46,12 +47,10 @@ from collab_console.gui.appearance import (
     is_dark,
     light_palette,
 )
-from collab_console.gui.preferences_dialog import PreferencesDialog
-from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import MIN_CONTRAST, contrast_ratio, warning_colours
-from collab_console.gui.user_prefs import CONFIG_DIR_ENV, THEME_KEY, UserPrefs
+from collab_console.gui.user_prefs import THEME_KEY, UserPrefs
 from collab_console.store import Store, open_store
-from tests.gui.helpers import click, named, retype
+from tests.gui.helpers import click, named, retype, show_preferences
 
 pytestmark = pytest.mark.gui
 
@@ -71,23 +70,8 @@ TEXT_ON_BACKGROUND = [
 # -- fixtures: the user's own file, and the look given back ---------------------------
 
 
-@pytest.fixture(autouse=True)
-def own_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The preferences file of this test (and of the programs it starts): never the user's."""
-    folder = tmp_path / "config"
-    folder.mkdir()
-    monkeypatch.setenv(CONFIG_DIR_ENV, str(folder))
-    return folder
 
 
-@pytest.fixture(autouse=True)
-def look_restored(qapp: QApplication) -> Iterator[None]:
-    """Give the application its style and palette back after the test."""
-    style, palette = qapp.style().name(), QPalette(qapp.palette())
-    yield
-    if qapp.style().name() != style:
-        qapp.setStyle(style)
-    qapp.setPalette(palette)
 
 
 @pytest.fixture
@@ -335,12 +319,7 @@ def test_the_stored_choice_applies_at_start(demo_store, data_dir, stored, dark):
 # -- the Appearance page of Preferences -------------------------------------------------
 
 
-def show_preferences(qtbot: QtBot, hub: StoreHub, parent: QWidget | None = None) -> QWidget:
-    dialog = PreferencesDialog(hub, parent)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
+
 
 
 def open_appearance_page(qtbot: QtBot, dialog: QWidget) -> QComboBox:

@@ -45,7 +45,7 @@ from collab_console.gui.new_session_dialog import NewSessionDialog
 from collab_console.gui.preferences_dialog import PreferencesDialog
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import MIN_CONTRAST, contrast_ratio
-from collab_console.gui.user_prefs import CONFIG_DIR_ENV, UserPrefs
+from collab_console.gui.user_prefs import UserPrefs
 from collab_console.store import Store
 from collab_console.store.location import STORE_FILENAME
 from tests.gui.helpers import CARD_TIMEOUT_MS, named, retype, save_through_hub
@@ -66,23 +66,8 @@ _BACKGROUND = re.compile(r"(?:^|[;\s])background(?:-color)?\s*:\s*([^;\s]+)")
 # -- fixtures: the user's own file, the look, given back -----------------------------
 
 
-@pytest.fixture(autouse=True)
-def own_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The preferences file of this test: never the user's."""
-    folder = tmp_path / "config"
-    folder.mkdir()
-    monkeypatch.setenv(CONFIG_DIR_ENV, str(folder))
-    return folder
 
 
-@pytest.fixture(autouse=True)
-def look_restored(qapp: QApplication) -> Iterator[None]:
-    """Give the application its style and palette back after the test."""
-    style, palette = qapp.style().name(), QPalette(qapp.palette())
-    yield
-    if qapp.style().name() != style:
-        qapp.setStyle(style)
-    qapp.setPalette(palette)
 
 
 @pytest.fixture

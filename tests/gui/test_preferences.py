@@ -59,7 +59,6 @@ from collab_console.core.settings import (
 )
 from collab_console.gui.preferences_dialog import SETTINGS_SAVED, PreferencesDialog
 from collab_console.gui.store_hub import POLL_INTERVAL_MS, StoreHub
-from collab_console.gui.user_prefs import CONFIG_DIR_ENV
 from collab_console.store import Store, open_store, seed_demo
 from tests.gui.helpers import (
     CARD_TIMEOUT_MS,
@@ -70,6 +69,7 @@ from tests.gui.helpers import (
     named,
     park_pointer,
     retype,
+    show_preferences,
     shown_card,
 )
 
@@ -93,21 +93,9 @@ MOVABLE = ("sessionLinksGroup", "sessionUrlBaseEdit", "privacyGroup")
 # -- helpers --------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def own_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The user's own preferences file (Appearance) of this test: never the real user's."""
-    folder = tmp_path / "config"
-    folder.mkdir()
-    monkeypatch.setenv(CONFIG_DIR_ENV, str(folder))
-    return folder
 
 
-def show_preferences(qtbot: QtBot, hub: StoreHub, parent: QWidget | None = None) -> QDialog:
-    dialog = PreferencesDialog(hub, parent)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
+
 
 
 def tick(qtbot: QtBot, box: QCheckBox) -> None:

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
 from collab_console.gui.app import run_gui
-from collab_console.gui.user_prefs import CONFIG_DIR_ENV
 from collab_console.store import open_store, seed_demo
 from collab_console.store.location import STORE_FILENAME
 from collab_console.store.sqlite import SCHEMA_VERSION
@@ -60,13 +59,6 @@ print("still running")
 """
 
 
-@pytest.fixture(autouse=True)
-def own_config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The preferences file (look, window geometry) of this test: never the user's."""
-    folder = tmp_path / "config"
-    folder.mkdir()
-    monkeypatch.setenv(CONFIG_DIR_ENV, str(folder))
-    return folder
 
 
 def start_console(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
