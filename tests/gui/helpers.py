@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QClipboard
+from PySide6.QtGui import QClipboard, QCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QFrame, QLineEdit, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -37,7 +37,13 @@ def park_pointer(qtbot: QtBot, window: QWidget) -> None:
     """
     sessions = window.findChild(QWidget, "sessionList")
     assert sessions is not None
-    qtbot.mouseMove(sessions, QPoint(3, 3))
+    spot = QPoint(3, 3)
+    if sessions.mapToGlobal(spot) == QCursor.pos():
+        # Already there (left by the previous test, whose window was in the same
+        # place): a move to the same point makes no event, and this new window may
+        # not know yet that the pointer is over it.
+        spot = QPoint(7, 5)
+    qtbot.mouseMove(sessions, spot)
     qtbot.waitUntil(sessions.underMouse)
 
 
