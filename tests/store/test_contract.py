@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -93,7 +93,9 @@ def test_saving_unchanged_settings_changes_nothing(db: Store) -> None:
 
 
 def test_every_settings_change_is_audited_with_the_store_s_clock(db: Store) -> None:
-    before = datetime.now(UTC)
+    # The store keeps milliseconds (and truncates): an entry made just after
+    # ``before`` may read up to a millisecond earlier.
+    before = datetime.now(UTC) - timedelta(milliseconds=1)
     settings = db.save_settings(
         db.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True)
     ).settings
