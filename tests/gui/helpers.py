@@ -33,18 +33,23 @@ def park_pointer(qtbot: QtBot, window: QWidget) -> None:
 
     Waits until Qt has seen it there: xcb merges pointer motions that arrive
     together, so a next move made at once could be merged with this one, and
-    Qt drops a move back to where it last saw the pointer (no Enter then).
+    Qt drops a move back to where it last saw the pointer (no Enter then). A
+    warp to where the pointer already is makes no event at all, and a window
+    that opened under the pointer may not know it is there: so the spot is
+    never the pointer's own, and another is tried if Qt does not see the first.
     """
     sessions = window.findChild(QWidget, "sessionList")
     assert sessions is not None
-    spot = QPoint(3, 3)
-    if sessions.mapToGlobal(spot) == QCursor.pos():
-        # Already there (left by the previous test, whose window was in the same
-        # place): a move to the same point makes no event, and this new window may
-        # not know yet that the pointer is over it.
-        spot = QPoint(7, 5)
-    qtbot.mouseMove(sessions, spot)
-    qtbot.waitUntil(sessions.underMouse)
+    for spot in (QPoint(3, 3), QPoint(7, 5), QPoint(5, 11), QPoint(11, 7)):
+        if sessions.mapToGlobal(spot) == QCursor.pos():
+            continue
+        qtbot.mouseMove(sessions, spot)
+        try:
+            qtbot.waitUntil(sessions.underMouse, timeout=1500)
+        except qtbot.TimeoutError:
+            continue
+        return
+    raise AssertionError("the pointer could not be parked on the session list")
 
 
 def centre(widget: QWidget) -> QPoint:
