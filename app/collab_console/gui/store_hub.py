@@ -245,12 +245,8 @@ class StoreHub(QObject):
 
 def _events_in(result: object) -> list[StoreEvent]:
     """The events a store write returned (alone, in a list, or beside a value)."""
-    if isinstance(result, SettingsChanged | SessionStarted | SessionEnded | StoreResynced):
+    if isinstance(result, StoreEvent):
         return [result]
     if isinstance(result, tuple | list):
-        return [
-            item
-            for item in result
-            if isinstance(item, SettingsChanged | SessionStarted | SessionEnded | StoreResynced)
-        ]
+        return [item for item in result if isinstance(item, StoreEvent)]
     return []

@@ -69,20 +69,15 @@ def muted_colour(palette: QPalette, role: QPalette.ColorRole = QPalette.ColorRol
     text = palette.color(QPalette.ColorRole.Text)
     background = palette.color(role)
     for weight in (0.45, 0.35, 0.25, 0.15, 0.0):
-        mixed = QColor(
-            round(text.red() * (1 - weight) + background.red() * weight),
-            round(text.green() * (1 - weight) + background.green() * weight),
-            round(text.blue() * (1 - weight) + background.blue() * weight),
-        )
-        if contrast_ratio(mixed, background) >= MIN_CONTRAST:
-            return mixed
+        quieter = mixed(text, background, weight)
+        if contrast_ratio(quieter, background) >= MIN_CONTRAST:
+            return quieter
     return text
 
 
 def error_style(palette: QPalette, *, bold: bool = False) -> str:
     """A style sheet for failure text on ``palette``'s window background."""
-    weight = " font-weight: bold;" if bold else ""
-    return f"color: {error_colour(palette).name()};{weight}"
+    return _red_style(error_colour(palette), bold=bold)
 
 
 def error_style_for(widget: QWidget, *, bold: bool = False) -> str:
@@ -92,8 +87,13 @@ def error_style_for(widget: QWidget, *, bold: bool = False) -> str:
     still hold the palette of before the last change of look.
     """
     palette, role = painted_background(widget)
+    return _red_style(error_colour(palette, role), bold=bold)
+
+
+def _red_style(colour: QColor, *, bold: bool) -> str:
+    """The one form of a failure text's style sheet (:data:`_ERROR_STYLE` recognises it)."""
     weight = " font-weight: bold;" if bold else ""
-    return f"color: {error_colour(palette, role).name()};{weight}"
+    return f"color: {colour.name()};{weight}"
 
 
 def mixed(base: QColor, other: QColor, weight: float) -> QColor:
@@ -160,8 +160,7 @@ def restyle_error_text(widget: QWidget) -> bool:
     if found is None or found.group(1) not in _ERROR_REDS:
         return False
     palette, role = painted_background(widget)
-    weight = " font-weight: bold;" if found.group(2) else ""
-    wanted = f"color: {error_colour(palette, role).name()};{weight}"
+    wanted = _red_style(error_colour(palette, role), bold=bool(found.group(2)))
     if wanted != widget.styleSheet():
         widget.setStyleSheet(wanted)
     return True
