@@ -51,6 +51,8 @@ from collab_console.store.sqlite_schema import (
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the methods that use these import them: ``settings show`` needs none
+    from typing import Any
+
     from collab_console.core.copying import CopyRecord
     from collab_console.core.domain import Session, SessionSummary
     from collab_console.core.events import (
@@ -407,42 +409,15 @@ class SqliteStore:
         """Active sessions first, newest first within each state."""
         with self._translate_errors("list the sessions"):
             rows = self._db.execute(
-                "SELECT s.session_id FROM sessions s"
-                " ORDER BY s.state = 'ended', s.created_at DESC, s.session_id"
+                _SUMMARY_SQL + " ORDER BY s.state = 'ended', s.created_at DESC, s.session_id"
             ).fetchall()
-            return [self._summary(row[0]) for row in rows]
+            return [_summary_from(row) for row in rows]
 
     def _summary(self, session_id: str) -> SessionSummary:
-        row = self._db.execute(
-            "SELECT s.session_id, p.name, s.state, s.invite_status, s.created_at, s.demo"
-            " FROM sessions s LEFT JOIN participants p ON p.session = s.id AND p.position = 0"
-            " WHERE s.session_id = ?",
-            (session_id,),
-        ).fetchone()
+        row = self._db.execute(_SUMMARY_SQL + " WHERE s.session_id = ?", (session_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no session {session_id}")
-        sid, name, state, invite, created, demo = row
-        if name is None:
-            raise StoreValueError(f"session {str(sid)[:12]} has no customer")
-        from collab_console.core.domain import (
-            InviteStatus,
-            SessionState,
-            SessionSummary,
-            normalise_session_id,
-            validate_name,
-        )
-
-        try:
-            return SessionSummary(
-                session_id=_exactly(normalise_session_id(sid), sid),
-                customer_name=validate_name(name),
-                state=SessionState(state),
-                invite_status=InviteStatus(invite),
-                created_at=_moment(created, f"the start time of session {sid}"),
-                demo=_flag(demo),
-            )
-        except (ValueError, CollabConsoleError) as exc:
-            raise StoreValueError(f"session {str(sid)[:12]}: {str(exc).rstrip('.')}") from None
+        return _summary_from(row)
 
     def get_session(self, session_id: str) -> Session:
         from collab_console.core.domain import restore_session
@@ -603,6 +578,39 @@ class SqliteStore:
             if settings_moved:
                 events.insert(0, SettingsChanged(self._read_settings()))
             return events
+
+
+#: One line of the session list per session: the session and its customer.
+_SUMMARY_SQL = (
+    "SELECT s.session_id, p.name, s.state, s.invite_status, s.created_at, s.demo"
+    " FROM sessions s LEFT JOIN participants p ON p.session = s.id AND p.position = 0"
+)
+
+
+def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
+    """A row of :data:`_SUMMARY_SQL` as a SessionSummary, every value checked."""
+    sid, name, state, invite, created, demo = row
+    if name is None:
+        raise StoreValueError(f"session {str(sid)[:12]} has no customer")
+    from collab_console.core.domain import (
+        InviteStatus,
+        SessionState,
+        SessionSummary,
+        normalise_session_id,
+        validate_name,
+    )
+
+    try:
+        return SessionSummary(
+            session_id=_exactly(normalise_session_id(sid), sid),
+            customer_name=validate_name(name),
+            state=SessionState(state),
+            invite_status=InviteStatus(invite),
+            created_at=_moment(created, f"the start time of session {sid}"),
+            demo=_flag(demo),
+        )
+    except (ValueError, CollabConsoleError) as exc:
+        raise StoreValueError(f"session {str(sid)[:12]}: {str(exc).rstrip('.')}") from None
 
 
 def _migrate(db: sqlite3.Connection, current: int) -> None:
