@@ -13,7 +13,6 @@ file (Appearance) lives in ``tmp_path`` (``own_config_dir``).
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -495,7 +494,7 @@ def declared_too(
     monkeypatch.setattr(
         declarations, "SENSITIVE_SPECS", tuple(spec for spec in specs if spec.sensitive)
     )
-    settings = dataclasses.replace(now, values={**now.values, extra.key: extra.default})
+    settings = now.replace(values={**now.values, extra.key: extra.default})
     hub = quiet_hub_on(demo_store, settings)
     yield extra, hub
     hub.close()

@@ -23,10 +23,10 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from types import ModuleType
 
 from collab_console.core.errors import ClipboardError
+from collab_console.core.records import Record
 
 NO_CLIPBOARD_HELP = (
     "no clipboard is reachable. On X11 install xclip or xsel (apt-get install xclip) "
@@ -37,8 +37,7 @@ NO_CLIPBOARD_HELP = (
 _NO_DISPLAY_MARKERS = (b"can't open display", b"failed to connect to a wayland")
 
 
-@dataclass(frozen=True)
-class _Helper:
+class _Helper(Record):
     """A Linux clipboard program: pyperclip's name for it, and how to read the clipboard."""
 
     mechanism: str  # the name pyperclip.set_clipboard knows it by

@@ -9,10 +9,10 @@ no branch can fall through to another action's text.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from enum import Enum
 
 from collab_console.core.domain import Participant
+from collab_console.core.records import Record
 from collab_console.core.settings import COPY_SESSION_ID, COPY_SESSION_URL, SettingSpec
 
 
@@ -38,8 +38,7 @@ def _link_host(person: Participant) -> str:
     return link_host(person.url)
 
 
-@dataclass(frozen=True)
-class CopyActionSpec:
+class CopyActionSpec(Record):
     """The one declaration of a copy action."""
 
     action: CopyAction

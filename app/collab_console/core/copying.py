@@ -9,7 +9,6 @@ the user is told.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import Enum
 
 from collab_console.core.clipboard_port import ClipboardPort
@@ -17,6 +16,7 @@ from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
 from collab_console.core.domain import Participant, Session
 from collab_console.core.errors import ClipboardError
 from collab_console.core.policy import refusal
+from collab_console.core.records import Record
 from collab_console.core.settings import CopySettings
 
 
@@ -26,8 +26,7 @@ class CopyResult(Enum):
     NO_CLIPBOARD = "no_clipboard"
 
 
-@dataclass(frozen=True)
-class CopyRecord:
+class CopyRecord(Record):
     """What the audit trail keeps of a copy: never the value itself."""
 
     session_id: str
@@ -36,8 +35,7 @@ class CopyRecord:
     actor: str
 
 
-@dataclass(frozen=True)
-class CopyOutcome:
+class CopyOutcome(Record):
     result: CopyResult
     #: One sentence for the status bar or the terminal; never the URL.
     message: str

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
 from collab_console.core import text as text_rules
 from collab_console.core import urls
 from collab_console.core.errors import NotFoundError, ValidationError
+from collab_console.core.records import Record
 
 # Crockford's base-32 without I, L, O, U: nothing an agent can misread over the phone.
 _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -67,8 +67,7 @@ class Role(Enum):
         return {Role.CUSTOMER: "Customer", Role.PARTICIPANT: "Document participant"}[self]
 
 
-@dataclass(frozen=True, slots=True)
-class Participant:
+class Participant(Record):
     """Someone invited to a session: the customer or a document participant.
 
     ``access_id`` and ``url`` are this person's own Session ID and Session URL.
@@ -81,8 +80,7 @@ class Participant:
     contact: str = ""
 
 
-@dataclass(frozen=True)
-class SessionSummary:
+class SessionSummary(Record):
     """One line of the agent's session list; no participants loaded."""
 
     session_id: str
@@ -94,8 +92,7 @@ class SessionSummary:
     demo: bool = False
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(Record):
     """A collaboration session with its customer and document participants."""
 
     session_id: str

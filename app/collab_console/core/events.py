@@ -7,31 +7,26 @@ backend it talks to or how that backend notices changes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collab_console.core.domain import SessionSummary
+from collab_console.core.records import Record
 from collab_console.core.settings import CopySettings
 
 
-@dataclass(frozen=True)
-class SettingsChanged:
+class SettingsChanged(Record):
     """The copy settings now in force."""
 
     settings: CopySettings
 
 
-@dataclass(frozen=True)
-class SessionStarted:
+class SessionStarted(Record):
     summary: SessionSummary
 
 
-@dataclass(frozen=True)
-class SessionEnded:
+class SessionEnded(Record):
     summary: SessionSummary
 
 
-@dataclass(frozen=True)
-class StoreResynced:
+class StoreResynced(Record):
     """Too much changed to say what: read the settings and sessions afresh."""
 
 

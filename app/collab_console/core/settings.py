@@ -12,11 +12,11 @@ migration that inserts its row (see the README, "Adding a setting").
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 
 from collab_console.core.errors import CollabConsoleError, SettingsError
+from collab_console.core.records import Record, field
 from collab_console.core.urls import validate_url_base
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
@@ -38,8 +38,7 @@ class SettingKind(Enum):
     INT = "int"
 
 
-@dataclass(frozen=True)
-class SecurityWarning:
+class SecurityWarning(Record):
     """A warning an admin must acknowledge before turning a sensitive setting on."""
 
     title: str
@@ -78,8 +77,7 @@ def parse_bool(value: Any) -> bool:
     raise SettingsError(f"expected on or off, got {value!r}")
 
 
-@dataclass(frozen=True)
-class SettingSpec:
+class SettingSpec(Record):
     """The one declaration of a setting: what it is called, shown as, and allows."""
 
     #: Name in the store, the audit trail, ``settings show --json`` and the core API.
@@ -196,8 +194,7 @@ def _needs_ack_message(spec: SettingSpec) -> str:
     return f"{spec.label} cannot be turned on without acknowledging the security warning"
 
 
-@dataclass(frozen=True)
-class Acknowledgement:
+class Acknowledgement(Record):
     """Who accepted a setting's security warning, when, and which wording of it."""
 
     by: str
@@ -219,8 +216,7 @@ class Acknowledgement:
             raise SettingsError("an acknowledgement needs the version of the warning text")
 
 
-@dataclass(frozen=True)
-class CopySettings:
+class CopySettings(Record):
     """The organisation's copy settings as one consistent value.
 
     ``values`` holds every declared setting, parsed. Invariant (also enforced

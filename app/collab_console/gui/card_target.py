@@ -6,11 +6,11 @@ loading the card (and the Qt enums it needs) before its first paint.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from collab_console.core.domain import Participant
 from collab_console.core.masking import mask_url
+from collab_console.core.records import Record
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QRect
@@ -19,8 +19,7 @@ if TYPE_CHECKING:
     from collab_console.gui.privacy import PrivacyScreen
 
 
-@dataclass(frozen=True)
-class CardTarget:
+class CardTarget(Record):
     """Whom a card is for, and where it hangs: ``rect`` is in ``anchor``'s coordinates."""
 
     person: Participant
@@ -53,9 +52,8 @@ def on_screen(person: Participant, privacy: PrivacyScreen | None) -> Participant
     the ID too while the privacy screen is on.
     """
     if privacy is None:
-        return replace(person, url=mask_url(person.url, person.access_id))
-    return replace(
-        person,
+        return person.replace(url=mask_url(person.url, person.access_id))
+    return person.replace(
         name=privacy.name(person.name),
         access_id=privacy.access_id(person.access_id),
         contact=privacy.contact(person.contact),

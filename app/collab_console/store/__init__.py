@@ -61,10 +61,8 @@ def seed_demo(store: Store, *, extra_participants: int = 0) -> bool:
     )
 
     if store.is_pristine():
-        import dataclasses
-
         version = store.load_settings().version
-        store.save_settings(dataclasses.replace(DEMO_SETTINGS, version=version))
+        store.save_settings(DEMO_SETTINGS.replace(version=version))
         store.add_sessions(demo_sessions(extra_participants), actor=DEMO_ACTOR)
         return True
     if extra_participants:

@@ -8,9 +8,10 @@ Every backend passes the contract tests in ``tests/store/test_contract.py``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
+
+from collab_console.core.records import Record
 
 if TYPE_CHECKING:
     from collab_console.core.copying import CopyRecord
@@ -24,8 +25,7 @@ if TYPE_CHECKING:
     from collab_console.core.settings import CopySettings
 
 
-@dataclass(frozen=True)
-class AuditEntry:
+class AuditEntry(Record):
     """One entry of the append-only audit trail; the store sets its time."""
 
     at: datetime
