@@ -185,9 +185,13 @@ def test_the_data_dir_option_wins_over_the_environment(
 
 
 #: What ``settings show`` has no use for: each of these made it measurably slower to
-#: start (tests/benchmarks/README.md). It still loads ``dataclasses``, for ``CopySettings``.
+#: start (tests/benchmarks/README.md).
 NOT_FOR_SETTINGS_SHOW = (
     "typing",
+    "dataclasses",
+    "inspect",
+    "pathlib",
+    "shutil",
     "json",
     "unicodedata",
     "collab_console.core.copy_actions",

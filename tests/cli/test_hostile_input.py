@@ -472,8 +472,8 @@ def test_an_empty_variable_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_good_folder_is_returned_as_given(tmp_path: Path) -> None:
-    assert resolve_data_dir(tmp_path) == tmp_path
-    assert store_path(str(tmp_path / "new")) == tmp_path / "new" / STORE_FILENAME
+    assert resolve_data_dir(tmp_path) == str(tmp_path)
+    assert store_path(str(tmp_path / "new")) == str(tmp_path / "new" / STORE_FILENAME)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 from collab_console import __version__
 from collab_console.store.location import DATA_DIR_ENV
@@ -19,8 +21,40 @@ def _count(text: str) -> int:
     return value
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser with a help formatter sized without :mod:`shutil`.
+
+    argparse builds a formatter for every argument added, and its own imports
+    shutil (and with it bz2 and lzma) to size it: a few ms of every command.
+    Sub-parsers are of the same class, so they share it.
+    """
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+
+class _Formatter(argparse.HelpFormatter):
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_help_width())
+
+
+def _help_width() -> int:
+    """What ``shutil.get_terminal_size`` would give, less argparse's margin."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 80
+    return max(columns - 2, 11)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="collab-console",
         description="Agent console for live collaboration sessions. "
         "Without a command it opens the console window.",
@@ -55,10 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="exit 0 once the console window has been painted (for benchmarks and smoke tests)",
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # prog given, so argparse needs no help formatter (and no shutil) until help is asked for.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog=parser.prog)
 
     settings = commands.add_parser("settings", help="show the copy settings")
-    settings_commands = settings.add_subparsers(dest="settings_command", metavar="ACTION")
+    settings_commands = settings.add_subparsers(
+        dest="settings_command", metavar="ACTION", prog=settings.prog
+    )
     settings_commands.required = True
     show = settings_commands.add_parser("show", help="print the copy settings and acknowledgement")
     show.add_argument("--json", action="store_true", help="print JSON for scripts")

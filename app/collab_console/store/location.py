@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from pathlib import Path
 
 from collab_console.store.errors import DataDirError
 
@@ -85,7 +84,7 @@ def display_path(path: str | bytes | os.PathLike[str], max_chars: int | None = N
     return shown
 
 
-def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+def data_dir(override: str | os.PathLike[str] | None = None) -> str:
     """``--data-dir``, else ``$COLLAB_CONSOLE_DATA_DIR``, else the user's data directory.
 
     ``~`` is expanded. A folder that does not exist yet is fine (the console
@@ -98,18 +97,18 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return _resolve(override)[0]
 
 
-def store_path(override: str | os.PathLike[str] | None = None) -> Path:
+def store_path(override: str | os.PathLike[str] | None = None) -> str:
     """The store file in :func:`data_dir`; raises :class:`DataDirError` as it does.
 
     Also when the store's own name is taken by a folder.
     """
     folder, source = _resolve(override)
-    path = folder / STORE_FILENAME
+    path = os.path.join(folder, STORE_FILENAME)
     _check_store_file(path, source)
     return path
 
 
-def _resolve(override: str | os.PathLike[str] | None) -> tuple[Path, str]:
+def _resolve(override: str | os.PathLike[str] | None) -> tuple[str, str]:
     """The checked data folder, and where its name came from (for messages)."""
     if override is not None:
         return _checked_folder(os.fspath(override), _OPTION), _OPTION
@@ -136,7 +135,7 @@ def _fix(source: str) -> str:
     return "pass --data-dir, or set $XDG_DATA_HOME or $HOME to a usable folder"
 
 
-def _checked_folder(name: str, source: str) -> Path:
+def _checked_folder(name: str, source: str) -> str:
     if name == "":
         if source == _ENV:
             raise DataDirError(
@@ -161,20 +160,26 @@ def _checked_folder(name: str, source: str) -> Path:
             f"the data folder name {shown}{where} contains a control character or line break; "
             f"rename the folder, or {_fix(source)}"
         )
-    try:
-        folder = Path(name).expanduser()
-    except RuntimeError:
+    folder = _tidy(os.path.expanduser(name))
+    if folder.startswith("~"):
         raise DataDirError(
             f"cannot tell which home folder {shown}{where} means (no such user, or no $HOME); "
             f"write the folder out in full"
-        ) from None
+        )
     shown = display_path(folder, SHOWN_CHARS)
     _check_length(folder, shown, where, source)
     _check_on_disk(folder, shown, where, source)
     return folder
 
 
-def _check_length(folder: Path, shown: str, where: str, source: str) -> None:
+def _tidy(name: str) -> str:
+    """``name`` without empty and ``.`` parts, as pathlib spells it; ``..`` is kept."""
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    root = "/" if name.startswith("/") else ""
+    return root + "/".join(parts) if parts or root else "."
+
+
+def _check_length(folder: str, shown: str, where: str, source: str) -> None:
     encoded = os.fsencode(folder)
     longest = max(len(part) for part in encoded.split(b"/"))
     if longest > NAME_MAX:
@@ -183,7 +188,7 @@ def _check_length(folder: Path, shown: str, where: str, source: str) -> None:
             f"longer than the {NAME_MAX} a file system allows; {_fix(source)}"
         )
     try:
-        full = os.fsencode(folder.absolute() / STORE_FILENAME)
+        full = os.fsencode(os.path.join(os.getcwd(), folder, STORE_FILENAME))
     except OSError as exc:  # the current folder was deleted under us
         raise DataDirError(
             f"cannot locate the data folder {shown}{where}: the current folder is gone "
@@ -196,7 +201,7 @@ def _check_length(folder: Path, shown: str, where: str, source: str) -> None:
         )
 
 
-def _check_on_disk(folder: Path, shown: str, where: str, source: str) -> None:
+def _check_on_disk(folder: str, shown: str, where: str, source: str) -> None:
     try:
         info = os.stat(folder)
     except FileNotFoundError:
@@ -214,7 +219,7 @@ def _check_on_disk(folder: Path, shown: str, where: str, source: str) -> None:
         )
 
 
-def _check_store_file(path: Path, source: str) -> None:
+def _check_store_file(path: str, source: str) -> None:
     shown = display_path(path, SHOWN_CHARS)
     where = _source(source)
     try:

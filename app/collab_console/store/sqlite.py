@@ -17,7 +17,6 @@ import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
-from pathlib import Path
 
 from collab_console.core.errors import (
     CollabConsoleError,
@@ -45,6 +44,7 @@ from collab_console.store.sqlite_schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
     expected_schema,
+    is_expected_schema,
     schema_of,
 )
 
@@ -100,7 +100,7 @@ class SqliteStore:
     it has not validated.
     """
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, *, readonly: bool) -> None:
+    def __init__(self, path: str, connection: sqlite3.Connection, *, readonly: bool) -> None:
         self.path = path
         self.location = display_path(path)
         self.readonly = readonly
@@ -113,11 +113,11 @@ class SqliteStore:
     # -- opening -----------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = False, readonly: bool = False) -> SqliteStore:
+    def open(cls, path: str, *, create: bool = False, readonly: bool = False) -> SqliteStore:
         """Open the store at ``path``; with ``create``, make a new one if none is there."""
         warnings: list[str] = []
         try:
-            exists = path.exists()
+            exists = os.path.exists(path)
             if not exists and create and not readonly:
                 cls._create(path)
             elif not exists:
@@ -126,14 +126,14 @@ class SqliteStore:
                     "create it, or point --data-dir at the right folder."
                 )
             warnings += _keep_private(path)
-            if path.is_file() and path.stat().st_size == 0:
+            if os.path.isfile(path) and os.stat(path).st_size == 0:
                 raise StoreDamagedError(
                     f"The store {display_path(path)} is an empty file, not a Collab Console store; "
                     "it was left as it is (remove it to start afresh)."
                 )
             mode = "ro" if readonly else "rw"
             connection = sqlite3.connect(
-                f"{path.absolute().as_uri()}?mode={mode}",
+                f"{sqlite_uri(path)}?mode={mode}",
                 uri=True,
                 isolation_level=None,
                 check_same_thread=False,
@@ -154,15 +154,15 @@ class SqliteStore:
         return store
 
     @staticmethod
-    def _create(path: Path) -> None:
+    def _create(path: str) -> None:
         """Make a new store whole under a temporary name, then move it into place.
 
         So a file at ``path`` is always one the app finished making: an empty
         or half-made file there is never the app's own, and is reported.
         """
-        folder = path.parent
-        folder.mkdir(mode=_PRIVATE_DIR, parents=True, exist_ok=True)
-        temporary = folder / f".{path.name}.{os.getpid()}.new"
+        folder, name = os.path.split(path)
+        os.makedirs(folder or ".", mode=_PRIVATE_DIR, exist_ok=True)
+        temporary = os.path.join(folder, f".{name}.{os.getpid()}.new")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _PRIVATE_FILE)
         os.close(fd)
         try:
@@ -177,7 +177,8 @@ class SqliteStore:
             with suppress(FileExistsError):
                 os.link(temporary, path)
         finally:
-            temporary.unlink(missing_ok=True)
+            with suppress(FileNotFoundError):
+                os.unlink(temporary)
 
     def _prepare(self) -> None:
         with self._translate_errors("open"):
@@ -218,9 +219,9 @@ class SqliteStore:
     def _check_schema(self) -> None:
         """Raise StoreAlteredError unless the file's schema is the one the migrations make."""
         found = schema_of(self._db)
-        expected = expected_schema()
-        if found == expected:
+        if is_expected_schema(found):
             return
+        expected = expected_schema()
         missing = sorted(f"{kind} {name}" for kind, name, _, _ in expected - found)
         extra = sorted(f"{kind} {name}" for kind, name, _, _ in found - expected)
         changed = sorted(set(missing) & set(extra))
@@ -613,6 +614,17 @@ def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
         raise StoreValueError(f"session {str(sid)[:12]}: {str(exc).rstrip('.')}") from None
 
 
+def sqlite_uri(path: str) -> str:
+    """``path`` as an SQLite URI file name (``file:/abs/path``, without a query).
+
+    SQLite decodes ``%HH`` in it and ends the name at ``?`` or ``#``, so those
+    three are escaped; pathlib's ``as_uri`` would do too, but pathlib costs
+    every command some milliseconds to import.
+    """
+    absolute = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
+    return "file:" + absolute.replace("%", "%25").replace("?", "%3F").replace("#", "%23")
+
+
 def _migrate(db: sqlite3.Connection, current: int) -> None:
     for version in range(current, SCHEMA_VERSION):
         for statement in MIGRATIONS[version]:
@@ -620,21 +632,22 @@ def _migrate(db: sqlite3.Connection, current: int) -> None:
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def _keep_private(path: Path) -> list[str]:
+def _keep_private(path: str) -> list[str]:
     """Tighten the store (and its folder) when others may read them; say what was done."""
     said = []
-    for target, private in ((path.parent, _PRIVATE_DIR), (path, _PRIVATE_FILE)):
+    folder = os.path.dirname(path) or "."
+    for target, private in ((folder, _PRIVATE_DIR), (path, _PRIVATE_FILE)):
         try:
-            info = target.stat()
+            info = os.stat(target)
         except OSError:
             continue
         if not info.st_mode & 0o077:
             continue
-        if target is path.parent and info.st_mode & stat.S_ISVTX:
+        if target is folder and info.st_mode & stat.S_ISVTX:
             continue  # a shared folder such as /tmp: the file's own mode protects it
         if info.st_uid == os.getuid():
             try:
-                target.chmod(private)
+                os.chmod(target, private)
             except OSError:
                 pass
             else:
@@ -647,10 +660,11 @@ def _keep_private(path: Path) -> list[str]:
             "ask its owner to make it private"
         )
     for suffix in ("-wal", "-shm"):
-        extra = path.with_name(path.name + suffix)
+        extra = path + suffix
         try:
-            if extra.stat().st_mode & 0o077 and extra.stat().st_uid == os.getuid():
-                extra.chmod(_PRIVATE_FILE)
+            info = os.stat(extra)
+            if info.st_mode & 0o077 and info.st_uid == os.getuid():
+                os.chmod(extra, _PRIVATE_FILE)
         except OSError:
             pass
     return said
