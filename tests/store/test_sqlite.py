@@ -35,7 +35,11 @@ from collab_console.store.errors import (
 from collab_console.store.location import STORE_FILENAME
 from collab_console.store.sqlite_schema import (
     MIGRATIONS,
+    SCHEMA_DIGEST,
     SCHEMA_VERSION,
+    expected_schema,
+    is_expected_schema,
+    schema_digest,
 )
 from tests.tampering import tamper
 
@@ -387,6 +391,24 @@ def test_a_store_whose_schema_was_altered_is_reported_and_not_used(
         assert_one_line(caught.value, store_file)
 
     assert folder_snapshot(data_dir) == before
+
+
+def test_the_schema_digest_is_the_migrations() -> None:
+    """Opening a store trusts SCHEMA_DIGEST instead of replaying the migrations."""
+    replayed = schema_digest(expected_schema())
+    assert replayed == SCHEMA_DIGEST, (
+        f"the migrations changed: set SCHEMA_DIGEST in sqlite_schema.py to {replayed!r}"
+    )
+
+
+def test_a_schema_spelled_otherwise_is_checked_against_a_replay() -> None:
+    """Another SQLite may spell the same schema differently; only the replay decides."""
+    made = expected_schema()
+    respelled = frozenset((kind, name, table, sql.lower()) for kind, name, table, sql in made)
+
+    assert is_expected_schema(made)
+    assert not is_expected_schema(respelled), "not the schema, whatever its digest"
+    assert not is_expected_schema(made - {next(iter(made))})
 
 
 def test_a_changed_trigger_body_is_seen(demo_store: Store, store_file: Path) -> None:
