@@ -112,6 +112,7 @@ def test_settings_show_prints_the_settings_and_the_store(
         "Copy Session URL": "off",
         "Session URL base": JOIN,
         "Mask customer details by default": "off",
+        "Clear a copied Session URL after (seconds)": "30",
         "Copy Session URL warning": "not acknowledged",
         "Last changed": rows_value(done.stdout, "Last changed"),
     }
@@ -145,6 +146,7 @@ def test_settings_show_json(demo_store: Store, run_cli: RunCli, data_dir: Path) 
         "copy_session_url": False,
         "session_url_base": JOIN,
         "mask_sensitive_data": False,
+        "clipboard_clear_seconds": 30,
         "acknowledgements": {},
         "version": 2,
         "updated_by": "demo",

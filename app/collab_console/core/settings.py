@@ -96,6 +96,9 @@ class SettingSpec(Record):
     cli_name: str
     #: Set for a sensitive setting: turning it on needs this warning acknowledged.
     warning: SecurityWarning | None = None
+    #: The range of an INT setting (its parser enforces it; the spin box shows it).
+    minimum: int | None = None
+    maximum: int | None = None
 
     @property
     def sensitive(self) -> bool:
@@ -173,11 +176,48 @@ MASK_SENSITIVE_DATA = SettingSpec(
     cli_name="mask-by-default",
 )
 
+#: The longest a copied Session URL may stay on the clipboard when clearing is on: an hour.
+MAX_CLEAR_SECONDS = 3600
+
+
+def parse_clear_seconds(value: Any) -> int:
+    """Seconds from 0 (never clear) to :data:`MAX_CLEAR_SECONDS`, as a number or digits."""
+    if isinstance(value, bool):
+        raise SettingsError(f"expected a number of seconds, got {value!r}")
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int):
+        raise SettingsError(f"expected a number of seconds, got {value!r}")
+    if not 0 <= value <= MAX_CLEAR_SECONDS:
+        raise SettingsError(
+            f"the clipboard is cleared after 0 (never) to {MAX_CLEAR_SECONDS} seconds, not {value}"
+        )
+    return value
+
+
+CLIPBOARD_CLEAR_SECONDS = SettingSpec(
+    key="clipboard_clear_seconds",
+    label="Clear a copied Session URL after (seconds)",
+    help=(
+        "A copied Session URL or Copy both message is removed from the clipboard after "
+        "this many seconds, unless something else was copied meanwhile. 0 never removes it."
+    ),
+    kind=SettingKind.INT,
+    default=30,
+    parse=parse_clear_seconds,
+    ui_name="clipboardClearSeconds",
+    ui_group="sessionLinksGroup",
+    cli_name="clipboard-clear-seconds",
+    minimum=0,
+    maximum=MAX_CLEAR_SECONDS,
+)
+
 SETTING_SPECS: tuple[SettingSpec, ...] = (
     COPY_SESSION_ID,
     COPY_SESSION_URL,
     SESSION_URL_BASE,
     MASK_SENSITIVE_DATA,
+    CLIPBOARD_CLEAR_SECONDS,
 )
 SPECS_BY_KEY: Mapping[str, SettingSpec] = {spec.key: spec for spec in SETTING_SPECS}
 SENSITIVE_SPECS: tuple[SettingSpec, ...] = tuple(s for s in SETTING_SPECS if s.sensitive)

@@ -192,11 +192,9 @@ class IntEditor(SettingEditor):
 
 def int_bounds(spec: SettingSpec) -> tuple[int, int]:
     """The spin box range: the declaration's ``minimum``/``maximum`` when it has them."""
-    low = getattr(spec, "minimum", None)
-    high = getattr(spec, "maximum", None)
     return (
-        INT_RANGE[0] if low is None else int(low),
-        INT_RANGE[1] if high is None else int(high),
+        INT_RANGE[0] if spec.minimum is None else spec.minimum,
+        INT_RANGE[1] if spec.maximum is None else spec.maximum,
     )
 
 

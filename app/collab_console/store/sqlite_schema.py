@@ -399,7 +399,15 @@ _V3 = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3)
+# Version 4: how long a copied Session URL stays on the clipboard (issue 9).
+_V4 = (
+    """
+    INSERT INTO setting (key, kind, sensitive, value)
+    VALUES ('clipboard_clear_seconds', 'int', 0, '30')
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
