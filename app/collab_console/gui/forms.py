@@ -1,7 +1,8 @@
 """Designer forms from ``ui_forms/`` and the assets in ``resources/``.
 
-Forms are loaded at run time with QUiLoader (a few milliseconds each), so the
-``.ui`` files stay the only source of the layouts and nothing generated is kept.
+Forms are built at run time from the ``.ui`` files by :mod:`form_builder` (a
+few milliseconds each), so the ``.ui`` files stay the only source of the layouts
+and nothing generated is kept.
 """
 
 from __future__ import annotations
@@ -10,17 +11,13 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication, QFile, QIODevice
 from PySide6.QtGui import QIcon
-from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QLabel, QPushButton, QWidget
+
+from collab_console.gui.form_builder import FormError, Node, build_form, parse_form
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 W = TypeVar("W", bound=QWidget)
-
-
-class FormError(RuntimeError):
-    """A form or asset that ships with the app is missing or broken."""
 
 
 @cache
@@ -34,36 +31,17 @@ def asset_root(kind: str) -> Path:
 
 def load_form(name: str, parent: QWidget) -> QWidget:
     """Build ``ui_forms/<name>.ui`` as a child of ``parent``."""
-    path = asset_root("ui_forms") / f"{name}.ui"
-    file = QFile(str(path))
-    if not file.open(QIODevice.OpenModeFlag.ReadOnly):
-        raise FormError(f"cannot read the form {path}")
-    loader = _loader()
-    try:
-        form = loader.load(file, parent)
-    finally:
-        file.close()
-    if form is None:
-        raise FormError(f"cannot build the form {path}: {loader.errorString()}")
-    return form
+    return build_form(_form(name), parent, f"{name}.ui")
 
 
 @cache
-def _loader() -> QUiLoader:
-    """One loader without Designer plugins: the forms use stock widgets only.
-
-    QUiLoader loads every plugin under <library path>/designer as it is built,
-    Qt Quick and QML among them (~8 MB, ~8 ms), so the library paths are hidden
-    from it for that moment.
-    """
-    library_paths = QCoreApplication.libraryPaths()
-    QCoreApplication.setLibraryPaths([])
+def _form(name: str) -> Node:
+    path = asset_root("ui_forms") / f"{name}.ui"
     try:
-        loader = QUiLoader()
-        loader.clearPluginPaths()
-    finally:
-        QCoreApplication.setLibraryPaths(library_paths)
-    return loader
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FormError(f"cannot read the form {path}: {exc.strerror or exc}") from None
+    return parse_form(data, str(path))
 
 
 def child(form: QWidget, kind: type[W], name: str) -> W:

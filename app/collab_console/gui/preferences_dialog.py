@@ -46,7 +46,8 @@ from collab_console.core.events import SettingsChanged
 from collab_console.core.identity import current_user
 from collab_console.core.settings import CopySettings, SettingKind, SettingSpec
 from collab_console.gui.appearance import Appearance, Theme, keep_on_screen
-from collab_console.gui.forms import FormError, box_button, child, load_form, set_text
+from collab_console.gui.form_builder import FormError
+from collab_console.gui.forms import box_button, child, load_form, set_text
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import error_style_for, restyle_error_texts, warning_frame_style
 
