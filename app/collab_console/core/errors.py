@@ -40,3 +40,20 @@ class StaleSettingsError(CollabConsoleError):
     def __init__(self, message: str, current: object) -> None:
         super().__init__(message)
         self.current = current
+
+
+class SecretStoreError(CollabConsoleError):
+    """The system keyring cannot keep a secret safely, or could not be reached.
+
+    Raised rather than falling back to a weaker store: a password written to
+    a plaintext file is worse than one the user has to type again.
+    """
+
+
+class NotAllowedError(CollabConsoleError):
+    """The action needs an admin, and no admin was verified for it (``collab-console`` exit 6).
+
+    A wrong name or passphrase, an attempt made too soon after failed ones,
+    an agent trying an admin's action, or no admin set up yet. The message
+    never repeats a passphrase or says whether a name is an admin's.
+    """
