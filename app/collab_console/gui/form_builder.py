@@ -20,27 +20,28 @@ Designer with something new fails its test rather than losing a setting.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6 import QtWidgets
 from PySide6.QtCore import QRect, QSize
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QBoxLayout,
-    QFormLayout,
-    QGridLayout,
-    QLabel,
-    QLayout,
-    QScrollArea,
-    QSizePolicy,
-    QSpacerItem,
-    QSplitter,
-    QStackedWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QSpacerItem, QWidget
+
+if TYPE_CHECKING:
+    # Told apart with QObject.inherits at run time: importing a class makes PySide
+    # build its Python class (and its bases'), a millisecond or more each, and
+    # most forms use few of these.
+    from PySide6.QtWidgets import (
+        QAbstractItemView,
+        QBoxLayout,
+        QFormLayout,
+        QGridLayout,
+        QScrollArea,
+        QSplitter,
+        QStackedWidget,
+        QTreeWidget,
+        QTreeWidgetItem,
+    )
 
 
 class FormError(RuntimeError):
@@ -125,12 +126,12 @@ class _Builder:
             raise self.fail(f"unknown widget class {node.attrs.get('class')!r}")
         # QUiLoader makes a stack's page as a window, fills it, then adds it: it keeps
         # a window's size and layout margins, which the same order reproduces.
-        page = isinstance(parent, QStackedWidget)
+        page = parent is not None and parent.inherits("QStackedWidget")
         # A keyword parent: PySide would build the Qt namespace to rule out the
         # (orientation, parent) overload of QSplitter for a positional one.
         made = kind(parent=None if page else parent)
         made.setObjectName(node.attrs.get("name", ""))
-        if isinstance(made, QAbstractItemView):
+        if made.inherits("QAbstractItemView"):
             # A viewport made in Python: asked for one Qt made, PySide would find its
             # type by making the Python class of every widget class there is (~30 ms).
             # It is set up as QAbstractScrollArea sets up its own for a view.
@@ -138,7 +139,8 @@ class _Builder:
             viewport.setObjectName("qt_scrollarea_viewport")
             viewport.setBackgroundRole(QPalette.ColorRole.Base)
             viewport.setAutoFillBackground(True)
-            made.setViewport(viewport)
+            cast("QAbstractItemView", made).setViewport(viewport)
+        tree = cast("QTreeWidget", made) if made.inherits("QTreeWidget") else None
         columns: list[str] = []
         for child in node.children:
             if child.tag == "property":
@@ -147,27 +149,31 @@ class _Builder:
                 self.layout(child, made, made, unset_margin=0 if top_level else None)
             elif child.tag == "widget":
                 self.widget(child, made)
-            elif child.tag == "column" and isinstance(made, QTreeWidget):
+            elif child.tag == "column" and tree is not None:
                 columns.append(_text_property(child, "text", self))
-            elif child.tag == "item" and isinstance(made, QTreeWidget):
-                made.addTopLevelItem(self.tree_item(child))
+            elif child.tag == "item" and tree is not None:
+                tree.addTopLevelItem(self.tree_item(child))
             elif child.tag not in ("attribute", "zorder"):
                 raise self.fail(f"<{child.tag}> inside a {kind.__name__} is not supported")
-        if columns and isinstance(made, QTreeWidget):
-            made.setColumnCount(len(columns))
-            made.setHeaderLabels(columns)
+        if columns and tree is not None:
+            tree.setColumnCount(len(columns))
+            tree.setHeaderLabels(columns)
         if parent is not None and not top_level:
             self.add_child(parent, made)
         return made
 
     def add_child(self, container: QWidget, widget: QWidget) -> None:
         """A widget directly inside another, not in a layout: a page, a pane, a viewport."""
-        if isinstance(container, QStackedWidget | QSplitter):
-            container.addWidget(widget)
-        elif isinstance(container, QScrollArea):
-            container.setWidget(widget)
+        if container.inherits("QStackedWidget"):
+            cast("QStackedWidget", container).addWidget(widget)
+        elif container.inherits("QSplitter"):
+            cast("QSplitter", container).addWidget(widget)
+        elif container.inherits("QScrollArea"):
+            cast("QScrollArea", container).setWidget(widget)
 
     def tree_item(self, node: Node) -> QTreeWidgetItem:
+        from PySide6.QtWidgets import QTreeWidgetItem
+
         item = QTreeWidgetItem()
         item.setText(0, _text_property(node, "text", self))
         for child in node.all("item"):
@@ -207,9 +213,9 @@ class _Builder:
         for item in node.all("item"):
             self.layout_item(made, item, host)
         stretch = node.attrs.get("stretch")
-        if stretch and isinstance(made, QBoxLayout):
+        if stretch and made.inherits("QBoxLayout"):
             for index, factor in enumerate(stretch.split(",")):
-                made.setStretch(index, int(factor))
+                cast("QBoxLayout", made).setStretch(index, int(factor))
         return made
 
     def layout_item(self, layout: QLayout, item: Node, host: QWidget) -> None:
@@ -226,7 +232,10 @@ class _Builder:
         else:
             spacer = self.spacer(content)
         row, column = int(item.attrs.get("row", 0)), int(item.attrs.get("column", 0))
-        if isinstance(layout, QFormLayout):
+        if layout.inherits("QFormLayout"):
+            from PySide6.QtWidgets import QFormLayout
+
+            form = cast("QFormLayout", layout)
             span = int(item.attrs.get("colspan", 1))
             role = (
                 QFormLayout.ItemRole.SpanningRole
@@ -236,26 +245,28 @@ class _Builder:
                 else QFormLayout.ItemRole.LabelRole
             )
             if widget is not None:
-                layout.setWidget(row, role, widget)
+                form.setWidget(row, role, widget)
             elif sub is not None:
-                layout.setLayout(row, role, sub)
+                form.setLayout(row, role, sub)
             elif spacer is not None:
-                layout.setItem(row, role, spacer)
-        elif isinstance(layout, QGridLayout):
+                form.setItem(row, role, spacer)
+        elif layout.inherits("QGridLayout"):
+            grid = cast("QGridLayout", layout)
             spans = int(item.attrs.get("rowspan", 1)), int(item.attrs.get("colspan", 1))
             if widget is not None:
-                layout.addWidget(widget, row, column, *spans)
+                grid.addWidget(widget, row, column, *spans)
             elif sub is not None:
-                layout.addLayout(sub, row, column, *spans)
+                grid.addLayout(sub, row, column, *spans)
             elif spacer is not None:
-                layout.addItem(spacer, row, column, *spans)
-        elif isinstance(layout, QBoxLayout):
+                grid.addItem(spacer, row, column, *spans)
+        elif layout.inherits("QBoxLayout"):
+            box = cast("QBoxLayout", layout)
             if widget is not None:
-                layout.addWidget(widget)
+                box.addWidget(widget)
             elif sub is not None:
-                layout.addLayout(sub)
+                box.addLayout(sub)
             elif spacer is not None:
-                layout.addItem(spacer)
+                box.addItem(spacer)
         else:
             raise self.fail(f"items of a {type(layout).__name__} are not supported")
 
