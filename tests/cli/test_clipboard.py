@@ -7,18 +7,25 @@ another program would. Run under an X server:
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
 import pytest
 
 from collab_console.cli.clipboard import NO_CLIPBOARD_HELP, SystemClipboard
+from collab_console.core.demo import DEMO_ACTIVE_ID
 from collab_console.core.errors import ClipboardError
+from collab_console.store import Store
+from tests.conftest import RunCli
 
 REAL_XCLIP = shutil.which("xclip")
 REAL_XSEL = shutil.which("xsel")
@@ -55,18 +62,19 @@ exec {real} "$@"
 """
 
 # Runs put in a child process: argv is the text, then the descriptors to close first
-# ("-" for none), then a file to write the state of descriptors 1 and 2 to afterwards.
+# ("-" for none), then a file to write the state of descriptors 1 and 2 to afterwards,
+# then "sensitive" or "plain".
 CHILD = """
 import os, sys
 from collab_console.cli.clipboard import SystemClipboard
 from collab_console.core.errors import ClipboardError
 
-text, to_close, report = sys.argv[1], sys.argv[2], sys.argv[3]
+text, to_close, report, kind = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 closed = [] if to_close == "-" else [int(fd) for fd in to_close.split(",")]
 for fd in closed:
     os.close(fd)
 try:
-    SystemClipboard().put(text, sensitive=False)
+    SystemClipboard().put(text, sensitive=kind == "sensitive", clear_after_s=30)
 except ClipboardError as exc:
     out = os.open(report, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.write(out, ("error: " + str(exc)).encode())
@@ -207,12 +215,18 @@ def test_a_read_that_never_gets_an_answer_is_asked_again(
 
 
 def run_child(
-    tmp_path: Path, text: str, *, close: str = "-", env: dict[str, str] | None = None
+    tmp_path: Path,
+    text: str,
+    *,
+    close: str = "-",
+    env: dict[str, str] | None = None,
+    sensitive: bool = False,
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Run :data:`CHILD` with its stdout and stderr on pipes; returns it, ended, and its report."""
     report = tmp_path / "report"
+    kind = "sensitive" if sensitive else "plain"
     child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, text, close, str(report)],
+        [sys.executable, "-c", CHILD, text, close, str(report), kind],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -227,6 +241,7 @@ def env_without(*names: str, **values: str) -> dict[str, str]:
     return env | values
 
 
+@pytest.mark.parametrize("sensitive", [False, True], ids=["plain", "sensitive"])
 @pytest.mark.parametrize(
     "env",
     [
@@ -234,11 +249,13 @@ def env_without(*names: str, **values: str) -> dict[str, str]:
         pytest.param(env_without("WAYLAND_DISPLAY", DISPLAY=":59999"), id="unreachable DISPLAY"),
     ],
 )
-def test_without_a_display_put_says_what_to_install(tmp_path: Path, env: dict[str, str]) -> None:
+def test_without_a_display_put_says_what_to_install(
+    tmp_path: Path, env: dict[str, str], sensitive: bool
+) -> None:
     before = fresh_text("before")
     SystemClipboard().put(before, sensitive=False)
 
-    child, report = run_child(tmp_path, fresh_text("never copied"), env=env)
+    child, report = run_child(tmp_path, fresh_text("never copied"), env=env, sensitive=sensitive)
 
     assert child.returncode == 3, output(child)
     assert report == f"error: {NO_CLIPBOARD_HELP}"
@@ -273,6 +290,7 @@ def output(child: subprocess.Popen[bytes]) -> str:
     )
 
 
+@pytest.mark.parametrize("sensitive", [False, True], ids=["plain", "sensitive"])
 @pytest.mark.parametrize(
     "close",
     [
@@ -282,12 +300,21 @@ def output(child: subprocess.Popen[bytes]) -> str:
         pytest.param("1,2", id="both closed"),
     ],
 )
-def test_put_leaves_no_helper_on_its_output_and_restores_it(tmp_path: Path, close: str) -> None:
-    """``ID=$(collab-console copy ...)`` waits until nobody holds the pipe open."""
+def test_put_leaves_no_helper_on_its_output_and_restores_it(
+    tmp_path: Path, close: str, sensitive: bool
+) -> None:
+    """``ID=$(collab-console copy ...)`` waits until nobody holds the pipe open.
+
+    Neither a helper nor a keeper (sensitive) keeps the command's stdout or stderr.
+    """
     text = fresh_text("piped")
 
     child, report = run_child(
-        tmp_path, text, close=close, env=env_without("WAYLAND_DISPLAY", PATH=os.environ["PATH"])
+        tmp_path,
+        text,
+        close=close,
+        env=env_without("WAYLAND_DISPLAY", PATH=os.environ["PATH"]),
+        sensitive=sensitive,
     )
 
     assert child.returncode == 0, report + output(child)
@@ -298,3 +325,279 @@ def test_put_leaves_no_helper_on_its_output_and_restores_it(tmp_path: Path, clos
         assert written == (b"" if fd in closed else b"still reaches its pipe\n"), f"descriptor {fd}"
         assert ended, f"a process left behind still holds the pipe on descriptor {fd}"
     assert read_clipboard() == text
+
+
+# -- sensitive values: marked, kept by a keeper, cleared in time ---------------------------
+
+KDE_SECRET_HINT = "x-kde-passwordManagerHint"  # gui.clipboard's name; this test loads no Qt
+KEEPER_MODULE = b"collab_console.clipboard_keeper"
+
+
+def fresh_url() -> str:
+    return f"https://collab.example.com/join/{uuid.uuid4().hex[:8].upper()}"
+
+
+def xclip_out(*args: str) -> subprocess.CompletedProcess[bytes]:
+    assert REAL_XCLIP is not None
+    return subprocess.run(
+        [REAL_XCLIP, "-selection", "clipboard", *args, "-o"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        check=False,
+        timeout=10,
+    )
+
+
+def pasted() -> str | None:
+    """What another program pastes now; None when nobody holds the clipboard."""
+    done = xclip_out()
+    return done.stdout.decode() if done.returncode == 0 else None
+
+
+def copy_elsewhere(text: str) -> None:
+    """Another program copies ``text`` (xclip's child serves it; it holds none of our pipes)."""
+    assert REAL_XCLIP is not None
+    subprocess.run(
+        [REAL_XCLIP, "-selection", "clipboard", "-i"],
+        input=text.encode(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=True,
+        timeout=10,
+    )
+
+
+def wait_until(condition: Callable[[], bool], *, timeout: float = 10.0, what: str) -> float:
+    """Poll ``condition`` until it holds; returns when (``time.monotonic()``)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still not {what} after {timeout:g} s")
+        time.sleep(0.02)
+    return time.monotonic()
+
+
+def processes() -> Iterator[tuple[int, bytes, bytes]]:
+    """Every process we may read: its id, command line and environment."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            yield (
+                int(entry.name),
+                (entry / "cmdline").read_bytes(),
+                (entry / "environ").read_bytes(),
+            )
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+
+
+def keepers_on_this_display(display: str) -> list[int]:
+    """Keepers serving this X server (other test runs may have theirs on other displays)."""
+    ours = b"DISPLAY=" + display.encode()
+    return [
+        pid
+        for pid, cmdline, environ in processes()
+        if KEEPER_MODULE in cmdline and ours in environ.split(b"\0")
+    ]
+
+
+def newest_keeper() -> subprocess.Popen[bytes]:
+    from collab_console.cli import clipboard
+
+    assert clipboard._keepers, "no keeper was started"
+    return clipboard._keepers[-1]
+
+
+@pytest.mark.usefixtures("x11_only")
+def test_a_sensitive_value_is_readable_at_once_and_marked_secret() -> None:
+    text = fresh_url()
+
+    started = time.monotonic()
+    SystemClipboard().put(text, sensitive=True, clear_after_s=30)
+    took = time.monotonic() - started
+
+    assert took < 5, f"put took {took:.2f} s; a keeper should answer in well under a second"
+    assert read_clipboard() == text
+    offered = xclip_out("-t", "TARGETS").stdout.decode().split()
+    assert {"UTF8_STRING", "text/plain", KDE_SECRET_HINT} <= set(offered)
+    assert xclip_out("-t", KDE_SECRET_HINT).stdout == b"secret"
+    assert newest_keeper().poll() is None, "the keeper serves the value"
+
+
+@pytest.mark.usefixtures("x11_only")
+def test_a_sensitive_value_is_cleared_when_its_time_runs_out() -> None:
+    text = fresh_url()
+
+    put_at = time.monotonic()
+    SystemClipboard().put(text, sensitive=True, clear_after_s=1)
+
+    assert read_clipboard() == text
+    keeper = newest_keeper()
+    ended_at = wait_until(lambda: keeper.poll() is not None, what="cleared")
+    assert ended_at - put_at >= 0.9, "cleared before its time"
+    assert keeper.returncode == 0
+    assert pasted() is None
+
+
+@pytest.mark.usefixtures("x11_only")
+def test_a_sensitive_value_replaced_by_another_program_is_left_alone() -> None:
+    SystemClipboard().put(fresh_url(), sensitive=True, clear_after_s=1)
+    keeper = newest_keeper()
+    other = fresh_text("copied elsewhere")
+
+    copy_elsewhere(other)
+
+    # The keeper leaves as soon as it lost the clipboard: nothing is left to clear it.
+    wait_until(lambda: keeper.poll() is not None, what="gone")
+    assert keeper.returncode == 0
+    assert read_clipboard() == other
+
+
+@pytest.mark.usefixtures("x11_only")
+def test_without_qt_a_sensitive_value_is_copied_unmarked_and_still_cleared(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A keeper that cannot load Qt says so; a helper copies, and a keeper watches the value."""
+    no_qt = tmp_path / "no-qt"
+    (no_qt / "PySide6").mkdir(parents=True)
+    (no_qt / "PySide6" / "__init__.py").write_text("raise ImportError('no Qt on this machine')\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(no_qt), *sys.path]))
+    text = fresh_url()
+
+    SystemClipboard().put(text, sensitive=True, clear_after_s=1)
+
+    assert read_clipboard() == text
+    assert KDE_SECRET_HINT not in xclip_out("-t", "TARGETS").stdout.decode().split()
+    watcher = newest_keeper()
+    wait_until(lambda: watcher.poll() is not None, what="cleared")
+    assert pasted() in ("", None)
+
+
+@pytest.mark.parametrize("sensitive", [False, True], ids=["plain", "sensitive"])
+@pytest.mark.usefixtures("x11_only")
+def test_no_value_is_handed_to_another_program_on_its_command_line(
+    monkeypatch: pytest.MonkeyPatch, sensitive: bool
+) -> None:
+    """Every program started while copying (keeper, xclip) gets the value on stdin only."""
+    started: list[tuple[object, object]] = []
+    real_popen = subprocess.Popen
+
+    class RecordingPopen(real_popen):  # type: ignore[misc,valid-type]
+        def __init__(self, args: object, *rest: object, **options: object) -> None:
+            started.append((args, options.get("env")))
+            super().__init__(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", RecordingPopen)
+    text = fresh_url()
+
+    SystemClipboard().put(text, sensitive=sensitive, clear_after_s=30)
+
+    assert read_clipboard() == text
+    assert started, "something must have been started"
+    for args, env in started:
+        assert text not in repr(args)
+        assert env is None or text not in repr(env)
+
+
+# -- the command -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def url_clears_in_1_s(demo_store: Store) -> Store:
+    """The demo store with Session URL copy on, cleared from the clipboard after 1 s."""
+    demo_store.save_settings(
+        demo_store.load_settings().changed(
+            actor="admin.test",
+            now=datetime.now(UTC),
+            acknowledged=True,
+            copy_session_url=True,
+            clipboard_clear_seconds=1,
+        )
+    )
+    return demo_store
+
+
+DEMO_URL = f"https://collab.example.com/join/{DEMO_ACTIVE_ID}"
+
+
+@pytest.mark.usefixtures("url_clears_in_1_s", "x11_only")
+def test_copy_of_a_url_returns_at_once_and_the_url_is_cleared_a_second_later(
+    run_cli: RunCli, display: str
+) -> None:
+    started = time.monotonic()
+    done = run_cli("copy", DEMO_ACTIVE_ID, "--what", "url")
+    took = time.monotonic() - started
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "Copied Session URL (collab.example.com) for Dana Levi.\n"
+    assert took < 10, f"copy took {took:.2f} s"
+    assert read_clipboard() == DEMO_URL
+    assert xclip_out("-t", KDE_SECRET_HINT).stdout == b"secret"
+    assert keepers_on_this_display(display), "a keeper serves the URL"
+    leaks = [pid for pid, cmdline, environ in processes() if DEMO_URL.encode() in cmdline + environ]
+    assert leaks == [], "the URL is in the command line or environment of a process"
+
+    wait_until(lambda: pasted() is None, what="cleared")
+    wait_until(lambda: not keepers_on_this_display(display), what="gone")
+
+
+@pytest.mark.usefixtures("url_clears_in_1_s", "x11_only")
+def test_copy_of_a_url_leaves_what_another_program_copied_since(
+    run_cli: RunCli, display: str
+) -> None:
+    done = run_cli("copy", DEMO_ACTIVE_ID, "--what", "both")
+    assert done.returncode == 0, done.stderr
+    assert read_clipboard().endswith(DEMO_URL)
+    other = fresh_text("copied elsewhere")
+
+    copy_elsewhere(other)
+
+    wait_until(lambda: not keepers_on_this_display(display), what="gone")
+    assert read_clipboard() == other
+
+
+LOADED_QT = """
+import json, sys
+from collab_console.main import main
+
+code = main(sys.argv[1:])
+loaded = sorted(
+    name for name in sys.modules
+    if name.split(".")[0] in ("PySide6", "shiboken6")
+    or name.startswith(("collab_console.gui", "collab_console.clipboard_keeper"))
+)
+print(json.dumps({"code": code, "loaded": loaded}), file=sys.stderr)
+"""
+
+
+@pytest.mark.usefixtures("url_clears_in_1_s", "x11_only")
+def test_the_command_itself_never_loads_qt_copying_a_url(data_dir: Path) -> None:
+    """The keeper is a program of its own: the CLI starts it, and never imports it or Qt."""
+    arguments = ["--data-dir", str(data_dir), "copy", DEMO_ACTIVE_ID, "--what", "url"]
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED_QT, *arguments],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        check=False,
+        timeout=60,
+    )
+
+    report = json.loads(done.stderr.decode().strip().splitlines()[-1])
+    assert report == {"code": 0, "loaded": []}
+    assert read_clipboard() == DEMO_URL
+
+
+@pytest.mark.parametrize(("wl_clipboard", "owns"), [(True, False), (False, True)])
+def test_in_a_wayland_session_wl_copy_serves_sensitive_values_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, wl_clipboard: bool, owns: bool
+) -> None:
+    """A compositor may keep an X11 clipboard from Wayland programs: wl-copy serves it there."""
+    from collab_console.cli.clipboard import _keeper_can_own
+
+    programs = {"wl-copy": "/bin/true", "wl-paste": "/bin/true"} if wl_clipboard else {}
+    monkeypatch.setenv("PATH", str(bin_dir(tmp_path, xclip=str(REAL_XCLIP), **programs)))
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+
+    assert _keeper_can_own() is owns

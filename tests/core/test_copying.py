@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
-from collab_console.core.copying import CopyRecord, CopyResult, copy_detail
+from collab_console.core.copying import CopyRecord, CopyResult, clearing_note, copy_detail
 from collab_console.core.domain import Session, build_session
 from collab_console.core.errors import ClipboardError
 from collab_console.core.settings import URL_WARNING, Acknowledgement, CopySettings
@@ -26,11 +26,13 @@ class FakeClipboard:
     def __init__(self, *, works: bool = True) -> None:
         self.works = works
         self.puts: list[tuple[str, bool]] = []
+        self.clear_after: list[int] = []
 
-    def put(self, text: str, *, sensitive: bool) -> None:
+    def put(self, text: str, *, sensitive: bool, clear_after_s: int = 0) -> None:
         if not self.works:
             raise ClipboardError("no clipboard is reachable; install xclip")
         self.puts.append((text, sensitive))
+        self.clear_after.append(clear_after_s)
 
 
 @pytest.fixture
@@ -125,3 +127,61 @@ def test_every_copy_action_has_its_own_declaration() -> None:
     }
     assert len(set(texts.values())) == len(texts)
     assert [spec.sensitive for spec in COPY_ACTIONS.values()] == [False, True, True]
+
+
+@pytest.mark.parametrize(
+    ("action", "seconds", "cleared_after"),
+    [
+        (CopyAction.ID, 45, 0),  # a Session ID is never cleared
+        (CopyAction.URL, 45, 45),
+        (CopyAction.BOTH, 45, 45),
+        (CopyAction.URL, 0, 0),  # 0: the admin turned clearing off
+    ],
+)
+def test_a_sensitive_copy_is_cleared_after_the_admins_delay(
+    session: Session, action: CopyAction, seconds: int, cleared_after: int
+) -> None:
+    clipboard = FakeClipboard()
+    settings = ALL_ON.changed(actor="admin.ana", now=NOW, clipboard_clear_seconds=seconds)
+
+    outcome = copy_detail(
+        settings=settings,
+        session=session,
+        person=session.customer,
+        action=action,
+        clipboard=clipboard,
+        record=lambda _record: None,
+        actor="agent.kai",
+    )
+
+    assert outcome.result is CopyResult.COPIED
+    assert clipboard.clear_after == [cleared_after]
+    assert outcome.clear_after_s == cleared_after
+    assert outcome.message == COPY_ACTIONS[action].confirmation(session.customer)
+
+
+def test_the_default_delay_is_30_s_and_a_refused_copy_clears_nothing(session: Session) -> None:
+    clipboard = FakeClipboard()
+
+    copied = copy_detail(
+        settings=ALL_ON,
+        session=session,
+        person=session.customer,
+        action=CopyAction.URL,
+        clipboard=clipboard,
+        record=lambda _record: None,
+        actor="agent.kai",
+    )
+    refused = copy_detail(
+        settings=ALL_ON.changed(actor="admin.ben", now=NOW, copy_session_url=False),
+        session=session,
+        person=session.customer,
+        action=CopyAction.URL,
+        clipboard=clipboard,
+        record=lambda _record: None,
+        actor="agent.kai",
+    )
+
+    assert copied.clear_after_s == 30
+    assert refused.clear_after_s == 0
+    assert clearing_note(copied.clear_after_s) == "Clears from the clipboard in 30 s."

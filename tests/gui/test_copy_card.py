@@ -229,7 +229,7 @@ def test_moving_to_another_row_moves_the_card(qtbot, console):
 
 @pytest.mark.usefixtures("clear_clipboard")
 def test_a_clipboard_that_cannot_be_reached_is_reported(qtbot, console, monkeypatch):
-    def unreachable(text: str, *, sensitive: bool) -> None:
+    def unreachable(text: str, *, sensitive: bool, clear_after_s: int = 0) -> None:
         raise ClipboardError("the system clipboard could not be reached; try again")
 
     monkeypatch.setattr(console.copying.clipboard, "put", unreachable)

@@ -17,7 +17,7 @@ from collab_console.core.domain import Participant, Session
 from collab_console.core.errors import ClipboardError
 from collab_console.core.policy import refusal
 from collab_console.core.records import Record
-from collab_console.core.settings import CopySettings
+from collab_console.core.settings import CLIPBOARD_CLEAR_SECONDS, CopySettings
 
 
 class CopyResult(Enum):
@@ -27,12 +27,26 @@ class CopyResult(Enum):
 
 
 class CopyRecord(Record):
-    """What the audit trail keeps of a copy: never the value itself."""
+    """What the audit trail keeps of a copy: never the value itself.
+
+    Who copied (and in which role), from which session, for whom (their own
+    ID), which detail, and the person's contact masked: a record masks the
+    contact it is given, so it never holds one in full.
+    """
 
     session_id: str
     access_id: str
     action: CopyAction
     actor: str
+    #: The person's contact, masked (``+44 •••• ••12``); empty when they have none.
+    contact: str = ""
+    #: The copier's role: copies are an agent's action, in the console and the CLI.
+    role: str = "agent"
+
+    def __post_init__(self) -> None:
+        from collab_console.core.masking import mask_contact
+
+        object.__setattr__(self, "contact", mask_contact(self.contact))
 
 
 class CopyOutcome(Record):
@@ -41,10 +55,18 @@ class CopyOutcome(Record):
     message: str
     #: Why nothing was copied, on its own (for ``collab-console: refused: …``).
     reason: str = ""
+    #: In how many seconds the clipboard is cleared of the copied value, if it still
+    #: holds it then (0: never). Only a sensitive copy is cleared; the console counts down.
+    clear_after_s: int = 0
 
     @property
     def copied(self) -> bool:
         return self.result is CopyResult.COPIED
+
+
+def clearing_note(seconds: int) -> str:
+    """What the agent is told about a copied value that the clipboard will lose."""
+    return f"Clears from the clipboard in {seconds} s."
 
 
 def copy_detail(
@@ -67,9 +89,11 @@ def copy_detail(
     if reason is not None:
         return CopyOutcome(CopyResult.REFUSED, f"Not copied: {reason}.", reason)
     spec = COPY_ACTIONS[action]
+    text = spec.clipboard_text(person)
+    clear_after_s = int(settings.value(CLIPBOARD_CLEAR_SECONDS)) if spec.sensitive else 0
     try:
-        clipboard.put(spec.clipboard_text(person), sensitive=spec.sensitive)
+        clipboard.put(text, sensitive=spec.sensitive, clear_after_s=clear_after_s)
     except ClipboardError as exc:
         return CopyOutcome(CopyResult.NO_CLIPBOARD, f"Not copied: {exc.sentence}", str(exc))
-    record(CopyRecord(session.session_id, person.access_id, action, actor))
-    return CopyOutcome(CopyResult.COPIED, spec.confirmation(person))
+    record(CopyRecord(session.session_id, person.access_id, action, actor, person.contact))
+    return CopyOutcome(CopyResult.COPIED, spec.confirmation(person), clear_after_s=clear_after_s)

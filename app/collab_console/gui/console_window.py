@@ -6,8 +6,6 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import (
-    QAccessible,
-    QAccessibleAnnouncementEvent,
     QAction,
     QCloseEvent,
     QKeyEvent,
@@ -18,11 +16,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStatusBar,
-    QToolTip,
 )
 
 from collab_console.core.domain import Session
@@ -47,6 +43,10 @@ END_SESSION_TEXT = (
     "End the session with {name}? Everyone in it is disconnected, and its details "
     "can no longer be copied."
 )
+#: The permanent countdown at the right of the status bar while a copied Session URL waits
+#: to be cleared from the clipboard (the copy message already said when, once).
+CLIPBOARD_COUNTDOWN = "Session URL copied — clears in {seconds} s"
+CLIPBOARD_CLEARED = "Cleared the copied Session URL from the clipboard."
 
 
 class ConsoleWindow(QMainWindow):
@@ -114,6 +114,9 @@ class ConsoleWindow(QMainWindow):
         self.view.shown.connect(self._session_shown)
         self.view.problem.connect(self.say)
         self.copying.said.connect(self.say)
+        self._clipboard_countdown: QLabel | None = None  # made at the first countdown
+        self.copying.clipboard.countdown.connect(self._show_clipboard_countdown)
+        self.copying.clipboard.cleared.connect(lambda: self.say(CLIPBOARD_CLEARED))
         self.new_button.clicked.connect(self.start_new_session)
         self.view.end_button.clicked.connect(self.end_current_session)
         hub.store_problem.connect(self._store_problem)
@@ -135,6 +138,9 @@ class ConsoleWindow(QMainWindow):
         self._announce(message)
 
     def _announce(self, message: str, *, urgent: bool = False) -> None:
+        # Here, not at the top: the console's first paint needs none of these classes.
+        from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+
         event = QAccessibleAnnouncementEvent(self.statusBar(), message)
         if urgent:
             event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
@@ -232,6 +238,8 @@ class ConsoleWindow(QMainWindow):
     def _privacy_changed(self, masked: bool) -> None:
         self.privacy_action.setChecked(masked)
         if masked:
+            from PySide6.QtWidgets import QToolTip
+
             QToolTip.hideText()  # a tooltip open now may show a name in full
 
     def _first_settings(self, settings: CopySettings) -> None:
@@ -260,6 +268,8 @@ class ConsoleWindow(QMainWindow):
             )
 
     def end_current_session(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # not needed before the first paint
+
         session = self.session
         if session is None or not session.is_active:
             return
@@ -281,6 +291,8 @@ class ConsoleWindow(QMainWindow):
 
     def _confirm_end(self, name: str) -> bool:
         """Ask before ending; "Keep session" is the default and what Esc does."""
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(self)
         box.setObjectName("endSessionBox")
         box.setIcon(QMessageBox.Icon.Question)
@@ -322,8 +334,29 @@ class ConsoleWindow(QMainWindow):
 
         PreferencesDialog(self.hub, self).exec()
 
+    def _show_clipboard_countdown(self, seconds: int) -> None:
+        """Count down, each second, until a copied Session URL is cleared; hidden at 0.
+
+        Its accessible name stays the same, so screen readers are not told every
+        second: the copy message they heard already said when it clears.
+        """
+        label = self._clipboard_countdown
+        if label is None:
+            if not seconds:
+                return
+            label = QLabel(self)
+            label.setObjectName("clipboardCountdownLabel")
+            label.setAccessibleName("Clipboard countdown")
+            self.statusBar().insertPermanentWidget(0, label)
+            self._clipboard_countdown = label
+        label.setText(CLIPBOARD_COUNTDOWN.format(seconds=seconds) if seconds else "")
+        label.setVisible(seconds > 0)
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.copying.close_card()
+        # Closing the console quits it: a Session URL it copied must not outlive it
+        # (on X11 Qt would hand it to a clipboard manager on the way out).
+        self.copying.clipboard.clear_if_unchanged()
         super().closeEvent(event)
 
 

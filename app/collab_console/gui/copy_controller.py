@@ -14,7 +14,7 @@ from PySide6.QtGui import QContextMenuEvent, QFont, QFontMetrics, QKeyEvent, QSi
 from PySide6.QtWidgets import QListView, QMenu, QToolButton, QWidget
 
 from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
-from collab_console.core.copying import CopyOutcome, CopyRecord, copy_detail
+from collab_console.core.copying import CopyOutcome, CopyRecord, clearing_note, copy_detail
 from collab_console.core.domain import Participant, Session
 from collab_console.core.errors import CollabConsoleError
 from collab_console.core.events import SettingsChanged
@@ -83,7 +83,7 @@ class CopyController(QObject):
         self.customer_icon = customer_icon
         self.participants_view = participants_view
         self.participants_model = participants_model
-        self.clipboard = QtClipboard()
+        self.clipboard = QtClipboard(self)
         self.privacy: PrivacyScreen | None = None
         self._card_controller: CopyCardController | None = None
         customer_icon.clicked.connect(lambda: self.open_card_for_customer(focus=True))
@@ -246,9 +246,12 @@ class CopyController(QObject):
         elif not outcome.copied:
             self.refresh_card()
         if outcome.copied and self._masked:
-            self.said.emit(COPY_ACTIONS[action].confirmation(on_screen(person, self.privacy)))
+            message = COPY_ACTIONS[action].confirmation(on_screen(person, self.privacy))
         else:
-            self.said.emit(self._shown(outcome.message, person))
+            message = self._shown(outcome.message, person)
+        if outcome.clear_after_s:
+            message += " " + clearing_note(outcome.clear_after_s)
+        self.said.emit(message)
         return outcome
 
     @property

@@ -1,0 +1,271 @@
+"""A copied Session URL is marked secret on the clipboard and cleared again in time.
+
+Checked as other programs see it: ``xclip`` reads the clipboard's targets and
+values, and takes the clipboard over (``xclip -i``) as a user copying something
+else would.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import threading
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+
+from collab_console.core.demo import DEMO_ACTIVE_ID
+from collab_console.gui.clipboard import KDE_SECRET_HINT, clipboard_data, secret_formats
+from collab_console.gui.console_window import CLIPBOARD_CLEARED, ConsoleWindow
+from collab_console.gui.store_hub import StoreHub
+from tests.gui.helpers import CARD_TIMEOUT_MS, click, hover_customer, named, save_through_hub
+
+SESSION_URL = f"https://collab.example.com/join/{DEMO_ACTIVE_ID}"
+BOTH_TEXT = f"Hello Dana Levi, here is your link to join the session: {SESSION_URL}"
+ELSEWHERE = "copied in another program"
+XCLIP = shutil.which("xclip")
+
+
+def xclip(
+    qtbot: QtBot, *args: str, given: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run ``xclip -selection clipboard ARGS`` as another program, the console's loop running.
+
+    xclip asks this process for what it reads, so it runs in a thread while the
+    test waits on its result. Copying (``given``), xclip leaves a child behind to
+    serve the clipboard: it gets no pipe to hold open.
+    """
+    if XCLIP is None:
+        pytest.fail("xclip is needed to read the clipboard from another process", pytrace=False)
+    result: list[subprocess.CompletedProcess[bytes]] = []
+
+    def run() -> None:
+        result.append(
+            subprocess.run(
+                [XCLIP, "-selection", "clipboard", *args],
+                input=given,
+                stdin=None if given is not None else subprocess.DEVNULL,
+                stdout=subprocess.PIPE if given is None else subprocess.DEVNULL,
+                stderr=subprocess.PIPE if given is None else subprocess.DEVNULL,
+                timeout=10,
+                check=False,
+            )
+        )
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    qtbot.waitUntil(lambda: bool(result), timeout=12_000)
+    worker.join()
+    return result[0]
+
+
+def targets(qtbot: QtBot) -> list[str]:
+    return xclip(qtbot, "-t", "TARGETS", "-o").stdout.decode().split()
+
+
+def pasted(qtbot: QtBot) -> str | None:
+    """What another program pastes now; None when the clipboard holds nothing."""
+    done = xclip(qtbot, "-o")
+    return done.stdout.decode() if done.returncode == 0 else None
+
+
+def copy_elsewhere(qtbot: QtBot) -> None:
+    """Another program copies: it owns the clipboard once the console has heard so."""
+    assert xclip(qtbot, "-i", given=ELSEWHERE.encode()).returncode == 0
+    clipboard = QApplication.clipboard()
+    qtbot.waitUntil(lambda: not clipboard.ownsClipboard(), timeout=5000)
+
+
+def allow_url_copy(qtbot: QtBot, hub: StoreHub, clear_seconds: int) -> None:
+    save_through_hub(
+        qtbot,
+        hub,
+        acknowledged=True,
+        copy_session_id=True,
+        copy_session_url=True,
+        clipboard_clear_seconds=clear_seconds,
+    )
+
+
+def copy_from_card(qtbot: QtBot, console: ConsoleWindow, button_name: str) -> None:
+    """Click a button of the customer's card; wait until the console said it copied."""
+    if not console.copying.card.isVisible():
+        hover_customer(qtbot, console)
+        qtbot.waitUntil(console.copying.card.isVisible, timeout=CARD_TIMEOUT_MS)
+    button = named(console.copying.card, QPushButton, button_name)
+    with qtbot.waitSignal(console.copying.said, timeout=5000):
+        click(qtbot, button)
+
+
+def countdown(console: ConsoleWindow) -> QLabel:
+    return named(console, QLabel, "clipboardCountdownLabel")
+
+
+# -- the marks ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("button_name", "text"), [("copyUrlButton", SESSION_URL), ("copyBothButton", BOTH_TEXT)]
+)
+@pytest.mark.usefixtures("clear_clipboard")
+def test_a_copied_url_is_marked_secret_next_to_the_plain_text(
+    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub, button_name: str, text: str
+) -> None:
+    allow_url_copy(qtbot, hub, clear_seconds=30)
+
+    copy_from_card(qtbot, console, button_name)
+
+    assert pasted(qtbot) == text
+    offered = targets(qtbot)
+    assert {"UTF8_STRING", "text/plain", KDE_SECRET_HINT} <= set(offered)
+    assert xclip(qtbot, "-t", KDE_SECRET_HINT, "-o").stdout == b"secret"
+
+
+@pytest.mark.usefixtures("clear_clipboard")
+def test_a_copied_session_id_is_not_marked_and_not_cleared(
+    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub
+) -> None:
+    allow_url_copy(qtbot, hub, clear_seconds=1)
+
+    copy_from_card(qtbot, console, "copyIdButton")
+
+    assert pasted(qtbot) == DEMO_ACTIVE_ID
+    assert KDE_SECRET_HINT not in targets(qtbot)
+    assert (
+        console.statusBar().currentMessage() == f"Copied Session ID {DEMO_ACTIVE_ID} for Dana Levi."
+    )
+    assert console.findChild(QLabel, "clipboardCountdownLabel") is None
+    assert not console.copying.clipboard.clear_if_unchanged()
+    assert pasted(qtbot) == DEMO_ACTIVE_ID
+
+
+# -- clearing in time -----------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("clear_clipboard")
+def test_the_url_is_cleared_when_its_time_runs_out(
+    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub
+) -> None:
+    allow_url_copy(qtbot, hub, clear_seconds=1)
+
+    with qtbot.waitSignal(console.copying.clipboard.cleared, timeout=5000):
+        copy_from_card(qtbot, console, "copyUrlButton")
+        assert console.statusBar().currentMessage() == (
+            "Copied Session URL (collab.example.com) for Dana Levi. "
+            "Clears from the clipboard in 1 s."
+        )
+        assert countdown(console).isVisible()
+        assert countdown(console).text() == "Session URL copied — clears in 1 s"
+
+    assert pasted(qtbot) is None
+    assert QApplication.clipboard().text() == ""
+    assert console.statusBar().currentMessage() == CLIPBOARD_CLEARED
+    assert not countdown(console).isVisible()
+
+
+@pytest.mark.usefixtures("clear_clipboard")
+def test_a_url_replaced_by_another_program_is_left_alone(
+    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub
+) -> None:
+    allow_url_copy(qtbot, hub, clear_seconds=1)
+    copy_from_card(qtbot, console, "copyUrlButton")
+    assert countdown(console).isVisible()
+
+    copy_elsewhere(qtbot)
+
+    qtbot.waitUntil(lambda: not countdown(console).isVisible(), timeout=5000)
+    # Past the second the URL had: nothing is cleared then either.
+    with qtbot.assertNotEmitted(console.copying.clipboard.cleared, wait=1500):
+        pass
+    assert pasted(qtbot) == ELSEWHERE
+    assert console.statusBar().currentMessage() != CLIPBOARD_CLEARED
+
+
+@pytest.mark.usefixtures("clear_clipboard")
+def test_the_countdown_goes_down_each_second_and_a_new_copy_starts_it_again(
+    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub
+) -> None:
+    allow_url_copy(qtbot, hub, clear_seconds=2)
+    copy_from_card(qtbot, console, "copyUrlButton")
+    label = countdown(console)
+    assert label.text() == "Session URL copied — clears in 2 s"
+
+    qtbot.waitUntil(lambda: label.text() == "Session URL copied — clears in 1 s", timeout=3000)
+    copy_from_card(qtbot, console, "copyBothButton")
+
+    assert label.text() == "Session URL copied — clears in 2 s"
+    # Screen readers heard the copy message once; the ticking label does not rename itself.
+    assert label.accessibleName() == "Clipboard countdown"
+    with qtbot.waitSignal(console.copying.clipboard.cleared, timeout=5000):
+        pass
+    assert pasted(qtbot) is None
+
+
+# -- closing the console ---------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("clear_clipboard")
+def test_closing_the_console_clears_an_unchanged_url(
+    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub
+) -> None:
+    allow_url_copy(qtbot, hub, clear_seconds=30)
+    copy_from_card(qtbot, console, "copyUrlButton")
+    assert pasted(qtbot) == SESSION_URL
+
+    console.close()
+
+    assert pasted(qtbot) is None
+
+
+@pytest.mark.usefixtures("clear_clipboard")
+def test_closing_the_console_leaves_what_another_program_copied(
+    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub
+) -> None:
+    allow_url_copy(qtbot, hub, clear_seconds=30)
+    copy_from_card(qtbot, console, "copyUrlButton")
+    copy_elsewhere(qtbot)
+
+    console.close()
+
+    assert pasted(qtbot) == ELSEWHERE
+
+
+# -- the formats, for every platform ------------------------------------------------------
+
+
+WINDOWS_MIME = 'application/x-qt-windows-mime;value="{}"'
+
+
+@pytest.mark.parametrize(
+    ("platform", "expected"),
+    [
+        ("linux", {KDE_SECRET_HINT: b"secret"}),
+        ("freebsd14", {KDE_SECRET_HINT: b"secret"}),
+        (
+            "win32",
+            {
+                WINDOWS_MIME.format("ExcludeClipboardContentFromMonitorProcessing"): b"1",
+                WINDOWS_MIME.format("CanIncludeInClipboardHistory"): b"\0\0\0\0",
+                WINDOWS_MIME.format("CanUploadToCloudClipboard"): b"\0\0\0\0",
+            },
+        ),
+        ("darwin", {"application/x-nspasteboard-concealed-type": SESSION_URL.encode()}),
+    ],
+)
+def test_the_secret_formats_of_each_platform(platform: str, expected: dict[str, bytes]) -> None:
+    assert dict(secret_formats(SESSION_URL, platform)) == expected
+
+
+@pytest.mark.parametrize("platform", ["linux", "win32", "darwin"])
+def test_the_clipboard_data_holds_the_plain_text_and_the_marks(
+    qapp: QApplication, platform: str
+) -> None:
+    sensitive = clipboard_data(SESSION_URL, sensitive=True, platform=platform)
+    plain = clipboard_data(DEMO_ACTIVE_ID, sensitive=False, platform=platform)
+
+    assert sensitive.text() == SESSION_URL
+    for mime_type, value in secret_formats(SESSION_URL, platform).items():
+        assert bytes(sensitive.data(mime_type).data()) == value
+    assert plain.text() == DEMO_ACTIVE_ID
+    assert plain.formats() == ["text/plain"]
