@@ -8,9 +8,10 @@ typed events and leaves as Qt signals; no window knows which backend it has.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from queue import SimpleQueue
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -75,7 +76,7 @@ class StoreHub(QObject):
     ) -> None:
         super().__init__(parent)
         self.store = store
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store")
+        self._worker = _StoreThread()
         self._finished.connect(self._deliver)
         self._settings = settings
         self._sessions = sessions
@@ -240,7 +241,36 @@ class StoreHub(QObject):
         """Stop polling and let queued calls finish; callbacks no longer run."""
         self._closed = True
         self._timer.stop()
-        self._worker.shutdown(wait=True, cancel_futures=True)
+        self._worker.shutdown()
+
+
+class _StoreThread:
+    """One thread that runs store calls in the order they were asked for.
+
+    Not a ThreadPoolExecutor: importing concurrent.futures (and the logging it
+    imports) costs the console's start-up some 10 ms, and one thread in order is
+    all the hub needs.
+    """
+
+    def __init__(self) -> None:
+        self._jobs: SimpleQueue[Callable[[], None] | None] = SimpleQueue()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="store", daemon=True)
+        self._thread.start()
+
+    def submit(self, job: Callable[[], None]) -> None:
+        self._jobs.put(job)
+
+    def shutdown(self) -> None:
+        """Finish the call under way, drop those still waiting, and end the thread."""
+        self._stopping = True
+        self._jobs.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            if not self._stopping:
+                job()
 
 
 def _events_in(result: object) -> list[StoreEvent]:
