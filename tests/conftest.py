@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from collab_console.core.logs import LOG_DIR_ENV, stop_logging
 from collab_console.store import Store, open_store, seed_demo
 from collab_console.store.location import DATA_DIR_ENV
 
@@ -33,6 +34,15 @@ QT_TEST_DEPS = ("PySide6", "pytestqt")
 collect_ignore_glob = (
     [] if all(importlib.util.find_spec(name) is not None for name in QT_TEST_DEPS) else ["gui"]
 )
+
+
+@pytest.fixture(autouse=True)
+def own_log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test, and every process it starts, logs into its own folder, never the user's."""
+    folder = tmp_path / "logs"
+    monkeypatch.setenv(LOG_DIR_ENV, str(folder))
+    yield folder
+    stop_logging()
 
 
 @pytest.fixture

@@ -252,3 +252,15 @@ def test_of_two_registered_secrets_the_longer_is_masked_whole() -> None:
     logs.forget_in_logs("horse battery")
 
     assert redact("a horse battery staple") == f"a {REDACTED} staple"
+
+
+def test_events_reach_the_file_only_while_logging_is_set_up(tmp_path: Path) -> None:
+    logs.log_event("before: %s", "nothing to write to")
+    with logging_to(tmp_path) as path:
+        logs.log_event("copied %s in session %s", "url", "7QKM-92HX")
+    logs.log_event("after: %s", "closed")
+
+    written = path.read_text(encoding="utf-8")
+    assert "copied url in session 7QKM-92HX" in written
+    assert "before" not in written
+    assert "after" not in written

@@ -13,6 +13,7 @@ module costs no more than :mod:`pathlib`, so the start path can hold it.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from collab_console.core.redaction import register_secret
@@ -52,6 +53,21 @@ def log_files(folder: str | os.PathLike[str] | None = None) -> list[Path]:
     return [where / name for name in names if (where / name).is_file()]
 
 
+#: The file :func:`setup_logging` opened is in use (until :func:`stop_logging`).
+_active = False
+
+
+def log_event(message: str, *args: object) -> None:
+    """Log what happened, at INFO, once :func:`setup_logging` has run; else do nothing.
+
+    Core code calls this rather than holding a logger, so a command that logs
+    nothing (``settings show``) never imports :mod:`logging`.
+    """
+    logging = sys.modules.get("logging")
+    if _active and logging is not None:
+        logging.getLogger("collab_console").info(message, *args)
+
+
 def forget_in_logs(secret: str) -> None:
     """Mask ``secret`` (a passphrase, a token) in every log line from now on."""
     register_secret(secret)
@@ -86,11 +102,17 @@ def setup_logging(
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(level)
+    global _active
+    _active = True
     return Path(handler.baseFilename)
 
 
 def stop_logging() -> None:
     """Close the log file :func:`setup_logging` opened, if any; the records go nowhere after."""
+    global _active
+    _active = False
+    if "logging" not in sys.modules:
+        return  # nothing was ever logged: no need to import it now
     import logging
 
     from collab_console.core.log_handlers import PrivateRotatingFileHandler

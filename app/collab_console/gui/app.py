@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from collab_console.core.errors import CollabConsoleError
 from collab_console.gui.appearance import Appearance, Theme, keep_on_screen
@@ -23,13 +23,18 @@ from collab_console.gui.user_prefs import UserPrefs
 from collab_console.store import Store, open_store, seed_demo
 
 
-class _QuitOnFirstPaint(QObject):
-    """For --quit-when-ready: leave the event loop once the window has painted."""
+class _AfterFirstPaint(QObject):
+    """Runs ``then`` once ``window`` has painted: what the first sight does not need waits."""
+
+    def __init__(self, window: QWidget, then: Callable[[], object]) -> None:
+        super().__init__(window)
+        self._then = then
+        window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
-            QTimer.singleShot(0, QApplication.quit)
+            QTimer.singleShot(0, self._then)
         return False
 
 
@@ -48,6 +53,21 @@ def place_window(window: ConsoleWindow, prefs: UserPrefs) -> None:
     if saved is not None:
         window.restoreGeometry(saved)
     keep_on_screen(window)
+
+
+def start_log(window: ConsoleWindow, location: str) -> None:
+    """Open the log file once the window is up (``logging`` is not needed to show it).
+
+    A log that cannot be written is said in the status bar; the console works on.
+    """
+    from collab_console.core.logs import log_event, setup_logging
+
+    try:
+        path = setup_logging()
+    except OSError as exc:
+        window.say(f"Cannot write the log file ({exc.strerror or exc}); the console works on.")
+        return
+    log_event("console started on the store %s; log %s", location, path)
 
 
 def no_display_reason(environ: Mapping[str, str]) -> str | None:
@@ -113,9 +133,9 @@ def _run_console(app: QApplication, args: argparse.Namespace, prefs: UserPrefs) 
         place_window(window, prefs)
         for warning in store.warnings:
             window.say(warning[:1].upper() + warning[1:] + ".")
+        _AfterFirstPaint(window, lambda: start_log(window, store.location))
         if args.quit_when_ready:
-            quitter = _QuitOnFirstPaint(window)
-            window.installEventFilter(quitter)
+            _AfterFirstPaint(window, QApplication.quit)
         window.show()
         code = app.exec()
         if not args.quit_when_ready:  # a smoke test or benchmark leaves the user's file alone
@@ -130,3 +150,6 @@ def _run_console(app: QApplication, args: argparse.Namespace, prefs: UserPrefs) 
             Shiboken.delete(window)
         hub.close()
         store.close()
+        from collab_console.core.logs import stop_logging
+
+        stop_logging()
