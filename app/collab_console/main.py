@@ -16,6 +16,10 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NOT_FOUND = 4
 EXIT_NO_CLIPBOARD = 5
+#: Needs an admin: a wrong name or passphrase, too soon after failed attempts, none set up.
+EXIT_NOT_ALLOWED = 6
+#: ``audit verify`` found an entry that does not match the chain (the command returns it).
+EXIT_AUDIT_ALTERED = 7
 #: EX_SOFTWARE of sysexits.h: a bug, not a problem of the user's input or system.
 EXIT_INTERNAL = 70
 #: What a shell reports for a command stopped by Ctrl+C (128 + SIGINT).
@@ -86,12 +90,15 @@ def _report(exc: Exception) -> int:
     from collab_console.core.errors import (
         ClipboardError,
         CollabConsoleError,
+        NotAllowedError,
         NotFoundError,
         ValidationError,
     )
 
     if isinstance(exc, CollabConsoleError):
         output.say_error(str(exc))
+        if isinstance(exc, NotAllowedError):
+            return EXIT_NOT_ALLOWED
         if isinstance(exc, NotFoundError):
             return EXIT_NOT_FOUND
         if isinstance(exc, ValidationError):

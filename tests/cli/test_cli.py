@@ -22,6 +22,7 @@ from collab_console.cli.clipboard import SystemClipboard
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
 from collab_console.store import Store
 from collab_console.store.location import DATA_DIR_ENV, STORE_FILENAME
+from tests.store.admins import become_admin
 
 ACK_TIME = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
 JOIN = "https://collab.example.com/join/"
@@ -68,7 +69,8 @@ def url_on(demo_store: Store) -> Store:
     demo_store.save_settings(
         demo_store.load_settings().changed(
             actor="admin.test", now=ACK_TIME, acknowledged=True, copy_session_url=True
-        )
+        ),
+        admin=become_admin(demo_store, "admin.test"),
     )
     return demo_store
 
@@ -204,6 +206,14 @@ NOT_FOR_SETTINGS_SHOW = (
     "collab_console.cli.clipboard",
     "collab_console.store.interface",
     "collab_console.gui",
+    "collab_console.core.admins",
+    "collab_console.core.audit",
+    "collab_console.core.masking",
+    "collab_console.cli.admin_commands",
+    "collab_console.cli.prompts",
+    "hmac",
+    "getpass",
+    "csv",
 )
 
 SETTINGS_SHOW_IN_A_FRESH_PROCESS = """
@@ -307,7 +317,8 @@ def test_copy_refused_exits_3_with_the_reason_and_leaves_the_clipboard(
 ) -> None:
     if changes:
         demo_store.save_settings(
-            demo_store.load_settings().changed(actor="admin.test", now=ACK_TIME, **changes)
+            demo_store.load_settings().changed(actor="admin.test", now=ACK_TIME, **changes),
+            admin=become_admin(demo_store, "admin.test"),
         )
 
     line = assert_one_line_error(run_cli("copy", *args), 3)
@@ -488,5 +499,6 @@ def test_the_audit_names_the_account_not_what_the_environment_claims(
 
     assert done.returncode == 0, done.stderr
     entry = demo_store.audit_log(limit=1)[0]
-    assert (entry.kind, entry.subject, entry.new_value) == ("copy", DEMO_ACTIVE_ID, "id")
+    assert (entry.kind, entry.subject, entry.detail) == ("copy", DEMO_ACTIVE_ID, "id")
+    assert (entry.actor_role, entry.contact) == ("agent", "+1 •••• ••00")
     assert entry.actor == pwd.getpwuid(os.getuid()).pw_name != "ciso.jane"

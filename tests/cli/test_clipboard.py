@@ -26,6 +26,7 @@ from collab_console.core.demo import DEMO_ACTIVE_ID
 from collab_console.core.errors import ClipboardError
 from collab_console.store import Store
 from tests.conftest import RunCli
+from tests.store.admins import become_admin
 
 REAL_XCLIP = shutil.which("xclip")
 REAL_XSEL = shutil.which("xsel")
@@ -513,7 +514,8 @@ def url_clears_in_1_s(demo_store: Store) -> Store:
             acknowledged=True,
             copy_session_url=True,
             clipboard_clear_seconds=1,
-        )
+        ),
+        admin=become_admin(demo_store, "admin.test"),
     )
     return demo_store
 
@@ -560,6 +562,7 @@ def test_copy_of_a_url_leaves_what_another_program_copied_since(
 LOADED_QT = """
 import json, sys
 from collab_console.main import main
+from tests.store.admins import become_admin
 
 code = main(sys.argv[1:])
 loaded = sorted(

@@ -671,13 +671,63 @@ WORDS = [
     "~",
     f"~{NO_SUCH_USER}",
     "a\0b",
+    "set",
+    "--copy-id",
+    "--copy-url",
+    "--url-base",
+    "--clipboard-clear-seconds",
+    "on",
+    "off",
+    "--acknowledge-security-warning",
+    "--admin",
+    "admin.ana",
+    "--passphrase-stdin",
+    "admin",
+    "init",
+    "add",
+    "remove",
+    "passwd",
+    "--name",
+    "session",
+    "start",
+    "list",
+    "end",
+    "--customer",
+    "--contact",
+    "dana@example.com",
+    "audit",
+    "export",
+    "verify",
+    "--format",
+    "csv",
+    "jsonl",
+    "--since",
+    "--until",
+    "-o",
+    "2026-03-02",
 ]
 ANY_CHAR = st.characters(exclude_categories=[])  # lone surrogates included
 LONG = st.tuples(ANY_CHAR, st.integers(min_value=256, max_value=6000)).map(
     lambda pair: pair[0] * pair[1]
 )
 ARG = st.one_of(st.sampled_from(WORDS), st.text(ANY_CHAR, max_size=20), LONG)
-COMMAND = st.sampled_from([[], ["settings", "show"], ["copy", DEMO_ACTIVE_ID], ["copy"]])
+COMMAND = st.sampled_from(
+    [
+        [],
+        ["settings", "show"],
+        ["copy", DEMO_ACTIVE_ID],
+        ["copy"],
+        ["settings", "set"],
+        ["admin", "init", "--name"],
+        ["admin", "add"],
+        ["admin", "passwd", "--admin"],
+        ["session", "start", "--customer"],
+        ["session", "list"],
+        ["session", "end"],
+        ["audit", "export", "--format", "csv"],
+        ["audit", "verify"],
+    ]
+)
 ARGV = st.tuples(st.lists(ARG, max_size=3), COMMAND, st.lists(ARG, max_size=5)).map(
     lambda parts: [*parts[0], *parts[1], *parts[2]]
 )
@@ -724,7 +774,7 @@ def test_any_argument_list_ends_in_a_known_exit_status(in_process: None, argv: l
     except SystemExit as exc:
         code = exc.code
 
-    assert code in {0, 1, 2, 3, 4, 5}, argv
+    assert code in {0, 1, 2, 3, 4, 5, 6, 7}, argv
 
 
 def test_a_store_file_the_user_may_not_read_is_one_line_and_exit_1(open_to_all: Path) -> None:
@@ -744,3 +794,149 @@ def test_a_store_file_the_user_may_not_read_is_one_line_and_exit_1(open_to_all: 
     assert error.startswith(f"{PREFIX}Cannot open the store {folder / STORE_FILENAME}")
     assert all("can be read by other accounts" in line for line in warnings), warnings
     snapshot.assert_unchanged()
+
+
+# -- the admin commands: what a script or an attacker feeds them ------------------------------
+
+
+def admin_store(folder: Path) -> Path:
+    """A demo store with admin.ana (cheaply hashed) in ``folder``."""
+    from tests.store.admins import become_admin
+
+    store = open_store(folder, create=True)
+    try:
+        seed_demo(store)
+        become_admin(store, "admin.ana")
+    finally:
+        store.close()
+    return folder / STORE_FILENAME
+
+
+def run_with_stdin(args: Sequence[Arg], data_dir: Path, stdin: bytes) -> Ran:
+    with tempfile.TemporaryFile() as given:
+        given.write(stdin)
+        given.seek(0)
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            done = subprocess.run(
+                [*CLI, *args],
+                stdin=given,
+                stdout=out,
+                stderr=err,
+                env=cli_env(data_dir),
+                check=False,
+                timeout=120,
+            )
+            out.seek(0)
+            err.seek(0)
+            return Ran(done.returncode, out.read().decode(), err.read().decode())
+
+
+SET_AS_ANA = ("settings", "set", "--copy-id", "off", "--admin", "admin.ana", "--passphrase-stdin")
+
+
+@pytest.mark.parametrize(
+    ("stdin", "says"),
+    [
+        pytest.param(b"x" * 10_000_000, "too long for a passphrase", id="10-MB-line"),
+        pytest.param(b"\xff\xfe not utf-8\n", "is not UTF-8 text", id="not-utf-8"),
+        pytest.param(b"", "standard input ended before a passphrase", id="empty"),
+    ],
+)
+def test_hostile_standard_input_is_one_line_exit_2_and_changes_nothing(
+    data_dir: Path, stdin: bytes, says: str
+) -> None:
+    store_file = admin_store(data_dir)
+    before = store_file.read_bytes()
+
+    line = assert_one_error_line(run_with_stdin(SET_AS_ANA, data_dir, stdin), 2)
+
+    assert says in line
+    assert store_file.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("ana\x1b[31m", id="escape-sequence"),
+        pytest.param("ana\u202eanA", id="bidi-override"),
+        pytest.param("a" * 10_000, id="10000-characters"),
+        pytest.param("ana\nsilva", id="line-break"),
+        pytest.param("аna", id="cyrillic-a"),
+        pytest.param("", id="empty"),
+    ],
+)
+@pytest.mark.parametrize("option", ["--admin", "--name"])
+def test_an_odd_admin_name_is_refused_without_being_echoed(
+    data_dir: Path, name: str, option: str
+) -> None:
+    admin_store(data_dir)
+    args = (
+        ("settings", "set", "--copy-id", "off", "--admin", name, "--passphrase-stdin")
+        if option == "--admin"
+        else ("admin", "add", "--name", name, "--admin", "admin.ana", "--passphrase-stdin")
+    )
+
+    line = assert_one_error_line(run_with_stdin(args, data_dir, b"whatever it is\n"), 2)
+
+    assert line.startswith(f"{PREFIX}{option}: ")
+    assert ("an admin name is 1 to 64" in line) or ("enter an admin name" in line)
+    if name:
+        assert name[:5] not in line.removeprefix(f"{PREFIX}{option}: ")
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        pytest.param(
+            ("audit", "export", "--format", "csv", "--since", "2026-13-01"),
+            "is not a date",
+            id="month-13",
+        ),
+        pytest.param(
+            ("audit", "export", "--format", "csv", "--until", "\x01\x1b[2J"),
+            "is not a date",
+            id="control-characters",
+        ),
+        pytest.param(
+            ("audit", "export", "--format", "csv", "--since", "3/2/2026"),
+            "is not a date",
+            id="us-order",
+        ),
+        pytest.param(
+            ("audit", "export", "--format", "csv", "-o", "/no/such/folder/a.csv"),
+            "cannot write '/no/such/folder/a.csv': No such file or directory",
+            id="no-dir",
+        ),
+        pytest.param(
+            ("session", "start", "--customer", "Dana\x07Levi", "--contact", "dana@example.com"),
+            "control characters",
+            id="bell-in-name",
+        ),
+        pytest.param(
+            ("session", "start", "--customer", "Dana", "--contact", "+1" + "5" * 500),
+            "phone",
+            id="huge-contact",
+        ),
+    ],
+)
+def test_hostile_admin_command_arguments_are_one_line(
+    data_dir: Path, args: tuple[str, ...], says: str
+) -> None:
+    admin_store(data_dir)
+
+    line = assert_one_error_line(run_with_stdin(args, data_dir, b""), 1 if "write" in says else 2)
+
+    assert says in line
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_an_export_into_a_pipe_nobody_reads_is_exit_1(data_dir: Path, fmt: str) -> None:
+    admin_store(data_dir)
+    pipe = closed_pipe()
+    try:
+        ran = run_cli("audit", "export", "--format", fmt, data_dir=data_dir, stdout=pipe)
+    finally:
+        os.close(pipe)
+
+    line = assert_one_error_line(ran, 1)
+    assert line == f"{PREFIX}cannot write the output: the program reading it has exited"

@@ -15,6 +15,14 @@ from pathlib import Path
 import pytest
 
 from collab_console.store import Store, open_store, seed_demo
+from tests.store.admins import cheap_scrypt
+
+__all__ = ["cheap_scrypt"]
+
+
+@pytest.fixture(autouse=True)
+def _cheap_hashes(cheap_scrypt: None) -> None:
+    """Every store test hashes passphrases cheaply (``tests/store/admins.py``)."""
 
 
 @dataclass

@@ -11,14 +11,22 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from collab_console.core.admins import AdminSession, change_passphrase, name_key, verify_admin
+from collab_console.core.audit import AuditKind, AuditQuery, verify_chain
 from collab_console.core.copy_actions import CopyAction
 from collab_console.core.copying import CopyRecord
-from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID, demo_sessions
+from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID, DEMO_SETTINGS, demo_sessions
 from collab_console.core.domain import SessionState, build_session, normalise_session_id
-from collab_console.core.errors import NotFoundError, StaleSettingsError
+from collab_console.core.errors import (
+    NotAllowedError,
+    NotFoundError,
+    StaleSettingsError,
+    ValidationError,
+)
 from collab_console.core.events import SessionEnded, SessionStarted, SettingsChanged
 from collab_console.core.settings import SESSION_URL_BASE, URL_WARNING, Acknowledgement
 from collab_console.store import Store, seed_demo
+from tests.store.admins import become_admin, passphrase_for
 from tests.store.conftest import Backend
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -41,6 +49,7 @@ def test_a_new_store_has_every_copy_option_off(db: Store) -> None:
 
 
 def test_settings_round_trip_with_the_acknowledgement(db: Store, connect: Connect) -> None:
+    ana = become_admin(db, "admin.ana")
     wanted = db.load_settings().changed(
         actor="admin.ana",
         now=MONDAY,
@@ -50,7 +59,7 @@ def test_settings_round_trip_with_the_acknowledgement(db: Store, connect: Connec
         session_url_base="https://support.example.org/s",
     )
 
-    saved = db.save_settings(wanted).settings
+    saved = db.save_settings(wanted, admin=ana).settings
 
     loaded = connect().load_settings()
     assert loaded == saved
@@ -65,15 +74,18 @@ def test_settings_round_trip_with_the_acknowledgement(db: Store, connect: Connec
 def test_a_stale_save_is_refused_with_who_changed_it_and_nothing_is_written(
     db: Store, connect: Connect
 ) -> None:
+    ana = become_admin(db, "admin.ana")
     mine = db.load_settings()
     other = connect()
     theirs = other.save_settings(
-        other.load_settings().changed(actor="admin.sam", now=MONDAY, copy_session_id=True)
+        other.load_settings().changed(actor="admin.sam", now=MONDAY, copy_session_id=True),
+        admin=become_admin(other, "admin.sam"),
     ).settings
 
     with pytest.raises(StaleSettingsError, match=r"admin\.sam changed these settings") as refused:
         db.save_settings(
-            mine.changed(actor="admin.ana", now=TUESDAY, session_url_base="https://x.example.org")
+            mine.changed(actor="admin.ana", now=TUESDAY, session_url_base="https://x.example.org"),
+            admin=ana,
         )
 
     assert refused.value.current == theirs
@@ -83,10 +95,14 @@ def test_a_stale_save_is_refused_with_who_changed_it_and_nothing_is_written(
 
 def test_saving_unchanged_settings_changes_nothing(db: Store) -> None:
     saved = db.save_settings(
-        db.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True)
+        db.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True),
+        admin=become_admin(db, "admin.ana"),
     ).settings
 
-    again = db.save_settings(saved.changed(actor="admin.ben", now=TUESDAY, copy_session_id=True))
+    again = db.save_settings(
+        saved.changed(actor="admin.ben", now=TUESDAY, copy_session_id=True),
+        admin=become_admin(db, "admin.ben"),
+    )
 
     assert again.settings.version == saved.version
     assert [e.subject for e in db.audit_log() if e.kind == "setting"] == ["copy_session_id"]
@@ -95,29 +111,41 @@ def test_saving_unchanged_settings_changes_nothing(db: Store) -> None:
 def test_every_settings_change_is_audited_with_the_store_s_clock(db: Store) -> None:
     # The store keeps milliseconds (and truncates): an entry made just after
     # ``before`` may read up to a millisecond earlier.
+    ana, ben, cy = (become_admin(db, name) for name in ("admin.ana", "admin.ben", "admin.cy"))
     before = datetime.now(UTC) - timedelta(milliseconds=1)
     settings = db.save_settings(
-        db.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True)
+        db.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True),
+        admin=ana,
     ).settings
     settings = db.save_settings(
-        settings.changed(actor="admin.ben", now=TUESDAY, acknowledged=True, copy_session_url=True)
+        settings.changed(actor="admin.ben", now=TUESDAY, acknowledged=True, copy_session_url=True),
+        admin=ben,
     ).settings
-    db.save_settings(settings.changed(actor="admin.cy", now=MONDAY, copy_session_url=False))
+    db.save_settings(
+        settings.changed(actor="admin.cy", now=MONDAY, copy_session_url=False), admin=cy
+    )
 
-    entries = [(e.actor, e.kind, e.subject, e.old_value, e.new_value) for e in db.audit_log()]
+    entries = [
+        (e.actor, e.actor_role, e.kind, e.detail, e.old_value, e.new_value, e.warning_version)
+        for e in db.audit_log()
+        if e.kind in ("setting", "acknowledgement")
+    ]
     assert list(reversed(entries)) == [
-        ("admin.ana", "setting", "copy_session_id", "off", "on"),
+        ("admin.ana", "admin", "setting", "copy_session_id", "off", "on", None),
         (
             "admin.ben",
+            "admin",
             "acknowledgement",
             "copy_session_url",
             None,
             "admin.ben at 2026-03-03T11:30:00.000000+00:00 (warning v1)",
+            1,
         ),
-        ("admin.ben", "setting", "copy_session_url", "off", "on"),
-        ("admin.cy", "setting", "copy_session_url", "on", "off"),
+        ("admin.ben", "admin", "setting", "copy_session_url", "off", "on", 1),
+        ("admin.cy", "admin", "setting", "copy_session_url", "on", "off", None),
     ]
-    assert all(before <= e.at <= datetime.now(UTC) for e in db.audit_log()), (
+    changes = [e for e in db.audit_log() if e.kind in ("setting", "acknowledgement")]
+    assert all(before <= e.at <= datetime.now(UTC) for e in changes), (
         "the store dates entries itself, not with the time the app claims"
     )
     assert db.load_settings().acknowledgements == {}
@@ -128,11 +156,14 @@ def _save_many(address: str, backend: str, me: str, count: int) -> list[tuple[st
 
     Returns (the value it saw, the value it saved) for each save that landed.
     """
+    from collab_console.core.admins import verify_admin
+    from tests.store.admins import passphrase_for
     from tests.store.conftest import reconnect
 
     store = reconnect(backend, address)
     saves = []
     try:
+        admin = verify_admin(store, me, passphrase_for(me), now=datetime.now(UTC), actor=me)
         for n in range(count):
             while True:
                 current = store.load_settings()
@@ -140,7 +171,7 @@ def _save_many(address: str, backend: str, me: str, count: int) -> list[tuple[st
                     actor=me, now=datetime.now(UTC), session_url_base=f"https://{me}.example/{n}"
                 )
                 try:
-                    store.save_settings(change)
+                    store.save_settings(change, admin=admin)
                 except StaleSettingsError:
                     continue
                 saves.append((current.session_url_base, change.session_url_base))
@@ -158,6 +189,8 @@ def test_two_processes_saving_at_once_lose_no_update(db: Store, backend: Backend
     differs from what that writer read.
     """
     per_process = 200
+    for who in "ab":
+        become_admin(db, who)
     context = multiprocessing.get_context("spawn")
     with context.Pool(2) as pool:
         results = pool.starmap(
@@ -181,7 +214,8 @@ def test_writes_return_events_and_others_receive_the_same(db: Store, connect: Co
     assert watcher.poll_events() == []
 
     saved = db.save_settings(
-        db.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True)
+        db.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True),
+        admin=become_admin(db, "admin.ana"),
     )
     session, started = db.start_session(
         customer_name="Ruth Cohen", contact="ruth@example.com", now=MONDAY, actor="agent.kai"
@@ -209,7 +243,8 @@ def test_start_session_uses_the_configured_url_base(db: Store) -> None:
     db.save_settings(
         db.load_settings().changed(
             actor="admin.ana", now=MONDAY, session_url_base="https://support.example.org/s"
-        )
+        ),
+        admin=become_admin(db, "admin.ana"),
     )
 
     session, _ = db.start_session(
@@ -279,7 +314,7 @@ def test_ending_a_session_ends_it_once(demo_db: Store) -> None:
     assert ended.summary.state is SessionState.ENDED
     assert again.summary == ended.summary
     assert demo_db.get_session(DEMO_ACTIVE_ID).ended_at == TUESDAY
-    assert [e.kind for e in demo_db.audit_log()].count("session_ended") == 1
+    assert [e.kind for e in demo_db.audit_log()].count(AuditKind.SESSION_ENDED) == 1
 
 
 def test_an_unknown_session_is_not_found(demo_db: Store) -> None:
@@ -288,12 +323,23 @@ def test_an_unknown_session_is_not_found(demo_db: Store) -> None:
 
 
 def test_a_copy_is_recorded_without_its_value(demo_db: Store) -> None:
-    demo_db.record_copy(CopyRecord(DEMO_ACTIVE_ID, f"{DEMO_ACTIVE_ID}-P2", CopyAction.URL, "kai"))
+    grace = demo_db.get_session(DEMO_ACTIVE_ID).find("Grace Kim")
+    demo_db.record_copy(
+        CopyRecord(DEMO_ACTIVE_ID, grace.access_id, CopyAction.URL, "kai", grace.contact)
+    )
 
     entry = demo_db.audit_log(limit=1)[0]
-    assert (entry.actor, entry.kind, entry.new_value) == ("kai", "copy", "url")
+    assert (entry.actor, entry.actor_role, entry.kind, entry.detail) == (
+        "kai",
+        "agent",
+        "copy",
+        "url",
+    )
+    assert (entry.session_id, entry.participant_id) == (DEMO_ACTIVE_ID, f"{DEMO_ACTIVE_ID}-P2")
     assert entry.subject == f"{DEMO_ACTIVE_ID} / {DEMO_ACTIVE_ID}-P2"
+    assert entry.contact == "g••••@example.org"
     assert "https://" not in repr(entry)
+    assert "grace.kim" not in repr(entry)
 
 
 # -- demo data -----------------------------------------------------------------------------
@@ -311,7 +357,8 @@ def test_demo_never_changes_a_store_an_admin_saved_to(db: Store) -> None:
     db.save_settings(
         db.load_settings().changed(
             actor="admin.ana", now=MONDAY, session_url_base="https://support.example.org/s"
-        )
+        ),
+        admin=become_admin(db, "admin.ana"),
     )
     settings, audit = db.load_settings(), db.audit_log()
 
@@ -332,3 +379,243 @@ def test_demo_leaves_a_store_with_an_agent_s_session_alone(db: Store) -> None:
 
     assert [s.session_id for s in db.list_sessions()] == [own.session_id]
     assert db.load_settings().copy_session_id is False
+
+
+# -- admins: only an admin writes the policy -----------------------------------------------
+
+
+def test_saving_settings_without_an_admin_is_refused_and_changes_nothing(demo_db: Store) -> None:
+    before = (demo_db.load_settings(), demo_db.audit_log(limit=100))
+    wanted = before[0].changed(actor="agent.kai", now=MONDAY, copy_session_id=False)
+
+    with pytest.raises(NotAllowedError, match="only an admin can change the settings"):
+        demo_db.save_settings(wanted)
+    with pytest.raises(NotAllowedError, match="only an admin"):
+        demo_db.save_settings(wanted, admin=object())  # type: ignore[arg-type]
+
+    assert (demo_db.load_settings(), demo_db.audit_log(limit=100)) == before
+
+
+def test_an_admin_session_cannot_be_made_up() -> None:
+    with pytest.raises(NotAllowedError, match="only from a verified passphrase"):
+        AdminSession("admin.ana", MONDAY, TUESDAY)
+
+
+def test_a_removed_admin_can_no_longer_save(db: Store, connect: Connect) -> None:
+    ana = become_admin(db, "admin.ana")
+    ben = become_admin(db, "admin.ben")
+    db.remove_admin("ADMIN.BEN", by=ana)
+
+    with pytest.raises(NotAllowedError, match="only an admin"):
+        connect().save_settings(
+            db.load_settings().changed(actor="admin.ben", now=MONDAY, copy_session_id=True),
+            admin=ben,
+        )
+    assert db.load_settings().copy_session_id is False
+    assert [a.name for a in db.list_admins()] == ["admin.ana"]
+
+
+def test_an_acknowledgement_names_the_admin_who_saves_it(db: Store) -> None:
+    ana = become_admin(db, "admin.ana")
+    in_another_name = db.load_settings().changed(
+        actor="ciso.jane", now=MONDAY, acknowledged=True, copy_session_url=True
+    )
+
+    with pytest.raises(NotAllowedError, match="in their own name"):
+        db.save_settings(in_another_name, admin=ana)
+    assert db.load_settings().copy_session_url is False
+
+
+def test_the_demo_settings_go_only_into_a_store_without_admins(db: Store) -> None:
+    become_admin(db, "admin.ana")
+
+    assert seed_demo(db) is False
+    with pytest.raises(NotAllowedError, match="nobody has used"):
+        db.save_demo_settings(DEMO_SETTINGS.replace(version=db.load_settings().version))
+    assert db.load_settings().copy_session_id is False
+
+
+def test_admins_are_added_removed_and_listed_without_their_hashes(
+    db: Store, connect: Connect
+) -> None:
+    assert db.has_admins() is False
+    ana = become_admin(db, "admin.ana")
+    become_admin(db, "Ben")
+
+    assert [a.name for a in connect().list_admins()] == ["admin.ana", "Ben"]
+    assert all(a.created_by in ("setup.account", "admin.ana") for a in db.list_admins())
+    assert "scrypt" not in repr(db.list_admins())
+    assert db.admin_credentials("BEN") is not None
+    with pytest.raises(ValidationError, match="already an admin named Ben"):
+        db.add_admin(
+            "ben", "scrypt$16$1$1$AAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA==", actor="x", by=ana
+        )
+    with pytest.raises(NotAllowedError, match="already set up"):
+        db.add_admin("carol", "scrypt$16$1$1$AAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA==", actor="x")
+
+    assert db.remove_admin("ben", by=ana) == "Ben"
+    with pytest.raises(NotFoundError, match="no admin named ben"):
+        db.remove_admin("ben", by=ana)
+    with pytest.raises(NotAllowedError, match="last admin cannot be removed"):
+        db.remove_admin("admin.ana", by=ana)
+
+    kinds = [(e.kind, e.actor, e.detail) for e in reversed(db.audit_log()) if "admin" in e.kind]
+    assert kinds == [
+        ("admin_added", "setup.account", "admin.ana"),
+        ("admin_added", "admin.ana", "Ben"),
+        ("admin_removed", "admin.ana", "Ben"),
+    ]
+
+
+def test_a_passphrase_change_is_one_s_own_and_recorded(db: Store) -> None:
+    ana = become_admin(db, "admin.ana")
+    old_hash = db.admin_credentials("admin.ana")
+
+    change_passphrase(db, ana, "a brand new passphrase", now=datetime.now(UTC))
+
+    assert db.admin_credentials("admin.ana") != old_hash
+    assert (
+        verify_admin(
+            db, "admin.ana", "a brand new passphrase", now=datetime.now(UTC), actor="kai"
+        ).name
+        == "admin.ana"
+    )
+    latest = [e for e in db.audit_log() if e.kind == "passphrase_changed"]
+    assert [(e.actor, e.detail) for e in latest] == [("admin.ana", "admin.ana")]
+
+
+# -- unlocking -----------------------------------------------------------------------------
+
+
+def test_failed_unlocks_are_counted_by_the_store_and_survive_a_restart(
+    db: Store, connect: Connect
+) -> None:
+    become_admin(db, "admin.ana")
+    now = datetime.now(UTC)
+    for attempt in range(3):
+        with pytest.raises(NotAllowedError, match="wrong name or passphrase"):
+            verify_admin(
+                db,
+                "admin.ana",
+                "not the passphrase",
+                now=now + timedelta(hours=attempt),
+                actor="kai",
+            )
+
+    later = connect()  # another process, or the console after a restart
+    with pytest.raises(NotAllowedError, match=r"3 failed attempts for that name; try again in 4 s"):
+        verify_admin(
+            later,
+            "admin.ana",
+            passphrase_for("admin.ana"),
+            now=now + timedelta(hours=2),
+            actor="kai",
+        )
+    assert (
+        verify_admin(
+            later,
+            "admin.ana",
+            passphrase_for("admin.ana"),
+            now=now + timedelta(hours=2, seconds=4),
+            actor="kai",
+        ).name
+        == "admin.ana"
+    )
+    assert later.unlock_failures(name_key("admin.ana")) == (0, None), "success forgets failures"
+
+    results = [e.result for e in reversed(db.audit_log()) if e.kind == "unlock"]
+    assert results[-5:] == ["wrong_passphrase"] * 3 + ["too_soon", "ok"]
+
+
+def test_an_unlock_attempt_never_records_the_passphrase_or_an_unknown_name(db: Store) -> None:
+    become_admin(db, "admin.ana")
+    typed_as_name = "Tr0ub4dor&3 my secret"
+
+    with pytest.raises(NotAllowedError, match="wrong name or passphrase"):
+        verify_admin(db, typed_as_name, "hunter2 hunter2", now=datetime.now(UTC), actor="kai")
+
+    entry = db.audit_log(limit=1)[0]
+    assert (entry.kind, entry.actor, entry.detail, entry.result) == (
+        "unlock",
+        "kai",
+        None,
+        "wrong_passphrase",
+    )
+    everything = repr(db.audit_log(limit=1000))
+    assert "Tr0ub4dor" not in everything
+    assert "hunter2" not in everything
+
+
+# -- the audit trail -----------------------------------------------------------------------
+
+
+def _busy_day(db: Store) -> None:
+    """Settings, a session started and ended, a copy and an unlock, by agents and an admin."""
+    ana = become_admin(db, "admin.ana")
+    db.save_settings(
+        db.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True), admin=ana
+    )
+    session, _ = db.start_session(
+        customer_name="Ruth Cohen", contact="+44 20 7946 0958", now=MONDAY, actor="agent.kai"
+    )
+    db.record_copy(
+        CopyRecord(
+            session.session_id, session.session_id, CopyAction.ID, "agent.lee", "+44 20 7946 0958"
+        )
+    )
+    db.end_session(session.session_id, TUESDAY, actor="agent.kai")
+
+
+def test_the_audit_records_roles_references_and_masked_contacts_only(db: Store) -> None:
+    _busy_day(db)
+
+    entries = list(reversed(db.audit_log()))
+    started = next(e for e in entries if e.kind == "session_started")
+    copied = next(e for e in entries if e.kind == "copy")
+    assert (started.actor, started.actor_role, started.contact) == (
+        "agent.kai",
+        "agent",
+        "+44 •••• ••58",
+    )
+    assert (copied.actor, copied.detail, copied.contact) == ("agent.lee", "id", "+44 •••• ••58")
+    shown = repr(entries)
+    assert "7946 0958" not in shown, "never a full contact"
+    assert "/join/" not in shown, "never a Session URL"
+    assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+
+
+def test_audit_entries_filter_by_kind_person_time_and_text(db: Store) -> None:
+    _busy_day(db)
+    everything = db.audit_entries(AuditQuery(limit=None))
+
+    def seqs(**filters: object) -> list[int]:
+        return [e.seq for e in db.audit_entries(AuditQuery(**filters))]  # type: ignore[arg-type]
+
+    assert seqs(limit=None) == sorted((e.seq for e in everything), reverse=True)
+    assert seqs(kinds=frozenset({AuditKind.COPY, AuditKind.SESSION_ENDED})) == [
+        e.seq for e in everything if e.kind in ("copy", "session_ended")
+    ]
+    assert seqs(person="AGENT.KAI") == [e.seq for e in everything if e.actor == "agent.kai"]
+    assert seqs(text="COPY_SESSION_ID") == [
+        e.seq for e in everything if e.detail == "copy_session_id"
+    ]
+    assert seqs(text="••58") == [e.seq for e in everything if e.contact]
+    assert seqs(kinds=frozenset()) == []
+    assert seqs(text="%") == [], "the text is found as typed, not as a pattern"
+    assert seqs(text="sessio__id") == [], "an underscore is not a wildcard either"
+    assert seqs(limit=2) == [everything[0].seq, everything[1].seq]
+    assert seqs(oldest_first=True, limit=1) == [1]
+    first, last = everything[-1].at, everything[0].at
+    assert seqs(since=last) == [e.seq for e in everything if e.at >= last]
+    assert seqs(until=first) == []
+    assert seqs(since=first - timedelta(days=1), until=last + timedelta(days=1)) == seqs()
+    with pytest.raises(ValidationError, match="time zone"):
+        AuditQuery(since=datetime(2026, 3, 2))
+
+
+def test_a_trail_written_by_the_app_verifies(db: Store, connect: Connect) -> None:
+    assert db.verify_audit() is None
+    _busy_day(db)
+
+    assert connect().verify_audit() is None
+    assert verify_chain(reversed(db.audit_log(limit=1000))) is None

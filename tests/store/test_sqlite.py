@@ -11,14 +11,16 @@ import random
 import sqlite3
 import stat
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 import collab_console.store.sqlite as sqlite_store
+from collab_console.core.audit import GENESIS, AuditBreak, chain_hash
 from collab_console.core.copy_actions import CopyAction
+from collab_console.core.copying import CopyRecord
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
 from collab_console.core.events import SettingsChanged, StoreResynced
 from collab_console.core.policy import refusal
@@ -38,13 +40,16 @@ from collab_console.store.sqlite_schema import (
     SCHEMA_DIGEST,
     SCHEMA_VERSION,
     expected_schema,
+    install_functions,
     is_expected_schema,
     schema_digest,
 )
+from tests.store.admins import become_admin
 from tests.tampering import tamper
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 OUTSIDE = "unknown (outside Collab Console)"
+NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')"
 
 
 @pytest.fixture
@@ -54,8 +59,15 @@ def store_file(data_dir: Path) -> Path:
 
 @pytest.fixture
 def raw(store: Store, store_file: Path) -> Iterator[sqlite3.Connection]:
-    """A plain sqlite3 connection to the store's file, as a DBA or another tool would use."""
+    """A plain sqlite3 connection to the store's file, as a DBA or another tool would use.
+
+    It has the app's SQL functions (the audit chain's hash, contact masking), as
+    a tool written by someone who read the source would: without them nothing
+    the audit records can be written at all (see
+    ``test_a_tool_without_the_app_s_functions_cannot_write_what_is_audited``).
+    """
     connection = sqlite3.connect(store_file, isolation_level=None)
+    install_functions(connection)
     yield connection
     connection.close()
 
@@ -83,7 +95,8 @@ def url_on(store: Store) -> None:
     store.save_settings(
         store.load_settings().changed(
             actor="admin.ana", now=MONDAY, acknowledged=True, copy_session_url=True
-        )
+        ),
+        admin=become_admin(store, "admin.ana"),
     )
 
 
@@ -213,17 +226,18 @@ def test_a_locked_store_refuses_to_save_and_keeps_its_data(
     monkeypatch.setattr(sqlite_store, "BUSY_TIMEOUT_MS", 100)
     second = open_store(data_dir)
     try:
+        ana = become_admin(second, "admin.ana")
         before = second.load_settings()
         change = before.changed(actor="admin.ana", now=MONDAY, copy_session_id=True)
         raw.execute("BEGIN EXCLUSIVE")
         try:
             with pytest.raises(StoreLockedError, match="locked by another program"):
-                second.save_settings(change)
+                second.save_settings(change, admin=ana)
         finally:
             raw.execute("ROLLBACK")
 
         assert second.load_settings() == before
-        assert second.save_settings(change).settings.copy_session_id is True, "works unlocked"
+        assert second.save_settings(change, admin=ana).settings.copy_session_id, "works unlocked"
     finally:
         second.close()
 
@@ -274,14 +288,31 @@ ATTACKS = [
     pytest.param("UPDATE audit SET actor = 'someone else'", id="edit-audit"),
     pytest.param("DELETE FROM audit", id="delete-audit"),
     pytest.param(
-        "INSERT OR REPLACE INTO audit (id, at, actor, kind, subject)"
-        " SELECT id, at, 'someone else', kind, subject FROM audit LIMIT 1",
+        "INSERT OR REPLACE INTO audit SELECT id, at, kind, 'someone else', actor_role,"
+        " session_id, participant_id, detail, old_value, new_value, warning_version, contact,"
+        " result, prev_hash, hash FROM audit LIMIT 1",
         id="replace-audit",
     ),
     pytest.param(
-        "INSERT INTO audit (at, actor, kind, subject)"
-        " VALUES ('2020-01-01T00:00:00.000+00:00', 'dba', 'copy', 'x')",
+        "INSERT INTO audit (id, at, kind, actor, actor_role, prev_hash, hash)"
+        " SELECT id + 1, at, 'copy', 'dba', 'agent', hash, hash FROM audit"
+        " ORDER BY id DESC LIMIT 1",
+        id="forged-audit",
+    ),
+    pytest.param(
+        "INSERT INTO audit (id, at, kind, actor, actor_role, prev_hash, hash)"
+        " SELECT id + 1, '2020-01-01T00:00:00.000+00:00', 'copy', 'dba', 'agent', hash,"
+        " collab_audit_hash(hash, id + 1, '2020-01-01T00:00:00.000+00:00', 'copy', 'dba',"
+        " 'agent', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)"
+        " FROM audit ORDER BY id DESC LIMIT 1",
         id="backdated-audit",
+    ),
+    pytest.param(
+        "UPDATE setting SET value = 'off' WHERE key = 'copy_session_id'", id="no-admin-writer"
+    ),
+    pytest.param(
+        "INSERT INTO admin VALUES ('mallory', 'scrypt$1', '2026', 'mallory', '2026')",
+        id="admin-made-up",
     ),
     pytest.param(
         "UPDATE sessions SET state = 'active', ended_at = NULL"
@@ -328,37 +359,198 @@ def test_raw_sql_cannot_get_past_the_rules(
     assert demo_store.load_settings().copy_session_url is False
 
 
+@contextmanager
+def writing_as(raw: sqlite3.Connection, name: str, role: str) -> Iterator[None]:
+    """A raw transaction whose writer claims to be ``name`` in ``role``, rolled back after."""
+    raw.execute("BEGIN")
+    try:
+        raw.execute("INSERT INTO writer (id, name, role) VALUES (1, ?, ?)", (name, role))
+        yield
+    finally:
+        raw.execute("ROLLBACK")
+
+
 def test_the_acknowledgement_of_url_copy_that_is_on_cannot_be_removed(
     demo_store: Store, raw: sqlite3.Connection
 ) -> None:
     url_on(demo_store)
     before = everything(demo_store)
 
-    with pytest.raises(sqlite3.IntegrityError, match="cannot be removed"):
+    with (
+        writing_as(raw, "admin.ana", "admin"),
+        pytest.raises(sqlite3.IntegrityError, match="cannot be removed"),
+    ):
         raw.execute("DELETE FROM acknowledgement")
 
     assert everything(demo_store) == before
 
 
-def test_a_raw_change_that_keeps_the_rules_is_audited_as_made_outside_the_app(
+ADMIN_ATTACKS = [
+    pytest.param(
+        None,
+        "UPDATE setting SET value = 'off' WHERE key = 'copy_session_id'",
+        "only an admin can change",
+        id="settings-from-outside",
+    ),
+    pytest.param(
+        ("agent.kai", "agent"),
+        "UPDATE setting SET value = 'off' WHERE key = 'copy_session_id'",
+        "only an admin can change",
+        id="settings-by-an-agent",
+    ),
+    pytest.param(
+        ("agent.kai", "agent"),
+        "UPDATE policy SET version = version + 1",
+        "only an admin can change",
+        id="policy-by-an-agent",
+    ),
+    pytest.param(
+        ("admin.ana", "agent"),
+        "UPDATE setting SET value = 'off' WHERE key = 'copy_session_id'",
+        "only an admin can change",
+        id="an-admin-acting-as-agent",
+    ),
+    pytest.param(
+        ("agent.kai", "agent"),
+        "UPDATE writer SET role = 'admin'",
+        "cannot be changed",
+        id="promoted-writer",
+    ),
+    pytest.param(
+        None,
+        "INSERT INTO writer (id, name, role) VALUES (1, 'mallory', 'admin')",
+        "only an admin can write as one",
+        id="made-up-admin-writer",
+    ),
+    pytest.param(
+        ("admin.ana", "admin"),
+        "INSERT INTO acknowledgement VALUES"
+        " ('copy_session_url', 'ciso.jane', '2026-03-02T09:00:00+00:00', 1)",
+        "in their own name",
+        id="acknowledged-in-another-name",
+    ),
+    pytest.param(
+        None,
+        f"INSERT INTO admin VALUES ('mallory', 'scrypt$1', {NOW_SQL}, '{OUTSIDE}', {NOW_SQL})",
+        "only an admin can add",
+        id="admin-from-outside",
+    ),
+    pytest.param(
+        ("agent.kai", "agent"),
+        f"INSERT INTO admin VALUES ('mallory', 'scrypt$1', {NOW_SQL}, 'agent.kai', {NOW_SQL})",
+        "only an admin can add",
+        id="admin-by-an-agent",
+    ),
+    pytest.param(
+        ("admin.ana", "admin"),
+        f"REPLACE INTO admin VALUES ('admin.ben', 'scrypt$1', {NOW_SQL}, 'admin.ana', {NOW_SQL})",
+        "already an admin",
+        id="admin-replaced",
+    ),
+    pytest.param(
+        ("admin.ana", "admin"),
+        "INSERT INTO admin VALUES ('carol', 'scrypt$1',"
+        " '2020-01-01T00:00:00.000+00:00', 'admin.ana', '2020-01-01T00:00:00.000+00:00')",
+        "records who added an admin",
+        id="admin-backdated",
+    ),
+    pytest.param(
+        ("agent.kai", "agent"),
+        "DELETE FROM admin WHERE name = 'admin.ben'",
+        "only an admin can remove",
+        id="admin-removed-by-an-agent",
+    ),
+    pytest.param(
+        ("admin.ana", "admin"),
+        "DELETE FROM admin",
+        "last admin cannot be removed",
+        id="every-admin-removed",
+    ),
+    pytest.param(
+        ("admin.ana", "admin"),
+        "UPDATE admin SET passphrase_hash = 'scrypt$mine',"
+        f" changed_at = {NOW_SQL} WHERE name = 'admin.ben'",
+        "only their own passphrase",
+        id="another-s-passphrase",
+    ),
+    pytest.param(
+        ("admin.ana", "admin"),
+        "UPDATE admin SET name = 'root' WHERE name = 'admin.ana'",
+        "cannot change",
+        id="admin-renamed",
+    ),
+]
+
+
+@pytest.mark.parametrize(("writer", "statement", "says"), ADMIN_ATTACKS)
+def test_raw_sql_cannot_get_past_the_admin_rules(
+    demo_store: Store,
+    raw: sqlite3.Connection,
+    writer: tuple[str, str] | None,
+    statement: str,
+    says: str,
+) -> None:
+    become_admin(demo_store, "admin.ana")
+    become_admin(demo_store, "admin.ben")
+    before = (everything(demo_store), demo_store.list_admins())
+
+    if writer is None:
+        with pytest.raises(sqlite3.IntegrityError, match=says):
+            raw.execute(statement)
+    else:
+        with writing_as(raw, *writer), pytest.raises(sqlite3.IntegrityError, match=says):
+            raw.execute(statement)
+
+    assert (everything(demo_store), demo_store.list_admins()) == before
+
+
+def test_a_tool_without_the_app_s_functions_cannot_write_what_is_audited(
+    demo_store: Store, store_file: Path
+) -> None:
+    url_on(demo_store)
+    before = everything(demo_store)
+
+    with closing(sqlite3.connect(store_file, isolation_level=None)) as tool:
+        for statement in (
+            "UPDATE setting SET value = 'off' WHERE key = 'copy_session_url'",
+            f"UPDATE sessions SET state = 'ended' WHERE session_id = '{DEMO_ACTIVE_ID}'",
+            "INSERT INTO audit_append (kind) VALUES ('copy')",
+        ):
+            with pytest.raises(sqlite3.OperationalError, match="no such function: collab_"):
+                tool.execute(statement)
+
+    assert everything(demo_store) == before
+
+
+def test_a_raw_change_in_an_admin_s_name_lands_as_theirs_the_embedded_store_s_limit(
     demo_store: Store, raw: sqlite3.Connection
 ) -> None:
+    """Whoever can write the file, and names an admin, can change the policy (README).
+
+    The change is still audited, chained and dated by the store; the
+    organisation mode (PostgreSQL roles, a later issue) closes this.
+    """
     url_on(demo_store)
     version = demo_store.load_settings().version
 
+    raw.execute("BEGIN")
+    raw.execute("INSERT INTO writer (id, name, role) VALUES (1, 'admin.ana', 'admin')")
     raw.execute("UPDATE setting SET value = 'off' WHERE key = 'copy_session_url'")
+    raw.execute("DELETE FROM writer")
+    raw.execute("COMMIT")
 
     latest = demo_store.audit_log(limit=1)[0]
-    assert (latest.actor, latest.subject, latest.old_value, latest.new_value) == (
-        OUTSIDE,
+    assert (latest.actor, latest.actor_role, latest.detail, latest.old_value, latest.new_value) == (
+        "admin.ana",
+        "admin",
         "copy_session_url",
         "on",
         "off",
     )
     settings = demo_store.load_settings()
     assert settings.version == version + 1, "a stale save from the app would now be refused"
-    assert settings.updated_by == OUTSIDE
     assert settings.acknowledgements == {}
+    assert demo_store.verify_audit() is None
 
 
 # -- a schema whose rules were removed ----------------------------------------------------
@@ -374,8 +566,24 @@ def test_a_raw_change_that_keeps_the_rules_is_audited_as_made_outside_the_app(
         "CREATE TRIGGER sneaky AFTER INSERT ON audit BEGIN DELETE FROM change_log; END",
         "CREATE TABLE notes (text TEXT)",
         "CREATE INDEX by_name ON participants (name)",
+        "DROP TRIGGER audit_entry_chained",
+        "DROP TRIGGER setting_changed_by_an_admin",
+        "DROP TRIGGER own_passphrase_only",
+        "DROP INDEX audit_by_kind",
     ],
-    ids=["ack-rule", "audit-rule", "ended-rule", "replace-rule", "added-trigger", "table", "index"],
+    ids=[
+        "ack-rule",
+        "audit-rule",
+        "ended-rule",
+        "replace-rule",
+        "added-trigger",
+        "table",
+        "index",
+        "chain-rule",
+        "admin-only-rule",
+        "own-passphrase-rule",
+        "audit-index",
+    ],
 )
 def test_a_store_whose_schema_was_altered_is_reported_and_not_used(
     demo_store: Store, data_dir: Path, store_file: Path, statement: str
@@ -568,6 +776,145 @@ def test_a_flipped_bit_in_a_stored_url_keeps_it_from_being_offered(
     assert refusal(settings, session, session.customer, CopyAction.URL) is None
 
 
+# -- the audit chain catches what got past the rules ----------------------------------------
+
+
+@pytest.fixture
+def busy_store(demo_store: Store) -> Store:
+    """The demo store after an admin turned URL copy on, a copy and an ended session."""
+    url_on(demo_store)
+    grace = demo_store.get_session(DEMO_ACTIVE_ID).find("Grace Kim")
+    demo_store.record_copy(
+        CopyRecord(DEMO_ACTIVE_ID, grace.access_id, CopyAction.URL, "agent.kai", grace.contact)
+    )
+    demo_store.end_session(DEMO_ACTIVE_ID, MONDAY, actor="agent.kai")
+    assert demo_store.verify_audit() is None
+    return demo_store
+
+
+def reopened_break(store_file: Path) -> AuditBreak | None:
+    reopened = open_store(store_file.parent, readonly=True)
+    try:
+        return reopened.verify_audit()
+    finally:
+        reopened.close()
+
+
+@pytest.mark.parametrize(
+    ("statement", "seq", "says"),
+    [
+        pytest.param(
+            "UPDATE audit SET actor = 'someone else' WHERE id = 3", 3, "does not match", id="edit"
+        ),
+        pytest.param(
+            "UPDATE audit SET detail = 'id' WHERE kind = 'copy'",
+            None,
+            "does not match",
+            id="what-was-copied",
+        ),
+        pytest.param(
+            "UPDATE audit SET at = '2020-01-01T00:00:00.000+00:00' WHERE id = 2",
+            2,
+            "does not match",
+            id="backdate",
+        ),
+        pytest.param("DELETE FROM audit WHERE id = 4", 4, "is missing", id="delete-one"),
+        pytest.param(
+            "DELETE FROM audit WHERE kind = 'unlock'", None, "is missing", id="delete-unlocks"
+        ),
+        pytest.param(
+            "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)",
+            "last",
+            "is missing",
+            id="delete-the-last",
+        ),
+        pytest.param(
+            "INSERT INTO audit SELECT id + 1, at, 'copy', 'agent.kai', 'agent', session_id,"
+            " session_id, 'url', NULL, NULL, NULL, NULL, NULL, hash, hash"
+            " FROM audit ORDER BY id DESC LIMIT 1",
+            "after-last",
+            "does not match",
+            id="forged-entry",
+        ),
+        pytest.param(
+            "UPDATE audit SET id = id + 1000 WHERE id = 5", 5, "is missing", id="renumbered"
+        ),
+    ],
+)
+def test_raw_edits_of_the_audit_trail_are_caught_by_verify(
+    busy_store: Store, store_file: Path, statement: str, seq: int | str | None, says: str
+) -> None:
+    """With the triggers dropped and put back exactly (so the schema check passes)."""
+    entries = list(reversed(busy_store.audit_log(limit=1000)))
+    busy_store.close()
+
+    tamper(store_file, statement)
+    found = reopened_break(store_file)
+
+    assert found is not None, "the chain must not match any more"
+    assert says in found.reason
+    where = {"last": len(entries), "after-last": len(entries) + 1}
+    if seq is not None:
+        assert found.seq == where.get(str(seq), seq), found
+    assert found.message.startswith(f"the audit trail was altered: entry #{found.seq} ")
+
+
+def test_a_rewritten_history_with_every_hash_recomputed_changes_the_newest_hash(
+    busy_store: Store, store_file: Path
+) -> None:
+    """The chain has no secret: a full rewrite verifies again, but its newest hash differs.
+
+    That is why ``audit verify`` prints the newest hash: kept elsewhere, it
+    tells a rewritten history from the one that was.
+    """
+    head = busy_store.audit_log(limit=1)[0].hash
+    busy_store.close()
+    with closing(sqlite3.connect(store_file, isolation_level=None)) as tool:
+        rows = tool.execute("SELECT * FROM audit ORDER BY id").fetchall()
+    rewritten, prev = [], GENESIS
+    for row in rows:
+        content = list(row[:13])
+        if content[2] == "copy":
+            content[3] = "someone else"
+        digest = chain_hash(prev, content)
+        rewritten.append((*content, prev, digest))
+        prev = digest
+    with closing(sqlite3.connect(store_file, isolation_level=None)) as tool:
+        triggers = tool.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'"
+        ).fetchall()
+        tool.execute("BEGIN")
+        for name, _ in triggers:
+            tool.execute(f"DROP TRIGGER {name}")
+        tool.execute("DELETE FROM audit")
+        tool.executemany(f"INSERT INTO audit VALUES ({', '.join('?' * 15)})", rewritten)
+        for _, sql in triggers:
+            tool.execute(sql)
+        tool.execute("COMMIT")
+
+    reopened = open_store(store_file.parent, readonly=True)
+    try:
+        assert reopened.verify_audit() is None
+        assert reopened.audit_log(limit=1)[0].hash != head
+    finally:
+        reopened.close()
+
+
+def test_an_entry_changed_beyond_reading_is_reported_by_its_number(
+    busy_store: Store, store_file: Path
+) -> None:
+    busy_store.close()
+    tamper(store_file, "UPDATE audit SET kind = 'coffee', at = 'yesterday' WHERE id = 2")
+
+    found = reopened_break(store_file)
+
+    assert found is not None
+    assert (found.seq, found.entry) == (2, None)
+    assert found.message == (
+        "the audit trail was altered: entry #2 does not match its hash (it was changed)"
+    )
+
+
 # -- migrating from version 1 --------------------------------------------------------------
 
 
@@ -599,9 +946,11 @@ def test_a_version_1_store_is_upgraded_with_its_settings_audit_and_sessions(
         settings = upgraded.load_settings()
         audit = upgraded.audit_log()
         session = upgraded.get_session("7QKM-92HX")
+        intact = upgraded.verify_audit()
     finally:
         upgraded.close()
 
+    assert intact is None
     assert (settings.copy_session_id, settings.copy_session_url) == (True, True)
     assert settings.url_acknowledgement is not None
     assert settings.url_acknowledgement.by == "admin.ana"
@@ -610,10 +959,66 @@ def test_a_version_1_store_is_upgraded_with_its_settings_audit_and_sessions(
         ("setting", "copy_session_url"),
         ("acknowledgement", "copy_session_url"),
     ]
+    assert [e.at for e in audit] == [datetime(2026, 3, 2, 9, 0, tzinfo=UTC)] * 3
     assert session.customer.name == "Dana Levi"
     assert not session.demo
     with closing(sqlite3.connect(store_file)) as check:
         assert check.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+
+
+def test_a_version_4_audit_trail_is_carried_over_in_order_and_chained(
+    data_dir: Path, store_file: Path
+) -> None:
+    with closing(sqlite3.connect(store_file, isolation_level=None)) as v4:
+        for statements in MIGRATIONS[:4]:
+            for statement in statements:
+                v4.execute(statement)
+        v4.execute("PRAGMA user_version = 4")
+        for statement in (
+            "INSERT INTO writer (id, name) VALUES (1, 'admin.ana')",
+            "UPDATE setting SET value = 'on' WHERE key = 'copy_session_id'",
+            "INSERT INTO acknowledgement VALUES"
+            " ('copy_session_url', 'admin.ana', '2026-03-02T09:00:00.000000+00:00', 1)",
+            "UPDATE setting SET value = 'on' WHERE key = 'copy_session_url'",
+            "DELETE FROM writer",
+            "INSERT INTO writer (id, name) VALUES (1, 'agent.kai')",
+            "INSERT INTO sessions (session_id, state, invite_status, created_at)"
+            " VALUES ('7QKM-92HX', 'active', 'sms_blocked', '2026-03-04T09:30:00.000000+00:00')",
+            "INSERT INTO participants VALUES (1, 0, 'Dana Levi', '7QKM-92HX',"
+            " 'https://collab.example.com/join/7QKM-92HX', '+1 555 0100 200')",
+            "INSERT INTO participants VALUES (1, 1, 'Grace Kim', '7QKM-92HX-P1',"
+            " 'https://collab.example.com/join/7QKM-92HX-P1', 'grace.kim@example.org')",
+            "INSERT INTO audit (actor, kind, subject, new_value)"
+            " VALUES ('agent.kai', 'copy', '7QKM-92HX / 7QKM-92HX-P1', 'url')",
+            "UPDATE sessions SET state = 'ended', ended_at = '2026-03-04T10:00:00.000000+00:00'",
+            "DELETE FROM writer",
+        ):
+            v4.execute(statement)
+        before = v4.execute("SELECT at, actor, kind, subject FROM audit ORDER BY id").fetchall()
+
+    upgraded = open_store(data_dir)
+    try:
+        entries = list(reversed(upgraded.audit_log()))
+        intact = upgraded.verify_audit()
+        upgraded.record_copy(CopyRecord("7QKM-92HX", "7QKM-92HX", CopyAction.ID, "agent.kai"))
+        still_intact = upgraded.verify_audit()
+    finally:
+        upgraded.close()
+
+    assert [(e.stamp, e.actor, e.kind, e.subject) for e in entries] == before
+    assert [e.seq for e in entries] == [1, 2, 3, 4, 5, 6]
+    assert {e.actor_role for e in entries} == {"unknown"}, "roles were not recorded before"
+    ack = next(e for e in entries if e.kind == "acknowledgement")
+    assert ack.warning_version == 1
+    copy = next(e for e in entries if e.kind == "copy")
+    assert (copy.session_id, copy.participant_id, copy.detail, copy.new_value) == (
+        "7QKM-92HX",
+        "7QKM-92HX-P1",
+        "url",
+        None,
+    )
+    assert intact is None
+    assert still_intact is None
 
 
 # -- hearing other processes ---------------------------------------------------------------
@@ -625,10 +1030,14 @@ def test_a_reader_that_fell_behind_the_change_log_is_told_to_resync(
     monkeypatch.setattr(sqlite_store, "CHANGE_LOG_KEEP", 3)
     other = open_store(data_dir)
     try:
+        sam = become_admin(other, "admin.sam")
         settings = other.load_settings()
         for n in range(6):
             settings = other.save_settings(
-                settings.changed(actor="admin.sam", now=MONDAY, session_url_base=f"https://e.x/{n}")
+                settings.changed(
+                    actor="admin.sam", now=MONDAY, session_url_base=f"https://e.x/{n}"
+                ),
+                admin=sam,
             ).settings
     finally:
         other.close()

@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import collab_console.core.admins as admins
 from collab_console.core.copy_actions import CopyAction
 from collab_console.core.demo import DEMO_ACTIVE_ID
 from collab_console.core.domain import restore_session
@@ -30,6 +31,7 @@ from collab_console.core.settings import SPECS_BY_KEY
 from collab_console.store import Store, open_store, seed_demo
 from collab_console.store.errors import StoreDamagedError
 from collab_console.store.location import STORE_FILENAME
+from tests.store.admins import become_admin
 from tests.tampering import tamper
 
 #: Text a hostile tool could put in a column: any Unicode, control characters,
@@ -88,11 +90,15 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("template")
     store = open_store(folder, create=True)
     seed_demo(store)
-    store.save_settings(
-        store.load_settings().changed(
-            actor="admin.ana", now=datetime.now(UTC), acknowledged=True, copy_session_url=True
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(admins, "SCRYPT_N", 16)
+        patch.setattr(admins, "SCRYPT_R", 1)
+        store.save_settings(
+            store.load_settings().changed(
+                actor="admin.ana", now=datetime.now(UTC), acknowledged=True, copy_session_url=True
+            ),
+            admin=become_admin(store, "admin.ana"),
         )
-    )
     store.close()
     return folder / STORE_FILENAME
 
@@ -162,8 +168,11 @@ def complaint(folder: Path) -> str | None:
 SAVE_FOREVER = """
 import sys
 from datetime import UTC, datetime
+from collab_console.core.admins import verify_admin
 from collab_console.store import open_store
+from tests.store.admins import passphrase_for
 store = open_store(sys.argv[1])
+admin = verify_admin(store, "writer", passphrase_for("writer"), now=datetime.now(UTC), actor="w")
 n = 0
 print("ready", flush=True)
 while True:
@@ -171,7 +180,7 @@ while True:
     store.save_settings(settings.changed(
         actor="writer", now=datetime.now(UTC), session_url_base=f"https://w.example/{n}",
         copy_session_id=bool(n % 2),
-    ))
+    ), admin=admin)
     n += 1
 """
 
@@ -180,6 +189,7 @@ while True:
 def test_kill_9_in_the_middle_of_saves_leaves_a_whole_store(
     store: Store, data_dir: Path, after_saves: int
 ) -> None:
+    become_admin(store, "writer")
     writer = subprocess.Popen(
         [sys.executable, "-c", SAVE_FOREVER, str(data_dir)],
         stdout=subprocess.PIPE,
@@ -187,10 +197,11 @@ def test_kill_9_in_the_middle_of_saves_leaves_a_whole_store(
     )
     try:
         assert writer.stdout is not None
-        assert writer.stdout.readline().strip() == "ready"
+        assert writer.stdout.readline().strip() == "ready", "the writer could not start"
         start = store.load_settings().version
         while store.load_settings().version < start + after_saves * 2:
-            pass  # the writer is saving; read until it has saved enough
+            # the writer is saving; read until it has saved enough
+            assert writer.poll() is None, "the writer stopped on its own"
         writer.send_signal(signal.SIGKILL)
     finally:
         writer.wait(timeout=30)
@@ -199,8 +210,10 @@ def test_kill_9_in_the_middle_of_saves_leaves_a_whole_store(
     try:
         settings_now = reopened.load_settings()
         audit = [e for e in reopened.audit_log(limit=10_000) if e.subject == "session_url_base"]
+        chain = reopened.verify_audit()
     finally:
         reopened.close()
+    assert chain is None, "the audit trail is whole"
     assert audit, "saves before the kill were kept"
     assert settings_now.session_url_base == audit[0].new_value, "the last committed save holds"
     for later, earlier in itertools.pairwise(audit):

@@ -11,7 +11,13 @@ import argparse
 from enum import IntEnum
 
 from collab_console.cli.output import say_error, write_out
-from collab_console.core.errors import CollabConsoleError, NotFoundError, ValidationError
+from collab_console.core.errors import (
+    CollabConsoleError,
+    NotAllowedError,
+    NotFoundError,
+    SettingsError,
+    ValidationError,
+)
 from collab_console.core.settings import SETTING_SPECS, SETTINGS_PATH, CopySettings
 from collab_console.store import open_store
 
@@ -26,8 +32,10 @@ class Exit(IntEnum):
     FAILED = 1  # the store cannot be used
     USAGE = 2  # argparse's own code for bad arguments
     REFUSED = 3  # the copy policy says no
-    NOT_FOUND = 4  # no such session or participant
+    NOT_FOUND = 4  # no such session or participant (or admin)
     NO_CLIPBOARD = 5  # nothing on this machine can hold the clipboard
+    NOT_ALLOWED = 6  # needs an admin: wrong name or passphrase, too soon, or none set up
+    AUDIT_ALTERED = 7  # ``audit verify`` found an entry that does not match its chain
 
 
 def fail(message: str, code: Exit) -> int:
@@ -35,8 +43,9 @@ def fail(message: str, code: Exit) -> int:
     return int(code)
 
 
-def _open(args: argparse.Namespace, *, readonly: bool) -> Store:
-    store = open_store(args.data_dir, readonly=readonly)
+def open_for(args: argparse.Namespace, *, readonly: bool, create: bool = False) -> Store:
+    """The store of ``--data-dir`` (or the default), its warnings said on stderr."""
+    store = open_store(args.data_dir, readonly=readonly, create=create)
     for warning in store.warnings:
         say_error(f"warning: {warning}")
     return store
@@ -79,7 +88,7 @@ def format_settings(settings: CopySettings, location: str) -> str:
 
 
 def settings_show(args: argparse.Namespace) -> int:
-    store = _open(args, readonly=True)
+    store = open_for(args, readonly=True)
     try:
         settings = store.load_settings()
     finally:
@@ -104,7 +113,7 @@ def copy(args: argparse.Namespace) -> int:
         session_id = normalise_session_id(args.session_id)
     except ValidationError as exc:
         return fail(str(exc), Exit.USAGE)
-    store = _open(args, readonly=False)
+    store = open_for(args, readonly=False)
     try:
         settings = store.load_settings()
         session = store.get_session(session_id)
@@ -130,11 +139,50 @@ def copy(args: argparse.Namespace) -> int:
     return Exit.OK
 
 
-COMMANDS = {"settings": settings_show, "copy": copy}
+def settings(args: argparse.Namespace) -> int:
+    if args.settings_command == "show":
+        return settings_show(args)
+    from collab_console.cli.admin_commands import settings_set
+
+    return settings_set(args)
+
+
+def admin(args: argparse.Namespace) -> int:
+    from collab_console.cli import admin_commands
+
+    return admin_commands.admin(args)
+
+
+def session(args: argparse.Namespace) -> int:
+    from collab_console.cli import admin_commands
+
+    return admin_commands.session(args)
+
+
+def audit(args: argparse.Namespace) -> int:
+    from collab_console.cli import admin_commands
+
+    return admin_commands.audit(args)
+
+
+COMMANDS = {
+    "settings": settings,
+    "copy": copy,
+    "admin": admin,
+    "session": session,
+    "audit": audit,
+}
 
 
 def run_command(args: argparse.Namespace) -> int:
+    """Run the command ``args`` names; a known error is one line and its exit status."""
     try:
         return COMMANDS[args.command](args)
+    except NotAllowedError as exc:
+        return fail(str(exc), Exit.NOT_ALLOWED)
+    except NotFoundError as exc:
+        return fail(str(exc), Exit.NOT_FOUND)
+    except (ValidationError, SettingsError) as exc:
+        return fail(str(exc), Exit.USAGE)
     except CollabConsoleError as exc:
         return fail(str(exc), Exit.FAILED)

@@ -1,10 +1,16 @@
-"""Arguments of ``collab-console``: the GUI options and the admin commands."""
+"""Arguments of ``collab-console``: the GUI options and the admin commands.
+
+Every command's own options are added only when that command is parsed (see
+:class:`_Parser`): ``settings show`` builds its two options, not those of
+every command (``tests/benchmarks/README.md``).
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from collections.abc import Callable
 
 from collab_console import __version__
 from collab_console.store.location import DATA_DIR_ENV
@@ -22,16 +28,38 @@ def _count(text: str) -> int:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse's parser with a help formatter sized without :mod:`shutil`.
+    """argparse's parser with a help formatter sized without :mod:`shutil`, built on demand.
 
     argparse builds a formatter for every argument added, and its own imports
     shutil (and with it bz2 and lzma) to size it: a few ms of every command.
     Sub-parsers are of the same class, so they share it.
+
+    ``build``, when given, adds the parser's arguments the first time it
+    parses or prints help: a command's sub-parser is filled only when that
+    command is on the command line.
     """
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, *, build: Callable[[_Parser], None] | None = None, **kwargs: object) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._build = build
+
+    def _ready(self) -> None:
+        build, self._build = self._build, None
+        if build is not None:
+            build(self)
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[no-untyped-def]
+        self._ready()
+        return super().parse_known_args(args, namespace)
+
+    def format_help(self) -> str:
+        self._ready()
+        return super().format_help()
+
+    def format_usage(self) -> str:
+        self._ready()
+        return super().format_usage()
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -92,20 +120,137 @@ def build_parser() -> argparse.ArgumentParser:
     # prog given, so argparse needs no help formatter (and no shutil) until help is asked for.
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog=parser.prog)
 
-    settings = commands.add_parser("settings", help="show the copy settings")
-    settings_commands = settings.add_subparsers(
-        dest="settings_command", metavar="ACTION", prog=settings.prog
+    commands.add_parser("settings", help="show or change the copy settings", build=_settings)
+    commands.add_parser(
+        "copy",
+        help="copy a session detail to the clipboard, as the console's copy card would",
+        build=_copy,
     )
-    settings_commands.required = True
-    show = settings_commands.add_parser("show", help="print the copy settings and acknowledgement")
-    show.add_argument("--json", action="store_true", help="print JSON for scripts")
-
-    copy = commands.add_parser(
-        "copy", help="copy a session detail to the clipboard, as the console's copy card would"
+    commands.add_parser(
+        "admin",
+        help="set up the first admin, add or remove admins, change a passphrase",
+        build=_admin,
     )
-    copy.add_argument("session_id", metavar="SESSION_ID")
-    copy.add_argument("--what", choices=WHAT_CHOICES, required=True)
-    copy.add_argument(
-        "--participant", metavar="NAME", help="a document participant (default: the customer)"
+    commands.add_parser("session", help="start, list or end sessions", build=_session)
+    commands.add_parser(
+        "audit", help="export the audit trail, or check that it was not altered", build=_audit
     )
     return parser
+
+
+def _actions(parser: _Parser, dest: str) -> argparse._SubParsersAction[_Parser]:
+    # prog given, so argparse needs no help formatter (and no shutil) until help is asked for.
+    actions = parser.add_subparsers(dest=dest, metavar="ACTION", prog=parser.prog)
+    actions.required = True
+    return actions
+
+
+def _settings(parser: _Parser) -> None:
+    actions = _actions(parser, "settings_command")
+    show = actions.add_parser("show", help="print the copy settings and acknowledgement")
+    show.add_argument("--json", action="store_true", help="print JSON for scripts")
+    actions.add_parser(
+        "set",
+        help="change copy settings (needs an admin's name and passphrase)",
+        description="Change the copy settings as an admin. Turning on the Session URL copy "
+        "needs --acknowledge-security-warning. Exit 6 when the admin's name or passphrase "
+        "is wrong, or no admin is set up yet (collab-console admin init).",
+        build=_settings_set,
+    )
+
+
+def _settings_set(parser: _Parser) -> None:
+    from collab_console.core.settings import SETTING_SPECS, SettingKind
+
+    for spec in SETTING_SPECS:
+        if spec.kind is SettingKind.BOOL:
+            metavar = "on|off"
+        elif spec.kind is SettingKind.INT:
+            metavar = "N"
+        else:
+            metavar = spec.cli_name.split("-")[0].upper()
+        bounds = (
+            f" ({spec.minimum} to {spec.maximum})"
+            if spec.minimum is not None and spec.maximum is not None
+            else ""
+        )
+        parser.add_argument(
+            f"--{spec.cli_name}", dest=spec.key, metavar=metavar, help=f"{spec.label}{bounds}"
+        )
+    parser.add_argument(
+        "--acknowledge-security-warning",
+        action="store_true",
+        help="accept the security warning of a sensitive setting turned on (Copy Session URL)",
+    )
+    _acting_admin(parser, "one line: the admin's passphrase")
+
+
+def _acting_admin(parser: _Parser, stdin_lines: str) -> None:
+    parser.add_argument(
+        "--admin", metavar="NAME", help="the admin acting (asked for at a terminal if left out)"
+    )
+    _passphrase_stdin(parser, stdin_lines)
+
+
+def _passphrase_stdin(parser: _Parser, stdin_lines: str) -> None:
+    parser.add_argument(
+        "--passphrase-stdin",
+        action="store_true",
+        help=f"read passphrases from standard input instead of a prompt ({stdin_lines})",
+    )
+
+
+def _copy(parser: _Parser) -> None:
+    parser.add_argument("session_id", metavar="SESSION_ID")
+    parser.add_argument("--what", choices=WHAT_CHOICES, required=True)
+    parser.add_argument(
+        "--participant", metavar="NAME", help="a document participant (default: the customer)"
+    )
+
+
+def _admin(parser: _Parser) -> None:
+    actions = _actions(parser, "admin_command")
+    init = actions.add_parser("init", help="set up the first admin of this store (no admin needed)")
+    init.add_argument("--name", required=True, metavar="NAME", help="the new admin's name")
+    _passphrase_stdin(init, "one line: the new admin's passphrase")
+    add = actions.add_parser("add", help="add another admin")
+    add.add_argument("--name", required=True, metavar="NAME", help="the new admin's name")
+    _acting_admin(add, "two lines: your passphrase, then the new admin's")
+    remove = actions.add_parser("remove", help="remove an admin (never the last one)")
+    remove.add_argument("--name", required=True, metavar="NAME", help="the admin to remove")
+    _acting_admin(remove, "one line: your passphrase")
+    passwd = actions.add_parser("passwd", help="change your own passphrase")
+    _acting_admin(passwd, "two lines: your passphrase, then the new one")
+
+
+def _session(parser: _Parser) -> None:
+    actions = _actions(parser, "session_command")
+    start = actions.add_parser("start", help="start a session and print its Session ID")
+    start.add_argument("--customer", required=True, metavar="NAME", help="the customer's name")
+    start.add_argument(
+        "--contact", required=True, metavar="PHONE_OR_EMAIL", help="where the invitation goes"
+    )
+    listing = actions.add_parser("list", help="list the sessions, active ones first")
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    end = actions.add_parser("end", help="end an active session")
+    end.add_argument("session_id", metavar="SESSION_ID")
+
+
+def _audit(parser: _Parser) -> None:
+    actions = _actions(parser, "audit_command")
+    export = actions.add_parser(
+        "export",
+        help="write the audit trail as CSV or JSON lines, oldest first",
+        description="Write the audit trail, oldest entry first. Dates are UTC: 2026-03-02 "
+        "or 2026-03-02T09:30 (or with an offset, +02:00); --until DATE includes that day.",
+    )
+    export.add_argument("--format", required=True, choices=("csv", "jsonl"))
+    export.add_argument("--since", metavar="DATE", help="only entries from DATE on")
+    export.add_argument("--until", metavar="DATE", help="only entries up to DATE")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (readable by you only), not stdout"
+    )
+    actions.add_parser(
+        "verify",
+        help="check every entry against the chain of hashes (exit 7 when one was altered)",
+    )

@@ -49,9 +49,9 @@ def open_store(
 def seed_demo(store: Store, *, extra_participants: int = 0) -> bool:
     """Fill a store nobody has used yet with the demo data; return whether it did.
 
-    A store that holds anything an admin or agent saved is never changed,
-    except that a store holding only demo data gets the large benchmark
-    session when ``extra_participants`` asks for one.
+    A store that holds anything an admin or agent saved, or that has an
+    admin, is never changed, except that a store holding only demo data gets
+    the large benchmark session when ``extra_participants`` asks for one.
     """
     from collab_console.core.demo import (
         DEMO_ACTOR,
@@ -62,7 +62,7 @@ def seed_demo(store: Store, *, extra_participants: int = 0) -> bool:
 
     if store.is_pristine():
         version = store.load_settings().version
-        store.save_settings(DEMO_SETTINGS.replace(version=version))
+        store.save_demo_settings(DEMO_SETTINGS.replace(version=version))
         store.add_sessions(demo_sessions(extra_participants), actor=DEMO_ACTOR)
         return True
     if extra_participants:

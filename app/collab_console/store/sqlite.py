@@ -20,8 +20,10 @@ from datetime import UTC, datetime
 
 from collab_console.core.errors import (
     CollabConsoleError,
+    NotAllowedError,
     NotFoundError,
     StaleSettingsError,
+    ValidationError,
 )
 from collab_console.core.settings import (
     SETTING_SPECS,
@@ -44,6 +46,7 @@ from collab_console.store.sqlite_schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
     expected_schema,
+    install_functions,
     is_expected_schema,
     schema_of,
 )
@@ -53,6 +56,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # the methods that use these import them: ``settings show`` needs none
     from typing import Any
 
+    from collab_console.core.admins import AdminInfo, AdminSession
+    from collab_console.core.audit import AuditBreak, AuditEntry, AuditQuery, UnlockResult
     from collab_console.core.copying import CopyRecord
     from collab_console.core.domain import Session, SessionSummary
     from collab_console.core.events import (
@@ -61,7 +66,6 @@ if TYPE_CHECKING:  # the methods that use these import them: ``settings show`` n
         SettingsChanged,
         StoreEvent,
     )
-    from collab_console.store.interface import AuditEntry
 
 BUSY_TIMEOUT_MS = 3000
 #: How many change-log entries to keep; a reader further behind resynchronises.
@@ -88,8 +92,49 @@ def _moment(text: object, what: str) -> datetime:
     return moment
 
 
+def _store_time(moment: datetime) -> str:
+    """``moment`` as the store writes its own times (UTC, milliseconds), for comparisons."""
+    utc = moment.astimezone(UTC)
+    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}+00:00"
+
+
+#: Store time, as ``sqlite_schema`` writes it.
+_NOW = "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')"
+#: The columns of an audit entry, in ``AuditEntry`` order.
+_AUDIT_COLUMNS = (
+    "id, at, kind, actor, actor_role, session_id, participant_id, detail,"
+    " old_value, new_value, warning_version, contact, result, prev_hash, hash"
+)
+#: Where a free-text filter looks: every field but the time and the hashes. One LIKE
+#: per column (ASCII letters in any case) scans 100 000 entries in about 60 ms, where
+#: one over their concatenation takes 200.
+_AUDIT_TEXT_COLUMNS = (
+    "kind",
+    "actor",
+    "actor_role",
+    "session_id",
+    "participant_id",
+    "detail",
+    "old_value",
+    "new_value",
+    "contact",
+    "result",
+)
+_AUDIT_TEXT = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in _AUDIT_TEXT_COLUMNS)
+#: What the database says when a rule about admins refuses a write: NotAllowedError.
+_ADMIN_RULES = (
+    "only an admin",
+    "the last admin cannot be removed",
+    "an admin can change only their own passphrase",
+)
+
+
 class StoreValueError(ValueError):
     """A value read back that the app cannot trust; becomes StoreDamagedError."""
+
+
+class _Conflict(ValidationError):
+    """A write refused because of what is already stored (an admin of that name)."""
 
 
 class SqliteStore:
@@ -144,6 +189,7 @@ class SqliteStore:
             raise StoreUnreadableError(
                 f"Cannot open the store {display_path(path)}: {_reason(exc)}."
             ) from None
+        install_functions(connection)
         store = cls(path, connection, readonly=readonly)
         store.warnings = tuple(warnings)
         try:
@@ -167,6 +213,7 @@ class SqliteStore:
         os.close(fd)
         try:
             db = sqlite3.connect(temporary, isolation_level=None)
+            install_functions(db)
             try:
                 db.execute("BEGIN IMMEDIATE")
                 _migrate(db, 0)
@@ -242,7 +289,7 @@ class SqliteStore:
         """Turn a database error into a one-line StoreError that says what failed."""
         try:
             yield
-        except (StoreError, NotFoundError, StaleSettingsError):
+        except (StoreError, NotFoundError, StaleSettingsError, NotAllowedError, _Conflict):
             raise
         except StoreValueError as exc:
             raise StoreDamagedError(
@@ -255,7 +302,10 @@ class SqliteStore:
                 f"cannot use ({str(exc).rstrip('.')}); it was left as it is."
             ) from None
         except sqlite3.IntegrityError as exc:
-            raise StoreRefusedError(f"The store refused to {doing}: {_rule_broken(exc)}.") from None
+            rule = _rule_broken(exc)
+            if rule.startswith(_ADMIN_RULES):
+                raise NotAllowedError(rule) from None
+            raise StoreRefusedError(f"The store refused to {doing}: {rule}.") from None
         except sqlite3.OperationalError as exc:
             text = str(exc)
             if "locked" in text or "busy" in text:
@@ -278,14 +328,18 @@ class SqliteStore:
             ) from None
 
     @contextmanager
-    def _transaction(self, *, writer: str) -> Iterator[None]:
-        """One write transaction, with ``writer`` named for the audit triggers."""
+    def _transaction(self, *, writer: str, role: str = "agent") -> Iterator[None]:
+        """One write transaction, with ``writer`` and its ``role`` named for the triggers.
+
+        ``role`` is ``agent``, ``admin`` (the database checks that ``writer``
+        is an admin) or ``demo``.
+        """
         if self.readonly:
             raise StoreUnreadableError(f"The store {self.location} was opened read-only.")
         self._db.execute("BEGIN IMMEDIATE")
         try:
             before = self._last_change()
-            self._db.execute("INSERT INTO writer (id, name) VALUES (1, ?)", (writer,))
+            self._db.execute("INSERT INTO writer (id, name, role) VALUES (1, ?, ?)", (writer, role))
             yield
             self._db.execute("DELETE FROM writer")
             after = self._last_change()
@@ -345,24 +399,54 @@ class SqliteStore:
             updated_at=_moment(updated_at, "the settings' change time"),
         )
 
-    def save_settings(self, settings: CopySettings) -> SettingsChanged:
-        """Write the changes in ``settings`` if nobody saved since ``settings.version``."""
+    def save_settings(
+        self, settings: CopySettings, *, admin: AdminSession | None = None
+    ) -> SettingsChanged:
+        """Write ``settings`` as ``admin``, if nobody saved since ``settings.version``.
+
+        Without a verified admin session: NotAllowedError, nothing written (and
+        the database refuses a settings write whose writer is not an admin).
+        A new acknowledgement must be in the admin's own name.
+        """
+        from collab_console.core.admins import is_admin_session
         from collab_console.core.events import SettingsChanged
 
+        if admin is None or not is_admin_session(admin):
+            raise NotAllowedError("only an admin can change the settings")
         with self._translate_errors("save the settings"):
-            with self._transaction(writer=settings.updated_by):
+            with self._transaction(writer=admin.name, role="admin"):
                 current = self._read_settings()
                 if current.version != settings.version:
                     raise StaleSettingsError(_stale_message(current), current)
-                self._write_acknowledgements(settings, current)
-                for key in settings.changed_keys(current):
-                    spec = SPECS_BY_KEY[key]
-                    # An acknowledgement alone changed: the same value, so no audit row.
-                    self._db.execute(
-                        "UPDATE setting SET value = ? WHERE key = ?",
-                        (spec.to_store(settings.values[key]), key),
-                    )
+                for key, ack in settings.acknowledgements.items():
+                    if ack != current.acknowledgements.get(key) and ack.by != admin.name:
+                        raise NotAllowedError(
+                            "only an admin can acknowledge a warning, in their own name"
+                        )
+                self._write_settings(settings, current)
             return SettingsChanged(self._read_settings())
+
+    def save_demo_settings(self, settings: CopySettings) -> SettingsChanged:
+        """The demo's first settings, into a store nobody has used (no admin, no session)."""
+        from collab_console.core.events import SettingsChanged
+
+        with self._translate_errors("save the demo settings"):
+            with self._transaction(writer=settings.updated_by, role="demo"):
+                current = self._read_settings()
+                if not self._pristine() or current.version != settings.version:
+                    raise NotAllowedError("demo settings go only into a store nobody has used")
+                self._write_settings(settings, current)
+            return SettingsChanged(self._read_settings())
+
+    def _write_settings(self, settings: CopySettings, current: CopySettings) -> None:
+        self._write_acknowledgements(settings, current)
+        for key in settings.changed_keys(current):
+            spec = SPECS_BY_KEY[key]
+            # An acknowledgement alone changed: the same value, so no audit row.
+            self._db.execute(
+                "UPDATE setting SET value = ? WHERE key = ?",
+                (spec.to_store(settings.values[key]), key),
+            )
 
     def _write_acknowledgements(self, settings: CopySettings, current: CopySettings) -> None:
         """Record fresh acknowledgements before the settings they allow are turned on."""
@@ -384,25 +468,203 @@ class SqliteStore:
                     row,
                 )
 
-    def audit_log(self, limit: int = 50) -> list[AuditEntry]:
-        from collab_console.store.interface import AuditEntry
-
-        with self._translate_errors("read the audit trail"):
-            rows = self._db.execute(
-                "SELECT at, actor, kind, subject, old_value, new_value"
-                " FROM audit ORDER BY id DESC LIMIT ?",
-                (limit,),
-            ).fetchall()
-            return [
-                AuditEntry(_moment(r[0], "an audit time"), r[1], r[2], r[3], r[4], r[5])
-                for r in rows
-            ]
-
     def is_pristine(self) -> bool:
         with self._translate_errors("read the store"):
-            version = self._db.execute("SELECT version FROM policy").fetchone()
-            has_sessions = self._db.execute("SELECT 1 FROM sessions LIMIT 1").fetchone()
-        return version is not None and version[0] == 1 and has_sessions is None
+            return self._pristine()
+
+    def _pristine(self) -> bool:
+        version = self._db.execute("SELECT version FROM policy").fetchone()
+        has_sessions = self._db.execute("SELECT 1 FROM sessions LIMIT 1").fetchone()
+        has_admins = self._db.execute("SELECT 1 FROM admin LIMIT 1").fetchone()
+        return version is not None and version[0] == 1 and has_sessions is None and not has_admins
+
+    # -- the audit trail -----------------------------------------------------
+
+    def audit_log(self, limit: int = 50) -> list[AuditEntry]:
+        """The newest ``limit`` entries, newest first."""
+        from collab_console.core.audit import AuditQuery
+
+        return self.audit_entries(AuditQuery(limit=limit))
+
+    def audit_entries(self, query: AuditQuery) -> list[AuditEntry]:
+        """The entries ``query`` selects, newest first unless it asks for oldest first."""
+        where, params = _audit_filter(query)
+        order = "ASC" if query.oldest_first else "DESC"
+        sql = f"SELECT {_AUDIT_COLUMNS} FROM audit{where} ORDER BY id {order}"
+        if query.limit is not None:
+            sql += " LIMIT ?"
+            params.append(query.limit)
+        with self._translate_errors("read the audit trail"):
+            return [_audit_entry(row) for row in self._db.execute(sql, params)]
+
+    def verify_audit(self) -> AuditBreak | None:
+        """The first entry that breaks the audit chain, or None when every entry matches.
+
+        Also an entry removed from the end: SQLite's ``sqlite_sequence`` keeps
+        the last number handed out.
+        """
+        from collab_console.core.audit import verify_rows
+
+        with self._translate_errors("check the audit trail"):
+            last = self._db.execute(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'audit'"
+            ).fetchone()
+            rows = self._db.execute(f"SELECT {_AUDIT_COLUMNS} FROM audit ORDER BY id")
+            found = verify_rows(rows, last_seq=_int_or_none(last))
+        if found is None or found.row is None:
+            return found
+        try:
+            entry: AuditEntry | None = _audit_entry(found.row)
+        except StoreValueError:
+            entry = None  # so changed that it cannot be read: the number says which
+        return found.replace(entry=entry, row=None)
+
+    # -- admins ----------------------------------------------------------------
+
+    def has_admins(self) -> bool:
+        with self._translate_errors("read the admins"):
+            return self._db.execute("SELECT 1 FROM admin LIMIT 1").fetchone() is not None
+
+    def list_admins(self) -> list[AdminInfo]:
+        """Every admin, by name; never a passphrase hash."""
+        from collab_console.core.admins import AdminInfo
+
+        with self._translate_errors("read the admins"):
+            rows = self._db.execute(
+                "SELECT name, created_at, created_by, changed_at FROM admin ORDER BY name"
+            ).fetchall()
+            return [
+                AdminInfo(
+                    name=_admin_name(name),
+                    created_at=_moment(created, "an admin's creation time"),
+                    created_by=str(by),
+                    changed_at=_moment(changed, "an admin's passphrase time"),
+                )
+                for name, created, by, changed in rows
+            ]
+
+    def admin_credentials(self, name: str) -> tuple[str, str] | None:
+        """(the admin's name as stored, their passphrase hash) for ``name`` in any case."""
+        with self._translate_errors("read the admins"):
+            row = self._db.execute(
+                "SELECT name, passphrase_hash FROM admin WHERE name = ?", (name,)
+            ).fetchone()
+            if row is None:
+                return None
+            return _admin_name(row[0]), str(row[1])
+
+    def add_admin(
+        self, name: str, passphrase_hash: str, *, actor: str, by: AdminSession | None = None
+    ) -> None:
+        """Add an admin: the first by anyone (``actor``), any other by an admin (``by``)."""
+        from collab_console.core.admins import ONLY_ADMINS, is_admin_session
+
+        if by is not None and not is_admin_session(by):
+            raise NotAllowedError(ONLY_ADMINS)
+        writer, role = (by.name, "admin") if by is not None else (actor, "agent")
+        with self._translate_errors("add the admin"), self._transaction(writer=writer, role=role):
+            if by is None and self._db.execute("SELECT 1 FROM admin").fetchone():
+                raise NotAllowedError(
+                    "an admin is already set up; an admin can add you with collab-console admin add"
+                )
+            existing = self._db.execute("SELECT name FROM admin WHERE name = ?", (name,)).fetchone()
+            if existing:
+                raise _Conflict(f"there is already an admin named {existing[0]}")
+            self._db.execute(
+                "INSERT INTO admin (name, passphrase_hash, created_at, created_by, changed_at)"
+                f" VALUES (?, ?, {_NOW}, ?, {_NOW})",
+                (name, passphrase_hash, writer),
+            )
+
+    def remove_admin(self, name: str, *, by: AdminSession) -> str:
+        """Remove the admin ``name`` (any case) as the admin ``by``; return the name as stored."""
+        from collab_console.core.admins import ONLY_ADMINS, is_admin_session
+
+        if not is_admin_session(by):
+            raise NotAllowedError(ONLY_ADMINS)
+        with (
+            self._translate_errors("remove the admin"),
+            self._transaction(writer=by.name, role="admin"),
+        ):
+            row = self._db.execute("SELECT name FROM admin WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"no admin named {name}")
+            others = self._db.execute(
+                "SELECT 1 FROM admin WHERE name <> ? LIMIT 1", (row[0],)
+            ).fetchone()
+            if others is None:
+                raise NotAllowedError("the last admin cannot be removed; add another admin first")
+            self._db.execute("DELETE FROM admin WHERE name = ?", (row[0],))
+            return str(row[0])
+
+    def set_passphrase_hash(self, passphrase_hash: str, *, by: AdminSession) -> None:
+        """Replace the passphrase hash of the admin ``by`` (only one's own)."""
+        from collab_console.core.admins import ONLY_ADMINS, is_admin_session
+
+        if not is_admin_session(by):
+            raise NotAllowedError(ONLY_ADMINS)
+        with (
+            self._translate_errors("change the passphrase"),
+            self._transaction(writer=by.name, role="admin"),
+        ):
+            self._db.execute(
+                f"UPDATE admin SET passphrase_hash = ?, changed_at = {_NOW} WHERE name = ?",
+                (passphrase_hash, by.name),
+            )
+
+    # -- unlock attempts ---------------------------------------------------------
+
+    def unlock_failures(self, name_key: str) -> tuple[int, datetime | None]:
+        """(failed attempts in a row, the last one's time) for the name hashed as ``name_key``."""
+        with self._translate_errors("read the failed attempts"):
+            row = self._db.execute(
+                "SELECT failures, last_failure_at FROM unlock_failure WHERE name_key = ?",
+                (name_key,),
+            ).fetchone()
+            if row is None:
+                return 0, None
+            failures, last = row
+            if not isinstance(failures, int) or failures < 1:
+                raise StoreValueError("a count of failed attempts is not a positive number")
+            return failures, _moment(last, "the time of a failed attempt")
+
+    def record_unlock(
+        self,
+        name_key: str,
+        *,
+        result: UnlockResult,
+        admin: str | None,
+        at: datetime,
+        actor: str,
+    ) -> int:
+        """Record an unlock attempt (audit entry and failure count); return failures in a row.
+
+        ``admin`` is the admin's name when the name given was one, else None:
+        a name that is no admin's is never stored (it may be a passphrase).
+        """
+        from collab_console.core.audit import UnlockResult
+
+        with (
+            self._translate_errors("record the unlock attempt"),
+            self._transaction(writer=actor),
+        ):
+            if result is UnlockResult.OK:
+                self._db.execute("DELETE FROM unlock_failure WHERE name_key = ?", (name_key,))
+            elif result is UnlockResult.WRONG_PASSPHRASE:
+                self._db.execute(
+                    "INSERT INTO unlock_failure (name_key, failures, last_failure_at)"
+                    " VALUES (?, 1, ?) ON CONFLICT (name_key) DO UPDATE"
+                    " SET failures = failures + 1, last_failure_at = excluded.last_failure_at",
+                    (name_key, _iso(at)),
+                )
+            row = self._db.execute(
+                "SELECT failures FROM unlock_failure WHERE name_key = ?", (name_key,)
+            ).fetchone()
+            self._db.execute(
+                "INSERT INTO audit_append (kind, detail, result) VALUES ('unlock', ?, ?)",
+                (admin, result.value),
+            )
+        return int(row[0]) if row else 0
 
     # -- sessions ----------------------------------------------------------
 
@@ -477,7 +739,12 @@ class SqliteStore:
         from collab_console.core.events import SessionStarted
 
         added = []
-        with self._translate_errors("add a session"), self._transaction(writer=actor):
+        sessions = list(sessions)
+        role = "demo" if sessions and all(s.demo for s in sessions) else "agent"
+        with (
+            self._translate_errors("add a session"),
+            self._transaction(writer=actor, role=role),
+        ):
             for session in sessions:
                 cursor = self._db.execute(
                     "INSERT INTO sessions"
@@ -517,13 +784,21 @@ class SqliteStore:
             return SessionEnded(self._summary(session_id))
 
     def record_copy(self, record: CopyRecord) -> None:
-        subject = record.session_id
-        if record.access_id != record.session_id:
-            subject += f" / {record.access_id}"
-        with self._translate_errors("record the copy"), self._transaction(writer=record.actor):
+        """An audit entry for a copy: who, which session and person, which detail; no value."""
+        with (
+            self._translate_errors("record the copy"),
+            self._transaction(writer=record.actor, role=record.role),
+        ):
+            # The actor and role are the transaction's writer: the view takes them from there.
             self._db.execute(
-                "INSERT INTO audit (actor, kind, subject, new_value) VALUES (?, 'copy', ?, ?)",
-                (record.actor, subject, record.action.value),
+                "INSERT INTO audit_append (kind, session_id, participant_id, detail, contact)"
+                " VALUES ('copy', ?, ?, ?, ?)",
+                (
+                    record.session_id,
+                    record.access_id,
+                    record.action.value,
+                    record.contact or None,
+                ),
             )
 
     # -- changes made elsewhere ----------------------------------------------
@@ -612,6 +887,71 @@ def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
         )
     except (ValueError, CollabConsoleError) as exc:
         raise StoreValueError(f"session {str(sid)[:12]}: {str(exc).rstrip('.')}") from None
+
+
+def _audit_filter(query: AuditQuery) -> tuple[str, list[object]]:
+    """The WHERE clause (with its leading space, or empty) and parameters of ``query``."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if query.kinds is not None:
+        kinds = sorted(str(kind) for kind in query.kinds)
+        clauses.append(f"kind IN ({', '.join('?' * len(kinds))})" if kinds else "0")
+        params += kinds
+    if query.person and query.person.strip():
+        clauses.append("actor = ? COLLATE NOCASE")
+        params.append(query.person.strip())
+    if query.since is not None:
+        clauses.append("at >= ?")
+        params.append(_store_time(query.since))
+    if query.until is not None:
+        clauses.append("at < ?")
+        params.append(_store_time(query.until))
+    if query.text and query.text.strip():
+        clauses.append(f"({_AUDIT_TEXT})")
+        wanted = query.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params += [f"%{wanted}%"] * len(_AUDIT_TEXT_COLUMNS)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+
+def _audit_entry(row: tuple[Any, ...]) -> AuditEntry:
+    """A row of :data:`_AUDIT_COLUMNS` as an AuditEntry; a value it cannot be raises."""
+    from collab_console.core.audit import ActorRole, AuditEntry, AuditKind
+
+    seq, at, kind, actor, role, sid, pid, detail, old, new, version, contact, result, prev, h = row
+    try:
+        return AuditEntry(
+            seq,
+            _moment(at, f"the time of audit entry {seq}"),
+            AuditKind(kind),
+            actor,
+            ActorRole(role),
+            sid,
+            pid,
+            detail,
+            old,
+            new,
+            version,
+            contact,
+            result,
+            prev,
+            h,
+            at,
+        )
+    except ValueError as exc:
+        raise StoreValueError(f"audit entry {seq}: {exc}") from None
+
+
+def _admin_name(value: object) -> str:
+    from collab_console.core.admins import validate_admin_name
+
+    try:
+        return validate_admin_name(value)
+    except ValidationError:
+        raise StoreValueError("an admin's name is not one this version accepts") from None
+
+
+def _int_or_none(row: tuple[Any, ...] | None) -> int | None:
+    return row[0] if row is not None and isinstance(row[0], int) else None
 
 
 def sqlite_uri(path: str) -> str:

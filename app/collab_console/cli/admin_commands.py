@@ -1,0 +1,426 @@
+"""The scriptable administration: ``settings set``, ``admin``, ``session`` and ``audit``.
+
+Every policy and admin write goes through ``core/admins.py`` as the console's
+does, after the acting admin proved who they are (``--admin NAME`` and a
+passphrase from the terminal or ``--passphrase-stdin``). Each command returns
+an exit status; a refusal is one ``collab-console: ...`` line (see the
+README's exit-code table). Imported only when one of these commands runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+from collab_console.cli.commands import Exit, fail, open_for
+from collab_console.cli.output import write_out
+from collab_console.cli.prompts import SecretSource, ask_admin_name
+from collab_console.core.admins import NO_ADMIN_YET, AdminSession, verify_admin
+from collab_console.core.errors import (
+    NotAllowedError,
+    SettingsError,
+    StaleSettingsError,
+    ValidationError,
+)
+from collab_console.core.identity import current_user
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collab_console.core.settings import CopySettings, SettingSpec
+    from collab_console.store import Store
+
+#: How often ``settings set`` re-reads and re-applies when another admin saved meanwhile.
+STALE_RETRIES = 3
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _unlock(store: Store, args: argparse.Namespace, secrets: SecretSource) -> AdminSession:
+    """The acting admin's session: ``--admin`` (or a prompt) and their passphrase."""
+    if not store.has_admins():
+        raise NotAllowedError(NO_ADMIN_YET)
+    name = ask_admin_name(args.admin, secrets_on_stdin=secrets.from_stdin)
+    passphrase = secrets.secret(f"Passphrase for {name}: ")
+    return verify_admin(store, name, passphrase, now=_now(), actor=current_user())
+
+
+# -- settings set --------------------------------------------------------------------------
+
+
+def _wanted_values(args: argparse.Namespace) -> dict[str, object]:
+    """The settings given as options, each parsed by its declaration; exit 2 on a bad one."""
+    from collab_console.core.settings import SETTING_SPECS
+
+    values: dict[str, object] = {}
+    for spec in SETTING_SPECS:
+        given = getattr(args, spec.key, None)
+        if given is None:
+            continue
+        try:
+            values[spec.key] = spec.parse(given)
+        except (SettingsError, ValidationError) as exc:
+            raise ValidationError(f"--{spec.cli_name}: {exc}") from None
+    if not values:
+        options = ", ".join(f"--{spec.cli_name}" for spec in SETTING_SPECS)
+        raise ValidationError(f"nothing to change; give at least one of {options}")
+    return values
+
+
+def _unacknowledged(current: CopySettings, values: dict[str, object]) -> SettingSpec | None:
+    """A sensitive setting these values turn on that has no acknowledgement yet."""
+    from collab_console.core.settings import SENSITIVE_SPECS
+
+    for spec in SENSITIVE_SPECS:
+        if values.get(spec.key) and spec.key not in current.acknowledgements:
+            return spec
+    return None
+
+
+def settings_set(args: argparse.Namespace) -> int:
+    from collab_console.core.admins import change_settings
+    from collab_console.core.settings import SETTING_SPECS
+
+    values = _wanted_values(args)
+    secrets = SecretSource(from_stdin=args.passphrase_stdin, lines="the admin's passphrase")
+    store = open_for(args, readonly=False)
+    try:
+        current = store.load_settings()
+        spec = _unacknowledged(current, values)
+        if spec is not None and not args.acknowledge_security_warning:
+            assert spec.warning is not None
+            return fail(
+                f"turning on {spec.label} needs --acknowledge-security-warning. "
+                f"{spec.warning.title}: {spec.warning.text}",
+                Exit.USAGE,
+            )
+        admin = _unlock(store, args, secrets)
+        for attempt in range(STALE_RETRIES):
+            try:
+                saved = change_settings(
+                    store,
+                    current,
+                    admin,
+                    now=_now(),
+                    acknowledged=bool(args.acknowledge_security_warning),
+                    **values,
+                ).settings
+                break
+            except StaleSettingsError:
+                # The options name the values wanted, not edits of what was seen:
+                # apply them again to what another admin saved meanwhile.
+                if attempt == STALE_RETRIES - 1:
+                    raise
+                current = store.load_settings()
+    finally:
+        store.close()
+    changed = [s for s in SETTING_SPECS if current.value(s) != saved.value(s)]
+    if saved.version == current.version:
+        write_out("Nothing changed: the settings already hold these values.")
+        return Exit.OK
+    lines = [
+        f"{s.label}: {s.shown(current.value(s))} -> {s.shown(saved.value(s))}" for s in changed
+    ]
+    for key, ack in saved.acknowledgements.items():
+        if current.acknowledgements.get(key) != ack:
+            label = next(s.label for s in SETTING_SPECS if s.key == key)
+            lines.append(
+                f"{label} warning: acknowledged by {ack.by} (warning v{ack.warning_version})"
+            )
+    lines.append(f"Saved by {admin.name} (settings version {saved.version}).")
+    write_out("\n".join(lines))
+    return Exit.OK
+
+
+# -- admin ---------------------------------------------------------------------------------
+
+
+def admin(args: argparse.Namespace) -> int:
+    return {
+        "init": admin_init,
+        "add": admin_add,
+        "remove": admin_remove,
+        "passwd": admin_passwd,
+    }[args.admin_command](args)
+
+
+def _new_name(text: str) -> str:
+    from collab_console.core.admins import validate_admin_name
+
+    try:
+        return validate_admin_name(text)
+    except ValidationError as exc:
+        raise ValidationError(f"--name: {exc}") from None
+
+
+def admin_init(args: argparse.Namespace) -> int:
+    from collab_console.core.admins import init_admin
+
+    name = _new_name(args.name)
+    secrets = SecretSource(from_stdin=args.passphrase_stdin, lines="the new admin's passphrase")
+    store = open_for(args, readonly=False, create=True)
+    try:
+        if store.has_admins():
+            raise NotAllowedError(
+                "an admin is already set up; an admin can add you with collab-console admin add"
+            )
+        passphrase = secrets.new_secret(f"New passphrase for {name}: ")
+        init_admin(store, name, passphrase, actor=current_user())
+    finally:
+        store.close()
+    write_out(f"{name} is the first admin. Keep the passphrase safe: it cannot be recovered.")
+    return Exit.OK
+
+
+def admin_add(args: argparse.Namespace) -> int:
+    from collab_console.core.admins import add_admin
+
+    name = _new_name(args.name)
+    secrets = SecretSource(
+        from_stdin=args.passphrase_stdin, lines="your passphrase, then the new admin's"
+    )
+    store = open_for(args, readonly=False)
+    try:
+        acting = _unlock(store, args, secrets)
+        passphrase = secrets.new_secret(f"New passphrase for {name}: ")
+        add_admin(store, acting, name, passphrase, now=_now())
+    finally:
+        store.close()
+    write_out(f"{name} is now an admin (added by {acting.name}).")
+    return Exit.OK
+
+
+def admin_remove(args: argparse.Namespace) -> int:
+    from collab_console.core.admins import remove_admin
+
+    name = _new_name(args.name)
+    secrets = SecretSource(from_stdin=args.passphrase_stdin, lines="your passphrase")
+    store = open_for(args, readonly=False)
+    try:
+        acting = _unlock(store, args, secrets)
+        removed = remove_admin(store, acting, name, now=_now())
+    finally:
+        store.close()
+    write_out(f"{removed} is no longer an admin (removed by {acting.name}).")
+    return Exit.OK
+
+
+def admin_passwd(args: argparse.Namespace) -> int:
+    from collab_console.core.admins import change_passphrase
+
+    secrets = SecretSource(
+        from_stdin=args.passphrase_stdin, lines="your passphrase, then the new one"
+    )
+    store = open_for(args, readonly=False)
+    try:
+        acting = _unlock(store, args, secrets)
+        new = secrets.new_secret(f"New passphrase for {acting.name}: ")
+        change_passphrase(store, acting, new, now=_now())
+    finally:
+        store.close()
+    write_out(f"The passphrase of {acting.name} was changed.")
+    return Exit.OK
+
+
+# -- session -------------------------------------------------------------------------------
+
+
+def session(args: argparse.Namespace) -> int:
+    return {"start": session_start, "list": session_list, "end": session_end}[args.session_command](
+        args
+    )
+
+
+def session_start(args: argparse.Namespace) -> int:
+    store = open_for(args, readonly=False)
+    try:
+        started, _ = store.start_session(
+            customer_name=args.customer, contact=args.contact, now=_now(), actor=current_user()
+        )
+    finally:
+        store.close()
+    write_out(started.session_id)
+    return Exit.OK
+
+
+def session_list(args: argparse.Namespace) -> int:
+    store = open_for(args, readonly=True)
+    try:
+        sessions = store.list_sessions()
+    finally:
+        store.close()
+    if args.json:
+        import json
+
+        write_out(
+            json.dumps(
+                [
+                    {
+                        "session_id": s.session_id,
+                        "customer_name": s.customer_name,
+                        "state": s.state.value,
+                        "invite_status": s.invite_status.value,
+                        "created_at": s.created_at.isoformat(),
+                        "demo": s.demo,
+                    }
+                    for s in sessions
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return Exit.OK
+    if not sessions:
+        write_out("No sessions.")
+        return Exit.OK
+    rows = [
+        (
+            s.session_id,
+            s.state.label,
+            f"{s.created_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+            s.invite_status.label,
+            s.customer_name + (" (demo)" if s.demo else ""),
+        )
+        for s in sessions
+    ]
+    widths = [max(len(row[n]) for row in rows) for n in range(4)]
+    write_out(
+        "\n".join(
+            "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
+            + "  "
+            + row[4]
+            for row in rows
+        )
+    )
+    return Exit.OK
+
+
+def session_end(args: argparse.Namespace) -> int:
+    from collab_console.core.domain import SessionState, normalise_session_id
+
+    session_id = normalise_session_id(args.session_id)
+    store = open_for(args, readonly=False)
+    try:
+        before = store.get_session(session_id)
+        if before.state is SessionState.ENDED:
+            when = f" at {before.ended_at:%Y-%m-%d %H:%M} UTC" if before.ended_at else ""
+            write_out(f"Session {session_id} had already ended{when}.")
+            return Exit.OK
+        store.end_session(session_id, _now(), actor=current_user())
+    finally:
+        store.close()
+    write_out(f"Ended session {session_id} ({before.customer.name}).")
+    return Exit.OK
+
+
+# -- audit ---------------------------------------------------------------------------------
+
+
+def audit(args: argparse.Namespace) -> int:
+    return {"export": audit_export, "verify": audit_verify}[args.audit_command](args)
+
+
+def audit_export(args: argparse.Namespace) -> int:
+    from collab_console.core.audit import AuditQuery, export_text, parse_moment
+
+    since = parse_moment(args.since) if args.since else None
+    until = parse_moment(args.until, end_of_day=True) if args.until else None
+    if since and until and since >= until:
+        raise ValidationError("--since must be before --until")
+    store = open_for(args, readonly=True)
+    try:
+        entries = store.audit_entries(
+            AuditQuery(since=since, until=until, limit=None, oldest_first=True)
+        )
+    finally:
+        store.close()
+    text = export_text(entries, args.format)
+    if args.output in (None, "-"):
+        _write_stdout(text)
+        return Exit.OK
+    _write_private(args.output, text)
+    write_out(f"Exported {len(entries)} audit entries to {args.output}.")
+    return Exit.OK
+
+
+def _write_stdout(text: str) -> None:
+    """``text`` as it is (CSV ends its lines with CR LF) on standard output, in UTF-8."""
+    import sys
+
+    from collab_console.cli import output
+
+    output.check_stdout()
+    stream = sys.stdout
+    try:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:
+            stream.write(text)
+            stream.flush()
+        else:
+            stream.flush()
+            buffer.write(text.encode("utf-8"))
+            buffer.flush()
+    except (OSError, ValueError) as exc:
+        raise output.output_error(exc) from None
+
+
+def _write_private(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` whole (a temporary file moved into place), readable by its owner.
+
+    The audit names people and sessions: a file others can read is not the place.
+    """
+    import os
+
+    from collab_console.cli.output import OutputError
+
+    shown = repr(path) if len(path) <= 80 else "that file"
+    try:
+        folder = os.path.dirname(os.path.abspath(path))
+        temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except ValueError:  # a NUL, or a character the file system cannot name
+        raise ValidationError(f"-o: {shown} cannot be a file name") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {shown}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except OSError as exc:
+        _remove(temporary)
+        raise OutputError(f"cannot write {shown}: {exc.strerror or exc}") from None
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+def _remove(path: str) -> None:
+    import os
+    from contextlib import suppress
+
+    with suppress(OSError):
+        os.unlink(path)
+
+
+def audit_verify(args: argparse.Namespace) -> int:
+    from collab_console.core.audit import AuditQuery
+
+    store = open_for(args, readonly=True)
+    try:
+        found = store.verify_audit()
+        newest = store.audit_entries(AuditQuery(limit=1))
+    finally:
+        store.close()
+    if found is not None:
+        return fail(found.message, Exit.AUDIT_ALTERED)
+    if not newest:
+        write_out("The audit trail is intact: it has no entries yet.")
+        return Exit.OK
+    last = newest[0]
+    write_out(
+        f"The audit trail is intact: {last.seq} entries, the newest at "
+        f"{last.at:%Y-%m-%d %H:%M:%S} UTC.\nNewest hash: {last.hash}"
+    )
+    return Exit.OK

@@ -1,0 +1,440 @@
+"""The audit trail's entries: their kinds, their chain of hashes, and their export.
+
+Every entry carries the SHA-256 of its content and of the entry before it
+(:func:`chain_hash`), so an entry edited, removed or slipped in afterwards no
+longer matches; :func:`verify_chain` finds the first one that does not. The
+chain makes tampering evident; it does not prevent it: whoever can write the
+store file can also recompute every hash after an edit (there is no secret in
+it). ``collab-console audit verify`` prints the newest hash so that an admin can
+keep it elsewhere and notice a rewritten history later.
+
+An entry holds what an audit needs and no more: who (and in which role), what,
+when, references to the session and person, a masked contact. Never a Session
+URL, a token, a passphrase or a full contact.
+
+Exports: CSV as RFC 4180 (``\\r\\n`` line ends, quoted where needed) with
+spreadsheet formulas defused (see :func:`_defuse`), and JSON lines, one object
+per entry. :func:`read_csv` and :func:`read_jsonl` read them back exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from collab_console.core.errors import ValidationError
+from collab_console.core.records import Record, field
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, TextIO
+
+# json, csv and io are imported where they are used: the console loads this module
+# (through the store's interface) on its way to the first paint.
+
+
+class AuditKind(StrEnum):
+    """What an entry records. The values are stored; the store's schema lists the same."""
+
+    SETTING = "setting"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    SESSION_STARTED = "session_started"
+    SESSION_ENDED = "session_ended"
+    COPY = "copy"
+    UNLOCK = "unlock"
+    ADMIN_ADDED = "admin_added"
+    ADMIN_REMOVED = "admin_removed"
+    PASSPHRASE_CHANGED = "passphrase_changed"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    AuditKind.SETTING: "Setting changed",
+    AuditKind.ACKNOWLEDGEMENT: "Warning acknowledged",
+    AuditKind.SESSION_STARTED: "Session started",
+    AuditKind.SESSION_ENDED: "Session ended",
+    AuditKind.COPY: "Copied",
+    AuditKind.UNLOCK: "Unlock attempt",
+    AuditKind.ADMIN_ADDED: "Admin added",
+    AuditKind.ADMIN_REMOVED: "Admin removed",
+    AuditKind.PASSPHRASE_CHANGED: "Passphrase changed",
+}
+
+
+class ActorRole(StrEnum):
+    """In which role the actor acted."""
+
+    AGENT = "agent"
+    ADMIN = "admin"
+    #: ``--demo`` filling a store nobody has used.
+    DEMO = "demo"
+    #: Another program wrote to the store, without naming itself.
+    OUTSIDE = "outside"
+    #: Recorded before the store knew roles (entries migrated from older versions).
+    UNKNOWN = "unknown"
+
+
+class UnlockResult(StrEnum):
+    """How an attempt to unlock as an admin ended."""
+
+    OK = "ok"
+    WRONG_PASSPHRASE = "wrong_passphrase"
+    #: Refused unchecked: too soon after failed attempts for that name.
+    TOO_SOON = "too_soon"
+
+
+#: What the hash of an entry covers, in this order (the store's SQL passes the same).
+HASHED_FIELDS = (
+    "seq",
+    "at",
+    "kind",
+    "actor",
+    "actor_role",
+    "session_id",
+    "participant_id",
+    "detail",
+    "old_value",
+    "new_value",
+    "warning_version",
+    "contact",
+    "result",
+)
+#: The columns of an export: the hashed content, then the chain.
+EXPORT_FIELDS = (*HASHED_FIELDS, "prev_hash", "hash")
+#: The "previous hash" of the first entry.
+GENESIS = "0" * 64
+
+
+class AuditEntry(Record):
+    """One entry of the append-only audit trail, as the store dated and chained it."""
+
+    #: Its place in the trail: 1, 2, 3… without gaps.
+    seq: int
+    #: When the store recorded it (its own clock, UTC).
+    at: datetime
+    kind: AuditKind
+    #: Who: an admin's name, an agent's account, ``demo``, or "unknown (outside Collab Console)".
+    actor: str
+    actor_role: ActorRole
+    session_id: str | None = None
+    #: The person's own ID (``7QKM-92HX`` for the customer, ``7QKM-92HX-P2``…).
+    participant_id: str | None = None
+    #: Which setting; which detail was copied (id, url, both); which admin.
+    detail: str | None = None
+    old_value: str | None = None
+    new_value: str | None = None
+    #: The version of the security warning in force or acknowledged.
+    warning_version: int | None = None
+    #: Masked, never in full (``+44 •••• ••12``).
+    contact: str | None = None
+    #: Of an unlock attempt (:class:`UnlockResult` values).
+    result: str | None = None
+    prev_hash: str = GENESIS
+    hash: str = ""
+    #: ``at`` exactly as the store wrote it: what the hash covers.
+    stamp: str = ""
+
+    @property
+    def subject(self) -> str:
+        """What the entry is about, in a few characters (for lists and messages)."""
+        if self.kind in (AuditKind.SESSION_STARTED, AuditKind.SESSION_ENDED, AuditKind.COPY):
+            sid = self.session_id or ""
+            if self.participant_id and self.participant_id != sid:
+                return f"{sid} / {self.participant_id}"
+            return sid
+        return self.detail or ""
+
+    def content(self) -> tuple[object, ...]:
+        """The hashed values in :data:`HASHED_FIELDS` order, as the store holds them."""
+        return (
+            self.seq,
+            self.stamp,
+            str(self.kind),
+            self.actor,
+            str(self.actor_role),
+            self.session_id,
+            self.participant_id,
+            self.detail,
+            self.old_value,
+            self.new_value,
+            self.warning_version,
+            self.contact,
+            self.result,
+        )
+
+    def row(self) -> dict[str, object]:
+        """Every exported field by name (:data:`EXPORT_FIELDS`)."""
+        return dict(zip(EXPORT_FIELDS, (*self.content(), self.prev_hash, self.hash), strict=True))
+
+    def describe(self) -> str:
+        """``#42 (2026-03-02 09:00 UTC, setting by admin.ana)``: names an entry in a message."""
+        return f"#{self.seq} ({self.at:%Y-%m-%d %H:%M:%S} UTC, {self.kind} by {self.actor})"
+
+
+def chain_hash(prev_hash: str, content: Iterable[object]) -> str:
+    """SHA-256 (hex) of canonical JSON of ``content`` (:data:`HASHED_FIELDS`) and ``prev_hash``.
+
+    Canonical: an object with sorted keys, no spaces, ASCII only; ``None`` is
+    ``null``. The store's SQL calls this same function for every new entry.
+    """
+    import hashlib
+
+    global _encode
+    if _encode is None:
+        import json
+
+        _encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode
+    values = dict(zip(HASHED_FIELDS, content, strict=True))
+    values["prev_hash"] = prev_hash
+    return hashlib.sha256(_encode(values).encode("ascii")).hexdigest()
+
+
+#: The canonical JSON encoder, made on first use (one per call would double the cost).
+_encode: Callable[[object], str] | None = None
+
+
+class AuditBreak(Record):
+    """Where the chain stops matching: the first entry that is not what was recorded."""
+
+    #: The sequence number of the first bad entry (or of the first missing one).
+    seq: int
+    #: One sentence, lower case first: what does not match.
+    reason: str
+    #: The bad entry, when it is there and readable.
+    entry: AuditEntry | None = None
+    #: The bad entry as :func:`verify_rows` saw it (:data:`EXPORT_FIELDS` order).
+    row: tuple[object, ...] | None = field(default=None, compare=False)
+
+    @property
+    def message(self) -> str:
+        """One line for the CLI and the console's warning."""
+        where = self.entry.describe() if self.entry is not None else f"#{self.seq}"
+        return f"the audit trail was altered: entry {where} {self.reason}"
+
+
+def verify_chain(
+    entries: Iterable[AuditEntry], *, last_seq: int | None = None
+) -> AuditBreak | None:
+    """The first entry (oldest first) that breaks the chain, or None when all match.
+
+    ``entries`` must come oldest first. An entry breaks the chain when its
+    number is not the next one (one was removed or slipped in), when it does
+    not name the hash of the entry before it, or when its own hash does not
+    match its content (it was edited). ``last_seq``, the last number the store
+    handed out, reveals entries removed from the end.
+    """
+    seen: list[AuditEntry] = []
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for entry in entries:
+            seen[:] = [entry]
+            yield (*entry.content(), entry.prev_hash, entry.hash)
+
+    found = verify_rows(rows(), last_seq=last_seq)
+    if found is None or found.row is None:
+        return found
+    return found.replace(entry=seen[0], row=None)
+
+
+def verify_rows(
+    rows: Iterable[Sequence[object]], *, last_seq: int | None = None
+) -> AuditBreak | None:
+    """:func:`verify_chain` over rows as the store holds them (:data:`EXPORT_FIELDS` order).
+
+    What a store checks 100 000 entries with (about 1 s): no entry is built
+    unless one breaks the chain; the break carries that ``row``.
+    """
+    expected_prev, expected_seq = GENESIS, 1
+    size = len(HASHED_FIELDS)
+    for row in rows:
+        seq = row[0]
+        if not isinstance(seq, int):
+            return AuditBreak(expected_seq, "has no number", row=tuple(row))
+        if seq > expected_seq:
+            return AuditBreak(expected_seq, f"is missing (#{seq} follows #{expected_seq - 1})")
+        if seq < expected_seq:
+            reason = f"is out of order (it follows #{expected_seq - 1})"
+            return AuditBreak(seq, reason, row=tuple(row))
+        prev_hash, digest = row[size], row[size + 1]
+        if prev_hash != expected_prev:
+            return AuditBreak(seq, "does not follow the entry before it", row=tuple(row))
+        if not isinstance(prev_hash, str) or chain_hash(prev_hash, row[:size]) != digest:
+            return AuditBreak(seq, "does not match its hash (it was changed)", row=tuple(row))
+        expected_prev, expected_seq = str(digest), expected_seq + 1
+    if last_seq is not None and last_seq >= expected_seq:
+        return AuditBreak(
+            expected_seq,
+            f"is missing (the store numbered {last_seq} entries; {expected_seq - 1} are left)",
+        )
+    return None
+
+
+# -- what to show --------------------------------------------------------------------------
+
+
+class AuditQuery(Record):
+    """A filter over the audit trail, as the Audit log page and the export use it.
+
+    Times are compared with the store's own: ``since`` inclusive, ``until``
+    exclusive. ``person`` is an actor's name (any case); ``text`` is found in
+    any field but the hashes (any case, as typed, no wildcards).
+    """
+
+    kinds: frozenset[AuditKind] | None = None
+    person: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str | None = None
+    #: At most this many entries (None: all).
+    limit: int | None = 200
+    #: Oldest first (the export), instead of newest first (the page).
+    oldest_first: bool = False
+
+    def __post_init__(self) -> None:
+        for moment in (self.since, self.until):
+            if moment is not None and moment.tzinfo is None:
+                raise ValidationError("an audit filter needs times with their time zone")
+        if self.limit is not None and self.limit < 0:
+            raise ValidationError("an audit filter's limit cannot be negative")
+
+
+def parse_moment(text: str, *, end_of_day: bool = False) -> datetime:
+    """A date (``2026-03-02``) or time (``2026-03-02T09:30``, ``…+02:00``) a user typed.
+
+    Without a zone it is UTC, as the audit's times are. A bare date is the
+    start of that day, or with ``end_of_day`` the start of the next, so that
+    ``--until 2026-03-02`` includes the whole of the 2nd.
+    """
+    shown = repr(text) if len(text) <= 40 else "that text"
+    cleaned = text.strip()
+    try:
+        if len(cleaned) == 10:
+            day = datetime.strptime(cleaned, "%Y-%m-%d").replace(tzinfo=UTC)
+            if end_of_day:
+                from datetime import timedelta
+
+                day += timedelta(days=1)
+            return day
+        moment = datetime.fromisoformat(cleaned)
+    except ValueError:
+        raise ValidationError(
+            f"{shown} is not a date; write it like 2026-03-02 or 2026-03-02T09:30"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+# -- export --------------------------------------------------------------------------------
+
+#: What makes a spreadsheet read a cell as a formula (OWASP "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def _defuse(value: object) -> str:
+    """A CSV cell: ``None`` empty, and a text a spreadsheet would run as a formula quoted.
+
+    A leading ``'`` makes a spreadsheet show the rest as text; a value that
+    already starts with ``'`` gets one more, so :func:`_restore` is exact.
+    """
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _restore(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def write_csv(entries: Iterable[AuditEntry], out: TextIO) -> int:
+    """Write a header and one RFC 4180 record per entry to ``out``; return how many.
+
+    Open files for it with ``newline=""``, as the csv module asks.
+    """
+    import csv
+
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(EXPORT_FIELDS)
+    count = 0
+    for entry in entries:
+        writer.writerow([_defuse(value) for value in entry.row().values()])
+        count += 1
+    return count
+
+
+def write_jsonl(entries: Iterable[AuditEntry], out: TextIO) -> int:
+    """Write one JSON object per line to ``out``, no header; return how many."""
+    import json
+
+    count = 0
+    for entry in entries:
+        out.write(json.dumps(entry.row(), ensure_ascii=False) + "\n")
+        count += 1
+    return count
+
+
+def export_text(entries: Iterable[AuditEntry], fmt: str) -> str:
+    """The whole export in ``fmt`` (``csv`` or ``jsonl``) as one text."""
+    import io
+
+    buffer = io.StringIO(newline="")
+    {"csv": write_csv, "jsonl": write_jsonl}[fmt](entries, buffer)
+    return buffer.getvalue()
+
+
+def _entry_from(row: dict[str, Any]) -> AuditEntry:
+    def optional_int(value: object) -> int | None:
+        return None if value in (None, "") else int(str(value))
+
+    def optional_text(value: object) -> str | None:
+        return None if value in (None, "") else str(value)
+
+    stamp = str(row["at"])
+    return AuditEntry(
+        seq=int(str(row["seq"])),
+        at=datetime.fromisoformat(stamp),
+        kind=AuditKind(row["kind"]),
+        actor=str(row["actor"]),
+        actor_role=ActorRole(row["actor_role"]),
+        session_id=optional_text(row["session_id"]),
+        participant_id=optional_text(row["participant_id"]),
+        detail=optional_text(row["detail"]),
+        old_value=optional_text(row["old_value"]),
+        new_value=optional_text(row["new_value"]),
+        warning_version=optional_int(row["warning_version"]),
+        contact=optional_text(row["contact"]),
+        result=optional_text(row["result"]),
+        prev_hash=str(row["prev_hash"]),
+        hash=str(row["hash"]),
+        stamp=stamp,
+    )
+
+
+def read_csv(text: str) -> list[AuditEntry]:
+    """The entries of a :func:`write_csv` export (a wrong header or row raises ValueError)."""
+    import csv
+    import io
+
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, None)
+    if header is None or tuple(header) != EXPORT_FIELDS:
+        raise ValueError("not an audit export: the header is not the expected one")
+    return [_entry_from(dict(zip(EXPORT_FIELDS, map(_restore, row), strict=True))) for row in rows]
+
+
+def read_jsonl(text: str) -> list[AuditEntry]:
+    """The entries of a :func:`write_jsonl` export."""
+    import json
+
+    return [_entry_from(json.loads(line)) for line in _lines(text)]
+
+
+def _lines(text: str) -> Iterator[str]:
+    # Only "\n" ends a line: JSON escapes it inside strings, but not U+2028.
+    for line in text.split("\n"):
+        if line:
+            yield line
