@@ -378,13 +378,15 @@ def test_copy_of_an_unknown_detail_is_a_usage_error(demo_store: Store, run_cli: 
         pytest.param(
             ("--what", "url"),
             f"{JOIN}7QKM-92HX",
-            "Copied Session URL (collab.example.com) for Dana Levi.",
+            "Copied Session URL (collab.example.com) for Dana Levi. "
+            "Clears from the clipboard in 30 s.",
             id="customer-url",
         ),
         pytest.param(
             ("--what", "both"),
             f"Hello Dana Levi, here is your link to join the session: {JOIN}7QKM-92HX",
-            "Copied Session ID 7QKM-92HX and Session URL (collab.example.com) for Dana Levi.",
+            "Copied Session ID 7QKM-92HX and Session URL (collab.example.com) for Dana Levi. "
+            "Clears from the clipboard in 30 s.",
             id="customer-both",
         ),
         pytest.param(
@@ -396,7 +398,8 @@ def test_copy_of_an_unknown_detail_is_a_usage_error(demo_store: Store, run_cli: 
         pytest.param(
             ("--what", "both", "--participant", "GRACE KIM"),
             f"Hello Grace Kim, here is your link to join the session: {JOIN}7QKM-92HX-P2",
-            "Copied Session ID 7QKM-92HX-P2 and Session URL (collab.example.com) for Grace Kim.",
+            "Copied Session ID 7QKM-92HX-P2 and Session URL (collab.example.com) for Grace Kim. "
+            "Clears from the clipboard in 30 s.",
             id="participant-both",
         ),
     ],

@@ -532,7 +532,9 @@ def test_copy_of_a_url_returns_at_once_and_the_url_is_cleared_a_second_later(
     took = time.monotonic() - started
 
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "Copied Session URL (collab.example.com) for Dana Levi.\n"
+    assert done.stdout == (
+        "Copied Session URL (collab.example.com) for Dana Levi. Clears from the clipboard in 1 s.\n"
+    )
     assert took < 10, f"copy took {took:.2f} s"
     assert read_clipboard() == DEMO_URL
     assert xclip_out("-t", KDE_SECRET_HINT).stdout == b"secret"

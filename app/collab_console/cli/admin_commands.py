@@ -23,6 +23,7 @@ from collab_console.core.errors import (
     ValidationError,
 )
 from collab_console.core.identity import current_user
+from collab_console.core.logs import log_event
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
 TYPE_CHECKING = False
@@ -241,6 +242,7 @@ def session_start(args: argparse.Namespace) -> int:
         )
     finally:
         store.close()
+    log_event("session %s started from the command line", started.session_id)
     write_out(started.session_id)
     return Exit.OK
 
@@ -311,6 +313,7 @@ def session_end(args: argparse.Namespace) -> int:
         store.end_session(session_id, _now(), actor=current_user())
     finally:
         store.close()
+    log_event("session %s ended from the command line", session_id)
     write_out(f"Ended session {session_id} ({before.customer.name}).")
     return Exit.OK
 

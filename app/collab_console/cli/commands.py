@@ -105,7 +105,7 @@ def settings_show(args: argparse.Namespace) -> int:
 def copy(args: argparse.Namespace) -> int:
     from collab_console.cli.clipboard import SystemClipboard
     from collab_console.core.copy_actions import CopyAction
-    from collab_console.core.copying import CopyResult, copy_detail
+    from collab_console.core.copying import CopyResult, clearing_note, copy_detail
     from collab_console.core.domain import normalise_session_id
     from collab_console.core.identity import current_user
 
@@ -135,7 +135,8 @@ def copy(args: argparse.Namespace) -> int:
         return fail(f"refused: {outcome.reason}", Exit.REFUSED)
     if outcome.result is CopyResult.NO_CLIPBOARD:
         return fail(outcome.reason, Exit.NO_CLIPBOARD)
-    write_out(outcome.message)
+    note = f" {clearing_note(outcome.clear_after_s)}" if outcome.clear_after_s else ""
+    write_out(outcome.message + note)
     return Exit.OK
 
 
@@ -165,6 +166,16 @@ def audit(args: argparse.Namespace) -> int:
     return admin_commands.audit(args)
 
 
+def _start_log() -> None:
+    """Log what this command does; a log that cannot be written is a warning, not a failure."""
+    from collab_console.core.logs import setup_logging
+
+    try:
+        setup_logging()
+    except OSError as exc:
+        say_error(f"warning: cannot write the log file ({exc.strerror or exc}); going on")
+
+
 COMMANDS = {
     "settings": settings,
     "copy": copy,
@@ -174,8 +185,15 @@ COMMANDS = {
 }
 
 
+#: Commands that only read: they keep no log (``settings show`` must not even load it).
+READ_ONLY = {("settings", "show"), ("session", "list")}
+
+
 def run_command(args: argparse.Namespace) -> int:
     """Run the command ``args`` names; a known error is one line and its exit status."""
+    action = getattr(args, f"{args.command}_command", None)
+    if (args.command, action) not in READ_ONLY:
+        _start_log()
     try:
         return COMMANDS[args.command](args)
     except NotAllowedError as exc:

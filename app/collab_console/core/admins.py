@@ -198,6 +198,12 @@ def _forget_in_logs(passphrase: str) -> None:
 # -- failed attempts -----------------------------------------------------------------------
 
 
+def _log(message: str, *args: object) -> None:
+    from collab_console.core.logs import log_event
+
+    log_event(message, *args)
+
+
 def unlock_delay(failures: int) -> int:
     """Seconds to wait after ``failures`` failed attempts in a row: 0, 1, 2, 4, … 300."""
     if failures <= 0:
@@ -310,14 +316,18 @@ def verify_admin(
         store.record_unlock(
             key, result=UnlockResult.TOO_SOON, admin=admin_name, at=now, actor=actor
         )
+        _log("unlock refused: %s, still waiting %s s", _attempts(failures), wait)
         raise NotAllowedError(f"{_attempts(failures)} for that name; try again in {wait} s")
     matches = passphrase_matches(passphrase, found[1] if found else _dummy_hash())
     if found and matches:
         store.record_unlock(key, result=UnlockResult.OK, admin=found[0], at=now, actor=actor)
+        _log("unlocked as the admin %s by %s", found[0], actor)
         return AdminSession(found[0], now, now + SESSION_LIFETIME, _SEAL)
     count = store.record_unlock(
         key, result=UnlockResult.WRONG_PASSPHRASE, admin=admin_name, at=now, actor=actor
     )
+    # Never the name typed: it may be a passphrase typed in the wrong field.
+    _log("unlock refused: wrong name or passphrase (%s) by %s", _attempts(count), actor)
     raise NotAllowedError(
         f"wrong name or passphrase; {_attempts(count)} — try again in {unlock_delay(count)} s"
     )
@@ -340,6 +350,7 @@ def init_admin(store: Store, name: str, passphrase: str, *, actor: str) -> str:
             "an admin is already set up; an admin can add you with collab-console admin add"
         )
     store.add_admin(name, hash_passphrase(passphrase), actor=actor)
+    _log("first admin %s set up by %s", name, actor)
     return name
 
 
@@ -352,13 +363,16 @@ def add_admin(
     _forget_in_logs(passphrase)
     check_new_passphrase(passphrase, name)
     store.add_admin(name, hash_passphrase(passphrase), actor=session.name, by=session)
+    _log("admin %s added by %s", name, session.name)
     return name
 
 
 def remove_admin(store: Store, admin: AdminSession, name: str, *, now: datetime) -> str:
     """Remove the admin ``name`` (not the last one), as the admin of ``admin``."""
     session = require_admin(admin, now)
-    return store.remove_admin(validate_admin_name(name), by=session)
+    removed = store.remove_admin(validate_admin_name(name), by=session)
+    _log("admin %s removed by %s", removed, session.name)
+    return removed
 
 
 def change_passphrase(
@@ -369,6 +383,7 @@ def change_passphrase(
     _forget_in_logs(new_passphrase)
     check_new_passphrase(new_passphrase, session.name)
     store.set_passphrase_hash(hash_passphrase(new_passphrase), by=session)
+    _log("admin %s changed their passphrase", session.name)
 
 
 def change_settings(
@@ -392,4 +407,6 @@ def change_settings(
     """
     session = require_admin(admin, now)
     wanted = current.changed(actor=session.name, now=now, acknowledged=acknowledged, **values)
-    return store.save_settings(wanted, admin=session)
+    changed = store.save_settings(wanted, admin=session)
+    _log("settings changed by %s: %s", session.name, ", ".join(wanted.changed_keys(current)))
+    return changed

@@ -96,4 +96,10 @@ def copy_detail(
     except ClipboardError as exc:
         return CopyOutcome(CopyResult.NO_CLIPBOARD, f"Not copied: {exc.sentence}", str(exc))
     record(CopyRecord(session.session_id, person.access_id, action, actor, person.contact))
+    from collab_console.core.logs import log_event
+
+    what = spec.label.removeprefix("Copy ")  # Session ID, Session URL, both
+    log_event(
+        "%s copied %s for %s in session %s", actor, what, person.access_id, session.session_id
+    )
     return CopyOutcome(CopyResult.COPIED, spec.confirmation(person), clear_after_s=clear_after_s)

@@ -1,0 +1,105 @@
+"""A full scripted day of an admin and an agent, then a look at every log file it left.
+
+The day goes through the real program: an admin is set up, sessions start,
+every detail is copied, the settings change with a wrong and then the right
+passphrase, a session ends and the audit trail is exported. The log must say
+what happened, and hold no Session URL and no passphrase anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from collab_console.core.demo import DEMO_ACTIVE_ID
+from collab_console.core.logs import log_files
+from collab_console.store.location import DATA_DIR_ENV
+
+ADMIN = "admin.ana"
+PASSPHRASE = "correct horse battery staple 9"
+WRONG = "wrong horse battery staple 8"
+JOIN = "https://collab.example.com/join/"
+
+
+def collab_console(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "collab_console", *args]
+    env = {**os.environ, DATA_DIR_ENV: str(data_dir), "QT_QPA_PLATFORM": "xcb"}
+    with tempfile.TemporaryFile() as given:
+        given.write(stdin.encode())
+        given.seek(0)
+        done = subprocess.run(
+            command, stdin=given, capture_output=True, env=env, check=False, timeout=120
+        )
+    return subprocess.CompletedProcess(
+        command, done.returncode, done.stdout.decode(), done.stderr.decode()
+    )
+
+
+@pytest.fixture
+def display() -> str:
+    value = os.environ.get("DISPLAY")
+    if not value:
+        pytest.fail("the day copies to the clipboard: run it under an X server (xvfb-run)")
+    return value
+
+
+@pytest.mark.usefixtures("display", "demo_store")
+def test_a_scripted_day_leaves_no_session_url_or_passphrase_in_any_log(
+    data_dir: Path, own_log_dir: Path
+) -> None:
+    def ok(*args: str, stdin: str = "") -> str:
+        done = collab_console(data_dir, *args, stdin=stdin)
+        assert done.returncode == 0, (args, done.stderr)
+        return done.stdout
+
+    ok("admin", "init", "--name", ADMIN, "--passphrase-stdin", stdin=f"{PASSPHRASE}\n" * 2)
+    started = [
+        ok("session", "start", "--customer", name, "--contact", contact).strip()
+        for name, contact in (
+            ("Noor Haddad", "+44 7700 900123"),
+            ("Ravi Patel", "ravi@example.org"),
+        )
+    ]
+    wrong = collab_console(
+        data_dir,
+        "settings", "set", "--copy-url", "on", "--acknowledge-security-warning",
+        "--admin", ADMIN, "--passphrase-stdin",
+        stdin=f"{WRONG}\n",
+    )  # fmt: skip
+    assert wrong.returncode == 6, wrong.stderr
+    time.sleep(1.2)  # one failed attempt: the next one is refused for a second
+    ok(
+        "settings", "set", "--copy-url", "on", "--acknowledge-security-warning",
+        "--admin", ADMIN, "--passphrase-stdin",
+        stdin=f"{PASSPHRASE}\n",
+    )  # fmt: skip
+    urls = []
+    for session_id in (DEMO_ACTIVE_ID, *started):
+        for what in ("id", "url", "both"):
+            ok("copy", session_id, "--what", what)
+        urls.append(f"{JOIN}{session_id}")
+    ok("session", "end", started[0])
+    ok("audit", "export", "--format", "jsonl", "-o", str(data_dir.parent / "audit.jsonl"))
+
+    files = log_files(own_log_dir)
+    assert files, "the day left no log file"
+    written = "\n".join(path.read_text(encoding="utf-8") for path in files)
+    for line in (
+        f"first admin {ADMIN} set up",
+        f"unlocked as the admin {ADMIN}",
+        "unlock refused: wrong name or passphrase",
+        f"settings changed by {ADMIN}: copy_session_url",
+        f"copied Session URL for {started[1]} in session {started[1]}",
+        f"copied both for {started[1]} in session {started[1]}",
+        f"session {started[0]} ended",
+    ):
+        assert line in written, f"the log does not say {line!r}"
+    for secret in (PASSPHRASE, WRONG, *urls):
+        assert secret not in written, f"{secret!r} is in the log"
+    assert "/join/" + DEMO_ACTIVE_ID not in written
