@@ -7,9 +7,11 @@ Run (light and dark, at 1x and 2x)::
     QT_SCALE_FACTOR=2 xvfb-run -a -s "-screen 0 3200x2000x24" sh -c \\
       'openbox & sleep 1; .venv/bin/python docs/screenshots/take.py --theme dark --suffix -dark-2x'
 
-It drives the widgets like a user (the pointer rests on the customer icon, URL
-copy is ticked in Preferences, acknowledged and saved, a copy button is
-clicked, a tampered link is withheld) and saves ``import -window root`` shots.
+It drives the widgets like a user (the pointer rests on the customer icon,
+Preferences shows the settings locked, an admin's wrong passphrase is refused
+and the right one unlocks them, URL copy is ticked, acknowledged and saved, a
+copy button is clicked, the Audit log is shown, whole and then with an entry
+altered, a tampered link is withheld) and saves ``import -window root`` shots.
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ import argparse
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QCheckBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QPushButton, QWidget
 
+from collab_console.core.admins import init_admin
 from collab_console.core.copy_actions import CopyAction
+from collab_console.core.identity import current_user
 from collab_console.gui.appearance import dark_palette, light_palette
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.preferences_dialog import PreferencesDialog
@@ -33,6 +39,10 @@ from collab_console.store import Store, open_store, seed_demo
 from collab_console.store.location import STORE_FILENAME
 
 HERE = Path(__file__).resolve().parent
+W = TypeVar("W", bound=QWidget)
+#: The demo's admin in the shots, and their passphrase.
+ADMIN = "admin.ana"
+PASSPHRASE = "ana keeps the settings 42"
 
 
 def settle(ms: int) -> None:
@@ -46,18 +56,55 @@ class Camera:
         self.suffix = suffix
         self.window: QWidget | None = None
 
-    def shoot(self, name: str) -> None:
+    def shoot(self, name: str, of: QWidget | None = None) -> None:
+        """Shoot the screen cropped to ``of`` (a dialog), else to the console window."""
         settle(300)
         target = HERE / f"{name}{self.suffix}.png"
         crop = []
-        if self.window is not None:
-            frame = self.window.frameGeometry()
-            ratio = self.window.devicePixelRatioF()
+        window = of if of is not None else self.window
+        if window is not None:
+            frame = window.frameGeometry()
+            ratio = window.devicePixelRatioF()
             width, height = round(frame.width() * ratio), round(frame.height() * ratio)
             left, top = round(frame.x() * ratio), round(frame.y() * ratio)
             crop = ["-crop", f"{width}x{height}+{left}+{top}", "+repage"]
         subprocess.run(["import", "-window", "root", *crop, str(target)], check=True)
         print(f"wrote {target}")
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        settle(50)
+    raise SystemExit(f"{what} did not happen")
+
+
+def type_into(widget: QWidget, text: str) -> None:
+    widget.setFocus()
+    QTest.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(widget, text)
+
+
+def child(parent: QWidget, kind: type[W], name: str) -> W:
+    found = parent.findChild(kind, name)
+    assert found is not None, name
+    return found
+
+
+def unlock(dialog: PreferencesDialog, passphrase: str) -> QWidget:
+    """Click Unlock…, type the admin's name and ``passphrase``, press Unlock; the dialog."""
+    button = child(dialog, QPushButton, "unlockButton")
+    wait_for(button.isEnabled, "Unlock being enabled")
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    wait_for(lambda: dialog.unlock_dialog is not None, "the Unlock dialog")
+    box = dialog.unlock_dialog
+    assert box is not None
+    QTest.qWaitForWindowExposed(box)
+    type_into(child(box, QLineEdit, "adminNameEdit"), ADMIN)
+    type_into(child(box, QLineEdit, "passphraseEdit"), passphrase)
+    QTest.mouseClick(child(box, QPushButton, "unlockConfirmButton"), Qt.MouseButton.LeftButton)
+    return box
 
 
 def open_console(store: Store, camera: Camera) -> tuple[StoreHub, ConsoleWindow]:
@@ -88,6 +135,7 @@ def main() -> int:
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="collab-shots-"))
     store = open_store(data_dir, create=True)
     seed_demo(store)
+    init_admin(store, ADMIN, PASSPHRASE, actor=current_user())
     hub, window = open_console(store, camera)
     icon = window.view.customer_icon
     QTest.mouseMove(icon, QPoint(icon.width() // 2, icon.height() // 2))
@@ -107,11 +155,23 @@ def main() -> int:
     dialog.move(100, 60)
     dialog.show()
     QTest.qWaitForWindowExposed(dialog)
+    wait_for(child(dialog, QPushButton, "unlockButton").isEnabled, "Unlock being enabled")
+    camera.shoot("preferences-locked", dialog)
+    box = unlock(dialog, "not the passphrase at all")
+    error = child(box, QLabel, "unlockError")
+    wait_for(error.isVisible, "the refusal")
+    box.activateWindow()
+    camera.shoot("preferences-unlock-refused", dialog)
+    wait_for(lambda: not box.waiting, "the end of the wait")
+    child(box, QLineEdit, "passphraseEdit").setFocus()
+    QTest.keyClicks(child(box, QLineEdit, "passphraseEdit"), PASSPHRASE)
+    QTest.mouseClick(child(box, QPushButton, "unlockConfirmButton"), Qt.MouseButton.LeftButton)
+    wait_for(lambda: dialog.unlocked, "the unlock")
     url_check = dialog.findChild(QCheckBox, "copySessionUrlCheck")
     assert url_check is not None
     url_check.setFocus()
     QTest.keyClick(url_check, Qt.Key.Key_Space)
-    camera.shoot("preferences-url-warning")
+    camera.shoot("preferences-url-warning", dialog)
     ack = dialog.findChild(QCheckBox, "urlAcknowledgeCheck")
     save = dialog.findChild(QPushButton, "saveButton")
     assert ack is not None
@@ -135,6 +195,14 @@ def main() -> int:
     QTest.mouseClick(url_button, Qt.MouseButton.LeftButton)
     settle(400)
     camera.shoot("console-copied-url")
+    window.copying.close_card()
+    QTest.mouseMove(park, QPoint(5, 5))
+    settle(600)
+
+    shoot_audit_log(hub, window, camera, "preferences-audit-log")
+    # Someone with the file rewrites who turned URL copy on: the chain no longer matches.
+    alter_audit(data_dir / STORE_FILENAME)
+    shoot_audit_log(hub, window, camera, "preferences-audit-tampered")
 
     # One flipped bit in the file points Grace Kim's link at another host.
     window.close()
@@ -157,6 +225,41 @@ def main() -> int:
     hub.close()
     store.close()
     return 0
+
+
+def shoot_audit_log(hub: StoreHub, window: ConsoleWindow, camera: Camera, name: str) -> None:
+    """Preferences unlocked by the admin, on its Audit log page."""
+    dialog = PreferencesDialog(hub, window)
+    dialog.move(100, 60)
+    dialog.show()
+    QTest.qWaitForWindowExposed(dialog)
+    unlock(dialog, PASSPHRASE)
+    wait_for(lambda: dialog.unlocked, "the unlock")
+    dialog.show_audit_log()
+    wait_for(lambda: dialog.audit.checked and dialog.audit.model.rowCount() > 0, "the audit")
+    camera.shoot(name, dialog)
+    dialog.reject()
+
+
+def alter_audit(store_file: Path) -> None:
+    """Change the actor of the URL copy's setting entry past the store's rules."""
+    import sqlite3
+
+    with sqlite3.connect(store_file, isolation_level=None) as tool:
+        triggers = tool.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'"
+        ).fetchall()
+        tool.execute("BEGIN")
+        for trigger, _ in triggers:
+            tool.execute(f"DROP TRIGGER {trigger}")
+        tool.execute(
+            "UPDATE audit SET actor = 'someone.else' WHERE kind = 'setting'"
+            " AND detail = 'copy_session_url'"
+        )
+        for _, sql in triggers:
+            tool.execute(sql)
+        tool.execute("COMMIT")
+    tool.close()
 
 
 if __name__ == "__main__":

@@ -8,24 +8,45 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtGui import QClipboard, QCursor
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QFrame, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QDialog,
+    QFrame,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QStyleOptionButton,
+    QToolButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
+from collab_console.core.admins import change_settings
+from collab_console.core.events import SettingsChanged
 from collab_console.gui.copy_card import HIDE_DELAY_MS, INTENT_DELAY_MS
 from collab_console.gui.store_hub import StoreHub
-from collab_console.store import open_store
+from collab_console.store import Store, open_store
+from tests.store.admins import become_admin, passphrase_for
 
 if TYPE_CHECKING:
     from collab_console.gui.console_window import ConsoleWindow
+    from collab_console.gui.preferences_dialog import PreferencesDialog
 
 W = TypeVar("W", bound=QWidget)
 D = TypeVar("D", bound=QDialog)
 
 #: Long enough for any card timer to have fired, with room for a slow CI machine.
 CARD_TIMEOUT_MS = INTENT_DELAY_MS + HIDE_DELAY_MS + 3000
+#: The admin of the GUI tests' demo store (``demo_store`` in ``tests/gui/conftest.py``).
+ADMIN = "admin.ana"
+#: Another admin, saving from another console (:func:`change_settings_elsewhere`).
+OTHER_ADMIN = "admin.sam"
+#: Long enough for any store call through a hub's worker on a slow machine.
+STORE_TIMEOUT_MS = 10_000
 
 
 def park_pointer(qtbot: QtBot, window: QWidget) -> None:
@@ -97,6 +118,14 @@ def click(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=centre(widget))
 
 
+def tick(qtbot: QtBot, box: QCheckBox) -> None:
+    """Click a check box on its indicator, where a user would click."""
+    option = QStyleOptionButton()
+    option.initFrom(box)
+    indicator = box.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, option, box)
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=indicator.center())
+
+
 def retype(qtbot: QtBot, edit: QLineEdit, text: str) -> None:
     """Click into ``edit``, select everything and type ``text`` over it."""
     click(qtbot, edit)
@@ -145,13 +174,30 @@ def hover_customer(qtbot: QtBot, console: QWidget) -> None:
     qtbot.mouseMove(icon, centre(icon))
 
 
+def save_as_admin(
+    store: Store, name: str = ADMIN, *, acknowledged: bool = False, **values: object
+) -> SettingsChanged:
+    """``name`` (an admin, made one if needed) saves ``values`` through the core's one
+    policy write, as ``collab-console settings set`` would."""
+    admin = become_admin(store, name)
+    return change_settings(
+        store,
+        store.load_settings(),
+        admin,
+        now=datetime.now(UTC),
+        acknowledged=acknowledged,
+        **values,
+    )
+
+
 def change_settings_elsewhere(data_dir: Path, **values: object) -> None:
-    """admin.sam saves ``values`` through a connection of its own, as another console would."""
+    """admin.sam saves ``values`` through a connection of its own, as another console would.
+
+    ``acknowledged=True`` acknowledges the warning of a sensitive setting turned on.
+    """
     other = open_store(data_dir)
     try:
-        other.save_settings(
-            other.load_settings().changed(actor="admin.sam", now=datetime.now(UTC), **values)
-        )
+        save_as_admin(other, OTHER_ADMIN, **values)
     finally:
         other.close()
 
@@ -159,20 +205,24 @@ def change_settings_elsewhere(data_dir: Path, **values: object) -> None:
 def save_through_hub(
     qtbot: QtBot, hub: StoreHub, *, acknowledged: bool = False, **values: object
 ) -> None:
-    """Save ``values`` as qa-admin through the console's own hub, and wait until it took.
+    """Save ``values`` as admin.ana through the console's own hub, and wait until it took.
 
-    The hub saves on its worker thread; the settings_changed signal says every
-    window has heard of it.
+    The save runs on the hub's worker thread (the store's connection is its
+    own); the settings_changed signal says every window has heard of it.
     """
     assert hub.settings is not None
     wanted = hub.settings.changed(
-        actor="qa-admin", now=datetime.now(UTC), acknowledged=acknowledged, **values
+        actor=ADMIN, now=datetime.now(UTC), acknowledged=acknowledged, **values
     )
     if not wanted.differs_from(hub.settings):
         return
     errors: list[BaseException] = []
-    with qtbot.waitSignal(hub.settings_changed, timeout=5000):
-        hub.save_settings(wanted, lambda _event: None, errors.append)
+    with qtbot.waitSignal(hub.settings_changed, timeout=STORE_TIMEOUT_MS):
+        hub.call(
+            lambda store: save_as_admin(store, acknowledged=acknowledged, **values),
+            lambda _event: None,
+            errors.append,
+        )
     assert errors == []
 
 
@@ -191,7 +241,9 @@ def show_console(qtbot: QtBot, hub: StoreHub, *, session_timeout_ms: int = 5000)
     return window
 
 
-def show_preferences(qtbot: QtBot, hub: StoreHub, parent: QWidget | None = None) -> QDialog:
+def show_preferences(
+    qtbot: QtBot, hub: StoreHub, parent: QWidget | None = None
+) -> PreferencesDialog:
     """The Preferences dialog on ``hub``, shown (not modal: the test drives it directly)."""
     from collab_console.gui.preferences_dialog import PreferencesDialog
 
@@ -199,4 +251,46 @@ def show_preferences(qtbot: QtBot, hub: StoreHub, parent: QWidget | None = None)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    return dialog
+
+
+def open_unlock_dialog(qtbot: QtBot, dialog: PreferencesDialog) -> QDialog:
+    """Click Unlock… (once the store said it has an admin) and wait for the Unlock dialog."""
+    button = named(dialog, QPushButton, "unlockButton")
+    qtbot.waitUntil(button.isEnabled, timeout=STORE_TIMEOUT_MS)
+    click(qtbot, button)
+    qtbot.waitUntil(
+        lambda: dialog.unlock_dialog is not None and dialog.unlock_dialog.isVisible(),
+        timeout=STORE_TIMEOUT_MS,
+    )
+    unlock = dialog.unlock_dialog
+    assert unlock is not None
+    qtbot.waitExposed(unlock)
+    return unlock
+
+
+def type_credentials(qtbot: QtBot, unlock: QDialog, name: str, passphrase: str) -> None:
+    """Type a name and a passphrase into the Unlock dialog, key by key, and press Unlock."""
+    retype(qtbot, named(unlock, QLineEdit, "adminNameEdit"), name)
+    retype(qtbot, named(unlock, QLineEdit, "passphraseEdit"), passphrase)
+    click(qtbot, named(unlock, QPushButton, "unlockConfirmButton"))
+
+
+def unlock_preferences(qtbot: QtBot, dialog: PreferencesDialog, name: str = ADMIN) -> None:
+    """Unlock Preferences as the admin ``name``, by typing into the Unlock dialog."""
+    unlock = open_unlock_dialog(qtbot, dialog)
+    type_credentials(qtbot, unlock, name, passphrase_for(name))
+    qtbot.waitUntil(lambda: dialog.unlocked, timeout=STORE_TIMEOUT_MS)
+    assert not unlock.isVisible()
+    # The banner's new text lays the page out again: let that happen before the test measures.
+    for _ in range(3):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+
+def unlocked_preferences(
+    qtbot: QtBot, hub: StoreHub, parent: QWidget | None = None, name: str = ADMIN
+) -> PreferencesDialog:
+    """:func:`show_preferences`, unlocked by the admin ``name`` through the Unlock dialog."""
+    dialog = show_preferences(qtbot, hub, parent)
+    unlock_preferences(qtbot, dialog, name)
     return dialog

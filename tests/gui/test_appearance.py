@@ -70,10 +70,6 @@ TEXT_ON_BACKGROUND = [
 # -- fixtures: the user's own file, and the look given back ---------------------------
 
 
-
-
-
-
 @pytest.fixture
 def app_names_restored(qapp: QApplication) -> Iterator[None]:
     """run_gui names the application; give the test session its own names back."""
@@ -254,9 +250,7 @@ def test_system_follows_the_desktop_going_dark_and_light_again(qtbot, make_appea
 
 
 @pytest.mark.parametrize("theme", [Theme.LIGHT, Theme.DARK])
-def test_a_choice_of_light_or_dark_stays_when_the_desktop_switches(
-    qtbot, make_appearance, theme
-):
+def test_a_choice_of_light_or_dark_stays_when_the_desktop_switches(qtbot, make_appearance, theme):
     UserPrefs().set_text(THEME_KEY, theme.value)
     appearance = make_appearance()
     appearance.apply()
@@ -317,9 +311,6 @@ def test_the_stored_choice_applies_at_start(demo_store, data_dir, stored, dark):
 
 
 # -- the Appearance page of Preferences -------------------------------------------------
-
-
-
 
 
 def open_appearance_page(qtbot: QtBot, dialog: QWidget) -> QComboBox:
@@ -421,9 +412,7 @@ def test_choosing_system_again_gives_the_desktop_its_say(qtbot, hub, make_appear
     qtbot.waitUntil(app_is_dark)
 
 
-def test_a_run_started_with_the_flag_says_so_and_a_choice_replaces_it(
-    qtbot, hub, make_appearance
-):
+def test_a_run_started_with_the_flag_says_so_and_a_choice_replaces_it(qtbot, hub, make_appearance):
     UserPrefs().set_text(THEME_KEY, Theme.SYSTEM.value)
     make_appearance(Theme.DARK, installed=True).apply()
     dialog = show_preferences(qtbot, hub)

@@ -48,7 +48,13 @@ from collab_console.gui.style import MIN_CONTRAST, contrast_ratio
 from collab_console.gui.user_prefs import UserPrefs
 from collab_console.store import Store
 from collab_console.store.location import STORE_FILENAME
-from tests.gui.helpers import CARD_TIMEOUT_MS, named, retype, save_through_hub
+from tests.gui.helpers import (
+    CARD_TIMEOUT_MS,
+    named,
+    retype,
+    save_through_hub,
+    unlocked_preferences,
+)
 from tests.tampering import tamper
 
 pytestmark = pytest.mark.gui
@@ -64,10 +70,6 @@ _BACKGROUND = re.compile(r"(?:^|[;\s])background(?:-color)?\s*:\s*([^;\s]+)")
 
 
 # -- fixtures: the user's own file, the look, given back -----------------------------
-
-
-
-
 
 
 @pytest.fixture
@@ -216,15 +218,15 @@ def row_readings(view: QListView) -> list[Reading]:
         if colours is not None:
             first, rest = colours(option, item)
         else:
-            role = (
-                QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-            )
+            role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
             first = rest = item.palette.color(role)
         lines = str(index.data() or "").split("\n")
         where = f"{view.objectName()} row {row}"
         found.append(Reading(where, lines[0], first, background))
-        found.extend(Reading(f"{where} line {n}", line, rest, background)
-                     for n, line in enumerate(lines[1:], 2))
+        found.extend(
+            Reading(f"{where} line {n}", line, rest, background)
+            for n, line in enumerate(lines[1:], 2)
+        )
     return found
 
 
@@ -264,10 +266,7 @@ def tick(qtbot: QtBot, box: QCheckBox) -> None:
 
 def show_preferences_with_problems(qtbot: QtBot, hub: StoreHub) -> PreferencesDialog:
     """Preferences with the URL warning up and a refused Session URL base."""
-    dialog = PreferencesDialog(hub)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = unlocked_preferences(qtbot, hub)
     tick(qtbot, named(dialog, QCheckBox, "copySessionUrlCheck"))
     retype(qtbot, named(dialog, QLineEdit, "sessionUrlBaseEdit"), "http://x.example.com/")
     assert named(dialog, QWidget, "urlWarningFrame").isVisible()
@@ -342,9 +341,7 @@ def test_the_session_list_and_the_participant_rows(qtbot, console):
     assert too_faint(found) == []
 
 
-def test_open_preferences_stay_readable_when_the_look_changes_under_them(
-    qtbot, appearance, hub
-):
+def test_open_preferences_stay_readable_when_the_look_changes_under_them(qtbot, appearance, hub):
     """Light to dark with the URL warning and two reds on screen."""
     appearance.choose(Theme.LIGHT)
     dialog = show_preferences_with_problems(qtbot, hub)

@@ -29,6 +29,7 @@ from tests.gui.helpers import (
     hover_customer,
     park_pointer,
     right_click,
+    save_as_admin,
     save_through_hub,
 )
 
@@ -463,11 +464,7 @@ def test_a_detail_turned_off_elsewhere_is_refused_at_the_click_before_the_card_k
 ):
     """Another admin turns URL copy off; this console has not polled yet and still shows
     the button. The click asks the store first, so nothing is copied."""
-    demo_store.save_settings(
-        demo_store.load_settings().changed(
-            actor="admin.ana", now=datetime.now(UTC), acknowledged=True, copy_session_url=True
-        )
-    )
+    save_as_admin(demo_store, acknowledged=True, copy_session_url=True)
     quiet = StoreHub(
         demo_store,
         settings=demo_store.load_settings(),

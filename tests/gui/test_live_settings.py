@@ -20,11 +20,13 @@ from collab_console.core.demo import DEMO_ACTIVE_ID
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.store_hub import POLL_INTERVAL_MS
 from tests.gui.helpers import (
+    ADMIN,
     CARD_TIMEOUT_MS,
     hover_customer,
     named,
     shown_card,
 )
+from tests.store.admins import passphrase_for
 
 pytestmark = pytest.mark.gui
 
@@ -35,22 +37,27 @@ COPYING_OFF = (
     "Settings > Preferences > Session > Tools > Copy session details."
 )
 
-URL_COPY_ON = """
-    settings = store.load_settings()
-    store.save_settings(
-        settings.changed(
-            actor="admin.elsewhere", now=now, acknowledged=True, copy_session_url=True
-        )
+#: The demo store's admin, unlocked in the other process (its hash carries the tests'
+#: low scrypt cost, so the check is as quick there).
+AS_ADMIN = f"""
+    admin = verify_admin(store, {ADMIN!r}, {passphrase_for(ADMIN)!r}, now=now, actor="elsewhere")
+"""
+URL_COPY_ON = (
+    AS_ADMIN
+    + """
+    change_settings(
+        store, store.load_settings(), admin, now=now, acknowledged=True, copy_session_url=True
     )
 """
-EVERYTHING_OFF = """
-    settings = store.load_settings()
-    store.save_settings(
-        settings.changed(
-            actor="admin.elsewhere", now=now, copy_session_id=False, copy_session_url=False
-        )
+)
+EVERYTHING_OFF = (
+    AS_ADMIN
+    + """
+    change_settings(
+        store, store.load_settings(), admin, now=now, copy_session_id=False, copy_session_url=False
     )
 """
+)
 END_ACTIVE_SESSION = f"""
     store.end_session({DEMO_ACTIVE_ID!r}, now, actor="agent.elsewhere")
 """
@@ -61,6 +68,7 @@ def in_another_process(data_dir: Path, body: str) -> None:
     script = (
         "import sys\n"
         "from datetime import UTC, datetime\n"
+        "from collab_console.core.admins import change_settings, verify_admin\n"
         "from collab_console.store import open_store\n"
         "store = open_store(sys.argv[1])\n"
         "now = datetime.now(UTC)\n"

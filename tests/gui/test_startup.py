@@ -59,8 +59,6 @@ print("still running")
 """
 
 
-
-
 def start_console(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the console program on ``data_dir`` and wait for it to exit.
 

@@ -27,6 +27,7 @@ from tests.gui.helpers import (
     CARD_TIMEOUT_MS,
     hover_customer,
     named,
+    save_as_admin,
     save_through_hub,
     show_console,
     shown_card,
@@ -83,11 +84,7 @@ class PaintCounter(QObject):
 
 @pytest.fixture
 def url_on_store(demo_store: Store) -> Store:
-    demo_store.save_settings(
-        demo_store.load_settings().changed(
-            actor="admin.ana", now=datetime.now(UTC), acknowledged=True, copy_session_url=True
-        )
-    )
+    save_as_admin(demo_store, acknowledged=True, copy_session_url=True)
     return demo_store
 
 

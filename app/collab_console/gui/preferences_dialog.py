@@ -9,6 +9,12 @@ right under it. Adding a setting therefore needs no code here.
 
 The Appearance page is the user's own choice (:mod:`~collab_console.gui.appearance`),
 kept in their preferences file: it applies at once and is not part of Save.
+
+Only an admin changes the organisation's settings: the page shows them
+read-only until an admin unlocks it with a name and passphrase
+(:mod:`~collab_console.gui.unlock_dialog`), and Save hands the admin session to
+the core's one policy write, :func:`~collab_console.core.admins.change_settings`.
+An admin who unlocked also gets the Audit log page (:mod:`~collab_console.gui.audit_log`).
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from collections.abc import Callable, Collection
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, QTimer
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -26,10 +32,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QLabel,
     QLayout,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QSpinBox,
     QStackedWidget,
     QStyle,
@@ -41,15 +49,18 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from collab_console.core import settings as declarations
-from collab_console.core.errors import CollabConsoleError, StaleSettingsError
+from collab_console.core.admins import AdminSession, change_settings
+from collab_console.core.errors import CollabConsoleError, NotAllowedError, StaleSettingsError
 from collab_console.core.events import SettingsChanged
 from collab_console.core.identity import current_user
 from collab_console.core.settings import CopySettings, SettingKind, SettingSpec
 from collab_console.gui.appearance import Appearance, Theme, keep_on_screen
+from collab_console.gui.audit_log import AuditLogPage
 from collab_console.gui.form_builder import FormError
 from collab_console.gui.forms import box_button, child, load_form, set_text
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import error_style_for, restyle_error_texts, warning_frame_style
+from collab_console.gui.unlock_dialog import UnlockDialog
 
 #: Widget names in ``security_warning.ui``; each gets the declaration's ``ui_prefix``.
 WARNING_FORM_NAMES = (
@@ -66,6 +77,20 @@ INT_RANGE = (-(2**31), 2**31 - 1)
 CHANGED_MEANWHILE = "Settings changed meanwhile"
 #: Said in the console's status bar once a save took.
 SETTINGS_SAVED = "Settings saved."
+#: The banner over the organisation's settings, by state.
+LOCKED = "Only an admin can change these settings."
+NO_ADMIN_YET = (
+    "Only an admin can change these settings, and none is set up yet. To set up the "
+    "first one, run collab-console admin init --name NAME in a terminal."
+)
+UNLOCKED = "Unlocked by {name} until {until}. What you save is recorded in that name."
+UNLOCK_ENDED = "The unlock as {name} has ended. Only an admin can change these settings."
+#: Why Save is disabled while edits wait for an admin.
+UNLOCK_TO_SAVE = "Unlock again to save your changes."
+#: The Audit log's place among the navigation's top-level items, and its page's index.
+AUDIT_LOG_SECTION = 2
+#: The longest a QTimer waits (ms); an unlock that lasts longer is checked again then.
+LONGEST_TIMER_MS = 2**31 - 1
 #: Size of the warning icon, in device-independent pixels.
 WARNING_ICON_SIZE = QSize(32, 32)
 #: What makes the warning's colours, the reds or the icon's pixels out of date.
@@ -290,6 +315,9 @@ class SecurityWarningPanel:
         self.frame.setAccessibleDescription(warning.text)
         keep_room_when_hidden(self.frame)
         keep_room_when_hidden(self.acknowledged_label)
+        grid = self.frame.layout()
+        if isinstance(grid, QGridLayout):  # the icon keeps its width; the text takes the rest
+            grid.setColumnStretch(1, 1)
         title = child(form, QLabel, prefixed(warning.ui_prefix, "warningTitle"))
         set_text(title, warning.title)
         font = title.font()
@@ -369,8 +397,17 @@ class PreferencesDialog(QDialog):
     saved first shows who changed what and when, then the dialog shows their
     values with this admin's edits on top and saves nothing until Save again.
 
-    It never calls the store itself (only ``StoreHub.save_settings``), and
-    never overwrites another admin's change the admin has not been shown.
+    Who may save: the organisation's settings show read-only (their editors
+    disabled) until an admin unlocks them (``unlockButton``). The dialog then
+    holds the admin session while it is open and the session is valid
+    (``AdminSession.valid_at``; it locks again when it ends, keeping what was
+    edited), and Save passes it to the core's ``change_settings`` on the hub's
+    worker, so the store records the admin's name, never the OS login. An
+    agent has no way to save: the core and the store would refuse anyway.
+
+    It never calls the store itself (only through ``StoreHub.call``, off the
+    GUI thread), and never overwrites another admin's change the admin has
+    not been shown.
     """
 
     def __init__(self, hub: StoreHub, parent: QWidget | None = None) -> None:
@@ -381,11 +418,13 @@ class PreferencesDialog(QDialog):
         self.setWindowTitle("Preferences")
         self.form = load_form("preferences", self)
         QVBoxLayout(self).addWidget(self.form)
-        self.resize(780, 540)
+        self.resize(960, 620)
 
         self.nav = child(self.form, QTreeWidget, "preferencesNav")
         self.pages = child(self.form, QStackedWidget, "preferencesPages")
-        self.tools_page = child(self.form, QWidget, "sessionToolsPage")
+        self.banner_label = child(self.form, QLabel, "adminBannerLabel")
+        self.unlock_button = child(self.form, QPushButton, "unlockButton")
+        keep_room_when_hidden(self.unlock_button)  # unlocking moves nothing under the banner
         self.save_blocked_label = child(self.form, QLabel, "saveBlockedLabel")
         buttons = child(self.form, QDialogButtonBox, "preferencesButtons")
         self.save_button = box_button(
@@ -419,6 +458,25 @@ class PreferencesDialog(QDialog):
         self.pages.setCurrentIndex(0)
         self._build_appearance_page()
 
+        #: The admin who unlocked the settings, while the unlock is valid.
+        self.admin: AdminSession | None = None
+        #: Who unlocked last, for the banner once the unlock has ended.
+        self._last_admin = ""
+        #: Whether the store has an admin; None until it said.
+        self.has_admins: bool | None = None
+        self.unlock_dialog: UnlockDialog | None = None
+        self._unlock_ends = QTimer(self)
+        self._unlock_ends.setSingleShot(True)
+        self._unlock_ends.setTimerType(Qt.TimerType.PreciseTimer)
+        self._unlock_ends.timeout.connect(self._check_unlock)
+        self.audit_nav_item = self.nav.topLevelItem(AUDIT_LOG_SECTION)
+        if self.audit_nav_item is not None:
+            self.audit_nav_item.setHidden(True)
+        self.audit = AuditLogPage(self.form, hub, self)
+        self.audit.tamper_found.connect(self._say)
+        self.unlock_button.clicked.connect(self.ask_to_unlock)
+        hub.call(lambda store: store.has_admins(), self._admins_known, self._admins_unknown)
+
         self._base: CopySettings | None = hub.settings
         self._saving = False
         #: Settings this admin edited that another admin changed too, not yet told of, and
@@ -446,6 +504,94 @@ class PreferencesDialog(QDialog):
             item = item.parent()
         if item is not None:
             self.pages.setCurrentIndex(self.nav.indexOfTopLevelItem(item))
+
+    def show_audit_log(self) -> None:
+        """Go to the Audit log page (only there once an admin unlocked)."""
+        if self.audit_nav_item is not None and not self.audit_nav_item.isHidden():
+            self.nav.setCurrentItem(self.audit_nav_item)
+
+    def _show_tools(self) -> None:
+        section = self.nav.topLevelItem(0)
+        tools = section.child(0) if section is not None else None
+        if tools is not None:
+            self.nav.setCurrentItem(tools)
+
+    # -- who may change the settings ----------------------------------------------------
+
+    @property
+    def unlocked(self) -> bool:
+        """Whether an admin unlocked the settings and the unlock is still valid."""
+        return self.admin is not None and self.admin.valid_at(datetime.now(UTC))
+
+    def _admins_known(self, has_admins: bool) -> None:
+        if Shiboken.isValid(self):
+            self.has_admins = has_admins
+            self._update()
+
+    def _admins_unknown(self, _error: CollabConsoleError) -> None:
+        """The store could not say: let Unlock try, and say then what is wrong."""
+        if Shiboken.isValid(self):
+            self.has_admins = True
+            self._update()
+
+    def ask_to_unlock(self) -> None:
+        """Open the Unlock dialog (window-modal to Preferences: the test keeps control)."""
+        if self.unlock_dialog is not None:
+            self.unlock_dialog.deleteLater()
+        dialog = UnlockDialog(self.hub, self, name=self._last_admin)
+        dialog.unlocked.connect(self.use_admin)
+        self.unlock_dialog = dialog
+        dialog.open()
+
+    def use_admin(self, admin: AdminSession) -> None:
+        """Unlock the settings for ``admin`` (a session only the core's verify_admin makes)."""
+        if not Shiboken.isValid(self) or not admin.valid_at(datetime.now(UTC)):
+            return
+        self.admin = admin
+        self._last_admin = admin.name
+        self._wait_for_the_end(admin)
+        if self.audit_nav_item is not None:
+            self.audit_nav_item.setHidden(False)
+        self.audit.start()
+        self._update()
+
+    def lock(self) -> None:
+        """Forget the admin: the settings are read-only again, edits kept, the audit hidden."""
+        self.admin = None
+        self._unlock_ends.stop()
+        if self.pages.currentIndex() == AUDIT_LOG_SECTION:
+            self._show_tools()
+        if self.audit_nav_item is not None:
+            self.audit_nav_item.setHidden(True)
+        self.audit.stop()
+        self._update()
+
+    def _wait_for_the_end(self, admin: AdminSession) -> None:
+        """Time :meth:`_check_unlock` for when ``admin``'s session ends."""
+        left = (admin.expires_at - datetime.now(UTC)).total_seconds() * 1000
+        self._unlock_ends.start(max(0, min(LONGEST_TIMER_MS, int(left) + 1)))
+
+    def _check_unlock(self) -> None:
+        if self.admin is not None and not self.unlocked:
+            self.lock()
+        elif self.admin is not None:  # the timer fired early, or could not wait that long
+            self._wait_for_the_end(self.admin)
+
+    def _banner_text(self) -> str:
+        admin = self.admin
+        if admin is not None and self.unlocked:
+            until = f"{admin.expires_at.astimezone():%H:%M}"
+            return UNLOCKED.format(name=admin.name, until=until)
+        if self._last_admin:
+            return UNLOCK_ENDED.format(name=self._last_admin)
+        if self.has_admins is False:
+            return NO_ADMIN_YET
+        return LOCKED
+
+    def _say(self, message: str) -> None:
+        say = getattr(self.parentWidget(), "say", None)
+        if callable(say):  # the console's status bar
+            say(message)
 
     def _build_appearance_page(self) -> None:
         found = Appearance.installed()
@@ -483,6 +629,8 @@ class PreferencesDialog(QDialog):
         for warning in self.warnings:
             warning.restyle()
         restyle_error_texts(self.findChildren(QLabel))
+        if self.audit.found_break is not None:
+            self.audit.restyle()
 
     # -- what the dialog shows ------------------------------------------------------
 
@@ -541,11 +689,17 @@ class PreferencesDialog(QDialog):
         return bool(self._edits()) or any(w.acknowledged_now for w in self.warnings)
 
     def _blocked_reason(self, refused: list[SettingEditor]) -> tuple[str, bool]:
-        """Why Save is disabled now ('' when it is not), and whether that is a problem."""
+        """Why Save is disabled now ('' when it is not), and whether that is a problem.
+
+        Locked, with nothing edited, the banner says it all; edits left from an
+        unlock that has ended wait for the next one.
+        """
         if self._base is None:
             return "Reading the settings…", False
         if self._saving:
             return "Saving…", False
+        if not self.unlocked:
+            return (UNLOCK_TO_SAVE, True) if self.changed else ("", False)
         for warning in self.warnings:
             if warning.pending:
                 label = warning.editor.spec.label
@@ -564,26 +718,46 @@ class PreferencesDialog(QDialog):
             error_style_for(self.save_blocked_label) if problem else ""
         )
         self.save_blocked_label.setVisible(bool(reason))
-        self.save_button.setEnabled(not reason and self.changed)
-        # Only the organisation's settings wait for the store; Appearance is the user's own.
-        self.tools_page.setEnabled(self._base is not None and not self._saving)
+        unlocked = self.unlocked
+        self.save_button.setEnabled(unlocked and not reason and self.changed)
+        # Only the organisation's settings wait for the store and an admin; Appearance is
+        # the user's own. Read-only, they still show their values and warnings.
+        editable = unlocked and self._base is not None and not self._saving
+        for editor in self.editors:
+            editor.widget.setEnabled(editable)
+        for warning in self.warnings:
+            warning.acknowledge.setEnabled(editable)
+        banner = self._banner_text()
+        if banner != self.banner_label.text():
+            set_text(self.banner_label, banner)
+        self.unlock_button.setVisible(not unlocked)
+        self.unlock_button.setEnabled(bool(self.has_admins) and not self._saving)
         self.cancel_button.setEnabled(not self._saving)
 
     # -- saving -------------------------------------------------------------------
 
+    def _acknowledged_now(self) -> frozenset[str]:
+        return frozenset(w.key for w in self.warnings if w.acknowledged_now)
+
     def edited_settings(self) -> CopySettings:
-        """The base with this admin's edits applied (raises SettingsError)."""
+        """The base with this admin's edits applied, in the name of who unlocked
+        (raises SettingsError)."""
         if self._base is None:
             raise CollabConsoleError("the settings have not been read yet")
         return self._base.changed(
-            actor=current_user(),
+            actor=self.admin.name if self.admin is not None else current_user(),
             now=datetime.now(UTC),
-            acknowledged={w.key for w in self.warnings if w.acknowledged_now},
+            acknowledged=self._acknowledged_now(),
             **self._edits(),
         )
 
     def save(self) -> None:
-        if self._saving or not self.save_button.isEnabled() or self._base is None:
+        """Save as the admin who unlocked, through the core's ``change_settings``."""
+        base, admin = self._base, self.admin
+        if self._saving or not self.save_button.isEnabled() or base is None or admin is None:
+            return
+        if not self.unlocked:  # it ended a moment ago; the timer has not said so yet
+            self.lock()
             return
         if self._unreviewed and self._unreviewed_in is not None:
             keys = sorted_keys(self._unreviewed)
@@ -595,11 +769,18 @@ class PreferencesDialog(QDialog):
         except CollabConsoleError as exc:
             self._not_saved(exc)
             return
-        if not settings.differs_from(self._base):
+        if not settings.differs_from(base):
             self.accept()
             return
+        edits, acknowledged = self._edits(), self._acknowledged_now()
         self._set_saving(True)
-        self.hub.save_settings(settings, self._saved, self._save_failed)
+        self.hub.call(
+            lambda store: change_settings(
+                store, base, admin, now=datetime.now(UTC), acknowledged=acknowledged, **edits
+            ),
+            self._saved,
+            self._save_failed,
+        )
 
     def _set_saving(self, saving: bool) -> None:
         self._saving = saving
@@ -609,9 +790,7 @@ class PreferencesDialog(QDialog):
         if not Shiboken.isValid(self):  # the window it was for is gone
             return
         self._set_saving(False)
-        say = getattr(self.parentWidget(), "say", None)
-        if callable(say):  # the console: its status bar confirms, after the dialog is gone
-            say(SETTINGS_SAVED)
+        self._say(SETTINGS_SAVED)  # the console's status bar confirms, after the dialog is gone
         self.accept()
 
     def _save_failed(self, error: CollabConsoleError) -> None:
@@ -620,8 +799,10 @@ class PreferencesDialog(QDialog):
         self._set_saving(False)
         if isinstance(error, StaleSettingsError) and isinstance(error.current, CopySettings):
             self._changed_meanwhile(error.current)
-        else:
-            self._not_saved(error)
+            return
+        if isinstance(error, NotAllowedError) and not self.unlocked:
+            self.lock()  # the unlock ended before the store had the save
+        self._not_saved(error)
 
     def _not_saved(self, error: CollabConsoleError) -> None:
         QMessageBox.critical(
@@ -670,6 +851,10 @@ class PreferencesDialog(QDialog):
         if self._following:  # a closed dialog no longer follows the settings
             self._following = False
             self.hub.settings_changed.disconnect(self._settings_changed)
+        # The unlock lasts as long as the dialog: a closed one holds no admin session.
+        self.admin = None
+        self._unlock_ends.stop()
+        self.audit.stop()
         super().done(result)
 
 

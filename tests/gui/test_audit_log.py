@@ -1,0 +1,323 @@
+"""The Audit log page of Preferences, as an admin who unlocked it sees it.
+
+The store's trail holds :data:`SEEDED` entries from the past three days
+(``tests/gui/audit_entries.py``), then the demo data's and admin.ana's own.
+What each filter should leave is asked of the store through a connection of
+the test's own, with the same query, so the test checks what the page shows,
+not how the store filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QTableView, QTreeWidget
+from pytestqt.qtbot import QtBot
+
+from collab_console.core.admins import init_admin
+from collab_console.core.audit import AuditEntry, AuditKind, AuditQuery
+from collab_console.gui.audit_log import PAGE_SIZE, local_midnight, local_time
+from collab_console.gui.console_window import ConsoleWindow
+from collab_console.gui.preferences_dialog import PreferencesDialog
+from collab_console.gui.store_hub import StoreHub
+from collab_console.gui.style import MIN_CONTRAST, contrast_ratio, painted_background
+from collab_console.store import Store, open_store, seed_demo
+from collab_console.store.location import STORE_FILENAME
+from tests.gui.audit_entries import seed_audit
+from tests.gui.helpers import (
+    ADMIN,
+    STORE_TIMEOUT_MS,
+    click,
+    named,
+    retype,
+    show_console,
+    unlocked_preferences,
+)
+from tests.store.admins import SETUP_ACTOR, passphrase_for
+from tests.tampering import tamper
+
+pytestmark = pytest.mark.gui
+
+#: Entries seeded before the demo data: more than two pages.
+SEEDED = 2 * PAGE_SIZE + 50
+
+
+def yesterday() -> datetime:
+    """The last minute of yesterday, here: the seeded entries end then."""
+    return local_midnight(datetime.now().date()) - timedelta(minutes=1)
+
+
+@pytest.fixture
+def audit_store(data_dir: Path) -> Iterator[Store]:
+    """SEEDED entries ending yesterday, then the demo data, then admin.ana."""
+    open_store(data_dir, create=True).close()
+    seed_audit(data_dir / STORE_FILENAME, SEEDED, newest=yesterday())
+    store = open_store(data_dir)
+    assert seed_demo(store)
+    init_admin(store, ADMIN, passphrase_for(ADMIN), actor=SETUP_ACTOR)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def audit_hub(audit_store: Store) -> Iterator[StoreHub]:
+    hub = StoreHub(
+        audit_store, settings=audit_store.load_settings(), sessions=audit_store.list_sessions()
+    )
+    yield hub
+    hub.close()
+    hub.deleteLater()
+
+
+def expected(data_dir: Path, query: AuditQuery) -> list[AuditEntry]:
+    """What the store holds for ``query``, every entry, newest first, read on the side."""
+    other = open_store(data_dir)
+    try:
+        return other.audit_entries(query.replace(limit=None))
+    finally:
+        other.close()
+
+
+def shown_seqs(dialog: PreferencesDialog) -> list[int]:
+    return [row.entry.seq for row in dialog.audit.model.rows]
+
+
+def cells(table: QTableView, row: int) -> list[str]:
+    model = table.model()
+    return [model.index(row, column).data() for column in range(model.columnCount())]
+
+
+def open_audit_log(
+    qtbot: QtBot, hub: StoreHub, parent: ConsoleWindow | None = None
+) -> PreferencesDialog:
+    """Preferences unlocked by admin.ana, on the Audit log page, its first rows in."""
+    dialog = unlocked_preferences(qtbot, hub, parent)
+    nav = named(dialog, QTreeWidget, "preferencesNav")
+    item = nav.topLevelItem(2)
+    qtbot.mouseClick(
+        nav.viewport(), Qt.MouseButton.LeftButton, pos=nav.visualItemRect(item).center()
+    )
+    table = named(dialog, QTableView, "auditTable")
+    qtbot.waitUntil(table.isVisible)
+    wait_for_rows(qtbot, dialog)
+    return dialog
+
+
+def wait_for_rows(qtbot: QtBot, dialog: PreferencesDialog) -> None:
+    model = dialog.audit.model
+    qtbot.waitUntil(lambda: not model.loading and model.query is not None, timeout=STORE_TIMEOUT_MS)
+
+
+def filtered_to(qtbot: QtBot, dialog: PreferencesDialog, wanted: list[AuditEntry]) -> None:
+    """Wait until the table shows the newest of ``wanted`` (the filter has taken)."""
+    model = dialog.audit.model
+    newest = [entry.seq for entry in wanted[: min(PAGE_SIZE, len(wanted))]]
+    qtbot.waitUntil(
+        lambda: (
+            not model.loading
+            and shown_seqs(dialog)[: len(newest)] == newest
+            and len(model.rows) == len(newest)
+        ),
+        timeout=STORE_TIMEOUT_MS,
+    )
+
+
+def count_text(dialog: PreferencesDialog) -> str:
+    return named(dialog, QLabel, "auditCount").text()
+
+
+# -- what an admin sees ------------------------------------------------------------
+
+
+def test_the_audit_log_lists_the_newest_entries_first_and_counts_them(qtbot, audit_hub, data_dir):
+    dialog = open_audit_log(qtbot, audit_hub)
+    table = named(dialog, QTableView, "auditTable")
+    everything = expected(data_dir, AuditQuery())
+
+    assert table.model().rowCount() == PAGE_SIZE  # one page, not the whole trail
+    assert shown_seqs(dialog) == [entry.seq for entry in everything[:PAGE_SIZE]]
+    headers = [
+        table.model().headerData(column, Qt.Orientation.Horizontal)
+        for column in range(table.model().columnCount())
+    ]
+    assert headers == ["Time", "Kind", "Person", "Session", "Participant", "Detail"]
+    newest = everything[0]
+    assert newest.kind is AuditKind.UNLOCK  # admin.ana's own unlock, a moment ago
+    assert cells(table, 0) == [
+        local_time(newest.at),
+        "Unlock attempt",
+        f"{newest.actor} (agent)",
+        "",
+        "",
+        f"Unlocked as {ADMIN}",
+    ]
+    assert count_text(dialog) == f"{len(everything):,} entries"
+    assert named(dialog, QTableView, "auditTable").accessibleName() == "Audit log entries"
+
+
+def test_scrolling_to_the_end_brings_the_next_entries(qtbot, audit_hub, data_dir):
+    dialog = open_audit_log(qtbot, audit_hub)
+    table = named(dialog, QTableView, "auditTable")
+    everything = [entry.seq for entry in expected(data_dir, AuditQuery())]
+
+    while table.model().rowCount() < len(everything):
+        held = table.model().rowCount()
+        table.scrollToBottom()
+        qtbot.waitUntil(lambda held=held: table.model().rowCount() > held, timeout=5000)
+
+    assert shown_seqs(dialog) == everything  # in order, none twice, none missing
+    assert not table.model().canFetchMore(table.rootIndex())
+
+
+def test_the_kind_filter_narrows_the_rows(qtbot, audit_hub, data_dir):
+    dialog = open_audit_log(qtbot, audit_hub)
+    combo = named(dialog, QComboBox, "auditKindFilter")
+    kinds = [combo.itemText(index) for index in range(combo.count())]
+    assert kinds[0] == "All kinds"
+    assert kinds[1:] == [kind.label for kind in AuditKind]
+    wanted = expected(data_dir, AuditQuery(kinds=frozenset({AuditKind.SETTING})))
+
+    click(qtbot, combo)
+    qtbot.keyClicks(combo.view(), "Setting changed")
+    qtbot.keyClick(combo.view(), Qt.Key.Key_Return)
+    filtered_to(qtbot, dialog, wanted)
+
+    table = named(dialog, QTableView, "auditTable")
+    assert {cells(table, row)[1] for row in range(table.model().rowCount())} == {"Setting changed"}
+    assert count_text(dialog) == f"{len(wanted):,} entries"
+
+
+def test_the_person_filter_narrows_the_rows(qtbot, audit_hub, data_dir):
+    dialog = open_audit_log(qtbot, audit_hub)
+    wanted = expected(data_dir, AuditQuery(person="agent.kim"))
+    assert 0 < len(wanted) < SEEDED
+
+    retype(qtbot, named(dialog, QLineEdit, "auditPersonFilter"), "Agent.Kim")
+    filtered_to(qtbot, dialog, wanted)
+
+    table = named(dialog, QTableView, "auditTable")
+    people = {cells(table, row)[2] for row in range(table.model().rowCount())}
+    assert people == {"agent.kim (agent)"}
+    assert count_text(dialog) == f"{len(wanted):,} entries"
+
+
+def test_the_text_filter_finds_text_in_any_field(qtbot, audit_hub, data_dir):
+    dialog = open_audit_log(qtbot, audit_hub)
+    wanted = expected(data_dir, AuditQuery(text="S030-"))
+    assert 0 < len(wanted) < 20
+
+    retype(qtbot, named(dialog, QLineEdit, "auditTextFilter"), "S030-")
+    filtered_to(qtbot, dialog, wanted)
+
+    table = named(dialog, QTableView, "auditTable")
+    for row in range(table.model().rowCount()):
+        assert "S030-" in " ".join(cells(table, row))
+    assert count_text(dialog) == f"{len(wanted)} entries"
+
+
+def test_a_filter_that_leaves_nothing_says_so(qtbot, audit_hub):
+    dialog = open_audit_log(qtbot, audit_hub)
+
+    retype(qtbot, named(dialog, QLineEdit, "auditTextFilter"), "no such text anywhere")
+    qtbot.waitUntil(lambda: count_text(dialog) == "No entries match.", timeout=STORE_TIMEOUT_MS)
+
+    assert named(dialog, QTableView, "auditTable").model().rowCount() == 0
+
+
+def test_the_dates_span_the_trail_and_narrow_it_to_a_day(qtbot, audit_hub, data_dir):
+    dialog = open_audit_log(qtbot, audit_hub)
+    since, until = (
+        named(dialog, QDateEdit, "auditFromFilter"),
+        named(dialog, QDateEdit, "auditToFilter"),
+    )
+    first_day = expected(data_dir, AuditQuery(oldest_first=True))[0].at.astimezone().date()
+    assert since.date() == QDate(first_day.year, first_day.month, first_day.day)
+    assert until.date() == QDate.currentDate()
+    day = yesterday().date()
+    wanted = expected(
+        data_dir,
+        AuditQuery(since=local_midnight(day), until=local_midnight(day + timedelta(days=1))),
+    )
+    assert 0 < len(wanted) < SEEDED
+
+    for edit in (until, since):  # To first: From may not pass it
+        click(qtbot, edit)
+        qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(edit, f"{day:%Y-%m-%d}")
+    filtered_to(qtbot, dialog, wanted)
+
+    table = named(dialog, QTableView, "auditTable")
+    for row in range(table.model().rowCount()):
+        assert cells(table, row)[0].startswith(f"{day:%Y-%m-%d} ")
+    # More than a page: counted once the first rows are on screen.
+    assert len(wanted) > PAGE_SIZE
+    qtbot.waitUntil(
+        lambda: count_text(dialog) == f"{len(wanted):,} entries", timeout=STORE_TIMEOUT_MS
+    )
+
+
+def test_filters_combine(qtbot, audit_hub, data_dir):
+    dialog = open_audit_log(qtbot, audit_hub)
+    wanted = expected(data_dir, AuditQuery(kinds=frozenset({AuditKind.COPY}), person="agent.omar"))
+
+    combo = named(dialog, QComboBox, "auditKindFilter")
+    combo.setCurrentIndex(combo.findText("Copied"))
+    retype(qtbot, named(dialog, QLineEdit, "auditPersonFilter"), "agent.omar")
+    filtered_to(qtbot, dialog, wanted)
+
+    assert shown_seqs(dialog) == [entry.seq for entry in wanted][:PAGE_SIZE]
+
+
+# -- an altered trail -------------------------------------------------------------------
+
+
+def test_an_altered_trail_shows_a_red_banner_and_warns_the_admin_once(qtbot, hub, data_dir):
+    tamper(data_dir / STORE_FILENAME, "UPDATE audit SET actor = 'someone.else' WHERE id = 3")
+    console = show_console(qtbot, hub)
+    assert console.statusBar().currentMessage() == ""  # the console checks nothing itself
+
+    dialog = open_audit_log(qtbot, hub, console)
+    qtbot.waitUntil(lambda: dialog.audit.checked, timeout=STORE_TIMEOUT_MS)
+
+    banner = named(dialog, QLabel, "auditTamperWarning")
+    assert banner.isVisible()
+    assert banner.text().startswith("The audit trail was altered: entry #3 (")
+    assert "does not match its hash (it was changed)." in banner.text()
+    assert banner.accessibleName() == "Warning: the audit trail was altered"
+    assert banner.accessibleDescription() == banner.text()
+    palette, role = painted_background(banner)
+    red = banner.palette().color(banner.foregroundRole())
+    assert contrast_ratio(red, palette.color(role)) >= MIN_CONTRAST
+    message = console.statusBar().currentMessage()
+    assert message.startswith("Warning: the audit trail was altered: entry #3 (")
+    assert message.endswith(". See Preferences › Audit log.")
+
+
+def test_an_intact_trail_shows_no_banner(qtbot, hub, console):
+    dialog = open_audit_log(qtbot, hub, console)
+    qtbot.waitUntil(lambda: dialog.audit.checked, timeout=STORE_TIMEOUT_MS)
+
+    assert not named(dialog, QLabel, "auditTamperWarning").isVisible()
+    assert not console.statusBar().currentMessage().startswith("Warning")
+
+
+def test_the_seeded_trail_is_whole(audit_store):
+    """The seeding itself leaves a chain the store finds whole (else the tests above lie)."""
+    assert audit_store.verify_audit() is None
+    assert len(audit_store.audit_entries(AuditQuery(limit=None))) > SEEDED
+
+
+def test_the_page_reads_nothing_until_an_admin_unlocks(qtbot, hub):
+    from tests.gui.helpers import show_preferences
+
+    dialog = show_preferences(qtbot, hub)
+    qtbot.waitUntil(lambda: dialog.has_admins is not None, timeout=STORE_TIMEOUT_MS)
+
+    assert dialog.audit.model.query is None
+    assert dialog.audit.model.rowCount() == 0
+    assert named(dialog, QTreeWidget, "preferencesNav").topLevelItem(2).isHidden()
+    assert named(dialog, QLabel, "auditCount").text() == ""
