@@ -278,6 +278,9 @@ class ConsoleWindow(QMainWindow):
         session_id, actor = session.session_id, current_user()
 
         def ended(_event: SessionEnded) -> None:
+            from collab_console.core.logs import log_event  # not needed before the first paint
+
+            log_event("session %s ended in the console by %s", session_id, actor)
             self.say(f"Ended session {self.privacy.access_id(session_id)}.")
 
         def failed(error: CollabConsoleError) -> None:

@@ -117,6 +117,9 @@ class NewSessionDialog(QDialog):
 
     def _started(self, result: tuple[Session, SessionStarted]) -> None:
         self.created = result[0]
+        from collab_console.core.logs import log_event
+
+        log_event("session %s started in the console", self.created.session_id)
         self.accept()
 
     def _failed(self, error: CollabConsoleError) -> None:

@@ -162,10 +162,6 @@ class StoreHub(QObject):
         if callback is not None:
             callback(result)
 
-    def save_settings(self, settings: CopySettings, done: Done, failed: Failed) -> None:
-        """Save (compare-and-swap); ``failed`` gets StaleSettingsError if someone saved first."""
-        self.call(lambda store: store.save_settings(settings), done, failed)
-
     def reload(self) -> None:
         """Read the settings and the session list afresh."""
 
