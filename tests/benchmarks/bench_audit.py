@@ -15,17 +15,23 @@ the production scrypt cost. Figures, in the order they are measured:
 
 1. Opening: a fresh Preferences dialog on the console's hub is unlocked with
    that admin's session and shows its Audit log page; from the unlock until
-   the table's viewport has painted the first rows. The unlock also queues the
-   check of the whole chain (``Store.verify_audit``) behind the first page;
-   each round waits for it, untimed, before the next.
+   the table's viewport has painted the first rows. The unlock also starts the
+   check of the chain, ``CHECK_SLICE`` entries per store call
+   (``Store.verify_audit_slice``), the next slice asked for when one answers.
+   Timed too: from the unlock to the check's end, and how long a store call
+   made meanwhile waited for its answer (a settings read every 10 ms, as a
+   copy, poll or save would queue: from the call until its done-callback).
+   Then the same on the trail with its last seeded entry altered: from the
+   unlock to the red banner showing.
 2. Filtering: with the page open, a filter is typed (or chosen) and the time
    is taken from the last key press until the table has painted the filtered
    rows; this includes the page's debounce (``AUDIT_FILTER_DELAY_MS``, 150 ms),
    shown apart. Between rounds the filter is cleared and the full list waited
    for. One figure per kind of filter.
 3. For information: the store calls alone, in this process (the newest page,
-   a free-text search that finds nothing, the chain check), and the unlock's
-   own passphrase check.
+   a page deep in the trail by its ``before_seq`` cursor, a free-text search
+   that finds nothing, a filtered count, one slice of the chain check and the
+   whole check), and the unlock's own passphrase check.
 """
 
 from __future__ import annotations
@@ -44,8 +50,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QTableView, QWidget
 
 from collab_console.core.admins import AdminSession, init_admin, verify_admin
-from collab_console.core.audit import AuditQuery
-from collab_console.gui.audit_log import AUDIT_FILTER_DELAY_MS, PAGE_SIZE
+from collab_console.core.audit import GENESIS, AuditQuery
+from collab_console.gui.audit_log import AUDIT_FILTER_DELAY_MS, CHECK_SLICE, PAGE_SIZE
 from collab_console.gui.preferences_dialog import PreferencesDialog
 from collab_console.gui.store_hub import StoreHub
 from collab_console.store import Store, open_store, seed_demo
@@ -57,6 +63,8 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 ADMIN = "admin.bench"
 PASSPHRASE = "benchmarks need a passphrase too"
 STEP_TIMEOUT_MS = 60_000
+#: How often a store call is made while the chain is checked, to see how long it waits.
+PROBE_EVERY_MS = 10
 
 
 class NotMeasured(RuntimeError):
@@ -123,7 +131,7 @@ def report(title: str, values: Sequence[float], note: str = "") -> None:
 # -- the store --------------------------------------------------------------------------
 
 
-def make_store(entries: int) -> tuple[Store, AdminSession]:
+def make_store(entries: int) -> tuple[Store, AdminSession, Path]:
     if str(REPOSITORY) not in sys.path:
         sys.path.insert(0, str(REPOSITORY))
     from tests.gui.audit_entries import seed_audit
@@ -144,7 +152,7 @@ def make_store(entries: int) -> tuple[Store, AdminSession]:
     print(f"   seeded {entries:,} chained entries in {seeded:.1f} s (not part of any figure)")
     print(f"   the unlock's passphrase check (scrypt, production cost): {ms(checked):.0f} ms")
     print()
-    return store, admin
+    return store, admin, data_dir / STORE_FILENAME
 
 
 def store_figures(store: Store, rounds: int) -> None:
@@ -162,15 +170,67 @@ def store_figures(store: Store, rounds: int) -> None:
         f"newest page ({PAGE_SIZE + 1} entries)",
         timed(lambda: store.audit_entries(AuditQuery(limit=PAGE_SIZE + 1))),
     )
+    deep = store.audit_entries(AuditQuery(limit=1))[0].seq // 10
+    report(
+        f"a page below entry #{deep:,} (before_seq)",
+        timed(lambda: store.audit_entries(AuditQuery(before_seq=deep, limit=PAGE_SIZE + 1))),
+    )
     report(
         "free text that matches nothing",
         timed(lambda: store.audit_entries(AuditQuery(text="no such text", limit=PAGE_SIZE + 1))),
     )
-    report("the chain check (verify_audit), 2 rounds", timed(store.verify_audit, 2))
+    report(
+        "count, person agent.kim (count_audit_entries)",
+        timed(lambda: store.count_audit_entries(AuditQuery(person="agent.kim"))),
+    )
+    report(
+        "count, free text P3",
+        timed(lambda: store.count_audit_entries(AuditQuery(text="P3"))),
+    )
+    report(
+        f"one slice of the chain check ({CHECK_SLICE:,} entries)",
+        timed(lambda: store.verify_audit_slice(0, GENESIS, CHECK_SLICE)),
+    )
+    report("the whole chain check (verify_audit), 2 rounds", timed(store.verify_audit, 2))
     print()
 
 
 # -- the page ---------------------------------------------------------------------------
+
+
+class Probe:
+    """While running, a store call every PROBE_EVERY_MS (each once the one before has
+    answered): how long each waited, from the call to its done-callback, in ms."""
+
+    def __init__(self, hub: StoreHub) -> None:
+        self.hub = hub
+        self.waits: list[float] = []
+        self.running = False
+        self.timer = QTimer()
+        self.timer.setSingleShot(True)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(PROBE_EVERY_MS)
+        self.timer.timeout.connect(self._call)
+
+    def start(self) -> None:
+        self.running = True
+        self._call()
+
+    def stop(self) -> None:
+        self.running = False
+        self.timer.stop()
+
+    def _call(self) -> None:
+        if not self.running:
+            return
+        start = time.perf_counter()
+
+        def done(_settings: object) -> None:
+            self.waits.append(ms(time.perf_counter() - start))
+            if self.running:
+                self.timer.start()
+
+        self.hub.call(lambda store: store.load_settings(), done)
 
 
 def open_page(hub: StoreHub, admin: AdminSession) -> tuple[PreferencesDialog, float]:
@@ -190,21 +250,91 @@ def open_page(hub: StoreHub, admin: AdminSession) -> tuple[PreferencesDialog, fl
     return dialog, ms(watch.done - start)
 
 
+class Opened:
+    """One round of opening: its figures, in ms."""
+
+    def __init__(self, painted: float, checked: float, waits: list[float]) -> None:
+        self.painted = painted
+        self.checked = checked
+        self.waits = waits
+
+
+def open_and_check(hub: StoreHub, admin: AdminSession) -> tuple[PreferencesDialog, Opened]:
+    """:func:`open_page`, a store call every PROBE_EVERY_MS until the chain check ends."""
+    probe = Probe(hub)
+    start = time.perf_counter()
+    probe.start()
+    dialog, painted = open_page(hub, admin)
+    run_until(lambda: dialog.audit.checked, "the end of the chain check")
+    checked = ms(time.perf_counter() - start)
+    probe.stop()
+    return dialog, Opened(painted, checked, probe.waits)
+
+
 def measure_open(hub: StoreHub, admin: AdminSession, rounds: int) -> PreferencesDialog:
-    print(f"1. Opening the Audit log (unlock to first rows painted, {rounds} fresh dialogs)")
-    times = []
+    print(
+        f"1. Opening the Audit log ({rounds} fresh dialogs; a store call every "
+        f"{PROBE_EVERY_MS} ms during the check)"
+    )
+    opened: list[Opened] = []
     dialog: PreferencesDialog | None = None
     for _ in range(rounds):
         if dialog is not None:
             dialog.reject()
             dialog.deleteLater()
-        dialog, took = open_page(hub, admin)
-        times.append(took)
-        run_until(lambda d=dialog: d.audit.checked, "the chain check")  # untimed
+        dialog, figures = open_and_check(hub, admin)
+        if dialog.audit.found_break is not None:
+            raise NotMeasured(f"the seeded trail is broken: {dialog.audit.found_break.message}")
+        opened.append(figures)
     assert dialog is not None
-    report("first rows painted", times)
+    report("unlock to first rows painted", [o.painted for o in opened])
+    report("unlock to the end of the chain check", [o.checked for o in opened])
+    waits = [wait for o in opened for wait in o.waits]
+    report(
+        f"a store call's wait during the check ({len(waits)})",
+        waits,
+        " (the longest: the most any call waited)",
+    )
     print()
     return dialog
+
+
+def measure_banner(
+    hub: StoreHub, admin: AdminSession, store_file: Path, entries: int, rounds: int
+) -> None:
+    """The last seeded entry altered: from the unlock to the red banner (every slice read)."""
+    from tests.tampering import tamper
+
+    tamper(store_file, f"UPDATE audit SET actor = 'someone.else' WHERE id = {entries}")
+    print(
+        f"1b. The trail altered at entry #{entries:,}: unlock to the red banner ({rounds} rounds)"
+    )
+    times, waits = [], []
+    for _ in range(rounds):
+        probe = Probe(hub)
+        dialog = PreferencesDialog(hub)
+        dialog.show()
+        QTest.qWaitForWindowExposed(dialog)
+        asked = dialog
+
+        def admins_known(asked: PreferencesDialog = asked) -> bool:
+            return asked.has_admins is not None
+
+        run_until(admins_known, "Preferences asking for the admins")
+        banner = dialog.audit.tamper_frame
+        start = time.perf_counter()
+        probe.start()
+        dialog.use_admin(admin)
+        dialog.show_audit_log()
+        run_until(banner.isVisible, "the red banner")
+        times.append(ms(time.perf_counter() - start))
+        probe.stop()
+        waits += probe.waits
+        dialog.reject()
+        dialog.deleteLater()
+    report("unlock to the red banner", times)
+    report(f"a store call's wait meanwhile ({len(waits)})", waits)
+    print()
 
 
 def filter_round(
@@ -285,12 +415,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("run it on an X server with QT_QPA_PLATFORM=xcb", file=sys.stderr)
         return 2
     app.setStyle("Fusion")
-    store, admin = make_store(args.entries)
+    store, admin, store_file = make_store(args.entries)
     hub = StoreHub(store, settings=store.load_settings(), sessions=store.list_sessions())
     try:
         dialog = measure_open(hub, admin, args.rounds)
         measure_filters(dialog, args.rounds)
         dialog.reject()
+        measure_banner(hub, admin, store_file, args.entries, args.rounds)
     except NotMeasured as exc:
         print(f"not measured: {exc}")
         return 1

@@ -19,8 +19,11 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QLabel, QLineEdit, QTableVie
 from pytestqt.qtbot import QtBot
 
 from collab_console.core.admins import init_admin
-from collab_console.core.audit import AuditEntry, AuditKind, AuditQuery
-from collab_console.gui.audit_log import PAGE_SIZE, local_midnight, local_time
+from collab_console.core.audit import AuditEntry, AuditKind, AuditProgress, AuditQuery
+from collab_console.core.copy_actions import CopyAction
+from collab_console.core.copying import CopyRecord
+from collab_console.core.demo import DEMO_ACTIVE_ID
+from collab_console.gui.audit_log import CHECK_SLICE, PAGE_SIZE, local_midnight, local_time
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.preferences_dialog import PreferencesDialog
 from collab_console.gui.store_hub import StoreHub
@@ -35,9 +38,10 @@ from tests.gui.helpers import (
     named,
     retype,
     show_console,
+    show_preferences,
     unlocked_preferences,
 )
-from tests.store.admins import SETUP_ACTOR, passphrase_for
+from tests.store.admins import SETUP_ACTOR, become_admin, passphrase_for
 from tests.tampering import tamper
 
 pytestmark = pytest.mark.gui
@@ -305,6 +309,114 @@ def test_an_intact_trail_shows_no_banner(qtbot, hub, console):
     assert not console.statusBar().currentMessage().startswith("Warning")
 
 
+#: A trail long enough for the check to take several slices (CHECK_SLICE entries each).
+LONG_TRAIL = 30_000
+
+
+@pytest.fixture
+def long_store(data_dir: Path) -> Iterator[Store]:
+    """LONG_TRAIL entries ending yesterday, then the demo data, then admin.ana."""
+    open_store(data_dir, create=True).close()
+    seed_audit(data_dir / STORE_FILENAME, LONG_TRAIL, newest=yesterday())
+    store = open_store(data_dir)
+    assert seed_demo(store)
+    yield store
+    store.close()
+
+
+def test_a_copy_right_after_unlocking_does_not_wait_for_the_whole_check(qtbot, long_store):
+    """The check goes a slice per store call, so a copy queued with its first slice comes
+    back while the check is still going, not after it."""
+    assert LONG_TRAIL >= 5 * CHECK_SLICE
+    admin = become_admin(long_store, ADMIN)  # before the hub: its worker has the store after
+    hub = StoreHub(
+        long_store, settings=long_store.load_settings(), sessions=long_store.list_sessions()
+    )
+    try:
+        dialog = show_preferences(qtbot, hub)
+        qtbot.waitUntil(lambda: dialog.has_admins is not None, timeout=STORE_TIMEOUT_MS)
+        grace = long_store.get_session(DEMO_ACTIVE_ID).find("Grace Kim")
+        record = CopyRecord(
+            DEMO_ACTIVE_ID, grace.access_id, CopyAction.ID, "agent.kai", grace.contact
+        )
+        copied: list[tuple[bool, int]] = []
+
+        dialog.use_admin(admin)  # the page asks for its rows and the check's first slice
+        hub.call(
+            lambda store: store.record_copy(record),
+            lambda _none: copied.append((dialog.audit.checked, dialog.audit.checked_through)),
+        )
+        qtbot.waitUntil(lambda: bool(copied), timeout=STORE_TIMEOUT_MS)
+        checked, through = copied[0]
+        assert not checked, "the copy came back before the check finished"
+        assert through < LONG_TRAIL - CHECK_SLICE, "with most of the trail still to check"
+
+        qtbot.waitUntil(lambda: dialog.audit.checked, timeout=STORE_TIMEOUT_MS)
+        assert dialog.audit.found_break is None
+        assert dialog.audit.checked_through > LONG_TRAIL  # the demo's entries, the copy's
+        assert not named(dialog, QLabel, "auditTamperWarning").isVisible()
+    finally:
+        hub.close()
+        hub.deleteLater()
+
+
+def test_a_break_in_a_late_slice_still_shows_the_banner(qtbot, long_store, data_dir):
+    late = LONG_TRAIL - CHECK_SLICE // 2  # in the last slice of the seeded entries
+    init_admin(long_store, ADMIN, passphrase_for(ADMIN), actor=SETUP_ACTOR)
+    long_store.close()
+    tamper(data_dir / STORE_FILENAME, f"UPDATE audit SET detail = 'url' WHERE id = {late}")
+    store = open_store(data_dir)
+    hub = StoreHub(store, settings=store.load_settings(), sessions=store.list_sessions())
+    try:
+        dialog = open_audit_log(qtbot, hub)
+        qtbot.waitUntil(lambda: dialog.audit.checked, timeout=STORE_TIMEOUT_MS)
+
+        banner = named(dialog, QLabel, "auditTamperWarning")
+        assert banner.isVisible()
+        assert banner.text().startswith(f"The audit trail was altered: entry #{late} (")
+        assert "does not match its hash (it was changed)." in banner.text()
+        assert dialog.audit.found_break is not None
+        assert dialog.audit.checked_through == late - 1  # every entry before it matched
+    finally:
+        hub.close()
+        hub.deleteLater()
+        store.close()
+
+
+def test_locking_again_stops_the_check(qtbot, long_store, monkeypatch):
+    """No slice is asked for once the page is stopped (Preferences locked or closed)."""
+    admin = become_admin(long_store, ADMIN)
+    hub = StoreHub(
+        long_store, settings=long_store.load_settings(), sessions=long_store.list_sessions()
+    )
+    asked: list[int] = []
+    verify = long_store.verify_audit_slice
+
+    def counting(after_seq: int, prev_hash: str, limit: int) -> AuditProgress:
+        asked.append(after_seq)
+        return verify(after_seq, prev_hash, limit)
+
+    monkeypatch.setattr(long_store, "verify_audit_slice", counting)
+    try:
+        dialog = show_preferences(qtbot, hub)
+        qtbot.waitUntil(lambda: dialog.has_admins is not None, timeout=STORE_TIMEOUT_MS)
+        dialog.use_admin(admin)
+        qtbot.waitUntil(lambda: dialog.audit.checked_through > 0, timeout=STORE_TIMEOUT_MS)
+        assert not dialog.audit.checked
+        dialog.lock()
+        asked_then = len(asked)
+        done: list[bool] = []
+        hub.call(lambda _store: None, lambda _none: done.append(True))  # after any slice queued
+        qtbot.waitUntil(lambda: bool(done), timeout=STORE_TIMEOUT_MS)
+
+        assert len(asked) <= asked_then + 1, "at most the slice on its way when it stopped"
+        assert len(asked) < LONG_TRAIL // CHECK_SLICE, "not the whole trail"
+        assert not dialog.audit.checked
+    finally:
+        hub.close()
+        hub.deleteLater()
+
+
 def test_the_seeded_trail_is_whole(audit_store):
     """The seeding itself leaves a chain the store finds whole (else the tests above lie)."""
     assert audit_store.verify_audit() is None
@@ -312,8 +424,6 @@ def test_the_seeded_trail_is_whole(audit_store):
 
 
 def test_the_page_reads_nothing_until_an_admin_unlocks(qtbot, hub):
-    from tests.gui.helpers import show_preferences
-
     dialog = show_preferences(qtbot, hub)
     qtbot.waitUntil(lambda: dialog.has_admins is not None, timeout=STORE_TIMEOUT_MS)
 

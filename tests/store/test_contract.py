@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from collab_console.core.admins import AdminSession, change_passphrase, name_key, verify_admin
-from collab_console.core.audit import AuditKind, AuditQuery, verify_chain
+from collab_console.core.audit import GENESIS, AuditKind, AuditProgress, AuditQuery, verify_chain
 from collab_console.core.copy_actions import CopyAction
 from collab_console.core.copying import CopyRecord
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID, DEMO_SETTINGS, demo_sessions
@@ -619,3 +619,94 @@ def test_a_trail_written_by_the_app_verifies(db: Store, connect: Connect) -> Non
 
     assert connect().verify_audit() is None
     assert verify_chain(reversed(db.audit_log(limit=1000))) is None
+
+
+def test_audit_entries_page_by_a_cursor_on_the_numbers(db: Store) -> None:
+    _busy_day(db)
+    everything = [e.seq for e in db.audit_entries(AuditQuery(limit=None))]
+    assert len(everything) > 4
+
+    pages: list[int] = []
+    cursor: int | None = None
+    while True:
+        page = db.audit_entries(AuditQuery(limit=2, before_seq=cursor))
+        if not page:
+            break
+        pages += [e.seq for e in page]
+        cursor = page[-1].seq
+    assert pages == everything, "newest first, none twice, none missing"
+
+    middle = everything[len(everything) // 2]
+    assert [e.seq for e in db.audit_entries(AuditQuery(before_seq=middle))] == [
+        seq for seq in everything if seq < middle
+    ]
+    copies = AuditQuery(kinds=frozenset({AuditKind.COPY}), before_seq=everything[0] + 1)
+    assert [e.kind for e in db.audit_entries(copies)] == [AuditKind.COPY]
+    assert db.audit_entries(AuditQuery(before_seq=1)) == []
+    assert [e.seq for e in db.audit_entries(AuditQuery(before_seq=3, oldest_first=True))] == [1, 2]
+
+
+def test_count_audit_entries_counts_what_the_filter_selects(db: Store) -> None:
+    assert db.count_audit_entries(AuditQuery()) == len(db.audit_entries(AuditQuery(limit=None)))
+    _busy_day(db)
+    everything = db.audit_entries(AuditQuery(limit=None))
+
+    def count(**filters: object) -> int:
+        return db.count_audit_entries(AuditQuery(**filters))  # type: ignore[arg-type]
+
+    def read(**filters: object) -> int:
+        return len(db.audit_entries(AuditQuery(**filters, limit=None)))  # type: ignore[arg-type]
+
+    assert count() == count(limit=1) == len(everything), "the limit does not bound a count"
+    for filters in (
+        {"kinds": frozenset({AuditKind.COPY, AuditKind.SESSION_ENDED})},
+        {"person": "AGENT.KAI"},
+        {"text": "••58"},
+        {"text": "%"},
+        {"kinds": frozenset()},
+        {"since": everything[0].at},
+        {"until": everything[-1].at},
+        {"before_seq": everything[1].seq},
+        {"person": "agent.kai", "before_seq": everything[0].seq},
+    ):
+        assert count(**filters) == read(**filters), filters
+
+
+def test_the_chain_is_checked_a_slice_at_a_time(db: Store) -> None:
+    _busy_day(db)
+    entries = list(reversed(db.audit_entries(AuditQuery(limit=None))))
+    last = entries[-1]
+
+    first = db.verify_audit_slice(0, GENESIS, 2)
+    assert first == AuditProgress(2, entries[1].hash, at_end=False)
+    assert not first.finished
+    progress, slices = first, 1
+    while not progress.finished:
+        progress = db.verify_audit_slice(progress.last_seq, progress.last_hash, 2)
+        slices += 1
+    assert progress == AuditProgress(last.seq, last.hash, at_end=True)
+    assert slices == len(entries) // 2 + 1  # the last one reads fewer than 2, or none
+
+    assert db.verify_audit_slice(0, GENESIS, len(entries)) == AuditProgress(
+        last.seq, last.hash, at_end=False
+    ), "a slice that ends where the trail does cannot know it is the end"
+    assert db.verify_audit_slice(last.seq, last.hash, 10) == AuditProgress(
+        last.seq, last.hash, at_end=True
+    )
+    assert db.verify_audit_slice(0, GENESIS, 1000).found is None
+
+
+def test_a_slice_that_does_not_follow_the_hash_it_is_given_is_a_break(db: Store) -> None:
+    _busy_day(db)
+    entries = list(reversed(db.audit_entries(AuditQuery(limit=None))))
+
+    progress = db.verify_audit_slice(2, entries[0].hash, 1000)
+
+    assert progress.finished
+    assert progress.found is not None
+    assert progress.found.seq == 3
+    assert "does not follow the entry before it" in progress.found.reason
+    assert progress.found.entry == entries[2]
+    assert (progress.last_seq, progress.last_hash) == (2, entries[0].hash)
+    with pytest.raises(ValidationError):
+        db.verify_audit_slice(0, GENESIS, 0)

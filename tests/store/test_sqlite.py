@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 import collab_console.store.sqlite as sqlite_store
-from collab_console.core.audit import GENESIS, AuditBreak, chain_hash
+from collab_console.core.audit import GENESIS, AuditBreak, AuditProgress, chain_hash
 from collab_console.core.copy_actions import CopyAction
 from collab_console.core.copying import CopyRecord
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
@@ -800,47 +800,46 @@ def reopened_break(store_file: Path) -> AuditBreak | None:
         reopened.close()
 
 
-@pytest.mark.parametrize(
-    ("statement", "seq", "says"),
-    [
-        pytest.param(
-            "UPDATE audit SET actor = 'someone else' WHERE id = 3", 3, "does not match", id="edit"
-        ),
-        pytest.param(
-            "UPDATE audit SET detail = 'id' WHERE kind = 'copy'",
-            None,
-            "does not match",
-            id="what-was-copied",
-        ),
-        pytest.param(
-            "UPDATE audit SET at = '2020-01-01T00:00:00.000+00:00' WHERE id = 2",
-            2,
-            "does not match",
-            id="backdate",
-        ),
-        pytest.param("DELETE FROM audit WHERE id = 4", 4, "is missing", id="delete-one"),
-        pytest.param(
-            "DELETE FROM audit WHERE kind = 'unlock'", None, "is missing", id="delete-unlocks"
-        ),
-        pytest.param(
-            "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)",
-            "last",
-            "is missing",
-            id="delete-the-last",
-        ),
-        pytest.param(
-            "INSERT INTO audit SELECT id + 1, at, 'copy', 'agent.kai', 'agent', session_id,"
-            " session_id, 'url', NULL, NULL, NULL, NULL, NULL, hash, hash"
-            " FROM audit ORDER BY id DESC LIMIT 1",
-            "after-last",
-            "does not match",
-            id="forged-entry",
-        ),
-        pytest.param(
-            "UPDATE audit SET id = id + 1000 WHERE id = 5", 5, "is missing", id="renumbered"
-        ),
-    ],
-)
+#: Raw edits of the trail: (statement, the first entry found wrong, what the break says).
+RAW_EDITS = [
+    pytest.param(
+        "UPDATE audit SET actor = 'someone else' WHERE id = 3", 3, "does not match", id="edit"
+    ),
+    pytest.param(
+        "UPDATE audit SET detail = 'id' WHERE kind = 'copy'",
+        None,
+        "does not match",
+        id="what-was-copied",
+    ),
+    pytest.param(
+        "UPDATE audit SET at = '2020-01-01T00:00:00.000+00:00' WHERE id = 2",
+        2,
+        "does not match",
+        id="backdate",
+    ),
+    pytest.param("DELETE FROM audit WHERE id = 4", 4, "is missing", id="delete-one"),
+    pytest.param(
+        "DELETE FROM audit WHERE kind = 'unlock'", None, "is missing", id="delete-unlocks"
+    ),
+    pytest.param(
+        "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)",
+        "last",
+        "is missing",
+        id="delete-the-last",
+    ),
+    pytest.param(
+        "INSERT INTO audit SELECT id + 1, at, 'copy', 'agent.kai', 'agent', session_id,"
+        " session_id, 'url', NULL, NULL, NULL, NULL, NULL, hash, hash"
+        " FROM audit ORDER BY id DESC LIMIT 1",
+        "after-last",
+        "does not match",
+        id="forged-entry",
+    ),
+    pytest.param("UPDATE audit SET id = id + 1000 WHERE id = 5", 5, "is missing", id="renumbered"),
+]
+
+
+@pytest.mark.parametrize(("statement", "seq", "says"), RAW_EDITS)
 def test_raw_edits_of_the_audit_trail_are_caught_by_verify(
     busy_store: Store, store_file: Path, statement: str, seq: int | str | None, says: str
 ) -> None:
@@ -857,6 +856,34 @@ def test_raw_edits_of_the_audit_trail_are_caught_by_verify(
     if seq is not None:
         assert found.seq == where.get(str(seq), seq), found
     assert found.message.startswith(f"the audit trail was altered: entry #{found.seq} ")
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+@pytest.mark.parametrize(("statement", "seq", "says"), RAW_EDITS)
+def test_raw_edits_are_caught_slice_by_slice_wherever_the_slices_end(
+    busy_store: Store, store_file: Path, statement: str, seq: int | str | None, says: str, size: int
+) -> None:
+    """As the console checks: the break is found in whichever slice holds it, the slices
+    before it pass, and the whole check (``verify_audit``) finds the same."""
+    busy_store.close()
+    tamper(store_file, statement)
+    reopened = open_store(store_file.parent, readonly=True)
+    try:
+        whole = reopened.verify_audit()
+        progress, slices = AuditProgress(0, GENESIS, at_end=False), 0
+        while not progress.finished:
+            before = progress
+            progress = reopened.verify_audit_slice(before.last_seq, before.last_hash, size)
+            slices += 1
+            assert progress.last_seq >= before.last_seq
+    finally:
+        reopened.close()
+
+    assert progress.found is not None
+    assert progress.found == whole
+    assert says in progress.found.reason
+    assert progress.last_seq == progress.found.seq - 1, "every entry before the break matched"
+    assert slices >= progress.found.seq // size
 
 
 def test_a_rewritten_history_with_every_hash_recomputed_changes_the_newest_hash(

@@ -2,7 +2,10 @@
 
 Every entry carries the SHA-256 of its content and of the entry before it
 (:func:`chain_hash`), so an entry edited, removed or slipped in afterwards no
-longer matches; :func:`verify_chain` finds the first one that does not. The
+longer matches; :func:`verify_chain` finds the first one that does not, and
+:func:`verify_slice` checks a bounded part of the trail at a time (a store's
+``verify_audit_slice``), so that a long trail is checked without holding the
+store for long. The
 chain makes tampering evident; it does not prevent it: whoever can write the
 store file can also recompute every hash after an edit (there is no secret in
 it). ``collab-console audit verify`` prints the newest hash so that an admin can
@@ -247,31 +250,95 @@ def verify_rows(
     """:func:`verify_chain` over rows as the store holds them (:data:`EXPORT_FIELDS` order).
 
     What a store checks 100 000 entries with (about 1 s): no entry is built
-    unless one breaks the chain; the break carries that ``row``.
+    unless one breaks the chain; the break carries that ``row``. The whole
+    trail at once; :func:`verify_slice` checks a part of it.
     """
-    expected_prev, expected_seq = GENESIS, 1
+    return verify_slice(rows, at_end=True, last_seq=last_seq).found
+
+
+class AuditProgress(Record):
+    """How far a check of the chain has come, slice by slice (:func:`verify_slice`)."""
+
+    #: The number of the last entry that matched (0 before the first).
+    last_seq: int
+    #: That entry's hash (:data:`GENESIS` before the first): the next slice's ``prev_hash``.
+    last_hash: str
+    #: The check reached the end of the trail (and, with ``found`` None, all of it matched).
+    at_end: bool
+    #: The first entry that breaks the chain, once one did.
+    found: AuditBreak | None = None
+
+    @property
+    def finished(self) -> bool:
+        """Nothing is left to check: the chain broke, or the end was reached."""
+        return self.found is not None or self.at_end
+
+
+def verify_slice(
+    rows: Iterable[Sequence[object]],
+    *,
+    after_seq: int = 0,
+    prev_hash: str = GENESIS,
+    at_end: bool,
+    last_seq: int | None = None,
+) -> AuditProgress:
+    """Check ``rows``, the entries that follow entry ``after_seq`` (whose hash is ``prev_hash``).
+
+    ``rows`` come oldest first, as the store holds them (:data:`EXPORT_FIELDS`
+    order), and must be every entry numbered past ``after_seq`` up to the last
+    one given: a store reads them with ``seq > after_seq ORDER BY seq LIMIT n``.
+    ``at_end`` says they reach the end of the trail (the store read fewer than
+    it asked for); then ``last_seq``, the last number the store handed out,
+    reveals entries removed from the end. The same rules as :func:`verify_rows`,
+    which is this over the whole trail.
+    """
+    expected_prev, expected_seq = prev_hash, after_seq + 1
+
+    def progress(found: AuditBreak | None = None) -> AuditProgress:
+        return AuditProgress(expected_seq - 1, expected_prev, at_end, found)
+
     size = len(HASHED_FIELDS)
     for row in rows:
         seq = row[0]
         if not isinstance(seq, int):
-            return AuditBreak(expected_seq, "has no number", row=tuple(row))
+            return progress(AuditBreak(expected_seq, "has no number", row=tuple(row)))
         if seq > expected_seq:
-            return AuditBreak(expected_seq, f"is missing (#{seq} follows #{expected_seq - 1})")
+            reason = f"is missing (#{seq} follows #{expected_seq - 1})"
+            return progress(AuditBreak(expected_seq, reason))
         if seq < expected_seq:
             reason = f"is out of order (it follows #{expected_seq - 1})"
-            return AuditBreak(seq, reason, row=tuple(row))
-        prev_hash, digest = row[size], row[size + 1]
-        if prev_hash != expected_prev:
-            return AuditBreak(seq, "does not follow the entry before it", row=tuple(row))
-        if not isinstance(prev_hash, str) or chain_hash(prev_hash, row[:size]) != digest:
-            return AuditBreak(seq, "does not match its hash (it was changed)", row=tuple(row))
+            return progress(AuditBreak(seq, reason, row=tuple(row)))
+        row_prev, digest = row[size], row[size + 1]
+        if row_prev != expected_prev:
+            reason = "does not follow the entry before it"
+            return progress(AuditBreak(seq, reason, row=tuple(row)))
+        if not isinstance(row_prev, str) or chain_hash(row_prev, row[:size]) != digest:
+            reason = "does not match its hash (it was changed)"
+            return progress(AuditBreak(seq, reason, row=tuple(row)))
         expected_prev, expected_seq = str(digest), expected_seq + 1
-    if last_seq is not None and last_seq >= expected_seq:
-        return AuditBreak(
-            expected_seq,
-            f"is missing (the store numbered {last_seq} entries; {expected_seq - 1} are left)",
+    if at_end and last_seq is not None and last_seq >= expected_seq:
+        return progress(
+            AuditBreak(
+                expected_seq,
+                f"is missing (the store numbered {last_seq} entries; {expected_seq - 1} are left)",
+            )
         )
-    return None
+    return progress()
+
+
+def verify_in_slices(
+    verify_audit_slice: Callable[[int, str, int], AuditProgress], limit: int
+) -> AuditBreak | None:
+    """The first break of the whole chain, checked ``limit`` entries at a time.
+
+    ``verify_audit_slice`` is a store's (``after_seq, prev_hash, limit``): how
+    every backend's ``verify_audit`` checks the trail, as the console does a
+    slice per call.
+    """
+    progress = AuditProgress(0, GENESIS, at_end=False)
+    while not progress.finished:
+        progress = verify_audit_slice(progress.last_seq, progress.last_hash, limit)
+    return progress.found
 
 
 # -- what to show --------------------------------------------------------------------------
@@ -294,6 +361,9 @@ class AuditQuery(Record):
     limit: int | None = 200
     #: Oldest first (the export), instead of newest first (the page).
     oldest_first: bool = False
+    #: Only entries numbered below this one (a keyset cursor: the page after the
+    #: entries shown is ``before_seq=`` the oldest one's number). None: from the newest.
+    before_seq: int | None = None
 
     def __post_init__(self) -> None:
         for moment in (self.since, self.until):

@@ -3,13 +3,18 @@
 The table model is a thin adapter over ``Store.audit_entries(AuditQuery)``: it
 asks for one page (:data:`PAGE_SIZE` entries) on the store's worker thread and
 for the next as the table is scrolled to its end (``canFetchMore`` /
-``fetchMore``): opening or filtering a trail of 100 000 entries reads 201 of
-them (``tests/benchmarks/bench_audit.py`` prints the times). What a filter means
+``fetchMore``), each page from the oldest entry shown on (the query's
+``before_seq`` cursor), so every page costs the same: opening or filtering a
+trail of 100 000 entries reads 201 of them, and a count under the table is
+the store's own (``tests/benchmarks/bench_audit.py`` prints the times). What a filter means
 (kind, person, time range, text) is the store's query; the cells' words are
 made on the worker thread too, so the GUI thread only inserts rows.
 
 Shown only to an admin who unlocked Preferences: the page is built with the
-dialog, but holds and asks for nothing until :meth:`AuditLogPage.start`.
+dialog, but holds and asks for nothing until :meth:`AuditLogPage.start`. The
+chain is then checked :data:`CHECK_SLICE` entries per store call, the next
+slice asked for when the last one answers: the store's one worker runs the
+console's other calls (copies, polls, saves, the table's pages) in between.
 """
 
 from __future__ import annotations
@@ -44,7 +49,15 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from collab_console.core import settings as declarations
-from collab_console.core.audit import ActorRole, AuditBreak, AuditEntry, AuditKind, AuditQuery
+from collab_console.core.audit import (
+    GENESIS,
+    ActorRole,
+    AuditBreak,
+    AuditEntry,
+    AuditKind,
+    AuditProgress,
+    AuditQuery,
+)
 from collab_console.core.copy_actions import CopyAction
 from collab_console.core.errors import CollabConsoleError
 from collab_console.gui.forms import child, set_text
@@ -54,9 +67,9 @@ from collab_console.store import Store
 
 #: Entries asked for at a time: a screenful several times over, read in a few ms.
 PAGE_SIZE = 200
-#: The most entries counted for the count under the table: counting reads them all
-#: (``Store`` has no count), about 0.2 s for this many; past it the count says "more than".
-COUNT_LIMIT = 10_000
+#: Entries of the chain checked per store call (about 80 ms on the worker): what any
+#: other store call waits at most behind the check.
+CHECK_SLICE = 5_000
 #: The table follows the filters once typing pauses this long.
 AUDIT_FILTER_DELAY_MS = 150
 #: The columns, in order.
@@ -166,22 +179,18 @@ class AuditPage:
 
 
 def read_page(
-    store: Store, query: AuditQuery, *, held: int, last_seq: int | None, with_oldest: bool
+    store: Store, query: AuditQuery, *, last_seq: int | None, with_oldest: bool
 ) -> AuditPage:
-    """The next :data:`PAGE_SIZE` entries of ``query`` after the ``held`` ones (worker thread).
+    """The next :data:`PAGE_SIZE` entries of ``query`` after ``last_seq`` (worker thread).
 
     The store numbers entries in order and returns them newest first, so the
-    next page is what follows ``last_seq``, the oldest entry held: asked with a
-    limit past what is held, it is right even when entries were added meanwhile.
-    ``AuditQuery`` has no cursor, so page ``k`` reads the ``k - 1`` before it
-    again (about 20 ms per thousand entries held); a "before this number" in the
-    query would make every page cost the same.
+    next page is the entries numbered below ``last_seq``, the oldest one held
+    (None: from the newest): the same cost however many are held, and right even
+    when entries were added meanwhile. One entry more than a page says whether
+    more lie beyond.
     """
-    entries = store.audit_entries(query.replace(limit=held + PAGE_SIZE + 1))
-    full = len(entries) == held + PAGE_SIZE + 1
-    if last_seq is not None:
-        entries = [entry for entry in entries if entry.seq < last_seq]
-    more = len(entries) > PAGE_SIZE or (last_seq is not None and full)
+    entries = store.audit_entries(query.replace(before_seq=last_seq, limit=PAGE_SIZE + 1))
+    more = len(entries) > PAGE_SIZE
     oldest: date | None = None
     if with_oldest:
         first = store.audit_entries(AuditQuery(limit=1, oldest_first=True))
@@ -190,8 +199,8 @@ def read_page(
 
 
 def count_entries(store: Store, query: AuditQuery) -> int:
-    """How many entries ``query`` selects, up to ``COUNT_LIMIT + 1`` (worker thread)."""
-    return len(store.audit_entries(query.replace(limit=COUNT_LIMIT + 1)))
+    """How many entries ``query`` selects, counted by the store (worker thread)."""
+    return store.count_audit_entries(query.replace(before_seq=None))
 
 
 def is_unfiltered(query: AuditQuery) -> bool:
@@ -229,7 +238,7 @@ class AuditTableModel(QAbstractTableModel):
         self.loading = False
         #: The local date of the oldest entry of the trail, once read.
         self.oldest: date | None = None
-        #: How many entries the query selects, once counted (up to COUNT_LIMIT + 1).
+        #: How many entries the query selects, once counted.
         self.counted: int | None = None
         #: The entry where the chain breaks, shown in ``broken_colour``.
         self.broken_seq: int | None = None
@@ -250,7 +259,7 @@ class AuditTableModel(QAbstractTableModel):
         self.loading = True
         self._fetching = True
         self.endResetModel()
-        self._read(held=0, last_seq=None, first=True)
+        self._read(last_seq=None, first=True)
 
     def clear(self) -> None:
         """Forget every row and any answer still on its way (Preferences locked again)."""
@@ -260,7 +269,7 @@ class AuditTableModel(QAbstractTableModel):
         self.more = self.loading = self._fetching = False
         self.endResetModel()
 
-    def _read(self, *, held: int, last_seq: int | None, first: bool) -> None:
+    def _read(self, *, last_seq: int | None, first: bool) -> None:
         query, generation = self.query, self._generation
         if query is None:
             return
@@ -277,9 +286,7 @@ class AuditTableModel(QAbstractTableModel):
                 self.failed.emit(error.sentence)
 
         self.hub.call(
-            lambda store: read_page(
-                store, query, held=held, last_seq=last_seq, with_oldest=with_oldest
-            ),
+            lambda store: read_page(store, query, last_seq=last_seq, with_oldest=with_oldest),
             done,
             failed,
         )
@@ -316,7 +323,7 @@ class AuditTableModel(QAbstractTableModel):
         if not self.canFetchMore(parent) or not self.rows:
             return
         self._fetching = True
-        self._read(held=len(self.rows), last_seq=self.rows[-1].entry.seq, first=False)
+        self._read(last_seq=self.rows[-1].entry.seq, first=False)
 
     # -- what the table shows ----------------------------------------------------
 
@@ -329,8 +336,6 @@ class AuditTableModel(QAbstractTableModel):
             return ""
         held = len(self.rows)
         if self.counted is not None and self.more:
-            if self.counted > COUNT_LIMIT:
-                return f"More than {COUNT_LIMIT:,} entries"
             return f"{self.counted:,} entries"
         if not self.more:
             if held == 0:
@@ -410,9 +415,13 @@ class AuditLogPage(QObject):
         self.tamper_icon = child(form, QLabel, "auditTamperIcon")
         self.tamper_warning = child(form, QLabel, "auditTamperWarning")
         self.found_break: AuditBreak | None = None
-        #: Whether the last check of the chain has answered (True before the first).
+        #: Whether the last check of the chain has finished: its end reached, a break
+        #: found, or the store failed (False before the first).
         self.checked = False
+        #: The number of the last entry the check in progress found matching.
+        self.checked_through = 0
         self.started = False
+        self._check_generation = 0
 
         self.model = AuditTableModel(hub, self)
         self._set_up_table()
@@ -465,27 +474,52 @@ class AuditLogPage(QObject):
         self.check_chain()
 
     def stop(self) -> None:
-        """Locked again: forget the rows and any answer on its way."""
+        """Locked again: forget the rows and any answer on its way; the check stops."""
         self.started = False
+        self._check_generation += 1
         self._debounce.stop()
         self.model.clear()
         set_text(self.count_label, "")
 
     def check_chain(self) -> None:
-        """Ask the store whether the chain holds (on the worker: it reads every entry)."""
-        self.checked = False
+        """Check the chain, :data:`CHECK_SLICE` entries per store call, oldest first.
 
-        def done(found: AuditBreak | None) -> None:
-            if Shiboken.isValid(self) and self.started:
-                self.checked = True
-                self.show_break(found)
+        Each slice is asked for when the one before answers, so whatever else
+        the console asks of the store meanwhile waits one slice at most. The
+        banner shows as soon as a slice finds a break; the check ends there, at
+        the end of the trail, or when the page is stopped (or a new check begins).
+        """
+        self._check_generation += 1
+        generation = self._check_generation
+        self.checked = False
+        self.checked_through = 0
+
+        def current() -> bool:
+            return Shiboken.isValid(self) and self.started and generation == self._check_generation
+
+        def ask(after_seq: int, prev_hash: str) -> None:
+            self.hub.call(
+                lambda store: store.verify_audit_slice(after_seq, prev_hash, CHECK_SLICE),
+                done,
+                failed,
+            )
+
+        def done(progress: AuditProgress) -> None:
+            if not current():
+                return
+            self.checked_through = progress.last_seq
+            if not progress.finished:
+                ask(progress.last_seq, progress.last_hash)
+                return
+            self.checked = True
+            self.show_break(progress.found)
 
         def failed(error: CollabConsoleError) -> None:
-            if Shiboken.isValid(self) and self.started:
+            if current():
                 self.checked = True
                 self._failed(error.sentence)
 
-        self.hub.call(lambda store: store.verify_audit(), done, failed)
+        ask(0, GENESIS)
 
     # -- the filters ---------------------------------------------------------------------
 

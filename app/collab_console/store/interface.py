@@ -15,7 +15,7 @@ from collab_console.core.audit import AuditEntry
 
 if TYPE_CHECKING:
     from collab_console.core.admins import AdminInfo, AdminSession
-    from collab_console.core.audit import AuditBreak, AuditQuery, UnlockResult
+    from collab_console.core.audit import AuditBreak, AuditProgress, AuditQuery, UnlockResult
     from collab_console.core.copying import CopyRecord
     from collab_console.core.domain import Session, SessionSummary
     from collab_console.core.events import (
@@ -76,12 +76,36 @@ class Store(Protocol):
         ...
 
     def audit_entries(self, query: AuditQuery) -> list[AuditEntry]:
-        """The entries ``query`` selects (kinds, person, time range, text), newest first
-        unless ``query.oldest_first``, at most ``query.limit``."""
+        """The entries ``query`` selects (kinds, person, time range, text, numbered below
+        ``query.before_seq``), newest first unless ``query.oldest_first``, at most
+        ``query.limit``. The ``before_seq`` cursor reads by the entries' numbers (an
+        index), so the next page costs the same however many came before."""
+        ...
+
+    def count_audit_entries(self, query: AuditQuery) -> int:
+        """How many entries ``query`` selects, its ``limit`` and order aside (one count,
+        not a read of the entries)."""
         ...
 
     def verify_audit(self) -> AuditBreak | None:
-        """The first entry that breaks the audit chain (edited, removed, slipped in), or None."""
+        """The first entry that breaks the audit chain (edited, removed, slipped in), or None.
+
+        The whole trail, through :meth:`verify_audit_slice`
+        (``core.audit.verify_in_slices``).
+        """
+        ...
+
+    def verify_audit_slice(self, after_seq: int, prev_hash: str, limit: int) -> AuditProgress:
+        """Check at most ``limit`` entries after entry ``after_seq``, whose hash is ``prev_hash``
+        (0 and ``GENESIS`` from the start), with ``core.audit.verify_slice``.
+
+        The answer has the first break found in them, if any, the last number
+        and hash that matched (where the next slice starts), and whether the
+        end of the trail was reached; at the end, entries removed from it are
+        found too (the store knows the last number it handed out). Each call is
+        one short read, so other store calls can run between slices. ``limit``
+        below 1: ``ValidationError``.
+        """
         ...
 
     # -- admins and unlocking

@@ -57,7 +57,13 @@ if TYPE_CHECKING:  # the methods that use these import them: ``settings show`` n
     from typing import Any
 
     from collab_console.core.admins import AdminInfo, AdminSession
-    from collab_console.core.audit import AuditBreak, AuditEntry, AuditQuery, UnlockResult
+    from collab_console.core.audit import (
+        AuditBreak,
+        AuditEntry,
+        AuditProgress,
+        AuditQuery,
+        UnlockResult,
+    )
     from collab_console.core.copying import CopyRecord
     from collab_console.core.domain import Session, SessionSummary
     from collab_console.core.events import (
@@ -100,6 +106,8 @@ def _store_time(moment: datetime) -> str:
 
 #: Store time, as ``sqlite_schema`` writes it.
 _NOW = "strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now')"
+#: Entries checked per read by :meth:`SqliteStore.verify_audit` (a few hundred ms each).
+VERIFY_SLICE = 20_000
 #: The columns of an audit entry, in ``AuditEntry`` order.
 _AUDIT_COLUMNS = (
     "id, at, kind, actor, actor_role, session_id, participant_id, detail,"
@@ -497,27 +505,56 @@ class SqliteStore:
         with self._translate_errors("read the audit trail"):
             return [_audit_entry(row) for row in self._db.execute(sql, params)]
 
+    def count_audit_entries(self, query: AuditQuery) -> int:
+        """How many entries ``query`` selects (its limit and order aside)."""
+        where, params = _audit_filter(query)
+        with self._translate_errors("count the audit trail"):
+            return int(self._db.execute(f"SELECT count(*) FROM audit{where}", params).fetchone()[0])
+
     def verify_audit(self) -> AuditBreak | None:
         """The first entry that breaks the audit chain, or None when every entry matches.
 
-        Also an entry removed from the end: SQLite's ``sqlite_sequence`` keeps
-        the last number handed out.
+        Checked :data:`VERIFY_SLICE` entries at a time (:meth:`verify_audit_slice`).
         """
-        from collab_console.core.audit import verify_rows
+        from collab_console.core.audit import verify_in_slices
 
+        return verify_in_slices(self.verify_audit_slice, VERIFY_SLICE)
+
+    def verify_audit_slice(self, after_seq: int, prev_hash: str, limit: int) -> AuditProgress:
+        """Check the ``limit`` entries after entry ``after_seq`` (whose hash is ``prev_hash``).
+
+        One read by the primary key. When it reaches the end of the trail, an
+        entry removed from the end shows too: SQLite's ``sqlite_sequence``
+        keeps the last number handed out (read first, so that entries added
+        meanwhile are among the rows read).
+        """
+        from collab_console.core.audit import verify_slice
+
+        if limit < 1:
+            raise ValidationError("a slice of the audit trail holds at least one entry")
         with self._translate_errors("check the audit trail"):
             last = self._db.execute(
                 "SELECT seq FROM sqlite_sequence WHERE name = 'audit'"
             ).fetchone()
-            rows = self._db.execute(f"SELECT {_AUDIT_COLUMNS} FROM audit ORDER BY id")
-            found = verify_rows(rows, last_seq=_int_or_none(last))
+            rows = self._db.execute(
+                f"SELECT {_AUDIT_COLUMNS} FROM audit WHERE id > ? ORDER BY id LIMIT ?",
+                (after_seq, limit),
+            ).fetchall()
+            progress = verify_slice(
+                rows,
+                after_seq=after_seq,
+                prev_hash=prev_hash,
+                at_end=len(rows) < limit,
+                last_seq=_int_or_none(last),
+            )
+        found = progress.found
         if found is None or found.row is None:
-            return found
+            return progress
         try:
             entry: AuditEntry | None = _audit_entry(found.row)
         except StoreValueError:
             entry = None  # so changed that it cannot be read: the number says which
-        return found.replace(entry=entry, row=None)
+        return progress.replace(found=found.replace(entry=entry, row=None))
 
     # -- admins ----------------------------------------------------------------
 
@@ -906,6 +943,9 @@ def _audit_filter(query: AuditQuery) -> tuple[str, list[object]]:
     if query.until is not None:
         clauses.append("at < ?")
         params.append(_store_time(query.until))
+    if query.before_seq is not None:
+        clauses.append("id < ?")  # the primary key: a page costs the same however deep
+        params.append(query.before_seq)
     if query.text and query.text.strip():
         clauses.append(f"({_AUDIT_TEXT})")
         wanted = query.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
