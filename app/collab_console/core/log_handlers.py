@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-from logging.handlers import RotatingFileHandler
 
 from collab_console.core.redaction import redact
 
@@ -62,29 +61,57 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
-class PrivateRotatingFileHandler(RotatingFileHandler):
-    """A rotating log file that only its owner may read, the first file and every later one.
+class PrivateRotatingFileHandler(logging.FileHandler):
+    """A log file that rolls over at ``max_bytes``, each file readable by its owner only.
 
-    ``RotatingFileHandler`` creates files with the process's umask (often
-    world-readable) and opens a new one at each rollover; this one creates
-    each file with mode 0600 and tightens a file an earlier version left open.
+    Not ``logging.handlers.RotatingFileHandler``: importing ``logging.handlers``
+    (sockets, pickle, queues) costs 15 ms or more, after the console's first
+    paint and in every command that logs, for a rollover this does in a few
+    lines. Each file is created with mode 0600, and one an earlier version
+    left looser is tightened; ``name.1`` is the newest old file, and the
+    oldest beyond ``backup_count`` is removed.
     """
 
     def __init__(self, filename: str | os.PathLike[str], max_bytes: int, backup_count: int) -> None:
-        super().__init__(
-            filename,
-            maxBytes=max_bytes,
-            backupCount=backup_count,
-            encoding="utf-8",
-            # A lone surrogate in a message must not lose the whole line.
-            errors="backslashreplace",
-        )
+        # A lone surrogate in a message must not lose the whole line.
+        super().__init__(filename, encoding="utf-8", errors="backslashreplace")
+        self.max_bytes = max_bytes
+        self.backup_count = backup_count
         os.chmod(self.baseFilename, PRIVATE_FILE_MODE)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._needs_rollover(record):
+                self._roll_over()
+        except Exception:  # logging reports its own failures; it never raises into the app
+            self.handleError(record)
+            return
+        super().emit(record)
+
+    def _needs_rollover(self, record: logging.LogRecord) -> bool:
+        if self.stream is None or self.max_bytes <= 0:
+            return False
+        line = f"{self.format(record)}{self.terminator}"
+        return bool(
+            self.stream.tell() + len(line.encode("utf-8", "backslashreplace")) > self.max_bytes
+        )
+
+    def _roll_over(self) -> None:
+        self.close()
+        for number in range(self.backup_count - 1, 0, -1):
+            older = f"{self.baseFilename}.{number}"
+            if os.path.exists(older):
+                os.replace(older, f"{self.baseFilename}.{number + 1}")
+        if self.backup_count > 0:
+            os.replace(self.baseFilename, f"{self.baseFilename}.1")
+        else:
+            os.remove(self.baseFilename)
+        self.stream = self._open()
 
     def _open(self) -> TextIOWrapper:
         return open(
             self.baseFilename,
-            "a",  # what RotatingFileHandler uses whenever it rotates
+            "a",
             encoding=self.encoding,
             errors=self.errors,
             opener=_private_opener,
