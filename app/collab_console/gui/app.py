@@ -20,7 +20,12 @@ from collab_console.gui.appearance import Appearance, Theme, keep_on_screen
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.user_prefs import UserPrefs
-from collab_console.store import Store, open_store, seed_demo
+from collab_console.store import open_store, seed_demo
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing``.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collab_console.store import Store
 
 
 class _AfterFirstPaint(QObject):

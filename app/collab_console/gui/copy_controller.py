@@ -25,11 +25,11 @@ from collab_console.gui.card_target import CardTarget, on_screen
 from collab_console.gui.clipboard import QtClipboard
 from collab_console.gui.models import ParticipantsModel
 from collab_console.gui.store_hub import StoreHub
-from collab_console.store import Store
 
 if TYPE_CHECKING:
     from collab_console.gui.copy_card import CopyCard, CopyCardController
     from collab_console.gui.privacy import PrivacyScreen
+    from collab_console.store import Store
 
 #: What an open card says when an admin turned off what it offered.
 TURNED_OFF = "{labels} {verb} turned off by an admin."

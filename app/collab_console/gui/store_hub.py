@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from queue import SimpleQueue
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -26,7 +26,9 @@ from collab_console.core.events import (
     StoreResynced,
 )
 from collab_console.core.settings import CopySettings
-from collab_console.store import Store
+
+if TYPE_CHECKING:
+    from collab_console.store import Store
 
 #: How often to ask the store what other processes changed.
 POLL_INTERVAL_MS = 400
