@@ -214,6 +214,9 @@ NOT_FOR_SETTINGS_SHOW = (
     "hmac",
     "getpass",
     "csv",
+    "hashlib",
+    "logging",
+    "collab_console.core.logs",
 )
 
 SETTINGS_SHOW_IN_A_FRESH_PROCESS = """
