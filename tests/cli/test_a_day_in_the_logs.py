@@ -13,12 +13,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from collab_console.core.admins import name_key, wait_seconds
 from collab_console.core.demo import DEMO_ACTIVE_ID
 from collab_console.core.logs import log_files
+from collab_console.store import open_store
 from collab_console.store.location import DATA_DIR_ENV
 
 ADMIN = "admin.ana"
@@ -39,6 +42,21 @@ def collab_console(data_dir: Path, *args: str, stdin: str = "") -> subprocess.Co
     return subprocess.CompletedProcess(
         command, done.returncode, done.stdout.decode(), done.stderr.decode()
     )
+
+
+def wait_until_unlock_allowed(data_dir: Path) -> None:
+    """After a failed attempt the store refuses the next one for a while: wait that out."""
+    deadline = time.monotonic() + 10
+    while True:
+        store = open_store(data_dir, readonly=True)
+        try:
+            failures, last = store.unlock_failures(name_key(ADMIN))
+        finally:
+            store.close()
+        if not wait_seconds(failures, last, datetime.now(UTC)):
+            return
+        assert time.monotonic() < deadline, "the wait after a failed unlock never ended"
+        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -73,7 +91,7 @@ def test_a_scripted_day_leaves_no_session_url_or_passphrase_in_any_log(
         stdin=f"{WRONG}\n",
     )  # fmt: skip
     assert wrong.returncode == 6, wrong.stderr
-    time.sleep(1.2)  # one failed attempt: the next one is refused for a second
+    wait_until_unlock_allowed(data_dir)
     ok(
         "settings", "set", "--copy-url", "on", "--acknowledge-security-warning",
         "--admin", ADMIN, "--passphrase-stdin",
