@@ -284,6 +284,10 @@ def test_only_a_verified_passphrase_makes_an_admin_session(ana_store: Store) -> 
         AdminSession(ANA, T0, T0 + SESSION_LIFETIME)
     with pytest.raises(NotAllowedError):
         session.replace(seal=object())
+    with pytest.raises(NotAllowedError):
+        session.replace(name="admin.eve")  # would keep the seal of a session Eve never earned
+    with pytest.raises(NotAllowedError):
+        session.replace(expires_at=T0 + 100 * SESSION_LIFETIME)
 
 
 def test_an_admin_session_expires(ana_store: Store) -> None:

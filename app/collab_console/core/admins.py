@@ -38,6 +38,8 @@ from collab_console.core.records import Record, field
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Self
+
     from collab_console.core.events import SettingsChanged
     from collab_console.core.settings import CopySettings
     from collab_console.store.interface import Store
@@ -268,6 +270,10 @@ class AdminSession(Record):
 
     def __repr__(self) -> str:
         return f"AdminSession(name={self.name!r}, expires_at={self.expires_at!r})"
+
+    def replace(self, **changes: Any) -> Self:
+        """Refused: a copy with another name or time would be a session no one verified."""
+        raise NotAllowedError("an admin session comes only from a verified passphrase")
 
     def valid_at(self, now: datetime) -> bool:
         return self.verified_at - timedelta(minutes=1) <= now < self.expires_at
