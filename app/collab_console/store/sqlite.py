@@ -43,6 +43,7 @@ from collab_console.store.errors import (
 )
 from collab_console.store.location import display_path
 from collab_console.store.sqlite_schema import (
+    HASHED_COLUMNS,
     MIGRATIONS,
     SCHEMA_VERSION,
     expected_schema,
@@ -116,17 +117,8 @@ _AUDIT_COLUMNS = (
 #: Where a free-text filter looks: every field but the time and the hashes. One LIKE
 #: per column (ASCII letters in any case) scans 100 000 entries in about 60 ms, where
 #: one over their concatenation takes 200.
-_AUDIT_TEXT_COLUMNS = (
-    "kind",
-    "actor",
-    "actor_role",
-    "session_id",
-    "participant_id",
-    "detail",
-    "old_value",
-    "new_value",
-    "contact",
-    "result",
+_AUDIT_TEXT_COLUMNS = tuple(
+    column for column in HASHED_COLUMNS if column not in ("id", "at", "warning_version")
 )
 _AUDIT_TEXT = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for column in _AUDIT_TEXT_COLUMNS)
 #: What the database says when a rule about admins refuses a write: NotAllowedError.
