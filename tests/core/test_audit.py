@@ -65,7 +65,7 @@ TRAIL = chained(
     },
     {
         "session_id": "7QKM-92HX",
-        "participant_id": "7QKM-92HX-P2",
+        "participant_id": "K9ZC-3HNP",
         "detail": "url",
         "contact": "g••••@example.org",
     },
@@ -284,7 +284,7 @@ def test_a_date_that_does_not_parse_is_one_clear_refusal(text: str) -> None:
     ],
 )
 def test_a_copy_record_holds_the_contact_masked_only(contact: str, kept: str) -> None:
-    record = CopyRecord("7QKM-92HX", "7QKM-92HX-P2", CopyAction.URL, "agent.kai", contact)
+    record = CopyRecord("7QKM-92HX", "K9ZC-3HNP", CopyAction.URL, "agent.kai", contact)
 
     assert record.contact == kept
     assert record.role == "agent"

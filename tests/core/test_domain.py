@@ -18,6 +18,7 @@ from collab_console.core.domain import (
     new_session_id,
     normalise_session_id,
     parse_contact,
+    restore_session,
     validate_name,
 )
 from collab_console.core.errors import NotFoundError, ValidationError
@@ -28,15 +29,23 @@ URL_BASE = "https://collab.example.com/join/"
 READABLE = set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
 
 
+#: The document participants' own IDs in the fixture, as a store would hand them back.
+OMAR, GRACE, LUIS = "M4RT-6WQA", "K9ZC-3HNP", "T2VB-8XJE"
+#: A Session URL as ``core.links`` makes them: the base and a 24-character token.
+TOKEN = "q8Xz-3_vLm0PaR7tYw2bNc5d"
+LINK = URL_BASE + TOKEN
+
+
 @pytest.fixture
 def session() -> Session:
     return build_session(
         session_id="7qkm92hx",
         customer_name="  Dana   Levi ",
         contact=" +1 555 0100 200 ",
-        url_base=URL_BASE,
         created_at=NOW,
         participant_names=("Omar Haddad", "Grace Kim", "Luis Ortega"),
+        participant_ids=(OMAR, GRACE.lower(), LUIS),
+        agent=" Sam  Rivera ",
     )
 
 
@@ -132,15 +141,80 @@ def test_validate_name_refuses(name: str, message: str) -> None:
         validate_name(name)
 
 
-def test_build_session_gives_everyone_their_own_id_and_url(session: Session) -> None:
+def test_build_session_gives_everyone_their_own_id(session: Session) -> None:
     assert session.session_id == "7QKM-92HX"
-    assert [(p.name, p.role, p.access_id, p.url) for p in session.everyone] == [
-        ("Dana Levi", Role.CUSTOMER, "7QKM-92HX", URL_BASE + "7QKM-92HX"),
-        ("Omar Haddad", Role.PARTICIPANT, "7QKM-92HX-P1", URL_BASE + "7QKM-92HX-P1"),
-        ("Grace Kim", Role.PARTICIPANT, "7QKM-92HX-P2", URL_BASE + "7QKM-92HX-P2"),
-        ("Luis Ortega", Role.PARTICIPANT, "7QKM-92HX-P3", URL_BASE + "7QKM-92HX-P3"),
+    assert [(p.name, p.role, p.access_id) for p in session.everyone] == [
+        ("Dana Levi", Role.CUSTOMER, "7QKM-92HX"),
+        ("Omar Haddad", Role.PARTICIPANT, OMAR),
+        ("Grace Kim", Role.PARTICIPANT, GRACE),
+        ("Luis Ortega", Role.PARTICIPANT, LUIS),
     ]
     assert session.customer.contact == "+1 555 0100 200"
+    assert session.agent == "Sam Rivera"
+
+
+def test_a_participant_holds_no_session_url() -> None:
+    """A Session URL is a link made when it is copied or sent, not a property of a person."""
+    assert "url" not in Participant.__record_fields__
+    assert list(Participant.__record_fields__) == ["name", "role", "access_id", "contact"]
+
+
+def random_session(session_id: str = "7QKM-92HX", people: int = 40) -> Session:
+    return build_session(
+        session_id=session_id,
+        customer_name="Dana Levi",
+        contact="+1 555 0100 200",
+        created_at=NOW,
+        participant_names=tuple(f"Person {n}" for n in range(1, people + 1)),
+    )
+
+
+def test_participant_ids_are_random_and_nothing_is_derived_from_the_session_id() -> None:
+    """The old bypass: ``SID-P1``, ``SID-P2``... One ID no longer gives away another."""
+    first, second = random_session(), random_session()
+    ids = [p.access_id for p in first.participants]
+
+    assert len(set(ids)) == len(ids), "every participant has an ID of their own"
+    for own_id in ids:
+        assert SESSION_ID_PATTERN.match(own_id), own_id
+        assert own_id != "7QKM-92HX"
+        assert len(own_id) == len("7QKM-92HX"), "no suffix on the session's ID"
+        assert normalise_session_id(own_id) == own_id
+    # the same session ID, the same names: other IDs, so they depend on nothing given
+    assert set(ids).isdisjoint(p.access_id for p in second.participants)
+    assert not any(f"7QKM-92HX-P{n}" in ids for n in range(1, 41))
+
+
+def test_participant_ids_use_the_whole_alphabet() -> None:
+    """40 random bits each: over 400 IDs every readable character turns up somewhere."""
+    chars = {c for p in random_session(people=400).participants for c in p.access_id}
+
+    assert chars - {"-"} == READABLE
+
+
+@pytest.mark.parametrize(
+    ("ids", "message"),
+    [
+        pytest.param((OMAR,), "every participant needs an ID of their own", id="too-few"),
+        pytest.param((OMAR, GRACE, LUIS, "W7QD-5MKR"), "an ID of their own", id="too-many"),
+        pytest.param((OMAR, OMAR, LUIS), "have the same ID", id="twice"),
+        pytest.param((OMAR, "7QKM-92HX", LUIS), "have the same ID", id="the-customer-s"),
+        pytest.param((OMAR, "7QKM-92HX-P2", LUIS), "not a Session ID", id="old-style"),
+        pytest.param((OMAR, "K9ZC-3HNI", LUIS), "not a Session ID", id="misreadable-char"),
+    ],
+)
+def test_build_session_refuses_participant_ids_that_are_not_their_own(
+    ids: tuple[str, ...], message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        build_session(
+            session_id="7QKM-92HX",
+            customer_name="Dana Levi",
+            contact="+1 555 0100 200",
+            created_at=NOW,
+            participant_names=("Omar Haddad", "Grace Kim", "Luis Ortega"),
+            participant_ids=ids,
+        )
 
 
 @pytest.mark.parametrize(
@@ -154,12 +228,12 @@ def test_build_session_gives_everyone_their_own_id_and_url(session: Session) -> 
 def test_build_session_refuses_bad_input(field: str, value: str, message: str) -> None:
     given = {"session_id": "7QKM-92HX", "customer_name": "Dana Levi", "contact": "+1 555 0100 200"}
     with pytest.raises(ValidationError, match=message):
-        build_session(**(given | {field: value}), url_base=URL_BASE, created_at=NOW)
+        build_session(**(given | {field: value}), created_at=NOW)
 
 
 @pytest.mark.parametrize("name", ["Grace Kim", "grace kim", "GRACE KIM", "  Grace Kim  "])
 def test_find_is_case_insensitive(session: Session, name: str) -> None:
-    assert session.find(name).access_id == "7QKM-92HX-P2"
+    assert session.find(name).access_id == GRACE
 
 
 def test_find_without_a_name_is_the_customer(session: Session) -> None:
@@ -175,27 +249,27 @@ def test_find_of_an_unknown_name_says_who_and_where(session: Session) -> None:
     ("who", "action", "text"),
     [
         (None, CopyAction.ID, "7QKM-92HX"),
-        (None, CopyAction.URL, "https://collab.example.com/join/7QKM-92HX"),
+        (None, CopyAction.URL, LINK),
         (
             None,
             CopyAction.BOTH,
-            "Hello Dana Levi, here is your link to join the session: "
-            "https://collab.example.com/join/7QKM-92HX",
+            f"Hello Dana Levi, here is your link to join the session: {LINK}\n"
+            f"If it does not open, go to {URL_BASE} and enter the Session ID 7QKM-92HX.",
         ),
-        ("Grace Kim", CopyAction.ID, "7QKM-92HX-P2"),
-        ("Grace Kim", CopyAction.URL, "https://collab.example.com/join/7QKM-92HX-P2"),
+        ("Grace Kim", CopyAction.ID, GRACE),
+        ("Grace Kim", CopyAction.URL, LINK),
         (
             "Grace Kim",
             CopyAction.BOTH,
-            "Hello Grace Kim, here is your link to join the session: "
-            "https://collab.example.com/join/7QKM-92HX-P2",
+            f"Hello Grace Kim, here is your link to join the session: {LINK}\n"
+            f"If it does not open, go to {URL_BASE} and enter the Session ID {GRACE}.",
         ),
     ],
 )
 def test_clipboard_text_is_exact(
     session: Session, who: str | None, action: CopyAction, text: str
 ) -> None:
-    assert COPY_ACTIONS[action].clipboard_text(session.find(who)) == text
+    assert COPY_ACTIONS[action].clipboard_text(session.find(who), LINK, URL_BASE) == text
 
 
 @pytest.mark.parametrize("who", [None, "Grace Kim"])
@@ -204,12 +278,14 @@ def test_copy_both_is_a_ready_to_send_message_that_gives_the_id_once(
 ) -> None:
     person = session.find(who)
 
-    text = COPY_ACTIONS[CopyAction.BOTH].clipboard_text(person)
+    text = COPY_ACTIONS[CopyAction.BOTH].clipboard_text(person, LINK, URL_BASE)
 
-    assert text.startswith(f"Hello {person.name}, ")
-    assert text.endswith(person.url)
-    assert text.count(person.access_id) == 1, "the link carries the ID; it is not repeated"
-    assert "\n" not in text
+    greeting, fallback = text.split("\n")
+    assert greeting == f"Hello {person.name}, here is your link to join the session: {LINK}"
+    assert text.count(LINK) == 1
+    assert text.count(person.access_id) == 1, "the ID is given once, for the lobby"
+    assert person.access_id not in LINK, "the link does not carry the ID any more"
+    assert fallback.endswith(f"enter the Session ID {person.access_id}.")
 
 
 @pytest.mark.parametrize("action", list(CopyAction))
@@ -219,10 +295,11 @@ def test_copied_message_names_the_person_and_host_but_never_shows_the_url(
 ) -> None:
     person: Participant = session.find(who)
 
-    message = COPY_ACTIONS[action].confirmation(person)
+    message = COPY_ACTIONS[action].confirmation(person, "collab.example.com")
 
     assert person.name in message
-    assert person.url not in message
+    assert LINK not in message
+    assert TOKEN not in message
     assert "https://" not in message
     assert "/join/" not in message
     assert ("(collab.example.com)" in message) == COPY_ACTIONS[action].uses_url
@@ -231,13 +308,82 @@ def test_copied_message_names_the_person_and_host_but_never_shows_the_url(
 @pytest.mark.parametrize(
     ("action", "message"),
     [
-        (CopyAction.ID, "Copied Session ID 7QKM-92HX-P2 for Grace Kim."),
-        (CopyAction.URL, "Copied Session URL (collab.example.com) for Grace Kim."),
+        (CopyAction.ID, f"Copied Session ID {GRACE} for Grace Kim."),
+        (CopyAction.URL, "Copied a new Session URL (collab.example.com) for Grace Kim."),
         (
             CopyAction.BOTH,
-            "Copied Session ID 7QKM-92HX-P2 and Session URL (collab.example.com) for Grace Kim.",
+            f"Copied Session ID {GRACE} and a new Session URL (collab.example.com) for Grace Kim.",
         ),
     ],
 )
 def test_copied_message_is_exact(session: Session, action: CopyAction, message: str) -> None:
-    assert COPY_ACTIONS[action].confirmation(session.find("Grace Kim")) == message
+    assert COPY_ACTIONS[action].confirmation(session.find("Grace Kim"), "collab.example.com") == (
+        message
+    )
+
+
+def restore(people: list[tuple[object, object, object]], agent: object = "Sam Rivera") -> Session:
+    return restore_session(
+        session_id="7QKM-92HX",
+        state="active",
+        invite_status="pending",
+        created_at=NOW,
+        ended_at=None,
+        demo=0,
+        agent=agent,
+        people=people,
+    )
+
+
+CUSTOMER_ROW = ("Dana Levi", "7QKM-92HX", "+1 555 0100 200")
+
+
+def test_restore_session_takes_random_participant_ids_and_the_agent() -> None:
+    restored = restore([CUSTOMER_ROW, ("Grace Kim", GRACE, ""), ("Omar Haddad", OMAR, "")])
+
+    assert [p.access_id for p in restored.everyone] == ["7QKM-92HX", GRACE, OMAR]
+    assert restored.agent == "Sam Rivera"
+
+
+@pytest.mark.parametrize(
+    ("people", "agent", "message"),
+    [
+        pytest.param(
+            [CUSTOMER_ROW, ("Grace Kim", "7QKM-92HX-P1", "")],
+            "Sam Rivera",
+            "malformed own ID",
+            id="old-style-id",
+        ),
+        pytest.param(
+            [CUSTOMER_ROW, ("Grace Kim", GRACE.lower(), "")],
+            "Sam Rivera",
+            "malformed own ID",
+            id="not-stored-form",
+        ),
+        pytest.param(
+            [CUSTOMER_ROW, ("Grace Kim", None, "")], "Sam Rivera", "malformed own ID", id="none"
+        ),
+        pytest.param(
+            [CUSTOMER_ROW, ("Grace Kim", GRACE, ""), ("Omar Haddad", GRACE, "")],
+            "Sam Rivera",
+            "have the same ID",
+            id="twice",
+        ),
+        pytest.param(
+            [CUSTOMER_ROW, ("Grace Kim", "7QKM-92HX", "")],
+            "Sam Rivera",
+            "have the same ID",
+            id="the-customer-s",
+        ),
+        pytest.param(
+            [("Dana Levi", GRACE, "+1 555 0100 200")], "Sam Rivera", "wrong own ID", id="customer"
+        ),
+        pytest.param([CUSTOMER_ROW], 7, "agent is not text", id="agent-not-text"),
+        pytest.param([CUSTOMER_ROW], "Sam\x00Rivera", "agent", id="agent-control-char"),
+    ],
+)
+def test_restore_session_trusts_no_stored_id(
+    people: list[tuple[object, object, object]], agent: object, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message):
+        restore(people, agent)

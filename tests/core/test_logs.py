@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collab_console.core import logs, redaction
+from collab_console.core.links import link_url
 from collab_console.core.log_handlers import PrivateRotatingFileHandler
 from collab_console.core.masking import MASK
 from collab_console.core.redaction import REDACTED, SecretRegistry, redact
 from collab_console.core.text import ID_ALPHABET
-from collab_console.core.urls import join_url
 
 LOGGER = logging.getLogger("collab_console.test_logs")
 
@@ -29,17 +29,33 @@ access_ids = st.builds(
     st.integers(min_value=0, max_value=30),
 )
 hosts = st.from_regex(r"[a-z][a-z0-9-]{0,12}(\.[a-z][a-z0-9]{1,8}){1,2}", fullmatch=True)
+#: Tokens as ``core.links.new_token`` makes them, including the few without a digit.
+TOKEN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+tokens = st.text(TOKEN_CHARS, min_size=24, max_size=24)
 url_bases = st.builds(
     lambda host, path: f"https://{host}/{path}",
     hosts,
     st.sampled_from(["join/", "org/join/", "s/", ""]),
+) | st.builds(
+    lambda host, port, path: f"http://{host}{port}/{path}",
+    st.sampled_from(["127.0.0.1", "localhost"]),
+    st.sampled_from(["", ":8765", ":80"]),
+    st.sampled_from(["join/", "s/", ""]),
 )
 #: Passphrases are typed text of any script; the mask character is left out,
-#: since a secret made of it cannot be told from its own mask.
+#: since a secret made of it cannot be told from its own mask, and so are line
+#: breaks alone, which end every line of the file.
 passphrases = st.text(
     st.characters(exclude_categories=("Cs",), exclude_characters=MASK), min_size=1
-)
+).filter(lambda text: text.strip("\n"))  # the file's own line ends are no secret
 anything = st.text(st.characters(exclude_categories=("Cs",)))
+#: What may follow a URL in a line: nothing, or text that does not go on with the URL's last
+#: path segment (see ``test_a_token_glued_to_the_next_word_is_masked``).
+after_a_url = st.just("") | st.builds(
+    str.__add__,
+    st.characters(exclude_categories=("Cs",), exclude_characters=TOKEN_CHARS),
+    anything,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -148,11 +164,16 @@ def test_a_registered_secret_never_reaches_the_file(
 
 
 @settings(max_examples=60, deadline=None)
-@given(base=url_bases, access_id=access_ids, before=anything, after=anything)
+@given(base=url_bases, token=tokens, access_id=access_ids, before=anything, after=after_a_url)
 def test_a_session_url_never_reaches_the_file(
-    tmp_path_factory: pytest.TempPathFactory, base: str, access_id: str, before: str, after: str
+    tmp_path_factory: pytest.TempPathFactory,
+    base: str,
+    token: str,
+    access_id: str,
+    before: str,
+    after: str,
 ) -> None:
-    url = join_url(base, access_id)
+    url = link_url(base, token)
     folder = tmp_path_factory.mktemp("logs")
     with logging_to(folder):
         LOGGER.info(before + url + after)
@@ -162,7 +183,17 @@ def test_a_session_url_never_reaches_the_file(
         except ValueError:
             LOGGER.exception("while %s", before)
 
-    assert url not in written(folder)
+    text = written(folder)
+    assert url not in text
+    assert token not in text or token in before + after
+
+
+@pytest.mark.parametrize("after", ["s", "-"])
+@pytest.mark.parametrize("base", ["https://collab.example.com/s/", "http://127.0.0.1:8765/"])
+def test_a_token_glued_to_the_next_word_is_masked(base: str, after: str) -> None:
+    token = "abcdefghijKLMNOPQRST_-uv"
+
+    assert token not in redact(f"copied {base}{token}{after} for Dana")
 
 
 def test_a_traceback_and_a_stack_are_masked_too(tmp_path: Path) -> None:
@@ -219,6 +250,16 @@ def test_a_log_call_with_wrong_arguments_is_written_not_raised(tmp_path: Path) -
             "opened https://x.example/s/7QKM-92HX?utm=1.",
             f"opened https://x.example/{REDACTED}",
         ),
+        (
+            # a Session URL on any base: its token, even one without a digit, is masked
+            "copied http://127.0.0.1:8765/abcdefghijklmnopqrstuvwx for Dana",
+            f"copied http://127.0.0.1:8765/{REDACTED} for Dana",
+        ),
+        (
+            "opened https://collab.example.com/s/q8Xz-3_vLm0PaR7tYw2bNc5d.",
+            f"opened https://collab.example.com/{REDACTED}",
+        ),
+        ("link L-7QKM92HX revoked", "link L-7QKM92HX revoked"),
         (
             "URL base https://collab.example.com/join/ saved",
             "URL base https://collab.example.com/join/ saved",

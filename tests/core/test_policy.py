@@ -11,7 +11,7 @@ from collab_console.core.policy import CopyAction, copy_actions, refusal, withhe
 from collab_console.core.settings import URL_WARNING, Acknowledgement, CopySettings
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
-URL_BASE = "https://collab.example.com/join/"
+
 ID, URL, BOTH = CopyAction.ID, CopyAction.URL, CopyAction.BOTH
 ACTIVE, ENDED = SessionState.ACTIVE, SessionState.ENDED
 
@@ -28,7 +28,6 @@ def make_session(state: SessionState = ACTIVE, session_id: str = "7QKM-92HX") ->
         session_id=session_id,
         customer_name="Dana Levi",
         contact="+1 555 0100 200",
-        url_base=URL_BASE,
         created_at=NOW,
         participant_names=("Omar Haddad", "Grace Kim"),
         state=state,
@@ -114,11 +113,11 @@ def test_a_person_from_another_session_is_refused() -> None:
     assert copy_actions(settings, session, stranger) == ()
 
 
-def test_a_look_alike_with_another_url_is_refused() -> None:
-    """Same name and ID, but a URL the session never issued: not this session's person."""
+def test_a_look_alike_with_another_id_is_refused() -> None:
+    """Same name and role, but an ID the session never issued: not this session's person."""
     session = make_session()
-    real = session.customer
-    forged = Participant(real.name, real.role, real.access_id, "https://evil.example.net/x")
+    real = session.find("Grace Kim")
+    forged = Participant(real.name, real.role, "W7QD-5MKR", real.contact)
 
     assert copy_actions(make_settings(id_on=True, url_on=True), session, forged) == ()
 
@@ -138,38 +137,52 @@ def test_without_a_confirmed_policy_the_url_is_withheld_and_the_id_is_not(
     assert copy_actions(settings, session, session.customer, policy_confirmed=False) == (ID,)
 
 
-@pytest.mark.parametrize(
-    ("stored_url", "says"),
-    [
-        ("https://evil.example/phish", "evil.example"),
-        ("https://collab.example.com/join/3FDN-X8TR", "does not end with the ID 7QKM-92HX"),
-        ("https://collab.example.com/join/7QKM-92HX?next=evil", ""),
-        ("https://collab.example.com/join/7QKM-92HX\n", ""),
-        ("https://coll4b.example.com/join/7QKM-92HX", "coll4b.example.com"),
-    ],
-    ids=["other-host", "other-id", "query", "newline", "flipped-bit"],
-)
-def test_a_stored_url_that_does_not_match_the_base_and_id_is_not_offered(
-    stored_url: str, says: str
-) -> None:
-    """The store may have been edited: a Session URL is checked before it is handed out."""
-    honest = make_session()
-    tampered = Session(
-        session_id=honest.session_id,
-        state=honest.state,
-        invite_status=honest.invite_status,
-        customer=Participant(
-            honest.customer.name, honest.customer.role, honest.session_id, stored_url, "a@b.co"
-        ),
-        participants=(),
-        created_at=NOW,
-    )
-    settings = make_settings(id_on=True, url_on=True)
+def with_url_base(settings: CopySettings, url_base: str) -> CopySettings:
+    """``settings`` holding a URL base no validator let through, as a tampered value would."""
+    values = dict(settings.values)
+    values["session_url_base"] = url_base
+    object.__setattr__(settings, "values", values)
+    return settings
 
-    reason = refusal(settings, tampered, tampered.customer, URL)
+
+@pytest.mark.parametrize(
+    ("url_base", "says"),
+    [
+        ("https://evil.example/phish?next=", "must not contain '?' or '#'"),
+        ("http://collab.example.com/join/", "must start with https://"),
+        ("https://collab.example.com/jo\nin/", "spaces, tabs or line breaks"),
+        ("", "is empty"),
+    ],
+    ids=["query", "http", "newline", "empty"],
+)
+def test_a_url_base_that_is_not_valid_withholds_the_url_and_not_the_id(
+    url_base: str, says: str
+) -> None:
+    """Fail closed: a Session URL is only made on a base that passes its checks now."""
+    session = make_session()
+    settings = with_url_base(make_settings(id_on=True, url_on=True), url_base)
+
+    reason = refusal(settings, session, session.customer, URL)
 
     assert reason is not None
+    assert reason.startswith("the Session URL base is not valid (")
     assert says in reason
     assert "phish" not in reason, "the refusal must not repeat a planted link"
-    assert withheld_reasons(settings, tampered, tampered.customer) == (reason,)
-    assert copy_actions(settings, tampered, tampered.customer) == (ID,)
+    assert refusal(settings, session, session.customer, BOTH) == reason
+    assert withheld_reasons(settings, session, session.customer) == (reason,)
+    assert copy_actions(settings, session, session.customer) == (ID,)
+
+
+@pytest.mark.parametrize(
+    "url_base",
+    ["https://collab.example.com/join/", "http://127.0.0.1:8765/join/", "http://localhost/"],
+)
+def test_a_valid_url_base_is_all_a_url_action_needs(url_base: str) -> None:
+    """No Session URL is stored with the person any more: there is nothing else to check."""
+    session = make_session()
+    settings = make_settings(id_on=True, url_on=True).changed(
+        actor="admin.ana", now=NOW, session_url_base=url_base
+    )
+
+    for person in session.everyone:
+        assert copy_actions(settings, session, person) == (ID, URL, BOTH)

@@ -11,11 +11,9 @@ from hypothesis import strategies as st
 
 from collab_console.core.errors import ValidationError
 from collab_console.core.text import (
-    ACCESS_ID_PATTERN,
     ID_ALPHABET,
     SESSION_ID_PATTERN,
     clean_name,
-    is_access_id,
     is_session_id,
     normalise_session_id,
 )
@@ -87,29 +85,27 @@ def test_a_refused_id_with_a_direction_override_is_escaped_in_the_message() -> N
 
 
 @pytest.mark.parametrize(
-    ("text", "session", "access"),
+    ("text", "session"),
     [
-        ("7QKM-92HX", True, False),
-        ("7QKM-92HX-P1", False, True),
-        ("7QKM-92HX-P12", False, True),
-        ("7QKM-92HX-P0", False, False),
-        ("7QKM-92HX-P01", False, False),
-        ("7QKM-92HX-P", False, False),
-        ("7QKM-92HX-p1", False, False),
-        ("7qkm-92hx-P1", False, False),
-        ("7QKM-92HX-P1\n", False, False),
-        ("7QKM-92HX\n", False, False),
-        ("7QKO-92HX-P1", False, False),
-        ("7QKM-92HX-P١", False, False),  # Arabic-Indic digit one
-        ("", False, False),
-        (None, False, False),
+        ("7QKM-92HX", True),
+        ("7QKM-92HX-P1", False),
+        ("7QKM-92HX-P12", False),
+        ("7QKM-92HX-P0", False),
+        ("7QKM-92HX-P01", False),
+        ("7QKM-92HX-P", False),
+        ("7QKM-92HX-p1", False),
+        ("7qkm-92hx-P1", False),
+        ("7QKM-92HX-P1\n", False),
+        ("7QKM-92HX\n", False),
+        ("7QKO-92HX-P1", False),
+        ("7QKM-92HX-P١", False),  # Arabic-Indic digit one
+        ("", False),
+        (None, False),
     ],
 )
-def test_is_session_id_and_is_access_id(text: Any, session: bool, access: bool) -> None:
+def test_is_session_id_takes_the_stored_form_only(text: Any, session: bool) -> None:
     assert is_session_id(text) is session
-    assert is_access_id(text) is access
     if isinstance(text, str):
-        assert (ACCESS_ID_PATTERN.match(text) is not None) is access
         assert (SESSION_ID_PATTERN.match(text) is not None) is session
 
 

@@ -10,11 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collab_console.core.errors import SettingsError, ValidationError
-from collab_console.core.text import ID_ALPHABET
+from collab_console.core.links import link_url, new_token
 from collab_console.core.urls import (
     MAX_URL_BASE_LENGTH,
-    join_url,
-    join_url_problem,
     link_host,
     validate_url_base,
 )
@@ -62,6 +60,11 @@ GOOD_URL_BASES = [
         id="rfc3986-path-chars",
     ),
     pytest.param(LONGEST[:-1], LONGEST[:-1] + "/", id="200-with-the-added-slash"),
+    # plain http only for the join service on this machine (a local demo)
+    pytest.param(
+        "http://127.0.0.1:8765/join", "http://127.0.0.1:8765/join/", id="loopback-http-demo"
+    ),
+    pytest.param("HTTP://LocalHost:8080/join/", "http://localhost:8080/join/", id="localhost"),
 ]
 
 BAD_URL_BASES = [
@@ -70,7 +73,10 @@ BAD_URL_BASES = [
     pytest.param("javascript:alert(1)", "start with https://", id="javascript"),
     pytest.param("ftp://collab.example.com/join/", "start with https://", id="ftp"),
     pytest.param("collab.example.com/join/", "start with https://", id="no-scheme"),
-    pytest.param("http://localhost:8080/join/", "start with https://", id="loopback-http"),
+    pytest.param("http://127.0.0.2/join/", "start with https://", id="http-other-loopback"),
+    pytest.param("http://localhost.evil.com/", "start with https://", id="http-localhost-prefix"),
+    pytest.param("http://127.0.0.1:0/", "start with https://", id="http-loopback-bad-port"),
+    pytest.param("http://user@127.0.0.1/", "start with https://", id="http-loopback-user"),
     # host present
     pytest.param("https://", "host name", id="nothing-after-scheme"),
     pytest.param("https:///join/", "host name", id="no-host"),
@@ -251,129 +257,6 @@ def test_link_host_refuses_what_it_cannot_show(url: str) -> None:
         link_host(url)
 
 
-# -- join_url and join_url_problem -------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("base", "access_id", "url"),
-    [
-        (BASE, SID, BASE + SID),
-        (BASE, SID + "-P2", BASE + SID + "-P2"),
-        (HOST, SID, HOST + SID),
-        (BASE, "a b/c", BASE + "a%20b%2Fc"),
-    ],
-)
-def test_join_url_is_the_base_and_the_quoted_id(base: str, access_id: str, url: str) -> None:
-    assert join_url(base, access_id) == url
-
-
-SAFE_URLS = [
-    pytest.param(BASE + SID, BASE, SID, id="customer"),
-    pytest.param(BASE + SID + "-P1", BASE, SID + "-P1", id="participant"),
-    pytest.param("HTTPS://COLLAB.example.com/join/" + SID, BASE, SID, id="case-of-scheme-host"),
-    pytest.param("https://collab.example.com:443/join/" + SID, BASE, SID, id="default-port"),
-    pytest.param("https://collab.example.com/old/" + SID, BASE, SID, id="base-path-changed"),
-    pytest.param(
-        "https://collab.example.com:8443/join/" + SID,
-        "https://collab.example.com:8443/join/",
-        SID,
-        id="port",
-    ),
-    pytest.param(BASE + SID, "https://collab.example.com/join", SID, id="base-not-normalised"),
-]
-
-
-@pytest.mark.parametrize(("url", "base", "access_id"), SAFE_URLS)
-def test_join_url_problem_is_none_for_a_safe_url(url: str, base: str, access_id: str) -> None:
-    assert join_url_problem(url, base, access_id) is None
-
-
-EVIL = "https://evil.example/join/" + SID
-UNSAFE_URLS = [
-    pytest.param(None, "is not text", id="none"),
-    pytest.param("", "is empty", id="empty"),
-    pytest.param(
-        EVIL, "does not point at collab.example.com (it points at evil.example)", id="evil"
-    ),
-    pytest.param(
-        "https://collab.example.com@evil.example/join/" + SID,
-        "user name in front of its host, so it does not point at collab.example.com",
-        id="user-info-at-evil",
-    ),
-    pytest.param(
-        "https://evil.example\\@collab.example.com/join/" + SID, "backslash", id="backslash-at"
-    ),
-    pytest.param(
-        "https://evil.example#@collab.example.com/join/" + SID,
-        "does not point at collab.example.com (it points at evil.example)",
-        id="fragment-at",
-    ),
-    pytest.param(
-        "https://collab.example.com.evil.example/join/" + SID, "does not point at", id="suffix"
-    ),
-    pytest.param("https://example.com/join/" + SID, "does not point at", id="parent-domain"),
-    pytest.param(
-        f"https://collab.{CYRILLIC_A_EXAMPLE}.com/join/{SID}", "not plain ASCII", id="cyrillic-raw"
-    ),
-    pytest.param(
-        f"https://collab.{CYRILLIC_A_PUNYCODE}.com/join/{SID}",
-        f"does not point at collab.example.com (it points at collab.{CYRILLIC_A_PUNYCODE}.com)",
-        id="cyrillic-punycode",
-    ),
-    pytest.param(
-        "https://collab.example.com:8443/join/" + SID,
-        "does not point at collab.example.com (it points at collab.example.com:8443)",
-        id="other-port",
-    ),
-    pytest.param("https://collab.example.com:x/join/" + SID, "invalid port", id="bad-port"),
-    pytest.param("http://collab.example.com/join/" + SID, "https://", id="http"),
-    pytest.param("javascript:alert(1)//" + SID, "https://", id="javascript"),
-    pytest.param(BASE + SID + "?next=https://evil.example", "query or fragment", id="query"),
-    pytest.param(BASE + SID + "#x", "query or fragment", id="fragment"),
-    pytest.param(BASE + SID + "\t", "spaces, tabs or line breaks", id="tab"),
-    pytest.param(BASE + SID + "\n", "spaces, tabs or line breaks", id="newline"),
-    pytest.param(BASE + "\x00" + SID, "control characters", id="nul"),
-    pytest.param(BASE + "\u200b" + SID, "invisible formatting", id="zwsp"),
-    pytest.param(BASE + "\u202e" + SID, "invisible formatting", id="rlo"),
-    pytest.param(BASE + "\u2028" + SID, "spaces, tabs or line breaks", id="line-separator"),
-    pytest.param(BASE + "é/" + SID, "not plain ASCII", id="non-ascii"),
-    pytest.param(BASE + "x/../" + SID, "'..'", id="dot-dot"),
-    pytest.param(BASE + "<script>/" + SID, "must not contain '<'", id="angle-bracket"),
-    pytest.param(BASE + SID + "-P1", "does not end with the ID 7QKM-92HX", id="other-person"),
-    pytest.param(BASE + "2" + SID, "does not end with the ID", id="id-not-a-whole-segment"),
-    pytest.param(BASE + SID.lower(), "does not end with the ID", id="id-case"),
-    pytest.param(BASE + SID + "/", "does not end with the ID", id="trailing-slash"),
-    pytest.param(BASE, "does not end with the ID", id="no-id"),
-]
-
-
-@pytest.mark.parametrize(("url", "message"), UNSAFE_URLS)
-def test_join_url_problem_says_why_without_repeating_the_url(url: Any, message: str) -> None:
-    problem = join_url_problem(url, BASE, SID)
-
-    assert problem is not None
-    assert message in problem
-    assert problem[0].islower()
-    assert "\n" not in problem
-    assert not isinstance(url, str) or len(url) < 12 or url not in problem
-    assert "/join/" not in problem
-
-
-@pytest.mark.parametrize(
-    ("base", "access_id", "message"),
-    [
-        ("http://collab.example.com/join/", SID, "the Session URL base is not valid (the Session"),
-        (BASE, "7QKM-92HX-P0", "not a Session ID or a participant's ID"),
-        (BASE, "../admin", "not a Session ID or a participant's ID"),
-    ],
-)
-def test_join_url_problem_with_a_bad_base_or_id(base: str, access_id: str, message: str) -> None:
-    problem = join_url_problem(join_url(base, access_id), base, access_id)
-
-    assert problem is not None
-    assert message in problem
-
-
 # -- properties --------------------------------------------------------------------------
 
 label = st.builds(
@@ -413,13 +296,6 @@ def typed_url_bases(draw: st.DrawFn) -> str:
     return f"{padding}{scheme}{authority}{draw(paths)}{padding}"
 
 
-session_ids = st.builds(
-    lambda chars: f"{''.join(chars[:4])}-{''.join(chars[4:])}",
-    st.lists(st.sampled_from(ID_ALPHABET), min_size=8, max_size=8),
-)
-access_ids = session_ids | st.builds(
-    lambda sid, n: f"{sid}-P{n}", session_ids, st.integers(min_value=1, max_value=999)
-)
 #: Anything: typed bases, arbitrary text, and text made of URL-ish characters.
 any_url_text = (
     typed_url_bases()
@@ -435,7 +311,7 @@ def accepted(value: str) -> str | None:
         return None
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(any_url_text)
 def test_validate_url_base_is_idempotent_and_urllib_agrees(value: str) -> None:
     base = accepted(value)
@@ -443,21 +319,21 @@ def test_validate_url_base_is_idempotent_and_urllib_agrees(value: str) -> None:
         return
     assert validate_url_base(base) == base
     parts = urlsplit(base)
-    assert parts.scheme == "https"
+    assert parts.scheme == "https" or parts.hostname in ("127.0.0.1", "localhost")
     assert parts.hostname is not None
     assert parts.hostname.isascii()
-    assert "." in parts.hostname
+    assert "." in parts.hostname or parts.hostname == "localhost"
     assert parts.username is None
     assert parts.password is None
     assert parts.query == ""
     assert parts.fragment == ""
     assert parts.port is None or 1 <= parts.port <= 65535
-    assert base.startswith("https://")
+    assert base.startswith(("https://", "http://127.0.0.1", "http://localhost"))
     assert base.endswith("/")
     assert len(base) <= MAX_URL_BASE_LENGTH
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(typed_url_bases())
 def test_typed_bases_are_mostly_accepted(value: str) -> None:
     """The generator of the other properties really produces accepted bases."""
@@ -467,63 +343,15 @@ def test_typed_bases_are_mostly_accepted(value: str) -> None:
     assert urlsplit(base).hostname == urlsplit(value.strip()).hostname
 
 
-@settings(max_examples=150)
-@given(typed_url_bases(), access_ids)
-def test_a_join_url_built_from_an_accepted_base_is_safe(value: str, access_id: str) -> None:
+@settings(max_examples=150, deadline=None)
+@given(typed_url_bases())
+def test_a_session_url_from_an_accepted_base_opens_the_base_host(value: str) -> None:
     base = accepted(value)
     if base is None:
         return
-    url = join_url(base, access_id)
+    url = link_url(base, new_token())
 
-    assert join_url_problem(url, base, access_id) is None
-    assert join_url_problem(url, value, access_id) is None
+    assert urlsplit(url).hostname == urlsplit(base).hostname
     host = urlsplit(base).hostname
     assert host is not None
     assert link_host(url).startswith(host)
-
-
-OTHER_HOST_TEMPLATES = [
-    "https://{other}{path}/{id}",
-    "https://{base_host}@{other}{path}/{id}",
-    "https://{base_host}:x@{other}{path}/{id}",
-    "https://{other}\\@{base_host}{path}/{id}",
-    "https://{other}#@{base_host}{path}/{id}",
-    "https://{other}?@{base_host}{path}/{id}",
-    "https://{other}.{base_host}{path}/{id}",
-    "https://{base_host}.{other}{path}/{id}",
-]
-
-
-@settings(max_examples=150)
-@given(typed_url_bases(), host_names, st.sampled_from(OTHER_HOST_TEMPLATES), paths, access_ids)
-def test_a_url_to_another_host_is_refused(
-    value: str, other: str, template: str, path: str, access_id: str
-) -> None:
-    base = accepted(value)
-    if base is None:
-        return
-    base_host = urlsplit(base).hostname
-    assert base_host is not None
-    if other == base_host:
-        return
-    url = template.format(other=other, base_host=base_host, path=path.rstrip("/"), id=access_id)
-
-    problem = join_url_problem(url, base, access_id)
-
-    assert problem is not None
-    assert url not in problem
-    assert "\n" not in problem
-
-
-@settings(max_examples=200)
-@given(any_url_text, access_ids)
-def test_join_url_problem_never_raises_and_never_echoes_the_url(url: str, access_id: str) -> None:
-    problem = join_url_problem(url, BASE, access_id)
-
-    if problem is None:
-        assert url == url.strip()
-        assert urlsplit(url).hostname == "collab.example.com"
-        assert url.endswith("/" + access_id)
-    else:
-        assert "\n" not in problem
-        assert len(url) < 12 or url not in problem

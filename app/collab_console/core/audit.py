@@ -50,6 +50,18 @@ class AuditKind(StrEnum):
     ADMIN_ADDED = "admin_added"
     ADMIN_REMOVED = "admin_removed"
     PASSPHRASE_CHANGED = "passphrase_changed"
+    LINK_MADE = "link_made"
+    LINK_REVOKED = "link_revoked"
+    #: A link was refused: a limit an admin set was reached.
+    LINK_LIMIT = "link_limit"
+    #: A click on *Join* on the join service (``result``: ``core.links.RedeemResult``).
+    JOIN = "join"
+    #: A request to join by ID, put to the agent or refused (``core.lobby``).
+    JOIN_REQUEST = "join_request"
+    JOIN_DECISION = "join_decision"
+    LOBBY_LOCK = "lobby_lock"
+    #: A participant's derived ID (``…-P1``) replaced by a random one when the store moved on.
+    PARTICIPANT_ID_CHANGED = "participant_id_changed"
 
     @property
     def label(self) -> str:
@@ -66,6 +78,14 @@ _KIND_LABELS = {
     AuditKind.ADMIN_ADDED: "Admin added",
     AuditKind.ADMIN_REMOVED: "Admin removed",
     AuditKind.PASSPHRASE_CHANGED: "Passphrase changed",
+    AuditKind.LINK_MADE: "Link made",
+    AuditKind.LINK_REVOKED: "Link revoked",
+    AuditKind.LINK_LIMIT: "Link limit reached",
+    AuditKind.JOIN: "Join",
+    AuditKind.JOIN_REQUEST: "Request to join",
+    AuditKind.JOIN_DECISION: "Request decided",
+    AuditKind.LOBBY_LOCK: "Lobby locked or unlocked",
+    AuditKind.PARTICIPANT_ID_CHANGED: "Participant ID replaced",
 }
 
 
@@ -80,6 +100,8 @@ class ActorRole(StrEnum):
     OUTSIDE = "outside"
     #: Recorded before the store knew roles (entries migrated from older versions).
     UNKNOWN = "unknown"
+    #: A browser on the join service; the actor is its address.
+    VISITOR = "visitor"
 
 
 class UnlockResult(StrEnum):
@@ -135,7 +157,9 @@ class AuditEntry(Record):
     warning_version: int | None = None
     #: Masked, never in full (``+44 •••• ••12``).
     contact: str | None = None
-    #: Of an unlock attempt (:class:`UnlockResult` values).
+    #: How it ended: an unlock attempt (:class:`UnlockResult`), a join
+    #: (``core.links.RedeemResult``), a request to join (``core.lobby.RequestState`` or
+    #: ``LobbyRefusal``).
     result: str | None = None
     prev_hash: str = GENESIS
     hash: str = ""
@@ -145,8 +169,8 @@ class AuditEntry(Record):
     @property
     def subject(self) -> str:
         """What the entry is about, in a few characters (for lists and messages)."""
-        if self.kind in (AuditKind.SESSION_STARTED, AuditKind.SESSION_ENDED, AuditKind.COPY):
-            sid = self.session_id or ""
+        if self.session_id:  # sessions, copies, links and joins
+            sid = self.session_id
             if self.participant_id and self.participant_id != sid:
                 return f"{sid} / {self.participant_id}"
             return sid

@@ -32,12 +32,6 @@ class CopyAction(Enum):
         return COPY_ACTIONS[self].label
 
 
-def _link_host(person: Participant) -> str:
-    from collab_console.core.urls import link_host
-
-    return link_host(person.url)
-
-
 class CopyActionSpec(Record):
     """The one declaration of a copy action."""
 
@@ -47,11 +41,14 @@ class CopyActionSpec(Record):
     needs: tuple[SettingSpec, ...]
     #: The action hands out the Session URL, which must pass its checks first.
     uses_url: bool
-    #: The exact text put on the clipboard, its wording declared here only. The card
-    #: shows it too, given the person as the screen may show them (URL masked).
-    clipboard_text: Callable[[Participant], str]
-    #: What the agent is told afterwards; it never echoes the URL, only its host.
-    confirmation: Callable[[Participant], str]
+    #: The exact text put on the clipboard, its wording declared here only: given the
+    #: person, the Session URL just made for them and the URL base (where the lobby is).
+    #: The card shows it too, with the person as the screen may show them and the URL
+    #: masked (``core.links.masked_link``).
+    clipboard_text: Callable[[Participant, str, str], str]
+    #: What the agent is told afterwards, given the person and the link's host (as
+    #: ``core.urls.link_host`` shows it); it never echoes the URL.
+    confirmation: Callable[[Participant, str], str]
     #: camelCase object name of the card's button, a QA contract.
     button_name: str
     #: camelCase object name of the card's line under the button that shows what a
@@ -70,8 +67,8 @@ COPY_ACTIONS: Mapping[CopyAction, CopyActionSpec] = {
         label=COPY_SESSION_ID.label,
         needs=(COPY_SESSION_ID,),
         uses_url=False,
-        clipboard_text=lambda p: p.access_id,
-        confirmation=lambda p: f"Copied Session ID {p.access_id} for {p.name}.",
+        clipboard_text=lambda p, url, base: p.access_id,
+        confirmation=lambda p, host: f"Copied Session ID {p.access_id} for {p.name}.",
         button_name="copyIdButton",
         preview_name="copyIdPreview",
     ),
@@ -80,8 +77,8 @@ COPY_ACTIONS: Mapping[CopyAction, CopyActionSpec] = {
         label=COPY_SESSION_URL.label,
         needs=(COPY_SESSION_URL,),
         uses_url=True,
-        clipboard_text=lambda p: p.url,
-        confirmation=lambda p: f"Copied Session URL ({_link_host(p)}) for {p.name}.",
+        clipboard_text=lambda p, url, base: url,
+        confirmation=lambda p, host: f"Copied a new Session URL ({host}) for {p.name}.",
         button_name="copyUrlButton",
         preview_name="copyUrlPreview",
     ),
@@ -90,11 +87,14 @@ COPY_ACTIONS: Mapping[CopyAction, CopyActionSpec] = {
         label="Copy both",
         needs=(COPY_SESSION_ID, COPY_SESSION_URL),
         uses_url=True,
-        # A message ready to send: it greets the person and gives the link, which
-        # carries the ID, so the ID is not repeated.
-        clipboard_text=lambda p: f"Hello {p.name}, here is your link to join the session: {p.url}",
-        confirmation=lambda p: (
-            f"Copied Session ID {p.access_id} and Session URL ({_link_host(p)}) for {p.name}."
+        # A message ready to send: it greets the person, gives their own link, and says
+        # what to do if the link does not open: the ID alone asks the agent to admit them.
+        clipboard_text=lambda p, url, base: (
+            f"Hello {p.name}, here is your link to join the session: {url}\n"
+            f"If it does not open, go to {base} and enter the Session ID {p.access_id}."
+        ),
+        confirmation=lambda p, host: (
+            f"Copied Session ID {p.access_id} and a new Session URL ({host}) for {p.name}."
         ),
         button_name="copyBothButton",
         preview_name="copyBothPreview",

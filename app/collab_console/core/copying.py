@@ -15,6 +15,7 @@ from collab_console.core.clipboard_port import ClipboardPort
 from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
 from collab_console.core.domain import Participant, Session
 from collab_console.core.errors import ClipboardError
+from collab_console.core.links import Link, MintedLink
 from collab_console.core.policy import refusal
 from collab_console.core.records import Record
 from collab_console.core.settings import CLIPBOARD_CLEAR_SECONDS, CopySettings
@@ -69,6 +70,29 @@ def clearing_note(seconds: int) -> str:
     return f"Clears from the clipboard in {seconds} s."
 
 
+def link_for_copy(
+    *,
+    settings: CopySettings,
+    session: Session,
+    person: Participant,
+    action: CopyAction,
+    mint: Callable[[], MintedLink],
+    policy_confirmed: bool = True,
+) -> MintedLink | None:
+    """The fresh link a copy of ``action`` hands out, made by ``mint`` (a store's
+    ``mint_link`` for the person), or None when the action needs none or is refused.
+
+    Called where the store may be called (the console's store thread, the CLI),
+    before :func:`copy_detail`. ``LinkLimitError`` from ``mint`` reaches the
+    caller, which passes its sentence to :func:`copy_detail` as ``link_problem``.
+    """
+    if not COPY_ACTIONS[action].uses_url:
+        return None
+    if refusal(settings, session, person, action, policy_confirmed=policy_confirmed) is not None:
+        return None
+    return mint()
+
+
 def copy_detail(
     *,
     settings: CopySettings,
@@ -79,17 +103,36 @@ def copy_detail(
     record: Callable[[CopyRecord], None],
     actor: str,
     policy_confirmed: bool = True,
+    link: MintedLink | None = None,
+    link_problem: str | None = None,
+    shown: Participant | None = None,
 ) -> CopyOutcome:
     """Copy one detail if the policy allows it with ``settings`` as they are now.
 
+    An action that hands out the Session URL needs ``link``, made for this
+    person by :func:`link_for_copy`; ``link_problem`` says why none could be
+    made. When the clipboard fails, the caller revokes ``link``: nobody has it.
     ``record`` is called only after the value is on the clipboard; an error it
     raises reaches the caller (the value stays copied, and the caller says so).
+    The confirmation names ``shown``, the person as the screen may show them
+    (the privacy screen), when given.
     """
+    spec = COPY_ACTIONS[action]
     reason = refusal(settings, session, person, action, policy_confirmed=policy_confirmed)
+    if reason is None and spec.uses_url:
+        if link_problem is not None:
+            reason = link_problem
+        elif (
+            link is None
+            or link.link.access_id != person.access_id
+            or link.link.session_id != session.session_id
+            or not link.url.startswith(settings.session_url_base)
+        ):
+            reason = f"no Session URL was made for {person.name}"
     if reason is not None:
         return CopyOutcome(CopyResult.REFUSED, f"Not copied: {reason}.", reason)
-    spec = COPY_ACTIONS[action]
-    text = spec.clipboard_text(person)
+    url = link.url if link is not None else ""
+    text = spec.clipboard_text(person, url, settings.session_url_base)
     clear_after_s = int(settings.value(CLIPBOARD_CLEAR_SECONDS)) if spec.sensitive else 0
     try:
         clipboard.put(text, sensitive=spec.sensitive, clear_after_s=clear_after_s)
@@ -102,4 +145,24 @@ def copy_detail(
     log_event(
         "%s copied %s for %s in session %s", actor, what, person.access_id, session.session_id
     )
-    return CopyOutcome(CopyResult.COPIED, spec.confirmation(person), clear_after_s=clear_after_s)
+    message = confirmation(action, shown or person, settings)
+    if link is not None:
+        message += " " + lifetime_note(link.link)
+    return CopyOutcome(CopyResult.COPIED, message, clear_after_s=clear_after_s)
+
+
+def confirmation(action: CopyAction, person: Participant, settings: CopySettings) -> str:
+    """What the agent is told after copying ``action`` for ``person`` (shown as given)."""
+    from collab_console.core.urls import link_host
+
+    return COPY_ACTIONS[action].confirmation(person, link_host(settings.session_url_base))
+
+
+def lifetime_note(link: Link) -> str:
+    """How long a link just made works, in words: "It works for 30 minutes."."""
+    if link.expires_at is None:
+        return "It works until the session ends."
+    minutes = round((link.expires_at - link.made_at).total_seconds() / 60)
+    if minutes % 60 == 0 and minutes >= 120:
+        return f"It works for {minutes // 60} hours."
+    return f"It works for {minutes} minute{'s' if minutes != 1 else ''}."

@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from collab_console.core.domain import InviteStatus, Session, SessionState, build_session
+from collab_console.core.domain import (
+    InviteStatus,
+    Session,
+    SessionState,
+    build_session,
+    new_session_id,
+)
 from collab_console.core.settings import CopySettings
 
 DEMO_ACTOR = "demo"
+#: The agent the demo's sessions belong to, as the join service names them.
+DEMO_AGENT = "Sam Rivera"
 DEMO_TIME = datetime(2026, 3, 4, 9, 30, tzinfo=UTC)
-DEMO_URL_BASE = "https://collab.example.com/join/"
+#: Where the demo's Session URLs open: `collab-console serve` on this machine (its default port).
+DEMO_URL_BASE = "http://127.0.0.1:8765/join/"
 DEMO_ACTIVE_ID = "7QKM-92HX"
 DEMO_ENDED_ID = "3FDN-X8TR"
 DEMO_BENCH_ID = "BNCH-0000"
 DEMO_EMPTY_ID = "BNCH-0001"
+#: The document participants' own IDs: random-looking, and the same in every demo store.
+DEMO_PARTICIPANT_IDS = ("M4RT-6WQA", "K9ZC-3HNP", "T2VB-8XJE")
+DEMO_ENDED_PARTICIPANT_ID = "W7QD-5MKR"
 
 #: What ``--demo`` saves into a store nobody has configured yet.
 DEMO_SETTINGS = CopySettings.build(
@@ -36,25 +48,27 @@ def demo_sessions(extra_participants: int = 0) -> list[Session]:
             session_id=DEMO_ACTIVE_ID,
             customer_name="Dana Levi",
             contact="+1 555 0100 200",
-            url_base=DEMO_URL_BASE,
             created_at=DEMO_TIME,
             participant_names=("Omar Haddad", "Grace Kim", "Luis Ortega"),
             participant_contacts=("+44 20 7946 0912", "grace.kim@example.org", "+1 555 0100 377"),
+            participant_ids=DEMO_PARTICIPANT_IDS,
             invite_status=InviteStatus.SMS_BLOCKED,
             demo=True,
+            agent=DEMO_AGENT,
         ),
         build_session(
             session_id=DEMO_ENDED_ID,
             customer_name="Priya Nair",
             contact="priya.nair@example.com",
-            url_base=DEMO_URL_BASE,
             created_at=datetime(2026, 3, 3, 14, 0, tzinfo=UTC),
             participant_names=("Tom Becker",),
             participant_contacts=("tom.becker@example.de",),
+            participant_ids=(DEMO_ENDED_PARTICIPANT_ID,),
             state=SessionState.ENDED,
             invite_status=InviteStatus.EMAIL_BOUNCED,
             ended_at=datetime(2026, 3, 3, 14, 45, tzinfo=UTC),
             demo=True,
+            agent=DEMO_AGENT,
         ),
     ]
     if extra_participants > 0:
@@ -63,22 +77,39 @@ def demo_sessions(extra_participants: int = 0) -> list[Session]:
                 session_id=DEMO_BENCH_ID,
                 customer_name="Large Session Customer",
                 contact="large@example.com",
-                url_base=DEMO_URL_BASE,
                 created_at=DEMO_TIME,
                 participant_names=tuple(
                     f"Participant {n:05d}" for n in range(1, extra_participants + 1)
                 ),
+                participant_ids=_seeded_ids(extra_participants),
                 invite_status=InviteStatus.DELIVERED,
                 demo=True,
+                agent=DEMO_AGENT,
             ),
             build_session(
                 session_id=DEMO_EMPTY_ID,
                 customer_name="Empty Session Customer",
                 contact="empty@example.com",
-                url_base=DEMO_URL_BASE,
                 created_at=DEMO_TIME,
                 invite_status=InviteStatus.DELIVERED,
                 demo=True,
+                agent=DEMO_AGENT,
             ),
         ]
     return sessions
+
+
+def _seeded_ids(count: int) -> tuple[str, ...]:
+    """``count`` distinct IDs, the same every run, none of them a demo ID above."""
+    import random
+
+    draw = random.Random(20260304).randrange
+    taken = {DEMO_ACTIVE_ID, DEMO_ENDED_ID, DEMO_BENCH_ID, DEMO_EMPTY_ID}
+    taken.update(DEMO_PARTICIPANT_IDS, (DEMO_ENDED_PARTICIPANT_ID,))
+    ids: list[str] = []
+    while len(ids) < count:
+        own_id = new_session_id(draw)
+        if own_id not in taken:
+            taken.add(own_id)
+            ids.append(own_id)
+    return tuple(ids)

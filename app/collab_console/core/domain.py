@@ -8,13 +8,12 @@ from datetime import datetime
 from enum import Enum
 
 from collab_console.core import text as text_rules
-from collab_console.core import urls
 from collab_console.core.errors import NotFoundError, ValidationError
 from collab_console.core.records import Record
 
 # Crockford's base-32 without I, L, O, U: nothing an agent can misread over the phone.
 _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-SESSION_ID_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+SESSION_ID_PATTERN = text_rules.SESSION_ID_PATTERN
 MAX_NAME_LENGTH = 120
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -70,13 +69,16 @@ class Role(Enum):
 class Participant(Record):
     """Someone invited to a session: the customer or a document participant.
 
-    ``access_id`` and ``url`` are this person's own Session ID and Session URL.
+    ``access_id`` is this person's own Session ID: the customer's is the
+    session's, every other person's is drawn at random, so no ID can be worked
+    out from another. It admits nobody alone (the join service's lobby asks
+    the agent). A Session URL is not a property of a person: each one is a
+    link made when it is copied or sent (``core.links``).
     """
 
     name: str
     role: Role
     access_id: str
-    url: str
     contact: str = ""
 
 
@@ -103,6 +105,8 @@ class Session(Record):
     created_at: datetime
     ended_at: datetime | None = None
     demo: bool = False
+    #: Who started the session: the join service tells the person joining whose session it is.
+    agent: str = ""
 
     @property
     def is_active(self) -> bool:
@@ -134,7 +138,11 @@ class Session(Record):
 
 
 def new_session_id(randbelow: Callable[[int], int] | None = None) -> str:
-    """A fresh Session ID like ``7QKM-92HX`` (40 random bits)."""
+    """A fresh Session ID like ``7QKM-92HX`` (40 random bits), also a participant's own ID.
+
+    40 bits are plenty for what an ID can do: it opens nothing, and the join
+    service's lobby takes a few requests per address and per ID at most.
+    """
     if randbelow is None:
         import secrets  # only new sessions need it; keeps hashlib off the start-up path
 
@@ -146,15 +154,6 @@ def new_session_id(randbelow: Callable[[int], int] | None = None) -> str:
 def normalise_session_id(text: str) -> str:
     """Accept what an agent types (any case, spaces, missing dash; ASCII only) or raise."""
     return text_rules.normalise_session_id(text)
-
-
-def participant_access_id(session_id: str, position: int) -> str:
-    """The own ID of the document participant at ``position`` (1-based)."""
-    return f"{session_id}-P{position}"
-
-
-def join_url(url_base: str, access_id: str) -> str:
-    return urls.join_url(url_base, access_id)
 
 
 def validate_name(name: object) -> str:
@@ -182,23 +181,24 @@ def build_session(
     session_id: str,
     customer_name: str,
     contact: str,
-    url_base: str,
     created_at: datetime,
     participant_names: tuple[str, ...] = (),
     participant_contacts: tuple[str, ...] = (),
+    participant_ids: tuple[str, ...] | None = None,
     state: SessionState = SessionState.ACTIVE,
     invite_status: InviteStatus = InviteStatus.PENDING,
     ended_at: datetime | None = None,
     demo: bool = False,
+    agent: str = "",
 ) -> Session:
-    """Assemble a valid session: IDs and URLs of everyone derive from ``session_id``."""
+    """Assemble a valid session. The customer's own ID is ``session_id``; each document
+    participant gets ``participant_ids`` in order, or a fresh random ID."""
     session_id = normalise_session_id(session_id)
     parse_contact(contact)
     customer = Participant(
         name=validate_name(customer_name),
         role=Role.CUSTOMER,
         access_id=session_id,
-        url=join_url(url_base, session_id),
         contact=contact.strip(),
     )
     if len(participant_contacts) > len(participant_names):
@@ -207,15 +207,21 @@ def build_session(
     for contact in contacts:
         if contact:
             parse_contact(contact)
+    if participant_ids is None:
+        participant_ids = _fresh_ids(len(participant_names), taken={session_id})
+    elif len(participant_ids) != len(participant_names):
+        raise ValidationError("every participant needs an ID of their own")
+    ids = tuple(normalise_session_id(own_id) for own_id in participant_ids)
+    if len({session_id, *ids}) != len(ids) + 1:
+        raise ValidationError(f"two people of session {session_id} have the same ID")
     participants = tuple(
         Participant(
             name=validate_name(name),
             role=Role.PARTICIPANT,
-            access_id=participant_access_id(session_id, position),
-            url=join_url(url_base, participant_access_id(session_id, position)),
+            access_id=own_id,
             contact=contact.strip(),
         )
-        for position, (name, contact) in enumerate(zip(participant_names, contacts, strict=True), 1)
+        for name, own_id, contact in zip(participant_names, ids, contacts, strict=True)
     )
     return Session(
         session_id=session_id,
@@ -226,7 +232,24 @@ def build_session(
         created_at=created_at,
         ended_at=ended_at,
         demo=demo,
+        agent=_agent_name(agent),
     )
+
+
+def _fresh_ids(count: int, *, taken: set[str]) -> tuple[str, ...]:
+    ids: list[str] = []
+    while len(ids) < count:
+        own_id = new_session_id()
+        if own_id not in taken:
+            taken.add(own_id)
+            ids.append(own_id)
+    return tuple(ids)
+
+
+def _agent_name(agent: object) -> str:
+    if agent == "":
+        return ""
+    return text_rules.clean_name(agent, what="the agent's name", max_length=200)
 
 
 def restore_session(
@@ -237,15 +260,14 @@ def restore_session(
     created_at: datetime,
     ended_at: datetime | None,
     demo: object,
-    people: list[tuple[object, object, object, object]],
+    agent: object,
+    people: list[tuple[object, object, object]],
 ) -> Session:
     """Rebuild a session read back from a store, trusting none of it.
 
-    ``people`` holds (name, access_id, url, contact) in position order, the
+    ``people`` holds (name, access_id, contact) in position order, the
     customer first. Every value goes through the validators that new input
-    goes through; the Session URL is checked later, when a copy is asked for
-    (:func:`core.urls.join_url_problem`). Raises ValidationError on the first
-    value that fails.
+    goes through. Raises ValidationError on the first value that fails.
     """
     sid = normalise_session_id(_text(session_id, "Session ID"))
     if sid != session_id:
@@ -261,27 +283,25 @@ def restore_session(
         raise ValidationError(f"session {sid} has an unknown demo mark")
     if not people:
         raise ValidationError(f"session {sid} has no customer")
-    name, access_id, url, contact = people[0]
+    name, access_id, contact = people[0]
     if access_id != sid:
         raise ValidationError(f"the customer of session {sid} has a wrong own ID")
     customer_contact = _text(contact, "contact")
     parse_contact(customer_contact)
-    everyone = [
-        Participant(validate_name(name), Role.CUSTOMER, sid, _text(url, "URL"), customer_contact)
-    ]
+    everyone = [Participant(validate_name(name), Role.CUSTOMER, sid, customer_contact)]
+    seen = {sid}
     # The loop below runs once per document participant (10 000 in a large session):
     # each value is compared with the one it must be, or validated, once.
-    for position, (name, access_id, url, contact) in enumerate(people[1:], start=1):
-        if access_id != f"{sid}-P{position}":
-            raise ValidationError(f"a participant of session {sid} has a wrong own ID")
+    for name, access_id, contact in people[1:]:
+        if type(access_id) is not str or not text_rules.is_session_id(access_id):
+            raise ValidationError(f"a participant of session {sid} has a malformed own ID")
+        if access_id in seen:
+            raise ValidationError(f"two people of session {sid} have the same ID")
+        seen.add(access_id)
         own_contact = _text(contact, "contact")
         if own_contact:  # optional for a document participant; checked when there is one
             parse_contact(own_contact)
-        if type(url) is not str:
-            raise ValidationError("the stored Session URL is not text")
-        everyone.append(
-            Participant(validate_name(name), Role.PARTICIPANT, access_id, url, own_contact)
-        )
+        everyone.append(Participant(validate_name(name), Role.PARTICIPANT, access_id, own_contact))
     return Session(
         session_id=sid,
         state=session_state,
@@ -291,6 +311,7 @@ def restore_session(
         created_at=created_at,
         ended_at=ended_at,
         demo=bool(demo),
+        agent=_agent_name(_text(agent, "agent")),
     )
 
 

@@ -57,3 +57,7 @@ class NotAllowedError(CollabConsoleError):
     an agent trying an admin's action, or no admin set up yet. The message
     never repeats a passphrase or says whether a name is an admin's.
     """
+
+
+class LinkLimitError(CollabConsoleError):
+    """No Session URL was made: a limit an admin set is reached (recorded in the audit)."""

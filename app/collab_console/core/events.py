@@ -30,4 +30,18 @@ class StoreResynced(Record):
     """Too much changed to say what: read the settings and sessions afresh."""
 
 
-StoreEvent = SettingsChanged | SessionStarted | SessionEnded | StoreResynced
+class LinksChanged(Record):
+    """A link of the session was made, used or stopped: read the session's links afresh."""
+
+    session_id: str
+
+
+class LobbyChanged(Record):
+    """A request to join the session arrived or was decided, or its lobby was (un)locked."""
+
+    session_id: str
+
+
+StoreEvent = (
+    SettingsChanged | SessionStarted | SessionEnded | StoreResynced | LinksChanged | LobbyChanged
+)

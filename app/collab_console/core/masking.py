@@ -30,20 +30,13 @@ def mask_contact(contact: str) -> str:
     return f"{prefix}{MASK * 4} {MASK * 2}{''.join(digits[-2:])}"
 
 
-def mask_url(url: str, access_id: str) -> str:
-    """``https://collab.example.com/join/7QKM-92HX`` → ``https://collab.example.com/join/••••``."""
-    if access_id and url.endswith(access_id):
-        return url[: -len(access_id)] + MASK * 4
-    return MASK * 4
-
-
 def mask_name(name: str) -> str:
     """``Dana Levi`` → ``D••• L•••``: enough to tell rows apart, not to read the name."""
     return " ".join(f"{word[:1]}{MASK * 3}" for word in name.split()) or MASK * 3
 
 
 def mask_id(access_id: str) -> str:
-    """``7QKM-92HX`` → ``••••-••HX``; ``7QKM-92HX-P2`` → ``••••-••HX-P2``."""
+    """``7QKM-92HX`` → ``••••-••HX``: enough to tell IDs apart, not to read one out."""
     head, _, tail = access_id.partition("-")
     if not tail:
         return MASK * len(access_id)

@@ -45,9 +45,13 @@ def refusal(
     if spec.sensitive and not policy_confirmed:
         return POLICY_UNCONFIRMED
     if spec.uses_url:
-        from collab_console.core.urls import join_url_problem
+        from collab_console.core.errors import SettingsError
+        from collab_console.core.urls import validate_url_base
 
-        return join_url_problem(person.url, settings.session_url_base, person.access_id)
+        try:
+            validate_url_base(settings.session_url_base)
+        except SettingsError as exc:
+            return f"the Session URL base is not valid ({exc})"
     return None
 
 

@@ -4,8 +4,8 @@ A Session URL opens a live session and a token or passphrase opens an
 account, so none may reach a log file, whoever wrote the line (the app, a
 library, a traceback). Three rules, applied in this order:
 
-* an http(s) URL whose path has ``/join/`` and more, or a Session ID or
-  participant's ID in it, keeps its scheme and host only (``https://collab.example.com/••••``),
+* an http(s) URL whose path has ``/join/`` and more, a Session ID or
+  participant's ID, or a segment shaped like a link's token, keeps its scheme and host only (``https://collab.example.com/••••``),
   whatever URL base an admin chose; any other URL loses its user info;
 * a run of 20 or more base64url or hex characters (``A-Z a-z 0-9 - _``, ``=``
   padding) with both letters and digits in it is a token;
@@ -45,6 +45,9 @@ _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 _AUTHORITY_END = re.compile(r"[/\\?#]")
 #: ``/join/`` and something after it: the URL base alone opens nothing.
 _JOIN_PATH = re.compile(r"/join/.", re.IGNORECASE)
+#: A path segment that may be a link's token (``core.links.TOKEN_PATTERN``), whatever
+#: the URL base: a token need not have a digit in it.
+_TOKEN_SEGMENT = re.compile(r"/[A-Za-z0-9_-]{24,}")
 _TOKEN = re.compile(rf"[A-Za-z0-9_-]{{{MIN_TOKEN_LENGTH},}}={{0,2}}")
 
 
@@ -99,7 +102,7 @@ def _masked_url(match: re.Match[str]) -> str:
     split = len(rest) if end is None else end.start()
     authority, path = rest[:split], rest[split:]
     _, at, host = authority.rpartition("@")  # user info may hold a password
-    if _JOIN_PATH.search(path) or _SESSION_ID.search(path):
+    if _JOIN_PATH.search(path) or _SESSION_ID.search(path) or _TOKEN_SEGMENT.search(path):
         return f"{scheme}://{host}/{REDACTED}"
     return f"{scheme}://{REDACTED}@{host}{path}" if at else url
 

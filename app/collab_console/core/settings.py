@@ -53,12 +53,14 @@ class SecurityWarning(Record):
 URL_WARNING = SecurityWarning(
     title="The Session URL opens the live session",
     text=(
-        "Anyone who has the Session URL can join the live session and may see the "
-        "customer's documents and personal information. Agents should copy it only "
-        "when an invitation could not be delivered, and send it only to the customer. "
-        "A customer who simply lost the link should get Resend invite instead."
+        "Anyone who has a Session URL can join the live session and may see the "
+        "customer's documents and personal information. Each copy makes a new link for "
+        "one person that stops after the time an admin set under Link expiry and limits, "
+        "when it is revoked in the console, or when the session ends. Agents should copy "
+        "it only when an invitation could not be delivered, and send it only to that "
+        "person. A customer who simply lost the link should get Resend invite instead."
     ),
-    version=1,
+    version=2,
     acknowledge_label="I understand the security risk",
     ui_prefix="url",
 )
@@ -152,7 +154,7 @@ COPY_SESSION_URL = SettingSpec(
 SESSION_URL_BASE = SettingSpec(
     key="session_url_base",
     label="Session URL base",
-    help="New sessions get a Session URL made of this address and the Session ID.",
+    help="A Session URL is this address followed by the link's own secret token.",
     kind=SettingKind.TEXT,
     default="https://collab.example.com/join/",
     parse=validate_url_base,
@@ -212,12 +214,104 @@ CLIPBOARD_CLEAR_SECONDS = SettingSpec(
     maximum=MAX_CLEAR_SECONDS,
 )
 
+
+def _whole_number(what: str, minimum: int, maximum: int) -> Callable[[Any], int]:
+    """A parser for a whole number of ``what`` from ``minimum`` to ``maximum``."""
+
+    def parse(value: Any) -> int:
+        if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+            value = int(value.strip())
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingsError(f"expected a number of {what}, got {value!r}")
+        if not minimum <= value <= maximum:
+            raise SettingsError(f"expected {minimum} to {maximum} {what}, not {value}")
+        return value
+
+    return parse
+
+
+#: A week: the longest an invitation link may last when it does not last the session.
+MAX_LINK_MINUTES = 7 * 24 * 60
+
+COPIED_LINK_MINUTES = SettingSpec(
+    key="copied_link_minutes",
+    label="A copied Session URL works for (minutes)",
+    help="Each Copy Session URL makes a new link for one person, which stops after this long.",
+    kind=SettingKind.INT,
+    default=30,
+    parse=_whole_number("minutes", 1, MAX_LINK_MINUTES),
+    ui_name="copiedLinkMinutes",
+    ui_group="linkRulesGroup",
+    cli_name="copied-link-minutes",
+    minimum=1,
+    maximum=MAX_LINK_MINUTES,
+)
+
+INVITATION_LINK_MINUTES = SettingSpec(
+    key="invitation_link_minutes",
+    label="An invitation link works for (minutes)",
+    help="0: until the session ends. Ending a session always stops all of its links.",
+    kind=SettingKind.INT,
+    default=0,
+    parse=_whole_number("minutes", 0, MAX_LINK_MINUTES),
+    ui_name="invitationLinkMinutes",
+    ui_group="linkRulesGroup",
+    cli_name="invitation-link-minutes",
+    minimum=0,
+    maximum=MAX_LINK_MINUTES,
+)
+
+LINK_FIRST_JOIN_ONLY = SettingSpec(
+    key="link_first_join_only",
+    label="A link works for the first join only",
+    help="Once someone joined with a link, it opens the session for nobody else.",
+    kind=SettingKind.BOOL,
+    default=False,
+    parse=parse_bool,
+    ui_name="linkFirstJoinOnly",
+    ui_group="linkRulesGroup",
+    cli_name="first-join-only",
+)
+
+MAX_LIVE_LINKS_PER_PERSON = SettingSpec(
+    key="max_live_links_per_person",
+    label="Live links per person, at most",
+    help="One more is refused until one expires or is revoked.",
+    kind=SettingKind.INT,
+    default=3,
+    parse=_whole_number("links", 1, 20),
+    ui_name="maxLiveLinks",
+    ui_group="linkRulesGroup",
+    cli_name="max-live-links",
+    minimum=1,
+    maximum=20,
+)
+
+MAX_LINKS_PER_AGENT_HOUR = SettingSpec(
+    key="max_links_per_agent_hour",
+    label="Links an agent may make per hour, at most",
+    help="Copies and invitations together. Reaching it is recorded in the audit trail.",
+    kind=SettingKind.INT,
+    default=30,
+    parse=_whole_number("links", 1, 1000),
+    ui_name="maxLinksPerHour",
+    ui_group="linkRulesGroup",
+    cli_name="max-links-per-hour",
+    minimum=1,
+    maximum=1000,
+)
+
 SETTING_SPECS: tuple[SettingSpec, ...] = (
     COPY_SESSION_ID,
     COPY_SESSION_URL,
     SESSION_URL_BASE,
     MASK_SENSITIVE_DATA,
     CLIPBOARD_CLEAR_SECONDS,
+    COPIED_LINK_MINUTES,
+    INVITATION_LINK_MINUTES,
+    LINK_FIRST_JOIN_ONLY,
+    MAX_LIVE_LINKS_PER_PERSON,
+    MAX_LINKS_PER_AGENT_HOUR,
 )
 SPECS_BY_KEY: Mapping[str, SettingSpec] = {spec.key: spec for spec in SETTING_SPECS}
 SENSITIVE_SPECS: tuple[SettingSpec, ...] = tuple(s for s in SETTING_SPECS if s.sensitive)

@@ -27,10 +27,6 @@ _ID_CHAR = "[0-9A-HJKMNP-TV-Z]"
 #: does not let a trailing newline through.
 SESSION_ID_PATTERN: Final = re.compile(rf"\A{_ID_CHAR}{{4}}-{_ID_CHAR}{{4}}\Z")
 
-#: A document participant's own ID: the Session ID, ``-P`` and the 1-based
-#: position without leading zeros, like ``7QKM-92HX-P2``.
-ACCESS_ID_PATTERN: Final = re.compile(rf"\A{_ID_CHAR}{{4}}-{_ID_CHAR}{{4}}-P[1-9][0-9]*\Z")
-
 _EXPECTED_ID = "expected something like 7QKM-92HX"
 #: What an agent may type around and between the characters of a Session ID.
 _ID_SEPARATORS: Final = {ord(ch): None for ch in " \t\r\n-"}
@@ -52,11 +48,6 @@ _INVISIBLE_CATEGORIES: Final = frozenset({"Mn", "Me", "Zs", "Zl", "Zp", "Cf", "C
 def is_session_id(text: object) -> bool:
     """True when ``text`` is a Session ID exactly as stored (``7QKM-92HX``)."""
     return isinstance(text, str) and SESSION_ID_PATTERN.match(text) is not None
-
-
-def is_access_id(text: object) -> bool:
-    """True when ``text`` is a document participant's own ID (``7QKM-92HX-P1``)."""
-    return isinstance(text, str) and ACCESS_ID_PATTERN.match(text) is not None
 
 
 def normalise_session_id(text: object) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 
 from collab_console.core.errors import SettingsError, ValidationError
-from collab_console.core.text import is_access_id, is_session_id
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
 TYPE_CHECKING = False
@@ -28,7 +27,6 @@ MAX_LABEL_LENGTH: Final = 63
 HTTPS_PORT: Final = 443
 
 _BASE = "the Session URL base"
-_STORED = "the stored Session URL"
 _HOST_EXAMPLE = "like https://collab.example.com/"
 #: Longer input is refused before any per-character work.
 _MAX_INPUT = 4 * MAX_URL_BASE_LENGTH
@@ -66,10 +64,11 @@ class _Refused(Exception):
 def validate_url_base(value: object) -> str:
     """Return the normalised Session URL base, or raise :class:`SettingsError`.
 
-    New Session URLs are this base plus an ID, so it must be a plain https
-    address of a real host name: ASCII letters, digits, hyphens and dots in
-    labels of 1 to 63 characters, punycode labels (``xn--``) that decode and
-    do not mix scripts, no IP address, no user name or password, no port
+    A Session URL is this base plus a link's token, so it must be a plain
+    https address (plain http only on ``127.0.0.1`` or ``localhost``, for a
+    local demo) of a real host name: ASCII letters, digits, hyphens and dots
+    in labels of 1 to 63 characters, punycode labels (``xn--``) that decode
+    and do not mix scripts, no IP address, no user name or password, no port
     other than 1 to 65535, no ``?`` or ``#``, no whitespace, control or
     invisible formatting character, no backslash, and only RFC 3986
     characters in the path, without ``.`` or ``..`` segments.
@@ -90,13 +89,19 @@ def validate_url_base(value: object) -> str:
         raise SettingsError(f"{_BASE} must not contain {problem}")
     if "\\" in text:
         raise SettingsError(f"{_BASE} must not contain a backslash (\\)")
-    if text[:6].lower() != "https:":
-        raise SettingsError(f"{_BASE} must start with https://")
-    if text[6:8] != "//":
+    scheme = "https"
+    if text[:5].lower() == "http:" and _loopback_authority(text[7:].partition("/")[0]):
+        scheme = "http"  # a local demo: the join service on this machine
+    elif text[:6].lower() != "https:":
+        raise SettingsError(
+            f"{_BASE} must start with https:// (plain http only for 127.0.0.1 or localhost)"
+        )
+    start = len(scheme) + 3
+    if text[start - 2 : start] != "//":
         raise SettingsError(f"{_BASE} needs a host name, {_HOST_EXAMPLE}")
     if "?" in text or "#" in text:
         raise SettingsError(f"{_BASE} must not contain '?' or '#'")
-    authority, slash, path = text[8:].partition("/")
+    authority, slash, path = text[start:].partition("/")
     if "@" in authority:
         raise SettingsError(f"{_BASE} must not contain a user name or password")
     if authority.startswith("["):
@@ -108,7 +113,8 @@ def validate_url_base(value: object) -> str:
         raise SettingsError(_unicode_host_message(host))
     host = host.lower()
     try:
-        _check_host(host)
+        if scheme == "https":
+            _check_host(host)
     except _Refused as refused:
         raise SettingsError(f"{_BASE} {refused}") from None
     path = slash + path
@@ -120,7 +126,7 @@ def validate_url_base(value: object) -> str:
     path_problem = _path_problem(path)
     if path_problem:
         raise SettingsError(f"the path of {_BASE} {path_problem}")
-    normalised = f"https://{host}{colon}{port}{path}"
+    normalised = f"{scheme}://{host}{colon}{port}{path}"
     if not normalised.endswith("/"):
         normalised += "/"
     if len(normalised) > MAX_URL_BASE_LENGTH:
@@ -128,66 +134,10 @@ def validate_url_base(value: object) -> str:
     return normalised
 
 
-def join_url(url_base: str, access_id: str) -> str:
-    """The Session URL of ``access_id``: the (validated) base and the percent-quoted ID."""
-    from urllib.parse import quote
-
-    return url_base + quote(access_id, safe="-")
-
-
-def join_url_problem(url: object, url_base: str, access_id: str) -> str | None:
-    """Why the stored Session URL ``url`` must not be offered, or None when it is safe.
-
-    Safe means: plain ASCII text without whitespace, control or invisible
-    characters or a backslash; https; no user name, query or fragment; the
-    same host and port as ``url_base``; a path of RFC 3986 characters without
-    ``.``/``..`` segments that ends with ``/`` and ``access_id``. The message
-    is one line and names the stored URL's host at most, never the URL: it
-    may be a phishing link. A base that is not valid is a problem, too.
-    """
-    if not isinstance(url, str):
-        return f"{_STORED} is not text"
-    if not url:
-        return f"{_STORED} is empty"
-    problem = _character_problem(url)
-    if problem:
-        return f"{_STORED} contains {problem}"
-    if not url.isascii():
-        return f"{_STORED} contains characters that are not plain ASCII"
-    if "\\" in url:
-        return f"{_STORED} contains a backslash"
-    try:
-        base = validate_url_base(url_base)
-    except SettingsError as exc:
-        return f"{_BASE} is not valid ({exc})"
-    if not (is_session_id(access_id) or is_access_id(access_id)):
-        return "the ID the Session URL should open is not a Session ID or a participant's ID"
-    base_host, base_port = _host_and_port(base[len("https://") :].split("/", 1)[0])
-    where = base_host if base_port is None else f"{base_host}:{base_port}"
-    if url[:8].lower() != "https://":
-        return f"{_STORED} does not start with https://"
-    rest = url[8:]
-    end = _AUTHORITY_END.search(rest)
-    authority, path = (rest, "") if end is None else (rest[: end.start()], rest[end.start() :])
-    if "@" in authority:
-        return f"{_STORED} has a user name in front of its host, so it does not point at {where}"
-    host, port = _host_and_port(authority)
-    if port == "":
-        return f"{_STORED} has an invalid port"
-    if host.lower() != base_host or _effective_port(port) != _effective_port(base_port):
-        shown = _showable_host(host)
-        if shown and port is not None:
-            shown = f"{shown}:{port}"
-        aside = f" (it points at {shown})" if shown else ""
-        return f"{_STORED} does not point at {where}{aside}"
-    if "?" in path or "#" in path:
-        return f"{_STORED} has a query or fragment ('?' or '#')"
-    path_problem = _path_problem(path)
-    if path_problem:
-        return f"the path of {_STORED} {path_problem}"
-    if not path.endswith(join_url("/", access_id)):
-        return f"{_STORED} does not end with the ID {access_id}"
-    return None
+def _loopback_authority(authority: str) -> bool:
+    """``127.0.0.1`` or ``localhost``, with or without a port: this machine only."""
+    host, colon, port = authority.partition(":")
+    return host.lower() in ("127.0.0.1", "localhost") and (not colon or _is_port(port))
 
 
 def link_host(url: str) -> str:
@@ -268,18 +218,6 @@ def _host_and_port(authority: str) -> tuple[str, str | None]:
     if not colon:
         return authority, None
     return host, port if _is_port(port) else ""
-
-
-def _effective_port(port: str | None) -> int | None:
-    return HTTPS_PORT if port is None else int(port) if port else None
-
-
-def _showable_host(host: str) -> str | None:
-    """``host`` in lower case when it is a plain host name, safe to put in a message."""
-    lower = host.lower()
-    if _LDH_HOST.fullmatch(lower) and len(lower) <= 253:
-        return lower
-    return None
 
 
 def _check_host(host: str) -> None:

@@ -19,11 +19,15 @@ if TYPE_CHECKING:
     from collab_console.core.copying import CopyRecord
     from collab_console.core.domain import Session, SessionSummary
     from collab_console.core.events import (
+        LinksChanged,
+        LobbyChanged,
         SessionEnded,
         SessionStarted,
         SettingsChanged,
         StoreEvent,
     )
+    from collab_console.core.links import Link, LinkCheck, LinkPurpose, MintedLink, Redemption
+    from collab_console.core.lobby import BrowserStatus, JoinRequest, LobbyRefusal
     from collab_console.core.settings import CopySettings
 
 __all__ = ["AuditEntry", "Store"]
@@ -171,6 +175,109 @@ class Store(Protocol):
 
     def record_copy(self, record: CopyRecord) -> None:
         """An audit entry for a copy: who, session, person, detail, masked contact; no value."""
+        ...
+
+    # -- links (core/links.py): a Session URL is a fresh per-person link
+
+    def mint_link(
+        self, session_id: str, access_id: str, *, purpose: LinkPurpose, actor: str, now: datetime
+    ) -> tuple[MintedLink, LinksChanged]:
+        """Make a new link for the person ``access_id`` of an active session.
+
+        The token comes from ``core.links.new_token`` and only its hash is
+        kept; expiry and first-join-only follow the settings in force. In the
+        same transaction the limits are counted (``core.links.limit_refusal``):
+        when one is reached nothing is made, an audit entry says so, and
+        ``LinkLimitError`` is raised. Unknown session or person:
+        ``NotFoundError``; an ended session: ``ValidationError``. Audited
+        (who, for whom, why, the link's name; never the token).
+        """
+        ...
+
+    def list_links(self, session_id: str) -> list[Link]:
+        """Every link of the session, live or not, newest first."""
+        ...
+
+    def revoke_link(self, link_id: str, *, actor: str, now: datetime) -> LinksChanged:
+        """Stop one link at once. Unknown: ``NotFoundError``; already stopped:
+        ``ValidationError`` saying why. Audited."""
+        ...
+
+    def regenerate_links(
+        self, session_id: str, access_id: str, *, actor: str, now: datetime
+    ) -> tuple[int, MintedLink, LinksChanged]:
+        """Revoke every live link of the person and make one new invitation link, in one
+        transaction; return how many were revoked. Not counted against the limits."""
+        ...
+
+    # -- the join service (join_service/): what a browser may do
+
+    def check_link(self, token: str, *, now: datetime) -> LinkCheck | None:
+        """The link that ``token`` names and its state, or None when there is none.
+
+        Reads only: opening a link never uses it up.
+        """
+        ...
+
+    def redeem_link(
+        self, token: str, *, browser: str, address: str, now: datetime
+    ) -> Redemption | None:
+        """A click on *Join*: join the browser (``browser`` is the hash of its cookie) with
+        the link, or say why not. None when no link has that token.
+
+        The first browser to join owns the link; it may come back (REJOINED).
+        Another browser is put in the lobby, marked "link reused" (LOBBY),
+        whether or not the link was first-join-only. A stopped link: REFUSED with
+        its state. Every outcome is audited with the address and the link's name.
+        """
+        ...
+
+    def request_join(
+        self, typed_id: str, name: str, *, browser: str, address: str, now: datetime
+    ) -> JoinRequest | LobbyRefusal:
+        """Put a request to join in the lobby of the session whose person has ID ``typed_id``.
+
+        Refused (and audited) beyond ``core.lobby``'s limits per address and per ID,
+        while the lobby is locked (a request past the per-ID limit locks it), for an
+        unknown ID or an ended session. ``name`` is validated as a name.
+        """
+        ...
+
+    def browser_status(self, browser: str, *, now: datetime | None = None) -> BrowserStatus | None:
+        """Where the browser with that cookie hash stands (at ``now``, else the store's
+        clock), or None when it is unknown.
+
+        A browser that joined with a link that was revoked since, or whose session
+        ended, is STOPPED (``stopped_because``); a waiting request of an ended
+        session is DENIED.
+        """
+        ...
+
+    def renew_browser(self, old: str, new: str, *, now: datetime) -> bool:
+        """Give the browser with cookie hash ``old`` the cookie hash ``new`` (the join
+        service renews a cookie when its request is admitted, so a cookie seen before
+        admission is worth nothing after it). False when ``old`` is unknown or ``new``
+        is taken; nothing changes then."""
+        ...
+
+    def join_requests(self, session_id: str) -> list[JoinRequest]:
+        """The session's requests to join, the waiting ones first, then newest first."""
+        ...
+
+    def decide_join(
+        self, request_id: str, *, admit: bool, actor: str, now: datetime
+    ) -> LobbyChanged:
+        """Admit or deny a waiting request (an admitted browser joins as the person it
+        named). Not waiting any more: ``ValidationError``. Denials count towards
+        locking the lobby (``core.lobby.LOCK_AFTER_DENIALS``). Audited."""
+        ...
+
+    def lobby_locked(self, session_id: str) -> bool: ...
+
+    def set_lobby_locked(
+        self, session_id: str, locked: bool, *, actor: str, now: datetime
+    ) -> LobbyChanged:
+        """Lock (no new requests) or unlock the session's lobby. Audited."""
         ...
 
     def is_pristine(self) -> bool:
