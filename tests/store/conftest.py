@@ -31,6 +31,13 @@ class Backend:
     #: Where the store is, as a process would be told (a folder, a DSN).
     address: str
     connect: Callable[[], Store]
+    #: Everything the backend keeps, as bytes a thief could take away (files, a dump).
+    stored_bytes: Callable[[], bytes]
+
+
+def _folder_bytes(folder: Path) -> bytes:
+    """Every file in ``folder`` (the store and any journal), one after another."""
+    return b"".join(path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file())
 
 
 BACKENDS = ["sqlite"]
@@ -41,7 +48,12 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
     if request.param == "sqlite":
         folder = tmp_path / "contract"
         open_store(folder, create=True).close()
-        yield Backend("sqlite", str(folder), lambda: reconnect("sqlite", str(folder)))
+        yield Backend(
+            "sqlite",
+            str(folder),
+            lambda: reconnect("sqlite", str(folder)),
+            lambda: _folder_bytes(folder),
+        )
         return
     pytest.fail(f"unknown backend {request.param}")
 

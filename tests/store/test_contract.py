@@ -15,7 +15,13 @@ from collab_console.core.admins import AdminSession, change_passphrase, name_key
 from collab_console.core.audit import GENESIS, AuditKind, AuditProgress, AuditQuery, verify_chain
 from collab_console.core.copy_actions import CopyAction
 from collab_console.core.copying import CopyRecord
-from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID, DEMO_SETTINGS, demo_sessions
+from collab_console.core.demo import (
+    DEMO_ACTIVE_ID,
+    DEMO_ENDED_ID,
+    DEMO_PARTICIPANT_IDS,
+    DEMO_SETTINGS,
+    demo_sessions,
+)
 from collab_console.core.domain import SessionState, build_session, normalise_session_id
 from collab_console.core.errors import (
     NotAllowedError,
@@ -138,10 +144,10 @@ def test_every_settings_change_is_audited_with_the_store_s_clock(db: Store) -> N
             "acknowledgement",
             "copy_session_url",
             None,
-            "admin.ben at 2026-03-03T11:30:00.000000+00:00 (warning v1)",
-            1,
+            f"admin.ben at 2026-03-03T11:30:00.000000+00:00 (warning v{URL_WARNING.version})",
+            URL_WARNING.version,
         ),
-        ("admin.ben", "admin", "setting", "copy_session_url", "off", "on", 1),
+        ("admin.ben", "admin", "setting", "copy_session_url", "off", "on", URL_WARNING.version),
         ("admin.cy", "admin", "setting", "copy_session_url", "on", "off", None),
     ]
     changes = [e for e in db.audit_log() if e.kind in ("setting", "acknowledgement")]
@@ -239,21 +245,16 @@ def test_writes_return_events_and_others_receive_the_same(db: Store, connect: Co
 # -- sessions ------------------------------------------------------------------------------
 
 
-def test_start_session_uses_the_configured_url_base(db: Store) -> None:
-    db.save_settings(
-        db.load_settings().changed(
-            actor="admin.ana", now=MONDAY, session_url_base="https://support.example.org/s"
-        ),
-        admin=become_admin(db, "admin.ana"),
-    )
-
+def test_start_session_names_its_agent_and_stores_no_session_url(db: Store) -> None:
     session, _ = db.start_session(
         customer_name="Ruth Cohen", contact="+44 20 7946 0958", now=TUESDAY, actor="agent.kai"
     )
 
     assert normalise_session_id(session.session_id) == session.session_id
     assert session.state is SessionState.ACTIVE
-    assert session.customer.url == f"https://support.example.org/s/{session.session_id}"
+    assert session.agent == "agent.kai"
+    assert session.customer.access_id == session.session_id
+    assert not hasattr(session.customer, "url"), "a Session URL is a link, made when needed"
     assert db.get_session(session.session_id) == session
 
 
@@ -284,7 +285,6 @@ def test_list_sessions_puts_active_sessions_first_then_newest(demo_db: Store) ->
                 session_id=sid,
                 customer_name=f"Customer {sid}",
                 contact="c@example.com",
-                url_base="https://collab.example.com/join/",
                 created_at=when,
                 state=state,
                 ended_at=when if state is SessionState.ENDED else None,
@@ -335,8 +335,8 @@ def test_a_copy_is_recorded_without_its_value(demo_db: Store) -> None:
         "copy",
         "url",
     )
-    assert (entry.session_id, entry.participant_id) == (DEMO_ACTIVE_ID, f"{DEMO_ACTIVE_ID}-P2")
-    assert entry.subject == f"{DEMO_ACTIVE_ID} / {DEMO_ACTIVE_ID}-P2"
+    assert (entry.session_id, entry.participant_id) == (DEMO_ACTIVE_ID, DEMO_PARTICIPANT_IDS[1])
+    assert entry.subject == f"{DEMO_ACTIVE_ID} / {DEMO_PARTICIPANT_IDS[1]}"
     assert entry.contact == "g••••@example.org"
     assert "https://" not in repr(entry)
     assert "grace.kim" not in repr(entry)

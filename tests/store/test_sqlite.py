@@ -21,9 +21,10 @@ import collab_console.store.sqlite as sqlite_store
 from collab_console.core.audit import GENESIS, AuditBreak, AuditProgress, chain_hash
 from collab_console.core.copy_actions import CopyAction
 from collab_console.core.copying import CopyRecord
-from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
+from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID, DEMO_PARTICIPANT_IDS
+from collab_console.core.domain import SESSION_ID_PATTERN
 from collab_console.core.events import SettingsChanged, StoreResynced
-from collab_console.core.policy import refusal
+from collab_console.core.links import LinkPurpose, token_hash
 from collab_console.core.settings import CopySettings
 from collab_console.store import Store, open_store, seed_demo
 from collab_console.store.errors import (
@@ -337,11 +338,23 @@ ATTACKS = [
         id="upsert-reopen",
     ),
     pytest.param(f"DELETE FROM sessions WHERE session_id = '{DEMO_ENDED_ID}'", id="delete-session"),
-    pytest.param("UPDATE participants SET url = 'https://evil.example/phish'", id="phishing-url"),
     pytest.param(
-        "REPLACE INTO participants SELECT session, position, name, access_id,"
-        " 'https://evil.example/phish', contact FROM participants",
-        id="replace-phishing-url",
+        "UPDATE participants SET access_id = '7QKM-92HX-P2' WHERE position = 2",
+        id="derivable-own-id",
+    ),
+    pytest.param(
+        "REPLACE INTO participants SELECT session, position, name, 'AAAA-AAAA', contact"
+        " FROM participants WHERE position = 1",
+        id="replace-own-id",
+    ),
+    pytest.param(
+        "INSERT INTO participants SELECT session, 9, 'Mallory', session_id, ''"
+        " FROM participants JOIN sessions ON sessions.id = session WHERE position = 0 LIMIT 1",
+        id="someone-else-with-the-session-id",
+    ),
+    pytest.param(
+        f"UPDATE sessions SET agent = 'Mallory' WHERE session_id = '{DEMO_ACTIVE_ID}'",
+        id="another-agent",
     ),
 ]
 
@@ -570,6 +583,9 @@ def test_a_raw_change_in_an_admin_s_name_lands_as_theirs_the_embedded_store_s_li
         "DROP TRIGGER setting_changed_by_an_admin",
         "DROP TRIGGER own_passphrase_only",
         "DROP INDEX audit_by_kind",
+        "DROP TRIGGER link_stays_revoked",
+        "DROP TRIGGER link_made_as_the_settings_say",
+        "DROP TRIGGER lobby_unlocked_by_an_agent",
     ],
     ids=[
         "ack-rule",
@@ -583,6 +599,9 @@ def test_a_raw_change_in_an_admin_s_name_lands_as_theirs_the_embedded_store_s_li
         "admin-only-rule",
         "own-passphrase-rule",
         "audit-index",
+        "revoked-rule",
+        "expiry-rule",
+        "unlock-rule",
     ],
 )
 def test_a_store_whose_schema_was_altered_is_reported_and_not_used(
@@ -749,31 +768,16 @@ def test_a_bad_value_inside_a_valid_row_is_reported_not_trusted(
     assert_one_line(caught.value, store_file)
 
 
-def test_a_flipped_bit_in_a_stored_url_keeps_it_from_being_offered(
-    demo_store: Store, data_dir: Path, store_file: Path
-) -> None:
+def test_the_store_file_holds_no_session_url(demo_store: Store, store_file: Path) -> None:
+    """Whoever copies the file finds no link to any session: no URL base plus an ID."""
     url_on(demo_store)
+    session = demo_store.get_session(DEMO_ACTIVE_ID)
     demo_store.close()
-    data = bytearray(store_file.read_bytes())
-    where = data.index(b"collab.example.com/join/7QKM-92HX-P2")
-    data[where + 4] ^= 0x02  # 'a' becomes 'c': collcb.example.com
-    store_file.write_bytes(bytes(data))
+    data = store_file.read_bytes()
 
-    reopened = open_store(data_dir)
-    try:
-        session = reopened.get_session(DEMO_ACTIVE_ID)
-        person = session.find("Grace Kim")
-        assert person.url == "https://collcb.example.com/join/7QKM-92HX-P2"
-        settings = reopened.load_settings()
-        reason = refusal(settings, session, person, CopyAction.URL)
-        both = refusal(settings, session, person, CopyAction.BOTH)
-    finally:
-        reopened.close()
-
-    assert reason is not None
-    assert "collab.example.com" in reason
-    assert both == reason
-    assert refusal(settings, session, session.customer, CopyAction.URL) is None
+    for person in session.everyone:
+        assert f"/join/{person.access_id}".encode() not in data
+        assert f"{DEMO_ACTIVE_ID}-P".encode() not in data, "no own ID derived from another"
 
 
 # -- the audit chain catches what got past the rules ----------------------------------------
@@ -1032,8 +1036,15 @@ def test_a_version_4_audit_trail_is_carried_over_in_order_and_chained(
     finally:
         upgraded.close()
 
-    assert [(e.stamp, e.actor, e.kind, e.subject) for e in entries] == before
-    assert [e.seq for e in entries] == [1, 2, 3, 4, 5, 6]
+    assert [(e.stamp, e.actor, e.kind, e.subject) for e in entries[:6]] == before
+    assert [e.seq for e in entries] == [1, 2, 3, 4, 5, 6, 7]
+    renamed = entries[6]
+    assert (renamed.kind, renamed.actor, renamed.session_id, renamed.old_value) == (
+        "participant_id_changed",
+        "Collab Console upgrade",
+        "7QKM-92HX",
+        "7QKM-92HX-P1",
+    ), "version 6 gives Grace an own ID of her own, and says which one replaced which"
     assert {e.actor_role for e in entries} == {"unknown"}, "roles were not recorded before"
     ack = next(e for e in entries if e.kind == "acknowledgement")
     assert ack.warning_version == 1
@@ -1044,8 +1055,493 @@ def test_a_version_4_audit_trail_is_carried_over_in_order_and_chained(
         "url",
         None,
     )
+    assert renamed.participant_id == renamed.new_value != "7QKM-92HX-P1"
     assert intact is None
     assert still_intact is None
+
+
+# -- links and the lobby: rules raw SQL cannot get past ------------------------------------
+
+OMAR, GRACE = DEMO_PARTICIPANT_IDS[:2]
+#: A token whose hash an attacker knows, because they made the token.
+KNOWN_TOKEN = "A" * 24
+KNOWN = token_hash(KNOWN_TOKEN)
+VISITOR = ("203.0.113.5", "visitor")
+AGENT = ("agent.kai", "agent")
+_RAW_LINK = (
+    "INSERT INTO link (link_id, token_hash, session_id, access_id, purpose, made_by, made_at,"
+    " expires_at, first_join_only) VALUES ('L-AAAAAAAA', '{known}', '{sid}', '{pid}', '{purpose}',"
+    " '{by}', {made_at}, {expires}, 0)"
+)
+
+
+def raw_link(
+    *,
+    by: str = "agent.kai",
+    purpose: str = "invitation",
+    made_at: str = NOW_SQL,
+    expires: str = "NULL",
+    tail: str = "",
+) -> str:
+    statement = _RAW_LINK.format(
+        known=KNOWN,
+        sid=DEMO_ACTIVE_ID,
+        pid=OMAR,
+        purpose=purpose,
+        by=by,
+        made_at=made_at,
+        expires=expires,
+    )
+    return statement + tail
+
+
+@pytest.fixture
+def linked_store(demo_store: Store) -> Store:
+    """The demo store with links made, revoked, used and reused, a request waiting, and its
+    lobby then locked by the agent."""
+    when = datetime.now(UTC)
+    used, _ = demo_store.mint_link(
+        DEMO_ACTIVE_ID, OMAR, purpose=LinkPurpose.COPY, actor="agent.kai", now=when
+    )
+    demo_store.mint_link(
+        DEMO_ACTIVE_ID, GRACE, purpose=LinkPurpose.COPY, actor="agent.kai", now=when
+    )
+    demo_store.regenerate_links(DEMO_ACTIVE_ID, GRACE, actor="agent.kai", now=when)
+    token = used.url.rsplit("/", 1)[1]
+    demo_store.redeem_link(token, browser="a" * 64, address="203.0.113.5", now=when)
+    demo_store.redeem_link(token, browser="b" * 64, address="203.0.113.6", now=when)
+    demo_store.set_lobby_locked(DEMO_ACTIVE_ID, True, actor="agent.kai", now=when)
+    return demo_store
+
+
+def stored_links(store: Store) -> tuple[object, ...]:
+    return (
+        everything(store),
+        store.list_links(DEMO_ACTIVE_ID),
+        store.join_requests(DEMO_ACTIVE_ID),
+        store.lobby_locked(DEMO_ACTIVE_ID),
+        store.browser_status("a" * 64),
+        store.browser_status("b" * 64),
+    )
+
+
+LINK_ATTACKS = [
+    pytest.param(
+        None,
+        "UPDATE link SET revoked_at = NULL, revoked_by = NULL WHERE revoked_at IS NOT NULL",
+        "stays revoked",
+        id="un-revoke",
+    ),
+    pytest.param(
+        AGENT,
+        "UPDATE link SET revoked_at = NULL, revoked_by = NULL WHERE revoked_at IS NOT NULL",
+        "stays revoked",
+        id="un-revoke-as-an-agent",
+    ),
+    pytest.param(
+        AGENT,
+        "UPDATE link SET expires_at = '2099-01-01T00:00:00.000+00:00'",
+        "cannot change",
+        id="extend-expiry",
+    ),
+    pytest.param(None, "UPDATE link SET expires_at = NULL", "cannot change", id="never-expire"),
+    pytest.param(
+        AGENT, f"UPDATE link SET token_hash = '{KNOWN}'", "cannot change", id="known-token-hash"
+    ),
+    pytest.param(AGENT, f"UPDATE link SET access_id = '{GRACE}'", "cannot change", id="link-moved"),
+    pytest.param(
+        AGENT, "UPDATE link SET first_join_only = 0", "cannot change", id="reusable-again"
+    ),
+    pytest.param(None, raw_link(), "made by Collab Console", id="link-from-outside"),
+    pytest.param(VISITOR, raw_link(by="203.0.113.5"), "made by Collab Console", id="by-a-browser"),
+    pytest.param(
+        AGENT, raw_link(by="agent.lee"), "made by Collab Console", id="in-another-agent-s-name"
+    ),
+    pytest.param(
+        AGENT,
+        raw_link(made_at="'2020-01-01T00:00:00.000+00:00'"),
+        "settings say",
+        id="backdated-link",
+    ),
+    pytest.param(AGENT, raw_link(purpose="copy"), "settings say", id="copy-without-expiry"),
+    pytest.param(
+        AGENT,
+        raw_link(
+            purpose="copy",
+            expires=f"strftime('%Y-%m-%dT%H:%M:%f+00:00', {NOW_SQL}, '+30 days')",
+        ),
+        "settings say",
+        id="copy-for-a-month",
+    ),
+    pytest.param(
+        AGENT,
+        "REPLACE INTO link (id, link_id, token_hash, session_id, access_id, purpose, made_by,"
+        f" made_at, expires_at, first_join_only) SELECT id, link_id, '{KNOWN}', session_id,"
+        f" access_id, purpose, made_by, {NOW_SQL}, NULL, 0 FROM link LIMIT 1",
+        "cannot be replaced",
+        id="replace-link",
+    ),
+    pytest.param(
+        AGENT,
+        "INSERT INTO link (id, link_id, token_hash, session_id, access_id, purpose, made_by,"
+        " made_at, first_join_only) SELECT id, link_id, token_hash, session_id, access_id,"
+        " purpose, made_by, made_at, 0 FROM link WHERE true"
+        " ON CONFLICT (id) DO UPDATE SET revoked_at = NULL",
+        "cannot be replaced",
+        id="upsert-link",
+    ),
+    pytest.param(None, "DELETE FROM link", "cannot be deleted", id="forget-links"),
+    pytest.param(
+        None,
+        f"UPDATE link SET used_at = {NOW_SQL}, browser = '{'c' * 64}' WHERE used_at IS NULL",
+        "only while it works",
+        id="used-from-outside",
+    ),
+    pytest.param(
+        VISITOR,
+        f"UPDATE link SET used_at = {NOW_SQL}, browser = '{'c' * 64}' WHERE revoked_at IS NOT NULL",
+        "only while it works",
+        id="revoked-link-used",
+    ),
+    pytest.param(
+        VISITOR, "UPDATE lobby SET locked = 0, lock_reason = NULL", "only the agent", id="unlock"
+    ),
+    pytest.param(
+        None, "UPDATE lobby SET locked = 0, lock_reason = NULL", "only the agent", id="unlock-raw"
+    ),
+    pytest.param(VISITOR, "DELETE FROM lobby", "cannot be removed", id="remove-lobby"),
+    pytest.param(
+        VISITOR,
+        f"UPDATE join_request SET state = 'admitted', decided_by = '203.0.113.5',"
+        f" decided_at = {NOW_SQL}",
+        "only the agent decides",
+        id="self-admitted",
+    ),
+    pytest.param(
+        VISITOR,
+        "INSERT INTO join_request (request_id, session_id, access_id, name, route, browser,"
+        f" address, made_at, state) VALUES ('R-AAAAAAAA', '{DEMO_ACTIVE_ID}', '{GRACE}',"
+        f" 'Mallory', 'by_id', '{'c' * 64}', '203.0.113.5', {NOW_SQL}, 'waiting')",
+        "open lobby",
+        id="request-into-a-locked-lobby",
+    ),
+    pytest.param(
+        AGENT,
+        "UPDATE join_request SET name = 'Grace Kim', address = '10.0.0.1'",
+        "only decided",
+        id="request-rewritten",
+    ),
+    pytest.param(VISITOR, "DELETE FROM join_request", "cannot be deleted", id="forget-requests"),
+    pytest.param(
+        VISITOR,
+        "INSERT INTO browser (cookie_hash, session_id, access_id, name, state, link_id,"
+        f" changed_at) SELECT '{'c' * 64}', session_id, access_id, 'Mallory', 'joined', link_id,"
+        f" {NOW_SQL} FROM link WHERE browser IS NOT NULL",
+        "only where its link or its request",
+        id="joined-with-another-s-link",
+    ),
+    pytest.param(
+        VISITOR,
+        f"UPDATE browser SET state = 'joined', changed_at = {NOW_SQL} WHERE state = 'waiting'",
+        "only where its link or its request",
+        id="waiting-browser-joins",
+    ),
+    pytest.param(
+        VISITOR,
+        f"UPDATE browser SET name = 'Mallory', changed_at = {NOW_SQL}",
+        "only where its link or its request",
+        id="browser-renamed",
+    ),
+    pytest.param(
+        VISITOR,
+        f"UPDATE browser SET cookie_hash = '{'c' * 64}', state = 'joined', changed_at = {NOW_SQL}"
+        " WHERE state = 'waiting'",
+        "renewed by the join service only",
+        id="renewal-sets-state",
+    ),
+    pytest.param(
+        VISITOR,
+        f"UPDATE browser SET cookie_hash = '{'b' * 64}', changed_at = {NOW_SQL}"
+        f" WHERE cookie_hash = '{'a' * 64}'",
+        "to one nobody has",
+        id="takeover-of-a-joined-browser",
+    ),
+    pytest.param(
+        VISITOR,
+        f"UPDATE OR REPLACE browser SET cookie_hash = '{'b' * 64}', changed_at = {NOW_SQL}"
+        f" WHERE cookie_hash = '{'a' * 64}'",
+        "to one nobody has",
+        id="takeover-replacing-a-browser",
+    ),
+    pytest.param(
+        None,
+        f"UPDATE browser SET cookie_hash = '{'c' * 64}', changed_at = {NOW_SQL}",
+        "renewed by the join service only",
+        id="renewal-from-outside",
+    ),
+    pytest.param(
+        AGENT,
+        f"UPDATE browser SET cookie_hash = '{'c' * 64}', changed_at = {NOW_SQL}",
+        "renewed by the join service only",
+        id="renewal-by-an-agent",
+    ),
+    pytest.param(
+        VISITOR,
+        f"UPDATE link SET browser = '{'b' * 64}' WHERE browser = '{'a' * 64}'",
+        "cannot change",
+        id="link-given-to-another-browser",
+    ),
+    pytest.param(
+        VISITOR,
+        f"UPDATE link SET browser = '{'c' * 64}' WHERE browser IS NOT NULL",
+        "cannot change",
+        id="link-given-to-a-new-cookie",
+    ),
+    pytest.param(
+        VISITOR,
+        f"UPDATE join_request SET browser = '{'a' * 64}'",
+        "only decided",
+        id="request-given-to-another-browser",
+    ),
+    pytest.param(VISITOR, "DELETE FROM lobby_attempt", "counts for a day", id="forget-attempts"),
+    pytest.param(
+        VISITOR,
+        "UPDATE lobby_attempt SET address = '10.0.0.1'",
+        "cannot be changed",
+        id="attempts-moved",
+    ),
+]
+
+
+@pytest.mark.parametrize(("writer", "statement", "says"), LINK_ATTACKS)
+def test_raw_sql_cannot_get_past_the_rules_of_links_and_the_lobby(
+    linked_store: Store,
+    raw: sqlite3.Connection,
+    writer: tuple[str, str] | None,
+    statement: str,
+    says: str,
+) -> None:
+    before = stored_links(linked_store)
+
+    if writer is None:
+        with pytest.raises(sqlite3.IntegrityError, match=says):
+            raw.execute(statement)
+    else:
+        with writing_as(raw, *writer), pytest.raises(sqlite3.IntegrityError, match=says):
+            raw.execute(statement)
+
+    assert stored_links(linked_store) == before
+    assert linked_store.check_link(KNOWN_TOKEN, now=datetime.now(UTC)) is None
+
+
+def test_a_raw_link_made_as_the_rules_ask_is_audited_as_the_agent_s(
+    linked_store: Store, raw: sqlite3.Connection
+) -> None:
+    """Whoever can write the file, names an agent and follows every rule, makes a link
+    (the embedded store's limit, as for admins); it is recorded as that agent's."""
+    raw.execute("BEGIN")
+    raw.execute("INSERT INTO writer (id, name, role) VALUES (1, 'agent.kai', 'agent')")
+    raw.execute(raw_link())
+    raw.execute("DELETE FROM writer")
+    raw.execute("COMMIT")
+
+    check = linked_store.check_link(KNOWN_TOKEN, now=datetime.now(UTC))
+    assert check is not None
+    assert check.link.made_by == "agent.kai"
+    entry = linked_store.audit_log(limit=1)[0]
+    assert (entry.kind, entry.actor, entry.detail) == ("link_made", "agent.kai", "L-AAAAAAAA")
+    assert linked_store.verify_audit() is None
+
+
+def test_a_raw_renewal_as_the_rules_ask_moves_the_browser_whole(
+    linked_store: Store, raw: sqlite3.Connection
+) -> None:
+    """Whoever can write the file can renew a cookie as the join service does (the
+    embedded store's limit): the row, its link and its requests move together, the old
+    cookie opens nothing, and no audit entry or other value changes."""
+    before = linked_store.browser_status("a" * 64)
+    audit = linked_store.audit_log(limit=1000)
+    raw.execute("BEGIN")
+    raw.execute("INSERT INTO writer (id, name, role) VALUES (1, 'join service', 'visitor')")
+    raw.execute(
+        f"UPDATE browser SET cookie_hash = '{'c' * 64}', changed_at = {NOW_SQL}"
+        f" WHERE cookie_hash = '{'a' * 64}'"
+    )
+    raw.execute("DELETE FROM writer")
+    raw.execute("COMMIT")
+
+    assert linked_store.browser_status("a" * 64) is None
+    assert linked_store.browser_status("c" * 64) == before
+    assert raw.execute(
+        "SELECT count(*) FROM link WHERE browser = ?1"
+        " UNION ALL SELECT count(*) FROM join_request WHERE browser = ?1",
+        ("a" * 64,),
+    ).fetchall() == [(0,), (0,)]
+    assert linked_store.audit_log(limit=1000) == audit
+
+
+def test_a_flipped_bit_in_a_token_hash_opens_nothing(linked_store: Store, store_file: Path) -> None:
+    links = linked_store.list_links(DEMO_ACTIVE_ID)
+    linked_store.close()
+    tamper(
+        store_file,
+        "UPDATE link SET token_hash = substr(token_hash, 1, 63) || "
+        "CASE substr(token_hash, 64) WHEN '0' THEN '1' ELSE '0' END",
+    )
+
+    reopened = open_store(store_file.parent, readonly=True)
+    try:
+        assert reopened.list_links(DEMO_ACTIVE_ID) == links, "the links are still listed"
+    finally:
+        reopened.close()
+
+
+BAD_LINK_VALUES = [
+    pytest.param("links", "UPDATE link SET expires_at = 'tomorrow'", "not a time", id="expiry"),
+    pytest.param(
+        "links",
+        "UPDATE link SET expires_at = '2000-01-01T00:00:00.000+00:00' WHERE expires_at IS NOT NULL",
+        "expires before it was made",
+        id="expired-before-made",
+    ),
+    pytest.param("links", "UPDATE link SET purpose = 'forever'", "forever", id="purpose"),
+    pytest.param(
+        "links", "UPDATE link SET link_id = 'L-' || id", "name is malformed", id="link-name"
+    ),
+    pytest.param("links", "UPDATE link SET revoked_by = NULL", "revocation", id="half-revoked"),
+    pytest.param(
+        "links", "UPDATE link SET made_by = '\u202eadmin'", "direction", id="made-by-disguised"
+    ),
+    pytest.param(
+        "requests", "UPDATE join_request SET route = 'back_door'", "back_door", id="route"
+    ),
+    pytest.param(
+        "requests", "UPDATE join_request SET address = 'a b'", "address", id="request-address"
+    ),
+    pytest.param("browser", "UPDATE browser SET state = 'boss'", "boss", id="browser-state"),
+    pytest.param("lobby", "UPDATE lobby SET locked = 7", "lobby", id="lobby-lock"),
+]
+
+
+@pytest.mark.parametrize(("read", "statements", "says"), BAD_LINK_VALUES)
+def test_a_bad_link_or_lobby_value_is_reported_not_trusted(
+    linked_store: Store, store_file: Path, read: str, statements: str, says: str
+) -> None:
+    linked_store.close()
+    tamper(store_file, *statements.split(";"))
+
+    reopened = open_store(store_file.parent, readonly=True)
+    reading = {
+        "links": lambda: reopened.list_links(DEMO_ACTIVE_ID),
+        "requests": lambda: reopened.join_requests(DEMO_ACTIVE_ID),
+        "browser": lambda: reopened.browser_status("b" * 64),
+        "lobby": lambda: reopened.lobby_locked(DEMO_ACTIVE_ID),
+    }[read]
+    try:
+        with pytest.raises(StoreDamagedError, match=says) as caught:
+            reading()
+    finally:
+        reopened.close()
+
+    assert_one_line(caught.value, store_file)
+
+
+# -- migrating to version 6 ----------------------------------------------------------------
+
+
+def _version_5_store(store_file: Path) -> list[tuple[object, ...]]:
+    """A version-5 store with derivable own IDs and stored URLs; its audit rows."""
+    with closing(sqlite3.connect(store_file, isolation_level=None)) as v5:
+        install_functions(v5)
+        for statements in MIGRATIONS[:5]:
+            for statement in statements:
+                v5.execute(statement)
+        v5.execute("PRAGMA user_version = 5")
+        url = "https://collab.example.com/join/"
+        for statement in (
+            "INSERT INTO writer (id, name, role) VALUES (1, 'agent.kai', 'agent')",
+            "INSERT INTO sessions (session_id, state, invite_status, created_at)"
+            " VALUES ('7QKM-92HX', 'active', 'sms_blocked', '2026-03-04T09:30:00.000000+00:00')",
+            f"INSERT INTO participants VALUES (1, 0, 'Dana Levi', '7QKM-92HX', '{url}7QKM-92HX',"
+            " '+1 555 0100 200')",
+            "INSERT INTO participants VALUES (1, 1, 'Grace Kim', '7QKM-92HX-P1',"
+            f" '{url}7QKM-92HX-P1', 'grace.kim@example.org')",
+            "INSERT INTO participants VALUES (1, 2, 'Omar Haddad', '7QKM-92HX-P2',"
+            f" '{url}7QKM-92HX-P2', '')",
+            "INSERT INTO audit_append (kind, session_id, participant_id, detail)"
+            " VALUES ('copy', '7QKM-92HX', '7QKM-92HX-P2', 'url')",
+            "DELETE FROM writer",
+            "INSERT INTO sessions (session_id, state, invite_status, created_at, ended_at)"
+            " VALUES ('3FDN-X8TR', 'ended', 'delivered', '2026-03-03T14:00:00.000000+00:00',"
+            " '2026-03-03T14:45:00.000000+00:00')",
+            f"INSERT INTO participants VALUES (2, 0, 'Priya Nair', '3FDN-X8TR', '{url}3FDN-X8TR',"
+            " 'priya.nair@example.com')",
+        ):
+            v5.execute(statement)
+        return v5.execute("SELECT * FROM audit ORDER BY id").fetchall()
+
+
+def test_a_version_5_store_gets_random_own_ids_its_agents_and_keeps_its_trail(
+    data_dir: Path, store_file: Path
+) -> None:
+    trail = _version_5_store(store_file)
+
+    upgraded = open_store(data_dir)
+    try:
+        session = upgraded.get_session("7QKM-92HX")
+        ended = upgraded.get_session("3FDN-X8TR")
+        entries = list(reversed(upgraded.audit_log()))
+        intact = upgraded.verify_audit()
+        minted, _ = upgraded.mint_link(
+            "7QKM-92HX",
+            session.find("Omar Haddad").access_id,
+            purpose=LinkPurpose.INVITATION,
+            actor="agent.kai",
+            now=datetime.now(UTC),
+        )
+        locked = upgraded.lobby_locked("7QKM-92HX")
+    finally:
+        upgraded.close()
+
+    assert intact is None, "every entry kept as it was, the chain whole"
+    with closing(sqlite3.connect(store_file)) as check:
+        assert check.execute("SELECT * FROM audit ORDER BY id").fetchall()[: len(trail)] == trail
+        columns = [row[1] for row in check.execute("PRAGMA table_info(participants)")]
+        data = store_file.read_bytes()
+    assert "url" not in columns
+    assert b"/join/7QKM" not in data
+    assert (session.agent, ended.agent) == ("agent.kai", "unknown")
+    grace, omar = session.participants
+    for person in (grace, omar):
+        assert SESSION_ID_PATTERN.fullmatch(person.access_id)
+        assert not person.access_id.startswith("7QKM"), "nothing of the Session ID in it"
+    assert len({session.session_id, grace.access_id, omar.access_id}) == 3
+    renamed = [
+        (e.actor, e.actor_role, e.old_value, e.participant_id) for e in entries[len(trail) :]
+    ]
+    assert renamed == [
+        ("Collab Console upgrade", "unknown", "7QKM-92HX-P1", grace.access_id),
+        ("Collab Console upgrade", "unknown", "7QKM-92HX-P2", omar.access_id),
+    ]
+    assert minted.link.access_id == omar.access_id
+    assert locked is False
+
+
+def test_an_entry_removed_before_the_upgrade_is_still_missing_after_it(
+    data_dir: Path, store_file: Path
+) -> None:
+    trail = _version_5_store(store_file)
+    tamper(store_file, "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)")
+
+    upgraded = open_store(data_dir)
+    try:
+        found = upgraded.verify_audit()
+    finally:
+        upgraded.close()
+
+    assert found is not None
+    assert found.seq == len(trail)
+    assert "is missing" in found.reason
 
 
 # -- hearing other processes ---------------------------------------------------------------

@@ -23,10 +23,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import collab_console.core.admins as admins
-from collab_console.core.copy_actions import CopyAction
-from collab_console.core.demo import DEMO_ACTIVE_ID
+from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_PARTICIPANT_IDS
 from collab_console.core.domain import restore_session
-from collab_console.core.policy import refusal
+from collab_console.core.links import LinkPurpose
 from collab_console.core.settings import SPECS_BY_KEY
 from collab_console.store import Store, open_store, seed_demo
 from collab_console.store.errors import StoreDamagedError
@@ -79,8 +78,28 @@ PLACES = [
     ("participants", "name", "position = 0"),
     ("participants", "name", "position = 2"),
     ("participants", "access_id", "position = 1"),
-    ("participants", "url", "position = 0"),
     ("participants", "contact", "position = 0"),
+    ("sessions", "agent", f"session_id = '{DEMO_ACTIVE_ID}'"),
+    ("link", "link_id", "purpose = 'copy'"),
+    ("link", "access_id", "purpose = 'copy'"),
+    ("link", "purpose", "purpose = 'copy'"),
+    ("link", "made_by", "purpose = 'copy'"),
+    ("link", "made_at", "purpose = 'copy'"),
+    ("link", "expires_at", "purpose = 'copy'"),
+    ("link", "first_join_only", "purpose = 'copy'"),
+    ("link", "used_at", "purpose = 'copy'"),
+    ("link", "revoked_at", "purpose = 'invitation'"),
+    ("link", "revoked_by", "purpose = 'invitation'"),
+    ("join_request", "name", "1"),
+    ("join_request", "address", "1"),
+    ("join_request", "route", "1"),
+    ("join_request", "state", "1"),
+    ("join_request", "made_at", "1"),
+    ("browser", "state", "1"),
+    ("browser", "name", "1"),
+    ("browser", "request_id", "1"),
+    ("browser", "link_id", "1"),
+    ("lobby", "locked", f"session_id = '{DEMO_ACTIVE_ID}'"),
 ]
 
 
@@ -99,12 +118,23 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ),
             admin=become_admin(store, "admin.ana"),
         )
+    now = datetime.now(UTC)
+    omar = DEMO_PARTICIPANT_IDS[0]
+    copied, _ = store.mint_link(
+        DEMO_ACTIVE_ID, omar, purpose=LinkPurpose.COPY, actor="agent.kai", now=now
+    )
+    store.regenerate_links(DEMO_ACTIVE_ID, DEMO_PARTICIPANT_IDS[1], actor="agent.kai", now=now)
+    store.regenerate_links(DEMO_ACTIVE_ID, DEMO_PARTICIPANT_IDS[1], actor="agent.kai", now=now)
+    token = copied.url.rsplit("/", 1)[1]
+    store.redeem_link(token, browser="a" * 64, address="203.0.113.5", now=now)
+    store.redeem_link(token, browser="b" * 64, address="203.0.113.6", now=now)
     store.close()
     return folder / STORE_FILENAME
 
 
 def read_everything(store: Store) -> None:
-    """Read as the console and the CLI do; check what comes back is what the core accepts."""
+    """Read as the console, the CLI and the join service do; check what comes back is what
+    the core accepts."""
     read = store.load_settings()
     for spec in SPECS_BY_KEY.values():
         spec.parse(read.value(spec))
@@ -117,14 +147,19 @@ def read_everything(store: Store) -> None:
             created_at=session.created_at,
             ended_at=session.ended_at,
             demo=int(session.demo),
-            people=[(p.name, p.access_id, p.url, p.contact) for p in session.everyone],
+            agent=session.agent,
+            people=[(p.name, p.access_id, p.contact) for p in session.everyone],
         )
         assert again == session
-        for person in session.everyone:
-            for action in CopyAction:
-                reason = refusal(read, session, person, action)
-                if reason is None and action is not CopyAction.ID:
-                    assert person.url.startswith(read.session_url_base.rstrip("/"))
+        for link in store.list_links(session.session_id):
+            assert link.session_id == session.session_id
+            assert link.access_id in {p.access_id for p in session.everyone}
+            assert link.expires_at is None or link.expires_at > link.made_at
+        for request in store.join_requests(session.session_id):
+            assert request.session_id == session.session_id
+        store.lobby_locked(session.session_id)
+    for browser in ("a" * 64, "b" * 64):
+        store.browser_status(browser)
 
 
 @settings(

@@ -14,9 +14,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from collab_console.core.errors import (
     CollabConsoleError,
@@ -44,11 +44,11 @@ from collab_console.store.errors import (
 from collab_console.store.location import display_path
 from collab_console.store.sqlite_schema import (
     HASHED_COLUMNS,
-    MIGRATIONS,
     SCHEMA_VERSION,
     expected_schema,
     install_functions,
     is_expected_schema,
+    migrate,
     schema_of,
 )
 
@@ -68,11 +68,22 @@ if TYPE_CHECKING:  # the methods that use these import them: ``settings show`` n
     from collab_console.core.copying import CopyRecord
     from collab_console.core.domain import Session, SessionSummary
     from collab_console.core.events import (
+        LinksChanged,
+        LobbyChanged,
         SessionEnded,
         SessionStarted,
         SettingsChanged,
         StoreEvent,
     )
+    from collab_console.core.links import (
+        JoinPage,
+        Link,
+        LinkCheck,
+        LinkPurpose,
+        MintedLink,
+        Redemption,
+    )
+    from collab_console.core.lobby import BrowserStatus, JoinRequest, JoinRoute, LobbyRefusal
 
 BUSY_TIMEOUT_MS = 3000
 #: How many change-log entries to keep; a reader further behind resynchronises.
@@ -216,7 +227,7 @@ class SqliteStore:
             install_functions(db)
             try:
                 db.execute("BEGIN IMMEDIATE")
-                _migrate(db, 0)
+                migrate(db, 0)
                 db.execute("COMMIT")
             finally:
                 db.close()
@@ -250,7 +261,7 @@ class SqliteStore:
                     )
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
-                    _migrate(self._db, version)
+                    migrate(self._db, version)
                 except BaseException:
                     self._db.execute("ROLLBACK")
                     raise
@@ -716,15 +727,15 @@ class SqliteStore:
 
         with self._translate_errors(f"read session {session_id}"):
             head = self._db.execute(
-                "SELECT id, session_id, state, invite_status, created_at, ended_at, demo"
+                "SELECT id, session_id, state, invite_status, created_at, ended_at, demo, agent"
                 " FROM sessions WHERE session_id = ?",
                 (session_id,),
             ).fetchone()
             if head is None:
                 raise NotFoundError(f"no session {session_id}")
-            key, sid, state, invite, created_at, ended_at, demo = head
+            key, sid, state, invite, created_at, ended_at, demo, agent = head
             people = self._db.execute(
-                "SELECT name, access_id, url, contact FROM participants"
+                "SELECT name, access_id, contact FROM participants"
                 " WHERE session = ? ORDER BY position",
                 (key,),
             ).fetchall()
@@ -736,6 +747,7 @@ class SqliteStore:
                     created_at=_moment(created_at, "the session's start time"),
                     ended_at=None if ended_at is None else _moment(ended_at, "its end time"),
                     demo=demo,
+                    agent=agent,
                     people=[tuple(p) for p in people],
                 )
             except CollabConsoleError as exc:
@@ -748,14 +760,12 @@ class SqliteStore:
         from collab_console.core.domain import build_session, new_session_id
 
         for _ in range(MAX_ID_ATTEMPTS):
-            with self._translate_errors("start a session"):
-                url_base = self._read_settings().session_url_base
             session = build_session(
                 session_id=new_session_id(),
                 customer_name=customer_name,
                 contact=contact,
-                url_base=url_base,
                 created_at=now,
+                agent=actor,
             )
             try:
                 (event,) = self.add_sessions([session], actor=actor)
@@ -765,6 +775,7 @@ class SqliteStore:
         raise StoreRefusedError("The store refused to start a session: no free Session ID found.")
 
     def add_sessions(self, sessions: Iterable[Session], *, actor: str) -> list[SessionStarted]:
+        """Add whole sessions; one whose ``agent`` is empty is ``actor``'s."""
         from collab_console.core.events import SessionStarted
 
         added = []
@@ -777,8 +788,8 @@ class SqliteStore:
             for session in sessions:
                 cursor = self._db.execute(
                     "INSERT INTO sessions"
-                    " (session_id, state, invite_status, created_at, ended_at, demo)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    " (session_id, state, invite_status, created_at, ended_at, demo, agent)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
                         session.session_id,
                         session.state.value,
@@ -786,14 +797,15 @@ class SqliteStore:
                         _iso(session.created_at),
                         _iso(session.ended_at) if session.ended_at else None,
                         int(session.demo),
+                        session.agent or actor,
                     ),
                 )
                 key = cursor.lastrowid
                 self._db.executemany(
-                    "INSERT INTO participants (session, position, name, access_id, url, contact)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO participants (session, position, name, access_id, contact)"
+                    " VALUES (?, ?, ?, ?, ?)",
                     (
-                        (key, position, p.name, p.access_id, p.url, p.contact)
+                        (key, position, p.name, p.access_id, p.contact)
                         for position, p in enumerate(session.everyone)
                     ),
                 )
@@ -830,6 +842,623 @@ class SqliteStore:
                 ),
             )
 
+    # -- links ---------------------------------------------------------------
+
+    def mint_link(
+        self, session_id: str, access_id: str, *, purpose: LinkPurpose, actor: str, now: datetime
+    ) -> tuple[MintedLink, LinksChanged]:
+        """Make a link for the person ``access_id``, unless a limit in force is reached.
+
+        The limits are counted in the write transaction (so two consoles cannot
+        both make the last allowed link); a refusal is recorded, committed, and
+        then raised as ``LinkLimitError``.
+        """
+        from collab_console.core.events import LinksChanged
+        from collab_console.core.links import LinkLimitError, LinkPurpose, limit_refusal
+
+        purpose = LinkPurpose(purpose)
+        refused: str | None = None
+        with self._translate_errors("make a link"), self._transaction(writer=actor):
+            settings = self._read_settings()
+            self._person_for_links(session_id, access_id)
+            live = sum(link.is_live(now) for link in self._links("l.access_id = ?", access_id))
+            made = self._db.execute(
+                "SELECT count(*) FROM link WHERE made_by = ? AND made_at > ?",
+                (actor, _store_time(now - _HOUR)),
+            ).fetchone()[0]
+            refused = limit_refusal(
+                live_for_person=live,
+                made_by_agent_last_hour=int(made),
+                max_live=settings.value("max_live_links_per_person"),
+                max_per_hour=settings.value("max_links_per_agent_hour"),
+            )
+            if refused is None:
+                minted = self._make_link(session_id, access_id, purpose, actor, settings)
+            else:
+                self._db.execute(
+                    "INSERT INTO audit_append (kind, session_id, participant_id, detail, new_value)"
+                    " VALUES ('link_limit', ?, ?, ?, ?)",
+                    (session_id, access_id, purpose.value, refused[:1000]),
+                )
+        if refused is not None:
+            raise LinkLimitError(refused)
+        return minted, LinksChanged(session_id)
+
+    def list_links(self, session_id: str) -> list[Link]:
+        """Every link of the session, live or not, newest first."""
+        with self._translate_errors(f"read the links of session {session_id}"):
+            self._summary(session_id)  # NotFoundError for an unknown session
+            return self._links("l.session_id = ?", session_id)
+
+    def revoke_link(self, link_id: str, *, actor: str, now: datetime) -> LinksChanged:
+        """Stop one link at once.
+
+        A link that still lets someone in can be revoked: a live one, and one
+        used up by its first join (its browser could come back with it).
+        """
+        from collab_console.core.events import LinksChanged
+        from collab_console.core.links import LinkState, normalise_link_id
+
+        name = normalise_link_id(link_id)
+        with self._translate_errors(f"revoke link {name}"), self._transaction(writer=actor):
+            found = self._links("l.link_id = ?", name)
+            if not found:
+                raise NotFoundError(f"no link {name}")
+            state = found[0].state(now)
+            if state not in (LinkState.LIVE, LinkState.USED):
+                raise _Conflict(f"link {name} already stopped: {state.label.lower()}")
+            self._revoke(name)
+        return LinksChanged(found[0].session_id)
+
+    def regenerate_links(
+        self, session_id: str, access_id: str, *, actor: str, now: datetime
+    ) -> tuple[int, MintedLink, LinksChanged]:
+        """Revoke every link of the person that still lets someone in, and make one
+        invitation link, in one transaction (no limit applies)."""
+        from collab_console.core.events import LinksChanged
+        from collab_console.core.links import LinkPurpose, LinkState
+
+        with self._translate_errors("regenerate the links"), self._transaction(writer=actor):
+            settings = self._read_settings()
+            self._person_for_links(session_id, access_id)
+            revoked = 0
+            for link in self._links("l.access_id = ?", access_id):
+                if link.state(now) in (LinkState.LIVE, LinkState.USED):
+                    self._revoke(link.link_id)
+                    revoked += 1
+            minted = self._make_link(session_id, access_id, LinkPurpose.INVITATION, actor, settings)
+        return revoked, minted, LinksChanged(session_id)
+
+    def _person_for_links(self, session_id: str, access_id: str) -> str:
+        """The name of the person ``access_id`` of the active session; raise if there is none."""
+        row = self._db.execute(
+            "SELECT s.state, p.name FROM sessions s"
+            " LEFT JOIN participants p ON p.session = s.id AND p.access_id = ?"
+            " WHERE s.session_id = ?",
+            (access_id, session_id),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no session {session_id}")
+        if row[1] is None:
+            raise NotFoundError(f"no person with the ID {access_id} in session {session_id}")
+        if row[0] != "active":
+            raise _Conflict(f"session {session_id} has ended; it takes no new links")
+        return str(row[1])
+
+    def _make_link(
+        self,
+        session_id: str,
+        access_id: str,
+        purpose: LinkPurpose,
+        actor: str,
+        settings: CopySettings,
+    ) -> MintedLink:
+        """Insert a link with a fresh token (only its hash is stored); return it with its URL."""
+        from collab_console.core.links import (
+            LinkPurpose,
+            MintedLink,
+            link_url,
+            new_link_id,
+            new_token,
+            token_hash,
+        )
+
+        key = "copied_link_minutes" if purpose is LinkPurpose.COPY else "invitation_link_minutes"
+        minutes = int(settings.value(key))
+        name = self._fresh_name(new_link_id, "SELECT 1 FROM link WHERE link_id = ?")
+        token = new_token()
+        self._db.execute(
+            "INSERT INTO link (link_id, token_hash, session_id, access_id, purpose, made_by,"
+            " made_at, expires_at, first_join_only)"
+            " SELECT ?, ?, ?, ?, ?, ?, t.now, CASE WHEN ? = 0 THEN NULL"
+            " ELSE strftime('%Y-%m-%dT%H:%M:%f+00:00', t.now, '+' || ? || ' minutes') END, ?"
+            f" FROM (SELECT {_NOW} AS now) t",
+            (
+                name,
+                token_hash(token),
+                session_id,
+                access_id,
+                purpose.value,
+                actor,
+                minutes,
+                minutes,
+                int(bool(settings.value("link_first_join_only"))),
+            ),
+        )
+        (link,) = self._links("l.link_id = ?", name)
+        return MintedLink(link, link_url(settings.session_url_base, token))
+
+    def _fresh_name(self, draw: Callable[[], str], taken_sql: str) -> str:
+        """A name from ``draw`` that ``taken_sql`` does not find (inside the write transaction)."""
+        for _ in range(MAX_ID_ATTEMPTS):
+            name = draw()
+            if self._db.execute(taken_sql, (name,)).fetchone() is None:
+                return name
+        raise StoreRefusedError("The store refused to name a new entry: no free name found.")
+
+    def _revoke(self, link_id: str) -> None:
+        self._db.execute(
+            f"UPDATE link SET revoked_at = {_NOW}, revoked_by = (SELECT name FROM writer)"
+            " WHERE link_id = ?",
+            (link_id,),
+        )
+
+    def _links(self, where: str, *params: object) -> list[Link]:
+        rows = self._db.execute(f"{_LINK_SQL} WHERE {where} ORDER BY l.id DESC", params)
+        return [_link_from(row) for row in rows]
+
+    # -- the join service ------------------------------------------------------
+
+    def _link_by_token(self, token: str) -> tuple[Link, str | None, JoinPage] | None:
+        """The link whose token is ``token``, the browser that joined with it, and its page."""
+        from collab_console.core.links import JoinPage, token_hash
+
+        row = self._db.execute(
+            f"SELECT {_LINK_COLUMNS}, l.browser, p.name, s.agent FROM link l"
+            " JOIN sessions s ON s.session_id = l.session_id"
+            " LEFT JOIN participants p ON p.access_id = l.access_id"
+            " WHERE l.token_hash = ?",
+            (token_hash(token),),
+        ).fetchone()
+        if row is None:
+            return None
+        link = _link_from(row[:12])
+        browser, name, agent = row[12:]
+        if browser is not None and not _is_hex64(browser):
+            raise StoreValueError(f"link {link.link_id}: the browser that joined is malformed")
+        page = JoinPage(link.session_id, _person_name(name), _agent(agent))
+        return link, browser, page
+
+    def check_link(self, token: str, *, now: datetime) -> LinkCheck | None:
+        """The link ``token`` names, its state and its page; None for no link. Reads only."""
+        from collab_console.core.links import LinkCheck, is_token
+
+        if not is_token(token):
+            return None
+        with self._translate_errors("check a link"):
+            found = self._link_by_token(token)
+        if found is None:
+            return None
+        link, _, page = found
+        return LinkCheck(link, link.state(now), page)
+
+    def redeem_link(
+        self, token: str, *, browser: str, address: str, now: datetime
+    ) -> Redemption | None:
+        """A click on *Join* with ``token`` by the browser whose cookie hashes to ``browser``."""
+        from collab_console.core.links import LinkState, RedeemResult, Redemption, is_token
+        from collab_console.core.lobby import JoinRoute
+
+        cookie, where = _cookie_hash(browser), _address(address)
+        if not is_token(token):
+            return None
+        with (
+            self._translate_errors("join with a link"),
+            self._transaction(writer=where, role="visitor"),
+        ):
+            found = self._link_by_token(token)
+            if found is None:
+                return None
+            link, owner, page = found
+            state, request_id, refusal = link.state(now), None, None
+            if state in (LinkState.EXPIRED, LinkState.REVOKED, LinkState.ENDED):
+                result = RedeemResult.REFUSED
+            elif owner == cookie or self._joined_as(cookie, link.session_id, link.access_id):
+                result = RedeemResult.REJOINED
+            elif owner is None:
+                self._db.execute(
+                    f"UPDATE link SET used_at = {_NOW}, browser = ? WHERE link_id = ?",
+                    (cookie, link.link_id),
+                )
+                self._place_browser(
+                    cookie,
+                    link.session_id,
+                    link.access_id,
+                    page.person_name,
+                    "joined",
+                    link_id=link.link_id,
+                )
+                result = RedeemResult.JOINED
+            else:  # another browser joined with it: this one may only ask
+                refusal = self._lobby_admission(
+                    where, (link.session_id, link.access_id, "active"), now
+                )
+                if refusal is None:
+                    request_id = self._request(
+                        link.session_id,
+                        link.access_id,
+                        page.person_name,
+                        JoinRoute.LINK_REUSED,
+                        link.link_id,
+                        cookie,
+                        where,
+                    )
+                    result = RedeemResult.LOBBY
+                else:
+                    result, state = RedeemResult.REFUSED, LinkState.USED
+            self._db.execute(
+                "INSERT INTO audit_append (kind, session_id, participant_id, detail, old_value,"
+                " new_value, result) VALUES ('join', ?, ?, ?, ?, ?, ?)",
+                (
+                    link.session_id,
+                    link.access_id,
+                    link.link_id,
+                    None if refusal is None else refusal.value,
+                    state.value,
+                    result.value,
+                ),
+            )
+        shown = state if result is RedeemResult.REFUSED else LinkState.LIVE
+        return Redemption(result, page, shown, request_id)
+
+    def _joined_as(self, cookie: str, session_id: str, access_id: str) -> bool:
+        """Whether the browser is in the session as the person ``access_id`` already."""
+        row = self._db.execute(
+            "SELECT 1 FROM browser WHERE cookie_hash = ? AND state = 'joined'"
+            " AND session_id = ? AND access_id = ?",
+            (cookie, session_id, access_id),
+        ).fetchone()
+        return row is not None
+
+    def _place_browser(
+        self,
+        cookie: str,
+        session_id: str,
+        access_id: str,
+        name: str,
+        state: str,
+        *,
+        link_id: str | None = None,
+        request_id: str | None = None,
+    ) -> None:
+        """Record where the browser now stands (the database checks its link or request)."""
+        values = (session_id, access_id, name, state, link_id, request_id, cookie)
+        if self._db.execute("SELECT 1 FROM browser WHERE cookie_hash = ?", (cookie,)).fetchone():
+            self._db.execute(
+                "UPDATE browser SET session_id = ?, access_id = ?, name = ?, state = ?,"
+                f" link_id = ?, request_id = ?, changed_at = {_NOW} WHERE cookie_hash = ?",
+                values,
+            )
+        else:
+            self._db.execute(
+                "INSERT INTO browser (session_id, access_id, name, state, link_id, request_id,"
+                f" cookie_hash, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, {_NOW})",
+                values,
+            )
+
+    def _lobby_admission(
+        self, address: str, target: tuple[str, str, str] | None, now: datetime
+    ) -> LobbyRefusal | None:
+        """Count an attempt to join from ``address`` and say why it may not go to the agent.
+
+        ``target`` is (Session ID, the ID named, the session's state), or None
+        for an ID nobody has. The limits are ``core.lobby``'s: per address,
+        then per ID (one past it locks the lobby).
+        """
+        from collab_console.core.lobby import (
+            MAX_REQUESTS_PER_ADDRESS,
+            MAX_REQUESTS_PER_ID,
+            RATE_WINDOW,
+            LobbyRefusal,
+        )
+
+        since = _store_time(now - RATE_WINDOW)
+        self._db.execute(
+            "DELETE FROM lobby_attempt"
+            " WHERE at < strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', '-1 day', '-1 minute')"
+        )
+        from_there = self._db.execute(
+            "SELECT count(*) FROM lobby_attempt WHERE address = ? AND at > ?", (address, since)
+        ).fetchone()[0]
+        named = None if target is None or from_there >= MAX_REQUESTS_PER_ADDRESS else target[1]
+        for_id = self._db.execute(
+            "SELECT count(*) FROM lobby_attempt WHERE access_id = ? AND at > ?", (named, since)
+        ).fetchone()[0]
+        self._db.execute(
+            f"INSERT INTO lobby_attempt (at, address, access_id) VALUES ({_NOW}, ?, ?)",
+            (address, named),
+        )
+        if from_there >= MAX_REQUESTS_PER_ADDRESS:
+            return LobbyRefusal.RATE_LIMITED
+        if target is None:
+            return LobbyRefusal.UNKNOWN_ID
+        session_id, _, state = target
+        if state != "active":
+            return LobbyRefusal.ENDED
+        if self._locked(session_id):
+            return LobbyRefusal.LOCKED
+        if for_id >= MAX_REQUESTS_PER_ID:
+            self._db.execute(
+                "UPDATE lobby SET locked = 1, lock_reason = 'requests_per_id'"
+                " WHERE session_id = ? AND locked = 0",
+                (session_id,),
+            )
+            return LobbyRefusal.LOCKED
+        return None
+
+    def _request(
+        self,
+        session_id: str,
+        access_id: str,
+        name: str,
+        route: JoinRoute,
+        link_id: str | None,
+        cookie: str,
+        address: str,
+    ) -> str:
+        """The browser's waiting request for the person, made now unless it has one already."""
+        from collab_console.core.lobby import new_request_id
+
+        row = self._db.execute(
+            "SELECT request_id FROM join_request WHERE browser = ? AND session_id = ?"
+            " AND access_id = ? AND route = ? AND state = 'waiting' ORDER BY id DESC LIMIT 1",
+            (cookie, session_id, access_id, route.value),
+        ).fetchone()
+        if row is not None:
+            return _request_name(row[0])
+        request_id = self._fresh_name(
+            new_request_id, "SELECT 1 FROM join_request WHERE request_id = ?"
+        )
+        self._db.execute(
+            "INSERT INTO join_request (request_id, session_id, access_id, name, route, link_id,"
+            " browser, address, made_at, state)"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, {_NOW}, 'waiting')",
+            (request_id, session_id, access_id, name, route.value, link_id, cookie, address),
+        )
+        self._place_browser(cookie, session_id, access_id, name, "waiting", request_id=request_id)
+        return request_id
+
+    def request_join(
+        self, typed_id: str, name: str, *, browser: str, address: str, now: datetime
+    ) -> JoinRequest | LobbyRefusal:
+        """Put a request to join in the lobby of the session of the person ``typed_id``."""
+        from collab_console.core.domain import normalise_session_id
+        from collab_console.core.lobby import MAX_NAME_LENGTH, JoinRoute
+        from collab_console.core.text import clean_name
+
+        given = clean_name(name, what="your name", max_length=MAX_NAME_LENGTH)
+        cookie, where = _cookie_hash(browser), _address(address)
+        try:
+            wanted: str | None = normalise_session_id(typed_id)
+        except ValidationError:
+            wanted = None
+        with (
+            self._translate_errors("ask to join"),
+            self._transaction(writer=where, role="visitor"),
+        ):
+            row = self._db.execute(
+                "SELECT s.session_id, p.access_id, s.state FROM participants p"
+                " JOIN sessions s ON s.id = p.session WHERE p.access_id = ?",
+                (wanted,),
+            ).fetchone()
+            target = None if row is None else (str(row[0]), str(row[1]), str(row[2]))
+            refusal = self._lobby_admission(where, target, now)
+            if refusal is not None:
+                self._db.execute(
+                    "INSERT INTO audit_append (kind, session_id, participant_id, new_value, result)"
+                    " VALUES ('join_request', ?, ?, 'by_id', ?)",
+                    (None if target is None else target[0], wanted, refusal.value),
+                )
+                return refusal
+            assert target is not None
+            request_id = self._request(
+                target[0], target[1], given, JoinRoute.BY_ID, None, cookie, where
+            )
+            return self._requests("r.request_id = ?", request_id)[0]
+
+    def browser_status(self, browser: str, *, now: datetime | None = None) -> BrowserStatus | None:
+        """Where the browser whose cookie hashes to ``browser`` stands at ``now`` (else the
+        store's clock), or None.
+
+        A browser in a session is STOPPED once the link it joined with (its own, or
+        the one it reused before the agent admitted it) is revoked, or its session
+        ends; a request still waiting when its session ended reads as DENIED.
+        """
+        if not _is_hex64(browser):
+            return None
+        from collab_console.core.links import LinkState
+        from collab_console.core.lobby import BrowserState, BrowserStatus
+
+        with self._translate_errors("read where a browser stands"):
+            row = self._db.execute(
+                "SELECT b.state, b.session_id, b.name, s.agent, b.request_id, s.state,"
+                " coalesce(b.link_id, r.link_id) FROM browser b"
+                " JOIN sessions s ON s.session_id = b.session_id"
+                " LEFT JOIN join_request r ON r.request_id = b.request_id"
+                " WHERE b.cookie_hash = ?",
+                (browser,),
+            ).fetchone()
+            if row is None:
+                return None
+            state, sid, name, agent, request_id, session_state, link_id = row
+            try:
+                standing = BrowserState(state)
+                if session_state not in ("active", "ended"):
+                    raise StoreValueError(f"its session's state {str(session_state)[:20]!r}")
+                ended = session_state == "ended"
+                because: LinkState | None = None
+                if standing is BrowserState.JOINED and link_id is not None:
+                    found = self._links("l.link_id = ?", link_id)
+                    if len(found) != 1 or found[0].session_id != sid:
+                        raise StoreValueError("the link it joined with is missing")
+                    stopped = found[0].state(self._now() if now is None else now)
+                    if stopped in (LinkState.REVOKED, LinkState.ENDED):
+                        because = stopped
+                elif standing is BrowserState.JOINED and ended:
+                    because = LinkState.ENDED
+                if because is not None:
+                    standing = BrowserState.STOPPED
+                elif standing is BrowserState.WAITING and ended:
+                    standing = BrowserState.DENIED
+                return BrowserStatus(
+                    state=standing,
+                    session_id=_session_id(sid),
+                    name=_person_name(name),
+                    agent=_agent(agent),
+                    request_id=None if request_id is None else _request_name(request_id),
+                    stopped_because=None if because is None else because.value,
+                )
+            except ValueError as exc:
+                raise StoreValueError(f"a browser's place: {str(exc).rstrip('.')}") from None
+
+    def _now(self) -> datetime:
+        """The store's clock."""
+        return _moment(self._db.execute(f"SELECT {_NOW}").fetchone()[0], "the store's clock")
+
+    def renew_browser(self, old: str, new: str, *, now: datetime) -> bool:
+        """Give the browser known by cookie hash ``old`` the cookie hash ``new``: its row,
+        its link and its requests move together (the database does it, and checks that
+        nothing else of the browser changes), so ``old`` is unknown afterwards. False,
+        with nothing changed, when ``old`` is unknown or ``new`` is anyone's already.
+        ``now`` is the Protocol's; the database dates the change with its own clock."""
+        was, fresh = _cookie_hash(old), _cookie_hash(new)
+        with (
+            self._translate_errors("renew a browser's cookie"),
+            self._transaction(writer=_JOIN_SERVICE, role="visitor"),
+        ):
+            known = self._db.execute(
+                "SELECT 1 FROM browser WHERE cookie_hash = ?", (was,)
+            ).fetchone()
+            taken = self._db.execute(
+                "SELECT 1 FROM browser WHERE cookie_hash = ?1"
+                " UNION ALL SELECT 1 FROM link WHERE browser = ?1"
+                " UNION ALL SELECT 1 FROM join_request WHERE browser = ?1 LIMIT 1",
+                (fresh,),
+            ).fetchone()
+            if known is None or taken is not None:
+                return False
+            self._db.execute(
+                f"UPDATE browser SET cookie_hash = ?, changed_at = {_NOW} WHERE cookie_hash = ?",
+                (fresh, was),
+            )
+        return True
+
+    def join_requests(self, session_id: str) -> list[JoinRequest]:
+        """The session's requests to join, the waiting ones first, then newest first."""
+        with self._translate_errors(f"read the requests to join session {session_id}"):
+            self._summary(session_id)
+            return self._requests("r.session_id = ?", session_id)
+
+    def _requests(self, where: str, *params: object) -> list[JoinRequest]:
+        rows = self._db.execute(
+            f"SELECT {_REQUEST_COLUMNS} FROM join_request r WHERE {where}"
+            " ORDER BY r.state = 'waiting' DESC, r.id DESC",
+            params,
+        )
+        return [_request_from(row) for row in rows]
+
+    def decide_join(
+        self, request_id: str, *, admit: bool, actor: str, now: datetime
+    ) -> LobbyChanged:
+        """Admit or deny a waiting request; a denial may lock the lobby."""
+        from collab_console.core.events import LobbyChanged
+        from collab_console.core.lobby import LOCK_AFTER_DENIALS, RequestState
+
+        with (
+            self._translate_errors(f"decide request {request_id}"),
+            self._transaction(writer=actor),
+        ):
+            found = self._requests("r.request_id = ?", request_id)
+            if not found:
+                raise NotFoundError(f"no request {request_id}")
+            request = found[0]
+            if request.state is not RequestState.WAITING:
+                raise _Conflict(f"request {request_id} was already {request.state.value}")
+            if self._summary(request.session_id).state.value != "active":
+                raise _Conflict(
+                    f"request {request.request_id} cannot be decided: the session has ended"
+                )
+            decision = RequestState.ADMITTED if admit else RequestState.DENIED
+            self._db.execute(
+                f"UPDATE join_request SET state = ?, decided_by = (SELECT name FROM writer),"
+                f" decided_at = {_NOW} WHERE request_id = ?",
+                (decision.value, request.request_id),
+            )
+            cookie = self._db.execute(
+                "SELECT b.cookie_hash FROM browser b JOIN join_request r"
+                " ON r.browser = b.cookie_hash AND r.request_id = b.request_id"
+                " WHERE r.request_id = ?",
+                (request.request_id,),
+            ).fetchone()
+            if cookie is not None:  # the browser is still where this request put it
+                self._place_browser(
+                    cookie[0],
+                    request.session_id,
+                    request.access_id,
+                    request.name,
+                    "joined" if admit else "denied",
+                    request_id=request.request_id,
+                )
+            if not admit:
+                self._db.execute(
+                    "UPDATE lobby SET denials = denials + 1 WHERE session_id = ?",
+                    (request.session_id,),
+                )
+                self._db.execute(
+                    "UPDATE lobby SET locked = 1, lock_reason = 'denials'"
+                    " WHERE session_id = ? AND locked = 0 AND denials >= ?",
+                    (request.session_id, LOCK_AFTER_DENIALS),
+                )
+        return LobbyChanged(request.session_id)
+
+    def lobby_locked(self, session_id: str) -> bool:
+        with self._translate_errors(f"read the lobby of session {session_id}"):
+            self._summary(session_id)
+            return self._locked(session_id)
+
+    def _locked(self, session_id: str) -> bool:
+        row = self._db.execute(
+            "SELECT locked FROM lobby WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        if row is None or row[0] not in (0, 1):
+            raise StoreValueError(f"the lobby of session {session_id} is missing or malformed")
+        return bool(row[0])
+
+    def set_lobby_locked(
+        self, session_id: str, locked: bool, *, actor: str, now: datetime
+    ) -> LobbyChanged:
+        """Lock or unlock the session's lobby as the agent; unlocking forgets the denials."""
+        from collab_console.core.events import LobbyChanged
+
+        with (
+            self._translate_errors(f"lock the lobby of session {session_id}"),
+            self._transaction(writer=actor),
+        ):
+            self._summary(session_id)
+            if locked:
+                self._db.execute(
+                    "UPDATE lobby SET locked = 1, lock_reason = 'agent'"
+                    " WHERE session_id = ? AND locked = 0",
+                    (session_id,),
+                )
+            else:
+                self._db.execute(
+                    "UPDATE lobby SET locked = 0, lock_reason = NULL, denials = 0"
+                    " WHERE session_id = ? AND (locked = 1 OR denials > 0)",
+                    (session_id,),
+                )
+        return LobbyChanged(session_id)
+
     # -- changes made elsewhere ----------------------------------------------
 
     def _read_data_version(self) -> int:
@@ -847,6 +1476,8 @@ class SqliteStore:
         cheaply whether anyone else committed; only then is the log read.
         """
         from collab_console.core.events import (
+            LinksChanged,
+            LobbyChanged,
             SessionEnded,
             SessionStarted,
             SettingsChanged,
@@ -870,6 +1501,7 @@ class SqliteStore:
                 return [StoreResynced(), SettingsChanged(self._read_settings())]
             events: list[StoreEvent] = []
             settings_moved = False
+            told: set[tuple[str, str]] = set()
             for seq, kind, subject in rows:
                 if seq in self._own_changes:
                     self._own_changes.discard(seq)
@@ -880,6 +1512,10 @@ class SqliteStore:
                     events.append(SessionStarted(self._summary(subject)))
                 elif kind == "session_ended":
                     events.append(SessionEnded(self._summary(subject)))
+                elif kind in ("links", "lobby") and (kind, subject) not in told:
+                    told.add((kind, subject))  # one event per session says it all
+                    sid = _session_id(subject)
+                    events.append(LinksChanged(sid) if kind == "links" else LobbyChanged(sid))
             if settings_moved:
                 events.insert(0, SettingsChanged(self._read_settings()))
             return events
@@ -916,6 +1552,167 @@ def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
         )
     except (ValueError, CollabConsoleError) as exc:
         raise StoreValueError(f"session {str(sid)[:12]}: {str(exc).rstrip('.')}") from None
+
+
+_HOUR = timedelta(hours=1)
+#: Who writes when the join service renews a browser's cookie (no address is at hand).
+_JOIN_SERVICE = "join service"
+#: A link's columns, in ``_link_from`` order (the session's state last).
+_LINK_COLUMNS = (
+    "l.link_id, l.session_id, l.access_id, l.purpose, l.made_by, l.made_at, l.expires_at,"
+    " l.first_join_only, l.used_at, l.revoked_at, l.revoked_by, s.state"
+)
+_LINK_SQL = f"SELECT {_LINK_COLUMNS} FROM link l JOIN sessions s ON s.session_id = l.session_id"
+_REQUEST_COLUMNS = (
+    "r.request_id, r.session_id, r.access_id, r.name, r.route, r.link_id, r.address,"
+    " r.made_at, r.state, r.decided_by, r.decided_at"
+)
+
+
+def _is_hex64(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) == 64
+        and all(ch in "0123456789abcdef" for ch in value)
+    )
+
+
+def _cookie_hash(value: object) -> str:
+    if not _is_hex64(value):
+        raise ValidationError("a browser is known by the SHA-256 of its cookie, in lower-case hex")
+    return str(value)
+
+
+def _address(value: object) -> str:
+    """Where a request came from, as the join service saw it: printable ASCII, no spaces."""
+    if (
+        not isinstance(value, str)
+        or not 1 <= len(value) <= 100
+        or not value.isascii()
+        or not value.isprintable()
+        or " " in value
+    ):
+        raise ValidationError("the address of a browser is 1 to 100 printable characters")
+    return value
+
+
+def _session_id(value: object) -> str:
+    from collab_console.core.domain import normalise_session_id
+
+    if not isinstance(value, str):
+        raise StoreValueError("a Session ID is not text")
+    return _exactly(normalise_session_id(value), value)
+
+
+def _own_id(value: object) -> str:
+    from collab_console.core.domain import SESSION_ID_PATTERN
+
+    if not isinstance(value, str) or not SESSION_ID_PATTERN.fullmatch(value):
+        raise StoreValueError("a person's own ID is malformed")
+    return value
+
+
+def _request_name(value: object) -> str:
+    from collab_console.core.lobby import REQUEST_ID_PATTERN
+
+    if not isinstance(value, str) or not REQUEST_ID_PATTERN.fullmatch(value):
+        raise StoreValueError("a request's name is malformed")
+    return value
+
+
+def _stored_text(value: object, what: str, max_length: int) -> str:
+    """A name as stored: exactly what ``clean_name`` makes of it, or StoreValueError."""
+    from collab_console.core.text import clean_name
+
+    cleaned = clean_name(value, what=what, max_length=max_length)
+    if cleaned != value:
+        raise StoreValueError(f"{what} is not in its stored form")
+    return cleaned
+
+
+def _person_name(value: object) -> str:
+    from collab_console.core.domain import MAX_NAME_LENGTH
+
+    return _stored_text(value, "a person's name", MAX_NAME_LENGTH)
+
+
+def _agent(value: object) -> str:
+    return _stored_text(value, "the agent's name", 200)
+
+
+def _optional_moment(value: object, what: str) -> datetime | None:
+    return None if value is None else _moment(value, what)
+
+
+def _link_from(row: tuple[Any, ...]) -> Link:
+    """A row of :data:`_LINK_COLUMNS` as a Link, every value checked."""
+    from collab_console.core.links import LINK_ID_PATTERN, Link, LinkPurpose
+
+    name, sid, pid, purpose, made_by, made, expires, first, used, revoked, by, state = row
+    shown = str(name)[:12]
+    try:
+        if not isinstance(name, str) or not LINK_ID_PATTERN.fullmatch(name):
+            raise StoreValueError("its name is malformed")
+        made_at = _moment(made, "its making time")
+        expires_at = _optional_moment(expires, "its expiry")
+        if expires_at is not None and expires_at <= made_at:
+            raise StoreValueError("it expires before it was made")
+        if first not in (0, 1):
+            raise StoreValueError("its first-join-only mark is neither 0 nor 1")
+        if (revoked is None) != (by is None) or state not in ("active", "ended"):
+            raise StoreValueError("its revocation or session is malformed")
+        return Link(
+            link_id=name,
+            session_id=_session_id(sid),
+            access_id=_own_id(pid),
+            purpose=LinkPurpose(purpose),
+            made_by=_agent(made_by),
+            made_at=made_at,
+            expires_at=expires_at,
+            first_join_only=first == 1,
+            used_at=_optional_moment(used, "its use"),
+            revoked_at=_optional_moment(revoked, "its revocation"),
+            revoked_by=None if by is None else _agent(by),
+            session_ended=state == "ended",
+        )
+    except (ValueError, CollabConsoleError) as exc:
+        raise StoreValueError(f"link {shown}: {str(exc).rstrip('.')}") from None
+
+
+def _request_from(row: tuple[Any, ...]) -> JoinRequest:
+    """A row of :data:`_REQUEST_COLUMNS` as a JoinRequest, every value checked."""
+    from collab_console.core.links import LINK_ID_PATTERN
+    from collab_console.core.lobby import MAX_NAME_LENGTH, JoinRequest, JoinRoute, RequestState
+
+    name_id, sid, pid, name, route, link_id, address, made, state, by, at = row
+    shown = str(name_id)[:12]
+    try:
+        if link_id is not None and (
+            not isinstance(link_id, str) or not LINK_ID_PATTERN.fullmatch(link_id)
+        ):
+            raise StoreValueError("its link's name is malformed")
+        try:
+            where = _address(address)
+        except ValidationError:
+            raise StoreValueError("its address is malformed") from None
+        decided = RequestState(state)
+        if (decided is RequestState.WAITING) != (by is None) or (by is None) != (at is None):
+            raise StoreValueError("its decision is malformed")
+        return JoinRequest(
+            request_id=_request_name(name_id),
+            session_id=_session_id(sid),
+            access_id=_own_id(pid),
+            name=_stored_text(name, "the name given", MAX_NAME_LENGTH),
+            route=JoinRoute(route),
+            link_id=link_id,
+            address=where,
+            made_at=_moment(made, "its time"),
+            state=decided,
+            decided_by=None if by is None else _agent(by),
+            decided_at=_optional_moment(at, "its decision time"),
+        )
+    except (ValueError, CollabConsoleError) as exc:
+        raise StoreValueError(f"request {shown}: {str(exc).rstrip('.')}") from None
 
 
 def _audit_filter(query: AuditQuery) -> tuple[str, list[object]]:
@@ -995,13 +1792,6 @@ def sqlite_uri(path: str) -> str:
     """
     absolute = path if os.path.isabs(path) else os.path.join(os.getcwd(), path)
     return "file:" + absolute.replace("%", "%25").replace("?", "%3F").replace("#", "%23")
-
-
-def _migrate(db: sqlite3.Connection, current: int) -> None:
-    for version in range(current, SCHEMA_VERSION):
-        for statement in MIGRATIONS[version]:
-            db.execute(statement)
-    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def _keep_private(path: str) -> list[str]:

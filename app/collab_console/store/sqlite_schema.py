@@ -12,6 +12,7 @@ file's schema with the one these migrations make in memory
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from functools import cache
 
 _ON_OFF = "CASE {v} WHEN 1 THEN 'on' ELSE 'off' END"
@@ -453,7 +454,8 @@ _APPENDED = (
     "kind, actor, actor_role, session_id, participant_id, detail,"
     " old_value, new_value, warning_version, contact, result"
 )
-AUDIT_KINDS = (
+#: Version 5's vocabulary, frozen: its migration must make the same schema forever.
+_V5_AUDIT_KINDS = (
     "setting",
     "acknowledgement",
     "session_started",
@@ -464,8 +466,31 @@ AUDIT_KINDS = (
     "admin_removed",
     "passphrase_changed",
 )
-ACTOR_ROLES = ("agent", "admin", "demo", "outside", "unknown")
+_V5_ACTOR_ROLES = ("agent", "admin", "demo", "outside", "unknown")
+#: What the audit's ``kind`` may be now: ``core.audit.AuditKind`` (a test keeps the two equal).
+AUDIT_KINDS = (
+    *_V5_AUDIT_KINDS,
+    "link_made",
+    "link_revoked",
+    "link_limit",
+    "join",
+    "join_request",
+    "join_decision",
+    "lobby_lock",
+    "participant_id_changed",
+)
+#: ``core.audit.ActorRole``; ``visitor``: a browser on the join service (the actor is its address).
+ACTOR_ROLES = (*_V5_ACTOR_ROLES, "visitor")
+#: ``core.audit.UnlockResult``.
 UNLOCK_RESULTS = ("ok", "wrong_passphrase", "too_soon")
+#: ``core.links.RedeemResult``: what a click on *Join* did.
+JOIN_RESULTS = ("joined", "rejoined", "lobby", "refused")
+#: ``core.lobby.RequestState``: a request put to the agent, and the agent's decision.
+REQUEST_RESULTS = ("waiting", "admitted", "denied")
+#: ``core.lobby.LobbyRefusal``: a request not put to the agent.
+LOBBY_REFUSALS = ("rate_limited", "locked", "unknown_id", "ended")
+#: Every value an audit entry's ``result`` may hold.
+AUDIT_RESULTS = (*UNLOCK_RESULTS, *JOIN_RESULTS, *REQUEST_RESULTS, *LOBBY_REFUSALS)
 #: What the SQL function ``collab_audit_hash`` takes after the previous hash, in order:
 #: ``core.audit.HASHED_FIELDS`` (a test keeps the two equal).
 HASHED_COLUMNS = (
@@ -559,9 +584,9 @@ _V5 = (
     CREATE TABLE audit (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         at TEXT NOT NULL CHECK (length(at) BETWEEN 20 AND 40),
-        kind TEXT NOT NULL CHECK (kind IN ({_sql_list(AUDIT_KINDS)})),
+        kind TEXT NOT NULL CHECK (kind IN ({_sql_list(_V5_AUDIT_KINDS)})),
         actor TEXT NOT NULL CHECK (length(trim(actor)) BETWEEN 1 AND 200),
-        actor_role TEXT NOT NULL CHECK (actor_role IN ({_sql_list(ACTOR_ROLES)})),
+        actor_role TEXT NOT NULL CHECK (actor_role IN ({_sql_list(_V5_ACTOR_ROLES)})),
         session_id TEXT CHECK (session_id IS NULL OR length(session_id) = 9),
         participant_id TEXT
             CHECK (participant_id IS NULL OR length(participant_id) BETWEEN 9 AND 24),
@@ -797,7 +822,693 @@ _V5 = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5)
+
+# Version 6 (the Session URL becomes its own secret): links, the lobby, random own IDs.
+#
+# * A Session URL is a link made for one person when it is copied or sent
+#   (``core/links.py``). ``link`` keeps the SHA-256 of its token, never the token,
+#   with who made it, when (the store's clock), for whom and why; its expiry and
+#   first-join-only rule come from the settings in force, which the database checks.
+#   A link's identity, token hash and expiry never change, a revoked link stays
+#   revoked, and a link of an ended session opens nothing.
+# * ``participants`` loses its stored URL; document participants' own IDs
+#   (``7QKM-92HX-P2``, derivable from the Session ID) become random IDs like Session
+#   IDs, drawn by the app (``collab_fresh_id``, see :func:`migrate`) and recorded in
+#   the audit so older entries can still be followed. ``sessions`` gains its agent.
+# * The lobby (``core/lobby.py``): requests to join, each session's lock and count
+#   of denials, the browsers (by the hash of their cookie) and where they stand, and
+#   the attempts counted for the rate limits.
+# * ``writer`` may be a ``visitor``: a browser on the join service, named by its
+#   address; it can ask to join and use a link, and nothing else.
+# * ``audit`` and ``change_log`` are rebuilt for their new vocabulary; every audit
+#   entry is copied as it is (number, time, content, hashes), so the chain verifies,
+#   and the last numbers handed out are kept.
+
+_C = "[0-9A-HJKMNP-TV-Z]"
+_OWN_ID_GLOB = f"'{_C * 4}-{_C * 4}'"
+_LINK_ID_GLOB = f"'L-{_C * 8}'"
+_REQUEST_ID_GLOB = f"'R-{_C * 8}'"
+_WRITER_ROLE = "(SELECT role FROM writer WHERE id = 1)"
+#: An agent of Collab Console writes (not a browser, not another program).
+_BY_AN_AGENT = f"coalesce({_WRITER_ROLE}, 'outside') IN ('agent', 'admin', 'demo')"
+_BY_A_VISITOR = f"{_WRITER_ROLE} IS 'visitor'"
+
+
+def _hex64(column: str) -> str:
+    return f"length({column}) = 64 AND {column} NOT GLOB '*[^0-9a-f]*'"
+
+
+def _stamp(column: str) -> str:
+    return f"length({column}) BETWEEN 20 AND 40"
+
+
+def _rebuilt(table: str, create: str, key: str) -> tuple[str, ...]:
+    """Rebuild ``table`` with the CREATE statement ``create``: every row copied as it is,
+    and the last number its AUTOINCREMENT ``key`` handed out kept."""
+    return (
+        f"CREATE TABLE {table}_v5 AS SELECT * FROM {table}",
+        f"CREATE TABLE {table}_v5_seq AS SELECT seq FROM sqlite_sequence WHERE name = '{table}'",
+        f"DROP TABLE {table}",
+        create,
+        f"INSERT INTO {table} SELECT * FROM {table}_v5 ORDER BY {key}",
+        f"""
+        INSERT INTO sqlite_sequence (name, seq) SELECT '{table}', seq FROM {table}_v5_seq
+        WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '{table}')
+        """,
+        f"""
+        UPDATE sqlite_sequence SET seq = max(seq, (SELECT seq FROM {table}_v5_seq))
+        WHERE name = '{table}' AND EXISTS (SELECT 1 FROM {table}_v5_seq)
+        """,
+        f"DROP TABLE {table}_v5",
+        f"DROP TABLE {table}_v5_seq",
+    )
+
+
+#: How long a link made now lasts (SQL, inside a trigger on ``link``): the setting for
+#: its purpose, in minutes; 0 is until the session ends (``core.links.expires_at``).
+_LINK_MINUTES = (
+    "(SELECT CAST(value AS INTEGER) FROM setting WHERE key = CASE NEW.purpose"
+    " WHEN 'copy' THEN 'copied_link_minutes' ELSE 'invitation_link_minutes' END)"
+)
+_LINK_EXPIRY = (
+    f"CASE {_LINK_MINUTES} WHEN 0 THEN NULL"
+    f" ELSE strftime('%Y-%m-%dT%H:%M:%f+00:00', NEW.made_at, '+' || {_LINK_MINUTES} || ' minutes')"
+    " END"
+)
+_FIRST_JOIN_ONLY = "(SELECT value = 'on' FROM setting WHERE key = 'link_first_join_only')"
+_SESSION_ACTIVE = (
+    "EXISTS (SELECT 1 FROM participants p JOIN sessions s ON s.id = p.session"
+    " WHERE s.session_id = NEW.session_id AND s.state = 'active' AND p.access_id = NEW.access_id)"
+)
+
+
+def _renewed(old: str, new: str) -> str:
+    """Whether a link's or a request's browser moves from cookie hash ``old`` to ``new``
+    because that browser was just renewed (``browser_renewed_everywhere``): by the join
+    service, the browser row now has ``new`` (changed now) and no row has ``old`` any more.
+    No other write can meet it: a browser row is never deleted."""
+    return (
+        f"({_BY_A_VISITOR} AND {new} IS NOT NULL"
+        f" AND NOT EXISTS (SELECT 1 FROM browser WHERE cookie_hash = {old})"
+        f" AND EXISTS (SELECT 1 FROM browser WHERE cookie_hash = {new} AND changed_at = {_NOW}))"
+    )
+
+
+#: The cookie hash ``NEW.cookie_hash`` belongs to no browser, link or request yet.
+_FRESH_COOKIE = (
+    "NOT EXISTS (SELECT 1 FROM browser WHERE cookie_hash = NEW.cookie_hash)"
+    " AND NOT EXISTS (SELECT 1 FROM link WHERE browser = NEW.cookie_hash)"
+    " AND NOT EXISTS (SELECT 1 FROM join_request WHERE browser = NEW.cookie_hash)"
+)
+
+_V6 = (
+    # -- the link settings, one row each
+    """
+    INSERT INTO setting (key, kind, sensitive, value)
+    VALUES ('copied_link_minutes', 'int', 0, '30'),
+           ('invitation_link_minutes', 'int', 0, '0'),
+           ('link_first_join_only', 'bool', 0, 'off'),
+           ('max_live_links_per_person', 'int', 0, '3'),
+           ('max_links_per_agent_hour', 'int', 0, '30')
+    """,
+    # -- who writes: a browser on the join service too
+    "DROP TABLE writer",
+    """
+    CREATE TABLE writer (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        role TEXT NOT NULL DEFAULT 'agent' CHECK (role IN ('agent', 'admin', 'demo', 'visitor'))
+    ) STRICT
+    """,
+    f"""
+    CREATE TRIGGER writer_admin_is_an_admin BEFORE INSERT ON writer
+    WHEN NEW.role = 'admin' AND NOT EXISTS (SELECT 1 FROM admin WHERE name = NEW.name)
+    {_refuse("only an admin can write as one")}
+    """,
+    f"""
+    CREATE TRIGGER writer_kept BEFORE UPDATE ON writer
+    {_refuse("the writer of a change cannot be changed")}
+    """,
+    # -- who runs each session: whoever started it, as the audit says
+    "ALTER TABLE sessions ADD COLUMN agent TEXT NOT NULL DEFAULT 'unknown'"
+    " CHECK (length(trim(agent)) BETWEEN 1 AND 200)",
+    "DROP TRIGGER ended_sessions_stay_ended",
+    """
+    UPDATE sessions SET agent = coalesce(
+        (SELECT a.actor FROM audit a
+         WHERE a.kind = 'session_started' AND a.session_id = sessions.session_id
+             AND a.actor_role <> 'outside'
+         ORDER BY a.id LIMIT 1),
+        'unknown')
+    """,
+    f"""
+    CREATE TRIGGER ended_sessions_stay_ended BEFORE UPDATE ON sessions
+    WHEN OLD.state = 'ended'
+    {_refuse("an ended session cannot be reopened or changed")}
+    """,
+    f"""
+    CREATE TRIGGER session_agent_kept BEFORE UPDATE OF agent ON sessions
+    {_refuse("the agent of a session cannot change")}
+    """,
+    # -- participants: no stored Session URL, and own IDs nobody can work out
+    "CREATE TABLE participants_v5 AS SELECT session, position, name, access_id, contact"
+    " FROM participants",
+    """
+    CREATE TABLE participant_ids_v6 (
+        session INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        old_id TEXT NOT NULL,
+        new_id TEXT NOT NULL UNIQUE,
+        PRIMARY KEY (session, position)
+    )
+    """,
+    """
+    INSERT INTO participant_ids_v6 (session, position, old_id, new_id)
+    SELECT session, position, access_id,
+           CASE WHEN position = 0 THEN access_id ELSE collab_fresh_id() END
+    FROM participants_v5 ORDER BY session, position
+    """,
+    "DROP TABLE participants",
+    f"""
+    CREATE TABLE participants (
+        session INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL CHECK (position >= 0),
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        access_id TEXT NOT NULL UNIQUE CHECK (access_id GLOB {_OWN_ID_GLOB}),
+        contact TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (session, position)
+    ) STRICT, WITHOUT ROWID
+    """,
+    """
+    INSERT INTO participants (session, position, name, access_id, contact)
+    SELECT p.session, p.position, p.name, m.new_id, p.contact
+    FROM participants_v5 p JOIN participant_ids_v6 m USING (session, position)
+    ORDER BY p.session, p.position
+    """,
+    f"""
+    CREATE TRIGGER participants_not_replaced BEFORE INSERT ON participants
+    WHEN EXISTS (SELECT 1 FROM participants
+                 WHERE (session = NEW.session AND position = NEW.position)
+                    OR access_id = NEW.access_id)
+    {_refuse("a participant cannot be replaced")}
+    """,
+    f"""
+    CREATE TRIGGER participants_own_ids BEFORE INSERT ON participants
+    WHEN (NEW.position = 0) IS NOT (NEW.access_id IS (SELECT session_id FROM sessions
+                                                     WHERE id = NEW.session))
+        OR EXISTS (SELECT 1 FROM sessions WHERE session_id = NEW.access_id
+                   AND id IS NOT NEW.session)
+    {_refuse("the customer's own ID is the Session ID; everyone else's is an ID of their own")}
+    """,
+    f"""
+    CREATE TRIGGER participants_fixed BEFORE UPDATE ON participants
+    {_refuse("a participant's details cannot be changed")}
+    """,
+    f"""
+    CREATE TRIGGER participants_kept BEFORE DELETE ON participants
+    {_refuse("a participant cannot be removed")}
+    """,
+    """
+    CREATE TRIGGER session_start_audited AFTER INSERT ON participants
+    WHEN NEW.position = 0
+    BEGIN
+        INSERT INTO audit_append (kind, session_id, participant_id, new_value, contact)
+        SELECT 'session_started', s.session_id, NEW.access_id, s.state, nullif(NEW.contact, '')
+        FROM sessions s WHERE s.id = NEW.session;
+    END
+    """,
+    # -- the audit trail, rebuilt for its new vocabulary, every entry kept as it is
+    "DROP VIEW audit_append",
+    *_rebuilt(
+        "audit",
+        f"""
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL CHECK (length(at) BETWEEN 20 AND 40),
+            kind TEXT NOT NULL CHECK (kind IN ({_sql_list(AUDIT_KINDS)})),
+            actor TEXT NOT NULL CHECK (length(trim(actor)) BETWEEN 1 AND 200),
+            actor_role TEXT NOT NULL CHECK (actor_role IN ({_sql_list(ACTOR_ROLES)})),
+            session_id TEXT CHECK (session_id IS NULL OR length(session_id) = 9),
+            participant_id TEXT
+                CHECK (participant_id IS NULL OR length(participant_id) BETWEEN 9 AND 24),
+            {_TEXT.format(c="detail", n=200)},
+            {_TEXT.format(c="old_value", n=1000)},
+            {_TEXT.format(c="new_value", n=1000)},
+            warning_version INTEGER CHECK (warning_version IS NULL OR warning_version >= 1),
+            contact TEXT CHECK (
+                contact IS NULL
+                OR (length(contact) BETWEEN 1 AND 300 AND instr(contact, '{_MASK}') > 0)
+            ),
+            result TEXT CHECK (result IS NULL OR result IN ({_sql_list(AUDIT_RESULTS)})),
+            prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+            hash TEXT NOT NULL CHECK (length(hash) = 64)
+        ) STRICT
+        """,
+        "id",
+    ),
+    f"CREATE VIEW audit_append AS SELECT at, {_APPENDED} FROM audit WHERE 0",
+    # The own IDs rewritten above, recorded by the upgrade itself: a trigger for this step.
+    f"""
+    CREATE TRIGGER audit_upgraded INSTEAD OF INSERT ON audit_append
+    {_appended_by(_NOW, "'Collab Console upgrade'", "'unknown'")}
+    """,
+    """
+    INSERT INTO audit_append (kind, session_id, participant_id, old_value, new_value)
+    SELECT 'participant_id_changed', s.session_id, m.new_id, m.old_id, m.new_id
+    FROM participant_ids_v6 m JOIN sessions s ON s.id = m.session
+    WHERE m.old_id IS NOT m.new_id
+    ORDER BY m.session, m.position
+    """,
+    "DROP TRIGGER audit_upgraded",
+    "DROP TABLE participant_ids_v6",
+    "DROP TABLE participants_v5",
+    f"""
+    CREATE TRIGGER audit_appended INSTEAD OF INSERT ON audit_append
+    {_appended_by(_NOW, _WRITER, _ROLE)}
+    """,
+    f"""
+    CREATE TRIGGER audit_entry_chained BEFORE INSERT ON audit
+    WHEN NEW.id IS NOT {_NEXT_SEQ}
+        OR NEW.at IS NOT {_NOW}
+        OR NEW.prev_hash IS NOT {_LAST_HASH}
+        OR NEW.hash IS NOT {_hash_of("NEW.", "NEW.prev_hash", "NEW.id", "NEW.at", "NEW.contact")}
+    {_refuse("an audit entry is added by the store only: numbered, dated and chained")}
+    """,
+    f"""
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    {_refuse("the audit trail is append-only")}
+    """,
+    f"""
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    {_refuse("the audit trail is append-only")}
+    """,
+    "CREATE INDEX audit_by_kind ON audit (kind, id)",
+    "CREATE INDEX audit_by_actor ON audit (actor COLLATE NOCASE, id)",
+    "CREATE INDEX audit_by_time ON audit (at, id)",
+    # -- the change log: links and lobbies change too
+    *_rebuilt(
+        "change_log",
+        """
+        CREATE TABLE change_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('settings', 'session_started', 'session_ended', 'links', 'lobby')),
+            subject TEXT NOT NULL
+        ) STRICT
+        """,
+        "seq",
+    ),
+    # -- links
+    f"""
+    CREATE TABLE link (
+        id INTEGER PRIMARY KEY,
+        link_id TEXT NOT NULL UNIQUE CHECK (link_id GLOB {_LINK_ID_GLOB}),
+        token_hash TEXT NOT NULL UNIQUE CHECK ({_hex64("token_hash")}),
+        session_id TEXT NOT NULL REFERENCES sessions (session_id),
+        access_id TEXT NOT NULL REFERENCES participants (access_id),
+        purpose TEXT NOT NULL CHECK (purpose IN ('copy', 'invitation')),
+        made_by TEXT NOT NULL CHECK (length(trim(made_by)) BETWEEN 1 AND 200),
+        made_at TEXT NOT NULL CHECK ({_stamp("made_at")}),
+        expires_at TEXT CHECK (expires_at IS NULL OR expires_at > made_at),
+        first_join_only INTEGER NOT NULL CHECK (first_join_only IN (0, 1)),
+        used_at TEXT CHECK (used_at IS NULL OR {_stamp("used_at")}),
+        browser TEXT CHECK (browser IS NULL OR ({_hex64("browser")})),
+        revoked_at TEXT CHECK (revoked_at IS NULL OR {_stamp("revoked_at")}),
+        revoked_by TEXT CHECK (revoked_by IS NULL OR length(trim(revoked_by)) BETWEEN 1 AND 200),
+        CHECK ((used_at IS NULL) = (browser IS NULL)),
+        CHECK ((revoked_at IS NULL) = (revoked_by IS NULL))
+    ) STRICT
+    """,
+    "CREATE INDEX link_by_session ON link (session_id, id)",
+    "CREATE INDEX link_by_person ON link (access_id, id)",
+    "CREATE INDEX link_by_maker ON link (made_by, made_at)",
+    f"""
+    CREATE TRIGGER link_made_by_an_agent BEFORE INSERT ON link
+    WHEN NOT {_BY_AN_AGENT} OR NEW.made_by IS NOT {_WRITER_NAME}
+    {_refuse("a link is made by Collab Console, in the name of the agent who asked for it")}
+    """,
+    f"""
+    CREATE TRIGGER link_made_as_the_settings_say BEFORE INSERT ON link
+    WHEN NEW.made_at IS NOT {_NOW}
+        OR NEW.expires_at IS NOT {_LINK_EXPIRY}
+        OR NEW.first_join_only IS NOT {_FIRST_JOIN_ONLY}
+        OR NEW.used_at IS NOT NULL OR NEW.browser IS NOT NULL
+        OR NEW.revoked_at IS NOT NULL OR NEW.revoked_by IS NOT NULL
+    {_refuse("the store dates a new link and gives it the expiry the settings say")}
+    """,
+    f"""
+    CREATE TRIGGER link_for_a_person_of_an_active_session BEFORE INSERT ON link
+    WHEN NOT {_SESSION_ACTIVE}
+    {_refuse("a link is made only for a person of an active session")}
+    """,
+    # Made after the other rules of a new link, so that it is the one that speaks first.
+    f"""
+    CREATE TRIGGER link_not_replaced BEFORE INSERT ON link
+    WHEN EXISTS (SELECT 1 FROM link WHERE id = NEW.id OR link_id = NEW.link_id
+                 OR token_hash = NEW.token_hash)
+    {_refuse("a link cannot be replaced")}
+    """,
+    f"""
+    CREATE TRIGGER link_identity_kept
+    BEFORE UPDATE OF id, link_id, token_hash, session_id, access_id, purpose, made_by, made_at,
+                     expires_at, first_join_only ON link
+    {_refuse("a link's name, token, person, purpose and expiry cannot change")}
+    """,
+    f"""
+    CREATE TRIGGER link_stays_revoked BEFORE UPDATE OF revoked_at, revoked_by ON link
+    WHEN OLD.revoked_at IS NOT NULL OR OLD.revoked_by IS NOT NULL
+    {_refuse("a revoked link stays revoked")}
+    """,
+    f"""
+    CREATE TRIGGER link_revoked_by_the_store BEFORE UPDATE OF revoked_at, revoked_by ON link
+    WHEN OLD.revoked_at IS NULL
+        AND (NEW.revoked_at IS NOT {_NOW} OR NEW.revoked_by IS NOT {_WRITER} OR {_BY_A_VISITOR})
+    {_refuse("the store records who revoked a link, and when")}
+    """,
+    f"""
+    CREATE TRIGGER link_used_once BEFORE UPDATE OF used_at, browser ON link
+    WHEN (OLD.used_at IS NOT NULL OR OLD.browser IS NOT NULL)
+        AND NOT (NEW.used_at IS OLD.used_at AND {_renewed("OLD.browser", "NEW.browser")})
+    {_refuse("the browser that joined with a link cannot change")}
+    """,
+    f"""
+    CREATE TRIGGER link_used_while_live BEFORE UPDATE OF used_at, browser ON link
+    WHEN OLD.used_at IS NULL AND (
+        NEW.used_at IS NOT {_NOW} OR NOT {_BY_A_VISITOR}
+        OR OLD.revoked_at IS NOT NULL
+        OR (OLD.expires_at IS NOT NULL AND OLD.expires_at <= {_NOW})
+        OR EXISTS (SELECT 1 FROM sessions WHERE session_id = OLD.session_id AND state = 'ended'))
+    {_refuse("a link lets a browser join only while it works")}
+    """,
+    f"""
+    CREATE TRIGGER links_kept BEFORE DELETE ON link
+    {_refuse("a link cannot be deleted")}
+    """,
+    f"""
+    CREATE TRIGGER link_made_recorded AFTER INSERT ON link
+    BEGIN
+        {
+        _audit(
+            "link_made",
+            session_id="NEW.session_id",
+            participant_id="NEW.access_id",
+            detail="NEW.link_id",
+            new_value="NEW.purpose",
+        )
+    }
+        INSERT INTO change_log (kind, subject) VALUES ('links', NEW.session_id);
+    END
+    """,
+    f"""
+    CREATE TRIGGER link_revoked_recorded AFTER UPDATE OF revoked_at ON link
+    WHEN OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL
+    BEGIN
+        {
+        _audit(
+            "link_revoked",
+            session_id="NEW.session_id",
+            participant_id="NEW.access_id",
+            detail="NEW.link_id",
+            new_value="'revoked'",
+        )
+    }
+        INSERT INTO change_log (kind, subject) VALUES ('links', NEW.session_id);
+    END
+    """,
+    """
+    CREATE TRIGGER link_used_recorded AFTER UPDATE OF used_at ON link
+    WHEN OLD.used_at IS NULL AND NEW.used_at IS NOT NULL
+    BEGIN
+        INSERT INTO change_log (kind, subject) VALUES ('links', NEW.session_id);
+    END
+    """,
+    # -- the lobby of each session: locked or not, and the denials that lock it
+    """
+    CREATE TABLE lobby (
+        session_id TEXT PRIMARY KEY REFERENCES sessions (session_id),
+        locked INTEGER NOT NULL CHECK (locked IN (0, 1)),
+        lock_reason TEXT
+            CHECK (lock_reason IS NULL OR lock_reason IN ('agent', 'denials', 'requests_per_id')),
+        denials INTEGER NOT NULL CHECK (denials >= 0),
+        CHECK ((locked = 1) = (lock_reason IS NOT NULL))
+    ) STRICT, WITHOUT ROWID
+    """,
+    "INSERT INTO lobby (session_id, locked, lock_reason, denials)"
+    " SELECT session_id, 0, NULL, 0 FROM sessions",
+    """
+    CREATE TRIGGER session_lobby_made AFTER INSERT ON sessions
+    BEGIN
+        INSERT INTO lobby (session_id, locked, lock_reason, denials)
+        VALUES (NEW.session_id, 0, NULL, 0);
+    END
+    """,
+    f"""
+    CREATE TRIGGER lobby_not_replaced BEFORE INSERT ON lobby
+    WHEN EXISTS (SELECT 1 FROM lobby WHERE session_id = NEW.session_id)
+        OR NEW.locked <> 0 OR NEW.denials <> 0
+    {_refuse("a session has one lobby, made open with the session")}
+    """,
+    f"""
+    CREATE TRIGGER lobby_kept BEFORE DELETE ON lobby
+    {_refuse("a session's lobby cannot be removed")}
+    """,
+    f"""
+    CREATE TRIGGER lobby_session_kept BEFORE UPDATE OF session_id ON lobby
+    {_refuse("a lobby cannot move to another session")}
+    """,
+    f"""
+    CREATE TRIGGER lobby_unlocked_by_an_agent BEFORE UPDATE OF locked, lock_reason, denials ON lobby
+    WHEN (NEW.locked < OLD.locked OR NEW.denials < OLD.denials
+          OR (OLD.locked = 1 AND NEW.lock_reason IS NOT OLD.lock_reason))
+        AND coalesce({_WRITER_ROLE}, 'outside') NOT IN ('agent', 'admin')
+    {_refuse("only the agent can unlock a lobby")}
+    """,
+    f"""
+    CREATE TRIGGER lobby_lock_recorded AFTER UPDATE OF locked ON lobby
+    WHEN OLD.locked IS NOT NEW.locked
+    BEGIN
+        {
+        _audit(
+            "lobby_lock",
+            session_id="NEW.session_id",
+            detail="NEW.lock_reason",
+            old_value="CASE OLD.locked WHEN 1 THEN 'locked' ELSE 'unlocked' END",
+            new_value="CASE NEW.locked WHEN 1 THEN 'locked' ELSE 'unlocked' END",
+        )
+    }
+        INSERT INTO change_log (kind, subject) VALUES ('lobby', NEW.session_id);
+    END
+    """,
+    # -- requests to join
+    f"""
+    CREATE TABLE join_request (
+        id INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL UNIQUE CHECK (request_id GLOB {_REQUEST_ID_GLOB}),
+        session_id TEXT NOT NULL REFERENCES sessions (session_id),
+        access_id TEXT NOT NULL REFERENCES participants (access_id),
+        name TEXT NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 80),
+        route TEXT NOT NULL CHECK (route IN ('by_id', 'link_reused')),
+        link_id TEXT REFERENCES link (link_id),
+        browser TEXT NOT NULL CHECK ({_hex64("browser")}),
+        address TEXT NOT NULL CHECK (length(address) BETWEEN 1 AND 100),
+        made_at TEXT NOT NULL CHECK ({_stamp("made_at")}),
+        state TEXT NOT NULL CHECK (state IN ('waiting', 'admitted', 'denied')),
+        decided_by TEXT CHECK (decided_by IS NULL OR length(trim(decided_by)) BETWEEN 1 AND 200),
+        decided_at TEXT CHECK (decided_at IS NULL OR {_stamp("decided_at")}),
+        CHECK ((route = 'link_reused') = (link_id IS NOT NULL)),
+        CHECK ((state = 'waiting') = (decided_by IS NULL)),
+        CHECK ((decided_by IS NULL) = (decided_at IS NULL))
+    ) STRICT
+    """,
+    "CREATE INDEX join_request_by_session ON join_request (session_id, state, id)",
+    "CREATE INDEX join_request_by_browser ON join_request (browser, id)",
+    f"""
+    CREATE TRIGGER join_request_not_replaced BEFORE INSERT ON join_request
+    WHEN EXISTS (SELECT 1 FROM join_request WHERE id = NEW.id OR request_id = NEW.request_id)
+    {_refuse("a request to join cannot be replaced")}
+    """,
+    f"""
+    CREATE TRIGGER join_request_from_a_browser BEFORE INSERT ON join_request
+    WHEN NOT {_BY_A_VISITOR} OR NEW.address IS NOT {_WRITER_NAME}
+        OR NEW.made_at IS NOT {_NOW} OR NEW.state IS NOT 'waiting'
+    {_refuse("a request to join comes from a browser, waiting, dated by the store")}
+    """,
+    f"""
+    CREATE TRIGGER join_request_for_an_open_lobby BEFORE INSERT ON join_request
+    WHEN NOT {_SESSION_ACTIVE}
+        OR EXISTS (SELECT 1 FROM lobby WHERE session_id = NEW.session_id AND locked = 1)
+        OR (NEW.link_id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM link WHERE link_id = NEW.link_id AND session_id = NEW.session_id
+                    AND access_id = NEW.access_id))
+    {_refuse("a request to join goes to the open lobby of an active session")}
+    """,
+    f"""
+    CREATE TRIGGER join_request_identity_kept
+    BEFORE UPDATE OF id, request_id, session_id, access_id, name, route, link_id, address,
+                     made_at ON join_request
+    {_refuse("a request to join cannot be changed, only decided")}
+    """,
+    f"""
+    CREATE TRIGGER join_request_browser_renewed_only BEFORE UPDATE OF browser ON join_request
+    WHEN NOT {_renewed("OLD.browser", "NEW.browser")}
+    {_refuse("a request to join cannot be changed, only decided")}
+    """,
+    f"""
+    CREATE TRIGGER join_request_decided_once
+    BEFORE UPDATE OF state, decided_by, decided_at ON join_request
+    WHEN OLD.state IS NOT 'waiting'
+    {_refuse("a decided request to join stays decided")}
+    """,
+    f"""
+    CREATE TRIGGER join_request_decided_by_an_agent
+    BEFORE UPDATE OF state, decided_by, decided_at ON join_request
+    WHEN coalesce({_WRITER_ROLE}, 'outside') NOT IN ('agent', 'admin')
+        OR NEW.decided_by IS NOT {_WRITER_NAME} OR NEW.decided_at IS NOT {_NOW}
+        OR NEW.state IS 'waiting'
+    {_refuse("only the agent decides a request to join")}
+    """,
+    f"""
+    CREATE TRIGGER join_requests_kept BEFORE DELETE ON join_request
+    {_refuse("a request to join cannot be deleted")}
+    """,
+    f"""
+    CREATE TRIGGER join_request_recorded AFTER INSERT ON join_request
+    BEGIN
+        {
+        _audit(
+            "join_request",
+            session_id="NEW.session_id",
+            participant_id="NEW.access_id",
+            detail="NEW.request_id",
+            new_value="NEW.route",
+            result="'waiting'",
+        )
+    }
+        INSERT INTO change_log (kind, subject) VALUES ('lobby', NEW.session_id);
+    END
+    """,
+    f"""
+    CREATE TRIGGER join_decision_recorded AFTER UPDATE OF state ON join_request
+    WHEN OLD.state = 'waiting' AND NEW.state <> 'waiting'
+    BEGIN
+        {
+        _audit(
+            "join_decision",
+            session_id="NEW.session_id",
+            participant_id="NEW.access_id",
+            detail="NEW.request_id",
+            new_value="NEW.route",
+            result="NEW.state",
+        )
+    }
+        INSERT INTO change_log (kind, subject) VALUES ('lobby', NEW.session_id);
+    END
+    """,
+    # -- browsers, by the hash of their cookie: where each stands
+    f"""
+    CREATE TABLE browser (
+        cookie_hash TEXT PRIMARY KEY CHECK ({_hex64("cookie_hash")}),
+        session_id TEXT NOT NULL REFERENCES sessions (session_id),
+        access_id TEXT NOT NULL REFERENCES participants (access_id),
+        name TEXT NOT NULL CHECK (length(trim(name)) BETWEEN 1 AND 120),
+        state TEXT NOT NULL CHECK (state IN ('joined', 'waiting', 'denied')),
+        link_id TEXT REFERENCES link (link_id),
+        request_id TEXT REFERENCES join_request (request_id),
+        changed_at TEXT NOT NULL CHECK ({_stamp("changed_at")}),
+        CHECK (link_id IS NOT NULL OR request_id IS NOT NULL)
+    ) STRICT, WITHOUT ROWID
+    """,
+    *(
+        f"""
+        CREATE TRIGGER browser_{event.lower()}_where_its_link_or_request_says
+        BEFORE {event} ON browser
+        WHEN {guard} (NEW.changed_at IS NOT {_NOW} OR NOT (
+            (NEW.state = 'joined' AND NEW.request_id IS NULL AND EXISTS (
+                SELECT 1 FROM link l JOIN participants p ON p.access_id = l.access_id
+                WHERE l.link_id = NEW.link_id AND l.browser = NEW.cookie_hash
+                    AND l.session_id = NEW.session_id AND l.access_id = NEW.access_id
+                    AND p.name = NEW.name))
+            OR EXISTS (
+                SELECT 1 FROM join_request WHERE request_id = NEW.request_id
+                    AND browser = NEW.cookie_hash AND session_id = NEW.session_id
+                    AND access_id = NEW.access_id AND name = NEW.name
+                    AND state = CASE NEW.state WHEN 'joined' THEN 'admitted' ELSE NEW.state END)))
+        {_refuse("a browser stands only where its link or its request to join puts it")}
+        """
+        # A renewal is checked by browser_renewed_where_it_stands instead.
+        for event, guard in (("INSERT", ""), ("UPDATE", "NEW.cookie_hash IS OLD.cookie_hash AND"))
+    ),
+    # A browser's cookie is renewed by the join service (Store.renew_browser): the row
+    # takes a cookie hash nobody has, and nothing else of it changes; its link and its
+    # requests follow it, so the old cookie opens nothing any more.
+    f"""
+    CREATE TRIGGER browser_renewed_where_it_stands BEFORE UPDATE OF cookie_hash ON browser
+    WHEN NEW.cookie_hash IS NOT OLD.cookie_hash AND (
+        NOT {_BY_A_VISITOR} OR NEW.changed_at IS NOT {_NOW}
+        OR NEW.session_id IS NOT OLD.session_id OR NEW.access_id IS NOT OLD.access_id
+        OR NEW.name IS NOT OLD.name OR NEW.state IS NOT OLD.state
+        OR NEW.link_id IS NOT OLD.link_id OR NEW.request_id IS NOT OLD.request_id
+        OR NOT ({_FRESH_COOKIE}))
+    {_refuse("a browser's cookie is renewed by the join service only, to one nobody has")}
+    """,
+    """
+    CREATE TRIGGER browser_renewed_everywhere AFTER UPDATE OF cookie_hash ON browser
+    WHEN NEW.cookie_hash IS NOT OLD.cookie_hash
+    BEGIN
+        UPDATE link SET browser = NEW.cookie_hash WHERE browser = OLD.cookie_hash;
+        UPDATE join_request SET browser = NEW.cookie_hash WHERE browser = OLD.cookie_hash;
+    END
+    """,
+    f"""
+    CREATE TRIGGER browser_not_replaced BEFORE INSERT ON browser
+    WHEN EXISTS (SELECT 1 FROM browser WHERE cookie_hash = NEW.cookie_hash)
+    {_refuse("a browser cannot be replaced")}
+    """,
+    f"""
+    CREATE TRIGGER browsers_kept BEFORE DELETE ON browser
+    {_refuse("a browser cannot be forgotten")}
+    """,
+    # -- attempts to join by ID or with a reused link, counted for the rate limits
+    f"""
+    CREATE TABLE lobby_attempt (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL CHECK ({_stamp("at")}),
+        address TEXT NOT NULL CHECK (length(address) BETWEEN 1 AND 100),
+        access_id TEXT CHECK (access_id IS NULL OR access_id GLOB {_OWN_ID_GLOB})
+    ) STRICT
+    """,
+    "CREATE INDEX lobby_attempt_by_address ON lobby_attempt (address, at)",
+    "CREATE INDEX lobby_attempt_by_id ON lobby_attempt (access_id, at)",
+    f"""
+    CREATE TRIGGER lobby_attempt_counted BEFORE INSERT ON lobby_attempt
+    WHEN NEW.at IS NOT {_NOW} OR EXISTS (SELECT 1 FROM lobby_attempt WHERE id = NEW.id)
+    {_refuse("the store dates and counts each attempt to join")}
+    """,
+    f"""
+    CREATE TRIGGER lobby_attempt_fixed BEFORE UPDATE ON lobby_attempt
+    {_refuse("an attempt to join cannot be changed")}
+    """,
+    f"""
+    CREATE TRIGGER lobby_attempt_kept_a_day BEFORE DELETE ON lobby_attempt
+    WHEN OLD.at > strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', '-1 day')
+    {_refuse("an attempt to join counts for a day")}
+    """,
+    # -- ending a session stops its links: say so to other consoles
+    """
+    CREATE TRIGGER session_end_stops_links AFTER UPDATE OF state ON sessions
+    WHEN OLD.state = 'active' AND NEW.state = 'ended'
+    BEGIN
+        INSERT INTO change_log (kind, subject)
+        SELECT 'links', NEW.session_id
+        WHERE EXISTS (SELECT 1 FROM link WHERE session_id = NEW.session_id);
+        INSERT INTO change_log (kind, subject)
+        SELECT 'lobby', NEW.session_id
+        WHERE EXISTS (SELECT 1 FROM join_request WHERE session_id = NEW.session_id);
+    END
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -811,7 +1522,7 @@ Schema = frozenset[tuple[str, str, str, str]]
 #: :func:`schema_digest` of what the migrations make, so that opening a store need not
 #: replay them (about 6 ms of every command). ``test_the_schema_digest_is_the_migrations``
 #: keeps it true, and prints the new value when a migration is added.
-SCHEMA_DIGEST = "b3edef1e2fb23e425a649b94322aff87238139e32f70e5850bfef46e38a43926"
+SCHEMA_DIGEST = "3b74b0d5b14c9f93ccfbad52ce1c8adef4011720174c013008b64994a5a1240b"
 
 
 def schema_of(db: sqlite3.Connection) -> Schema:
@@ -845,12 +1556,31 @@ def expected_schema() -> Schema:
     db = sqlite3.connect(":memory:", isolation_level=None)
     install_functions(db)
     try:
-        for statements in MIGRATIONS:
-            for statement in statements:
-                db.execute(statement)
+        migrate(db, 0)
         return schema_of(db)
     finally:
         db.close()
+
+
+def migrate(db: sqlite3.Connection, current: int) -> None:
+    """Run the migrations after version ``current`` on ``db`` (in the caller's transaction).
+
+    Before version 6, ``collab_fresh_id()`` is given every ID the store
+    holds, so the own IDs it draws for document participants are new and
+    unique (the table's UNIQUE constraint would refuse a clash anyway).
+    """
+    for version in range(current, SCHEMA_VERSION):
+        if version + 1 == 6:
+            taken = {
+                str(row[0])
+                for row in db.execute(
+                    "SELECT session_id FROM sessions UNION SELECT access_id FROM participants"
+                )
+            }
+            db.create_function("collab_fresh_id", 0, _id_drawer(taken), deterministic=False)
+        for statement in MIGRATIONS[version]:
+            db.execute(statement)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def install_functions(db: sqlite3.Connection) -> None:
@@ -858,13 +1588,32 @@ def install_functions(db: sqlite3.Connection) -> None:
 
     ``collab_audit_hash(prev, …)`` is :func:`collab_console.core.audit.chain_hash`
     over :data:`HASHED_COLUMNS`; ``collab_mask_contact`` is
-    :func:`collab_console.core.masking.mask_contact`. Both are imported on
-    first use, so a reader that writes nothing never loads them.
+    :func:`collab_console.core.masking.mask_contact`; ``collab_fresh_id()``
+    draws a random own ID (version 6's migration; :func:`migrate` gives it the
+    IDs already taken). All are imported on first use, so a reader that writes
+    nothing never loads them.
     """
     db.create_function(
         "collab_audit_hash", 1 + len(HASHED_COLUMNS), _audit_hash, deterministic=True
     )
     db.create_function("collab_mask_contact", 1, _mask_contact, deterministic=True)
+    db.create_function("collab_fresh_id", 0, _id_drawer(set()), deterministic=False)
+
+
+def _id_drawer(taken: set[str]) -> Callable[[], str]:
+    """``collab_fresh_id()``: a random own ID (``core.domain.new_session_id``) not in ``taken``,
+    which then holds it too."""
+
+    def draw() -> str:
+        from collab_console.core.domain import new_session_id
+
+        while True:
+            own_id = new_session_id()
+            if own_id not in taken:
+                taken.add(own_id)
+                return own_id
+
+    return draw
 
 
 def _audit_hash(prev_hash: str, *content: object) -> str:
