@@ -8,7 +8,9 @@ what happened, and hold no Session URL and no passphrase anywhere.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -19,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from collab_console.core.admins import name_key, wait_seconds
-from collab_console.core.demo import DEMO_ACTIVE_ID
+from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_URL_BASE
 from collab_console.core.logs import log_files
 from collab_console.store import open_store
 from collab_console.store.location import DATA_DIR_ENV
@@ -27,7 +29,17 @@ from collab_console.store.location import DATA_DIR_ENV
 ADMIN = "admin.ana"
 PASSPHRASE = "correct horse battery staple 9"
 WRONG = "wrong horse battery staple 8"
-JOIN = "https://collab.example.com/join/"
+JOIN = DEMO_URL_BASE
+TOKEN_IN_URL = re.compile(re.escape(JOIN) + r"([A-Za-z0-9_-]{24})")
+
+
+def pasted() -> str:
+    """The X clipboard, as another program reads it."""
+    done = subprocess.run(
+        ["xclip", "-selection", "clipboard", "-o"], capture_output=True, check=False, timeout=10
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.decode()
 
 
 def collab_console(data_dir: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -97,13 +109,19 @@ def test_a_scripted_day_leaves_no_session_url_or_passphrase_in_any_log(
         "--admin", ADMIN, "--passphrase-stdin",
         stdin=f"{PASSPHRASE}\n",
     )  # fmt: skip
-    urls = []
+    tokens = []
     for session_id in (DEMO_ACTIVE_ID, *started):
         for what in ("id", "url", "both"):
             ok("copy", session_id, "--what", what)
-        urls.append(f"{JOIN}{session_id}")
+            tokens += TOKEN_IN_URL.findall(pasted())
+    assert len(tokens) == 6, "each url and both copy hands out a link of its own"
+    assert len(set(tokens)) == len(tokens)
+    listed = json.loads(ok("links", "list", DEMO_ACTIVE_ID, "--json"))
+    ok("links", "revoke", listed[0]["link_id"])
+    ok("links", "regenerate", started[1])
     ok("session", "end", started[0])
-    ok("audit", "export", "--format", "jsonl", "-o", str(data_dir.parent / "audit.jsonl"))
+    export = data_dir.parent / "audit.jsonl"
+    ok("audit", "export", "--format", "jsonl", "-o", str(export))
 
     files = log_files(own_log_dir)
     assert files, "the day left no log file"
@@ -116,8 +134,15 @@ def test_a_scripted_day_leaves_no_session_url_or_passphrase_in_any_log(
         f"copied Session URL for {started[1]} in session {started[1]}",
         f"copied both for {started[1]} in session {started[1]}",
         f"session {started[0]} ended",
+        f"link {listed[0]['link_id']} revoked from the command line",
     ):
         assert line in written, f"the log does not say {line!r}"
-    for secret in (PASSPHRASE, WRONG, *urls):
+    for secret in (PASSPHRASE, WRONG, *tokens):
         assert secret not in written, f"{secret!r} is in the log"
     assert "/join/" + DEMO_ACTIVE_ID not in written
+    kept = export.read_text(encoding="utf-8")
+    for path in data_dir.rglob("*"):
+        if path.is_file():
+            kept += path.read_bytes().decode("latin-1")
+    for token in tokens:
+        assert token not in kept, "a token is in the store or the audit trail"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,8 +23,10 @@ from typing import IO
 import pytest
 
 from collab_console.cli.clipboard import NO_CLIPBOARD_HELP, SystemClipboard
-from collab_console.core.demo import DEMO_ACTIVE_ID
+from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_URL_BASE
 from collab_console.core.errors import ClipboardError
+from collab_console.core.links import link_url, new_token
+from collab_console.core.urls import link_host
 from collab_console.store import Store
 from tests.conftest import RunCli
 from tests.store.admins import become_admin
@@ -69,6 +72,8 @@ CHILD = """
 import os, sys
 from collab_console.cli.clipboard import SystemClipboard
 from collab_console.core.errors import ClipboardError
+from collab_console.core.links import link_url, new_token
+from collab_console.core.urls import link_host
 
 text, to_close, report, kind = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 closed = [] if to_close == "-" else [int(fd) for fd in to_close.split(",")]
@@ -335,7 +340,7 @@ KEEPER_MODULE = b"collab_console.clipboard_keeper"
 
 
 def fresh_url() -> str:
-    return f"https://collab.example.com/join/{uuid.uuid4().hex[:8].upper()}"
+    return link_url("https://collab.example.com/join/", new_token())
 
 
 def xclip_out(*args: str) -> subprocess.CompletedProcess[bytes]:
@@ -520,7 +525,8 @@ def url_clears_in_1_s(demo_store: Store) -> Store:
     return demo_store
 
 
-DEMO_URL = f"https://collab.example.com/join/{DEMO_ACTIVE_ID}"
+#: A Session URL the demo store hands out: its base and a fresh token, never the ID.
+DEMO_URL = re.compile(re.escape(DEMO_URL_BASE) + r"[A-Za-z0-9_-]{24}")
 
 
 @pytest.mark.usefixtures("url_clears_in_1_s", "x11_only")
@@ -533,13 +539,18 @@ def test_copy_of_a_url_returns_at_once_and_the_url_is_cleared_a_second_later(
 
     assert done.returncode == 0, done.stderr
     assert done.stdout == (
-        "Copied Session URL (collab.example.com) for Dana Levi. Clears from the clipboard in 1 s.\n"
+        f"Copied a new Session URL ({link_host(DEMO_URL_BASE)}) for Dana Levi. "
+        "It works for 30 minutes. "
+        "Clears from the clipboard in 1 s.\n"
     )
     assert took < 10, f"copy took {took:.2f} s"
-    assert read_clipboard() == DEMO_URL
+    url = read_clipboard()
+    assert DEMO_URL.fullmatch(url), url
+    assert DEMO_ACTIVE_ID not in url
     assert xclip_out("-t", KDE_SECRET_HINT).stdout == b"secret"
     assert keepers_on_this_display(display), "a keeper serves the URL"
-    leaks = [pid for pid, cmdline, environ in processes() if DEMO_URL.encode() in cmdline + environ]
+    token = url.rpartition("/")[2].encode()
+    leaks = [pid for pid, cmdline, environ in processes() if token in cmdline + environ]
     assert leaks == [], "the URL is in the command line or environment of a process"
 
     wait_until(lambda: pasted() is None, what="cleared")
@@ -552,7 +563,8 @@ def test_copy_of_a_url_leaves_what_another_program_copied_since(
 ) -> None:
     done = run_cli("copy", DEMO_ACTIVE_ID, "--what", "both")
     assert done.returncode == 0, done.stderr
-    assert read_clipboard().endswith(DEMO_URL)
+    greeting = read_clipboard().splitlines()[0]
+    assert DEMO_URL.fullmatch(greeting.rpartition(" ")[2]), greeting
     other = fresh_text("copied elsewhere")
 
     copy_elsewhere(other)
@@ -591,7 +603,7 @@ def test_the_command_itself_never_loads_qt_copying_a_url(data_dir: Path) -> None
 
     report = json.loads(done.stderr.decode().strip().splitlines()[-1])
     assert report == {"code": 0, "loaded": []}
-    assert read_clipboard() == DEMO_URL
+    assert DEMO_URL.fullmatch(read_clipboard())
 
 
 @pytest.mark.parametrize(("wl_clipboard", "owns"), [(True, False), (False, True)])

@@ -13,6 +13,7 @@ from enum import IntEnum
 from collab_console.cli.output import say_error, write_out
 from collab_console.core.errors import (
     CollabConsoleError,
+    LinkLimitError,
     NotAllowedError,
     NotFoundError,
     SettingsError,
@@ -103,11 +104,14 @@ def settings_show(args: argparse.Namespace) -> int:
 
 
 def copy(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
     from collab_console.cli.clipboard import SystemClipboard
     from collab_console.core.copy_actions import CopyAction
-    from collab_console.core.copying import CopyResult, clearing_note, copy_detail
+    from collab_console.core.copying import CopyResult, clearing_note, copy_detail, link_for_copy
     from collab_console.core.domain import normalise_session_id
     from collab_console.core.identity import current_user
+    from collab_console.core.links import LinkPurpose
 
     try:
         session_id = normalise_session_id(args.session_id)
@@ -118,15 +122,37 @@ def copy(args: argparse.Namespace) -> int:
         settings = store.load_settings()
         session = store.get_session(session_id)
         person = session.find(args.participant)
+        action, actor = CopyAction(args.what), current_user()
+        link, problem = None, None
+        try:
+            link = link_for_copy(
+                settings=settings,
+                session=session,
+                person=person,
+                action=action,
+                mint=lambda: store.mint_link(
+                    session_id,
+                    person.access_id,
+                    purpose=LinkPurpose.COPY,
+                    actor=actor,
+                    now=datetime.now(UTC),
+                )[0],
+            )
+        except LinkLimitError as exc:
+            problem = str(exc)
         outcome = copy_detail(
             settings=settings,
             session=session,
             person=person,
-            action=CopyAction(args.what),
+            action=action,
             clipboard=SystemClipboard(),
             record=store.record_copy,
-            actor=current_user(),
+            actor=actor,
+            link=link,
+            link_problem=problem,
         )
+        if link is not None and not outcome.copied:  # nobody has it: stop it
+            store.revoke_link(link.link.link_id, actor=actor, now=datetime.now(UTC))
     except NotFoundError as exc:
         return fail(str(exc), Exit.NOT_FOUND)
     finally:
@@ -166,6 +192,18 @@ def audit(args: argparse.Namespace) -> int:
     return admin_commands.audit(args)
 
 
+def links(args: argparse.Namespace) -> int:
+    from collab_console.cli import link_commands
+
+    return link_commands.links(args)
+
+
+def serve(args: argparse.Namespace) -> int:
+    from collab_console.cli import serve_command
+
+    return serve_command.serve(args)
+
+
 def _start_log() -> None:
     """Log what this command does; a log that cannot be written is a warning, not a failure."""
     from collab_console.core.logs import setup_logging
@@ -182,11 +220,13 @@ COMMANDS = {
     "admin": admin,
     "session": session,
     "audit": audit,
+    "links": links,
+    "serve": serve,
 }
 
 
 #: Commands that only read: they keep no log (``settings show`` must not even load it).
-READ_ONLY = {("settings", "show"), ("session", "list")}
+READ_ONLY = {("settings", "show"), ("session", "list"), ("links", "list")}
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -198,6 +238,8 @@ def run_command(args: argparse.Namespace) -> int:
         return COMMANDS[args.command](args)
     except NotAllowedError as exc:
         return fail(str(exc), Exit.NOT_ALLOWED)
+    except LinkLimitError as exc:
+        return fail(f"refused: {exc}", Exit.REFUSED)
     except NotFoundError as exc:
         return fail(str(exc), Exit.NOT_FOUND)
     except (ValidationError, SettingsError) as exc:

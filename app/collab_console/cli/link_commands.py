@@ -1,0 +1,124 @@
+"""``collab-console links``: list, revoke and regenerate a session's Session URLs.
+
+What the console's link list does, from a shell. A link is named by its
+public name (``L-7QKM92HX``), never by its token: the token exists only in
+the URL that was copied or sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+from collab_console.cli.commands import Exit, open_for
+from collab_console.cli.output import write_out
+from collab_console.core.domain import normalise_session_id
+from collab_console.core.identity import current_user
+from collab_console.core.links import Link, normalise_link_id
+from collab_console.core.logs import log_event
+
+
+def links(args: argparse.Namespace) -> int:
+    return {"list": links_list, "revoke": links_revoke, "regenerate": links_regenerate}[
+        args.links_command
+    ](args)
+
+
+def links_list(args: argparse.Namespace) -> int:
+    session_id = normalise_session_id(args.session_id)
+    store = open_for(args, readonly=True)
+    try:
+        session = store.get_session(session_id)
+        found = store.list_links(session_id)
+    finally:
+        store.close()
+    now = datetime.now(UTC)
+    names = {person.access_id: person.name for person in session.everyone}
+    if args.json:
+        import json
+
+        write_out(
+            json.dumps([_as_dict(link, names, now) for link in found], indent=2, ensure_ascii=False)
+        )
+        return Exit.OK
+    if not found:
+        write_out(f"Session {session_id} has no links.")
+        return Exit.OK
+    rows = [
+        (
+            link.link_id,
+            link.state(now).label,
+            link.purpose.label,
+            _when(link.made_at),
+            "until the session ends" if link.expires_at is None else _when(link.expires_at),
+            "used" if link.used_at else "not used",
+            link.made_by,
+            names.get(link.access_id, link.access_id),
+        )
+        for link in found
+    ]
+    header = ("LINK", "STATE", "WHY", "MADE", "EXPIRES", "USED", "BY", "FOR")
+    widths = [max(len(row[n]) for row in (header, *rows)) for n in range(len(header) - 1)]
+    write_out(
+        "\n".join(
+            "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True))
+            + "  "
+            + row[-1]
+            for row in (header, *rows)
+        )
+    )
+    return Exit.OK
+
+
+def links_revoke(args: argparse.Namespace) -> int:
+    link_id = normalise_link_id(args.link_id)
+    store = open_for(args, readonly=False)
+    try:
+        store.revoke_link(link_id, actor=current_user(), now=datetime.now(UTC))
+    finally:
+        store.close()
+    log_event("link %s revoked from the command line", link_id)
+    write_out(f"Revoked link {link_id}: it opens nothing from now on.")
+    return Exit.OK
+
+
+def links_regenerate(args: argparse.Namespace) -> int:
+    session_id = normalise_session_id(args.session_id)
+    store = open_for(args, readonly=False)
+    try:
+        person = store.get_session(session_id).find(args.participant)
+        revoked, minted, _ = store.regenerate_links(
+            session_id, person.access_id, actor=current_user(), now=datetime.now(UTC)
+        )
+    finally:
+        store.close()
+    log_event(
+        "links of %s in session %s regenerated from the command line", person.access_id, session_id
+    )
+    stopped = f"Revoked {revoked} link{'' if revoked == 1 else 's'}"
+    write_out(
+        f"{stopped} of {person.name}. Their new invitation link is {minted.link.link_id}; "
+        "it goes out with the next invitation."
+    )
+    return Exit.OK
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def _as_dict(link: Link, names: dict[str, str], now: datetime) -> dict[str, object]:
+    return {
+        "link_id": link.link_id,
+        "state": link.state(now).value,
+        "purpose": link.purpose.value,
+        "for": names.get(link.access_id, ""),
+        "access_id": link.access_id,
+        "made_by": link.made_by,
+        "made_at": link.made_at.isoformat(),
+        "expires_at": None if link.expires_at is None else link.expires_at.isoformat(),
+        "first_join_only": link.first_join_only,
+        "used_at": None if link.used_at is None else link.used_at.isoformat(),
+        "revoked_at": None if link.revoked_at is None else link.revoked_at.isoformat(),
+        "revoked_by": link.revoked_by,
+    }
