@@ -26,7 +26,10 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from collab_console.core.admins import change_settings
+from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_URL_BASE
 from collab_console.core.events import SettingsChanged
+from collab_console.core.links import Link, LinkState, is_token, masked_link
+from collab_console.core.settings import CopySettings
 from collab_console.gui.copy_card import HIDE_DELAY_MS, INTENT_DELAY_MS
 from collab_console.gui.store_hub import StoreHub
 from collab_console.store import Store, open_store
@@ -47,6 +50,8 @@ ADMIN = "admin.ana"
 OTHER_ADMIN = "admin.sam"
 #: Long enough for any store call through a hub's worker on a slow machine.
 STORE_TIMEOUT_MS = 10_000
+#: A Session URL as the screen shows it: the demo's URL base, and dots for the token.
+MASKED_URL = masked_link(DEMO_URL_BASE)
 
 
 def park_pointer(qtbot: QtBot, window: QWidget) -> None:
@@ -294,3 +299,81 @@ def unlocked_preferences(
     dialog = show_preferences(qtbot, hub, parent)
     unlock_preferences(qtbot, dialog, name)
     return dialog
+
+
+# -- Session URLs: a fresh link per copy ------------------------------------------------
+
+
+def both_text(name: str, url: str, access_id: str, base: str = DEMO_URL_BASE) -> str:
+    """Exactly what *Copy both* puts on the clipboard for ``name`` (the QA contract)."""
+    return (
+        f"Hello {name}, here is your link to join the session: {url}\n"
+        f"If it does not open, go to {base} and enter the Session ID {access_id}."
+    )
+
+
+def url_in(text: str, base: str = DEMO_URL_BASE) -> str:
+    """The Session URL in a copied text (a URL alone, or the first line of *Copy both*)."""
+    first = text.split("\n", 1)[0]
+    start = first.find(base)
+    assert start >= 0, f"no Session URL on {base} in {text!r}"
+    return first[start:].split(" ", 1)[0]
+
+
+def token_of(url: str, base: str = DEMO_URL_BASE) -> str:
+    """The token of a Session URL: what follows the URL base, 24 URL-safe characters."""
+    assert url.startswith(base), f"{url!r} is not on the URL base {base}"
+    token = url[len(base) :]
+    assert is_token(token), f"{token!r} is not a link's token"
+    return token
+
+
+def stored_link(
+    data_dir: Path,
+    url: str,
+    *,
+    access_id: str,
+    session_id: str = DEMO_ACTIVE_ID,
+    base: str = DEMO_URL_BASE,
+) -> Link:
+    """The link a copied ``url`` carries, as the store has it, read through a connection of
+    its own (the hub's worker may be using the console's meanwhile).
+
+    The store finds it by its token's hash (``core.links.token_hash``: it keeps nothing
+    else of the token), it is live, made for ``access_id``, and among the session's links.
+    """
+    token = token_of(url, base)
+    other = open_store(data_dir)
+    try:
+        check = other.check_link(token, now=datetime.now(UTC))
+        links = other.list_links(session_id)
+    finally:
+        other.close()
+    assert check is not None, "the store knows no link by the hash of this token"
+    assert (check.link.session_id, check.link.access_id) == (session_id, access_id)
+    assert check.state is LinkState.LIVE
+    assert check.link in links
+    return check.link
+
+
+def session_links(data_dir: Path, session_id: str = DEMO_ACTIVE_ID) -> list[Link]:
+    """Every link of the session, newest first, through a connection of its own."""
+    other = open_store(data_dir)
+    try:
+        return other.list_links(session_id)
+    finally:
+        other.close()
+
+
+#: A URL base no validator lets through (a phishing redirect): a console that somehow
+#: holds it must withhold the Session URL, with a reason, and never make a link on it.
+PLANTED_URL_BASE = "https://evil.example/phish?next="
+
+
+def planted_url_base(settings: CopySettings, url_base: str = PLANTED_URL_BASE) -> CopySettings:
+    """``settings`` holding ``url_base`` past every validator (the store refuses to load
+    one, so it is planted in memory, as in ``tests/core/test_policy.py``)."""
+    values = dict(settings.values)
+    values["session_url_base"] = url_base
+    object.__setattr__(settings, "values", values)
+    return settings

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTreeWidget,
     QWidget,
 )
@@ -33,6 +34,7 @@ from pytestqt.qtbot import QtBot
 
 from collab_console.core.admins import SESSION_LIFETIME, change_settings, verify_admin
 from collab_console.core.audit import AuditKind, AuditQuery
+from collab_console.core.demo import DEMO_URL_BASE
 from collab_console.core.errors import NotAllowedError
 from collab_console.core.identity import current_user
 from collab_console.gui.preferences_dialog import (
@@ -62,7 +64,16 @@ pytestmark = pytest.mark.gui
 #: What an agent guesses: long enough to be a passphrase, and not admin.ana's.
 WRONG = "correct horse battery staple"
 #: The editors of the organisation's settings, as the declarations name them.
-EDITORS = ("copySessionIdCheck", "copySessionUrlCheck", "sessionUrlBaseEdit")
+EDITORS = (
+    "copySessionIdCheck",
+    "copySessionUrlCheck",
+    "sessionUrlBaseEdit",
+    "copiedLinkMinutesSpin",
+    "invitationLinkMinutesSpin",
+    "linkFirstJoinOnlyCheck",
+    "maxLiveLinksSpin",
+    "maxLinksPerHourSpin",
+)
 
 
 def stored_settings(data_dir: Path) -> Any:
@@ -126,7 +137,9 @@ def test_an_agent_sees_the_settings_read_only_under_a_banner_with_unlock(qtbot, 
     # The values are there to read.
     assert named(dialog, QCheckBox, "copySessionIdCheck").isChecked()
     assert not named(dialog, QCheckBox, "copySessionUrlCheck").isChecked()
-    assert named(dialog, QLineEdit, "sessionUrlBaseEdit").text().startswith("https://")
+    assert named(dialog, QLineEdit, "sessionUrlBaseEdit").text() == DEMO_URL_BASE
+    assert named(dialog, QSpinBox, "copiedLinkMinutesSpin").value() == 30
+    assert named(dialog, QSpinBox, "maxLiveLinksSpin").value() == 3
     assert not named(dialog, QPushButton, "saveButton").isEnabled()
     assert not named(dialog, QLabel, "saveBlockedLabel").isVisible()
     # The Audit log is for admins: its navigation item is not there.

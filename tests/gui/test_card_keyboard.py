@@ -17,11 +17,19 @@ from pytestqt.qtbot import QtBot
 from collab_console.core.demo import DEMO_ACTIVE_ID
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.copy_card import CARD_DESCRIPTION, COPIED_TEXT
-from tests.gui.helpers import CARD_TIMEOUT_MS, hover_customer, named, save_through_hub
+from tests.gui.helpers import (
+    CARD_TIMEOUT_MS,
+    hover_customer,
+    named,
+    save_through_hub,
+    stored_link,
+    token_of,
+)
 
 pytestmark = pytest.mark.gui
 
-GRACE_ID = f"{DEMO_ACTIVE_ID}-P2"
+#: Grace Kim's own ID in the demo.
+GRACE_ID = "K9ZC-3HNP"
 ENTER_KEYS = [
     pytest.param(Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, id="Return"),
     pytest.param(Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier, id="keypad-Enter"),
@@ -111,6 +119,28 @@ def test_enter_copies_from_a_participant_card_opened_by_keyboard(
         qtbot.keyClick(button, key, modifier)
 
     assert read_with_xclip() == GRACE_ID
+
+
+@pytest.mark.parametrize(("key", "modifier"), ENTER_KEYS)
+@pytest.mark.usefixtures("clear_clipboard")
+def test_enter_on_copy_session_url_copies_a_fresh_link_for_that_participant(
+    qtbot, console, hub, data_dir, read_with_xclip, key, modifier
+):
+    save_through_hub(qtbot, hub, acknowledged=True, copy_session_url=True)
+    open_participant_card_by_key(qtbot, console, row=1)
+    url_button = named(console.copying.card, QPushButton, "copyUrlButton")
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert url_button.hasFocus()
+
+    with qtbot.waitSignal(console.copying.said, timeout=5000):
+        qtbot.keyClick(url_button, key, modifier)
+
+    url = read_with_xclip()
+    stored_link(data_dir, url, access_id=GRACE_ID)
+    assert url_button.text() == COPIED_TEXT
+    message = console.statusBar().currentMessage()
+    assert message.startswith("Copied a new Session URL (127.0.0.1:8765) for Grace Kim.")
+    assert token_of(url) not in message
 
 
 def test_enter_with_a_modifier_does_not_copy(qtbot, console):

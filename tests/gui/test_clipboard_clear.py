@@ -10,19 +10,30 @@ from __future__ import annotations
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from collab_console.core.demo import DEMO_ACTIVE_ID
+from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_URL_BASE
 from collab_console.gui.clipboard import KDE_SECRET_HINT, clipboard_data, secret_formats
 from collab_console.gui.console_window import CLIPBOARD_CLEARED, ConsoleWindow
 from collab_console.gui.store_hub import StoreHub
-from tests.gui.helpers import CARD_TIMEOUT_MS, click, hover_customer, named, save_through_hub
+from tests.gui.helpers import (
+    CARD_TIMEOUT_MS,
+    both_text,
+    click,
+    hover_customer,
+    named,
+    save_through_hub,
+    stored_link,
+    url_in,
+)
 
-SESSION_URL = f"https://collab.example.com/join/{DEMO_ACTIVE_ID}"
-BOTH_TEXT = f"Hello Dana Levi, here is your link to join the session: {SESSION_URL}"
+#: A Session URL as the demo makes them, for the tests of the formats alone.
+SESSION_URL = f"{DEMO_URL_BASE}q8Xz-3_vLm0PaR7tYw2bNc5d"
 ELSEWHERE = "copied in another program"
 XCLIP = shutil.which("xclip")
 
@@ -106,17 +117,31 @@ def countdown(console: ConsoleWindow) -> QLabel:
 
 
 @pytest.mark.parametrize(
-    ("button_name", "text"), [("copyUrlButton", SESSION_URL), ("copyBothButton", BOTH_TEXT)]
+    ("button_name", "text"),
+    [
+        ("copyUrlButton", lambda url: url),
+        ("copyBothButton", lambda url: both_text("Dana Levi", url, DEMO_ACTIVE_ID)),
+    ],
+    ids=["url", "both"],
 )
 @pytest.mark.usefixtures("clear_clipboard")
 def test_a_copied_url_is_marked_secret_next_to_the_plain_text(
-    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub, button_name: str, text: str
+    qtbot: QtBot,
+    console: ConsoleWindow,
+    hub: StoreHub,
+    data_dir: Path,
+    button_name: str,
+    text: Callable[[str], str],
 ) -> None:
     allow_url_copy(qtbot, hub, clear_seconds=30)
 
     copy_from_card(qtbot, console, button_name)
 
-    assert pasted(qtbot) == text
+    copied = pasted(qtbot)
+    assert copied is not None
+    url = url_in(copied)
+    assert copied == text(url)
+    stored_link(data_dir, url, access_id=DEMO_ACTIVE_ID)
     offered = targets(qtbot)
     assert {"UTF8_STRING", "text/plain", KDE_SECRET_HINT} <= set(offered)
     assert xclip(qtbot, "-t", KDE_SECRET_HINT, "-o").stdout == b"secret"
@@ -152,8 +177,8 @@ def test_the_url_is_cleared_when_its_time_runs_out(
     with qtbot.waitSignal(console.copying.clipboard.cleared, timeout=5000):
         copy_from_card(qtbot, console, "copyUrlButton")
         assert console.statusBar().currentMessage() == (
-            "Copied Session URL (collab.example.com) for Dana Levi. "
-            "Clears from the clipboard in 1 s."
+            "Copied a new Session URL (127.0.0.1:8765) for Dana Levi. "
+            "It works for 30 minutes. Clears from the clipboard in 1 s."
         )
         assert countdown(console).isVisible()
         assert countdown(console).text() == "Session URL copied — clears in 1 s"
@@ -211,7 +236,9 @@ def test_closing_the_console_clears_an_unchanged_url(
 ) -> None:
     allow_url_copy(qtbot, hub, clear_seconds=30)
     copy_from_card(qtbot, console, "copyUrlButton")
-    assert pasted(qtbot) == SESSION_URL
+    copied = pasted(qtbot)
+    assert copied is not None
+    assert copied.startswith(DEMO_URL_BASE)
 
     console.close()
 

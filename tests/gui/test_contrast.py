@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
@@ -38,7 +37,6 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from shiboken6 import Shiboken
 
-from collab_console.core.demo import DEMO_ACTIVE_ID
 from collab_console.gui.appearance import Appearance, Theme, is_dark
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.new_session_dialog import NewSessionDialog
@@ -47,22 +45,20 @@ from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import MIN_CONTRAST, contrast_ratio
 from collab_console.gui.user_prefs import UserPrefs
 from collab_console.store import Store
-from collab_console.store.location import STORE_FILENAME
 from tests.gui.helpers import (
     CARD_TIMEOUT_MS,
     named,
+    planted_url_base,
     retype,
+    save_as_admin,
     save_through_hub,
+    show_console,
     unlocked_preferences,
 )
-from tests.tampering import tamper
 
 pytestmark = pytest.mark.gui
 
 LOOKS = [Theme.LIGHT, Theme.DARK]
-GRACE_ID = f"{DEMO_ACTIVE_ID}-P2"
-#: Grace Kim's link pointed at another host: her card withholds it, in red.
-TAMPERED_URL = f"https://collcb.example.com/join/{GRACE_ID}"
 
 _RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
 _COLOUR = re.compile(r"(?:^|[;\s])color\s*:\s*([^;]+)")
@@ -90,12 +86,18 @@ def look(request: pytest.FixtureRequest, appearance: Appearance) -> Theme:
 
 
 @pytest.fixture
-def grace_link_tampered(demo_store: Store, data_dir: Path) -> None:
-    tamper(
-        data_dir / STORE_FILENAME,
-        "UPDATE participants SET url = ? WHERE access_id = ?",
-        parameters=(TAMPERED_URL, GRACE_ID),
+def withholding_console(qtbot: QtBot, demo_store: Store) -> Iterator[ConsoleWindow]:
+    """A console whose settings hold a URL base that is not valid: every card withholds the
+    Session URL and says why, in red."""
+    save_as_admin(demo_store, acknowledged=True, copy_session_url=True)
+    planted = StoreHub(
+        demo_store,
+        settings=planted_url_base(demo_store.load_settings()),
+        sessions=demo_store.list_sessions(),
+        poll_ms=3_600_000,
     )
+    yield show_console(qtbot, planted)
+    planted.close()
 
 
 @pytest.fixture
@@ -291,9 +293,8 @@ def test_the_console_with_the_customer_card_open(qtbot, url_copy_on, console):
 
 
 @pytest.mark.usefixtures("look")
-def test_the_console_with_a_card_that_withholds_a_link(
-    qtbot, grace_link_tampered, url_copy_on, console
-):
+def test_the_console_with_a_card_that_withholds_a_link(qtbot, withholding_console):
+    console = withholding_console
     card = open_participant_card(qtbot, console, 1)
     withheld = named(card, QLabel, "copyCardWithheld")
     assert withheld.isVisible()

@@ -13,8 +13,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
+from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID, DEMO_URL_BASE
 from collab_console.core.errors import ClipboardError
+from collab_console.core.identity import current_user
+from collab_console.core.links import LinkState, token_hash
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.copy_card import COPIED_TEXT, FAREWELL_MS, INTENT_DELAY_MS
 from collab_console.gui.privacy import PrivacyScreen
@@ -22,22 +24,31 @@ from collab_console.gui.store_hub import POLL_INTERVAL_MS, StoreHub
 from collab_console.store import Store, seed_demo
 from tests.gui.helpers import (
     CARD_TIMEOUT_MS,
+    MASKED_URL,
+    STORE_TIMEOUT_MS,
+    both_text,
     centre,
     change_settings_elsewhere,
     click,
     clipboard_now,
     hover_customer,
     park_pointer,
+    planted_url_base,
     right_click,
     save_as_admin,
     save_through_hub,
+    session_links,
+    show_console,
+    stored_link,
+    token_of,
+    url_in,
 )
 
-SESSION_URL = f"https://collab.example.com/join/{DEMO_ACTIVE_ID}"
-GRACE_ID = f"{DEMO_ACTIVE_ID}-P2"
-GRACE_URL = f"https://collab.example.com/join/{GRACE_ID}"
-BOTH_TEXT = f"Hello Dana Levi, here is your link to join the session: {SESSION_URL}"
-MASKED_URL = "https://collab.example.com/join/••••"
+#: Grace Kim's own ID in the demo: random, nothing like the Session ID.
+GRACE_ID = "K9ZC-3HNP"
+#: Where the demo's links open, as the card and the status bar name it.
+LINK_HOST = "127.0.0.1:8765"
+NOTHING_COPIED = "nothing copied yet"
 #: Long enough for the hub to poll the store a few times on a slow machine.
 POLL_TIMEOUT_MS = POLL_INTERVAL_MS * 5 + 3000
 
@@ -175,36 +186,91 @@ def test_no_card_for_an_ended_session(qtbot, console, hub):
 # -- copying --------------------------------------------------------------------
 
 
+def everything_shown(console: ConsoleWindow) -> str:
+    """What the console shows and tells screen readers of the card and in the status bar."""
+    card = console.copying.card
+    texts = [console.statusBar().currentMessage(), card.accessibleName()]
+    texts += [label.text() for label in card.findChildren(QLabel)]
+    for button in card.findChildren(QPushButton):
+        texts += [button.text(), button.accessibleName(), button.accessibleDescription()]
+    return "\n".join(texts)
+
+
+def assert_never_shown(console: ConsoleWindow, url: str) -> None:
+    """A copied Session URL is a secret: not on the card, not in the status bar."""
+    shown = everything_shown(console)
+    assert url not in shown
+    assert token_of(url) not in shown
+
+
+@pytest.mark.usefixtures("clear_clipboard")
+def test_copy_session_id_puts_the_exact_id_on_the_system_clipboard(
+    qtbot, console, hub, read_with_xclip
+):
+    set_copy(qtbot, hub, id_on=True, url_on=True)
+    hover_customer(qtbot, console)
+    wait_for_card(qtbot, console)
+    button = card_button(console, "copyIdButton")
+
+    copy_by_click(qtbot, console, button)
+
+    assert clipboard_now() == DEMO_ACTIVE_ID
+    assert read_with_xclip() == DEMO_ACTIVE_ID
+    assert button.text() == COPIED_TEXT
+    assert button.accessibleName() == COPIED_TEXT
+    assert console.statusBar().currentMessage() == (
+        f"Copied Session ID {DEMO_ACTIVE_ID} for Dana Levi."
+    )
+    qtbot.waitUntil(lambda: button.text() != COPIED_TEXT, timeout=CARD_TIMEOUT_MS)
+
+
 @pytest.mark.parametrize(
-    ("button_name", "expected", "status"),
+    ("button_name", "text", "status"),
     [
-        ("copyIdButton", DEMO_ACTIVE_ID, f"Copied Session ID {DEMO_ACTIVE_ID} for Dana Levi."),
-        ("copyUrlButton", SESSION_URL, "Copied Session URL (collab.example.com) for Dana Levi."),
-        ("copyBothButton", BOTH_TEXT, f"Copied Session ID {DEMO_ACTIVE_ID} and Session URL"),
+        (
+            "copyUrlButton",
+            lambda url: url,
+            f"Copied a new Session URL ({LINK_HOST}) for Dana Levi.",
+        ),
+        (
+            "copyBothButton",
+            lambda url: both_text("Dana Levi", url, DEMO_ACTIVE_ID),
+            f"Copied Session ID {DEMO_ACTIVE_ID} and a new Session URL ({LINK_HOST}) "
+            "for Dana Levi.",
+        ),
     ],
+    ids=["url", "both"],
 )
 @pytest.mark.usefixtures("clear_clipboard")
-def test_clicking_a_button_puts_the_exact_value_on_the_system_clipboard(
-    qtbot, console, hub, read_with_xclip, button_name, expected, status
+def test_a_url_button_puts_a_fresh_link_on_the_system_clipboard_and_never_on_screen(
+    qtbot, console, hub, data_dir, read_with_xclip, button_name, text, status
 ):
     set_copy(qtbot, hub, id_on=True, url_on=True)
     hover_customer(qtbot, console)
     wait_for_card(qtbot, console)
     button = card_button(console, button_name)
+
     copy_by_click(qtbot, console, button)
-    assert clipboard_now() == expected
-    assert read_with_xclip() == expected
+
+    copied = read_with_xclip()
+    assert clipboard_now() == copied
+    url = url_in(copied)
+    assert copied == text(url), "exactly this, and nothing else"
+    link = stored_link(data_dir, url, access_id=DEMO_ACTIVE_ID)
+    assert link.expires_at is not None
+    assert round((link.expires_at - link.made_at).total_seconds()) == 30 * 60
     assert button.text() == COPIED_TEXT
     assert button.accessibleName() == COPIED_TEXT
-    message = console.statusBar().currentMessage()
-    assert message.startswith(status)
-    assert "https://" not in message
+    assert console.statusBar().currentMessage() == (
+        f"{status} It works for 30 minutes. Clears from the clipboard in 30 s."
+    )
+    assert_never_shown(console, url)
     qtbot.waitUntil(lambda: button.text() != COPIED_TEXT, timeout=CARD_TIMEOUT_MS)
 
 
 @pytest.mark.usefixtures("clear_clipboard")
 def test_a_participant_row_offers_that_participants_own_details(
-    qtbot, console, hub, read_with_xclip
+    qtbot, console, hub, data_dir, read_with_xclip
 ):
     set_copy(qtbot, hub, id_on=True, url_on=True)
     hover_participant(qtbot, console, row=1)
@@ -212,7 +278,13 @@ def test_a_participant_row_offers_that_participants_own_details(
     assert console.copying.card.title.text() == "Grace Kim"
     assert console.copying.card.subtitle.text() == "Document participant"
     copy_by_click(qtbot, console, card_button(console, "copyUrlButton"))
-    assert read_with_xclip() == GRACE_URL
+    url = read_with_xclip()
+    stored_link(data_dir, url, access_id=GRACE_ID)
+    assert (
+        console.statusBar()
+        .currentMessage()
+        .startswith(f"Copied a new Session URL ({LINK_HOST}) for Grace Kim.")
+    )
     copy_by_click(qtbot, console, card_button(console, "copyIdButton"))
     assert read_with_xclip() == GRACE_ID
 
@@ -251,6 +323,153 @@ def test_a_detail_turned_off_while_the_card_is_open_is_not_copied(qtbot, console
     set_copy(qtbot, hub, id_on=True, url_on=False)
     assert url_button.isHidden()
     assert visible_button_names(console) == ["copyIdButton"]
+
+
+# -- a new link for every URL copy --------------------------------------------------
+
+
+def every_file(folder: Path) -> bytes:
+    """Everything the store wrote under ``folder`` (its file and journals), as bytes."""
+    return b"".join(path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file())
+
+
+@pytest.mark.usefixtures("clear_clipboard")
+def test_two_url_copies_for_one_person_put_two_different_live_links_on_the_clipboard(
+    qtbot, console, hub, data_dir
+):
+    set_copy(qtbot, hub, id_on=True, url_on=True)
+    hover_participant(qtbot, console, row=1)
+    wait_for_card(qtbot, console)
+    button = card_button(console, "copyUrlButton")
+
+    copy_by_click(qtbot, console, button)
+    first = clipboard_now()
+    copy_by_click(qtbot, console, button)
+    second = clipboard_now()
+
+    assert first != second, "every copy makes a new link"
+    older, newer = (stored_link(data_dir, url, access_id=GRACE_ID) for url in (first, second))
+    assert older.link_id != newer.link_id
+    assert session_links(data_dir) == [newer, older], "both live, newest first"
+    stored = every_file(data_dir)
+    for url in (first, second):
+        assert token_hash(token_of(url)).encode() in stored
+        assert token_of(url).encode() not in stored, "the store keeps the token's hash only"
+
+
+@pytest.mark.usefixtures("clear_clipboard")
+def test_a_url_copy_past_the_per_person_limit_says_not_copied_and_copies_nothing(
+    qtbot, console, hub, data_dir
+):
+    save_through_hub(
+        qtbot, hub, acknowledged=True, copy_session_url=True, max_live_links_per_person=1
+    )
+    hover_customer(qtbot, console)
+    wait_for_card(qtbot, console)
+    copy_by_click(qtbot, console, card_button(console, "copyUrlButton"))
+    kept = stored_link(data_dir, clipboard_now(), access_id=DEMO_ACTIVE_ID)
+    QApplication.clipboard().setText(NOTHING_COPIED)  # the agent copies something else
+    both = card_button(console, "copyBothButton")
+
+    copy_by_click(qtbot, console, both)
+
+    assert clipboard_now() == NOTHING_COPIED
+    assert both.text() == "Copy both", "no Copied ✓"
+    assert console.statusBar().currentMessage() == (
+        "Not copied: this person already has 1 live link (at most 1); "
+        "revoke one, or regenerate their links."
+    )
+    assert session_links(data_dir) == [kept], "no second link was made"
+    assert visible_button_names(console) == ["copyIdButton", "copyUrlButton", "copyBothButton"]
+
+
+@pytest.mark.usefixtures("clear_clipboard")
+def test_a_url_copy_whose_clipboard_fails_revokes_the_link_it_made(
+    qtbot, console, hub, data_dir, monkeypatch
+):
+    """Nobody has that link: it must not stay live."""
+    set_copy(qtbot, hub, id_on=True, url_on=True)
+
+    def unreachable(text: str, *, sensitive: bool, clear_after_s: int = 0) -> None:
+        raise ClipboardError("the system clipboard could not be reached; try again")
+
+    monkeypatch.setattr(console.copying.clipboard, "put", unreachable)
+    heard: list[str] = []
+    hub.links_changed.connect(heard.append)
+    hover_customer(qtbot, console)
+    wait_for_card(qtbot, console)
+    button = card_button(console, "copyUrlButton")
+
+    copy_by_click(qtbot, console, button)
+
+    assert console.statusBar().currentMessage() == (
+        "Not copied: The system clipboard could not be reached; try again."
+    )
+    assert button.text() == "Copy Session URL"
+    assert clipboard_now() == NOTHING_COPIED
+    qtbot.waitUntil(lambda: len(heard) == 2, timeout=STORE_TIMEOUT_MS)  # made, then revoked
+    assert heard == [DEMO_ACTIVE_ID, DEMO_ACTIVE_ID]
+    [link] = session_links(data_dir)
+    assert link.access_id == DEMO_ACTIVE_ID
+    assert link.state(datetime.now(UTC)) is LinkState.REVOKED
+    assert link.revoked_by == current_user()
+
+
+@pytest.mark.usefixtures("clear_clipboard")
+def test_a_url_copy_tells_open_windows_of_its_new_link_and_an_id_copy_makes_none(
+    qtbot, console, hub, data_dir
+):
+    """The Links dialog follows ``links_changed``: a link this console made is listed at once."""
+    set_copy(qtbot, hub, id_on=True, url_on=True)
+    hover_customer(qtbot, console)
+    wait_for_card(qtbot, console)
+
+    with qtbot.assertNotEmitted(hub.links_changed):
+        copy_by_click(qtbot, console, card_button(console, "copyIdButton"))
+    assert session_links(data_dir) == []
+
+    with qtbot.waitSignal(hub.links_changed, timeout=STORE_TIMEOUT_MS) as heard:
+        copy_by_click(qtbot, console, card_button(console, "copyUrlButton"))
+
+    assert heard.args == [DEMO_ACTIVE_ID]
+    assert len(session_links(data_dir)) == 1
+
+
+def test_a_url_base_that_is_not_valid_withholds_the_url_buttons_and_says_why(
+    qtbot, demo_store, data_dir
+):
+    """Fail closed: no Session URL is made on a base that does not pass its checks."""
+    save_as_admin(demo_store, acknowledged=True, copy_session_url=True)
+    planted = StoreHub(
+        demo_store,
+        settings=planted_url_base(demo_store.load_settings()),
+        sessions=demo_store.list_sessions(),
+        poll_ms=3_600_000,
+    )
+    try:
+        window = show_console(qtbot, planted)
+        hover_customer(qtbot, window)
+        wait_for_card(qtbot, window)
+
+        assert visible_button_names(window) == ["copyIdButton"]
+        withheld = window.copying.card.findChild(QLabel, "copyCardWithheld")
+        assert withheld is not None
+        assert withheld.isVisible()
+        assert withheld.text() == (
+            "Not offered: The Session URL base is not valid "
+            "(the Session URL base must not contain '?' or '#')."
+        )
+        assert "phish" not in everything_shown(window), "the planted link is not repeated"
+        assert window.copying.card.findChild(QLabel, "copyCardLinkHost").isHidden()
+        seen = run_context_menu(
+            qtbot,
+            lambda: right_click(window.view.customer_icon, centre(window.view.customer_icon)),
+            None,
+        )
+        assert seen == [("Copy Session ID", True)]
+        assert session_links(data_dir) == []
+    finally:
+        planted.close()
 
 
 def assert_no_gaps(card: QWidget) -> None:
@@ -423,7 +642,7 @@ def run_context_menu(
 
 
 @pytest.mark.usefixtures("clear_clipboard")
-def test_right_click_on_the_icon_gives_the_same_actions_as_a_menu(qtbot, console, hub):
+def test_right_click_on_the_icon_gives_the_same_actions_as_a_menu(qtbot, console, hub, data_dir):
     set_copy(qtbot, hub, id_on=True, url_on=True)
     icon = console.view.customer_icon
 
@@ -433,9 +652,10 @@ def test_right_click_on_the_icon_gives_the_same_actions_as_a_menu(qtbot, console
         ("Copy Session URL", True),
         ("Copy both", True),
         ("", True),  # the separator
-        ("Links open collab.example.com", False),
+        (f"Links open {LINK_HOST}", False),
     ]
-    qtbot.waitUntil(lambda: clipboard_now() == SESSION_URL, timeout=5000)
+    qtbot.waitUntil(lambda: clipboard_now().startswith(DEMO_URL_BASE), timeout=5000)
+    stored_link(data_dir, clipboard_now(), access_id=DEMO_ACTIVE_ID)
 
 
 def test_right_click_when_copying_is_off_explains_why(qtbot, console, hub):
@@ -486,13 +706,14 @@ def test_a_detail_turned_off_elsewhere_is_refused_at_the_click_before_the_card_k
         change_settings_elsewhere(data_dir, copy_session_url=False)
         copy_by_click(qtbot, window, url_button)
 
-        assert clipboard_now() == "nothing copied yet"
+        assert clipboard_now() == NOTHING_COPIED
         assert (
             window.statusBar()
             .currentMessage()
             .startswith("Not copied: Copy Session URL is turned off")
         )
         assert visible_button_names(window) == ["copyIdButton"], "the card caught up too"
+        assert session_links(data_dir) == [], "a refused copy makes no link"
     finally:
         quiet.close()
 
@@ -602,9 +823,11 @@ def test_the_wheel_over_a_card_scrolls_the_list_under_it(qtbot, busy_console):
     bar = console.view.participants_view.verticalScrollBar()
     assert bar.maximum() > 0
     assert bar.value() == 0
+    second = console.view.participants_model.participant(1)
     rest_on_row(qtbot, console, 1, from_right=4)
     wait_for_card(qtbot, console)
     card = console.copying.card
+    assert card.title.text() == second.name
     note = card.findChild(QLabel, "copyCardNote")
     assert note is not None
     qtbot.mouseMove(note, note.rect().center())
@@ -620,7 +843,8 @@ def test_the_wheel_over_a_card_scrolls_the_list_under_it(qtbot, busy_console):
 
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=CARD_TIMEOUT_MS)
     if card.isVisible():  # it follows its row, still clear of it
-        row = console.view.participants_model.row_of_key(f"{BUSY_SESSION_ID}-P2")
+        row = console.view.participants_model.row_of_key(second.access_id)
+        assert row == 1
         assert not card.geometry().intersects(row_in_window(console, row))
 
 
@@ -643,15 +867,20 @@ def test_the_card_says_whose_details_and_what_each_button_copies(qtbot, console,
     assert card.subtitle.text() == "Customer"
     assert preview(console, "copyIdPreview").text() == DEMO_ACTIVE_ID
     assert preview(console, "copyUrlPreview").text() == MASKED_URL
-    both = f"Hello Dana Levi, here is your link to join the session: {MASKED_URL}"
-    assert preview(console, "copyBothPreview").text() == both.replace(" https://", "\nhttps://")
+    both = both_text("Dana Levi", MASKED_URL, DEMO_ACTIVE_ID)
+    # Each link starts a line of its own: word wrap never breaks one after its "http://".
+    assert preview(console, "copyBothPreview").text() == (
+        "Hello Dana Levi, here is your link to join the session:\n"
+        f"{MASKED_URL}\n"
+        f"If it does not open, go to\n{DEMO_URL_BASE} and enter the Session ID {DEMO_ACTIVE_ID}."
+    )
     for name, text in (
         ("copyIdButton", DEMO_ACTIVE_ID),
         ("copyUrlButton", MASKED_URL),
         ("copyBothButton", both),
     ):
         assert card_button(console, name).accessibleDescription() == text
-    assert SESSION_URL not in " ".join(label.text() for label in card.findChildren(QLabel))
+    assert preview(console, "copyCardLinkHost").text() == f"Links open {LINK_HOST}"
 
 
 @pytest.fixture
@@ -664,7 +893,7 @@ def privacy(console: ConsoleWindow) -> PrivacyScreen:
 
 @pytest.mark.usefixtures("clear_clipboard")
 def test_the_privacy_screen_masks_the_card_and_the_status_bar_but_not_the_clipboard(
-    qtbot, console, hub, privacy, read_with_xclip
+    qtbot, console, hub, data_dir, privacy, read_with_xclip
 ):
     set_copy(qtbot, hub, id_on=True, url_on=True)
     hover_customer(qtbot, console)
@@ -688,10 +917,16 @@ def test_the_privacy_screen_masks_the_card_and_the_status_bar_but_not_the_clipbo
     assert console.statusBar().currentMessage() == "Copied Session ID ••••-••HX for D••• L•••."
 
     copy_by_click(qtbot, console, card_button(console, "copyBothButton"))
-    assert read_with_xclip() == BOTH_TEXT
+    copied = read_with_xclip()
+    url = url_in(copied)
+    assert copied == both_text("Dana Levi", url, DEMO_ACTIVE_ID)
+    stored_link(data_dir, url, access_id=DEMO_ACTIVE_ID)
     message = console.statusBar().currentMessage()
-    assert message.startswith("Copied Session ID ••••-••HX and Session URL (collab.example.com)")
-    assert "Dana" not in message
+    assert message == (
+        f"Copied Session ID ••••-••HX and a new Session URL ({LINK_HOST}) for D••• L•••. "
+        "It works for 30 minutes. Clears from the clipboard in 30 s."
+    )
+    assert_never_shown(console, url)
 
     with qtbot.waitSignal(privacy.changed):
         privacy.set_masked(False)
@@ -705,7 +940,10 @@ def test_a_participant_card_is_masked_too(qtbot, console, privacy):
     wait_for_card(qtbot, console)
 
     assert console.copying.card.title.text() == "G••• K•••"
-    assert preview(console, "copyIdPreview").text() == "••••-••HX-P2"
+    assert preview(console, "copyIdPreview").text() == "••••-••NP"
+    shown = everything_shown(console)
+    assert "Grace" not in shown
+    assert GRACE_ID not in shown
 
 
 # -- the intent delay, never short -------------------------------------------------------

@@ -92,7 +92,7 @@ def test_participants_match_on_contact_and_id(qtbot, console):
     shows(qtbot, console, participants=["Grace Kim"])
 
     filter_field(console).clear()
-    type_filter(qtbot, console, f"{DEMO_ACTIVE_ID}-p3")
+    type_filter(qtbot, console, "t2vb-8xje")  # Luis Ortega's own ID, any case
     shows(qtbot, console, participants=["Luis Ortega"])
 
     filter_field(console).clear()
@@ -106,13 +106,8 @@ def test_sessions_match_on_customer_and_session_id(qtbot, console):
 
     filter_field(console).clear()
     type_filter(qtbot, console, DEMO_ACTIVE_ID.lower())
-    # Every participant's own ID starts with the session's.
-    shows(
-        qtbot,
-        console,
-        sessions=[DEMO_ACTIVE_ID],
-        participants=["Omar Haddad", "Grace Kim", "Luis Ortega"],
-    )
+    # A participant's own ID is random: the Session ID matches none of them.
+    shows(qtbot, console, sessions=[DEMO_ACTIVE_ID], participants=[])
 
 
 def test_no_matching_participant_says_so(qtbot, console):

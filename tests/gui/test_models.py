@@ -71,7 +71,7 @@ def test_participant_rows_show_the_name_role_and_a_masked_contact(demo_store):
     assert grace.data(Qt.ItemDataRole.AccessibleDescriptionRole) == (
         "Press Enter to open the copy card."
     )
-    assert grace.data(models.PARTICIPANT_ROLE).access_id == f"{DEMO_ACTIVE_ID}-P2"
+    assert grace.data(models.PARTICIPANT_ROLE).access_id == "K9ZC-3HNP"
 
 
 def test_the_privacy_screen_masks_participant_names_in_place(qtbot, demo_store):
@@ -141,7 +141,8 @@ def test_the_start_time_names_the_day_unless_it_is_today(utc_clock, now, text):
         ("", ("Dana Levi",), True),
         ("dana", ("Dana Levi",), True),
         ("7qkm", ("Dana Levi", "7QKM-92HX"), True),
-        ("example.org", ("Grace Kim", "7QKM-92HX-P2", "grace.kim@example.org"), True),
+        ("example.org", ("Grace Kim", "K9ZC-3HNP", "grace.kim@example.org"), True),
+        ("k9zc-3hnp", ("Grace Kim", "K9ZC-3HNP", "grace.kim@example.org"), True),
         ("priya", ("Dana Levi", "7QKM-92HX"), False),
     ],
 )

@@ -39,12 +39,13 @@ from tests.gui.helpers import (
     retype,
     save_through_hub,
     shown_card,
+    stored_link,
 )
 
 pytestmark = pytest.mark.gui
 
 
-#: A Session URL base of our own, so the test can tell the new URL came from the store.
+#: A Session URL base of our own, so the test can tell a new link is made on the base in force.
 URL_BASE = "https://join.acme.example/s/"
 
 
@@ -181,11 +182,14 @@ def start_session_from_the_menu(qtbot: QtBot, console: ConsoleWindow, name: str)
 
 @pytest.fixture
 def own_url_base(qtbot: QtBot, hub: StoreHub) -> str:
-    save_through_hub(qtbot, hub, session_url_base=URL_BASE)
+    """URL copy on, on a URL base of our own."""
+    save_through_hub(
+        qtbot, hub, acknowledged=True, copy_session_url=True, session_url_base=URL_BASE
+    )
     return URL_BASE
 
 
-def test_starting_a_session_shows_it_selected_and_active(qtbot, console, hub, own_url_base):
+def test_starting_a_session_shows_it_selected_and_active(qtbot, console, hub):
     before = session_ids(hub)
 
     start_session_from_the_menu(qtbot, console, "Ana Souza")
@@ -204,11 +208,12 @@ def test_starting_a_session_shows_it_selected_and_active(qtbot, console, hub, ow
     assert console.statusBar().currentMessage() == f"Started session {new_id} with Ana Souza."
     stored = hub.store.get_session(new_id)
     assert stored.state is SessionState.ACTIVE
-    assert stored.customer.url == f"{own_url_base}{new_id}"
+    assert stored.customer.access_id == new_id
+    assert stored.participants == ()
 
 
-def test_the_card_of_a_new_session_copies_its_id(
-    qtbot, console, hub, clear_clipboard, read_with_xclip
+def test_the_card_of_a_new_session_copies_its_id_and_a_link_on_the_base_in_force(
+    qtbot, console, hub, data_dir, own_url_base, clear_clipboard, read_with_xclip
 ):
     before = session_ids(hub)
     start_session_from_the_menu(qtbot, console, "Ana Souza")
@@ -231,6 +236,16 @@ def test_the_card_of_a_new_session_copies_its_id(
 
     assert read_with_xclip() == new_id
     assert button.text() == COPIED_TEXT
+
+    url_button = named(card, QPushButton, "copyUrlButton")
+    qtbot.mouseMove(url_button, centre(url_button))
+    with qtbot.waitSignal(console.copying.said, timeout=5000):
+        qtbot.mouseClick(url_button, Qt.MouseButton.LeftButton)
+
+    url = read_with_xclip()
+    stored_link(data_dir, url, access_id=new_id, session_id=new_id, base=own_url_base)
+    message = console.statusBar().currentMessage()
+    assert message.startswith("Copied a new Session URL (join.acme.example) for Ana Souza.")
 
 
 # -- ending ------------------------------------------------------------------------

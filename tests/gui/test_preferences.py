@@ -83,6 +83,10 @@ pytestmark = pytest.mark.gui
 #: When the admin in ``url_copy_stored_on`` acknowledged the warning.
 EARLIER = datetime(2026, 3, 1, 8, 15, tzinfo=UTC)
 OTHER_URL_BASE = "https://other.example.com/join/"
+#: Why a plain-http URL base on another machine is refused, as the page says it.
+HTTPS_ONLY = (
+    "The Session URL base must start with https:// (plain http only for 127.0.0.1 or localhost)."
+)
 MY_URL_BASE = "https://mine.example.com/join/"
 #: Long enough for the hub to poll the store a few times on a slow machine.
 POLL_TIMEOUT_MS = POLL_INTERVAL_MS * 5 + 3000
@@ -380,7 +384,7 @@ def test_an_error_label_is_never_read_as_its_group(qtbot, hub):
     assert accessible_name(error) == "Session URL base error"
 
     retype(qtbot, named(dialog, QLineEdit, "sessionUrlBaseEdit"), "http://x.example.com/")
-    assert accessible_name(error) == "The Session URL base must start with https://."
+    assert accessible_name(error) == HTTPS_ONLY
 
     retype(qtbot, named(dialog, QLineEdit, "sessionUrlBaseEdit"), DEMO_URL_BASE)
     assert accessible_name(error) == "Session URL base error"
@@ -799,7 +803,19 @@ def test_the_url_base_error_reads_as_one_sentence(qtbot, hub):
     retype(qtbot, named(dialog, QLineEdit, "sessionUrlBaseEdit"), "http://x.example.com/")
 
     error = named(dialog, QLabel, "sessionUrlBaseError").text()
-    assert error == "The Session URL base must start with https://."
+    assert error == HTTPS_ONLY
+
+
+@pytest.mark.parametrize(
+    "url_base", ["http://127.0.0.1:9000/join/", "http://localhost/join/"], ids=["ip", "name"]
+)
+def test_plain_http_on_this_machine_is_a_url_base_for_a_local_demo(qtbot, hub, url_base):
+    dialog = unlocked_preferences(qtbot, hub)
+
+    retype(qtbot, named(dialog, QLineEdit, "sessionUrlBaseEdit"), url_base)
+
+    assert not named(dialog, QLabel, "sessionUrlBaseError").isVisible()
+    assert named(dialog, QPushButton, "saveButton").isEnabled()
 
 
 # -- saving reaches every window -----------------------------------------------------

@@ -227,7 +227,7 @@ def test_a_withheld_reason_naming_a_person_and_an_id_is_masked_too(console):
     session = console.session
     assert session is not None
     grace = session.find("Grace Kim")
-    stranger = grace.__class__(grace.name, grace.role, "ZZZZ-0001-P1", grace.url, "")
+    stranger = grace.replace(access_id="ZZZZ-0001", contact="")
 
     notes = console.copying.notes_for(stranger)
 

@@ -92,6 +92,7 @@ ROLE_LABELS = {
     ActorRole.DEMO: "demo data",
     ActorRole.OUTSIDE: "outside the app",
     ActorRole.UNKNOWN: "role not recorded",
+    ActorRole.VISITOR: "visitor (join service)",
 }
 UNLOCK_RESULTS = {
     "ok": "Unlocked",
@@ -142,7 +143,8 @@ def detail_of(entry: AuditEntry) -> str:
         return f"{result} as {entry.detail}" if entry.detail else result
     if kind in (AuditKind.SESSION_STARTED, AuditKind.SESSION_ENDED):
         return entry.contact or ""
-    parts = [entry.detail, entry.old_value, entry.new_value]
+    result = (entry.result or "").replace("_", " ")  # a join's or a request's outcome
+    parts = [entry.detail, entry.old_value, entry.new_value, result]
     return " · ".join(part for part in parts if part)
 
 

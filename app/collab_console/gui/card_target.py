@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from collab_console.core.domain import Participant
-from collab_console.core.masking import mask_url
 from collab_console.core.records import Record
 
 if TYPE_CHECKING:
@@ -48,14 +47,13 @@ class CardTarget(Record):
 def on_screen(person: Participant, privacy: PrivacyScreen | None) -> Participant:
     """``person`` as the screen may show them; never for the clipboard.
 
-    The Session URL is always masked (it opens the live session); the name and
-    the ID too while the privacy screen is on.
+    The name, the ID and the contact are masked while the privacy screen is on.
+    (A Session URL is never on screen: it is made when it is copied.)
     """
     if privacy is None:
-        return person.replace(url=mask_url(person.url, person.access_id))
+        return person
     return person.replace(
         name=privacy.name(person.name),
         access_id=privacy.access_id(person.access_id),
         contact=privacy.contact(person.contact),
-        url=privacy.url(person),
     )

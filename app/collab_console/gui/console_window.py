@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import (
@@ -34,6 +35,9 @@ from collab_console.gui.session_view import SessionView
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import STATUS_MS
 
+if TYPE_CHECKING:
+    from collab_console.gui.links_dialog import LinksDialog
+
 #: How long typing in the filter field must pause before the lists follow (one pass over a
 #: 10 000-participant session takes ~0.2 s, so not on every key).
 FILTER_DELAY_MS = 150
@@ -55,7 +59,10 @@ class ConsoleWindow(QMainWindow):
     ``sessions`` (the list), ``view`` (the chosen session) and ``copying``
     (hover card and copy) each live in their own module; this class only
     connects them, with the filter field and the privacy screen (``privacy``,
-    on at start when the admin setting ``mask_sensitive_data`` says so). It
+    on at start when the admin setting ``mask_sensitive_data`` says so), the
+    lobby of the shown session (``view.lobby``: requests to join are said in
+    the status bar and announced at once) and its links (``links_dialog``,
+    made when first opened). It
     never decides what may be copied, and never shows a Session URL in its
     status bar. What the status bar says is also announced to assistive
     technology.
@@ -119,6 +126,12 @@ class ConsoleWindow(QMainWindow):
         self.copying.clipboard.cleared.connect(lambda: self.say(CLIPBOARD_CLEARED))
         self.new_button.clicked.connect(self.start_new_session)
         self.view.end_button.clicked.connect(self.end_current_session)
+        self.links_dialog: LinksDialog | None = None  # made when first opened
+        self.view.links_button.clicked.connect(self.open_links)
+        self.lobby = self.view.lobby
+        self.lobby.said.connect(self.say)
+        self.lobby.arrived.connect(self._someone_asks_to_join)
+        self.lobby.lock_changed.connect(self._lobby_lock_changed)
         hub.store_problem.connect(self._store_problem)
         hub.policy_confirmed_changed.connect(self._policy_confirmed_changed)
         if self._privacy_default_pending:
@@ -168,6 +181,33 @@ class ConsoleWindow(QMainWindow):
         self.end_session_action.setEnabled(False)
         self.end_session_action.triggered.connect(self.end_current_session)
         session_menu.addAction(self.end_session_action)
+        session_menu.addSeparator()
+        self.links_action = QAction("&Links…", self)
+        self.links_action.setObjectName("linksAction")
+        self.links_action.setShortcuts(QKeySequence.listFromString("Ctrl+L"))
+        self.links_action.setStatusTip(
+            "Every link of this session: who has one, which still work; revoke or regenerate them."
+        )
+        self.links_action.setEnabled(False)
+        self.links_action.triggered.connect(self.open_links)
+        session_menu.addAction(self.links_action)
+        self.lobby_focus_action = QAction("Go to the &lobby", self)
+        self.lobby_focus_action.setObjectName("lobbyFocusAction")
+        self.lobby_focus_action.setShortcuts(QKeySequence.listFromString("Ctrl+J"))
+        self.lobby_focus_action.setStatusTip("Focus Admit on the first request to join.")
+        self.lobby_focus_action.setEnabled(False)
+        self.lobby_focus_action.triggered.connect(self.focus_lobby)
+        session_menu.addAction(self.lobby_focus_action)
+        self.lock_lobby_action = QAction("Loc&k lobby", self)
+        self.lock_lobby_action.setObjectName("lockLobbyAction")
+        self.lock_lobby_action.setCheckable(True)
+        self.lock_lobby_action.setShortcuts(QKeySequence.listFromString("Ctrl+Shift+L"))
+        self.lock_lobby_action.setStatusTip(
+            "While the lobby is locked, nobody can ask to join this session by its ID."
+        )
+        self.lock_lobby_action.setEnabled(False)
+        self.lock_lobby_action.triggered.connect(self._lock_lobby_triggered)
+        session_menu.addAction(self.lock_lobby_action)
 
         view_menu = bar.addMenu("&View")
         self.filter_action = QAction("&Filter sessions and participants", self)
@@ -251,7 +291,50 @@ class ConsoleWindow(QMainWindow):
 
     def _session_shown(self, session: Session | None) -> None:
         self.copying.show_session(session)
-        self.end_session_action.setEnabled(session is not None and session.is_active)
+        active = session is not None and session.is_active
+        self.end_session_action.setEnabled(active)
+        self.links_action.setEnabled(session is not None)
+        self.lobby_focus_action.setEnabled(active)
+
+    # -- links and the lobby ------------------------------------------------------------
+
+    def open_links(self) -> None:
+        """Show the links of the shown session (one dialog, not modal, brought to the front)."""
+        session = self.session
+        if session is None:
+            return
+        if self.links_dialog is None:
+            from collab_console.gui.links_dialog import LinksDialog
+
+            self.links_dialog = LinksDialog(self.hub, self.privacy, self)
+            self.links_dialog.said.connect(self.say)
+        dialog = self.links_dialog
+        dialog.show_session(session.session_id)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def focus_lobby(self) -> None:
+        """Ctrl+J: to Admit on the first waiting request (else to Lock lobby)."""
+        if not self.lobby.focus_first() and self.lobby.session is not None:
+            self.say("Nobody is waiting to join this session.")
+
+    def _someone_asks_to_join(self, message: str) -> None:
+        """Said at once, in the status bar and to assistive technology, and flagged to the
+        desktop when the console is not the active window."""
+        from PySide6.QtWidgets import QApplication
+
+        self.statusBar().showMessage(message, STATUS_MS)
+        self._announce(message, urgent=True)
+        if not self.isActiveWindow():
+            QApplication.alert(self)
+
+    def _lobby_lock_changed(self, locked: bool | None) -> None:
+        self.lock_lobby_action.setEnabled(locked is not None)
+        self.lock_lobby_action.setChecked(bool(locked))
+
+    def _lock_lobby_triggered(self, checked: bool) -> None:
+        self.lobby.set_locked(checked)
 
     # -- sessions ---------------------------------------------------------------
 

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
 from collab_console.core.domain import Participant
+from collab_console.core.links import masked_link
 from collab_console.gui.card_target import CardTarget, on_screen
 from collab_console.gui.forms import child, load_form, set_text
 from collab_console.gui.privacy import PrivacyScreen
@@ -82,10 +83,17 @@ class CopyCard(QFrame):
 
     copy_requested = Signal(object, object)
 
-    def __init__(self, parent: QWidget, privacy: PrivacyScreen | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget,
+        privacy: PrivacyScreen | None = None,
+        url_base: Callable[[], str] = lambda: "",
+    ) -> None:
         super().__init__(parent)
         _serve_card_role()
         self.privacy = privacy
+        #: The Session URL base in force: the card shows where links open and a masked link.
+        self.url_base = url_base
         self.setObjectName("copyCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
@@ -191,7 +199,7 @@ class CopyCard(QFrame):
         if offers_link:
             from collab_console.core.urls import link_host
 
-            set_text(self.link_host, f"Links open {link_host(person.url)}")
+            set_text(self.link_host, f"Links open {link_host(self.url_base())}")
         self.link_host.setVisible(offers_link)
         text = " ".join(f"{note[:1].upper()}{note[1:]}." for note in notes)
         set_text(self.withheld, f"Not offered: {text}" if text else "")
@@ -214,9 +222,14 @@ class CopyCard(QFrame):
         set_text(self.title, shown.name)
         set_text(self.subtitle, person.role.label)
         self.setAccessibleName(card_title(shown))
+        base = self.url_base()
+        link = masked_link(base)
         for action, preview in self.previews.items():
-            text = COPY_ACTIONS[action].clipboard_text(shown)
-            set_text(preview, _link_on_a_line_of_its_own(text, shown.url), text)
+            # Only what is offered: a withheld action's text may hold a URL base the
+            # policy refused (a planted link), which the card must not carry even hidden.
+            offered = action in self._actions
+            text = COPY_ACTIONS[action].clipboard_text(shown, link, base) if offered else ""
+            set_text(preview, _links_on_lines_of_their_own(text, link, base), text)
             self.buttons[action].setAccessibleDescription(text)
         self.fit()
 
@@ -606,11 +619,12 @@ def move_focus(widget: QWidget, *, ring: bool | None = None) -> None:
     )
 
 
-def _link_on_a_line_of_its_own(text: str, url: str) -> str:
-    """A message that ends with a link, shown with the link on its own line: word
-    wrap would otherwise break the link after its ``https://``."""
-    if text != url and text.endswith(f" {url}"):
-        return f"{text[: -len(url) - 1]}\n{url}"
+def _links_on_lines_of_their_own(text: str, *links: str) -> str:
+    """A message with links in it, shown with each link on a line of its own: word
+    wrap would otherwise break a link after its ``https://``."""
+    for link in links:
+        if text != link:
+            text = text.replace(f" {link}", f"\n{link}")
     return text
 
 

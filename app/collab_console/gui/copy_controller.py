@@ -7,6 +7,7 @@ copy service. This module only connects them to the console's widgets.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Signal
@@ -14,11 +15,18 @@ from PySide6.QtGui import QContextMenuEvent, QFont, QFontMetrics, QKeyEvent, QSi
 from PySide6.QtWidgets import QListView, QMenu, QToolButton, QWidget
 
 from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
-from collab_console.core.copying import CopyOutcome, CopyRecord, clearing_note, copy_detail
+from collab_console.core.copying import (
+    CopyOutcome,
+    CopyRecord,
+    clearing_note,
+    copy_detail,
+    link_for_copy,
+)
 from collab_console.core.domain import Participant, Session
-from collab_console.core.errors import CollabConsoleError
-from collab_console.core.events import SettingsChanged
+from collab_console.core.errors import CollabConsoleError, LinkLimitError
+from collab_console.core.events import LinksChanged, SettingsChanged
 from collab_console.core.identity import current_user
+from collab_console.core.links import LinkPurpose, MintedLink
 from collab_console.core.policy import copy_actions, nothing_to_copy_reason, withheld_reasons
 from collab_console.core.settings import CopySettings
 from collab_console.gui.card_target import CardTarget, on_screen
@@ -30,6 +38,10 @@ if TYPE_CHECKING:
     from collab_console.gui.copy_card import CopyCard, CopyCardController
     from collab_console.gui.privacy import PrivacyScreen
     from collab_console.store import Store
+
+#: What a copy's store call brings back: the settings and the session as they are now,
+#: the link made for it (or why none could be), and the event of a link made.
+_Checked = tuple[CopySettings, Session, MintedLink | None, str | None, LinksChanged | None]
 
 #: What an open card says when an admin turned off what it offered.
 TURNED_OFF = "{labels} {verb} turned off by an admin."
@@ -120,7 +132,7 @@ class CopyController(QObject):
         if self._card_controller is None:
             from collab_console.gui.copy_card import CopyCard, CopyCardController
 
-            card = CopyCard(self.window, self.privacy)
+            card = CopyCard(self.window, self.privacy, self._url_base)
             card.copy_requested.connect(self.copy)
             self._card_controller = CopyCardController(
                 card, self.actions_for, self.notes_for, self.change_for
@@ -206,13 +218,42 @@ class CopyController(QObject):
             return
         session_id = self.session.session_id
 
-        def read(store: Store) -> tuple[CopySettings, Session]:
-            return store.load_settings(), store.get_session(session_id)
+        actor = current_user()
 
-        def confirmed(result: tuple[CopySettings, Session]) -> None:
-            settings, session = result
+        def read(store: Store) -> _Checked:
+            settings, session = store.load_settings(), store.get_session(session_id)
+            now = datetime.now(UTC)
+            made: list[LinksChanged] = []
+
+            def mint() -> MintedLink:
+                minted, event = store.mint_link(
+                    session_id, person.access_id, purpose=LinkPurpose.COPY, actor=actor, now=now
+                )
+                made.append(event)
+                return minted
+
+            try:
+                link = link_for_copy(
+                    settings=settings, session=session, person=person, action=action, mint=mint
+                )
+            except LinkLimitError as exc:
+                return settings, session, None, str(exc), None
+            # The event goes back with the result: the hub applies it, so an open Links
+            # dialog lists the new link at once (the store's poll skips this process's own).
+            return settings, session, link, None, made[0] if made else None
+
+        def confirmed(result: _Checked) -> None:
+            settings, session, link, problem, _made = result
             self.hub.apply([SettingsChanged(settings)])
-            self._copy_now(action, person, settings, session, policy_confirmed=True)
+            self._copy_now(
+                action,
+                person,
+                settings,
+                session,
+                policy_confirmed=True,
+                link=link,
+                link_problem=problem,
+            )
 
         def unconfirmed(_error: CollabConsoleError) -> None:
             if self.session is not None and self.hub.settings is not None:
@@ -230,6 +271,8 @@ class CopyController(QObject):
         session: Session,
         *,
         policy_confirmed: bool,
+        link: MintedLink | None = None,
+        link_problem: str | None = None,
     ) -> CopyOutcome:
         outcome = copy_detail(
             settings=settings,
@@ -240,19 +283,40 @@ class CopyController(QObject):
             record=self._record,
             actor=current_user(),
             policy_confirmed=policy_confirmed,
+            link=link,
+            link_problem=link_problem,
+            shown=on_screen(person, self.privacy) if self._masked else None,
         )
+        if link is not None and not outcome.copied:
+            self._revoke_unused(link)
         if outcome.copied and self._card_controller is not None:
             self._card_controller.card.confirm(action)
         elif not outcome.copied:
             self.refresh_card()
-        if outcome.copied and self._masked:
-            message = COPY_ACTIONS[action].confirmation(on_screen(person, self.privacy))
-        else:
-            message = self._shown(outcome.message, person)
+        message = self._shown(outcome.message, person)
         if outcome.clear_after_s:
             message += " " + clearing_note(outcome.clear_after_s)
         self.said.emit(message)
         return outcome
+
+    def _url_base(self) -> str:
+        settings = self.hub.settings
+        return "" if settings is None else settings.session_url_base
+
+    def _revoke_unused(self, link: MintedLink) -> None:
+        """A link made for a copy that did not reach the clipboard: nobody has it, stop it."""
+
+        def not_revoked(error: CollabConsoleError) -> None:
+            self.said.emit(
+                f"The unused link {link.link.link_id} could not be revoked: {error.sentence}"
+            )
+
+        link_id, actor = link.link.link_id, current_user()
+        self.hub.call(
+            lambda store: store.revoke_link(link_id, actor=actor, now=datetime.now(UTC)),
+            None,
+            not_revoked,
+        )
 
     @property
     def _masked(self) -> bool:
@@ -348,7 +412,7 @@ class CopyController(QObject):
             from collab_console.core.urls import link_host
 
             menu.addSeparator()
-            menu.addAction(f"Links open {link_host(target.person.url)}").setEnabled(False)
+            menu.addAction(f"Links open {link_host(self._url_base())}").setEnabled(False)
         if not actions:
             item = menu.addAction(self._shown(self._nothing_to_copy(), target.person))
             item.setEnabled(False)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from collab_console.core.domain import Participant
-from collab_console.core.masking import mask_contact, mask_id, mask_name, mask_url
+from collab_console.core.masking import mask_contact, mask_id, mask_name
 
 
 class PrivacyScreen(QObject):
@@ -44,7 +43,3 @@ class PrivacyScreen(QObject):
 
     def access_id(self, text: str) -> str:
         return mask_id(text) if self._masked else text
-
-    def url(self, person: Participant) -> str:
-        """A person's Session URL as the screen may show it: always masked (it is a secret)."""
-        return mask_url(person.url, person.access_id)

@@ -9,6 +9,7 @@ from collab_console.core.domain import Session
 from collab_console.core.errors import CollabConsoleError
 from collab_console.core.policy import copy_actions, nothing_to_copy_reason, withheld_reasons
 from collab_console.gui.forms import child, icon
+from collab_console.gui.lobby_panel import LobbyPanel
 from collab_console.gui.models import ParticipantsModel, filter_rows
 from collab_console.gui.privacy import PrivacyScreen
 from collab_console.gui.session_delegate import RowDelegate, elide
@@ -28,6 +29,8 @@ class SessionView(QObject):
         problem(str): a session could not be read; the message says why.
 
     It asks the core what may be copied for the hint; it decides nothing itself.
+    Its lobby bar (``lobby``, a :class:`LobbyPanel`) shows who asks to join the
+    shown session, and ``links_button`` opens its links (the console connects it).
     The customer's name is elided to the header's width (the full name is in
     its tooltip and accessible name), so no name widens the window. With the
     privacy screen on, names and IDs are shown masked. A filter hides the
@@ -57,6 +60,8 @@ class SessionView(QObject):
         self.participants_view = child(form, QListView, "documentParticipantsView")
         self.no_participants = child(form, QLabel, "noParticipantsLabel")
         self.end_button = child(form, QPushButton, "endSessionButton")
+        self.links_button = child(form, QPushButton, "linksButton")
+        self.lobby = LobbyPanel(form, hub, self.privacy)
 
         self.participants_model = ParticipantsModel(self.privacy)
         self.participants_view.setModel(self.participants_model)
@@ -104,9 +109,11 @@ class SessionView(QObject):
 
     def show_session(self, session: Session | None) -> None:
         self.session = session
+        self.lobby.show_session(session)
         if session is None:
             self.stack.setCurrentIndex(0)
             self.end_button.setEnabled(False)
+            self.links_button.setEnabled(False)
             self.shown.emit(None)
             return
         self.stack.setCurrentWidget(self.page)
@@ -120,6 +127,7 @@ class SessionView(QObject):
         self.participants_model.set_participants(session.participants)
         self._refilter()
         self.end_button.setEnabled(session.is_active)
+        self.links_button.setEnabled(True)  # an ended session's links can still be looked at
         self.update_hint()
         self.shown.emit(session)
 

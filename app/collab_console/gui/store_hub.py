@@ -19,6 +19,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from collab_console.core.domain import SessionSummary
 from collab_console.core.errors import CollabConsoleError
 from collab_console.core.events import (
+    LinksChanged,
+    LobbyChanged,
     SessionEnded,
     SessionStarted,
     SettingsChanged,
@@ -46,7 +48,12 @@ class StoreHub(QObject):
     Signals:
         settings_changed(CopySettings): the settings now in force, after any change.
         session_started(SessionSummary), session_ended(SessionSummary): here or elsewhere.
-        sessions_reloaded(list[SessionSummary]): the whole list, read afresh.
+        sessions_reloaded(list[SessionSummary]): the whole list, read afresh (also after
+            the store said too much changed to tell: read links and lobbies afresh too).
+        links_changed(str): a link of that session was made, used or stopped, here or
+            by another process (the join service, the CLI).
+        lobby_changed(str): a request to join that session arrived or was decided, or its
+            lobby was locked or unlocked, here or by another process.
         policy_confirmed_changed(bool): False once the store could not confirm the
             settings for longer than the grace period; True again when it can.
         store_problem(str): why the store cannot be used now; '' when it recovers.
@@ -62,6 +69,8 @@ class StoreHub(QObject):
     session_started = Signal(object)
     session_ended = Signal(object)
     sessions_reloaded = Signal(object)
+    links_changed = Signal(str)
+    lobby_changed = Signal(str)
     policy_confirmed_changed = Signal(bool)
     store_problem = Signal(str)
     _finished = Signal(object, object, object)  # (callback, result, error), to the GUI thread
@@ -192,6 +201,10 @@ class StoreHub(QObject):
             elif isinstance(event, SessionEnded):
                 self._remember(event.summary)
                 self.session_ended.emit(event.summary)
+            elif isinstance(event, LinksChanged):
+                self.links_changed.emit(event.session_id)
+            elif isinstance(event, LobbyChanged):
+                self.lobby_changed.emit(event.session_id)
             elif isinstance(event, StoreResynced):
                 self.reload()
 
