@@ -135,6 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "audit", help="export the audit trail, or check that it was not altered", build=_audit
     )
+    commands.add_parser("serve", help="run the join service that Session URLs open", build=_serve)
+    commands.add_parser(
+        "links",
+        help="list a session's Session URLs, revoke one, or regenerate a person's",
+        build=_links,
+    )
     return parser
 
 
@@ -236,6 +242,25 @@ def _session(parser: _Parser) -> None:
     end.add_argument("session_id", metavar="SESSION_ID")
 
 
+def _links(parser: _Parser) -> None:
+    actions = _actions(parser, "links_command")
+    listing = actions.add_parser(
+        "list", help="every link of a session: who made it, when, for whom, expiry, state"
+    )
+    listing.add_argument("session_id", metavar="SESSION_ID")
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    revoke = actions.add_parser("revoke", help="stop one link at once")
+    revoke.add_argument("link_id", metavar="LINK_ID", help="the link's name, like L-7QKM92HX")
+    regenerate = actions.add_parser(
+        "regenerate",
+        help="stop every link of a person and make them a new invitation link",
+    )
+    regenerate.add_argument("session_id", metavar="SESSION_ID")
+    regenerate.add_argument(
+        "--participant", metavar="NAME", help="whose links (default: the customer's)"
+    )
+
+
 def _audit(parser: _Parser) -> None:
     actions = _actions(parser, "audit_command")
     export = actions.add_parser(
@@ -253,4 +278,38 @@ def _audit(parser: _Parser) -> None:
     actions.add_parser(
         "verify",
         help="check every entry against the chain of hashes (exit 7 when one was altered)",
+    )
+
+
+def _serve(parser: _Parser) -> None:
+    def port(text: str) -> int:
+        value = int(text)
+        if not 1 <= value <= 65535:
+            raise argparse.ArgumentTypeError("must be between 1 and 65535")
+        return value
+
+    parser.description = (
+        "Run the join service that Session URLs point at, on the store of --data-dir. "
+        "It speaks plain HTTP: on a loopback address for a local demo, anywhere else only "
+        "behind a TLS reverse proxy (--proxy-headers). With --demo (before serve) a store "
+        "nobody has used yet gets the demo data first."
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=port, default=8765, help="the port to listen on (default: 8765)"
+    )
+    parser.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="behind a TLS reverse proxy: believe its X-Forwarded-For and X-Forwarded-Proto "
+        "(needed to listen on an address that is not loopback)",
+    )
+    parser.add_argument(
+        "--trusted-proxy",
+        action="append",
+        metavar="ADDRESS",
+        help="with --proxy-headers: an address (or network) of the proxy whose headers are "
+        "believed; repeat for several (default: 127.0.0.1 and ::1)",
     )
