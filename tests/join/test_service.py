@@ -124,6 +124,9 @@ def test_opening_a_first_join_only_link_many_times_never_uses_it(
         with TestClient(service.app, follow_redirects=False) as person:
             assert person.post(BASE + token).status_code == 303
             assert JOINED_TEXT in person.get(STATUS).text
+            # The browser that joined with it may come back through the link.
+            back = person.get(BASE + token)
+            assert (back.status_code, back.headers["location"]) == (303, STATUS)
         with TestClient(service.app, follow_redirects=False) as later:
             assert later.get(BASE + token).status_code == 410
         service.close()

@@ -40,7 +40,7 @@ from starlette.routing import Route, request_response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from collab_console.core.errors import ValidationError
-from collab_console.core.links import LinkState, RedeemResult, token_hash
+from collab_console.core.links import LinkCheck, LinkState, RedeemResult, token_hash
 from collab_console.core.lobby import (
     MAX_NAME_LENGTH,
     BrowserState,
@@ -221,21 +221,40 @@ class JoinService:
         if page is Page.LINK:
             if method == "POST":
                 return await self._join(request, paths, token)
-            return await self._open_link(token)
+            return await self._open_link(request, paths, token)
         if method == "POST":
             return await self._ask_to_join(request, paths)
         return _html(pages.lobby_page())
 
     # -- the pages
 
-    async def _open_link(self, token: str) -> Response:
+    async def _open_link(self, request: Request, paths: JoinPaths, token: str) -> Response:
         now = self.clock()
         check = await self.workers.run(lambda store: store.check_link(token, now=now))
         if check is None:
             return _html(pages.not_found_page(self._base()), 404)
+        if check.state is LinkState.USED and await self._joined_with(request, check):
+            # The browser that joined with a first-join-only link may come back.
+            return RedirectResponse(paths.status, status_code=303)
         if check.state is not LinkState.LIVE:
             return _html(pages.refused_page(check.state), 410)
         return _html(pages.link_page(check.page))
+
+    async def _joined_with(self, request: Request, check: LinkCheck) -> bool:
+        """Whether this request's browser joined ``check``'s session with a link, as the
+        link's person."""
+        cookie = read_cookie(request.cookies, secure=_scheme(request) == "https")
+        if cookie is None:
+            return False
+        browser, now = token_hash(cookie), self.clock()
+        status = await self.workers.run(lambda store: store.browser_status(browser, now=now))
+        return (
+            status is not None
+            and status.state is BrowserState.JOINED
+            and status.session_id == check.link.session_id
+            and status.name == check.page.person_name
+            and status.request_id is None
+        )
 
     async def _join(self, request: Request, paths: JoinPaths, token: str) -> Response:
         secure = _scheme(request) == "https"
