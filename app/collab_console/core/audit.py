@@ -147,7 +147,7 @@ class AuditEntry(Record):
     actor: str
     actor_role: ActorRole
     session_id: str | None = None
-    #: The person's own ID (``7QKM-92HX`` for the customer, ``7QKM-92HX-P2``…).
+    #: The person's own ID (the Session ID for the customer, ``K9ZC-3HNP``… for the others).
     participant_id: str | None = None
     #: Which setting; which detail was copied (id, url, both); which admin.
     detail: str | None = None

@@ -77,7 +77,7 @@ def withheld_reasons(
     *,
     policy_confirmed: bool = True,
 ) -> tuple[str, ...]:
-    """Why enabled actions are not offered for ``person`` (a bad stored URL, fail-closed).
+    """Why enabled actions are not offered for ``person`` (an invalid URL base, fail-closed).
 
     Settings that are simply off are not listed: the card need not say so.
     """

@@ -77,10 +77,10 @@ HEADERS = ("Time", "Kind", "Person", "Session", "Participant", "Detail")
 #: What each column but the last is sized for (the last, Detail, takes the rest).
 COLUMN_SAMPLES = (
     "2026-03-04 09:30:12",
-    "Warning acknowledged",
+    max((kind.label for kind in AuditKind), key=len),
     "agent.priya (agent)",
     "7QKM-92HX",
-    "7QKM-92HX-P12",
+    "K9ZC-3HNP",
 )
 #: The first item of the kind filter.
 ALL_KINDS = "All kinds"

@@ -18,7 +18,6 @@ from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
 from collab_console.core.copying import (
     CopyOutcome,
     CopyRecord,
-    clearing_note,
     copy_detail,
     link_for_copy,
 )
@@ -293,10 +292,9 @@ class CopyController(QObject):
             self._card_controller.card.confirm(action)
         elif not outcome.copied:
             self.refresh_card()
-        message = self._shown(outcome.message, person)
-        if outcome.clear_after_s:
-            message += " " + clearing_note(outcome.clear_after_s)
-        self.said.emit(message)
+        # When the copy will be cleared, the clipboard guard's countdown beside the
+        # message says so; the message itself would not fit the status bar with it.
+        self.said.emit(self._shown(outcome.message, person))
         return outcome
 
     def _url_base(self) -> str:
