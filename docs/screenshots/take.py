@@ -1,17 +1,32 @@
 """Take the README screenshots from the real app on an X server with a window manager.
 
-Run (light and dark, at 1x and 2x)::
+Run from the repository, in light and dark (the README's shots are these, at 1x)::
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" sh -c \\
-      'openbox & sleep 1; .venv/bin/python docs/screenshots/take.py --theme light'
-    QT_SCALE_FACTOR=2 xvfb-run -a -s "-screen 0 3200x2000x24" sh -c \\
-      'openbox & sleep 1; .venv/bin/python docs/screenshots/take.py --theme dark --suffix -dark-2x'
+    xvfb-run -a -s "-screen 0 1600x1000x24" sh -c 'openbox & sleep 1; \\
+      COLLAB_CONSOLE_CONFIG_DIR=$(mktemp -d) QT_QPA_PLATFORM=xcb \\
+      .venv/bin/python docs/screenshots/take.py --theme light'
+    xvfb-run -a -s "-screen 0 1600x1000x24" sh -c 'openbox & sleep 1; \\
+      COLLAB_CONSOLE_CONFIG_DIR=$(mktemp -d) QT_QPA_PLATFORM=xcb \\
+      .venv/bin/python docs/screenshots/take.py --theme dark --suffix=-dark'
+
+and at 2x to look at, not to commit (``--out`` names a folder of one's own)::
+
+    QT_SCALE_FACTOR=2 xvfb-run -a -s "-screen 0 3200x2000x24" sh -c 'openbox & sleep 1; \\
+      COLLAB_CONSOLE_CONFIG_DIR=$(mktemp -d) QT_QPA_PLATFORM=xcb \\
+      .venv/bin/python docs/screenshots/take.py --theme dark --suffix=-dark-2x --out /tmp/shots'
+
+Each shot is ``<name><suffix>.png``; the link list and the lobby are
+``links-light.png`` and ``lobby-light.png`` when there is no suffix (the
+README's names). ``--only links-lobby`` takes those two only.
 
 It drives the widgets like a user (the pointer rests on the customer icon,
 Preferences shows the settings locked, an admin's wrong passphrase is refused
-and the right one unlocks them, URL copy is ticked, acknowledged and saved, a
-copy button is clicked, the Audit log is shown, whole and then with an entry
-altered, a tampered link is withheld) and saves ``import -window root`` shots.
+and the right one unlocks them, URL copy is ticked, acknowledged and saved, the
+pointer rests on a participant, then on the customer and a copy button is
+clicked, the Audit log is shown, whole and then with an entry altered; then, on
+a new demo store, links made elsewhere are listed with one selected and two
+people ask to join by ID) and saves ``import -window root`` shots.
+The join service's pages (``join-*.png``) are taken by ``tests/join/take_screenshots.py``.
 """
 
 from __future__ import annotations
@@ -33,8 +48,10 @@ from collab_console.core.copy_actions import CopyAction
 from collab_console.core.identity import current_user
 from collab_console.gui.appearance import dark_palette, light_palette
 from collab_console.gui.console_window import ConsoleWindow
+from collab_console.gui.copy_card import COPIED_TEXT
 from collab_console.gui.preferences_dialog import PreferencesDialog
 from collab_console.gui.store_hub import StoreHub
+from collab_console.gui.unlock_dialog import UnlockDialog
 from collab_console.store import Store, open_store, seed_demo
 from collab_console.store.location import STORE_FILENAME
 
@@ -52,14 +69,19 @@ def settle(ms: int) -> None:
 class Camera:
     """Shoots the screen, cropped to the console window's frame (in device pixels)."""
 
-    def __init__(self, suffix: str) -> None:
+    def __init__(self, suffix: str, out: Path = HERE) -> None:
         self.suffix = suffix
+        self.out = out
         self.window: QWidget | None = None
 
-    def shoot(self, name: str, of: QWidget | None = None) -> None:
-        """Shoot the screen cropped to ``of`` (a dialog), else to the console window."""
+    def shoot(self, name: str, of: QWidget | None = None, *, themed: bool = False) -> None:
+        """Shoot the screen cropped to ``of`` (a dialog), else to the console window.
+
+        A ``themed`` shot without a suffix is ``<name>-light.png``, as the README names it.
+        """
         settle(300)
-        target = HERE / f"{name}{self.suffix}.png"
+        suffix = self.suffix or ("-light" if themed else "")
+        target = self.out / f"{name}{suffix}.png"
         crop = []
         window = of if of is not None else self.window
         if window is not None:
@@ -92,7 +114,7 @@ def child(parent: QWidget, kind: type[W], name: str) -> W:
     return found
 
 
-def unlock(dialog: PreferencesDialog, passphrase: str) -> QWidget:
+def unlock(dialog: PreferencesDialog, passphrase: str) -> UnlockDialog:
     """Click Unlock…, type the admin's name and ``passphrase``, press Unlock; the dialog."""
     button = child(dialog, QPushButton, "unlockButton")
     wait_for(button.isEnabled, "Unlock being enabled")
@@ -125,31 +147,33 @@ def main() -> int:
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--theme", choices=("light", "dark"), default="light")
     parser.add_argument("--suffix", default="", help="added to each file name, e.g. -dark-2x")
+    parser.add_argument(
+        "--out", type=Path, default=HERE, help="the folder to write to (default: this one)"
+    )
+    parser.add_argument(
+        "--only", choices=("all", "links-lobby"), default="all", help="which shots to take"
+    )
     args = parser.parse_args()
-    camera = Camera(args.suffix)
+    args.out.mkdir(parents=True, exist_ok=True)
+    camera = Camera(args.suffix, args.out)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Collab Console")
     # The app's own looks, as --theme light|dark gives them.
     app.setStyle("Fusion")
     app.setPalette(dark_palette() if args.theme == "dark" else light_palette())
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="collab-shots-"))
-    store = open_store(data_dir, create=True)
-    seed_demo(store)
-    init_admin(store, ADMIN, PASSPHRASE, actor=current_user())
+    if args.only == "links-lobby":
+        shoot_links_and_lobby(data_dir, camera)
+        return 0
+    store = demo_store(data_dir)
     hub, window = open_console(store, camera)
     icon = window.view.customer_icon
     QTest.mouseMove(icon, QPoint(icon.width() // 2, icon.height() // 2))
     settle(700)
     camera.shoot("console-copy-card")
-
-    view = window.view.participants_view
     window.copying.close_card()
     QTest.mouseMove(window.session_list, QPoint(5, 5))
     settle(600)
-    rect = view.visualRect(window.view.participants_model.index(1, 0))
-    QTest.mouseMove(view.viewport(), rect.center())
-    settle(700)
-    camera.shoot("console-participant-card")
 
     dialog = PreferencesDialog(hub, window)
     dialog.move(100, 60)
@@ -185,15 +209,29 @@ def main() -> int:
     else:
         raise SystemExit("the Preferences dialog did not save")
 
+    # Grace Kim's card, now with her own link to copy (nothing is made until a click).
     park = window.session_list
+    QTest.mouseMove(park, QPoint(5, 5))
+    settle(600)
+    view = window.view.participants_view
+    rect = view.visualRect(window.view.participants_model.index(1, 0))
+    QTest.mouseMove(view.viewport(), rect.center())
+    settle(700)
+    camera.shoot("console-participant-card")
+    window.copying.close_card()
+
     QTest.mouseMove(park, QPoint(5, 5))
     settle(600)
     QTest.mouseMove(icon, QPoint(icon.width() // 2, icon.height() // 2))
     settle(700)
-    url_button = window.copying.card.buttons[CopyAction.URL]
+    card = window.copying.card
+    url_button = card.buttons[CopyAction.URL]
+    wait_for(lambda: card.isVisible() and url_button.isVisible(), "the customer's card")
+    settle(200)  # laid out where the card ends up
     QTest.mouseMove(url_button, url_button.rect().center())
     QTest.mouseClick(url_button, Qt.MouseButton.LeftButton)
-    settle(400)
+    # The copy lands once the store confirmed the policy and made the link.
+    wait_for(lambda: url_button.text() == COPIED_TEXT, "the copy's confirmation")
     camera.shoot("console-copied-url")
     window.copying.close_card()
     QTest.mouseMove(park, QPoint(5, 5))
@@ -204,27 +242,20 @@ def main() -> int:
     alter_audit(data_dir / STORE_FILENAME)
     shoot_audit_log(hub, window, camera, "preferences-audit-tampered")
 
-    # One flipped bit in the file points Grace Kim's link at another host.
     window.close()
     hub.close()
     store.close()
-    store_file = data_dir / STORE_FILENAME
-    data = bytearray(store_file.read_bytes())
-    data[data.index(b"collab.example.com/join/7QKM-92HX-P2") + 4] ^= 0x02
-    store_file.write_bytes(bytes(data))
-    store = open_store(data_dir)
-    hub, window = open_console(store, camera)
-    view = window.view.participants_view
-    QTest.mouseMove(window.session_list, QPoint(5, 5))
-    settle(400)
-    rect = view.visualRect(window.view.participants_model.index(1, 0))
-    QTest.mouseMove(view.viewport(), rect.center())
-    settle(700)
-    camera.shoot("console-withheld-url")
-    window.close()
-    hub.close()
-    store.close()
+    # On a store of their own: nothing copied above shows in the link list or the status bar.
+    shoot_links_and_lobby(data_dir / "links-lobby", camera)
     return 0
+
+
+def demo_store(data_dir: Path) -> Store:
+    """A new store in ``data_dir`` with the demo data and the shots' admin."""
+    store = open_store(data_dir, create=True)
+    seed_demo(store)
+    init_admin(store, ADMIN, PASSPHRASE, actor=current_user())
+    return store
 
 
 def shoot_audit_log(hub: StoreHub, window: ConsoleWindow, camera: Camera, name: str) -> None:
@@ -239,6 +270,68 @@ def shoot_audit_log(hub: StoreHub, window: ConsoleWindow, camera: Camera, name: 
     wait_for(lambda: dialog.audit.checked and dialog.audit.model.rowCount() > 0, "the audit")
     camera.shoot(name, dialog)
     dialog.reject()
+
+
+def shoot_links_and_lobby(data_dir: Path, camera: Camera) -> None:
+    """On a new demo store in ``data_dir``: the links of the demo session (made, used and
+    stopped elsewhere), then two people asking to join it by ID, recorded as the join
+    service records them."""
+    from datetime import UTC, datetime
+
+    from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_PARTICIPANT_IDS
+    from collab_console.core.links import LinkPurpose, MintedLink, new_token, token_hash
+
+    store = demo_store(data_dir)
+    hub, window = open_console(store, camera)
+    elsewhere = open_store(data_dir)
+    now = datetime.now(UTC)
+    grace, omar = DEMO_PARTICIPANT_IDS[1], DEMO_PARTICIPANT_IDS[0]
+
+    def mint(access_id: str, purpose: LinkPurpose, actor: str = "agent.sam") -> MintedLink:
+        minted, _ = elsewhere.mint_link(
+            DEMO_ACTIVE_ID, access_id, purpose=purpose, actor=actor, now=now
+        )
+        return minted
+
+    # Dana joined with her invitation; Grace's first copied link was revoked, then
+    # her links were regenerated (one new invitation); Omar has his invitation.
+    used = mint(DEMO_ACTIVE_ID, LinkPurpose.INVITATION)
+    token = used.url.rsplit("/", 1)[-1]
+    elsewhere.redeem_link(token, browser=token_hash(new_token()), address="203.0.113.5", now=now)
+    mint(omar, LinkPurpose.INVITATION)
+    stopped = mint(grace, LinkPurpose.COPY)
+    elsewhere.revoke_link(stopped.link.link_id, actor="agent.sam", now=now)
+    mint(grace, LinkPurpose.COPY)
+    elsewhere.regenerate_links(DEMO_ACTIVE_ID, grace, actor="agent.sam", now=now)
+    mint(DEMO_ACTIVE_ID, LinkPurpose.COPY)
+
+    window.open_links()
+    dialog = window.links_dialog
+    assert dialog is not None
+    dialog.move(60, 90)
+    QTest.qWaitForWindowExposed(dialog)
+    wait_for(lambda: dialog.loaded and dialog.model.rowCount() >= 6, "the links")
+    dialog.select_link(dialog.model.rows[1].link.link_id)
+    dialog.table.setFocus()
+    camera.shoot("links", dialog, themed=True)
+    dialog.close()
+
+    for typed_id, name, address in (
+        (DEMO_ACTIVE_ID, "Dana Levi", "203.0.113.5"),
+        (grace, "Grace Kim", "198.51.100.23"),
+    ):
+        elsewhere.request_join(
+            typed_id, name, browser=token_hash(new_token()), address=address, now=now
+        )
+        settle(50)
+    wait_for(lambda: len(window.lobby.rows) == 2, "the requests in the lobby")
+    window.activateWindow()
+    QTest.keyClick(window.session_list, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    camera.shoot("lobby", themed=True)
+    elsewhere.close()
+    window.close()
+    hub.close()
+    store.close()
 
 
 def alter_audit(store_file: Path) -> None:
