@@ -84,8 +84,8 @@ _KIND_LABELS = {
     AuditKind.JOIN: "Join",
     AuditKind.JOIN_REQUEST: "Request to join",
     AuditKind.JOIN_DECISION: "Request decided",
-    AuditKind.LOBBY_LOCK: "Lobby locked or unlocked",
-    AuditKind.PARTICIPANT_ID_CHANGED: "Participant ID replaced",
+    AuditKind.LOBBY_LOCK: "Lobby (un)locked",
+    AuditKind.PARTICIPANT_ID_CHANGED: "New participant ID",
 }
 
 
