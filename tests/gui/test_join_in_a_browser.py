@@ -19,7 +19,6 @@ from pytestqt.qtbot import QtBot
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.ui import WebDriverWait
 
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_AGENT
 from collab_console.core.lobby import JOINED_TEXT, WAITING_TEXT, JoinRoute
@@ -38,14 +37,12 @@ from tests.gui.helpers import (
 )
 from tests.gui.test_lobby import wait_for_rows
 from tests.join import browser
+from tests.join.browser import heading, page_text, wait_for_heading
 
 pytestmark = [
     pytest.mark.gui,
     pytest.mark.skipif(browser.missing() is not None, reason=str(browser.missing())),
 ]
-
-#: How long a page may take to show what it should (the lobby page refreshes every 2 s).
-WAIT_S = 15
 
 
 @pytest.fixture
@@ -73,14 +70,6 @@ def chromium() -> Iterator[WebDriver]:
         yield driver
 
 
-def heading(driver: WebDriver) -> str:
-    return str(driver.find_element(By.TAG_NAME, "h1").text)
-
-
-def page_text(driver: WebDriver) -> str:
-    return str(driver.find_element(By.TAG_NAME, "body").text)
-
-
 def test_a_url_copied_in_the_console_opens_that_persons_page_and_join_joins(
     qtbot: QtBot, origin: str, console: ConsoleWindow, chromium: WebDriver
 ) -> None:
@@ -98,7 +87,7 @@ def test_a_url_copied_in_the_console_opens_that_persons_page_and_join_joins(
     assert heading(chromium) == "Join the session"
     assert f"{DEMO_AGENT} invited Dana Levi to a live session." in page_text(chromium)
     chromium.find_element(By.TAG_NAME, "button").click()
-    WebDriverWait(chromium, WAIT_S).until(lambda d: heading(d) == "You are in")
+    wait_for_heading(chromium, "You are in")
     assert JOINED_TEXT in page_text(chromium)
 
 
@@ -108,7 +97,7 @@ def test_the_browser_asks_by_id_and_the_agent_admits_with_the_console(
     chromium.get(f"{origin}/join/")
     chromium.find_element(By.ID, "session_id").send_keys(DEMO_ACTIVE_ID.lower())
     chromium.find_element(By.ID, "name").send_keys("Dana Levi", Keys.ENTER)
-    WebDriverWait(chromium, WAIT_S).until(lambda d: heading(d) == "Waiting for your agent")
+    wait_for_heading(chromium, "Waiting for your agent")
     assert WAITING_TEXT in page_text(chromium)
 
     (row,) = wait_for_rows(qtbot, console, 1)
@@ -122,5 +111,5 @@ def test_the_browser_asks_by_id_and_the_agent_admits_with_the_console(
     )
 
     # The waiting page refreshes by itself, and the browser is in.
-    WebDriverWait(chromium, WAIT_S).until(lambda d: heading(d) == "You are in")
+    wait_for_heading(chromium, "You are in")
     assert JOINED_TEXT in page_text(chromium)

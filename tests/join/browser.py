@@ -18,6 +18,9 @@ from contextlib import contextmanager
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver as AnyDriver
+from selenium.webdriver.support.ui import WebDriverWait
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -63,3 +66,20 @@ def chromium(width: int = 1000, height: int = 900, *, scale: float = 1) -> Itera
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+#: How long a page may take to show what it should (the lobby page refreshes every 2 s).
+WAIT_S = 15
+
+
+def heading(driver: AnyDriver) -> str:
+    """The page's ``<h1>``: what the person reads first."""
+    return str(driver.find_element(By.TAG_NAME, "h1").text)
+
+
+def page_text(driver: AnyDriver) -> str:
+    return str(driver.find_element(By.TAG_NAME, "body").text)
+
+
+def wait_for_heading(driver: AnyDriver, text: str) -> None:
+    WebDriverWait(driver, WAIT_S).until(lambda d: heading(d) == text)

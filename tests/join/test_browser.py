@@ -25,12 +25,10 @@ from collab_console.join_service.app import JoinService
 from collab_console.join_service.server import BackgroundServer
 from collab_console.store import Store
 from tests.join import browser
+from tests.join.browser import WAIT_S, heading, wait_for_heading
 from tests.join.conftest import AGENT, BASE, Clock, mint
 
 pytestmark = pytest.mark.skipif(browser.missing() is not None, reason=str(browser.missing()))
-
-#: How long a page may take to show what it should (the lobby refreshes every 2 s).
-WAIT_S = 15
 
 
 @pytest.fixture
@@ -44,14 +42,6 @@ def origin(service: JoinService) -> Iterator[str]:
 def chromium() -> Iterator[WebDriver]:
     with browser.chromium() as driver:
         yield driver
-
-
-def heading(driver: WebDriver) -> str:
-    return str(driver.find_element(By.TAG_NAME, "h1").text)
-
-
-def wait_for_heading(driver: WebDriver, text: str) -> None:
-    WebDriverWait(driver, WAIT_S).until(lambda d: heading(d) == text)
 
 
 def test_a_copied_url_opens_the_page_of_that_person_and_join_joins(

@@ -13,7 +13,7 @@ import argparse
 from datetime import UTC, datetime
 
 from collab_console.cli.commands import Exit, fail, open_for
-from collab_console.cli.output import write_out
+from collab_console.cli.output import aligned, write_out
 from collab_console.cli.prompts import SecretSource, ask_admin_name
 from collab_console.core.admins import NO_ADMIN_YET, AdminSession, verify_admin
 from collab_console.core.errors import (
@@ -287,15 +287,7 @@ def session_list(args: argparse.Namespace) -> int:
         )
         for s in sessions
     ]
-    widths = [max(len(row[n]) for row in rows) for n in range(4)]
-    write_out(
-        "\n".join(
-            "  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True))
-            + "  "
-            + row[4]
-            for row in rows
-        )
-    )
+    write_out(aligned(rows))
     return Exit.OK
 
 

@@ -11,7 +11,7 @@ import argparse
 from datetime import UTC, datetime
 
 from collab_console.cli.commands import Exit, open_for
-from collab_console.cli.output import write_out
+from collab_console.cli.output import aligned, write_out
 from collab_console.core.domain import normalise_session_id
 from collab_console.core.identity import current_user
 from collab_console.core.links import Link, normalise_link_id
@@ -58,15 +58,7 @@ def links_list(args: argparse.Namespace) -> int:
         for link in found
     ]
     header = ("LINK", "STATE", "WHY", "MADE", "EXPIRES", "USED", "BY", "FOR")
-    widths = [max(len(row[n]) for row in (header, *rows)) for n in range(len(header) - 1)]
-    write_out(
-        "\n".join(
-            "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True))
-            + "  "
-            + row[-1]
-            for row in (header, *rows)
-        )
-    )
+    write_out(aligned([header, *rows]))
     return Exit.OK
 
 

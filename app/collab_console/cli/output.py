@@ -18,7 +18,7 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from collab_console.core.errors import CollabConsoleError
@@ -242,6 +242,18 @@ def say_error(message: str) -> None:
         stream.flush()
     except (OSError, ValueError):
         _discard(stream)
+
+
+def aligned(rows: Sequence[Sequence[str]]) -> str:
+    """``rows`` as lines of columns two spaces apart, each but the last padded to its
+    widest cell (the last, free text, is left as it is)."""
+    widths = [max(len(row[n]) for row in rows) for n in range(len(rows[0]) - 1)]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        + "  "
+        + row[-1]
+        for row in rows
+    )
 
 
 def one_line(text: str) -> str:

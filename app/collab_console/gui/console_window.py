@@ -377,23 +377,16 @@ class ConsoleWindow(QMainWindow):
 
     def _confirm_end(self, name: str) -> bool:
         """Ask before ending; "Keep session" is the default and what Esc does."""
-        from PySide6.QtWidgets import QMessageBox
+        from collab_console.gui.confirm import confirm  # not needed before the first paint
 
-        box = QMessageBox(self)
-        box.setObjectName("endSessionBox")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("End session")
-        box.setText(END_SESSION_TEXT.format(name=name))
-        end = box.addButton("End session", QMessageBox.ButtonRole.AcceptRole)
-        end.setObjectName("confirmEndSessionButton")
-        keep = box.addButton("Keep session", QMessageBox.ButtonRole.RejectRole)
-        keep.setObjectName("keepSessionButton")
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.exec()
-        ended = box.clickedButton() is end
-        box.deleteLater()
-        return ended
+        return confirm(
+            self,
+            name="endSessionBox",
+            title="End session",
+            text=END_SESSION_TEXT.format(name=name),
+            act=("End session", "confirmEndSessionButton"),
+            keep=("Keep session", "keepSessionButton"),
+        )
 
     # -- the store ----------------------------------------------------------------
 

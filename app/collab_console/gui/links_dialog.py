@@ -39,7 +39,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -52,6 +51,7 @@ from collab_console.core.errors import CollabConsoleError
 from collab_console.core.identity import current_user
 from collab_console.core.links import Link, LinkState, MintedLink
 from collab_console.core.records import Record
+from collab_console.gui.confirm import confirm
 from collab_console.gui.forms import box_button, child, load_form, set_text
 from collab_console.gui.models import (
     ACCESSIBLE_TEXT_ROLE,
@@ -572,21 +572,14 @@ class LinksDialog(QDialog):
 
     def _confirm_regenerate(self, name: str) -> bool:
         """Ask first; "Keep links" is the default and what Esc does."""
-        box = QMessageBox(self)
-        box.setObjectName("regenerateLinksBox")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(REGENERATE_TITLE)
-        box.setText(REGENERATE_TEXT.format(name=name))
-        regenerate = box.addButton("Regenerate links", QMessageBox.ButtonRole.AcceptRole)
-        regenerate.setObjectName("confirmRegenerateButton")
-        keep = box.addButton("Keep links", QMessageBox.ButtonRole.RejectRole)
-        keep.setObjectName("keepLinksButton")
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.exec()
-        confirmed = box.clickedButton() is regenerate
-        box.deleteLater()
-        return confirmed
+        return confirm(
+            self,
+            name="regenerateLinksBox",
+            title=REGENERATE_TITLE,
+            text=REGENERATE_TEXT.format(name=name),
+            act=("Regenerate links", "confirmRegenerateButton"),
+            keep=("Keep links", "keepLinksButton"),
+        )
 
     def _run(self, job: Callable[[Store], Any], done: Callable[[Any], None]) -> None:
         self.busy = True
