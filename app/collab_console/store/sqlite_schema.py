@@ -547,6 +547,61 @@ def _audit(kind: str, **columns: str) -> str:
 
 _TEXT = "{c} TEXT CHECK ({c} IS NULL OR length({c}) BETWEEN 1 AND {n})"
 
+
+def _audit_table(kinds: tuple[str, ...], roles: tuple[str, ...], results: tuple[str, ...]) -> str:
+    """The audit table with ``kinds``, ``roles`` and ``results`` as its vocabulary."""
+    return f"""
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL CHECK (length(at) BETWEEN 20 AND 40),
+        kind TEXT NOT NULL CHECK (kind IN ({_sql_list(kinds)})),
+        actor TEXT NOT NULL CHECK (length(trim(actor)) BETWEEN 1 AND 200),
+        actor_role TEXT NOT NULL CHECK (actor_role IN ({_sql_list(roles)})),
+        session_id TEXT CHECK (session_id IS NULL OR length(session_id) = 9),
+        participant_id TEXT
+            CHECK (participant_id IS NULL OR length(participant_id) BETWEEN 9 AND 24),
+        {_TEXT.format(c="detail", n=200)},
+        {_TEXT.format(c="old_value", n=1000)},
+        {_TEXT.format(c="new_value", n=1000)},
+        warning_version INTEGER CHECK (warning_version IS NULL OR warning_version >= 1),
+        contact TEXT CHECK (
+            contact IS NULL OR (length(contact) BETWEEN 1 AND 300 AND instr(contact, '{_MASK}') > 0)
+        ),
+        result TEXT CHECK (result IS NULL OR result IN ({_sql_list(results)})),
+        prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
+        hash TEXT NOT NULL CHECK (length(hash) = 64)
+    ) STRICT
+    """
+
+
+#: How the audit table is written and guarded, made by version 5 and made again, the
+#: same, by version 6 when it rebuilds the table (dropping a table drops its triggers).
+_AUDIT_RULES = (
+    f"""
+    CREATE TRIGGER audit_appended INSTEAD OF INSERT ON audit_append
+    {_appended_by(_NOW, _WRITER, _ROLE)}
+    """,
+    f"""
+    CREATE TRIGGER audit_entry_chained BEFORE INSERT ON audit
+    WHEN NEW.id IS NOT {_NEXT_SEQ}
+        OR NEW.at IS NOT {_NOW}
+        OR NEW.prev_hash IS NOT {_LAST_HASH}
+        OR NEW.hash IS NOT {_hash_of("NEW.", "NEW.prev_hash", "NEW.id", "NEW.at", "NEW.contact")}
+    {_refuse("an audit entry is added by the store only: numbered, dated and chained")}
+    """,
+    f"""
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    {_refuse("the audit trail is append-only")}
+    """,
+    f"""
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    {_refuse("the audit trail is append-only")}
+    """,
+    "CREATE INDEX audit_by_kind ON audit (kind, id)",
+    "CREATE INDEX audit_by_actor ON audit (actor COLLATE NOCASE, id)",
+    "CREATE INDEX audit_by_time ON audit (at, id)",
+)
+
 _V5 = (
     # -- who writes, in which role
     "ALTER TABLE writer ADD COLUMN role TEXT NOT NULL DEFAULT 'agent'"
@@ -580,28 +635,7 @@ _V5 = (
     "DROP TRIGGER audit_not_replaced",
     "DROP TRIGGER audit_time_from_store",
     "ALTER TABLE audit RENAME TO audit_v4",
-    f"""
-    CREATE TABLE audit (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        at TEXT NOT NULL CHECK (length(at) BETWEEN 20 AND 40),
-        kind TEXT NOT NULL CHECK (kind IN ({_sql_list(_V5_AUDIT_KINDS)})),
-        actor TEXT NOT NULL CHECK (length(trim(actor)) BETWEEN 1 AND 200),
-        actor_role TEXT NOT NULL CHECK (actor_role IN ({_sql_list(_V5_ACTOR_ROLES)})),
-        session_id TEXT CHECK (session_id IS NULL OR length(session_id) = 9),
-        participant_id TEXT
-            CHECK (participant_id IS NULL OR length(participant_id) BETWEEN 9 AND 24),
-        {_TEXT.format(c="detail", n=200)},
-        {_TEXT.format(c="old_value", n=1000)},
-        {_TEXT.format(c="new_value", n=1000)},
-        warning_version INTEGER CHECK (warning_version IS NULL OR warning_version >= 1),
-        contact TEXT CHECK (
-            contact IS NULL OR (length(contact) BETWEEN 1 AND 300 AND instr(contact, '{_MASK}') > 0)
-        ),
-        result TEXT CHECK (result IS NULL OR result IN ({_sql_list(UNLOCK_RESULTS)})),
-        prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
-        hash TEXT NOT NULL CHECK (length(hash) = 64)
-    ) STRICT
-    """,
+    _audit_table(_V5_AUDIT_KINDS, _V5_ACTOR_ROLES, UNLOCK_RESULTS),
     f"CREATE VIEW audit_append AS SELECT at, {_APPENDED} FROM audit WHERE 0",
     # Version 4's entries keep their own times: a trigger for this step only.
     f"""
@@ -632,29 +666,7 @@ _V5 = (
     """,
     "DROP TRIGGER audit_carried_over",
     "DROP TABLE audit_v4",
-    f"""
-    CREATE TRIGGER audit_appended INSTEAD OF INSERT ON audit_append
-    {_appended_by(_NOW, _WRITER, _ROLE)}
-    """,
-    f"""
-    CREATE TRIGGER audit_entry_chained BEFORE INSERT ON audit
-    WHEN NEW.id IS NOT {_NEXT_SEQ}
-        OR NEW.at IS NOT {_NOW}
-        OR NEW.prev_hash IS NOT {_LAST_HASH}
-        OR NEW.hash IS NOT {_hash_of("NEW.", "NEW.prev_hash", "NEW.id", "NEW.at", "NEW.contact")}
-    {_refuse("an audit entry is added by the store only: numbered, dated and chained")}
-    """,
-    f"""
-    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-    {_refuse("the audit trail is append-only")}
-    """,
-    f"""
-    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-    {_refuse("the audit trail is append-only")}
-    """,
-    "CREATE INDEX audit_by_kind ON audit (kind, id)",
-    "CREATE INDEX audit_by_actor ON audit (actor COLLATE NOCASE, id)",
-    "CREATE INDEX audit_by_time ON audit (at, id)",
+    *_AUDIT_RULES,
     # -- what writes the audit trail
     f"""
     CREATE TRIGGER setting_changes_recorded AFTER UPDATE OF value ON setting
@@ -1041,29 +1053,7 @@ _V6 = (
     "DROP VIEW audit_append",
     *_rebuilt(
         "audit",
-        f"""
-        CREATE TABLE audit (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            at TEXT NOT NULL CHECK (length(at) BETWEEN 20 AND 40),
-            kind TEXT NOT NULL CHECK (kind IN ({_sql_list(AUDIT_KINDS)})),
-            actor TEXT NOT NULL CHECK (length(trim(actor)) BETWEEN 1 AND 200),
-            actor_role TEXT NOT NULL CHECK (actor_role IN ({_sql_list(ACTOR_ROLES)})),
-            session_id TEXT CHECK (session_id IS NULL OR length(session_id) = 9),
-            participant_id TEXT
-                CHECK (participant_id IS NULL OR length(participant_id) BETWEEN 9 AND 24),
-            {_TEXT.format(c="detail", n=200)},
-            {_TEXT.format(c="old_value", n=1000)},
-            {_TEXT.format(c="new_value", n=1000)},
-            warning_version INTEGER CHECK (warning_version IS NULL OR warning_version >= 1),
-            contact TEXT CHECK (
-                contact IS NULL
-                OR (length(contact) BETWEEN 1 AND 300 AND instr(contact, '{_MASK}') > 0)
-            ),
-            result TEXT CHECK (result IS NULL OR result IN ({_sql_list(AUDIT_RESULTS)})),
-            prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
-            hash TEXT NOT NULL CHECK (length(hash) = 64)
-        ) STRICT
-        """,
+        _audit_table(AUDIT_KINDS, ACTOR_ROLES, AUDIT_RESULTS),
         "id",
     ),
     f"CREATE VIEW audit_append AS SELECT at, {_APPENDED} FROM audit WHERE 0",
@@ -1082,29 +1072,7 @@ _V6 = (
     "DROP TRIGGER audit_upgraded",
     "DROP TABLE participant_ids_v6",
     "DROP TABLE participants_v5",
-    f"""
-    CREATE TRIGGER audit_appended INSTEAD OF INSERT ON audit_append
-    {_appended_by(_NOW, _WRITER, _ROLE)}
-    """,
-    f"""
-    CREATE TRIGGER audit_entry_chained BEFORE INSERT ON audit
-    WHEN NEW.id IS NOT {_NEXT_SEQ}
-        OR NEW.at IS NOT {_NOW}
-        OR NEW.prev_hash IS NOT {_LAST_HASH}
-        OR NEW.hash IS NOT {_hash_of("NEW.", "NEW.prev_hash", "NEW.id", "NEW.at", "NEW.contact")}
-    {_refuse("an audit entry is added by the store only: numbered, dated and chained")}
-    """,
-    f"""
-    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-    {_refuse("the audit trail is append-only")}
-    """,
-    f"""
-    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-    {_refuse("the audit trail is append-only")}
-    """,
-    "CREATE INDEX audit_by_kind ON audit (kind, id)",
-    "CREATE INDEX audit_by_actor ON audit (actor COLLATE NOCASE, id)",
-    "CREATE INDEX audit_by_time ON audit (at, id)",
+    *_AUDIT_RULES,
     # -- the change log: links and lobbies change too
     *_rebuilt(
         "change_log",
