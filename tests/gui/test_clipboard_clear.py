@@ -177,8 +177,7 @@ def test_the_url_is_cleared_when_its_time_runs_out(
     with qtbot.waitSignal(console.copying.clipboard.cleared, timeout=5000):
         copy_from_card(qtbot, console, "copyUrlButton")
         assert console.statusBar().currentMessage() == (
-            "Copied a new Session URL (127.0.0.1:8765) for Dana Levi. "
-            "It works for 30 minutes."
+            "Copied a new Session URL (127.0.0.1:8765) for Dana Levi. It works for 30 minutes."
         )
         assert countdown(console).isVisible()
         assert countdown(console).text() == "Session URL copied — clears in 1 s"

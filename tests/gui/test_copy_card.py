@@ -261,9 +261,7 @@ def test_a_url_button_puts_a_fresh_link_on_the_system_clipboard_and_never_on_scr
     assert round((link.expires_at - link.made_at).total_seconds()) == 30 * 60
     assert button.text() == COPIED_TEXT
     assert button.accessibleName() == COPIED_TEXT
-    assert console.statusBar().currentMessage() == (
-        f"{status} It works for 30 minutes."
-    )
+    assert console.statusBar().currentMessage() == (f"{status} It works for 30 minutes.")
     assert_never_shown(console, url)
     qtbot.waitUntil(lambda: button.text() != COPIED_TEXT, timeout=CARD_TIMEOUT_MS)
 

@@ -124,7 +124,11 @@ class Session(Record):
         for person in self.everyone:
             if person.name.casefold() == wanted:
                 return person
-        raise NotFoundError(f"no participant named {name!r} in session {self.session_id}")
+        from collab_console.core.links import is_token
+
+        # A name is echoed unless it may be a pasted token (a link's secret).
+        shown = "by that name" if is_token(name.strip()) else f"named {name!r}"
+        raise NotFoundError(f"no participant {shown} in session {self.session_id}")
 
     def summary(self) -> SessionSummary:
         return SessionSummary(

@@ -177,7 +177,10 @@ def normalise_link_id(text: str) -> str:
     """A link's name as a person types it (any case, spaces around) or ValidationError."""
     name = text.strip().upper()
     if not LINK_ID_PATTERN.fullmatch(name):
-        raise ValidationError(f"{text.strip()[:20]!r} is not a link's name (like L-7QKM92HX)")
+        # Never more than a link's name is echoed: a token pasted here must not reach
+        # a terminal's scroll-back or a log.
+        shown = repr(text.strip()) if len(text.strip()) <= 12 else "that text"
+        raise ValidationError(f"{shown} is not a link's name (like L-7QKM92HX)")
     return name
 
 

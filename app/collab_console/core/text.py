@@ -31,7 +31,7 @@ _EXPECTED_ID = "expected something like 7QKM-92HX"
 #: What an agent may type around and between the characters of a Session ID.
 _ID_SEPARATORS: Final = {ord(ch): None for ch in " \t\r\n-"}
 #: Inputs longer than this are not echoed back in a message.
-_MAX_ECHO = 32
+_MAX_ECHO = 16
 
 #: Embeddings, overrides and isolates: they reorder how the rest of a line is
 #: shown, so a name could make a message or a log line read differently.

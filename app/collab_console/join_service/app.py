@@ -292,9 +292,14 @@ class JoinService:
         try:
             session_id = normalise_session_id(typed)
         except ValidationError:
+            # The form comes back with what was typed, less what cannot be seen (control
+            # and formatting characters), so the person can see what to fix.
             return _html(
                 pages.lobby_page(
-                    session_id=typed, name=name, error=_BAD_ID, error_field="session_id"
+                    session_id=_visible(typed),
+                    name=_visible(name),
+                    error=_BAD_ID,
+                    error_field="session_id",
                 ),
                 400,
             )
@@ -303,7 +308,10 @@ class JoinService:
         except ValidationError as exc:
             return _html(
                 pages.lobby_page(
-                    session_id=session_id, name=name, error=exc.sentence, error_field="name"
+                    session_id=session_id,
+                    name=_visible(name),
+                    error=exc.sentence,
+                    error_field="name",
                 ),
                 400,
             )
@@ -389,6 +397,15 @@ class _AnyMethod:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         await self.app(scope, receive, send)
+
+
+def _visible(text: str) -> str:
+    """``text`` without control, formatting, separator or surrogate characters."""
+    import unicodedata
+
+    return "".join(
+        char for char in text if unicodedata.category(char) not in ("Cc", "Cf", "Zl", "Zp", "Cs")
+    )
 
 
 def _url_base(store: Store) -> str:
