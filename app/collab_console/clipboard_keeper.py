@@ -90,6 +90,10 @@ def _detach_input() -> None:
 # -- own: through Qt --------------------------------------------------------------------
 
 
+#: How long the keeper stays to answer pastes already on their way when it lets go.
+GRACE_MS = 250
+
+
 def _own(request: KeeperRequest) -> int:
     if sys.platform.startswith("linux"):
         if not os.environ.get("DISPLAY"):
@@ -127,15 +131,20 @@ def _own(request: KeeperRequest) -> int:
             and is_marked_secret(clipboard.mimeData(mode))
         )
 
+    def leave() -> None:
+        # A paste asked for just before the clipboard changed hands is still on its way
+        # to this window: answer it (with nothing, now) before the window goes, or the
+        # program that pastes waits for an answer that never comes.
+        QTimer.singleShot(GRACE_MS, app.quit)
+
     def taken_elsewhere() -> None:
         if not clipboard.ownsClipboard():
-            app.quit()
+            leave()
 
     def time_is_up() -> None:
         if still_ours():
             clipboard.clear(mode)
-        # Leave the event loop once the clearing has reached the X server.
-        QTimer.singleShot(0, app.quit)
+        leave()
 
     clipboard.dataChanged.connect(taken_elsewhere)
     _answer(READY)
