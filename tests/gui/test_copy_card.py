@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
@@ -411,6 +413,34 @@ def test_a_url_copy_whose_clipboard_fails_revokes_the_link_it_made(
     assert link.access_id == DEMO_ACTIVE_ID
     assert link.state(datetime.now(UTC)) is LinkState.REVOKED
     assert link.revoked_by == current_user()
+
+
+def test_a_link_made_for_a_copy_the_console_closed_before_is_revoked(
+    qtbot, console, hub, data_dir, monkeypatch
+):
+    """The console closes while a URL copy is on the store's thread: the link was made,
+    but it never reaches the clipboard, so nobody holds it and it must not stay live."""
+    set_copy(qtbot, hub, id_on=True, url_on=True)
+    hover_customer(qtbot, console)
+    wait_for_card(qtbot, console)
+    made = threading.Event()
+    mint_link = hub.store.mint_link
+
+    def mint_and_say(*args: Any, **kwargs: Any) -> Any:
+        minted = mint_link(*args, **kwargs)
+        made.set()
+        return minted
+
+    monkeypatch.setattr(hub.store, "mint_link", mint_and_say)
+    card_button(console, "copyUrlButton").click()  # no event loop runs from here on
+
+    assert made.wait(STORE_TIMEOUT_MS / 1000), "no link was made"
+    hub.close()  # as the console's quit does, before the copy's result arrived
+
+    [link] = session_links(data_dir)
+    assert link.state(datetime.now(UTC)) is LinkState.REVOKED
+    assert link.revoked_by == current_user()
+    assert clipboard_now() == NOTHING_COPIED
 
 
 @pytest.mark.usefixtures("clear_clipboard")

@@ -7,6 +7,8 @@ copy service. This module only connects them to the console's widgets.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -107,6 +109,11 @@ class CopyController(QObject):
         self._viewport.installEventFilter(self)
         hub.settings_changed.connect(self.refresh_card)
         hub.policy_confirmed_changed.connect(self.refresh_card)
+        #: Links made for a copy whose result has not reached this thread yet: if the
+        #: console closes first, nobody will ever hold them, so the hub revokes them.
+        self._unclaimed: set[str] = set()
+        self._unclaimed_lock = threading.Lock()
+        hub.at_close(self._revoke_unclaimed)
         participants_view.verticalScrollBar().valueChanged.connect(self._follow_row)
         self.set_privacy(privacy)
 
@@ -229,6 +236,8 @@ class CopyController(QObject):
                     session_id, person.access_id, purpose=LinkPurpose.COPY, actor=actor, now=now
                 )
                 made.append(event)
+                with self._unclaimed_lock:
+                    self._unclaimed.add(minted.link.link_id)
                 return minted
 
             try:
@@ -243,6 +252,9 @@ class CopyController(QObject):
 
         def confirmed(result: _Checked) -> None:
             settings, session, link, problem, _made = result
+            if link is not None:
+                with self._unclaimed_lock:
+                    self._unclaimed.discard(link.link.link_id)
             self.hub.apply([SettingsChanged(settings)])
             self._copy_now(
                 action,
@@ -296,6 +308,15 @@ class CopyController(QObject):
         # message says so; the message itself would not fit the status bar with it.
         self.said.emit(self._shown(outcome.message, person))
         return outcome
+
+    def _revoke_unclaimed(self, store: Store) -> None:
+        """On the store's thread as the console closes: stop the links nobody received."""
+        with self._unclaimed_lock:
+            unclaimed, self._unclaimed = sorted(self._unclaimed), set()
+        actor = current_user()
+        for link_id in unclaimed:
+            with contextlib.suppress(CollabConsoleError):  # one that fails stops no other
+                store.revoke_link(link_id, actor=actor, now=datetime.now(UTC))
 
     def _url_base(self) -> str:
         settings = self.hub.settings

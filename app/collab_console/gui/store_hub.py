@@ -8,6 +8,7 @@ typed events and leaves as Qt signals; no window knows which backend it has.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -97,6 +98,7 @@ class StoreHub(QObject):
         self._problem = ""
         self._polling = False
         self._closed = False
+        self._last_calls: list[Callable[[Store], object]] = []
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self._tick)
@@ -248,11 +250,27 @@ class StoreHub(QObject):
             self._problem = message
             self.store_problem.emit(message)
 
+    def at_close(self, job: Callable[[Store], object]) -> None:
+        """Run ``job(store)`` on the worker when the hub closes, after the call under way
+        (to undo what a call did whose callback will no longer run). Its errors are
+        dropped: nobody is left to tell."""
+        self._last_calls.append(job)
+
     def close(self) -> None:
-        """Stop polling and let queued calls finish; callbacks no longer run."""
+        """Stop polling and let the call under way finish, then the jobs of
+        :meth:`at_close`; calls still waiting are dropped, callbacks no longer run."""
         self._closed = True
         self._timer.stop()
-        self._worker.shutdown()
+        store = self.store
+
+        def last(job: Callable[[Store], object]) -> Callable[[], None]:
+            def run() -> None:
+                with contextlib.suppress(CollabConsoleError):
+                    job(store)
+
+            return run
+
+        self._worker.shutdown([last(job) for job in self._last_calls])
 
 
 class _StoreThread:
@@ -266,14 +284,17 @@ class _StoreThread:
     def __init__(self) -> None:
         self._jobs: SimpleQueue[Callable[[], None] | None] = SimpleQueue()
         self._stopping = False
+        self._last: list[Callable[[], None]] = []
         self._thread = threading.Thread(target=self._run, name="store", daemon=True)
         self._thread.start()
 
     def submit(self, job: Callable[[], None]) -> None:
         self._jobs.put(job)
 
-    def shutdown(self) -> None:
-        """Finish the call under way, drop those still waiting, and end the thread."""
+    def shutdown(self, last: list[Callable[[], None]] | None = None) -> None:
+        """Finish the call under way, drop those still waiting, run ``last``, and end
+        the thread."""
+        self._last = last or []
         self._stopping = True
         self._jobs.put(None)
         self._thread.join()
@@ -282,6 +303,8 @@ class _StoreThread:
         while (job := self._jobs.get()) is not None:
             if not self._stopping:
                 job()
+        for job in self._last:
+            job()
 
 
 def _events_in(result: object) -> list[StoreEvent]:
