@@ -383,6 +383,18 @@ def writing_as(raw: sqlite3.Connection, name: str, role: str) -> Iterator[None]:
         raw.execute("ROLLBACK")
 
 
+def assert_refused(
+    raw: sqlite3.Connection, writer: tuple[str, str] | None, statement: str, says: str
+) -> None:
+    """``statement`` is refused with ``says``: run bare, or as ``writer`` (name, role)."""
+    if writer is None:
+        with pytest.raises(sqlite3.IntegrityError, match=says):
+            raw.execute(statement)
+    else:
+        with writing_as(raw, *writer), pytest.raises(sqlite3.IntegrityError, match=says):
+            raw.execute(statement)
+
+
 def test_the_acknowledgement_of_url_copy_that_is_on_cannot_be_removed(
     demo_store: Store, raw: sqlite3.Connection
 ) -> None:
@@ -507,12 +519,7 @@ def test_raw_sql_cannot_get_past_the_admin_rules(
     become_admin(demo_store, "admin.ben")
     before = (everything(demo_store), demo_store.list_admins())
 
-    if writer is None:
-        with pytest.raises(sqlite3.IntegrityError, match=says):
-            raw.execute(statement)
-    else:
-        with writing_as(raw, *writer), pytest.raises(sqlite3.IntegrityError, match=says):
-            raw.execute(statement)
+    assert_refused(raw, writer, statement, says)
 
     assert (everything(demo_store), demo_store.list_admins()) == before
 
@@ -1323,12 +1330,7 @@ def test_raw_sql_cannot_get_past_the_rules_of_links_and_the_lobby(
 ) -> None:
     before = stored_links(linked_store)
 
-    if writer is None:
-        with pytest.raises(sqlite3.IntegrityError, match=says):
-            raw.execute(statement)
-    else:
-        with writing_as(raw, *writer), pytest.raises(sqlite3.IntegrityError, match=says):
-            raw.execute(statement)
+    assert_refused(raw, writer, statement, says)
 
     assert stored_links(linked_store) == before
     assert linked_store.check_link(KNOWN_TOKEN, now=datetime.now(UTC)) is None
