@@ -339,6 +339,31 @@ def verify_admin(
     )
 
 
+#: Why a login that is not in ``collab_admin`` is refused an admin's action.
+NOT_A_DATABASE_ADMIN = (
+    "only a member of the database role collab_admin can do this; the database owner adds "
+    "admins with collab-console db add-user NAME --role admin"
+)
+
+
+def verify_database_admin(store: Store, *, now: datetime) -> AdminSession:
+    """The admin session of the store's database login, when the database counts it an admin.
+
+    Organisation mode (``store.admins_by_database``): the database's roles say who
+    is an admin, so there is no passphrase to check; the session names the login,
+    which is what the audit and an acknowledgement record. NotAllowedError for a
+    login that is not a member of ``collab_admin``, and for a store that keeps its
+    own admins (there, :func:`verify_admin` is the way).
+    """
+    if not store.admins_by_database:
+        raise NotAllowedError(ONLY_ADMINS)
+    name = store.database_admin()
+    if name is None:
+        raise NotAllowedError(NOT_A_DATABASE_ADMIN)
+    _log("admin %s confirmed by the database", name)
+    return AdminSession(name, now, now + SESSION_LIFETIME, _SEAL)
+
+
 # -- what only an admin may do -------------------------------------------------------------
 
 

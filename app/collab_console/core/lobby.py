@@ -133,3 +133,6 @@ class BrowserStatus(Record):
     #: Why a STOPPED browser is out: ``LinkState.REVOKED`` or ``LinkState.ENDED``
     #: (the page says it with ``core.links.REFUSALS``).
     stopped_because: str | None = None
+    #: How a WAITING browser's request came (the page says when its link was used
+    #: elsewhere); None for the other states.
+    route: JoinRoute | None = None

@@ -415,13 +415,7 @@ def _url_base(store: Store) -> str:
 def _standing(store: Store, browser: str, now: datetime) -> tuple[BrowserStatus | None, bool]:
     """Where the browser stands, and whether it waits because its link was used elsewhere."""
     status = store.browser_status(browser, now=now)
-    if status is None or status.state is not BrowserState.WAITING or status.request_id is None:
-        return status, False
-    reused = any(
-        request.request_id == status.request_id and request.route is JoinRoute.LINK_REUSED
-        for request in store.join_requests(status.session_id)
-    )
-    return status, reused
+    return status, status is not None and status.route is JoinRoute.LINK_REUSED
 
 
 async def _read_form(request: Request) -> dict[str, str] | int:

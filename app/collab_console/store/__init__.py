@@ -35,15 +35,62 @@ def open_store(
     *,
     create: bool = False,
     readonly: bool = False,
+    db: str | None = None,
 ) -> Store:
-    """Open the embedded store in ``data_dir`` (see :func:`location.data_dir`).
+    """Open the organisation database or the embedded store, as the user chose.
 
-    ``readonly`` opens it so that nothing, not even a migration, can write.
+    ``db`` (``--db``) names the organisation's PostgreSQL database; without
+    it :func:`location.chosen_database` decides (an explicit ``data_dir``
+    means the embedded store there, see :func:`location.data_dir`; else
+    ``$COLLAB_CONSOLE_DB``, else the choice ``collab-console db use``
+    remembered, else the embedded store).
+
+    ``readonly`` opens the embedded store so that nothing, not even a
+    migration, can write; ``create`` makes one where there is none. Neither
+    applies to the organisation database, whose schema only
+    ``collab-console db init-org`` makes and whose roles decide who writes.
     """
+    from collab_console.store.location import chosen_database
+
+    chosen = chosen_database(db, data_dir)
+    if chosen is not None:
+        return open_org_store(*chosen)
     from collab_console.store.location import store_path
     from collab_console.store.sqlite import SqliteStore
 
     return SqliteStore.open(store_path(data_dir), create=create, readonly=readonly)
+
+
+def open_org_store(dsn: str, source: str = "--db") -> Store:
+    """The organisation store at ``dsn``, logged in with the password ``db login`` stored.
+
+    ``dsn`` is checked first (never a password in it: ValidationError). A
+    keyring that cannot be read is no reason to fail yet: a server that
+    trusts the login another way (peer, Kerberos, a certificate) needs no
+    password; if it asks for one, the keyring's trouble is in the message.
+    Only the organisation path imports psycopg, never the embedded one.
+    """
+    from collab_console.core.errors import SecretStoreError
+    from collab_console.core.secrets import get_secret
+    from collab_console.store.errors import StoreError
+    from collab_console.store.location import parse_database
+
+    database = parse_database(dsn, source)
+    from collab_console.store.postgres import PostgresStore
+
+    keyring_problem = None
+    try:
+        password = get_secret(database.secret_name())
+    except SecretStoreError as exc:
+        password, keyring_problem = None, exc
+    try:
+        return PostgresStore.open(database.dsn, password=password)
+    except StoreError as exc:
+        if keyring_problem is not None and "password" in str(exc):
+            # The same error, its type kept (the console offers Retry by it), with the cause.
+            said = str(exc).rstrip(".")
+            exc.args = (f"{said}; the stored password could not be read: {keyring_problem}",)
+        raise
 
 
 def seed_demo(store: Store, *, extra_participants: int = 0) -> bool:

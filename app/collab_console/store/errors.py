@@ -27,6 +27,13 @@ class StoreUnreadableError(StoreError):
     pass
 
 
+class StoreUnavailableError(StoreUnreadableError):
+    """The store's server cannot be reached now (down, restarting, the network gone).
+
+    Unlike a damaged file, this passes: a later call tries to connect again.
+    """
+
+
 class StoreRefusedError(StoreError):
     """The database refused a write that breaks one of its rules."""
 

@@ -52,6 +52,10 @@ class Store(Protocol):
     location: str
     #: Things the user should know that did not stop the store from opening.
     warnings: tuple[str, ...]
+    #: True when the database's roles say who is an admin (organisation mode): then
+    #: ``core.admins.verify_database_admin`` makes the admin session, and the
+    #: passphrase calls (``admin_credentials``, ``add_admin``…) refuse.
+    admins_by_database: bool
 
     # -- settings
 
@@ -115,6 +119,11 @@ class Store(Protocol):
     # -- admins and unlocking
 
     def has_admins(self) -> bool: ...
+
+    def database_admin(self) -> str | None:
+        """The login's name when the database counts it an admin, else None (always None
+        where admins are kept in the store)."""
+        ...
 
     def list_admins(self) -> list[AdminInfo]:
         """Every admin, by name; never a passphrase hash."""
@@ -286,6 +295,12 @@ class Store(Protocol):
 
     def poll_events(self) -> list[StoreEvent]:
         """The events other processes caused since the last call (or since opening)."""
+        ...
+
+    def event_socket(self) -> int | None:
+        """A socket that becomes readable when other processes changed something (then
+        call :meth:`poll_events`), or None when the store must be polled. It may change
+        after the store reconnected (``StoreResynced``): ask again then."""
         ...
 
     def close(self) -> None: ...

@@ -8,9 +8,12 @@ so even a name that is not UTF-8 prints safely) and says what to do.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import re
 import stat
+import sys
 
 from collab_console.store.errors import DataDirError
 
@@ -248,3 +251,215 @@ def _stat_problem(exc: OSError, what: str, shown: str, where: str, source: str) 
     if exc.errno == errno.ENAMETOOLONG:
         return f"the {what} path {shown}{where} is too long; {_fix(source)}"
     return f"cannot use the {what} path {shown}{where}: {exc.strerror or exc}; {_fix(source)}"
+
+
+# -- the organisation database -------------------------------------------------------------
+
+DB_ENV = "COLLAB_CONSOLE_DB"
+#: The user's config folder, when not the platform's (``gui.user_prefs`` honours it too).
+CONFIG_DIR_ENV = "COLLAB_CONSOLE_CONFIG_DIR"
+#: The file, in the user's config folder, that remembers ``collab-console db use DSN``.
+REMEMBERED_DB_FILENAME = "organisation-database"
+NO_PASSWORD_IN_DSN = "a password never goes in the DSN; use collab-console db login"
+DSN_SHAPE = "postgresql://[USER@]HOST[:PORT]/DATABASE, or host=HOST dbname=DATABASE [user=USER]"
+#: Longest DSN taken (libpq's own limit is far above anything a person types).
+MAX_DSN_CHARS = 2000
+
+_DB_OPTION = "--db"
+_DB_ENV = f"${DB_ENV}"
+#: A URL whose user info has a colon carries a password (``postgresql://ana:secret@host``),
+#: even where the rest is malformed and libpq's message would quote it back.
+_URL_PASSWORD = re.compile(r"\A\s*postgres(?:ql)?://[^/?#@]*:[^/?#]*@", re.IGNORECASE)
+#: ``password=`` as a key=value word or a URL query parameter, however it is spaced or cased.
+_PASSWORD_KEY = re.compile(r"(?:\A|[\s?&])password\s*=", re.IGNORECASE)
+
+
+class OrgDatabase:
+    """The organisation database a command or the console opens, checked, without a password.
+
+    ``dsn`` is what the user gave; ``user``, ``host``, ``port`` and ``dbname``
+    are what libpq will use (its defaults filled in), for messages and for the
+    name of the stored password (:attr:`secret_name`). ``source`` says where
+    the DSN came from (``--db``, ``$COLLAB_CONSOLE_DB`` or the remembered file).
+    """
+
+    __slots__ = ("dbname", "dsn", "host", "port", "source", "user")
+
+    def __init__(
+        self, dsn: str, source: str, *, user: str, host: str, port: str, dbname: str
+    ) -> None:
+        self.dsn = dsn
+        self.source = source
+        self.user = user
+        self.host = host
+        self.port = port
+        self.dbname = dbname
+
+    @property
+    def address(self) -> str:
+        """``collab on db.example.org:5432 as ana`` for messages, worded as the store's
+        location is; never a password (a DSN holds none)."""
+        return self.address_as(self.user)
+
+    def address_as(self, user: str) -> str:
+        """:attr:`address` with ``user`` logging in instead of the DSN's user."""
+        where = self.host if self.host.startswith("/") else f"{self.host}:{self.port}"
+        return printable(f"{self.dbname} on {where} as {user}")
+
+    def secret_name(self, user: str | None = None) -> str:
+        """The keyring name of ``user``'s password (the DSN's user by default) on this database."""
+        who = printable(user or self.user)
+        return printable(f"organisation database {self.dbname} at {self.host}:{self.port} as {who}")
+
+
+def chosen_database(
+    db: str | None = None, data_dir: str | os.PathLike[str] | None = None
+) -> tuple[str, str] | None:
+    """The organisation database's DSN and where it came from, or None for the embedded store.
+
+    ``--db`` first; ``--data-dir`` on the command line means the embedded
+    store for that run; then ``$COLLAB_CONSOLE_DB``; then the choice
+    remembered by ``collab-console db use``; else the embedded store (in
+    ``$COLLAB_CONSOLE_DATA_DIR`` or the user data folder).
+    """
+    if db is not None:
+        if data_dir is not None:
+            from collab_console.core.errors import ValidationError
+
+            raise ValidationError(
+                "give --db (the organisation database) or --data-dir (the embedded store), not both"
+            )
+        return db, _DB_OPTION
+    if data_dir is not None:
+        return None
+    from_env = os.environ.get(DB_ENV)
+    if from_env is not None:
+        return from_env, _DB_ENV
+    remembered = remembered_database()
+    if remembered is None:
+        return None
+    return remembered, f"the choice remembered in {display_path(remembered_database_file())}"
+
+
+def parse_database(dsn: str, source: str = _DB_OPTION) -> OrgDatabase:
+    """``dsn`` checked: well formed, and without a password; else ValidationError (exit 2).
+
+    The message names ``source`` and never repeats the DSN, which may hold
+    what the user should not have typed there.
+    """
+    from collab_console.core.errors import ValidationError
+
+    if _URL_PASSWORD.match(dsn) or _PASSWORD_KEY.search(dsn):
+        raise ValidationError(f"{source}: {NO_PASSWORD_IN_DSN}")
+    if not dsn.strip():
+        raise ValidationError(f"{source} is empty; give it a DSN like {DSN_SHAPE}")
+    if len(dsn) > MAX_DSN_CHARS or "\0" in dsn or _has_unsafe(dsn):
+        raise ValidationError(
+            f"{source} is not a PostgreSQL connection string; write it as {DSN_SHAPE}"
+        )
+    from psycopg import Error as PsycopgError
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        params = conninfo_to_dict(dsn)
+    except PsycopgError as exc:
+        said = printable(str(exc).strip().splitlines()[0]) if str(exc).strip() else ""
+        raise ValidationError(
+            f"{source} is not a PostgreSQL connection string ({said}); write it as {DSN_SHAPE}"
+        ) from None
+    if "password" in params:  # a spelling the patterns above did not catch
+        raise ValidationError(f"{source}: {NO_PASSWORD_IN_DSN}")
+    defaults = _libpq_defaults()
+    user = str(params.get("user") or defaults.get("user") or "")
+    return OrgDatabase(
+        dsn,
+        source,
+        user=user,
+        host=str(params.get("host") or defaults.get("host") or "localhost"),
+        port=str(params.get("port") or defaults.get("port") or "5432"),
+        dbname=str(params.get("dbname") or defaults.get("dbname") or user),
+    )
+
+
+def _libpq_defaults() -> dict[str, str]:
+    """What libpq uses for an option the DSN leaves out: its environment, then its defaults."""
+    from psycopg import pq
+
+    return {
+        option.keyword.decode(): option.val.decode("utf-8", "replace")
+        for option in pq.Conninfo.get_defaults()
+        if option.val is not None
+    }
+
+
+def config_dir() -> str:
+    """The user's Collab Console config folder: ``$COLLAB_CONSOLE_CONFIG_DIR``, else the
+    platform's (``~/.config/collab-console``), where the console keeps its preferences."""
+    from_env = os.environ.get(CONFIG_DIR_ENV)
+    if from_env:
+        return os.path.expanduser(from_env)
+    if os.name == "posix" and sys.platform != "darwin":
+        # platformdirs' own rule on Linux and the BSDs, without importing it: every command
+        # looks here, and platformdirs (with pathlib) costs tens of milliseconds.
+        base = os.environ.get("XDG_CONFIG_HOME", "")
+        if not base.strip():
+            base = os.path.expanduser("~/.config")
+        return os.path.join(base, "collab-console")
+    from platformdirs import user_config_dir
+
+    return user_config_dir("collab-console", appauthor=False)
+
+
+def remembered_database_file() -> str:
+    """Where ``collab-console db use`` keeps the chosen DSN, in :func:`config_dir`."""
+    return os.path.join(config_dir(), REMEMBERED_DB_FILENAME)
+
+
+def remembered_database() -> str | None:
+    """The DSN ``collab-console db use`` remembered, or None."""
+    path = remembered_database_file()
+    try:
+        with open(path, encoding="utf-8") as file:
+            text = file.read(MAX_DSN_CHARS + 2)
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise DataDirError(
+            f"cannot read the remembered organisation database {display_path(path)}: {why}; "
+            "choose again with collab-console db use DSN (or db use --embedded)"
+        ) from None
+    return text.strip() or None
+
+
+def remember_database(dsn: str | None) -> str:
+    """Remember ``dsn`` for the next runs (None forgets it); return the file's path.
+
+    Written whole (a temporary file moved into place) and readable by the user
+    only: a DSN names a server and a login, though never a password.
+    """
+    path = remembered_database_file()
+    try:
+        if dsn is None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+            return path
+        folder = os.path.dirname(path)
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        temporary = f"{path}.{os.getpid()}.tmp"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as file:
+                file.write(dsn + "\n")
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError as exc:
+        raise DataDirError(
+            f"cannot write {display_path(path)}: {exc.strerror or exc}; "
+            f"check that you may write to your config folder (${CONFIG_DIR_ENV}, "
+            "else $XDG_CONFIG_HOME)"
+        ) from None
+    return path

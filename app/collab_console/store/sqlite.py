@@ -156,6 +156,9 @@ class SqliteStore:
     it has not validated.
     """
 
+    #: Admins are names and passphrase hashes kept in the file (``core.admins``).
+    admins_by_database = False
+
     def __init__(self, path: str, connection: sqlite3.Connection, *, readonly: bool) -> None:
         self.path = path
         self.location = display_path(path)
@@ -564,6 +567,10 @@ class SqliteStore:
     def has_admins(self) -> bool:
         with self._translate_errors("read the admins"):
             return self._db.execute("SELECT 1 FROM admin LIMIT 1").fetchone() is not None
+
+    def database_admin(self) -> str | None:
+        """None: an admin here is who gives an admin's passphrase (``verify_admin``)."""
+        return None
 
     def list_admins(self) -> list[AdminInfo]:
         """Every admin, by name; never a passphrase hash."""
@@ -1277,12 +1284,12 @@ class SqliteStore:
         if not _is_hex64(browser):
             return None
         from collab_console.core.links import LinkState
-        from collab_console.core.lobby import BrowserState, BrowserStatus
+        from collab_console.core.lobby import BrowserState, BrowserStatus, JoinRoute
 
         with self._translate_errors("read where a browser stands"):
             row = self._db.execute(
                 "SELECT b.state, b.session_id, b.name, s.agent, b.request_id, s.state,"
-                " coalesce(b.link_id, r.link_id) FROM browser b"
+                " coalesce(b.link_id, r.link_id), r.route FROM browser b"
                 " JOIN sessions s ON s.session_id = b.session_id"
                 " LEFT JOIN join_request r ON r.request_id = b.request_id"
                 " WHERE b.cookie_hash = ?",
@@ -1290,7 +1297,7 @@ class SqliteStore:
             ).fetchone()
             if row is None:
                 return None
-            state, sid, name, agent, request_id, session_state, link_id = row
+            state, sid, name, agent, request_id, session_state, link_id, route = row
             try:
                 standing = BrowserState(state)
                 if session_state not in ("active", "ended"):
@@ -1317,6 +1324,7 @@ class SqliteStore:
                     agent=_agent(agent),
                     request_id=None if request_id is None else _request_name(request_id),
                     stopped_because=None if because is None else because.value,
+                    route=JoinRoute(route) if standing is BrowserState.WAITING else None,
                 )
             except ValueError as exc:
                 raise StoreValueError(f"a browser's place: {str(exc).rstrip('.')}") from None
@@ -1467,6 +1475,10 @@ class SqliteStore:
     def _last_change(self) -> int:
         row = self._db.execute("SELECT max(seq) FROM change_log").fetchone()
         return int(row[0] or 0)
+
+    def event_socket(self) -> int | None:
+        """None: a file announces nothing, so it is polled (``poll_events`` is cheap)."""
+        return None
 
     def poll_events(self) -> list[StoreEvent]:
         """What other processes changed since the last call, read from the change log.
