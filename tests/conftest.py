@@ -24,7 +24,8 @@ import pytest
 
 from collab_console.core.logs import LOG_DIR_ENV, stop_logging
 from collab_console.store import Store, open_store, seed_demo
-from collab_console.store.location import DATA_DIR_ENV
+from collab_console.store.location import CONFIG_DIR_ENV, DATA_DIR_ENV, DB_ENV
+from tests.pg_cluster import ClusterUnavailable, PgCluster, start_cluster
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
 
@@ -43,6 +44,41 @@ def own_log_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.setenv(LOG_DIR_ENV, str(folder))
     yield folder
     stop_logging()
+
+
+@pytest.fixture(autouse=True)
+def no_chosen_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test, and every process it starts, has its own config folder, never the user's.
+
+    So an organisation database the user chose with ``collab-console db use``
+    (or ``$COLLAB_CONSOLE_DB``) never reaches a test that did not choose it.
+    (``tests/gui`` points the config folder elsewhere again, for its preferences.)
+    """
+    folder = tmp_path / "user-config"
+    folder.mkdir()
+    monkeypatch.setenv(CONFIG_DIR_ENV, str(folder))
+    monkeypatch.delenv(DB_ENV, raising=False)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[PgCluster]:
+    """One throwaway PostgreSQL cluster for the whole session, stopped and removed at its end.
+
+    Where none can be started the tests that need it are skipped with the
+    reason, except under CI (``$CI`` set): there a missing cluster would hide
+    the organisation-mode tests, so it fails them instead.
+    """
+    try:
+        cluster = start_cluster()
+    except ClusterUnavailable as reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"no PostgreSQL cluster under CI: {reason}")
+        pytest.skip(f"no PostgreSQL cluster: {reason}")
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 @pytest.fixture

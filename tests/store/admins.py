@@ -14,7 +14,13 @@ from datetime import UTC, datetime
 import pytest
 
 import collab_console.core.admins as admins
-from collab_console.core.admins import AdminSession, add_admin, init_admin, verify_admin
+from collab_console.core.admins import (
+    AdminSession,
+    add_admin,
+    init_admin,
+    verify_admin,
+    verify_database_admin,
+)
 from collab_console.store import Store
 
 #: Who sets up the first admin in tests (an OS account, for the audit).
@@ -40,9 +46,15 @@ def become_admin(
     """``name``'s verified admin session in ``store``, adding them first if needed.
 
     The first admin of a store is set up as ``admin init`` does; any other is
-    added by the first admin.
+    added by the first admin. Where the database says who is an admin
+    (PostgreSQL), the store must be logged in as ``name`` (``connect(name)``),
+    an admin login of ``tests/org/roles.py``: the database confirms it.
     """
     now = now or datetime.now(UTC)
+    if store.admins_by_database:
+        login = store.database_admin()
+        assert login == name, f"on PostgreSQL, open the store as {name} (it is {login})"
+        return verify_database_admin(store, now=now)
     if not store.has_admins():
         init_admin(store, name, passphrase_for(name), actor=SETUP_ACTOR)
     elif store.admin_credentials(name) is None:

@@ -1,6 +1,8 @@
 """What every store backend must do: the contract the app relies on.
 
-Each test runs once per backend (``tests/store/conftest.py``).
+Each test runs once per backend (``tests/store/conftest.py``). A test that writes
+as several people gives each their own store (``connect(name)``), as each has their
+own console: on PostgreSQL the login, not the caller, names who writes.
 """
 
 from __future__ import annotations
@@ -37,7 +39,12 @@ from tests.store.conftest import Backend
 
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 TUESDAY = datetime(2026, 3, 3, 11, 30, tzinfo=UTC)
-Connect = Callable[[], Store]
+Connect = Callable[..., Store]
+#: Passphrase admins are the embedded store's; on PostgreSQL the database's roles say who is
+#: an admin, and these calls refuse (``tests/org/test_org_admins.py``).
+PASSPHRASE_ADMINS = pytest.mark.backends(
+    "sqlite", reason="admins by passphrase; the database's roles decide on PostgreSQL"
+)
 
 
 # -- settings ------------------------------------------------------------------------------
@@ -54,8 +61,11 @@ def test_a_new_store_has_every_copy_option_off(db: Store) -> None:
     assert db.list_sessions() == []
 
 
-def test_settings_round_trip_with_the_acknowledgement(db: Store, connect: Connect) -> None:
+def test_settings_round_trip_with_the_acknowledgement(
+    db: Store, connect: Connect, backend: Backend
+) -> None:
     ana = become_admin(db, "admin.ana")
+    before = datetime.now(UTC) - timedelta(milliseconds=1)
     wanted = db.load_settings().changed(
         actor="admin.ana",
         now=MONDAY,
@@ -69,8 +79,15 @@ def test_settings_round_trip_with_the_acknowledgement(db: Store, connect: Connec
 
     loaded = connect().load_settings()
     assert loaded == saved
-    assert not loaded.differs_from(wanted)
-    assert loaded.url_acknowledgement == Acknowledgement("admin.ana", MONDAY, URL_WARNING.version)
+    assert loaded.values == wanted.values
+    ack = loaded.url_acknowledgement
+    assert ack is not None
+    assert (ack.by, ack.warning_version) == ("admin.ana", URL_WARNING.version)
+    if backend.dates_acknowledgements:
+        assert before <= ack.at <= datetime.now(UTC)
+    else:
+        assert ack == Acknowledgement("admin.ana", MONDAY, URL_WARNING.version)
+        assert not loaded.differs_from(wanted)
     assert loaded.session_url_base == "https://support.example.org/s/"
     assert loaded.updated_by == "admin.ana"
     assert loaded.version > wanted.version
@@ -82,7 +99,7 @@ def test_a_stale_save_is_refused_with_who_changed_it_and_nothing_is_written(
 ) -> None:
     ana = become_admin(db, "admin.ana")
     mine = db.load_settings()
-    other = connect()
+    other = connect("admin.sam")
     theirs = other.save_settings(
         other.load_settings().changed(actor="admin.sam", now=MONDAY, copy_session_id=True),
         admin=become_admin(other, "admin.sam"),
@@ -99,38 +116,50 @@ def test_a_stale_save_is_refused_with_who_changed_it_and_nothing_is_written(
     assert [e.actor for e in db.audit_log() if e.kind == "setting"] == ["admin.sam"]
 
 
-def test_saving_unchanged_settings_changes_nothing(db: Store) -> None:
+def test_saving_unchanged_settings_changes_nothing(db: Store, connect: Connect) -> None:
     saved = db.save_settings(
         db.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True),
         admin=become_admin(db, "admin.ana"),
     ).settings
 
-    again = db.save_settings(
+    ben = connect("admin.ben")
+    again = ben.save_settings(
         saved.changed(actor="admin.ben", now=TUESDAY, copy_session_id=True),
-        admin=become_admin(db, "admin.ben"),
+        admin=become_admin(ben, "admin.ben"),
     )
 
     assert again.settings.version == saved.version
     assert [e.subject for e in db.audit_log() if e.kind == "setting"] == ["copy_session_id"]
 
 
-def test_every_settings_change_is_audited_with_the_store_s_clock(db: Store) -> None:
+def test_every_settings_change_is_audited_with_the_store_s_clock(
+    db: Store, connect: Connect, backend: Backend
+) -> None:
     # The store keeps milliseconds (and truncates): an entry made just after
     # ``before`` may read up to a millisecond earlier.
-    ana, ben, cy = (become_admin(db, name) for name in ("admin.ana", "admin.ben", "admin.cy"))
+    ana_db, ben_db, cy_db = db, connect("admin.ben"), connect("admin.cy")
+    ana, ben, cy = (
+        become_admin(store, name)
+        for store, name in ((ana_db, "admin.ana"), (ben_db, "admin.ben"), (cy_db, "admin.cy"))
+    )
     before = datetime.now(UTC) - timedelta(milliseconds=1)
-    settings = db.save_settings(
+    settings = ana_db.save_settings(
         db.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True),
         admin=ana,
     ).settings
-    settings = db.save_settings(
+    settings = ben_db.save_settings(
         settings.changed(actor="admin.ben", now=TUESDAY, acknowledged=True, copy_session_url=True),
         admin=ben,
     ).settings
-    db.save_settings(
+    cy_db.save_settings(
         settings.changed(actor="admin.cy", now=MONDAY, copy_session_url=False), admin=cy
     )
 
+    ack_at = (
+        settings.acknowledgements["copy_session_url"].at
+        if backend.dates_acknowledgements
+        else TUESDAY
+    )
     entries = [
         (e.actor, e.actor_role, e.kind, e.detail, e.old_value, e.new_value, e.warning_version)
         for e in db.audit_log()
@@ -144,7 +173,8 @@ def test_every_settings_change_is_audited_with_the_store_s_clock(db: Store) -> N
             "acknowledgement",
             "copy_session_url",
             None,
-            f"admin.ben at 2026-03-03T11:30:00.000000+00:00 (warning v{URL_WARNING.version})",
+            f"admin.ben at {ack_at.isoformat(timespec='microseconds')} "
+            f"(warning v{URL_WARNING.version})",
             URL_WARNING.version,
         ),
         ("admin.ben", "admin", "setting", "copy_session_url", "off", "on", URL_WARNING.version),
@@ -162,14 +192,13 @@ def _save_many(address: str, backend: str, me: str, count: int) -> list[tuple[st
 
     Returns (the value it saw, the value it saved) for each save that landed.
     """
-    from collab_console.core.admins import verify_admin
-    from tests.store.admins import passphrase_for
+    from tests.store.admins import become_admin
     from tests.store.conftest import reconnect
 
-    store = reconnect(backend, address)
+    store = reconnect(backend, address, me)
     saves = []
     try:
-        admin = verify_admin(store, me, passphrase_for(me), now=datetime.now(UTC), actor=me)
+        admin = become_admin(store, me)
         for n in range(count):
             while True:
                 current = store.load_settings()
@@ -187,7 +216,9 @@ def _save_many(address: str, backend: str, me: str, count: int) -> list[tuple[st
     return saves
 
 
-def test_two_processes_saving_at_once_lose_no_update(db: Store, backend: Backend) -> None:
+def test_two_processes_saving_at_once_lose_no_update(
+    db: Store, backend: Backend, connect: Connect
+) -> None:
     """Each save is compare-and-swap: all 400 land, each on top of the value its writer saw.
 
     An update is lost when a save replaces a value its writer never saw (it
@@ -196,7 +227,7 @@ def test_two_processes_saving_at_once_lose_no_update(db: Store, backend: Backend
     """
     per_process = 200
     for who in "ab":
-        become_admin(db, who)
+        become_admin(connect(who), who)
     context = multiprocessing.get_context("spawn")
     with context.Pool(2) as pool:
         results = pool.starmap(
@@ -245,7 +276,8 @@ def test_writes_return_events_and_others_receive_the_same(db: Store, connect: Co
 # -- sessions ------------------------------------------------------------------------------
 
 
-def test_start_session_names_its_agent_and_stores_no_session_url(db: Store) -> None:
+def test_start_session_names_its_agent_and_stores_no_session_url(connect: Connect) -> None:
+    db = connect("agent.kai")
     session, _ = db.start_session(
         customer_name="Ruth Cohen", contact="+44 20 7946 0958", now=TUESDAY, actor="agent.kai"
     )
@@ -322,9 +354,9 @@ def test_an_unknown_session_is_not_found(demo_db: Store) -> None:
         demo_db.get_session("ZZZZ-ZZZZ")
 
 
-def test_a_copy_is_recorded_without_its_value(demo_db: Store) -> None:
+def test_a_copy_is_recorded_without_its_value(demo_db: Store, connect: Connect) -> None:
     grace = demo_db.get_session(DEMO_ACTIVE_ID).find("Grace Kim")
-    demo_db.record_copy(
+    connect("kai").record_copy(
         CopyRecord(DEMO_ACTIVE_ID, grace.access_id, CopyAction.URL, "kai", grace.contact)
     )
 
@@ -401,6 +433,7 @@ def test_an_admin_session_cannot_be_made_up() -> None:
         AdminSession("admin.ana", MONDAY, TUESDAY)
 
 
+@PASSPHRASE_ADMINS
 def test_a_removed_admin_can_no_longer_save(db: Store, connect: Connect) -> None:
     ana = become_admin(db, "admin.ana")
     ben = become_admin(db, "admin.ben")
@@ -426,6 +459,7 @@ def test_an_acknowledgement_names_the_admin_who_saves_it(db: Store) -> None:
     assert db.load_settings().copy_session_url is False
 
 
+@PASSPHRASE_ADMINS
 def test_the_demo_settings_go_only_into_a_store_without_admins(db: Store) -> None:
     become_admin(db, "admin.ana")
 
@@ -435,6 +469,7 @@ def test_the_demo_settings_go_only_into_a_store_without_admins(db: Store) -> Non
     assert db.load_settings().copy_session_id is False
 
 
+@PASSPHRASE_ADMINS
 def test_admins_are_added_removed_and_listed_without_their_hashes(
     db: Store, connect: Connect
 ) -> None:
@@ -467,6 +502,7 @@ def test_admins_are_added_removed_and_listed_without_their_hashes(
     ]
 
 
+@PASSPHRASE_ADMINS
 def test_a_passphrase_change_is_one_s_own_and_recorded(db: Store) -> None:
     ana = become_admin(db, "admin.ana")
     old_hash = db.admin_credentials("admin.ana")
@@ -487,6 +523,7 @@ def test_a_passphrase_change_is_one_s_own_and_recorded(db: Store) -> None:
 # -- unlocking -----------------------------------------------------------------------------
 
 
+@PASSPHRASE_ADMINS
 def test_failed_unlocks_are_counted_by_the_store_and_survive_a_restart(
     db: Store, connect: Connect
 ) -> None:
@@ -527,6 +564,7 @@ def test_failed_unlocks_are_counted_by_the_store_and_survive_a_restart(
     assert results[-5:] == ["wrong_passphrase"] * 3 + ["too_soon", "ok"]
 
 
+@PASSPHRASE_ADMINS
 def test_an_unlock_attempt_never_records_the_passphrase_or_an_unknown_name(db: Store) -> None:
     become_admin(db, "admin.ana")
     typed_as_name = "Tr0ub4dor&3 my secret"
@@ -549,25 +587,29 @@ def test_an_unlock_attempt_never_records_the_passphrase_or_an_unknown_name(db: S
 # -- the audit trail -----------------------------------------------------------------------
 
 
-def _busy_day(db: Store) -> None:
-    """Settings, a session started and ended, a copy and an unlock, by agents and an admin."""
+def _busy_day(db: Store, connect: Connect) -> None:
+    """Settings, a session started and ended, and a copy, by two agents and an admin,
+    each at their own console."""
     ana = become_admin(db, "admin.ana")
     db.save_settings(
         db.load_settings().changed(actor="admin.ana", now=MONDAY, copy_session_id=True), admin=ana
     )
-    session, _ = db.start_session(
+    kai = connect("agent.kai")
+    session, _ = kai.start_session(
         customer_name="Ruth Cohen", contact="+44 20 7946 0958", now=MONDAY, actor="agent.kai"
     )
-    db.record_copy(
+    connect("agent.lee").record_copy(
         CopyRecord(
             session.session_id, session.session_id, CopyAction.ID, "agent.lee", "+44 20 7946 0958"
         )
     )
-    db.end_session(session.session_id, TUESDAY, actor="agent.kai")
+    kai.end_session(session.session_id, TUESDAY, actor="agent.kai")
 
 
-def test_the_audit_records_roles_references_and_masked_contacts_only(db: Store) -> None:
-    _busy_day(db)
+def test_the_audit_records_roles_references_and_masked_contacts_only(
+    db: Store, connect: Connect
+) -> None:
+    _busy_day(db, connect)
 
     entries = list(reversed(db.audit_log()))
     started = next(e for e in entries if e.kind == "session_started")
@@ -584,8 +626,8 @@ def test_the_audit_records_roles_references_and_masked_contacts_only(db: Store) 
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
 
 
-def test_audit_entries_filter_by_kind_person_time_and_text(db: Store) -> None:
-    _busy_day(db)
+def test_audit_entries_filter_by_kind_person_time_and_text(db: Store, connect: Connect) -> None:
+    _busy_day(db, connect)
     everything = db.audit_entries(AuditQuery(limit=None))
 
     def seqs(**filters: object) -> list[int]:
@@ -615,14 +657,14 @@ def test_audit_entries_filter_by_kind_person_time_and_text(db: Store) -> None:
 
 def test_a_trail_written_by_the_app_verifies(db: Store, connect: Connect) -> None:
     assert db.verify_audit() is None
-    _busy_day(db)
+    _busy_day(db, connect)
 
     assert connect().verify_audit() is None
     assert verify_chain(reversed(db.audit_log(limit=1000))) is None
 
 
-def test_audit_entries_page_by_a_cursor_on_the_numbers(db: Store) -> None:
-    _busy_day(db)
+def test_audit_entries_page_by_a_cursor_on_the_numbers(db: Store, connect: Connect) -> None:
+    _busy_day(db, connect)
     everything = [e.seq for e in db.audit_entries(AuditQuery(limit=None))]
     assert len(everything) > 4
 
@@ -646,9 +688,9 @@ def test_audit_entries_page_by_a_cursor_on_the_numbers(db: Store) -> None:
     assert [e.seq for e in db.audit_entries(AuditQuery(before_seq=3, oldest_first=True))] == [1, 2]
 
 
-def test_count_audit_entries_counts_what_the_filter_selects(db: Store) -> None:
+def test_count_audit_entries_counts_what_the_filter_selects(db: Store, connect: Connect) -> None:
     assert db.count_audit_entries(AuditQuery()) == len(db.audit_entries(AuditQuery(limit=None)))
-    _busy_day(db)
+    _busy_day(db, connect)
     everything = db.audit_entries(AuditQuery(limit=None))
 
     def count(**filters: object) -> int:
@@ -672,8 +714,8 @@ def test_count_audit_entries_counts_what_the_filter_selects(db: Store) -> None:
         assert count(**filters) == read(**filters), filters
 
 
-def test_the_chain_is_checked_a_slice_at_a_time(db: Store) -> None:
-    _busy_day(db)
+def test_the_chain_is_checked_a_slice_at_a_time(db: Store, connect: Connect) -> None:
+    _busy_day(db, connect)
     entries = list(reversed(db.audit_entries(AuditQuery(limit=None))))
     last = entries[-1]
 
@@ -696,8 +738,10 @@ def test_the_chain_is_checked_a_slice_at_a_time(db: Store) -> None:
     assert db.verify_audit_slice(0, GENESIS, 1000).found is None
 
 
-def test_a_slice_that_does_not_follow_the_hash_it_is_given_is_a_break(db: Store) -> None:
-    _busy_day(db)
+def test_a_slice_that_does_not_follow_the_hash_it_is_given_is_a_break(
+    db: Store, connect: Connect
+) -> None:
+    _busy_day(db, connect)
     entries = list(reversed(db.audit_entries(AuditQuery(limit=None))))
 
     progress = db.verify_audit_slice(2, entries[0].hash, 1000)
