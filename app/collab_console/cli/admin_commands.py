@@ -1,10 +1,12 @@
 """The scriptable administration: ``settings set``, ``admin``, ``session`` and ``audit``.
 
 Every policy and admin write goes through ``core/admins.py`` as the console's
-does, after the acting admin proved who they are (``--admin NAME`` and a
-passphrase from the terminal or ``--passphrase-stdin``). Each command returns
-an exit status; a refusal is one ``collab-console: ...`` line (see the
-README's exit-code table). Imported only when one of these commands runs.
+does, after the acting admin proved who they are: on the embedded store with
+``--admin NAME`` and a passphrase from the terminal or ``--passphrase-stdin``;
+on the organisation database by being a member of ``collab_admin`` (the
+database says so; nothing is asked). Each command returns an exit status; a
+refusal is one ``collab-console: ...`` line (see the README's exit-code
+table). Imported only when one of these commands runs.
 """
 
 from __future__ import annotations
@@ -39,13 +41,41 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _unlock(store: Store, args: argparse.Namespace, secrets: SecretSource) -> AdminSession:
-    """The acting admin's session: ``--admin`` (or a prompt) and their passphrase."""
+#: What the embedded store's admin commands say in organisation mode.
+DATABASE_DECIDES = (
+    "in organisation mode the database decides who is an admin; its owner adds one with "
+    "collab-console db add-user NAME --role admin"
+)
+
+
+def _unlock(
+    store: Store, args: argparse.Namespace, secrets: SecretSource | None = None
+) -> AdminSession:
+    """The acting admin's session: the database login in organisation mode, else
+    ``--admin`` (or a prompt) and their passphrase, read by ``secrets`` (by a
+    source of one line, the admin's passphrase, when not given)."""
+    if store.admins_by_database:
+        return _database_admin(store, args)
     if not store.has_admins():
         raise NotAllowedError(NO_ADMIN_YET)
+    if secrets is None:
+        secrets = SecretSource(from_stdin=args.passphrase_stdin, lines="the admin's passphrase")
     name = ask_admin_name(args.admin, secrets_on_stdin=secrets.from_stdin)
     passphrase = secrets.secret(f"Passphrase for {name}: ")
     return verify_admin(store, name, passphrase, now=_now(), actor=current_user())
+
+
+def _database_admin(store: Store, args: argparse.Namespace) -> AdminSession:
+    """The database login, when it is a member of ``collab_admin`` (else exit 6); no passphrase."""
+    from collab_console.core.admins import validate_admin_name, verify_database_admin
+
+    admin = verify_database_admin(store, now=_now())
+    if args.admin is not None and validate_admin_name(args.admin) != admin.name:
+        raise ValidationError(
+            f"--admin: you are logged in to the database as {admin.name}, who acts here; "
+            "leave --admin out, or log in as that admin (collab-console db login)"
+        )
+    return admin
 
 
 # -- settings set --------------------------------------------------------------------------
@@ -85,7 +115,6 @@ def settings_set(args: argparse.Namespace) -> int:
     from collab_console.core.settings import SETTING_SPECS
 
     values = _wanted_values(args)
-    secrets = SecretSource(from_stdin=args.passphrase_stdin, lines="the admin's passphrase")
     store = open_for(args, readonly=False)
     try:
         current = store.load_settings()
@@ -97,7 +126,7 @@ def settings_set(args: argparse.Namespace) -> int:
                 f"{spec.warning.title}: {spec.warning.text}",
                 Exit.USAGE,
             )
-        admin = _unlock(store, args, secrets)
+        admin = _unlock(store, args)
         for attempt in range(STALE_RETRIES):
             try:
                 saved = change_settings(
@@ -139,6 +168,10 @@ def settings_set(args: argparse.Namespace) -> int:
 
 
 def admin(args: argparse.Namespace) -> int:
+    from collab_console.store.location import chosen_database
+
+    if chosen_database(args.db, args.data_dir) is not None:
+        raise NotAllowedError(DATABASE_DECIDES)
     return {
         "init": admin_init,
         "add": admin_add,

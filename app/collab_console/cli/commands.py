@@ -45,8 +45,8 @@ def fail(message: str, code: Exit) -> int:
 
 
 def open_for(args: argparse.Namespace, *, readonly: bool, create: bool = False) -> Store:
-    """The store of ``--data-dir`` (or the default), its warnings said on stderr."""
-    store = open_store(args.data_dir, readonly=readonly, create=create)
+    """The store of ``--db`` or ``--data-dir`` (or the default), its warnings said on stderr."""
+    store = open_store(args.data_dir, readonly=readonly, create=create, db=args.db)
     for warning in store.warnings:
         say_error(f"warning: {warning}")
     return store
@@ -198,6 +198,12 @@ def links(args: argparse.Namespace) -> int:
     return link_commands.links(args)
 
 
+def db(args: argparse.Namespace) -> int:
+    from collab_console.cli import db_commands
+
+    return db_commands.db(args)
+
+
 def serve(args: argparse.Namespace) -> int:
     from collab_console.cli import serve_command
 
@@ -222,11 +228,12 @@ COMMANDS = {
     "audit": audit,
     "links": links,
     "serve": serve,
+    "db": db,
 }
 
 
 #: Commands that only read: they keep no log (``settings show`` must not even load it).
-READ_ONLY = {("settings", "show"), ("session", "list"), ("links", "list")}
+READ_ONLY = {("settings", "show"), ("session", "list"), ("links", "list"), ("db", "status")}
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 
 from collab_console import __version__
-from collab_console.store.location import DATA_DIR_ENV
+from collab_console.store.location import DATA_DIR_ENV, DB_ENV
 
 WHAT_CHOICES = ("id", "url", "both")
 #: The console's looks (``gui.appearance.Theme``, which a test keeps equal to this).
@@ -88,10 +88,18 @@ def build_parser() -> argparse.ArgumentParser:
         "Without a command it opens the console window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
+    store = parser.add_mutually_exclusive_group()
+    store.add_argument(
         "--data-dir",
         metavar="DIR",
         help=f"folder of the embedded store (default: ${DATA_DIR_ENV}, else the user data folder)",
+    )
+    store.add_argument(
+        "--db",
+        metavar="DSN",
+        help="the organisation's PostgreSQL database, like postgresql://HOST/DATABASE "
+        f"(default: ${DB_ENV}, else the one chosen with 'db use'; never with a password: "
+        "see 'db login')",
     )
     gui = parser.add_argument_group("console window")
     gui.add_argument(
@@ -141,6 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="list a session's Session URLs, revoke one, or regenerate a person's",
         build=_links,
     )
+    commands.add_parser(
+        "db",
+        help="organisation mode: choose the database, log in, set it up, add its users",
+        build=_db,
+    )
     return parser
 
 
@@ -160,7 +173,9 @@ def _settings(parser: _Parser) -> None:
         help="change copy settings (needs an admin's name and passphrase)",
         description="Change the copy settings as an admin. Turning on the Session URL copy "
         "needs --acknowledge-security-warning. Exit 6 when the admin's name or passphrase "
-        "is wrong, or no admin is set up yet (collab-console admin init).",
+        "is wrong, or no admin is set up yet (collab-console admin init). On the "
+        "organisation database nothing is asked: the database login must be a member of "
+        "collab_admin (else exit 6).",
         build=_settings_set,
     )
 
@@ -312,4 +327,69 @@ def _serve(parser: _Parser) -> None:
         metavar="ADDRESS",
         help="with --proxy-headers: an address (or network) of the proxy whose headers are "
         "believed; repeat for several (default: 127.0.0.1 and ::1)",
+    )
+
+
+def _db(parser: _Parser) -> None:
+    parser.description = (
+        "Organisation mode: every console of the organisation opens one PostgreSQL database, "
+        "whose roles decide who is an agent, an admin or an auditor. The database is --db, "
+        f"else ${DB_ENV}, else the one chosen with 'db use'. Passwords are typed at a prompt "
+        "(or given with --password-stdin) and kept in the system keyring, never in a file, "
+        "an argument or the environment."
+    )
+    actions = _actions(parser, "db_command")
+    use = actions.add_parser(
+        "use", help="remember the organisation database for your next runs, or go back to embedded"
+    )
+    which = use.add_mutually_exclusive_group(required=True)
+    which.add_argument("dsn", nargs="?", metavar="DSN", help="like postgresql://HOST/DATABASE")
+    which.add_argument(
+        "--embedded", action="store_true", help="forget it: use the embedded store again"
+    )
+    login = actions.add_parser(
+        "login", help="check your database password and keep it in the system keyring"
+    )
+    _db_user(login, "log in as NAME instead of the DSN's user")
+    _password_stdin(login, "one line: your database password")
+    logout = actions.add_parser("logout", help="delete your stored database password")
+    _db_user(logout, "the password of NAME instead of the DSN's user")
+    actions.add_parser(
+        "init-org",
+        help="create or update the organisation schema and its group roles (database owner)",
+        description="Create the schema, the group roles collab_admin, collab_agent, "
+        "collab_auditor and collab_join, and their rules; on a database already set up, "
+        "apply what is new or do nothing. Run by the database's owner (the DSN's user).",
+    )
+    add_user = actions.add_parser(
+        "add-user",
+        help="create a login role for a person or the join service (database owner)",
+        description="Create the login role NAME in the group of --role, with a password "
+        "typed twice at a prompt (or one line of standard input with --password-stdin).",
+    )
+    add_user.add_argument("name", metavar="NAME", help="the new login, like ana.silva")
+    from collab_console.store.pg_schema import GROUP_ROLES
+
+    add_user.add_argument(
+        "--role",
+        required=True,
+        choices=tuple(GROUP_ROLES),
+        help="agent: their own sessions; admin: the policy and every session; "
+        "auditor: reads the audit trail only; join: the join service",
+    )
+    _password_stdin(add_user, "one line: the new user's password")
+    actions.add_parser(
+        "status", help="which store is used; for the database: who you are, your roles, schema"
+    )
+
+
+def _db_user(parser: argparse.ArgumentParser, help_text: str) -> None:
+    parser.add_argument("--user", metavar="NAME", help=help_text)
+
+
+def _password_stdin(parser: argparse.ArgumentParser, stdin_lines: str) -> None:
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help=f"read the password from standard input instead of a prompt ({stdin_lines})",
     )

@@ -6,7 +6,8 @@ that does not echo it (:mod:`getpass`, on the terminal), or read from standard
 input with ``--passphrase-stdin``, one line per passphrase. Without a terminal
 and without ``--passphrase-stdin`` the command stops (exit 2) rather than
 guess. A refusal here is a :class:`ValidationError` (exit 2), and its message
-never repeats what was read.
+never repeats what was read. The database commands read passwords the same
+way, with ``--password-stdin``.
 """
 
 from __future__ import annotations
@@ -29,20 +30,30 @@ def stdin_is_terminal() -> bool:
 
 
 class SecretSource:
-    """Passphrases from the terminal, or one line each from standard input.
+    """Passphrases (or passwords) from the terminal, or one line each from standard input.
 
     ``from_stdin`` is ``--passphrase-stdin``; ``lines`` says, for messages,
     what the lines on standard input must be (``"the admin's passphrase, then
-    the new admin's"``).
+    the new admin's"``). ``what`` and ``option`` name the secret and the
+    option in messages: the database commands ask for a ``password`` with
+    ``--password-stdin``.
     """
 
-    def __init__(self, *, from_stdin: bool, lines: str) -> None:
+    def __init__(
+        self,
+        *,
+        from_stdin: bool,
+        lines: str,
+        what: str = "passphrase",
+        option: str = "--passphrase-stdin",
+    ) -> None:
         self.from_stdin = from_stdin
         self.lines = lines
+        self.what = what
         if not from_stdin and not stdin_is_terminal():
             raise ValidationError(
-                "there is no terminal to ask for the passphrase; give it on standard input "
-                f"with --passphrase-stdin ({lines}, one line each)"
+                f"there is no terminal to ask for the {what}; give it on standard input "
+                f"with {option} ({lines}, one line each)"
             )
 
     def secret(self, prompt: str) -> str:
@@ -54,7 +65,7 @@ class SecretSource:
         try:
             return getpass.getpass(prompt)
         except EOFError:
-            raise ValidationError("no passphrase was typed; nothing was changed") from None
+            raise ValidationError(f"no {self.what} was typed; nothing was changed") from None
 
     def new_secret(self, prompt: str) -> str:
         """A new passphrase: asked twice at a terminal, read once from standard input."""
@@ -62,7 +73,7 @@ class SecretSource:
         if self.from_stdin:
             return first
         if self.secret("Repeat it: ") != first:
-            raise ValidationError("the two passphrases differ; nothing was changed")
+            raise ValidationError(f"the two {self.what}s differ; nothing was changed")
         return first
 
     def _line(self) -> str:
@@ -74,16 +85,17 @@ class SecretSource:
             raw = b""
         if not raw:
             raise ValidationError(
-                f"standard input ended before a passphrase; give {self.lines}, one line each"
+                f"standard input ended before a {self.what}; give {self.lines}, one line each"
             )
         if len(raw) >= _MAX_LINE_BYTES and not raw.endswith(b"\n"):
             raise ValidationError(
-                "the line on standard input is too long for a passphrase (at most 1024 characters)"
+                f"the line on standard input is too long for a {self.what} "
+                "(at most 1024 characters)"
             )
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise ValidationError("the passphrase on standard input is not UTF-8 text") from None
+            raise ValidationError(f"the {self.what} on standard input is not UTF-8 text") from None
         return text.removesuffix("\n").removesuffix("\r")
 
 

@@ -44,7 +44,7 @@ def serve(args: argparse.Namespace) -> int:
         store.close()
     import uvicorn
 
-    service = JoinService(lambda: open_store(args.data_dir))
+    service = JoinService(lambda: open_store(args.data_dir, db=args.db))
     try:
         paths = service.paths()
         sock = listen(host, port)
