@@ -3,6 +3,10 @@
 The look (light, dark or the desktop's) is applied first, from ``--theme`` or
 the user's own choice; the window opens where the user left it, fitted into
 the screen's free area (at 2x a window saved at 1x would not fit).
+
+A store that cannot be used is said in one dialog and the console does not
+start; an organisation database that cannot be reached (the server down, the
+network gone) offers *Retry* instead (:mod:`~collab_console.gui.unreachable_dialog`).
 """
 
 from __future__ import annotations
@@ -25,7 +29,11 @@ from collab_console.store import open_store, seed_demo
 #: ``typing.TYPE_CHECKING`` without importing ``typing``.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collab_console.core.domain import SessionSummary
+    from collab_console.core.settings import CopySettings
     from collab_console.store import Store
+
+    Opened = tuple[Store, CopySettings, list[SessionSummary]]
 
 
 class _AfterFirstPaint(QObject):
@@ -117,20 +125,57 @@ def run_gui(args: argparse.Namespace) -> int:
         Shiboken.delete(appearance)  # stop following the desktop; the look stays
 
 
-def _run_console(app: QApplication, args: argparse.Namespace, prefs: UserPrefs) -> int:
-    store: Store | None = None
+def open_for_console(args: argparse.Namespace) -> Opened:
+    """Open the store ``args`` name, with what the window needs first: settings, sessions.
+
+    Read before the window: a store that cannot be used, down to a bad value
+    inside a valid row, is a dialog now. A bad value inside one session is said
+    when that session is opened.
+    """
+    store = open_store(args.data_dir, create=True, db=getattr(args, "db", None))
     try:
-        # Read the settings and the list before the window: a store that cannot be
-        # used, down to a bad value inside a valid row, is a dialog now. A bad
-        # value inside one session is said when that session is opened.
-        store = open_store(args.data_dir, create=True)
         if args.demo or args.demo_participants:
             seed_demo(store, extra_participants=args.demo_participants)
-        settings, sessions = store.load_settings(), store.list_sessions()
+        return store, store.load_settings(), store.list_sessions()
+    except BaseException:
+        store.close()
+        raise
+
+
+def _open_or_retry(args: argparse.Namespace) -> Opened | None:
+    """What :func:`open_for_console` opened; None when the user gave up (said on stderr).
+
+    The embedded store opens here and now, as it always did (a file answers at
+    once). The organisation's database is opened off the GUI thread, with the
+    dialog of :mod:`~collab_console.gui.unreachable_dialog` when it takes its
+    time or cannot be reached; ``--quit-when-ready`` (a smoke test, a benchmark)
+    waits for it here instead, and says an unreachable one on stderr.
+    """
+    from collab_console.store.location import chosen_database
+
+    organisation = chosen_database(getattr(args, "db", None), args.data_dir) is not None
+    if not organisation or args.quit_when_ready:
+        return open_for_console(args)
+    from collab_console.gui.unreachable_dialog import UnreachableStoreDialog
+
+    dialog = UnreachableStoreDialog(
+        lambda: open_for_console(args), discard=lambda opened: opened[0].close()
+    )
+    opened: Opened | None = dialog.open_store()
+    if opened is None:
+        print(f"collab-console: {dialog.reason}", file=sys.stderr)
+    dialog.deleteLater()
+    return opened
+
+
+def _run_console(app: QApplication, args: argparse.Namespace, prefs: UserPrefs) -> int:
+    try:
+        opened = _open_or_retry(args)
     except CollabConsoleError as exc:
-        if store is not None:
-            store.close()
         return _cannot_start(exc.sentence, quietly=args.quit_when_ready)
+    if opened is None:
+        return 1
+    store, settings, sessions = opened
     hub = StoreHub(store, settings=settings, sessions=sessions)
     window: ConsoleWindow | None = None
     try:

@@ -51,6 +51,10 @@ END_SESSION_TEXT = (
 #: to be cleared from the clipboard (the copy message already said when, once).
 CLIPBOARD_COUNTDOWN = "Session URL copied — clears in {seconds} s"
 CLIPBOARD_CLEARED = "Cleared the copied Session URL from the clipboard."
+#: Said once when the store can be used again: after a lost connection (the settings
+#: were read afresh), or after it could not be read for a while.
+RECONNECTED = "Reconnected to the store; the copy policy is confirmed again."
+STORE_BACK = "The store is reachable again."
 
 
 class ConsoleWindow(QMainWindow):
@@ -399,7 +403,7 @@ class ConsoleWindow(QMainWindow):
             self._announce(f"Store unavailable: {message}", urgent=True)
         else:
             self.store_status.hide()
-            self.say("The store is reachable again.")
+            self.say(RECONNECTED if self.hub.recovering else STORE_BACK)
 
     def _policy_confirmed_changed(self, confirmed: bool) -> None:
         if not confirmed:

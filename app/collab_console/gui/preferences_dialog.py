@@ -15,6 +15,12 @@ read-only until an admin unlocks it with a name and passphrase
 (:mod:`~collab_console.gui.unlock_dialog`), and Save hands the admin session to
 the core's one policy write, :func:`~collab_console.core.admins.change_settings`.
 An admin who unlocked also gets the Audit log page (:mod:`~collab_console.gui.audit_log`).
+
+In organisation mode (a store whose database says who is an admin,
+``Store.admins_by_database``) there is no passphrase: the database login is
+checked with :func:`~collab_console.core.admins.verify_database_admin` when
+the dialog opens and again on Save, and anyone else sees the settings
+read-only with the core's reason.
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from collab_console.core import settings as declarations
-from collab_console.core.admins import AdminSession, change_settings
+from collab_console.core.admins import AdminSession, change_settings, verify_database_admin
 from collab_console.core.errors import CollabConsoleError, NotAllowedError, StaleSettingsError
 from collab_console.core.events import SettingsChanged
 from collab_console.core.identity import current_user
@@ -61,6 +67,11 @@ from collab_console.gui.forms import box_button, child, load_form, set_text
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import error_style_for, restyle_error_texts, warning_frame_style
 from collab_console.gui.unlock_dialog import UnlockDialog
+
+#: ``typing.TYPE_CHECKING`` without importing more of ``typing``.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collab_console.store import Store
 
 #: Widget names in ``security_warning.ui``; each gets the declaration's ``ui_prefix``.
 WARNING_FORM_NAMES = (
@@ -87,6 +98,15 @@ UNLOCKED = "Unlocked by {name} until {until}. What you save is recorded in that 
 UNLOCK_ENDED = "The unlock as {name} has ended. Only an admin can change these settings."
 #: Why Save is disabled while edits wait for an admin.
 UNLOCK_TO_SAVE = "Unlock again to save your changes."
+#: The banner in organisation mode, while the database is asked who this login is.
+DATABASE_CHECKING = "Checking your role in the organisation's database…"
+#: The banner in organisation mode, for a member of collab_admin.
+DATABASE_ADMIN = (
+    "You are signed in to the organisation's database as {name}, a member of collab_admin: "
+    "what you save applies to every console and is recorded in that name."
+)
+#: The banner in organisation mode when the database could not be asked.
+DATABASE_UNKNOWN = "Could not check your role in the organisation's database: {reason}"
 #: The Audit log's place among the navigation's top-level items, and its page's index.
 AUDIT_LOG_SECTION = 2
 #: The longest a QTimer waits (ms); an unlock that lasts longer is checked again then.
@@ -405,6 +425,11 @@ class PreferencesDialog(QDialog):
     worker, so the store records the admin's name, never the OS login. An
     agent has no way to save: the core and the store would refuse anyway.
 
+    In organisation mode (``Store.admins_by_database``) there is no Unlock:
+    the database login is checked on opening (``verify_database_admin``, on
+    the worker) and again with every Save, and a login outside collab_admin
+    sees the settings read-only under the core's reason (the banner).
+
     It never calls the store itself (only through ``StoreHub.call``, off the
     GUI thread), and never overwrites another admin's change the admin has
     not been shown.
@@ -475,7 +500,19 @@ class PreferencesDialog(QDialog):
         self.audit = AuditLogPage(self.form, hub, self)
         self.audit.tamper_found.connect(self._say)
         self.unlock_button.clicked.connect(self.ask_to_unlock)
-        hub.call(lambda store: store.has_admins(), self._admins_known, self._admins_unknown)
+        #: The database says who is an admin: no passphrase, no Unlock.
+        self.org_mode = bool(hub.store.admins_by_database)
+        #: In organisation mode, why this login may not change the settings ('' when
+        #: it may, or while the database has not said).
+        self.database_refusal = ""
+        #: In organisation mode, the database could not be asked (it is asked again
+        #: once the hub has confirmed the policy with it).
+        self._role_unknown = False
+        if self.org_mode:
+            hub.policy_confirmed_changed.connect(self._policy_confirmed_again)
+            self._check_database_admin()
+        else:
+            hub.call(lambda store: store.has_admins(), self._admins_known, self._admins_unknown)
 
         self._base: CopySettings | None = hub.settings
         self._saving = False
@@ -534,6 +571,38 @@ class PreferencesDialog(QDialog):
             self.has_admins = True
             self._update()
 
+    def _check_database_admin(self) -> None:
+        """Ask the database, on the worker, whether this login is a member of collab_admin."""
+        self.hub.call(
+            lambda store: verify_database_admin(store, now=datetime.now(UTC)),
+            self._database_admin,
+            self._not_database_admin,
+        )
+
+    def _database_admin(self, admin: AdminSession) -> None:
+        if Shiboken.isValid(self):
+            self.database_refusal, self._role_unknown = "", False
+            self.use_admin(admin)
+
+    def _policy_confirmed_again(self, confirmed: bool) -> None:
+        """The store answers again: ask the question it could not answer before."""
+        if confirmed and self._role_unknown and Shiboken.isValid(self):
+            self._role_unknown = False
+            self._check_database_admin()
+
+    def _not_database_admin(self, error: CollabConsoleError) -> None:
+        if not Shiboken.isValid(self):
+            return
+        self._role_unknown = not isinstance(error, NotAllowedError)
+        if self._role_unknown:
+            self.database_refusal = DATABASE_UNKNOWN.format(reason=error.sentence)
+        else:
+            self.database_refusal = error.sentence
+        if self.admin is not None:
+            self.lock()
+        else:
+            self._update()
+
     def ask_to_unlock(self) -> None:
         """Open the Unlock dialog (window-modal to Preferences: the test keeps control)."""
         if self.unlock_dialog is not None:
@@ -572,13 +641,19 @@ class PreferencesDialog(QDialog):
         self._unlock_ends.start(max(0, min(LONGEST_TIMER_MS, int(left) + 1)))
 
     def _check_unlock(self) -> None:
-        if self.admin is not None and not self.unlocked:
+        if self.admin is not None and not self.unlocked and self.org_mode:
+            self._check_database_admin()  # no passphrase to ask for: the database decides
+        elif self.admin is not None and not self.unlocked:
             self.lock()
         elif self.admin is not None:  # the timer fired early, or could not wait that long
             self._wait_for_the_end(self.admin)
 
     def _banner_text(self) -> str:
         admin = self.admin
+        if self.org_mode:
+            if admin is not None and self.unlocked:
+                return DATABASE_ADMIN.format(name=admin.name)
+            return self.database_refusal or DATABASE_CHECKING
         if admin is not None and self.unlocked:
             until = f"{admin.expires_at.astimezone():%H:%M}"
             return UNLOCKED.format(name=admin.name, until=until)
@@ -698,6 +773,8 @@ class PreferencesDialog(QDialog):
             return "Reading the settings…", False
         if self._saving:
             return "Saving…", False
+        if not self.unlocked and self.org_mode:
+            return (self._banner_text(), True) if self.changed else ("", False)
         if not self.unlocked:
             return (UNLOCK_TO_SAVE, True) if self.changed else ("", False)
         for warning in self.warnings:
@@ -730,7 +807,7 @@ class PreferencesDialog(QDialog):
         banner = self._banner_text()
         if banner != self.banner_label.text():
             set_text(self.banner_label, banner)
-        self.unlock_button.setVisible(not unlocked)
+        self.unlock_button.setVisible(not unlocked and not self.org_mode)
         self.unlock_button.setEnabled(bool(self.has_admins) and not self._saving)
         self.cancel_button.setEnabled(not self._saving)
 
@@ -773,14 +850,17 @@ class PreferencesDialog(QDialog):
             self.accept()
             return
         edits, acknowledged = self._edits(), self._acknowledged_now()
+        org_mode = self.org_mode
+
+        def save(store: Store) -> SettingsChanged:
+            now = datetime.now(UTC)
+            # In organisation mode the database is asked again: a role taken away since
+            # the dialog opened saves nothing (the server would refuse it too).
+            by = verify_database_admin(store, now=now) if org_mode else admin
+            return change_settings(store, base, by, now=now, acknowledged=acknowledged, **edits)
+
         self._set_saving(True)
-        self.hub.call(
-            lambda store: change_settings(
-                store, base, admin, now=datetime.now(UTC), acknowledged=acknowledged, **edits
-            ),
-            self._saved,
-            self._save_failed,
-        )
+        self.hub.call(save, self._saved, self._save_failed)
 
     def _set_saving(self, saving: bool) -> None:
         self._saving = saving
@@ -800,7 +880,10 @@ class PreferencesDialog(QDialog):
         if isinstance(error, StaleSettingsError) and isinstance(error.current, CopySettings):
             self._changed_meanwhile(error.current)
             return
-        if isinstance(error, NotAllowedError) and not self.unlocked:
+        if isinstance(error, NotAllowedError) and self.org_mode:
+            self.database_refusal = error.sentence  # the database no longer counts them in
+            self.lock()
+        elif isinstance(error, NotAllowedError) and not self.unlocked:
             self.lock()  # the unlock ended before the store had the save
         self._not_saved(error)
 
@@ -851,6 +934,8 @@ class PreferencesDialog(QDialog):
         if self._following:  # a closed dialog no longer follows the settings
             self._following = False
             self.hub.settings_changed.disconnect(self._settings_changed)
+            if self.org_mode:
+                self.hub.policy_confirmed_changed.disconnect(self._policy_confirmed_again)
         # The unlock lasts as long as the dialog: a closed one holds no admin session.
         self.admin = None
         self._unlock_ends.stop()

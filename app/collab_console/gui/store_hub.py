@@ -4,6 +4,14 @@ Every store call runs on one worker thread, in order, so a slow or unreachable
 database (a network PostgreSQL, a locked file) never freezes a window. What
 the store says changed, here or in another process, comes back as the core's
 typed events and leaves as Qt signals; no window knows which backend it has.
+
+How the hub hears of other processes' changes depends on what the store
+offers: a store with an event socket (PostgreSQL's LISTEN connection) is
+read when that socket becomes readable (a ``QSocketNotifier``, no polling);
+one without (SQLite) is polled every :data:`POLL_INTERVAL_MS`. A connection
+known lost is retried with back-off (:data:`RETRY_FIRST_MS` doubling up to
+:data:`RETRY_MAX_MS`), each attempt one store call on the worker: the store
+reconnects on its next call.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ from collections.abc import Callable
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 
 from collab_console.core.domain import SessionSummary
 from collab_console.core.errors import CollabConsoleError
@@ -28,7 +36,9 @@ from collab_console.core.events import (
     StoreEvent,
     StoreResynced,
 )
+from collab_console.core.records import Record
 from collab_console.core.settings import CopySettings
+from collab_console.store.errors import StoreUnavailableError
 
 if TYPE_CHECKING:
     from collab_console.store import Store
@@ -36,7 +46,13 @@ if TYPE_CHECKING:
 #: How often to ask the store what other processes changed.
 POLL_INTERVAL_MS = 400
 #: How long the policy may go unconfirmed before sensitive copies are withdrawn.
+#: Not after a lost connection: the changes announced meanwhile are lost with it,
+#: so sensitive copies are withdrawn at once then.
 GRACE_MS = 30_000
+#: The first wait before trying a lost connection again; each failure doubles it, up
+#: to RETRY_MAX_MS.
+RETRY_FIRST_MS = 1_000
+RETRY_MAX_MS = 30_000
 
 T = TypeVar("T")
 Done = Callable[[Any], None]
@@ -56,9 +72,10 @@ class StoreHub(QObject):
         lobby_changed(str): a request to join that session arrived or was decided, or its
             lobby was locked or unlocked, here or by another process.
         policy_confirmed_changed(bool): False once the store could not confirm the
-            settings for longer than the grace period; True again when it can.
+            settings for longer than the grace period, or at once when the connection
+            to it is lost; True again when the settings were read afresh.
         store_problem(str): why the store cannot be used now; '' when it recovers.
-            Emitted once per change, never on every poll.
+            Emitted once per change, never on every poll or reconnection attempt.
 
     It never changes a setting on its own, and never runs a store call on the
     GUI thread. While the policy is unconfirmed, the core's policy withholds
@@ -84,6 +101,8 @@ class StoreHub(QObject):
         sessions: list[SessionSummary] | None = None,
         poll_ms: int = POLL_INTERVAL_MS,
         grace_ms: int = GRACE_MS,
+        retry_ms: int = RETRY_FIRST_MS,
+        retry_max_ms: int = RETRY_MAX_MS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -103,6 +122,20 @@ class StoreHub(QObject):
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self._tick)
         self._timer.start()
+        #: Watches the store's event socket, when it has one (the timer is stopped then).
+        self._notifier: QSocketNotifier | None = None
+        #: The connection is known lost: attempts to reach it again run on _retry_timer.
+        self._lost = False
+        #: Lost, and the settings not read afresh since: True until the policy is confirmed.
+        self._recovering = False
+        self._retry_first_ms, self._retry_max_ms = retry_ms, retry_max_ms
+        self._retry_ms = retry_ms
+        self._retry_timer = QTimer(self)
+        self._retry_timer.setSingleShot(True)
+        self._retry_timer.timeout.connect(self._try_again)
+        # Asked on the worker: the store's connections are the worker's to use. Until it
+        # answers, the timer polls (it always does for a store without a socket).
+        self.call(lambda store: store.event_socket(), self._follow_socket, lambda _error: None)
         if settings is None or sessions is None:
             self.reload()
 
@@ -125,6 +158,20 @@ class StoreHub(QObject):
     @property
     def problem(self) -> str:
         return self._problem
+
+    @property
+    def recovering(self) -> bool:
+        """The connection was lost, and the policy has not been confirmed again since.
+
+        Still True while ``store_problem('')`` says the store is back, so a listener
+        can tell a reconnection from a store that was only unreadable for a while.
+        """
+        return self._recovering
+
+    @property
+    def listening(self) -> bool:
+        """Whether changes are heard on the store's event socket (no polling)."""
+        return self._notifier is not None
 
     # -- calling the store ---------------------------------------------------------
 
@@ -166,11 +213,16 @@ class StoreHub(QObject):
         if self._closed:
             return
         if error is not None:
+            if isinstance(error, StoreUnavailableError):
+                self._lose(error)  # whichever call found out: the policy is withheld now
             if callback is not None:
                 callback(error)
-            else:
+            elif not self._lost:
                 self._set_problem(str(error))
             return
+        if self._lost and not self._polling:
+            # That call reached the store: it reconnected, so try the events now.
+            self._retry_timer.start(0)
         self.apply(_events_in(result))
         if callback is not None:
             callback(result)
@@ -183,12 +235,18 @@ class StoreHub(QObject):
 
         def loaded(result: tuple[CopySettings, list[SessionSummary]]) -> None:
             settings, sessions = result
-            self._confirm()
+            # Published before it is confirmed: a card shown again after a lost
+            # connection offers what these settings allow, never the old ones.
             self._publish(settings)
             self._sessions = sessions
             self.sessions_reloaded.emit(sessions)
+            self._confirm()
 
-        self.call(read, loaded, self._poll_failed)
+        def unread(error: CollabConsoleError) -> None:
+            if not isinstance(error, StoreUnavailableError):  # _deliver has handled that one
+                self._set_problem(str(error))
+
+        self.call(read, loaded, unread)
 
     # -- hearing changes -----------------------------------------------------------
 
@@ -217,24 +275,122 @@ class StoreHub(QObject):
 
     def _tick(self) -> None:
         if self._confirmed and time.monotonic() - self._confirmed_at > self._grace_s:
-            self._confirmed = False
-            self.policy_confirmed_changed.emit(False)
-        if self._polling:
+            self._unconfirm()
+        self._poll()
+
+    def _poll(self) -> None:
+        """Ask the store for other processes' changes, and for its event socket."""
+        if self._polling or self._closed:
             return
         self._polling = True
-        self.call(lambda store: store.poll_events(), self._polled, self._poll_failed)
+        self.call(_poll, self._polled, self._poll_failed)
 
-    def _polled(self, _events: list[StoreEvent]) -> None:
+    def _polled(self, result: _Polled) -> None:
         self._polling = False
-        self._confirm()
+        self.apply(result.events)
+        if self._lost:
+            self._found(result.events)
+        elif self._recovering:
+            self.reload()  # the settings could not be read afresh yet: try again
+        else:
+            self._confirm()
+        self._follow_socket(result.socket)
 
     def _poll_failed(self, error: CollabConsoleError) -> None:
         self._polling = False
+        if self._lost:
+            if not isinstance(error, StoreUnavailableError):
+                self._set_problem(str(error))  # it answered, with another problem
+            self._retry_later()
+        elif not isinstance(error, StoreUnavailableError):
+            # Not the connection: poll on the timer, where the grace period applies,
+            # until a poll goes through and names the socket again.
+            self._set_problem(str(error))
+            if self._notifier is not None:
+                self._confirmed_at = time.monotonic()  # listening confirmed it until now
+                self._stop_listening()
+            if not self._timer.isActive():
+                self._timer.start()
+
+    # -- the event socket --------------------------------------------------------------
+
+    def _follow_socket(self, socket: int | None) -> None:
+        """Listen on ``socket`` (the store's, now), or poll when the store has none."""
+        if self._closed or self._lost:
+            return
+        notifier = self._notifier
+        if socket is None:
+            self._stop_listening()
+            if not self._timer.isActive():
+                self._timer.start()
+            return
+        self._timer.stop()
+        if notifier is not None and notifier.socket() == socket:
+            notifier.setEnabled(True)
+            return
+        self._stop_listening()
+        notifier = QSocketNotifier(socket, QSocketNotifier.Type.Read, self)
+        notifier.activated.connect(self._readable)
+        self._notifier = notifier
+
+    def _readable(self) -> None:
+        """The store's event socket has something: read it on the worker, then listen on."""
+        if self._notifier is not None:
+            # Off until the worker has read it: the socket stays readable until then.
+            self._notifier.setEnabled(False)
+        self._poll()
+
+    def _stop_listening(self) -> None:
+        notifier, self._notifier = self._notifier, None
+        if notifier is not None:
+            notifier.setEnabled(False)  # before the store closes its socket
+            notifier.activated.disconnect(self._readable)
+            notifier.deleteLater()
+
+    # -- a lost connection ---------------------------------------------------------------
+
+    def _lose(self, error: CollabConsoleError) -> None:
+        """The connection is gone: withhold the sensitive copies now, and try again later."""
+        if self._lost or self._closed:
+            return
+        self._lost = True
+        self._recovering = True
         self._set_problem(str(error))
+        self._stop_listening()
+        self._timer.stop()
+        if self._confirmed:
+            self._unconfirm()
+        self._retry_ms = self._retry_first_ms
+        if not self._polling:  # else that poll's answer decides when to try again
+            self._retry_later()
+
+    def _try_again(self) -> None:
+        """One attempt: a poll, which makes the store reconnect (on the worker)."""
+        if self._lost:
+            self._poll()
+
+    def _retry_later(self) -> None:
+        self._retry_timer.start(self._retry_ms)
+        self._retry_ms = min(self._retry_ms * 2, self._retry_max_ms)
+
+    def _found(self, events: list[StoreEvent]) -> None:
+        """The store answered again: read the settings and sessions afresh before the
+        policy counts as confirmed (what was announced meanwhile never arrived)."""
+        self._lost = False
+        self._retry_timer.stop()
+        if not any(isinstance(event, StoreResynced) for event in events):
+            self.reload()  # apply() has asked for it when the store said so itself
+
+    # -- the policy's health -------------------------------------------------------------
+
+    def _unconfirm(self) -> None:
+        self._confirmed = False
+        self.policy_confirmed_changed.emit(False)
 
     def _confirm(self) -> None:
         self._confirmed_at = time.monotonic()
         self._set_problem("")
+        self._recovering = False
         if not self._confirmed:
             self._confirmed = True
             self.policy_confirmed_changed.emit(True)
@@ -261,6 +417,8 @@ class StoreHub(QObject):
         :meth:`at_close`; calls still waiting are dropped, callbacks no longer run."""
         self._closed = True
         self._timer.stop()
+        self._retry_timer.stop()
+        self._stop_listening()
         store = self.store
 
         def last(job: Callable[[Store], object]) -> Callable[[], None]:
@@ -305,6 +463,19 @@ class _StoreThread:
                 job()
         for job in self._last:
             job()
+
+
+class _Polled(Record):
+    """What one poll found: other processes' changes, and the event socket now."""
+
+    events: list[StoreEvent]
+    socket: int | None
+
+
+def _poll(store: Store) -> _Polled:
+    # The socket after the events: a poll that reconnected has a new one.
+    events = store.poll_events()
+    return _Polled(events, store.event_socket())
 
 
 def _events_in(result: object) -> list[StoreEvent]:
