@@ -4,6 +4,13 @@ Debian's own binaries (``/usr/lib/postgresql/<version>/bin``, the newest one)
 run a cluster in a temporary folder, listening on a Unix socket only: no TCP
 port, no system service, nothing left behind after ``stop()``.
 
+The server can be stopped and started again in the same folder
+(``stop_server()``, ``start_server()``), as an operator would under running
+consoles. A pytest killed with SIGKILL cannot stop its cluster (``pg_ctl``
+detaches the server), so each folder names the process that made it
+(:data:`MAKER_FILE`): ``packaging/bootstrap test`` stops a cluster whose maker
+is gone.
+
 PostgreSQL refuses to run as root. Under root (CI and the bootstrap run as
 root) the cluster belongs to the ``postgres`` OS user that Debian's package
 creates, and every server command goes through ``runuser``; as anyone else the
@@ -31,6 +38,10 @@ from urllib.parse import quote
 PG_ROOT = Path("/usr/lib/postgresql")
 SERVER_USER = "postgres"
 SUPERUSER = "postgres"
+#: What the folder of every cluster is named from (``packaging/bootstrap`` looks for it).
+FOLDER_PREFIX = "collab-pg-"
+#: The file in a cluster's folder that holds the process ID of the process that made it.
+MAKER_FILE = "maker.pid"
 
 HBA = """\
 # Written by tests/pg_cluster.py: Unix socket only.
@@ -45,7 +56,11 @@ class ClusterUnavailable(Exception):
 
 @dataclass
 class PgCluster:
-    """A running throwaway cluster. ``stop()`` ends it and removes its folder."""
+    """A throwaway cluster, running as ``start_cluster()`` returns it.
+
+    ``stop_server()`` and ``start_server()`` take its server down and up again
+    (same folder, socket and port); ``stop()`` ends it and removes its folder.
+    """
 
     folder: Path
     bin_dir: Path
@@ -61,6 +76,25 @@ class PgCluster:
     def socket_dir(self) -> Path:
         return self.folder / "socket"
 
+    @property
+    def log_file(self) -> Path:
+        return self.folder / "server.log"
+
+    @property
+    def server_running(self) -> bool:
+        """Whether the server is up (``pg_ctl status``: a ``postmaster.pid`` left by a
+        server that died does not count)."""
+        if not (self.data_dir / "postmaster.pid").exists():
+            return False
+        done = subprocess.run(
+            _server_command(self.run_as, self.bin_dir, "pg_ctl", "-D", self.data_dir, "status"),
+            cwd=self.folder,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            check=False,
+        )
+        return done.returncode == 0
+
     def dsn(self, dbname: str, user: str = SUPERUSER, password: str | None = None) -> str:
         """A ``postgresql://`` URL for ``user`` on ``dbname`` over this cluster's socket."""
         userinfo = quote(user, safe="")
@@ -69,30 +103,62 @@ class PgCluster:
         host = quote(str(self.socket_dir), safe="")
         return f"postgresql://{userinfo}@/{quote(dbname, safe='')}?host={host}&port={self.port}"
 
+    def start_server(self) -> None:
+        """Start the server, on the same socket and port, and wait until it takes
+        connections; starting a running one does nothing.
+
+        Raises ``ClusterUnavailable`` (with the server log's last line) when it cannot.
+        """
+        if self.stopped:
+            raise ClusterUnavailable("this cluster was stopped and its folder removed")
+        if self.server_running:
+            return
+        options = [
+            "-k",
+            str(self.socket_dir),
+            "-p",
+            str(self.port),
+            "-c",
+            "listen_addresses=",
+            # fsync and friends off: this cluster's data is thrown away after the
+            # tests, so durability buys nothing and costs seconds.
+            "-c",
+            "fsync=off",
+            "-c",
+            "full_page_writes=off",
+            "-c",
+            "synchronous_commit=off",
+        ]
+        self._pg_ctl(
+            "start", "-l", self.log_file, "-o", shlex.join(options), "-w", log=self.log_file
+        )
+
+    def stop_server(self) -> None:
+        """Stop the server at once, keeping the cluster (fast mode: open sessions are cut,
+        as when the server crashes or its machine reboots). Stopping a stopped one does
+        nothing."""
+        if self.server_running:
+            self._pg_ctl("stop", "-m", "fast", "-w")
+
     def stop(self) -> None:
         """Stop the server (fast: open sessions are cut) and delete the cluster's folder."""
         if self.stopped:
             return
         self.stopped = True
         try:
-            if (self.data_dir / "postmaster.pid").exists():
-                _run(
-                    _server_command(
-                        self.run_as,
-                        self.bin_dir,
-                        "pg_ctl",
-                        "-D",
-                        self.data_dir,
-                        "-m",
-                        "fast",
-                        "-w",
-                        "stop",
-                    ),
-                    cwd=self.folder,
-                    what="pg_ctl stop",
-                )
+            self.stop_server()
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _pg_ctl(self, action: str, *args: str | Path, log: Path | None = None) -> None:
+        _run(
+            _server_command(
+                self.run_as, self.bin_dir, "pg_ctl", "-D", self.data_dir, *args, action
+            ),
+            cwd=self.folder,
+            what=f"pg_ctl {action}",
+            log=log,
+        )
 
     def __enter__(self) -> PgCluster:
         return self
@@ -135,8 +201,9 @@ def start_cluster() -> PgCluster:
     # /tmp, not $TMPDIR or pytest's tmp_path: those may sit in a folder that only
     # root can enter, and the postgres user must reach the cluster's folder.
     # Short, too: a Unix socket path must fit in about 100 bytes.
-    folder = Path(tempfile.mkdtemp(prefix="collab-pg-", dir="/tmp" if owner else None))
+    folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX, dir="/tmp" if owner else None))
     try:
+        (folder / MAKER_FILE).write_text(f"{os.getpid()}\n", encoding="ascii")
         socket_dir = folder / "socket"
         socket_dir.mkdir()
         if owner is not None:
@@ -171,40 +238,7 @@ def start_cluster() -> PgCluster:
         hba.write_text(HBA, encoding="utf-8")
         if owner is not None:
             os.chown(hba, owner.pw_uid, owner.pw_gid)
-        server_options = [
-            "-k",
-            str(socket_dir),
-            "-p",
-            str(cluster.port),
-            "-c",
-            "listen_addresses=",
-            # fsync and friends off: this cluster's data is thrown away after the
-            # tests, so durability buys nothing and costs seconds.
-            "-c",
-            "fsync=off",
-            "-c",
-            "full_page_writes=off",
-            "-c",
-            "synchronous_commit=off",
-        ]
-        _run(
-            _server_command(
-                run_as,
-                bin_dir,
-                "pg_ctl",
-                "-D",
-                cluster.data_dir,
-                "-l",
-                folder / "server.log",
-                "-o",
-                shlex.join(server_options),
-                "-w",
-                "start",
-            ),
-            cwd=folder,
-            what="pg_ctl start",
-            log=folder / "server.log",
-        )
+        cluster.start_server()
     except BaseException:
         _stop_quietly(bin_dir, folder, run_as)
         raise

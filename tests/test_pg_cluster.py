@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from tests import pg_cluster as pg_cluster_module
-from tests.pg_cluster import ClusterUnavailable, PgCluster, start_cluster
+from tests.pg_cluster import MAKER_FILE, ClusterUnavailable, PgCluster, start_cluster
+
+
+@pytest.fixture
+def own_cluster(pg_cluster: PgCluster) -> Iterator[PgCluster]:
+    """A second cluster of the test's own, to stop and start (after ``pg_cluster``, which
+    skips the test where no cluster can be started)."""
+    with start_cluster() as cluster:
+        yield cluster
 
 
 def test_the_superuser_connects_over_the_socket_without_a_password(pg_cluster: PgCluster) -> None:
@@ -43,6 +53,51 @@ def test_a_stopped_cluster_is_gone(pg_cluster: PgCluster) -> None:
     assert not second.folder.exists()
     with pytest.raises(psycopg.OperationalError):
         psycopg.connect(dsn, connect_timeout=5)
+
+
+def test_a_server_stopped_and_started_again_keeps_its_data_socket_and_port(
+    own_cluster: PgCluster,
+) -> None:
+    dsn = own_cluster.dsn("postgres")
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE TABLE kept (note text)")
+        conn.execute("INSERT INTO kept VALUES ('before the restart')")
+    held = psycopg.connect(dsn)
+    try:
+        own_cluster.stop_server()
+
+        assert own_cluster.server_running is False
+        assert own_cluster.folder.exists()
+        with pytest.raises(psycopg.OperationalError):
+            held.execute("SELECT 1")  # an open connection is cut, as in a crash
+        with pytest.raises(psycopg.OperationalError):
+            psycopg.connect(dsn, connect_timeout=5)
+        own_cluster.stop_server()  # stopping it again does nothing
+
+        own_cluster.start_server()
+
+        assert own_cluster.server_running is True
+        with psycopg.connect(dsn) as conn:
+            assert conn.execute("SELECT note FROM kept").fetchall() == [("before the restart",)]
+        own_cluster.start_server()  # starting it again does nothing
+        assert own_cluster.server_running is True
+    finally:
+        held.close()
+
+
+def test_a_cluster_s_folder_names_the_process_that_made_it(own_cluster: PgCluster) -> None:
+    """packaging/bootstrap stops the clusters of a pytest that was killed by this."""
+    assert own_cluster.folder.name.startswith("collab-pg-")
+    assert (own_cluster.folder / MAKER_FILE).read_text(encoding="ascii") == f"{os.getpid()}\n"
+
+
+def test_a_removed_cluster_cannot_be_started_again(pg_cluster: PgCluster) -> None:
+    cluster = start_cluster()
+    cluster.stop()
+
+    assert cluster.server_running is False
+    with pytest.raises(ClusterUnavailable, match="removed"):
+        cluster.start_server()
 
 
 def test_without_postgresql_installed_the_reason_says_what_to_install(

@@ -5,15 +5,15 @@ in as a real login role of ``tests/org/roles.py``: ``admin.ana`` and
 ``admin.ali`` (members of collab_admin), ``agent.amy``. Changes reach the other
 consoles through LISTEN/NOTIFY and the hub's socket notifier; nothing polls.
 
-The server is stopped and started under running consoles with ``pg_ctl``, as
-an operator would (:func:`server_down`); it is always running again when a
-test ends, since the session shares one cluster.
+The server is stopped and started under running consoles with the cluster's
+``stop_server()`` and ``start_server()`` (``pg_ctl``, as an operator would:
+:func:`server_down`); it is always running again when a test ends, since the
+session shares one cluster.
 """
 
 from __future__ import annotations
 
 import argparse
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -75,44 +75,19 @@ def now() -> datetime:
 # -- the server under the consoles -------------------------------------------------------
 
 
-def pg_ctl(cluster: PgCluster, *arguments: str) -> None:
-    """Run ``pg_ctl`` on the session's cluster as its server user (as tests/pg_cluster.py does)."""
-    done = subprocess.run(
-        [*cluster.run_as, str(cluster.bin_dir / "pg_ctl"), "-D", str(cluster.data_dir), *arguments],
-        cwd=cluster.folder,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr or done.stdout
-
-
-def stop_server(cluster: PgCluster) -> None:
-    """Stop the server at once: open connections are cut, as when it crashes or reboots."""
-    pg_ctl(cluster, "-m", "fast", "-w", "stop")
-
-
-def start_server(cluster: PgCluster) -> None:
-    """Start it again with the options it last ran with (``postmaster.opts``)."""
-    pg_ctl(cluster, "-l", str(cluster.folder / "server.log"), "-w", "restart")
-
-
 @pytest.fixture
 def server_down(pg_cluster: PgCluster) -> Iterator[Callable[[bool], None]]:
     """``server_down(True)`` stops the server, ``server_down(False)`` starts it again;
     it runs again after the test whatever happened (other tests share it)."""
-    running = [True]
 
     def switch(down: bool) -> None:
-        if down and running[0]:
-            stop_server(pg_cluster)
-        elif not down and not running[0]:
-            start_server(pg_cluster)
-        running[0] = not down
+        if down:
+            pg_cluster.stop_server()
+        else:
+            pg_cluster.start_server()
 
     yield switch
-    switch(False)
+    pg_cluster.start_server()  # does nothing when it runs
 
 
 # -- data and consoles -------------------------------------------------------------------

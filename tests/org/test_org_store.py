@@ -3,17 +3,29 @@ is an admin, changes arrive on a socket, and a server that goes away is said so.
 
 The contract both stores keep is ``tests/store``; the server's rules under attack are
 ``test_server_rules.py``. These are the PostgreSQL side of the contract tests marked
-``backends("sqlite", …)`` (passphrase admins), and the store's faults.
+``backends("sqlite", …)`` (passphrase admins), and the store's faults: a server
+stopped and started again under an open store, and a writer killed with SIGKILL.
 """
 
 from __future__ import annotations
 
+import itertools
+import os
+import random
 import select
-from collections.abc import Callable
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from collab_console.core.admins import (
     NOT_A_DATABASE_ADMIN,
@@ -21,7 +33,7 @@ from collab_console.core.admins import (
     verify_admin,
     verify_database_admin,
 )
-from collab_console.core.audit import AuditKind, UnlockResult
+from collab_console.core.audit import AuditKind, AuditQuery, UnlockResult
 from collab_console.core.errors import NotAllowedError, NotFoundError, ValidationError
 from collab_console.core.events import (
     SessionEnded,
@@ -37,11 +49,12 @@ from collab_console.store.errors import (
     StoreUnreadableError,
 )
 from collab_console.store.pg_setup import add_user, migrate
-from collab_console.store.postgres import DATABASE_DECIDES, PostgresStore
+from collab_console.store.postgres import DATABASE_DECIDES, KEEPALIVES, PostgresStore, connect
 from tests.org.conftest import Org
 from tests.org.roles import OWNER, PASSWORDS, ROLES
 
 HASH = "scrypt$16$1$1$AAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAA=="
+REPO = Path(__file__).resolve().parents[2]
 
 
 def now() -> datetime:
@@ -242,6 +255,102 @@ def test_a_lost_listening_connection_is_made_again_and_says_it_may_have_missed_t
     assert amy.poll_events() == []
 
 
+@contextmanager
+def server_stopped(org: Org) -> Iterator[None]:
+    """The session's server stopped (open connections cut), and started again after,
+    whatever happens inside (other tests share it)."""
+    org.cluster.stop_server()
+    try:
+        yield
+    finally:
+        org.cluster.start_server()
+
+
+@contextmanager
+def connection_limit(org: Org, user: str, limit: int) -> Iterator[None]:
+    """``user`` may hold at most ``limit`` connections (a server at its limit, as after a
+    restart when every console reconnects at once); no limit again after."""
+
+    def set_limit(to: int) -> None:
+        with psycopg.connect(org.superuser_dsn(), autocommit=True) as su:
+            su.execute(
+                sql.SQL("ALTER ROLE {} CONNECTION LIMIT {}").format(
+                    sql.Identifier(user), sql.Literal(to)
+                )
+            )
+
+    set_limit(limit)
+    try:
+        yield
+    finally:
+        set_limit(-1)
+
+
+def test_after_a_server_restart_the_first_poll_says_it_may_have_missed_things(
+    org: Org,
+) -> None:
+    amy = org.connect("agent.amy")
+    with server_stopped(org):
+        with pytest.raises(StoreUnavailableError, match="does not answer"):
+            amy.poll_events()
+        assert amy.event_socket() is None, "nothing to listen on while it is down"
+    # Said while amy was away: no notification of it ever reaches her.
+    ana = org.connect("admin.ana")
+    change_settings(
+        ana,
+        ana.load_settings(),
+        verify_database_admin(ana, now=now()),
+        now=now(),
+        copy_session_id=True,
+    )
+
+    heard = amy.poll_events()
+
+    assert heard == [StoreResynced(), SettingsChanged(ana.load_settings())]
+    assert ana.load_settings().copy_session_id is True
+    assert amy.event_socket() is not None
+    assert amy.poll_events() == []
+
+
+def test_a_resync_is_owed_until_a_poll_goes_through(org: Org) -> None:
+    """After a restart the listener is made again but the read that follows fails (the
+    server turns the second connection away): the next poll that goes through still
+    says that changes may have been missed, first."""
+    amy = org.connect("agent.amy")
+    with server_stopped(org):
+        pass  # amy's connections are cut; she finds out when she next uses them
+    with connection_limit(org, "agent.amy", 1):
+        with pytest.raises(StoreUnavailableError):
+            amy.poll_events()  # the listener is back; the writing connection is refused
+        with pytest.raises(StoreUnavailableError):
+            amy.poll_events()
+
+    heard = amy.poll_events()
+
+    assert [type(e) for e in heard] == [StoreResynced, SettingsChanged]
+    assert amy.poll_events() == []
+
+
+def test_both_connections_probe_a_silent_network(org: Org) -> None:
+    """TCP keepalives: a dropped network (no FIN from the server) shows on the listening
+    socket in well under a minute, not after the kernel's two hours."""
+    conn = connect(org.dsn("agent.amy"), None, "the test database", None, autocommit=True)
+    try:
+        in_force = conn.info.get_parameters()
+    finally:
+        conn.close()
+
+    assert {key: in_force.get(key) for key in KEEPALIVES} == {
+        key: str(value) for key, value in KEEPALIVES.items()
+    }
+    assert KEEPALIVES["keepalives"] == 1
+    noticed_s = KEEPALIVES["keepalives_idle"] + (
+        KEEPALIVES["keepalives_interval"] * KEEPALIVES["keepalives_count"]
+    )
+    assert noticed_s <= 30
+    assert KEEPALIVES["tcp_user_timeout"] <= 30_000
+
+
 # -- faults ----------------------------------------------------------------------------
 
 
@@ -379,3 +488,100 @@ def test_a_user_is_added_with_a_scram_verifier_never_the_password(org: Org) -> N
         with psycopg.connect(org.superuser_dsn(), autocommit=True) as su:
             su.execute('DROP OWNED BY "agent.carol"')
             su.execute('DROP ROLE "agent.carol"')
+
+
+# -- kill -9 mid-write -------------------------------------------------------------------
+
+KILL_ROUNDS = 5
+#: How long the child saves before it is killed, at most (after it said it started).
+MAX_RUN_S = 0.5
+#: The setting the child changes: one key per save, so each save is one version step and
+#: one audit entry.
+KEY = "max_links_per_agent_hour"
+
+#: The child: saves the settings as admin.ana as fast as it can, saying each version it
+#: saw committed, until it is killed.
+SAVE_FOREVER = textwrap.dedent(
+    f"""
+    import os, sys
+    from datetime import UTC, datetime
+
+    from collab_console.core.admins import change_settings, verify_database_admin
+    from collab_console.store.postgres import PostgresStore
+
+    store = PostgresStore.open(sys.argv[1], password=os.environ["COLLAB_TEST_PASSWORD"])
+    admin = verify_database_admin(store, now=datetime.now(UTC))
+    print("writing", flush=True)
+    while True:
+        current = store.load_settings()
+        wanted = current.value("{KEY}") % 1000 + 1
+        saved = change_settings(
+            store, current, admin, now=datetime.now(UTC), {KEY}=wanted
+        )
+        print(saved.settings.version, flush=True)
+    """
+)
+
+
+def _save_and_kill(org: Org, rng: random.Random) -> list[int]:
+    """Start the writer, let it save for a random moment, SIGKILL it; the versions it
+    saw committed."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", SAVE_FOREVER, org.dsn("admin.ana", password=False)],
+        cwd=REPO,
+        env={**os.environ, "COLLAB_TEST_PASSWORD": PASSWORDS["admin.ana"]},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None
+        assert child.stderr is not None
+        assert child.stdout.readline() == "writing\n", child.stderr.read()
+        time.sleep(rng.uniform(0.02, MAX_RUN_S))
+        assert child.poll() is None, child.stderr.read()
+        os.kill(child.pid, signal.SIGKILL)
+        assert child.wait(timeout=30) == -signal.SIGKILL
+        return [int(line) for line in child.stdout.read().split()]
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait(timeout=30)
+        for stream in (child.stdout, child.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_kill_9_mid_save_leaves_no_half_written_change(org: Org) -> None:
+    rng = random.Random(os.urandom(8))
+    committed: list[int] = []
+
+    for _ in range(KILL_ROUNDS):
+        committed += _save_and_kill(org, rng)
+
+        ana = org.connect("admin.ana")
+        settings = ana.load_settings()  # every value read back through the core's validators
+        assert ana.verify_audit() is None
+        changes = [
+            entry
+            for entry in ana.audit_entries(
+                AuditQuery(kinds=frozenset({AuditKind.SETTING}), limit=None, oldest_first=True)
+            )
+            if entry.detail == KEY
+        ]
+        # One version step per save, and its entry with it: none without the other.
+        assert len(changes) == settings.version - 1
+        assert {entry.actor for entry in changes} == {"admin.ana"}
+        for earlier, later in itertools.pairwise(changes):
+            assert later.old_value == earlier.new_value
+        assert changes[-1].new_value == str(settings.value(KEY))
+        assert set(committed) <= set(range(2, settings.version + 1)), "a save seen lost"
+
+    assert len(committed) > KILL_ROUNDS, "the writer saved between kills"
+    ana = org.connect("admin.ana")
+    current = ana.load_settings()
+    admin = verify_database_admin(ana, now=now())
+    wanted = current.value(KEY) % 1000 + 1
+    saved = change_settings(ana, current, admin, now=now(), max_links_per_agent_hour=wanted)
+    assert saved.settings.version == current.version + 1, "the store takes new saves"

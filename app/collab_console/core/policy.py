@@ -28,8 +28,12 @@ def refusal(
 ) -> str | None:
     """Why ``action`` is not allowed for ``person`` now, or None when it is.
 
-    ``policy_confirmed`` is False while the settings could not be re-read for
-    longer than a grace period: sensitive actions are then refused (fail closed).
+    ``policy_confirmed`` is False while the console cannot vouch for ``settings``:
+    at once when the connection to the store is lost (changes announced meanwhile
+    are lost with it), until the settings were read afresh; and when the store
+    could not be checked for changes for longer than a grace period. Sensitive
+    actions are then refused (fail closed); the others follow ``settings``, the
+    last read.
     """
     spec = COPY_ACTIONS[action]
     if not session.is_active:

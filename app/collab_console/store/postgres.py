@@ -72,6 +72,22 @@ MAX_ID_ATTEMPTS = 8
 VERIFY_SLICE = 20_000
 #: Seconds to wait for the server to answer a new connection.
 CONNECT_TIMEOUT = 10
+#: TCP keepalives on both connections. The listening one only reads: when the network
+#: drops (or the server's machine dies) no FIN ever comes, and without probes its socket
+#: would stay quiet for hours (the kernel's first probe waits 2 h) while the console
+#: goes on trusting a policy it no longer hears about. Probed after 10 s of silence,
+#: every 5 s, given up after 3 unanswered: a dead connection shows within about 25 s,
+#: and a healthy idle one costs a few bytes every 10 s. Keepalives do not cover a
+#: request in flight (the kernel retransmits it for some 15 minutes):
+#: ``tcp_user_timeout`` gives up on unacknowledged data after 25 s too. (A Unix socket
+#: ignores them all: there the kernel knows at once.)
+KEEPALIVES = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 25_000,
+}
 #: What refuses every passphrase-admin call: here the database decides who is an admin.
 DATABASE_DECIDES = (
     "in organisation mode the database decides who is an admin: the database owner adds "
@@ -134,6 +150,10 @@ class PostgresStore(LinksPart):
         self._conn = connection
         self._listener: psycopg.Connection[Any] | None = listener
         self._heard: list[psycopg.Notify] = []
+        #: Changes may have been missed (the listening connection was made again, or a
+        #: poll failed after hearing of some): owed until a poll goes through and says
+        #: so with StoreResynced.
+        self._resync_owed = False
         #: The server processes of this store's own writing connections: what they
         #: announce this store already returned as the events of its writes.
         self._own_pids = {connection.info.backend_pid}
@@ -672,8 +692,9 @@ class PostgresStore(LinksPart):
     # -- changes made elsewhere ------------------------------------------------------------
 
     def event_socket(self) -> int | None:
-        """The listening connection's socket, for a socket notifier (None once closed)."""
-        if self._listener is None or self._listener.closed:
+        """The listening connection's socket, for a socket notifier (None once closed or
+        lost)."""
+        if self._listener is None or self._listener.closed or self._listener.broken:
             return None
         return self._listener.fileno()
 
@@ -684,8 +705,27 @@ class PostgresStore(LinksPart):
         server has sent. A payload only says where to look (anyone may NOTIFY): the
         settings and sessions are read afresh, and a session this login may not see
         yields nothing. After the listening connection was lost and made again,
-        changes may have been missed: ``StoreResynced`` and the settings come first.
+        changes may have been missed: ``StoreResynced`` and the settings come first,
+        in the first poll that goes through (one that fails after hearing of changes
+        owes it too: what it heard is lost with it).
         """
+        if self._listen():
+            self._resync_owed = True
+        resynced = self._resync_owed
+        heard, self._heard[:] = list(self._heard), []
+        heard = [n for n in heard if n.pid not in self._own_pids and n.channel == EVENTS_CHANNEL]
+        if not heard and not resynced:
+            return []
+        try:
+            events = self._changes(heard, resynced=resynced)
+        except BaseException:
+            self._resync_owed = True
+            raise
+        self._resync_owed = False
+        return events
+
+    def _changes(self, heard: list[psycopg.Notify], *, resynced: bool) -> list[StoreEvent]:
+        """The events of what was ``heard``, read afresh; everything when ``resynced``."""
         from collab_console.core.events import (
             LinksChanged,
             LobbyChanged,
@@ -695,11 +735,6 @@ class PostgresStore(LinksPart):
             StoreResynced,
         )
 
-        resynced = self._listen()
-        heard, self._heard[:] = list(self._heard), []
-        heard = [n for n in heard if n.pid not in self._own_pids and n.channel == EVENTS_CHANNEL]
-        if not heard and not resynced:
-            return []
         events: list[StoreEvent] = []
         settings_moved = resynced
         told: set[tuple[str, str]] = set()
@@ -752,6 +787,11 @@ class PostgresStore(LinksPart):
         fresh.add_notify_handler(self._heard.append)
         self._heard.clear()
         self._listener = fresh
+        # The listener is lost mostly when the server restarted or the network dropped,
+        # and then the writing connection is lost too without knowing it yet (it finds
+        # out when next used, and fails that call). Made again now, the read that
+        # follows goes through, instead of failing and costing the caller a back-off.
+        self._conn.close()
         return True
 
 
@@ -769,6 +809,7 @@ def connect(
         "connect_timeout": CONNECT_TIMEOUT,
         "application_name": "collab-console",
         "options": "-c TimeZone=UTC",
+        **KEEPALIVES,
     }
     if password is not None:
         extra["password"] = password
