@@ -17,7 +17,11 @@ and at 2x to look at, not to commit (``--out`` names a folder of one's own)::
 
 Each shot is ``<name><suffix>.png``; the link list and the lobby are
 ``links-light.png`` and ``lobby-light.png`` when there is no suffix (the
-README's names). ``--only links-lobby`` takes those two only.
+README's names). ``--only links-lobby`` takes those two only. ``--only org
+--db-admin DSN --db-agent DSN`` takes organisation mode's (``org-*``):
+Preferences as an admin and as an agent of an organisation database nobody has
+used yet (it gets the demo data; the passwords come from ``~/.pgpass`` or
+``$PGPASSFILE``), and the Retry dialog of a server that does not answer.
 
 It drives the widgets like a user (the pointer rests on the customer icon,
 Preferences shows the settings locked, an admin's wrong passphrase is refused
@@ -39,7 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QPushButton, QWidget
 
@@ -151,9 +155,13 @@ def main() -> int:
         "--out", type=Path, default=HERE, help="the folder to write to (default: this one)"
     )
     parser.add_argument(
-        "--only", choices=("all", "links-lobby"), default="all", help="which shots to take"
+        "--only", choices=("all", "links-lobby", "org"), default="all", help="which shots to take"
     )
+    parser.add_argument("--db-admin", help="--only org: the organisation database as an admin")
+    parser.add_argument("--db-agent", help="--only org: the same database as an agent")
     args = parser.parse_args()
+    if args.only == "org" and not (args.db_admin and args.db_agent):
+        parser.error("--only org needs --db-admin and --db-agent")
     args.out.mkdir(parents=True, exist_ok=True)
     camera = Camera(args.suffix, args.out)
     app = QApplication(sys.argv[:1])
@@ -164,6 +172,9 @@ def main() -> int:
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="collab-shots-"))
     if args.only == "links-lobby":
         shoot_links_and_lobby(data_dir, camera)
+        return 0
+    if args.only == "org":
+        shoot_organisation(args.db_admin, args.db_agent, camera)
         return 0
     store = demo_store(data_dir)
     hub, window = open_console(store, camera)
@@ -248,6 +259,43 @@ def main() -> int:
     # On a store of their own: nothing copied above shows in the link list or the status bar.
     shoot_links_and_lobby(data_dir / "links-lobby", camera)
     return 0
+
+
+def shoot_organisation(admin_dsn: str, agent_dsn: str, camera: Camera) -> None:
+    """Preferences as an admin and as an agent, and the Retry dialog of a server that is down."""
+    from collab_console.gui.unreachable_dialog import UnreachableStoreDialog
+    from collab_console.store.errors import StoreUnavailableError
+
+    for dsn, name in ((admin_dsn, "org-preferences-admin"), (agent_dsn, "org-preferences-agent")):
+        store = open_store(db=dsn)
+        seed_demo(store)  # as the admin: the agent sees none of the demo's sessions
+        hub = StoreHub(store, settings=store.load_settings(), sessions=store.list_sessions())
+        window = ConsoleWindow(hub)
+        window.move(0, 0)
+        window.show()
+        QTest.qWaitForWindowExposed(window)
+        dialog = PreferencesDialog(hub, window)
+        dialog.move(100, 60)
+        dialog.show()
+        QTest.qWaitForWindowExposed(dialog)
+        settle(800)  # the database's answer to "is this login an admin?"
+        camera.shoot(name, dialog)
+        dialog.close()
+        window.close()
+        hub.close()
+        store.close()
+
+    def unreachable() -> object:
+        raise StoreUnavailableError(
+            "Could not connect: the database collab on db.example.org as agent.amy does not "
+            "answer (the server is down or unreachable). Try again in a moment."
+        )
+
+    box = UnreachableStoreDialog(unreachable)
+    box.move(100, 60)
+    QTimer.singleShot(1500, lambda: camera.shoot("org-unreachable", box))
+    QTimer.singleShot(2500, box.reject)
+    box.open_store()
 
 
 def demo_store(data_dir: Path) -> Store:

@@ -105,6 +105,12 @@ DATABASE_ADMIN = (
     "You are signed in to the organisation's database as {name}, a member of collab_admin: "
     "what you save applies to every console and is recorded in that name."
 )
+#: The banner in organisation mode for everyone else.
+DATABASE_READ_ONLY = (
+    "The settings are read-only for you: only a member of the database role collab_admin "
+    "can change them (the database owner adds admins with collab-console db add-user NAME "
+    "--role admin)."
+)
 #: The banner in organisation mode when the database could not be asked.
 DATABASE_UNKNOWN = "Could not check your role in the organisation's database: {reason}"
 #: The Audit log's place among the navigation's top-level items, and its page's index.
@@ -597,7 +603,7 @@ class PreferencesDialog(QDialog):
         if self._role_unknown:
             self.database_refusal = DATABASE_UNKNOWN.format(reason=error.sentence)
         else:
-            self.database_refusal = error.sentence
+            self.database_refusal = DATABASE_READ_ONLY
         if self.admin is not None:
             self.lock()
         else:
