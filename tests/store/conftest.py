@@ -9,7 +9,9 @@ On PostgreSQL a connection is one login, and the database, not the caller,
 names who writes: ``connect("agent.kai")`` opens a store as that login (on
 SQLite the name changes nothing: the caller's ``actor`` names the writer). A
 test that writes as several people opens one store each, as several consoles
-would. The default login is ``admin.ana`` (``DEFAULT_LOGIN``). A test that
+would. The default login is ``admin.ana`` (``DEFAULT_LOGIN``); an agent sees
+only the sessions they run or were granted, so a test that works on the demo's
+sessions as an agent opens its console with ``demo_agent("agent.kai")``. A test that
 checks what only one backend does is marked ``@pytest.mark.backends("sqlite",
 reason=…)`` and skipped on the others, with the reason.
 """
@@ -54,6 +56,9 @@ class Backend:
     connect: Callable[..., Store]
     #: Everything the backend keeps, as bytes a thief could take away (files, a dump).
     stored_bytes: Callable[[], bytes]
+    #: Let a login see and work on a session (``share(session_id, login)``), as a grant
+    #: by its agent or an admin does on PostgreSQL; on SQLite every console sees every session.
+    share: Callable[[str, str], None] = lambda session_id, login: None
     #: The server dates an acknowledgement itself (PostgreSQL: a client could backdate
     #: it); the embedded store keeps the time the admin's console gives.
     dates_acknowledgements: bool = False
@@ -62,6 +67,15 @@ class Backend:
 def _folder_bytes(folder: Path) -> bytes:
     """Every file in ``folder`` (the store and any journal), one after another."""
     return b"".join(path.read_bytes() for path in sorted(folder.iterdir()) if path.is_file())
+
+
+def _granted_by_an_admin(database: Org) -> Callable[[str, str], None]:
+    def share(session_id: str, login: str) -> None:
+        conn = database.sql(DEFAULT_LOGIN)
+        conn.execute("SELECT collab.grant_session_access(%s, %s, 'co_agent')", (session_id, login))
+        conn.commit()
+
+    return share
 
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -89,6 +103,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
             database.dbname,
             lambda user=None: database.connect(user or DEFAULT_LOGIN),
             database.dump,
+            share=_granted_by_an_admin(database),
             dates_acknowledgements=True,
         )
         return
@@ -120,6 +135,22 @@ def db(connect: Callable[..., Store]) -> Store:
 def demo_db(db: Store) -> Store:
     assert seed_demo(db)
     return db
+
+
+@pytest.fixture
+def demo_agent(
+    demo_db: Store, backend: Backend, connect: Callable[..., Store]
+) -> Callable[[str], Store]:
+    """Open the console of the agent ``login`` (``demo_agent("agent.kai")``), who works on
+    every demo session: on PostgreSQL the login writes as itself whatever ``actor`` says,
+    and sees the demo's sessions (seeded by an admin) only once they are shared with it."""
+
+    def open_as(login: str) -> Store:
+        for summary in demo_db.list_sessions():
+            backend.share(summary.session_id, login)
+        return connect(login)
+
+    return open_as
 
 
 def reconnect(backend: str, address: str, user: str | None = None) -> Store:

@@ -42,8 +42,11 @@ from tests.store.admins import become_admin
 from tests.store.conftest import Backend
 
 Connect = Callable[[], Store]
+Agent = Callable[[str], Store]
 OMAR, GRACE, LUIS = DEMO_PARTICIPANT_IDS
-AGENT = "agent.kai"
+#: The agents who make and stop links: each at their own console (``demo_agent``) where
+#: the test checks who did it, since on PostgreSQL the login, not ``actor``, is recorded.
+AGENT, OTHER_AGENT = "agent.kai", "agent.lee"
 #: Browsers, as the join service names them: the SHA-256 of each one's cookie.
 FIRST, SECOND, THIRD = (token_hash(f"cookie-{n}-{'x' * 20}") for n in range(3))
 HERE, THERE = "203.0.113.5", "198.51.100.7"
@@ -78,9 +81,10 @@ def link_rules(db: Store, **values: Any) -> None:
 
 
 def test_a_copied_link_is_a_fresh_token_of_which_only_the_hash_is_stored(
-    demo_db: Store, backend: Backend
+    demo_agent: Agent, backend: Backend
 ) -> None:
-    first, second = mint(demo_db), mint(demo_db)
+    kai = demo_agent(AGENT)
+    first, second = mint(kai), mint(kai)
     token = token_of(first)
 
     assert is_token(token)
@@ -96,7 +100,7 @@ def test_a_copied_link_is_a_fresh_token_of_which_only_the_hash_is_stored(
     assert link.first_join_only is False
     assert link.state(now()) is LinkState.LIVE
     assert token not in repr(first), "a minted link's repr leaves the URL out"
-    assert demo_db.list_links(DEMO_ACTIVE_ID) == [second.link, first.link]
+    assert kai.list_links(DEMO_ACTIVE_ID) == [second.link, first.link]
     stored = backend.stored_bytes()
     assert token_hash(token).encode() in stored
     assert token.encode() not in stored, "a stolen store holds no working link"
@@ -164,8 +168,10 @@ def test_links_are_made_only_for_a_person_of_an_active_session(demo_db: Store) -
     assert demo_db.list_links(DEMO_ENDED_ID) == []
 
 
-def test_a_link_made_is_audited_by_its_name_never_its_token(demo_db: Store) -> None:
-    minted = mint(demo_db, GRACE)
+def test_a_link_made_is_audited_by_its_name_never_its_token(
+    demo_db: Store, demo_agent: Agent
+) -> None:
+    minted = mint(demo_agent(AGENT), GRACE)
     demo_db.redeem_link(token_of(minted), browser=FIRST, address=HERE, now=now())
 
     made = next(e for e in demo_db.audit_log() if e.kind == AuditKind.LINK_MADE)
@@ -187,29 +193,30 @@ def test_a_link_made_is_audited_by_its_name_never_its_token(demo_db: Store) -> N
 # -- stopping links ------------------------------------------------------------------------
 
 
-def test_revoking_stops_a_link_at_once_and_only_once(demo_db: Store) -> None:
-    minted, other = mint(demo_db), mint(demo_db, GRACE)
+def test_revoking_stops_a_link_at_once_and_only_once(demo_db: Store, demo_agent: Agent) -> None:
+    kai, lee = demo_agent(AGENT), demo_agent(OTHER_AGENT)
+    minted, other = mint(kai), mint(kai, GRACE)
 
-    event = demo_db.revoke_link(minted.link.link_id.lower(), actor="agent.lee", now=now())
+    event = lee.revoke_link(minted.link.link_id.lower(), actor=OTHER_AGENT, now=now())
 
     assert event == LinksChanged(DEMO_ACTIVE_ID)
     (revoked,) = [link for link in demo_db.list_links(DEMO_ACTIVE_ID) if link.access_id == OMAR]
     assert revoked.state(now()) is LinkState.REVOKED
-    assert revoked.revoked_by == "agent.lee"
+    assert revoked.revoked_by == OTHER_AGENT
     check = demo_db.check_link(token_of(minted), now=now())
     assert check is not None
     assert check.state is LinkState.REVOKED
     assert demo_db.check_link(token_of(other), now=now()).state is LinkState.LIVE  # type: ignore[union-attr]
     with pytest.raises(ValidationError, match="already stopped: revoked"):
-        demo_db.revoke_link(minted.link.link_id, actor=AGENT, now=now())
+        kai.revoke_link(minted.link.link_id, actor=AGENT, now=now())
     with pytest.raises(NotFoundError, match="L-0000AAAA"):
-        demo_db.revoke_link("L-0000AAAA", actor=AGENT, now=now())
+        kai.revoke_link("L-0000AAAA", actor=AGENT, now=now())
     with pytest.raises(ValidationError):
-        demo_db.revoke_link("7QKM-92HX", actor=AGENT, now=now())
+        kai.revoke_link("7QKM-92HX", actor=AGENT, now=now())
     entry = demo_db.audit_log(limit=1)[0]
     assert (entry.kind, entry.actor, entry.participant_id, entry.detail) == (
         AuditKind.LINK_REVOKED,
-        "agent.lee",
+        OTHER_AGENT,
         OMAR,
         minted.link.link_id,
     )
@@ -268,12 +275,15 @@ def test_ending_a_session_stops_all_its_links(demo_db: Store) -> None:
 # -- limits --------------------------------------------------------------------------------
 
 
-def test_a_person_has_only_so_many_live_links_and_hitting_it_is_audited(demo_db: Store) -> None:
-    made = [mint(demo_db) for _ in range(3)]
+def test_a_person_has_only_so_many_live_links_and_hitting_it_is_audited(
+    demo_db: Store, demo_agent: Agent
+) -> None:
+    kai = demo_agent(AGENT)
+    made = [mint(kai) for _ in range(3)]
     before = demo_db.list_links(DEMO_ACTIVE_ID)
 
     with pytest.raises(LinkLimitError, match="already has 3 live links"):
-        mint(demo_db)
+        mint(kai)
 
     assert demo_db.list_links(DEMO_ACTIVE_ID) == before, "nothing was made"
     refused = demo_db.audit_log(limit=1)[0]
@@ -286,10 +296,10 @@ def test_a_person_has_only_so_many_live_links_and_hitting_it_is_audited(demo_db:
     assert refused.detail == "copy"
     assert refused.new_value is not None
     assert "3 live links" in refused.new_value
-    assert mint(demo_db, GRACE).link.access_id == GRACE, "the limit is per person"
-    demo_db.revoke_link(made[0].link.link_id, actor=AGENT, now=now())
-    assert mint(demo_db).link.access_id == OMAR, "a revoked link frees its place"
-    demo_db.mint_link(
+    assert mint(kai, GRACE).link.access_id == GRACE, "the limit is per person"
+    kai.revoke_link(made[0].link.link_id, actor=AGENT, now=now())
+    assert mint(kai).link.access_id == OMAR, "a revoked link frees its place"
+    kai.mint_link(
         DEMO_ACTIVE_ID,
         OMAR,
         purpose=LinkPurpose.COPY,
@@ -298,20 +308,21 @@ def test_a_person_has_only_so_many_live_links_and_hitting_it_is_audited(demo_db:
     )  # the copied ones have expired by then
 
 
-def test_an_agent_makes_only_so_many_links_an_hour(demo_db: Store) -> None:
+def test_an_agent_makes_only_so_many_links_an_hour(demo_db: Store, demo_agent: Agent) -> None:
     link_rules(demo_db, max_links_per_agent_hour=2)
-    mint(demo_db, OMAR)
-    mint(demo_db, GRACE, LinkPurpose.INVITATION)
+    kai, lee = demo_agent(AGENT), demo_agent(OTHER_AGENT)
+    mint(kai, OMAR)
+    mint(kai, GRACE, LinkPurpose.INVITATION)
 
     with pytest.raises(LinkLimitError, match="2 links in the last hour"):
-        mint(demo_db, LUIS)
+        mint(kai, LUIS)
 
-    assert mint(demo_db, LUIS, actor="agent.lee").link.made_by == "agent.lee"
+    assert mint(lee, LUIS, actor=OTHER_AGENT).link.made_by == OTHER_AGENT
     assert [e.kind for e in demo_db.audit_log(limit=2)] == [
         AuditKind.LINK_MADE,
         AuditKind.LINK_LIMIT,
     ]
-    later, _ = demo_db.mint_link(
+    later, _ = kai.mint_link(
         DEMO_ACTIVE_ID, LUIS, purpose=LinkPurpose.COPY, actor=AGENT, now=now() + timedelta(hours=1)
     )
     assert later.link.made_by == AGENT

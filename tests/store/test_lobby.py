@@ -37,8 +37,11 @@ from collab_console.core.lobby import (
 from collab_console.store import Store
 
 Connect = Callable[[], Store]
+Agent = Callable[[str], Store]
 OMAR, GRACE, LUIS = DEMO_PARTICIPANT_IDS
-AGENT = "agent.kai"
+#: The agents who decide and lock: each at their own console (``demo_agent``) where the
+#: test checks who did it, since on PostgreSQL the login, not ``actor``, is recorded.
+AGENT, OTHER_AGENT = "agent.kai", "agent.lee"
 HERE = "203.0.113.5"
 
 
@@ -188,37 +191,41 @@ def test_too_many_requests_for_one_id_lock_the_lobby(demo_db: Store) -> None:
     ] * MAX_REQUESTS_PER_ID, "the requests already made still wait for the agent"
 
 
-def test_denials_lock_the_lobby_until_the_agent_unlocks_it(demo_db: Store) -> None:
+def test_denials_lock_the_lobby_until_the_agent_unlocks_it(
+    demo_db: Store, demo_agent: Agent
+) -> None:
+    kai = demo_agent(AGENT)
     for n in range(LOCK_AFTER_DENIALS):
         request = waiting(demo_db, OMAR if n % 2 else LUIS, n=n, address=f"192.0.2.{n}")
-        assert not demo_db.lobby_locked(DEMO_ACTIVE_ID)
-        demo_db.decide_join(request.request_id, admit=False, actor=AGENT, now=now())
+        assert not kai.lobby_locked(DEMO_ACTIVE_ID)
+        kai.decide_join(request.request_id, admit=False, actor=AGENT, now=now())
 
     assert demo_db.lobby_locked(DEMO_ACTIVE_ID)
     assert ask(demo_db, DEMO_ACTIVE_ID, n=9) is LobbyRefusal.LOCKED
     lock = next(e for e in demo_db.audit_log() if e.kind == AuditKind.LOBBY_LOCK)
     assert (lock.actor, lock.detail) == (AGENT, "denials")
 
-    demo_db.set_lobby_locked(DEMO_ACTIVE_ID, False, actor=AGENT, now=now())
+    kai.set_lobby_locked(DEMO_ACTIVE_ID, False, actor=AGENT, now=now())
 
-    assert not demo_db.lobby_locked(DEMO_ACTIVE_ID)
+    assert not kai.lobby_locked(DEMO_ACTIVE_ID)
     next_one = waiting(demo_db, DEMO_ACTIVE_ID, n=9)
-    demo_db.decide_join(next_one.request_id, admit=False, actor=AGENT, now=now())
-    assert not demo_db.lobby_locked(DEMO_ACTIVE_ID), "unlocking forgot the earlier denials"
+    kai.decide_join(next_one.request_id, admit=False, actor=AGENT, now=now())
+    assert not kai.lobby_locked(DEMO_ACTIVE_ID), "unlocking forgot the earlier denials"
 
 
-def test_the_agent_locks_and_unlocks_the_lobby(demo_db: Store) -> None:
-    minted, _ = demo_db.mint_link(
+def test_the_agent_locks_and_unlocks_the_lobby(demo_db: Store, demo_agent: Agent) -> None:
+    kai, lee = demo_agent(AGENT), demo_agent(OTHER_AGENT)
+    minted, _ = kai.mint_link(
         DEMO_ACTIVE_ID, GRACE, purpose=LinkPurpose.COPY, actor=AGENT, now=now()
     )
     token = minted.url[len(DEMO_URL_BASE) :]
     demo_db.redeem_link(token, browser=browser(1), address=HERE, now=now())
 
-    assert demo_db.set_lobby_locked(DEMO_ACTIVE_ID, True, actor=AGENT, now=now()) == LobbyChanged(
+    assert kai.set_lobby_locked(DEMO_ACTIVE_ID, True, actor=AGENT, now=now()) == LobbyChanged(
         DEMO_ACTIVE_ID
     )
 
-    assert demo_db.lobby_locked(DEMO_ACTIVE_ID)
+    assert kai.lobby_locked(DEMO_ACTIVE_ID)
     assert ask(demo_db, GRACE, n=2) is LobbyRefusal.LOCKED
     reused = demo_db.redeem_link(token, browser=browser(3), address=HERE, now=now())
     assert reused is not None
@@ -226,29 +233,32 @@ def test_the_agent_locks_and_unlocks_the_lobby(demo_db: Store) -> None:
     back = demo_db.redeem_link(token, browser=browser(1), address=HERE, now=now())
     assert back is not None
     assert back.result is RedeemResult.REJOINED, "the lock keeps out no one already in"
-    demo_db.set_lobby_locked(DEMO_ACTIVE_ID, False, actor="agent.lee", now=now())
+    lee.set_lobby_locked(DEMO_ACTIVE_ID, False, actor=OTHER_AGENT, now=now())
     assert isinstance(ask(demo_db, GRACE, n=2), JoinRequest)
     locks = [
         (e.actor, e.old_value, e.new_value)
         for e in reversed(demo_db.audit_log())
         if e.kind == AuditKind.LOBBY_LOCK
     ]
-    assert locks == [(AGENT, "unlocked", "locked"), ("agent.lee", "locked", "unlocked")]
+    assert locks == [(AGENT, "unlocked", "locked"), (OTHER_AGENT, "locked", "unlocked")]
     with pytest.raises(NotFoundError):
-        demo_db.lobby_locked("ZZZZ-ZZZZ")
+        kai.lobby_locked("ZZZZ-ZZZZ")
     with pytest.raises(NotFoundError):
-        demo_db.set_lobby_locked("ZZZZ-ZZZZ", True, actor=AGENT, now=now())
+        kai.set_lobby_locked("ZZZZ-ZZZZ", True, actor=AGENT, now=now())
 
 
 # -- the agent decides ---------------------------------------------------------------------
 
 
-def test_admitting_a_request_joins_its_browser_and_denying_turns_it_away(demo_db: Store) -> None:
+def test_admitting_a_request_joins_its_browser_and_denying_turns_it_away(
+    demo_db: Store, demo_agent: Agent
+) -> None:
+    kai = demo_agent(AGENT)
     grace = waiting(demo_db, GRACE, n=1)
     luis = waiting(demo_db, LUIS, name="Luis Ortega", n=2)
 
-    event = demo_db.decide_join(grace.request_id, admit=True, actor=AGENT, now=now())
-    demo_db.decide_join(luis.request_id, admit=False, actor=AGENT, now=now())
+    event = kai.decide_join(grace.request_id, admit=True, actor=AGENT, now=now())
+    kai.decide_join(luis.request_id, admit=False, actor=AGENT, now=now())
 
     assert event == LobbyChanged(DEMO_ACTIVE_ID)
     admitted = demo_db.browser_status(browser(1))
@@ -261,15 +271,15 @@ def test_admitting_a_request_joins_its_browser_and_denying_turns_it_away(demo_db
         DEMO_ACTIVE_ID,
     )
     assert denied.state is BrowserState.DENIED
-    decided = {r.request_id: r for r in demo_db.join_requests(DEMO_ACTIVE_ID)}
+    decided = {r.request_id: r for r in kai.join_requests(DEMO_ACTIVE_ID)}
     assert decided[grace.request_id].state is RequestState.ADMITTED
     assert decided[grace.request_id].decided_by == AGENT
     assert decided[grace.request_id].decided_at is not None
     assert decided[luis.request_id].state is RequestState.DENIED
     with pytest.raises(ValidationError, match="already admitted"):
-        demo_db.decide_join(grace.request_id, admit=False, actor=AGENT, now=now())
+        kai.decide_join(grace.request_id, admit=False, actor=AGENT, now=now())
     with pytest.raises(NotFoundError):
-        demo_db.decide_join("R-00000000", admit=True, actor=AGENT, now=now())
+        kai.decide_join("R-00000000", admit=True, actor=AGENT, now=now())
     decisions = [
         (e.actor, e.participant_id, e.detail, e.result)
         for e in reversed(demo_db.audit_log())

@@ -23,6 +23,7 @@ from collab_console.core.errors import (
     ValidationError,
 )
 from collab_console.store.errors import StoreDamagedError
+from collab_console.store.location import printable
 from collab_console.store.pg_links_schema import LINK_COLUMNS, REQUEST_COLUMNS
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
@@ -646,7 +647,7 @@ def link_from(row: tuple[Any, ...]) -> Link:
             session_ended=state == "ended",
         )
     except (ValueError, CollabConsoleError) as exc:
-        raise ValueError(f"link {str(name)[:12]}: {str(exc).rstrip('.')}") from None
+        raise ValueError(f"link {printable(str(name)[:12])}: {str(exc).rstrip('.')}") from None
 
 
 def request_from(row: tuple[Any, ...]) -> JoinRequest:
@@ -676,4 +677,6 @@ def request_from(row: tuple[Any, ...]) -> JoinRequest:
             decided_at=_optional_moment(at, "its decision time"),
         )
     except (ValueError, CollabConsoleError) as exc:
-        raise ValueError(f"request {str(name_id)[:12]}: {str(exc).rstrip('.')}") from None
+        raise ValueError(
+            f"request {printable(str(name_id)[:12])}: {str(exc).rstrip('.')}"
+        ) from None

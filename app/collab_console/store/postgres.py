@@ -41,6 +41,7 @@ from collab_console.store.errors import (
     StoreUnavailableError,
     StoreUnreadableError,
 )
+from collab_console.store.location import printable
 from collab_console.store.pg_links import LinksPart
 from collab_console.store.pg_schema import EVENTS_CHANNEL, GROUP_ROLES, SCHEMA_VERSION
 
@@ -1118,7 +1119,9 @@ def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
             demo=demo,
         )
     except (ValueError, CollabConsoleError) as exc:
-        raise StoreValueError(f"session {str(sid)[:12]}: {str(exc).rstrip('.')}") from None
+        raise StoreValueError(
+            f"session {printable(str(sid)[:12])}: {str(exc).rstrip('.')}"
+        ) from None
 
 
 def _payload(text: str) -> tuple[str | None, str | None]:

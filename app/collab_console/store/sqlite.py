@@ -41,7 +41,7 @@ from collab_console.store.errors import (
     StoreTooNewError,
     StoreUnreadableError,
 )
-from collab_console.store.location import display_path
+from collab_console.store.location import display_path, printable
 from collab_console.store.sqlite_schema import (
     HASHED_COLUMNS,
     SCHEMA_VERSION,
@@ -1543,8 +1543,9 @@ _SUMMARY_SQL = (
 def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
     """A row of :data:`_SUMMARY_SQL` as a SessionSummary, every value checked."""
     sid, name, state, invite, created, demo = row
+    shown = printable(str(sid)[:12])
     if name is None:
-        raise StoreValueError(f"session {str(sid)[:12]} has no customer")
+        raise StoreValueError(f"session {shown} has no customer")
     from collab_console.core.domain import (
         InviteStatus,
         SessionState,
@@ -1563,7 +1564,7 @@ def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
             demo=_flag(demo),
         )
     except (ValueError, CollabConsoleError) as exc:
-        raise StoreValueError(f"session {str(sid)[:12]}: {str(exc).rstrip('.')}") from None
+        raise StoreValueError(f"session {shown}: {str(exc).rstrip('.')}") from None
 
 
 _HOUR = timedelta(hours=1)
@@ -1661,7 +1662,7 @@ def _link_from(row: tuple[Any, ...]) -> Link:
     from collab_console.core.links import LINK_ID_PATTERN, Link, LinkPurpose
 
     name, sid, pid, purpose, made_by, made, expires, first, used, revoked, by, state = row
-    shown = str(name)[:12]
+    shown = printable(str(name)[:12])
     try:
         if not isinstance(name, str) or not LINK_ID_PATTERN.fullmatch(name):
             raise StoreValueError("its name is malformed")
@@ -1697,7 +1698,7 @@ def _request_from(row: tuple[Any, ...]) -> JoinRequest:
     from collab_console.core.lobby import MAX_NAME_LENGTH, JoinRequest, JoinRoute, RequestState
 
     name_id, sid, pid, name, route, link_id, address, made, state, by, at = row
-    shown = str(name_id)[:12]
+    shown = printable(str(name_id)[:12])
     try:
         if link_id is not None and (
             not isinstance(link_id, str) or not LINK_ID_PATTERN.fullmatch(link_id)
