@@ -81,6 +81,25 @@ def _database_admin(store: Store, args: argparse.Namespace) -> AdminSession:
 # -- settings set --------------------------------------------------------------------------
 
 
+def parse_setting(spec: SettingSpec, given: str, *, named: str) -> object:
+    """``given`` parsed by the setting's declaration; a bad one is a ValidationError (exit 2)
+    that starts with ``named``, the option or argument it came from."""
+    try:
+        return spec.parse(given)
+    except (SettingsError, ValidationError) as exc:
+        raise ValidationError(f"{named}: {exc}") from None
+
+
+def acknowledgement_needed(spec: SettingSpec, *, scope: str = "") -> str:
+    """The refusal of a sensitive setting turned on without ``--acknowledge-security-warning``,
+    with the warning itself (``scope``, like " for team Night", says where it applies)."""
+    assert spec.warning is not None
+    return (
+        f"turning on {spec.label}{scope} needs --acknowledge-security-warning. "
+        f"{spec.warning.title}: {spec.warning.text}"
+    )
+
+
 def _wanted_values(args: argparse.Namespace) -> dict[str, object]:
     """The settings given as options, each parsed by its declaration; exit 2 on a bad one."""
     from collab_console.core.settings import SETTING_SPECS
@@ -88,12 +107,8 @@ def _wanted_values(args: argparse.Namespace) -> dict[str, object]:
     values: dict[str, object] = {}
     for spec in SETTING_SPECS:
         given = getattr(args, spec.key, None)
-        if given is None:
-            continue
-        try:
-            values[spec.key] = spec.parse(given)
-        except (SettingsError, ValidationError) as exc:
-            raise ValidationError(f"--{spec.cli_name}: {exc}") from None
+        if given is not None:
+            values[spec.key] = parse_setting(spec, given, named=f"--{spec.cli_name}")
     if not values:
         options = ", ".join(f"--{spec.cli_name}" for spec in SETTING_SPECS)
         raise ValidationError(f"nothing to change; give at least one of {options}")
@@ -120,12 +135,7 @@ def settings_set(args: argparse.Namespace) -> int:
         current = store.load_settings()
         spec = _unacknowledged(current, values)
         if spec is not None and not args.acknowledge_security_warning:
-            assert spec.warning is not None
-            return fail(
-                f"turning on {spec.label} needs --acknowledge-security-warning. "
-                f"{spec.warning.title}: {spec.warning.text}",
-                Exit.USAGE,
-            )
+            return fail(acknowledgement_needed(spec), Exit.USAGE)
         admin = _unlock(store, args)
         for attempt in range(STALE_RETRIES):
             try:
@@ -262,6 +272,11 @@ def admin_passwd(args: argparse.Namespace) -> int:
 
 
 def session(args: argparse.Namespace) -> int:
+    if args.session_command in ("share", "unshare"):
+        from collab_console.cli import org_commands
+
+        share = {"share": org_commands.session_share, "unshare": org_commands.session_unshare}
+        return share[args.session_command](args)
     return {"start": session_start, "list": session_list, "end": session_end}[args.session_command](
         args
     )

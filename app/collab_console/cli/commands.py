@@ -204,6 +204,12 @@ def db(args: argparse.Namespace) -> int:
     return db_commands.db(args)
 
 
+def team(args: argparse.Namespace) -> int:
+    from collab_console.cli import org_commands
+
+    return org_commands.team(args)
+
+
 def serve(args: argparse.Namespace) -> int:
     from collab_console.cli import serve_command
 
@@ -229,11 +235,18 @@ COMMANDS = {
     "links": links,
     "serve": serve,
     "db": db,
+    "team": team,
 }
 
 
 #: Commands that only read: they keep no log (``settings show`` must not even load it).
-READ_ONLY = {("settings", "show"), ("session", "list"), ("links", "list"), ("db", "status")}
+READ_ONLY = {
+    ("settings", "show"),
+    ("session", "list"),
+    ("links", "list"),
+    ("db", "status"),
+    ("team", "list"),
+}
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -139,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="set up the first admin, add or remove admins, change a passphrase",
         build=_admin,
     )
-    commands.add_parser("session", help="start, list or end sessions", build=_session)
+    commands.add_parser("session", help="start, list, end or share sessions", build=_session)
     commands.add_parser(
         "audit", help="export the audit trail, or check that it was not altered", build=_audit
     )
@@ -153,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
         "db",
         help="organisation mode: choose the database, log in, set it up, add its users",
         build=_db,
+    )
+    commands.add_parser(
+        "team",
+        help="organisation mode: teams, their members and their overrides of the settings",
+        build=_team,
     )
     return parser
 
@@ -198,12 +203,16 @@ def _settings_set(parser: _Parser) -> None:
         parser.add_argument(
             f"--{spec.cli_name}", dest=spec.key, metavar=metavar, help=f"{spec.label}{bounds}"
         )
+    _acknowledge_flag(parser)
+    _acting_admin(parser, "one line: the admin's passphrase")
+
+
+def _acknowledge_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--acknowledge-security-warning",
         action="store_true",
         help="accept the security warning of a sensitive setting turned on (Copy Session URL)",
     )
-    _acting_admin(parser, "one line: the admin's passphrase")
 
 
 def _acting_admin(parser: _Parser, stdin_lines: str) -> None:
@@ -255,6 +264,26 @@ def _session(parser: _Parser) -> None:
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     end = actions.add_parser("end", help="end an active session")
     end.add_argument("session_id", metavar="SESSION_ID")
+    share = actions.add_parser(
+        "share",
+        help="organisation mode: let a supervisor or co-agent see and work on a session",
+        description="Give the database login LOGIN (an agent or admin) access to the session. "
+        "Only the session's agent or an admin may; the server decides (else exit 6).",
+    )
+    share.add_argument("session_id", metavar="SESSION_ID")
+    share.add_argument("login", metavar="LOGIN", help="their database login, like agent.bob")
+    share.add_argument(
+        "--as",
+        dest="share_as",
+        choices=("supervisor", "co-agent"),
+        default="supervisor",
+        help="what they are to the session (default: supervisor)",
+    )
+    unshare = actions.add_parser(
+        "unshare", help="organisation mode: take a login's access to a session away"
+    )
+    unshare.add_argument("session_id", metavar="SESSION_ID")
+    unshare.add_argument("login", metavar="LOGIN")
 
 
 def _links(parser: _Parser) -> None:
@@ -393,3 +422,47 @@ def _password_stdin(parser: argparse.ArgumentParser, stdin_lines: str) -> None:
         action="store_true",
         help=f"read the password from standard input instead of a prompt ({stdin_lines})",
     )
+
+
+def _team(parser: _Parser) -> None:
+    from collab_console.core.settings import SETTING_SPECS
+
+    parser.description = (
+        "Organisation mode only. A team is a named group of database logins (one team per "
+        "login) whose overrides of the copy settings win over the organisation's for its "
+        "members. Every action needs a member of collab_admin (else exit 6); each change is "
+        "in the audit trail under the admin's login."
+    )
+    actions = _actions(parser, "team_command")
+    listing = actions.add_parser("list", help="every team, its members and its overrides")
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+    names = tuple(spec.cli_name for spec in SETTING_SPECS)
+    set_ = actions.add_parser(
+        "set",
+        help="override a setting for a team (the team is made if new)",
+        description="Override SETTING for TEAM's members with VALUE, read as settings set "
+        "reads its option of that name. Turning on Copy Session URL for a team needs "
+        "--acknowledge-security-warning, even when the organisation's value is acknowledged.",
+    )
+    set_.add_argument("team", metavar="TEAM", help="the team's name, like Night")
+    set_.add_argument(
+        "setting", metavar="SETTING", choices=names, help=f"one of {', '.join(names)}"
+    )
+    set_.add_argument("value", metavar="VALUE", help="on|off, a number, or a URL")
+    _acknowledge_flag(set_)
+    clear = actions.add_parser(
+        "clear", help="drop a team's override: the organisation's value applies to it again"
+    )
+    clear.add_argument("team", metavar="TEAM")
+    clear.add_argument(
+        "setting", metavar="SETTING", choices=names, help=f"one of {', '.join(names)}"
+    )
+    add_member = actions.add_parser(
+        "add-member", help="put a login in a team (made if new), out of any other"
+    )
+    add_member.add_argument("team", metavar="TEAM")
+    add_member.add_argument("login", metavar="LOGIN", help="a database login, like agent.amy")
+    remove_member = actions.add_parser(
+        "remove-member", help="take a login out of its team: the organisation's settings apply"
+    )
+    remove_member.add_argument("login", metavar="LOGIN")

@@ -98,28 +98,28 @@ def _normalised(passphrase: str) -> bytes:
     return unicodedata.normalize("NFC", passphrase).encode("utf-8", "surrogatepass")
 
 
-def check_new_passphrase(passphrase: object, name: str) -> str:
+def check_new_passphrase(passphrase: object, name: str, *, what: str = "passphrase") -> str:
     """``passphrase`` if it may be an admin's; otherwise ValidationError saying why.
 
     At least :data:`MIN_PASSPHRASE` characters (spaces count: a few words make a
     good one), at most :data:`MAX_PASSPHRASE`, nothing unprintable, and not
-    the admin's name.
+    the admin's name. ``what`` names the secret in the messages: the
+    organisation's database logins are held to the same rule for a
+    ``"password"`` (``store.pg_setup.add_user``).
     """
     if not isinstance(passphrase, str):
-        raise ValidationError("a passphrase must be text")
+        raise ValidationError(f"a {what} must be text")
     if len(passphrase) < MIN_PASSPHRASE:
         raise ValidationError(
-            f"a passphrase needs at least {MIN_PASSPHRASE} characters; a few words make a good one"
+            f"a {what} needs at least {MIN_PASSPHRASE} characters; a few words make a good one"
         )
     if len(passphrase) > MAX_PASSPHRASE:
-        raise ValidationError(f"a passphrase has at most {MAX_PASSPHRASE} characters")
+        raise ValidationError(f"a {what} has at most {MAX_PASSPHRASE} characters")
     if not passphrase.isprintable():
-        raise ValidationError(
-            "a passphrase must not contain control characters, tabs or line breaks"
-        )
+        raise ValidationError(f"a {what} must not contain control characters, tabs or line breaks")
     squeezed = "".join(passphrase.split()).casefold()
     if squeezed == "".join(name.split()).casefold() or len(set(squeezed)) < 4:
-        raise ValidationError("that passphrase is too easy to guess; choose another")
+        raise ValidationError(f"that {what} is too easy to guess; choose another")
     return passphrase
 
 

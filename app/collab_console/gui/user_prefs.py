@@ -14,8 +14,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-#: A folder that holds the preferences file instead of the user's config folder.
-CONFIG_DIR_ENV = "COLLAB_CONSOLE_CONFIG_DIR"
+# The folder that holds the preferences file instead of the user's config folder,
+# and the remembered organisation database too: one variable, declared there.
+from collab_console.store.location import CONFIG_DIR_ENV
+
 #: Organisation and application names of the file, and its name in CONFIG_DIR_ENV.
 PREFS_NAME = "collab-console"
 

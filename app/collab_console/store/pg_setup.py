@@ -116,7 +116,7 @@ def add_user(conn: psycopg.Connection[Any], name: str, role: str, password: str)
     if group is None:
         raise ValidationError(f"a role is one of {', '.join(GROUP_ROLES)}, not {role!r}")
     name = validate_login(name)
-    check_new_passphrase(password, name)
+    check_new_passphrase(password, name, what="password")
     verifier = conn.pgconn.encrypt_password(
         password.encode("utf-8"), name.encode("utf-8"), b"scram-sha-256"
     ).decode("ascii")

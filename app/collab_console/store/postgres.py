@@ -118,6 +118,10 @@ _SUMMARY_SQL = (
 )
 
 
+#: How a session is shared: ``collab.session_access.kind``.
+SHARE_KINDS = ("supervisor", "co_agent")
+
+
 class StoreValueError(ValueError):
     """A value read back that the app cannot trust; becomes StoreDamagedError."""
 
@@ -421,6 +425,20 @@ class PostgresStore(LinksPart):
                 teams[team][key] = _parsed(spec.key, value)
             return teams
 
+    def team_members(self) -> dict[str, list[str]]:
+        """The logins of every team the login may see (an admin: all), by team, sorted."""
+        with self._read("read the teams") as cursor:
+            members: dict[str, list[str]] = {
+                _team_read_back(name): []
+                for (name,) in cursor.execute("SELECT name FROM collab.team")
+            }
+            for login, team in cursor.execute(
+                "SELECT login, team FROM collab.team_member ORDER BY team, login"
+            ):
+                if team in members:  # a membership of a team hidden from this login
+                    members[team].append(_login(login))
+            return members
+
     def _admin(self, admin: object, now: datetime) -> AdminSession:
         from collab_console.core.admins import require_admin
 
@@ -681,6 +699,46 @@ class PostgresStore(LinksPart):
                 (at, session_id),
             )
             return SessionEnded(self._summary(cursor, session_id))
+
+    # -- sharing a session (organisation mode only; ``session share`` calls these) --------
+
+    def share_session(self, session_id: str, login: str, *, kind: str = "supervisor") -> None:
+        """Let ``login``, an agent or admin of the organisation, see and work on the session
+        as its ``supervisor`` or ``co_agent`` (a second grant replaces the first).
+
+        The server decides who may: the session's agent or an admin (else NotAllowedError);
+        a login that is no agent or admin is NotFoundError, and so is a session nobody has.
+        """
+        from collab_console.store.pg_setup import validate_login
+
+        login = validate_login(login)
+        if kind not in SHARE_KINDS:
+            raise ValidationError(f"a session is shared as one of {', '.join(SHARE_KINDS)}")
+        with self._transaction(f"share session {session_id} with {login}") as cursor:
+            known = cursor.execute(
+                "SELECT 1 FROM pg_roles WHERE rolname = %s AND rolcanlogin"
+                " AND (pg_has_role(oid, %s, 'MEMBER') OR pg_has_role(oid, %s, 'MEMBER'))",
+                (login, GROUP_ROLES["agent"], GROUP_ROLES["admin"]),
+            ).fetchone()
+            if known is None:
+                raise NotFoundError(f"{login} is no agent or admin of the organisation database")
+            try:
+                cursor.execute(
+                    "SELECT collab.grant_session_access(%s, %s, %s)", (session_id, login, kind)
+                )
+            except psycopg.errors.ForeignKeyViolation:
+                raise NotFoundError(f"no session {session_id}") from None
+
+    def unshare_session(self, session_id: str, login: str) -> None:
+        """Take the access :meth:`share_session` gave ``login`` away again (NotFoundError when
+        there was none; NotAllowedError from the server for anyone but the session's agent
+        or an admin)."""
+        with self._transaction(f"take {login}'s access to session {session_id} away") as cursor:
+            row = cursor.execute(
+                "SELECT collab.revoke_session_access(%s, %s)", (session_id, login)
+            ).fetchone()
+            if row is None or row[0] is not True:
+                raise NotFoundError(f"{login} had no access of their own to session {session_id}")
 
     def record_copy(self, record: CopyRecord) -> None:
         """An audit entry for a copy, in this login's name and role; never the value."""
@@ -1091,6 +1149,16 @@ def _team_name(name: object) -> str:
             "a team's name is 1 to 64 ASCII letters, digits and spaces, with . _ - inside"
         )
     return name.strip()
+
+
+def _team_read_back(name: object) -> str:
+    try:
+        team = _team_name(name)
+    except ValidationError:
+        raise StoreValueError("a team's name is malformed") from None
+    if team != name:
+        raise StoreValueError("a team's name is malformed")
+    return team
 
 
 def _summary_from(row: tuple[Any, ...]) -> SessionSummary:

@@ -1,0 +1,257 @@
+"""What exists only on the organisation database: ``team``, and ``session share``/``unshare``.
+
+Every team command is an admin's: the database login must be a member of
+``collab_admin`` (``core.admins.verify_database_admin``; else exit 6), and the
+server checks it again on every write and records each one in the audit trail
+under that login. A setting and its value are read as ``settings set`` reads
+them (its declaration in ``core/settings.py``, through
+:func:`admin_commands.parse_setting`), and turning a sensitive setting on for a
+team needs ``--acknowledge-security-warning`` as it does for the organisation:
+the organisation's acknowledgement does not cover a team.
+
+A session is shared by its agent or an admin, as the server decides (a refusal
+is exit 6). On the embedded store all these commands stop at once (exit 2).
+Imported only when one of them runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+
+from collab_console.cli.admin_commands import acknowledgement_needed, parse_setting
+from collab_console.cli.commands import Exit, fail, open_for
+from collab_console.cli.output import write_out
+from collab_console.core.errors import ValidationError
+from collab_console.core.logs import log_event
+from collab_console.core.settings import SETTING_SPECS, SettingSpec
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collab_console.core.admins import AdminSession
+    from collab_console.store.postgres import PostgresStore
+
+_CHOOSE_ORG = (
+    "choose the organisation's database with --db postgresql://HOST/DATABASE, "
+    "$COLLAB_CONSOLE_DB or collab-console db use DSN"
+)
+#: What a team command says on the embedded store.
+TEAMS_ONLY_IN_ORG = f"teams exist only in organisation mode; {_CHOOSE_ORG}"
+#: What ``session share`` and ``unshare`` say on the embedded store.
+SHARING_ONLY_IN_ORG = f"sessions are shared only in organisation mode; {_CHOOSE_ORG}"
+
+
+def open_organisation(args: argparse.Namespace, *, only: str, readonly: bool) -> PostgresStore:
+    """The organisation store of this run; ValidationError (exit 2) saying ``only`` when the
+    run uses the embedded store, which is not even opened then."""
+    from collab_console.store.location import chosen_database
+
+    if chosen_database(args.db, args.data_dir) is None:
+        raise ValidationError(only)
+    from collab_console.store.postgres import PostgresStore
+
+    store = open_for(args, readonly=readonly)
+    if not isinstance(store, PostgresStore):  # a backend that keeps no teams
+        store.close()
+        raise ValidationError(only)
+    return store
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _spec(cli_name: str) -> SettingSpec:
+    # argparse let only these names through (the choices of SETTING).
+    return next(spec for spec in SETTING_SPECS if spec.cli_name == cli_name)
+
+
+def team(args: argparse.Namespace) -> int:
+    return {
+        "list": team_list,
+        "set": team_set,
+        "clear": team_clear,
+        "add-member": team_add_member,
+        "remove-member": team_remove_member,
+    }[args.team_command](args)
+
+
+def _as_admin(store: PostgresStore) -> AdminSession:
+    from collab_console.core.admins import verify_database_admin
+
+    return verify_database_admin(store, now=_now())
+
+
+# -- list ----------------------------------------------------------------------------------
+
+
+def team_list(args: argparse.Namespace) -> int:
+    store = open_organisation(args, only=TEAMS_ONLY_IN_ORG, readonly=True)
+    try:
+        _as_admin(store)  # an agent sees their own team only: a list that would mislead
+        teams = store.team_overrides()
+        members = store.team_members()
+    finally:
+        store.close()
+    names = sorted(teams)
+    if args.json:
+        import json
+
+        write_out(
+            json.dumps(
+                [
+                    {"team": name, "members": members.get(name, []), "overrides": teams[name]}
+                    for name in names
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return Exit.OK
+    if not names:
+        write_out(
+            "No teams. An admin makes one with: collab-console team add-member TEAM LOGIN, "
+            "or team set TEAM SETTING VALUE"
+        )
+        return Exit.OK
+    lines = []
+    for name in names:
+        lines.append(f"Team {name}: {', '.join(members.get(name, [])) or 'no members'}")
+        overrides = [
+            (spec, teams[name][spec.key]) for spec in SETTING_SPECS if spec.key in teams[name]
+        ]
+        if not overrides:
+            lines.append("  no overrides: the organisation's settings apply")
+            continue
+        width = max(len(spec.label) for spec, _ in overrides)
+        lines += [f"  {spec.label:<{width}}  {spec.shown(value)}" for spec, value in overrides]
+    write_out("\n".join(lines))
+    return Exit.OK
+
+
+# -- set, clear ----------------------------------------------------------------------------
+
+
+def team_set(args: argparse.Namespace) -> int:
+    spec = _spec(args.setting)
+    value = parse_setting(spec, args.value, named=spec.cli_name)
+    store = open_organisation(args, only=TEAMS_ONLY_IN_ORG, readonly=False)
+    try:
+        admin = _as_admin(store)
+        team_name = args.team.strip()
+        overrides = store.team_overrides().get(team_name, {})
+        before = overrides.get(spec.key)
+        if spec.key in overrides and before == value:
+            write_out(
+                f"Nothing changed: team {team_name} already overrides {spec.label} with "
+                f"{spec.shown(value)}."
+            )
+            return Exit.OK
+        if spec.sensitive and value and not args.acknowledge_security_warning:
+            return fail(acknowledgement_needed(spec, scope=f" for team {team_name}"), Exit.USAGE)
+        saved = store.set_team_setting(team_name, spec.key, value, admin=admin, now=_now()).settings
+    finally:
+        store.close()
+    log_event("team %s: %s overridden from the command line", team_name, spec.key)
+    was = spec.shown(before) if spec.key in overrides else "not overridden"
+    lines = [f"{spec.label} for team {team_name}: {was} -> {spec.shown(value)}"]
+    if spec.sensitive and value:
+        assert spec.warning is not None
+        lines.append(
+            f"{spec.label} warning: acknowledged by {admin.name} for team {team_name} "
+            f"(warning v{spec.warning.version})"
+        )
+    lines.append(f"Saved by {admin.name} (settings version {saved.version}).")
+    write_out("\n".join(lines))
+    return Exit.OK
+
+
+def team_clear(args: argparse.Namespace) -> int:
+    spec = _spec(args.setting)
+    store = open_organisation(args, only=TEAMS_ONLY_IN_ORG, readonly=False)
+    try:
+        admin = _as_admin(store)
+        team_name = args.team.strip()
+        saved = store.clear_team_setting(team_name, spec.key, admin=admin, now=_now()).settings
+    finally:
+        store.close()
+    log_event("team %s: override of %s cleared from the command line", team_name, spec.key)
+    write_out(
+        f"Team {team_name} no longer overrides {spec.label}: the organisation's value applies "
+        f"to its members.\nSaved by {admin.name} (settings version {saved.version})."
+    )
+    return Exit.OK
+
+
+# -- members -------------------------------------------------------------------------------
+
+
+def team_add_member(args: argparse.Namespace) -> int:
+    store = open_organisation(args, only=TEAMS_ONLY_IN_ORG, readonly=False)
+    try:
+        admin = _as_admin(store)
+        team_name, login = args.team.strip(), args.login.strip()
+        store.add_team_member(team_name, login, admin=admin, now=_now())
+    finally:
+        store.close()
+    log_event("%s put in team %s from the command line", login, team_name)
+    write_out(
+        f"{login} is in team {team_name} now (and in no other): its overrides apply to them.\n"
+        f"Changed by {admin.name}."
+    )
+    return Exit.OK
+
+
+def team_remove_member(args: argparse.Namespace) -> int:
+    store = open_organisation(args, only=TEAMS_ONLY_IN_ORG, readonly=False)
+    try:
+        admin = _as_admin(store)
+        login = args.login.strip()
+        store.remove_team_member(login, admin=admin, now=_now())
+    finally:
+        store.close()
+    log_event("%s taken out of their team from the command line", login)
+    write_out(
+        f"{login} is in no team now: the organisation's settings apply to them.\n"
+        f"Changed by {admin.name}."
+    )
+    return Exit.OK
+
+
+# -- session share, unshare ----------------------------------------------------------------
+
+
+def session_share(args: argparse.Namespace) -> int:
+    from collab_console.core.domain import normalise_session_id
+
+    session_id = normalise_session_id(args.session_id)
+    store = open_organisation(args, only=SHARING_ONLY_IN_ORG, readonly=False)
+    try:
+        login = args.login.strip()
+        store.share_session(session_id, login, kind=args.share_as.replace("-", "_"))
+        by = store.user
+    finally:
+        store.close()
+    log_event("session %s shared with %s from the command line", session_id, login)
+    write_out(
+        f"{login} can now see and work on session {session_id}, as its {args.share_as} "
+        f"(shared by {by}; collab-console session unshare {session_id} {login} ends it)."
+    )
+    return Exit.OK
+
+
+def session_unshare(args: argparse.Namespace) -> int:
+    from collab_console.core.domain import normalise_session_id
+
+    session_id = normalise_session_id(args.session_id)
+    store = open_organisation(args, only=SHARING_ONLY_IN_ORG, readonly=False)
+    try:
+        login = args.login.strip()
+        store.unshare_session(session_id, login)
+        by = store.user
+    finally:
+        store.close()
+    log_event("session %s no longer shared with %s", session_id, login)
+    write_out(f"{login} no longer has access to session {session_id} (taken away by {by}).")
+    return Exit.OK
