@@ -273,6 +273,8 @@ def test_a_shared_session_is_seen_by_the_other_agent_until_it_is_unshared(
 
     assert shared.startswith(f"{BOB} can now see and work on session {amys}, as its supervisor")
     assert amys in sessions_seen(as_login, BOB)
+    on_record = newest_audit(org, 1)
+    assert on_record == [(AuditKind.SESSION_SHARED.value, AMY, BOB, "supervisor")]
     # Access to a session is not the right to hand it on or to take it away.
     assert one_error(as_login.run(BOB, "session", "share", amys, "agent.kai"), 6) == (
         "only the session's agent or an admin can grant access to it"
@@ -281,10 +283,13 @@ def test_a_shared_session_is_seen_by_the_other_agent_until_it_is_unshared(
         "only the session's agent or an admin can take access to it away"
     )
 
+    assert newest_audit(org, 1) == on_record, "what the server refused is not on record"
+
     unshared = as_login.ok(AMY, "session", "unshare", amys, BOB)
 
     assert unshared.startswith(f"{BOB} no longer has access to session {amys}")
     assert amys not in sessions_seen(as_login, BOB)
+    assert newest_audit(org, 1) == [(AuditKind.SESSION_UNSHARED.value, AMY, BOB, None)]
     assert one_error(as_login.run(AMY, "session", "unshare", amys, BOB), 4) == (
         f"{BOB} had no access of their own to session {amys}"
     )
@@ -297,6 +302,18 @@ def test_a_shared_session_is_seen_by_the_other_agent_until_it_is_unshared(
         (amys,),
     )
     assert grants.fetchall() == [(BOB, "co_agent", ANA)]
+    assert newest_audit(org, 1) == [(AuditKind.SESSION_SHARED.value, ANA, BOB, "co_agent")]
+    # The audit commands show the sharing like any other entry, in the intact chain.
+    exported = [
+        json.loads(line)
+        for line in as_login.ok(ANA, "audit", "export", "--format", "jsonl").splitlines()
+    ]
+    assert [(e["kind"], e["actor"], e["session_id"], e["detail"]) for e in exported[-3:]] == [
+        (AuditKind.SESSION_SHARED.value, AMY, amys, BOB),
+        (AuditKind.SESSION_UNSHARED.value, AMY, amys, BOB),
+        (AuditKind.SESSION_SHARED.value, ANA, amys, BOB),
+    ]
+    assert as_login.ok(ANA, "audit", "verify").startswith("The audit trail is intact")
 
 
 def test_sharing_with_nobody_or_a_session_nobody_has_is_exit_4(as_login: Logins) -> None:

@@ -15,6 +15,7 @@ from collab_console.core.audit import (
     EXPORT_FIELDS,
     GENESIS,
     HASHED_FIELDS,
+    ORG_ONLY_KINDS,
     ActorRole,
     AuditEntry,
     AuditKind,
@@ -29,7 +30,7 @@ from collab_console.core.audit import (
 from collab_console.core.copy_actions import CopyAction
 from collab_console.core.copying import CopyRecord
 from collab_console.core.errors import ValidationError
-from collab_console.store import sqlite_schema
+from collab_console.store import pg_schema, sqlite_schema
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -83,7 +84,13 @@ TRAIL = chained(
 
 
 def test_the_store_s_schema_lists_the_same_kinds_roles_results_and_hashed_columns() -> None:
-    assert tuple(kind.value for kind in AuditKind) == sqlite_schema.AUDIT_KINDS
+    """The embedded store's vocabulary is every kind but those only the organisation's
+    store records; the organisation's schema lists them all."""
+    assert tuple(kind.value for kind in AuditKind) == pg_schema.AUDIT_KINDS
+    assert ORG_ONLY_KINDS, "sharing a session is recorded"
+    assert tuple(kind.value for kind in AuditKind if kind not in ORG_ONLY_KINDS) == (
+        sqlite_schema.AUDIT_KINDS
+    )
     assert tuple(role.value for role in ActorRole) == sqlite_schema.ACTOR_ROLES
     assert tuple(result.value for result in UnlockResult) == sqlite_schema.UNLOCK_RESULTS
     assert ("id", *HASHED_FIELDS[1:]) == sqlite_schema.HASHED_COLUMNS
@@ -91,6 +98,8 @@ def test_the_store_s_schema_lists_the_same_kinds_roles_results_and_hashed_column
 
 def test_every_kind_has_a_label() -> None:
     assert {kind.label for kind in AuditKind} >= {"Setting changed", "Unlock attempt", "Copied"}
+    assert {kind.label for kind in ORG_ONLY_KINDS} == {"Session shared", "Session unshared"}
+    assert len({kind.label for kind in AuditKind}) == len(AuditKind), "no two kinds look alike"
 
 
 # -- the chain -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ not how the store filters.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -431,3 +431,40 @@ def test_the_page_reads_nothing_until_an_admin_unlocks(qtbot, hub):
     assert dialog.audit.model.rowCount() == 0
     assert named(dialog, QTreeWidget, "preferencesNav").topLevelItem(2).isHidden()
     assert named(dialog, QLabel, "auditCount").text() == ""
+
+
+@pytest.mark.parametrize(
+    ("kind", "old", "new", "says"),
+    [
+        (AuditKind.SESSION_SHARED, None, "co_agent", "with agent.bob as co-agent"),
+        (
+            AuditKind.SESSION_SHARED,
+            "co_agent",
+            "supervisor",
+            "with agent.bob as supervisor (was co-agent)",
+        ),
+        (AuditKind.SESSION_UNSHARED, "supervisor", None, "from agent.bob (supervisor)"),
+    ],
+)
+def test_a_shared_session_s_entry_says_with_whom_and_how(
+    kind: AuditKind, old: str | None, new: str | None, says: str
+) -> None:
+    from collab_console.core.audit import ActorRole
+    from collab_console.gui.audit_log import AuditRow
+
+    entry = AuditEntry(
+        seq=7,
+        at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+        kind=kind,
+        actor="agent.amy",
+        actor_role=ActorRole.AGENT,
+        session_id=DEMO_ACTIVE_ID,
+        detail="agent.bob",
+        old_value=old,
+        new_value=new,
+    )
+
+    row = AuditRow(entry)
+
+    assert row.cells[1] == kind.label
+    assert row.cells[5] == says

@@ -33,12 +33,19 @@ from collab_console.core.admins import (
     verify_admin,
     verify_database_admin,
 )
-from collab_console.core.audit import AuditKind, AuditQuery, UnlockResult
+from collab_console.core.audit import (
+    ORG_ONLY_KINDS,
+    ActorRole,
+    AuditKind,
+    AuditQuery,
+    UnlockResult,
+)
 from collab_console.core.errors import NotAllowedError, NotFoundError, ValidationError
 from collab_console.core.events import (
     SessionEnded,
     SessionStarted,
     SettingsChanged,
+    StoreEvent,
     StoreResynced,
 )
 from collab_console.store import seed_demo
@@ -585,3 +592,85 @@ def test_kill_9_mid_save_leaves_no_half_written_change(org: Org) -> None:
     wanted = current.value(KEY) % 1000 + 1
     saved = change_settings(ana, current, admin, now=now(), max_links_per_agent_hour=wanted)
     assert saved.settings.version == current.version + 1, "the store takes new saves"
+
+
+# -- sharing a session -----------------------------------------------------------------------
+
+
+ANA, AMY, BOB = "admin.ana", "agent.amy", "agent.bob"
+
+
+def test_sharing_and_unsharing_are_on_record_in_the_server_s_name(org: Org) -> None:
+    amy, ana = org.connect("agent.amy"), org.connect("admin.ana")
+    sid = start(amy)
+    bob = org.connect("agent.bob")
+    with pytest.raises(NotAllowedError):
+        bob.share_session(sid, "agent.bob")  # refused: nothing on record
+
+    amy.share_session(sid, "agent.bob", kind="co_agent")
+    ana.share_session(sid, "agent.bob", kind="supervisor")  # a second grant replaces the first
+    amy.unshare_session(sid, "agent.bob")
+
+    (started,) = ana.audit_entries(AuditQuery(kinds=frozenset({AuditKind.SESSION_STARTED})))
+    sharing = ana.audit_entries(
+        AuditQuery(kinds=frozenset(ORG_ONLY_KINDS), limit=None, oldest_first=True)
+    )
+    assert [
+        (e.kind, e.actor, e.actor_role, e.session_id, e.detail, e.old_value, e.new_value)
+        for e in sharing
+    ] == [
+        (AuditKind.SESSION_SHARED, AMY, ActorRole.AGENT, sid, BOB, None, "co_agent"),
+        (AuditKind.SESSION_SHARED, ANA, ActorRole.ADMIN, sid, BOB, "co_agent", "supervisor"),
+        (AuditKind.SESSION_UNSHARED, AMY, ActorRole.AGENT, sid, BOB, "supervisor", None),
+    ]
+    # Dated by the server, each in its own transaction, and chained like every other entry.
+    assert started.at < sharing[0].at < sharing[1].at < sharing[2].at
+    assert [e.seq for e in sharing] == [started.seq + 1, started.seq + 2, started.seq + 3]
+    assert ana.verify_audit() is None
+
+
+def _heard(store: PostgresStore) -> list[StoreEvent]:
+    socket = store.event_socket()
+    assert socket is not None
+    ready, _, _ = select.select([socket], [], [], 5)
+    assert ready == [socket], "the socket wakes the grantee's console up"
+    return store.poll_events()
+
+
+def test_the_grantee_s_console_hears_a_session_shared_and_taken_away(org: Org) -> None:
+    amy, bob, ana = org.connect("agent.amy"), org.connect("agent.bob"), org.connect("admin.ana")
+    sid = start(amy)
+    assert bob.poll_events() == [], "not bob's to see"
+
+    amy.share_session(sid, "agent.bob")
+
+    heard = _heard(bob)
+    assert [type(e) for e in heard] == [SessionStarted]
+    assert isinstance(heard[0], SessionStarted)
+    assert heard[0].summary == amy.get_session(sid).summary()
+    assert sid in {s.session_id for s in bob.list_sessions()}
+    # The admin saw it start; the grant changes nothing in what the admin sees.
+    assert [type(e) for e in _heard(ana)] == [SessionStarted]
+
+    amy.unshare_session(sid, "agent.bob")
+
+    assert _heard(bob) == [StoreResynced()], "the list is read afresh: the session is gone"
+    assert sid not in {s.session_id for s in bob.list_sessions()}
+    with pytest.raises(NotFoundError):
+        bob.get_session(sid)
+    assert bob.poll_events() == ana.poll_events() == []
+
+
+def test_a_team_member_is_a_login_of_the_organisation(org: Org) -> None:
+    ana = org.connect("admin.ana")
+    admin = verify_database_admin(ana, now=now())
+    before = (ana.team_members(), ana.load_settings().version, ana.audit_log(limit=1))
+
+    for typo in ("agent.amyy", "auditor.aud", "join.svc"):
+        with pytest.raises(NotFoundError) as refused:
+            ana.add_team_member("Night", typo, admin=admin, now=now())
+        assert str(refused.value) == f"{typo} is no agent or admin of the organisation database"
+
+    assert (ana.team_members(), ana.load_settings().version, ana.audit_log(limit=1)) == before
+    ana.add_team_member("Night", "agent.amy", admin=admin, now=now())
+    assert ana.team_members() == {"Night": ["agent.amy"]}

@@ -62,10 +62,21 @@ class AuditKind(StrEnum):
     LOBBY_LOCK = "lobby_lock"
     #: A participant's derived ID (``…-P1``) replaced by a random one when the store moved on.
     PARTICIPANT_ID_CHANGED = "participant_id_changed"
+    #: A login given access to a session (``detail``: the grantee; ``new_value``: as
+    #: ``supervisor`` or ``co_agent``). Organisation mode only: see :data:`ORG_ONLY_KINDS`.
+    SESSION_SHARED = "session_shared"
+    #: That access taken away (``detail``: the grantee; ``old_value``: what it was).
+    SESSION_UNSHARED = "session_unshared"
 
     @property
     def label(self) -> str:
         return _KIND_LABELS[self]
+
+
+#: Kinds only the organisation's store records: sessions are shared between logins of the
+#: database. The embedded store's schema lists every other kind (its CHECK is not widened
+#: for entries it can never make: that would take a migration rebuilding its audit table).
+ORG_ONLY_KINDS = (AuditKind.SESSION_SHARED, AuditKind.SESSION_UNSHARED)
 
 
 _KIND_LABELS = {
@@ -86,6 +97,8 @@ _KIND_LABELS = {
     AuditKind.JOIN_DECISION: "Request decided",
     AuditKind.LOBBY_LOCK: "Lobby (un)locked",
     AuditKind.PARTICIPANT_ID_CHANGED: "New participant ID",
+    AuditKind.SESSION_SHARED: "Session shared",
+    AuditKind.SESSION_UNSHARED: "Session unshared",
 }
 
 

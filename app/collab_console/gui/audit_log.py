@@ -143,9 +143,19 @@ def detail_of(entry: AuditEntry) -> str:
         return f"{result} as {entry.detail}" if entry.detail else result
     if kind in (AuditKind.SESSION_STARTED, AuditKind.SESSION_ENDED):
         return entry.contact or ""
+    if kind is AuditKind.SESSION_SHARED:  # detail: the grantee; values: the kind of access
+        was = f" (was {_access(entry.old_value)})" if entry.old_value else ""
+        return f"with {entry.detail} as {_access(entry.new_value)}{was}"
+    if kind is AuditKind.SESSION_UNSHARED:
+        return f"from {entry.detail} ({_access(entry.old_value)})"
     result = (entry.result or "").replace("_", " ")  # a join's or a request's outcome
     parts = [entry.detail, entry.old_value, entry.new_value, result]
     return " · ".join(part for part in parts if part)
+
+
+def _access(kind: str | None) -> str:
+    """``co_agent`` as a person reads it: ``co-agent``."""
+    return (kind or "access").replace("_", "-")
 
 
 class AuditRow:

@@ -27,9 +27,10 @@ connects with whatever tool:
   same canonical JSON as ``core.audit.chain_hash``. No role may update, delete or
   truncate it, and triggers refuse it even to the owner.
 * **Live events.** Triggers NOTIFY ``collab_events`` with a JSON payload
-  (``{"kind": …, "session_id": …, "version": …}``), so every writer announces its
-  changes, the app or raw SQL. Payloads are hints: anyone may NOTIFY, so a listener
-  reads what changed from the tables.
+  (``{"kind": …, "session_id": …, "version": …}``, and ``"grantee"`` when a session is
+  shared or unshared), so every writer announces its changes, the app or raw SQL.
+  Payloads are hints: anyone may NOTIFY, so a listener reads what changed from the
+  tables.
 
 ``pg_setup.migrate`` applies :data:`MIGRATIONS` and records each in
 ``collab.schema_version``. Nothing here imports psycopg.
@@ -61,8 +62,9 @@ def _sql_list(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{value}'" for value in values)
 
 
-# Version 1's vocabulary, frozen: its migration must make the same schema forever.
-_AUDIT_KINDS = (
+#: Version 1's vocabulary of audit kinds, frozen (its migration must make the same schema
+#: forever): ``core.audit.AuditKind``, all of it (a test keeps the two equal).
+AUDIT_KINDS = (
     "setting",
     "acknowledgement",
     "session_started",
@@ -80,6 +82,8 @@ _AUDIT_KINDS = (
     "join_decision",
     "lobby_lock",
     "participant_id_changed",
+    "session_shared",
+    "session_unshared",
 )
 _ACTOR_ROLES = ("agent", "admin", "demo", "outside", "unknown", "visitor")
 _AUDIT_RESULTS = (
@@ -394,7 +398,7 @@ _TABLES = (
     CREATE TABLE collab.audit (
         seq bigint PRIMARY KEY CHECK (seq >= 1),
         at timestamptz NOT NULL,
-        kind text NOT NULL CHECK (kind IN ({_sql_list(_AUDIT_KINDS)})),
+        kind text NOT NULL CHECK (kind IN ({_sql_list(AUDIT_KINDS)})),
         actor text NOT NULL CHECK (length(btrim(actor)) BETWEEN 1 AND 200),
         actor_role text NOT NULL CHECK (actor_role IN ({_sql_list(_ACTOR_ROLES)})),
         session_id text CHECK (session_id IS NULL OR length(session_id) = 9),
@@ -957,6 +961,34 @@ _SESSIONS = (
         RETURN FOUND;
     END
     $$
+    """,
+    # Whoever grants or takes access (a function above, or the owner's raw SQL) is on
+    # record, and the grantee's console hears of it: the session joins or leaves the
+    # sessions it may see.
+    f"""
+    CREATE FUNCTION collab.session_access_changed() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, collab
+    AS $$
+    DECLARE
+        gone boolean := TG_OP = 'DELETE';
+        grant_row collab.session_access := CASE WHEN gone THEN OLD ELSE NEW END;
+    BEGIN
+        PERFORM collab.append_audit(
+            CASE WHEN gone THEN 'session_unshared' ELSE 'session_shared' END,
+            grant_row.session_id, NULL, grant_row.grantee,
+            CASE WHEN TG_OP <> 'INSERT' THEN OLD.kind END,
+            CASE WHEN NOT gone THEN NEW.kind END, NULL, NULL, NULL);
+        PERFORM pg_notify('{EVENTS_CHANNEL}', json_build_object(
+            'kind', CASE WHEN gone THEN 'session_unshared' ELSE 'session_shared' END,
+            'session_id', grant_row.session_id, 'version', NULL,
+            'grantee', grant_row.grantee)::text);
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER session_access_changed AFTER INSERT OR UPDATE OR DELETE
+    ON collab.session_access FOR EACH ROW EXECUTE FUNCTION collab.session_access_changed()
     """,
     # pg_setup.add_user records the login it made (by the owner only).
     f"""

@@ -384,6 +384,7 @@ class PostgresStore(LinksPart):
         self._admin(admin, now)
         team, login = _team_name(team), validate_login(login)
         with self._transaction(f"put {login} in team {team}") as cursor:
+            _require_colleague(cursor, login)
             cursor.execute("SELECT collab.lock_policy()")
             cursor.execute(
                 "INSERT INTO collab.team (name) VALUES (%s) ON CONFLICT (name) DO NOTHING", (team,)
@@ -715,13 +716,7 @@ class PostgresStore(LinksPart):
         if kind not in SHARE_KINDS:
             raise ValidationError(f"a session is shared as one of {', '.join(SHARE_KINDS)}")
         with self._transaction(f"share session {session_id} with {login}") as cursor:
-            known = cursor.execute(
-                "SELECT 1 FROM pg_roles WHERE rolname = %s AND rolcanlogin"
-                " AND (pg_has_role(oid, %s, 'MEMBER') OR pg_has_role(oid, %s, 'MEMBER'))",
-                (login, GROUP_ROLES["agent"], GROUP_ROLES["admin"]),
-            ).fetchone()
-            if known is None:
-                raise NotFoundError(f"{login} is no agent or admin of the organisation database")
+            _require_colleague(cursor, login)
             try:
                 cursor.execute(
                     "SELECT collab.grant_session_access(%s, %s, %s)", (session_id, login, kind)
@@ -763,10 +758,12 @@ class PostgresStore(LinksPart):
         Never blocks: one round trip on the listening connection collects what the
         server has sent. A payload only says where to look (anyone may NOTIFY): the
         settings and sessions are read afresh, and a session this login may not see
-        yields nothing. After the listening connection was lost and made again,
-        changes may have been missed: ``StoreResynced`` and the settings come first,
-        in the first poll that goes through (one that fails after hearing of changes
-        owes it too: what it heard is lost with it).
+        yields nothing. A session shared with this login arrives as ``SessionStarted``
+        (new to its list); one it lost access to as ``StoreResynced`` (no event says
+        "gone": the list is read afresh). After the listening connection was lost and
+        made again, changes may have been missed: ``StoreResynced`` and the settings
+        come first, in the first poll that goes through (one that fails after hearing of
+        changes owes it too: what it heard is lost with it).
         """
         if self._listen():
             self._resync_owed = True
@@ -796,21 +793,31 @@ class PostgresStore(LinksPart):
 
         events: list[StoreEvent] = []
         settings_moved = resynced
+        # A session taken out of this login's sight: no event says "gone", a resync does.
+        lost_sight = False
         told: set[tuple[str, str]] = set()
         join_login = self._is_join_login()
         with self._read("check for changes in the store") as cursor:
             for note in heard:
-                kind, session_id = _payload(note.payload)
+                kind, session_id, grantee = _payload(note.payload)
                 if kind == "settings":
                     settings_moved = True
                     continue
                 if session_id is None or (kind, session_id) in told:
                     continue
+                if kind in _ACCESS_CHANGES and grantee != self.user:
+                    continue  # whose sessions it changed: the grantee's, nobody else's
                 try:
                     summary = self._summary(cursor, session_id)
-                except (NotFoundError, StoreValueError):
-                    continue  # not this login's to see, or not a session at all
-                if kind == "session_started":
+                except NotFoundError:
+                    lost_sight = lost_sight or kind == "session_unshared"
+                    continue  # not this login's to see (any more)
+                except StoreValueError:
+                    continue  # not a session at all
+                if kind == "session_shared":
+                    told.add((kind, session_id))
+                    events.append(SessionStarted(summary))  # new to this login's list
+                elif kind == "session_started":
                     events.append(SessionStarted(summary))
                 elif kind == "session_ended":
                     events.append(SessionEnded(summary))
@@ -820,7 +827,7 @@ class PostgresStore(LinksPart):
                     events.append(changed(session_id))
             if settings_moved:
                 events.insert(0, SettingsChanged(_read_settings(cursor, join_login=join_login)))
-        if resynced:
+        if resynced or lost_sight:
             events.insert(0, StoreResynced())
         return events
 
@@ -1192,22 +1199,38 @@ def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
         ) from None
 
 
-def _payload(text: str) -> tuple[str | None, str | None]:
-    """(kind, Session ID) of a ``collab_events`` payload; (None, None) for anything else."""
+#: What ``collab_events`` says when a login is given a session or loses it (``pg_schema``).
+_ACCESS_CHANGES = ("session_shared", "session_unshared")
+
+
+def _require_colleague(cursor: Cursor[Any], login: str) -> None:
+    """NotFoundError unless ``login`` is a login role of the organisation's agents or admins
+    (a typo would otherwise name somebody nobody is)."""
+    known = cursor.execute(
+        "SELECT 1 FROM pg_roles WHERE rolname = %s AND rolcanlogin"
+        " AND (pg_has_role(oid, %s, 'MEMBER') OR pg_has_role(oid, %s, 'MEMBER'))",
+        (login, GROUP_ROLES["agent"], GROUP_ROLES["admin"]),
+    ).fetchone()
+    if known is None:
+        raise NotFoundError(f"{login} is no agent or admin of the organisation database")
+
+
+def _payload(text: str) -> tuple[str | None, str | None, str | None]:
+    """(kind, Session ID, grantee) of a ``collab_events`` payload; Nones for anything else."""
     from collab_console.core.text import SESSION_ID_PATTERN
 
     try:
         data = json.loads(text)
     except ValueError:
-        return None, None
+        return None, None, None
     if not isinstance(data, dict):
-        return None, None
-    kind, session_id = data.get("kind"), data.get("session_id")
+        return None, None, None
+    kind, session_id, grantee = data.get("kind"), data.get("session_id"), data.get("grantee")
     if not isinstance(kind, str):
-        return None, None
+        return None, None, None
     if not isinstance(session_id, str) or not SESSION_ID_PATTERN.fullmatch(session_id):
         session_id = None
-    return kind, session_id
+    return kind, session_id, grantee if isinstance(grantee, str) else None
 
 
 def _audit_filter(query: AuditQuery) -> tuple[str, list[object]]:
