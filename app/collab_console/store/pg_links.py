@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from collab_console.core.errors import (
     CollabConsoleError,
@@ -25,6 +25,17 @@ from collab_console.core.errors import (
 from collab_console.store.errors import StoreDamagedError
 from collab_console.store.location import printable
 from collab_console.store.pg_links_schema import LINK_COLUMNS, REQUEST_COLUMNS
+from collab_console.store.stored_values import (
+    cookie_hash,
+    is_hex64,
+    stored_agent_name,
+    stored_own_id,
+    stored_person_name,
+    stored_request_id,
+    stored_text,
+    visitor_address,
+    zoned_datetime,
+)
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
 TYPE_CHECKING = False
@@ -283,7 +294,7 @@ class LinksPart:
         )
         from collab_console.core.lobby import new_request_id
 
-        cookie, where = _cookie_hash(browser), _visitor_address(address)
+        cookie, where = cookie_hash(browser), visitor_address(address)
         if not is_token(token):
             return None
         with self._transaction("join with a link") as cur:
@@ -301,7 +312,7 @@ class LinksPart:
             if (request_id is not None) != (result is RedeemResult.LOBBY):
                 raise ValueError("its request to join is missing or out of place")
             return Redemption(
-                result, page, state, None if request_id is None else _stored_request_id(request_id)
+                result, page, state, None if request_id is None else stored_request_id(request_id)
             )
 
     def request_join(
@@ -313,7 +324,7 @@ class LinksPart:
         from collab_console.core.text import clean_name
 
         given = clean_name(name, what="your name", max_length=MAX_NAME_LENGTH)
-        cookie, where = _cookie_hash(browser), _visitor_address(address)
+        cookie, where = cookie_hash(browser), visitor_address(address)
         try:
             wanted: str | None = normalise_session_id(typed_id)
         except ValidationError:
@@ -340,7 +351,7 @@ class LinksPart:
         from collab_console.core.links import LinkState
         from collab_console.core.lobby import BrowserState, BrowserStatus, JoinRoute
 
-        if not _is_hex64(browser):
+        if not is_hex64(browser):
             return None
         with self._read("read where a browser stands") as cur:
             cur.execute(
@@ -363,7 +374,7 @@ class LinksPart:
                     raise ValueError("the link it joined with is another session's")
                 if standing is BrowserState.JOINED:
                     stopped = link.state(
-                        _moment(clock, "the server's clock") if now is None else now
+                        zoned_datetime(clock, "the server's clock") if now is None else now
                     )
                     if stopped in (LinkState.REVOKED, LinkState.ENDED):
                         because = stopped
@@ -376,9 +387,9 @@ class LinksPart:
             return BrowserStatus(
                 state=standing,
                 session_id=_stored_session_id(sid),
-                name=_person_name(name),
-                agent=_agent_name(agent),
-                request_id=None if request_id is None else _stored_request_id(request_id),
+                name=stored_person_name(name),
+                agent=stored_agent_name(agent),
+                request_id=None if request_id is None else stored_request_id(request_id),
                 stopped_because=None if because is None else because.value,
                 route=JoinRoute(route) if standing is BrowserState.WAITING else None,
             )
@@ -387,7 +398,7 @@ class LinksPart:
         """Give the browser known by cookie hash ``old`` the cookie hash ``new``: its row,
         its link and its requests move together, so ``old`` is unknown afterwards.
         False, with nothing changed, when ``old`` is unknown or ``new`` is anyone's."""
-        was, fresh = _cookie_hash(old), _cookie_hash(new)
+        was, fresh = cookie_hash(old), cookie_hash(new)
         with self._transaction("renew a browser's cookie") as cur:
             cur.execute("SELECT collab.join_renew_browser(%s, %s)", (was, fresh))
             renewed = _fetch_one(cur)[0]
@@ -523,41 +534,8 @@ def _fetch_one(cur: Cursor[Any]) -> tuple[Any, ...]:
     return tuple(row)
 
 
-def _is_hex64(value: object) -> bool:
-    return (
-        isinstance(value, str)
-        and len(value) == 64
-        and all(ch in "0123456789abcdef" for ch in value)
-    )
-
-
-def _cookie_hash(value: object) -> str:
-    if not _is_hex64(value):
-        raise ValidationError("a browser is known by the SHA-256 of its cookie, in lower-case hex")
-    return str(value)
-
-
-def _visitor_address(value: object) -> str:
-    """Where a request came from, as the join service saw it: printable ASCII, no spaces."""
-    if (
-        not isinstance(value, str)
-        or not 1 <= len(value) <= 100
-        or not value.isascii()
-        or not value.isprintable()
-        or " " in value
-    ):
-        raise ValidationError("the address of a browser is 1 to 100 printable characters")
-    return value
-
-
-def _moment(value: object, what: str) -> datetime:
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise ValueError(f"{what} is not a time with its zone")
-    return value.astimezone(UTC)
-
-
 def _optional_moment(value: object, what: str) -> datetime | None:
-    return None if value is None else _moment(value, what)
+    return None if value is None else zoned_datetime(value, what)
 
 
 def _stored_session_id(value: object) -> str:
@@ -565,22 +543,6 @@ def _stored_session_id(value: object) -> str:
 
     if not isinstance(value, str) or normalise_session_id(value) != value:
         raise ValueError("a Session ID is not in its stored form")
-    return value
-
-
-def _stored_own_id(value: object) -> str:
-    from collab_console.core.domain import SESSION_ID_PATTERN
-
-    if not isinstance(value, str) or not SESSION_ID_PATTERN.fullmatch(value):
-        raise ValueError("a person's own ID is malformed")
-    return value
-
-
-def _stored_request_id(value: object) -> str:
-    from collab_console.core.lobby import REQUEST_ID_PATTERN
-
-    if not isinstance(value, str) or not REQUEST_ID_PATTERN.fullmatch(value):
-        raise ValueError("a request's name is malformed")
     return value
 
 
@@ -592,30 +554,10 @@ def _stored_link_id(value: object) -> str:
     return value
 
 
-def _stored_text(value: object, what: str, max_length: int) -> str:
-    """A name as stored: exactly what ``clean_name`` makes of it."""
-    from collab_console.core.text import clean_name
-
-    cleaned = clean_name(value, what=what, max_length=max_length)
-    if cleaned != value:
-        raise ValueError(f"{what} is not in its stored form")
-    return cleaned
-
-
-def _person_name(value: object) -> str:
-    from collab_console.core.domain import MAX_NAME_LENGTH
-
-    return _stored_text(value, "a person's name", MAX_NAME_LENGTH)
-
-
-def _agent_name(value: object) -> str:
-    return _stored_text(value, "the agent's name", 200)
-
-
 def _page(sid: str, name: object, agent: object) -> JoinPage:
     from collab_console.core.links import JoinPage
 
-    return JoinPage(sid, _person_name(name), _agent_name(agent))
+    return JoinPage(sid, stored_person_name(name), stored_agent_name(agent))
 
 
 def link_from(row: tuple[Any, ...]) -> Link:
@@ -624,7 +566,7 @@ def link_from(row: tuple[Any, ...]) -> Link:
 
     name, sid, pid, purpose, made_by, made, expires, first, used, revoked, by, state = row
     try:
-        made_at = _moment(made, "its making time")
+        made_at = zoned_datetime(made, "its making time")
         expires_at = _optional_moment(expires, "its expiry")
         if expires_at is not None and expires_at <= made_at:
             raise ValueError("it expires before it was made")
@@ -635,15 +577,15 @@ def link_from(row: tuple[Any, ...]) -> Link:
         return Link(
             link_id=_stored_link_id(name),
             session_id=_stored_session_id(sid),
-            access_id=_stored_own_id(pid),
+            access_id=stored_own_id(pid),
             purpose=LinkPurpose(purpose),
-            made_by=_agent_name(made_by),
+            made_by=stored_agent_name(made_by),
             made_at=made_at,
             expires_at=expires_at,
             first_join_only=first,
             used_at=_optional_moment(used, "its use"),
             revoked_at=_optional_moment(revoked, "its revocation"),
-            revoked_by=None if by is None else _agent_name(by),
+            revoked_by=None if by is None else stored_agent_name(by),
             session_ended=state == "ended",
         )
     except (ValueError, CollabConsoleError) as exc:
@@ -660,20 +602,20 @@ def request_from(row: tuple[Any, ...]) -> JoinRequest:
         if (decided is RequestState.WAITING) != (by is None) or (by is None) != (at is None):
             raise ValueError("its decision is malformed")
         try:
-            where = _visitor_address(address)
+            where = visitor_address(address)
         except ValidationError:
             raise ValueError("its address is malformed") from None
         return JoinRequest(
-            request_id=_stored_request_id(name_id),
+            request_id=stored_request_id(name_id),
             session_id=_stored_session_id(sid),
-            access_id=_stored_own_id(pid),
-            name=_stored_text(name, "the name given", MAX_NAME_LENGTH),
+            access_id=stored_own_id(pid),
+            name=stored_text(name, "the name given", MAX_NAME_LENGTH),
             route=JoinRoute(route),
             link_id=None if link_id is None else _stored_link_id(link_id),
             address=where,
-            made_at=_moment(made, "its time"),
+            made_at=zoned_datetime(made, "its time"),
             state=decided,
-            decided_by=None if by is None else _agent_name(by),
+            decided_by=None if by is None else stored_agent_name(by),
             decided_at=_optional_moment(at, "its decision time"),
         )
     except (ValueError, CollabConsoleError) as exc:

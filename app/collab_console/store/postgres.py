@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 
 import psycopg
 from psycopg import Cursor
@@ -30,7 +30,7 @@ from collab_console.core.errors import (
     StaleSettingsError,
     ValidationError,
 )
-from collab_console.core.settings import SETTING_SPECS, SPECS_BY_KEY, Acknowledgement, CopySettings
+from collab_console.core.settings import SPECS_BY_KEY, Acknowledgement, CopySettings
 from collab_console.store.errors import (
     StoreDamagedError,
     StoreError,
@@ -44,6 +44,13 @@ from collab_console.store.errors import (
 from collab_console.store.location import printable
 from collab_console.store.pg_links import LinksPart
 from collab_console.store.pg_schema import EVENTS_CHANNEL, GROUP_ROLES, SCHEMA_VERSION
+from collab_console.store.stored_values import (
+    StoreValueError,
+    declared_spec,
+    require_every_setting,
+    settings_head,
+    zoned_datetime,
+)
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
 TYPE_CHECKING = False
@@ -120,10 +127,6 @@ _SUMMARY_SQL = (
 
 #: How a session is shared: ``collab.session_access.kind``.
 SHARE_KINDS = ("supervisor", "co_agent")
-
-
-class StoreValueError(ValueError):
-    """A value read back that the app cannot trust; becomes StoreDamagedError."""
 
 
 class PostgresStore(LinksPart):
@@ -541,7 +544,9 @@ class PostgresStore(LinksPart):
             ).fetchall()
         admins = []
         for name, added_at, added_by, schema_made in rows:
-            when = _moment(added_at if added_at is not None else schema_made, "an admin's time")
+            when = zoned_datetime(
+                added_at if added_at is not None else schema_made, "an admin's time"
+            )
             admins.append(
                 AdminInfo(
                     name=_login(name),
@@ -620,8 +625,8 @@ class PostgresStore(LinksPart):
                     session_id=sid,
                     state=state,
                     invite_status=invite,
-                    created_at=_moment(created_at, "its start time"),
-                    ended_at=None if ended_at is None else _moment(ended_at, "its end time"),
+                    created_at=zoned_datetime(created_at, "its start time"),
+                    ended_at=None if ended_at is None else zoned_datetime(ended_at, "its end time"),
                     demo=int(demo),
                     agent=agent,
                     people=[(name, access_id, contact) for name, access_id, contact in people],
@@ -1036,12 +1041,6 @@ _ADMINS_SQL = (
 )
 
 
-def _moment(value: object, what: str) -> datetime:
-    if not isinstance(value, datetime) or value.tzinfo is None:
-        raise StoreValueError(f"{what} is not a time with its zone")
-    return value.astimezone(UTC)
-
-
 def _login(value: object) -> str:
     from collab_console.core.text import clean_name
 
@@ -1074,14 +1073,9 @@ def _read_settings(cursor: Cursor[Any], *, join_login: bool = False) -> CopySett
         if join_login
         else ("collab.policy", "collab.effective_setting()")
     )
-    policy = cursor.execute(
-        f"SELECT version, updated_by, updated_at FROM {policy_source}"
-    ).fetchone()
-    if policy is None:
-        raise StoreValueError("there is no settings row")
-    version, updated_by, updated_at = policy
-    if not isinstance(version, int) or version < 1:
-        raise StoreValueError("the settings version is not a positive number")
+    version, updated_by, updated_at = settings_head(
+        cursor.execute(f"SELECT version, updated_by, updated_at FROM {policy_source}").fetchone()
+    )
     values: dict[str, Any] = {}
     acknowledgements: dict[str, Acknowledgement] = {}
     rows = cursor.execute(
@@ -1089,29 +1083,23 @@ def _read_settings(cursor: Cursor[Any], *, join_login: bool = False) -> CopySett
         f" FROM {settings_source}"
     ).fetchall()
     for key, kind, sensitive, value, by, at, warning in rows:
-        spec = SPECS_BY_KEY.get(key)
-        if spec is None:
-            raise StoreValueError(f"unknown setting {str(key)[:40]!r}")
-        if kind != spec.kind.value or sensitive is not spec.sensitive:
-            raise StoreValueError(f"{spec.label} is not stored as declared")
-        values[key] = _parsed(key, value)
+        spec = declared_spec(key, kind, sensitive)
+        values[spec.key] = _parsed(spec.key, value)
         if by is not None:
             try:
                 acknowledgements[key] = Acknowledgement(
-                    by=by, at=_moment(at, "an acknowledgement time"), warning_version=warning
+                    by=by, at=zoned_datetime(at, "an acknowledgement time"), warning_version=warning
                 )
             except SettingsError as exc:
                 raise StoreValueError(str(exc).rstrip(".")) from None
-    missing = [spec.label for spec in SETTING_SPECS if spec.key not in values]
-    if missing:
-        raise StoreValueError(f"there is no value for {missing[0]}")
+    require_every_setting(values)
     try:
         return CopySettings(
             values=values,
             acknowledgements=acknowledgements,
             version=version,
             updated_by=clean_name(updated_by, what="the name of who changed the settings"),
-            updated_at=_moment(updated_at, "the settings' change time"),
+            updated_at=zoned_datetime(updated_at, "the settings' change time"),
         )
     except (SettingsError, ValidationError) as exc:
         raise StoreValueError(str(exc).rstrip(".")) from None
@@ -1190,7 +1178,7 @@ def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
             customer_name=validate_name(name),
             state=SessionState(state),
             invite_status=InviteStatus(invite),
-            created_at=_moment(created, "its start time"),
+            created_at=zoned_datetime(created, "its start time"),
             demo=demo,
         )
     except (ValueError, CollabConsoleError) as exc:

@@ -26,7 +26,6 @@ from collab_console.core.errors import (
     ValidationError,
 )
 from collab_console.core.settings import (
-    SETTING_SPECS,
     SPECS_BY_KEY,
     Acknowledgement,
     CopySettings,
@@ -50,6 +49,20 @@ from collab_console.store.sqlite_schema import (
     is_expected_schema,
     migrate,
     schema_of,
+)
+from collab_console.store.stored_values import (
+    StoreValueError,
+    cookie_hash,
+    declared_spec,
+    is_hex64,
+    require_every_setting,
+    settings_head,
+    stored_agent_name,
+    stored_own_id,
+    stored_person_name,
+    stored_request_id,
+    stored_text,
+    visitor_address,
 )
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
@@ -138,10 +151,6 @@ _ADMIN_RULES = (
     "the last admin cannot be removed",
     "an admin can change only their own passphrase",
 )
-
-
-class StoreValueError(ValueError):
-    """A value read back that the app cannot trust; becomes StoreDamagedError."""
 
 
 class _Conflict(ValidationError):
@@ -374,27 +383,19 @@ class SqliteStore:
             return self._read_settings()
 
     def _read_settings(self) -> CopySettings:
-        policy = self._db.execute(
-            "SELECT version, updated_by, updated_at FROM policy WHERE id = 1"
-        ).fetchone()
-        if policy is None:
-            raise StoreValueError("there is no settings row")
-        version, updated_by, updated_at = policy
-        if not isinstance(version, int) or version < 1:
-            raise StoreValueError("the settings version is not a positive number")
+        version, updated_by, updated_at = settings_head(
+            self._db.execute(
+                "SELECT version, updated_by, updated_at FROM policy WHERE id = 1"
+            ).fetchone()
+        )
         values = {}
         for key, kind, sensitive, value in self._db.execute(
             "SELECT key, kind, sensitive, value FROM setting"
         ):
-            spec = SPECS_BY_KEY.get(key)
-            if spec is None:
-                raise StoreValueError(f"unknown setting {str(key)[:40]!r}")
-            if kind != spec.kind.value or bool(sensitive) != spec.sensitive:
-                raise StoreValueError(f"{spec.label} is not stored as declared")
-            values[key] = spec.from_store(value)
-        missing = [spec.label for spec in SETTING_SPECS if spec.key not in values]
-        if missing:
-            raise StoreValueError(f"there is no value for {missing[0]}")
+            # SQLite keeps the sensitive mark as 0 or 1.
+            spec = declared_spec(key, kind, bool(sensitive))
+            values[spec.key] = spec.from_store(value)
+        require_every_setting(values)
         acknowledgements = {
             key: Acknowledgement(
                 by=by, at=_moment(at, "an acknowledgement time"), warning_version=warning
@@ -1031,9 +1032,9 @@ class SqliteStore:
             return None
         link = _link_from(row[:12])
         browser, name, agent = row[12:]
-        if browser is not None and not _is_hex64(browser):
+        if browser is not None and not is_hex64(browser):
             raise StoreValueError(f"link {link.link_id}: the browser that joined is malformed")
-        page = JoinPage(link.session_id, _person_name(name), _agent(agent))
+        page = JoinPage(link.session_id, stored_person_name(name), stored_agent_name(agent))
         return link, browser, page
 
     def check_link(self, token: str, *, now: datetime) -> LinkCheck | None:
@@ -1056,7 +1057,7 @@ class SqliteStore:
         from collab_console.core.links import LinkState, RedeemResult, Redemption, is_token
         from collab_console.core.lobby import JoinRoute
 
-        cookie, where = _cookie_hash(browser), _address(address)
+        cookie, where = cookie_hash(browser), visitor_address(address)
         if not is_token(token):
             return None
         with (
@@ -1222,7 +1223,7 @@ class SqliteStore:
             (cookie, session_id, access_id, route.value),
         ).fetchone()
         if row is not None:
-            return _request_name(row[0])
+            return stored_request_id(row[0])
         request_id = self._fresh_name(
             new_request_id, "SELECT 1 FROM join_request WHERE request_id = ?"
         )
@@ -1244,7 +1245,7 @@ class SqliteStore:
         from collab_console.core.text import clean_name
 
         given = clean_name(name, what="your name", max_length=MAX_NAME_LENGTH)
-        cookie, where = _cookie_hash(browser), _address(address)
+        cookie, where = cookie_hash(browser), visitor_address(address)
         try:
             wanted: str | None = normalise_session_id(typed_id)
         except ValidationError:
@@ -1281,7 +1282,7 @@ class SqliteStore:
         the one it reused before the agent admitted it) is revoked, or its session
         ends; a request still waiting when its session ended reads as DENIED.
         """
-        if not _is_hex64(browser):
+        if not is_hex64(browser):
             return None
         from collab_console.core.links import LinkState
         from collab_console.core.lobby import BrowserState, BrowserStatus, JoinRoute
@@ -1320,9 +1321,9 @@ class SqliteStore:
                 return BrowserStatus(
                     state=standing,
                     session_id=_session_id(sid),
-                    name=_person_name(name),
-                    agent=_agent(agent),
-                    request_id=None if request_id is None else _request_name(request_id),
+                    name=stored_person_name(name),
+                    agent=stored_agent_name(agent),
+                    request_id=None if request_id is None else stored_request_id(request_id),
                     stopped_because=None if because is None else because.value,
                     route=JoinRoute(route) if standing is BrowserState.WAITING else None,
                 )
@@ -1339,7 +1340,7 @@ class SqliteStore:
         nothing else of the browser changes), so ``old`` is unknown afterwards. False,
         with nothing changed, when ``old`` is unknown or ``new`` is anyone's already.
         ``now`` is the Protocol's; the database dates the change with its own clock."""
-        was, fresh = _cookie_hash(old), _cookie_hash(new)
+        was, fresh = cookie_hash(old), cookie_hash(new)
         with (
             self._translate_errors("renew a browser's cookie"),
             self._transaction(writer=_JOIN_SERVICE, role="visitor"),
@@ -1582,75 +1583,12 @@ _REQUEST_COLUMNS = (
 )
 
 
-def _is_hex64(value: object) -> bool:
-    return (
-        isinstance(value, str)
-        and len(value) == 64
-        and all(ch in "0123456789abcdef" for ch in value)
-    )
-
-
-def _cookie_hash(value: object) -> str:
-    if not _is_hex64(value):
-        raise ValidationError("a browser is known by the SHA-256 of its cookie, in lower-case hex")
-    return str(value)
-
-
-def _address(value: object) -> str:
-    """Where a request came from, as the join service saw it: printable ASCII, no spaces."""
-    if (
-        not isinstance(value, str)
-        or not 1 <= len(value) <= 100
-        or not value.isascii()
-        or not value.isprintable()
-        or " " in value
-    ):
-        raise ValidationError("the address of a browser is 1 to 100 printable characters")
-    return value
-
-
 def _session_id(value: object) -> str:
     from collab_console.core.domain import normalise_session_id
 
     if not isinstance(value, str):
         raise StoreValueError("a Session ID is not text")
     return _exactly(normalise_session_id(value), value)
-
-
-def _own_id(value: object) -> str:
-    from collab_console.core.domain import SESSION_ID_PATTERN
-
-    if not isinstance(value, str) or not SESSION_ID_PATTERN.fullmatch(value):
-        raise StoreValueError("a person's own ID is malformed")
-    return value
-
-
-def _request_name(value: object) -> str:
-    from collab_console.core.lobby import REQUEST_ID_PATTERN
-
-    if not isinstance(value, str) or not REQUEST_ID_PATTERN.fullmatch(value):
-        raise StoreValueError("a request's name is malformed")
-    return value
-
-
-def _stored_text(value: object, what: str, max_length: int) -> str:
-    """A name as stored: exactly what ``clean_name`` makes of it, or StoreValueError."""
-    from collab_console.core.text import clean_name
-
-    cleaned = clean_name(value, what=what, max_length=max_length)
-    if cleaned != value:
-        raise StoreValueError(f"{what} is not in its stored form")
-    return cleaned
-
-
-def _person_name(value: object) -> str:
-    from collab_console.core.domain import MAX_NAME_LENGTH
-
-    return _stored_text(value, "a person's name", MAX_NAME_LENGTH)
-
-
-def _agent(value: object) -> str:
-    return _stored_text(value, "the agent's name", 200)
 
 
 def _optional_moment(value: object, what: str) -> datetime | None:
@@ -1677,15 +1615,15 @@ def _link_from(row: tuple[Any, ...]) -> Link:
         return Link(
             link_id=name,
             session_id=_session_id(sid),
-            access_id=_own_id(pid),
+            access_id=stored_own_id(pid),
             purpose=LinkPurpose(purpose),
-            made_by=_agent(made_by),
+            made_by=stored_agent_name(made_by),
             made_at=made_at,
             expires_at=expires_at,
             first_join_only=first == 1,
             used_at=_optional_moment(used, "its use"),
             revoked_at=_optional_moment(revoked, "its revocation"),
-            revoked_by=None if by is None else _agent(by),
+            revoked_by=None if by is None else stored_agent_name(by),
             session_ended=state == "ended",
         )
     except (ValueError, CollabConsoleError) as exc:
@@ -1705,23 +1643,23 @@ def _request_from(row: tuple[Any, ...]) -> JoinRequest:
         ):
             raise StoreValueError("its link's name is malformed")
         try:
-            where = _address(address)
+            where = visitor_address(address)
         except ValidationError:
             raise StoreValueError("its address is malformed") from None
         decided = RequestState(state)
         if (decided is RequestState.WAITING) != (by is None) or (by is None) != (at is None):
             raise StoreValueError("its decision is malformed")
         return JoinRequest(
-            request_id=_request_name(name_id),
+            request_id=stored_request_id(name_id),
             session_id=_session_id(sid),
-            access_id=_own_id(pid),
-            name=_stored_text(name, "the name given", MAX_NAME_LENGTH),
+            access_id=stored_own_id(pid),
+            name=stored_text(name, "the name given", MAX_NAME_LENGTH),
             route=JoinRoute(route),
             link_id=link_id,
             address=where,
             made_at=_moment(made, "its time"),
             state=decided,
-            decided_by=None if by is None else _agent(by),
+            decided_by=None if by is None else stored_agent_name(by),
             decided_at=_optional_moment(at, "its decision time"),
         )
     except (ValueError, CollabConsoleError) as exc:

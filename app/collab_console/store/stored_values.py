@@ -1,0 +1,147 @@
+"""The checks of values read back from a store, shared by its backends.
+
+Every backend checks what it reads back with these; a bad value raises
+:class:`StoreValueError`, which the backend turns into StoreDamagedError with
+what it was doing. (A browser's cookie hash and address are checked with the
+same rule on the way in, where a bad one is the caller's ValidationError.)
+Where the backends differ on purpose they keep their own check: SQLite hands
+times back as ISO text and flags as 0 or 1, PostgreSQL as ``datetime`` and
+``bool``.
+
+Imported by every command that opens a store (``settings show`` included), so it
+imports nothing at module level that the SQLite store does not already need.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from collab_console.core.errors import ValidationError
+from collab_console.core.settings import SETTING_SPECS, SPECS_BY_KEY
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Container
+
+    from collab_console.core.settings import SettingSpec
+
+
+class StoreValueError(ValueError):
+    """A value read back that the app cannot trust; becomes StoreDamagedError."""
+
+
+# -- browsers (checked on the way in too) -----------------------------------------------------
+
+
+def is_hex64(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) == 64
+        and all(ch in "0123456789abcdef" for ch in value)
+    )
+
+
+def cookie_hash(value: object) -> str:
+    if not is_hex64(value):
+        raise ValidationError("a browser is known by the SHA-256 of its cookie, in lower-case hex")
+    return str(value)
+
+
+def visitor_address(value: object) -> str:
+    """Where a request came from, as the join service saw it: printable ASCII, no spaces."""
+    if (
+        not isinstance(value, str)
+        or not 1 <= len(value) <= 100
+        or not value.isascii()
+        or not value.isprintable()
+        or " " in value
+    ):
+        raise ValidationError("the address of a browser is 1 to 100 printable characters")
+    return value
+
+
+# -- names and IDs ----------------------------------------------------------------------------
+
+
+def stored_own_id(value: object) -> str:
+    from collab_console.core.domain import SESSION_ID_PATTERN
+
+    if not isinstance(value, str) or not SESSION_ID_PATTERN.fullmatch(value):
+        raise StoreValueError("a person's own ID is malformed")
+    return value
+
+
+def stored_request_id(value: object) -> str:
+    from collab_console.core.lobby import REQUEST_ID_PATTERN
+
+    if not isinstance(value, str) or not REQUEST_ID_PATTERN.fullmatch(value):
+        raise StoreValueError("a request's name is malformed")
+    return value
+
+
+def stored_text(value: object, what: str, max_length: int) -> str:
+    """A name as stored: exactly what ``clean_name`` makes of it, or StoreValueError."""
+    from collab_console.core.text import clean_name
+
+    cleaned = clean_name(value, what=what, max_length=max_length)
+    if cleaned != value:
+        raise StoreValueError(f"{what} is not in its stored form")
+    return cleaned
+
+
+def stored_person_name(value: object) -> str:
+    from collab_console.core.domain import MAX_NAME_LENGTH
+
+    return stored_text(value, "a person's name", MAX_NAME_LENGTH)
+
+
+def stored_agent_name(value: object) -> str:
+    return stored_text(value, "the agent's name", 200)
+
+
+# -- times ------------------------------------------------------------------------------------
+
+
+def zoned_datetime(value: object, what: str) -> datetime:
+    """A time PostgreSQL hands back (``timestamptz``: a ``datetime`` with its zone), in UTC.
+
+    SQLite's times are text; ``sqlite.py`` parses those itself.
+    """
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise StoreValueError(f"{what} is not a time with its zone")
+    return value.astimezone(UTC)
+
+
+# -- settings ---------------------------------------------------------------------------------
+
+
+def settings_head(policy: tuple[object, ...] | None) -> tuple[int, object, object]:
+    """(version, updated_by, updated_at) of the settings row; the version checked."""
+    if policy is None:
+        raise StoreValueError("there is no settings row")
+    version, updated_by, updated_at = policy
+    if not isinstance(version, int) or version < 1:
+        raise StoreValueError("the settings version is not a positive number")
+    return version, updated_by, updated_at
+
+
+def declared_spec(key: object, kind: object, sensitive: object) -> SettingSpec:
+    """The declaration of a stored setting, which must be stored as declared.
+
+    ``sensitive`` is compared by identity: a backend passes a ``bool`` (SQLite's
+    0 or 1 made one first).
+    """
+    spec = SPECS_BY_KEY.get(key) if isinstance(key, str) else None
+    if spec is None:
+        raise StoreValueError(f"unknown setting {str(key)[:40]!r}")
+    if kind != spec.kind.value or sensitive is not spec.sensitive:
+        raise StoreValueError(f"{spec.label} is not stored as declared")
+    return spec
+
+
+def require_every_setting(keys: Container[str]) -> None:
+    """StoreValueError naming the first declared setting not among ``keys``."""
+    missing = [spec.label for spec in SETTING_SPECS if spec.key not in keys]
+    if missing:
+        raise StoreValueError(f"there is no value for {missing[0]}")
