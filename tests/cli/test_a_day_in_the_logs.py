@@ -92,7 +92,7 @@ def test_a_scripted_day_leaves_no_session_url_or_passphrase_in_any_log(
     started = [
         ok("session", "start", "--customer", name, "--contact", contact).strip()
         for name, contact in (
-            ("Noor Haddad", "+44 7700 900123"),
+            ("Noor Haddad", "+44 20 7946 0123"),
             ("Ravi Patel", "ravi@example.org"),
         )
     ]

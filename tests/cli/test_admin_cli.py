@@ -481,6 +481,7 @@ def test_session_start_list_and_end(demo_store: Store, cli: Run) -> None:
         ("session_ended", "agent"),
     ]
     assert audit[-1].contact == "+44 •••• ••58"
+    assert demo_store.get_session(session_id).customer.contact == "+442079460958", "in E.164"
 
 
 @pytest.mark.parametrize(
@@ -489,6 +490,12 @@ def test_session_start_list_and_end(demo_store: Store, cli: Run) -> None:
         (("end", "ZZZZ-ZZZZ"), 4, "no session ZZZZ-ZZZZ"),
         (("end", "7QKI-92HX"), 2, "'7QKI-92HX' is not a Session ID"),
         (("start", "--customer", "Ruth", "--contact", "not a phone"), 2, "not a phone"),
+        (
+            ("start", "--customer", "Ruth", "--contact", "020 7946 0958"),
+            2,
+            "write the phone number with its country code, like +44 20 7946 0958",
+        ),
+        (("start", "--customer", "Ruth", "--contact", "ruth@example"), 2, "not a valid e-mail"),
         (
             ("start", "--customer", "\u202eRuth", "--contact", "ruth@example.com"),
             2,

@@ -183,6 +183,8 @@ NOT_FOR_SETTINGS_SHOW = (
     "hashlib",
     "logging",
     "collab_console.core.logs",
+    "phonenumbers",
+    "email_validator",
 )
 
 SETTINGS_SHOW_IN_A_FRESH_PROCESS = """

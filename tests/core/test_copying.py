@@ -64,7 +64,7 @@ def session() -> Session:
     return build_session(
         session_id="7QKM-92HX",
         customer_name="Dana Levi",
-        contact="+1 555 0100 200",
+        contact="+1 202 555 0100",
         created_at=NOW,
         participant_names=("Grace Kim",),
         participant_ids=(GRACE,),

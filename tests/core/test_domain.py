@@ -10,14 +10,12 @@ import pytest
 from collab_console.core.copy_actions import COPY_ACTIONS
 from collab_console.core.domain import (
     SESSION_ID_PATTERN,
-    ContactKind,
     Participant,
     Role,
     Session,
     build_session,
     new_session_id,
     normalise_session_id,
-    parse_contact,
     restore_session,
     validate_name,
 )
@@ -41,7 +39,7 @@ def session() -> Session:
     return build_session(
         session_id="7qkm92hx",
         customer_name="  Dana   Levi ",
-        contact=" +1 555 0100 200 ",
+        contact=" +1 202 555 0100 ",
         created_at=NOW,
         participant_names=("Omar Haddad", "Grace Kim", "Luis Ortega"),
         participant_ids=(OMAR, GRACE.lower(), LUIS),
@@ -98,42 +96,6 @@ def test_new_session_id_uses_every_readable_character_and_no_other() -> None:
 
 
 @pytest.mark.parametrize(
-    ("contact", "kind"),
-    [
-        ("dana.levi@example.com", ContactKind.EMAIL),
-        ("  priya+work@mail.example.co.uk ", ContactKind.EMAIL),
-        ("+1 555 0100 200", ContactKind.SMS),
-        ("+44 (20) 7946-0958", ContactKind.SMS),
-        ("0555.010.0200", ContactKind.SMS),
-        ("5550100", ContactKind.SMS),
-    ],
-)
-def test_parse_contact_tells_email_from_phone(contact: str, kind: ContactKind) -> None:
-    assert parse_contact(contact) == (kind, contact.strip())
-
-
-@pytest.mark.parametrize(
-    ("contact", "message"),
-    [
-        ("", "enter a phone number or an e-mail address"),
-        ("   ", "enter a phone number or an e-mail address"),
-        ("dana", "not a valid phone number"),
-        ("555-010", "not a valid phone number"),
-        ("+1 555 abc 0100", "not a valid phone number"),
-        ("1234567890123456", "not a valid phone number"),
-        ("dana@", "not a valid e-mail address"),
-        ("@example.com", "not a valid e-mail address"),
-        ("dana@example", "not a valid e-mail address"),
-        ("dana levi@example.com", "not a valid e-mail address"),
-        ("dana@@example.com", "not a valid e-mail address"),
-    ],
-)
-def test_parse_contact_refuses_junk(contact: str, message: str) -> None:
-    with pytest.raises(ValidationError, match=message):
-        parse_contact(contact)
-
-
-@pytest.mark.parametrize(
     ("name", "message"), [("", "enter the customer's name"), ("x" * 121, "longer than 120")]
 )
 def test_validate_name_refuses(name: str, message: str) -> None:
@@ -149,7 +111,7 @@ def test_build_session_gives_everyone_their_own_id(session: Session) -> None:
         ("Grace Kim", Role.PARTICIPANT, GRACE),
         ("Luis Ortega", Role.PARTICIPANT, LUIS),
     ]
-    assert session.customer.contact == "+1 555 0100 200"
+    assert session.customer.contact == "+12025550100", "normalised to E.164"
     assert session.agent == "Sam Rivera"
 
 
@@ -163,7 +125,7 @@ def random_session(session_id: str = "7QKM-92HX", people: int = 40) -> Session:
     return build_session(
         session_id=session_id,
         customer_name="Dana Levi",
-        contact="+1 555 0100 200",
+        contact="+1 202 555 0100",
         created_at=NOW,
         participant_names=tuple(f"Person {n}" for n in range(1, people + 1)),
     )
@@ -210,7 +172,7 @@ def test_build_session_refuses_participant_ids_that_are_not_their_own(
         build_session(
             session_id="7QKM-92HX",
             customer_name="Dana Levi",
-            contact="+1 555 0100 200",
+            contact="+1 202 555 0100",
             created_at=NOW,
             participant_names=("Omar Haddad", "Grace Kim", "Luis Ortega"),
             participant_ids=ids,
@@ -226,7 +188,7 @@ def test_build_session_refuses_participant_ids_that_are_not_their_own(
     ],
 )
 def test_build_session_refuses_bad_input(field: str, value: str, message: str) -> None:
-    given = {"session_id": "7QKM-92HX", "customer_name": "Dana Levi", "contact": "+1 555 0100 200"}
+    given = {"session_id": "7QKM-92HX", "customer_name": "Dana Levi", "contact": "+1 202 555 0100"}
     with pytest.raises(ValidationError, match=message):
         build_session(**(given | {field: value}), created_at=NOW)
 
@@ -335,6 +297,7 @@ def restore(people: list[tuple[object, object, object]], agent: object = "Sam Ri
     )
 
 
+#: As an older version stored it: as typed, a number phonenumbers does not call valid.
 CUSTOMER_ROW = ("Dana Levi", "7QKM-92HX", "+1 555 0100 200")
 
 

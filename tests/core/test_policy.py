@@ -27,7 +27,7 @@ def make_session(state: SessionState = ACTIVE, session_id: str = "7QKM-92HX") ->
     return build_session(
         session_id=session_id,
         customer_name="Dana Levi",
-        contact="+1 555 0100 200",
+        contact="+1 202 555 0100",
         created_at=NOW,
         participant_names=("Omar Haddad", "Grace Kim"),
         state=state,

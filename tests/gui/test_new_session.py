@@ -127,7 +127,7 @@ def test_the_contact_placeholder_shows_whole(qtbot, hub):
     dialog = show_new_session(qtbot, hub)
     edit = named(dialog, QLineEdit, "customerContactEdit")
     placeholder = edit.placeholderText()
-    assert placeholder == "+1 555 0100 200 or name@example.com"
+    assert placeholder == "+44 20 7946 0958 or name@example.com"
 
     option = QStyleOptionFrame()
     option.initFrom(edit)
@@ -153,6 +153,11 @@ def test_a_contact_alone_is_not_enough(qtbot, hub):
     [
         ("12ab", "'12ab' is not a valid phone number."),
         ("ana@example", "'ana@example' is not a valid e-mail address."),
+        ("020 7946 0958", "Write the phone number with its country code, like +44 20 7946 0958."),
+        (
+            "+1 555 0100 200",
+            "'+1 555 0100 200' is not a valid phone number: check its country code and digits.",
+        ),
     ],
 )
 def test_an_invalid_contact_shows_why_and_blocks_start(qtbot, hub, contact, message):

@@ -181,7 +181,7 @@ def admin_session(db: PostgresStore) -> AdminSession:
 def start(db: PostgresStore, agent: str, customer: str = "Ruth Cohen") -> str:
     """A session ``agent`` starts through the app; its Session ID."""
     session, _ = db.start_session(
-        customer_name=customer, contact="+44 7700 900123", now=now(), actor=agent
+        customer_name=customer, contact="+44 20 7946 0123", now=now(), actor=agent
     )
     return session.session_id
 
@@ -554,7 +554,7 @@ def test_an_entry_an_agent_appends_carries_the_server_s_actor_and_time(
         started = amy.execute("SELECT transaction_timestamp()").fetchone()
         appended = amy.execute(
             "SELECT collab.append_audit('copy', %s, %s, 'id', NULL, NULL, NULL,"
-            " '+44 7700 900123', NULL)",
+            " '+44 20 7946 0123', NULL)",
             (amys, amys),
         ).fetchone()
     assert started is not None
@@ -567,7 +567,7 @@ def test_an_entry_an_agent_appends_carries_the_server_s_actor_and_time(
         )
         .fetchone()
     )
-    assert entry == (AMY, "agent", started[0], "copy", mask_contact("+44 7700 900123"))
+    assert entry == (AMY, "agent", started[0], "copy", mask_contact("+44 20 7946 0123"))
 
 
 @pytest.mark.parametrize(
@@ -937,7 +937,7 @@ def test_the_audit_chain_verifies_after_writes_by_several_people(psql: Sql, stor
             access_id=amys,
             action=CopyAction.ID,
             actor=AMY,
-            contact="+44 7700 900123",
+            contact="+44 20 7946 0123",
         )
     )
     change_settings(ali, ali.load_settings(), admin_session(ali), now=now(), copy_session_id=True)

@@ -47,10 +47,10 @@ def demo_sessions(extra_participants: int = 0) -> list[Session]:
         build_session(
             session_id=DEMO_ACTIVE_ID,
             customer_name="Dana Levi",
-            contact="+1 555 0100 200",
+            contact="+1 202 555 0100",
             created_at=DEMO_TIME,
             participant_names=("Omar Haddad", "Grace Kim", "Luis Ortega"),
-            participant_contacts=("+44 20 7946 0912", "grace.kim@example.org", "+1 555 0100 377"),
+            participant_contacts=("+44 20 7946 0912", "grace.kim@example.org", "+1 202 555 0177"),
             participant_ids=DEMO_PARTICIPANT_IDS,
             invite_status=InviteStatus.SMS_BLOCKED,
             demo=True,

@@ -16,8 +16,16 @@ _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 SESSION_ID_PATTERN = text_rules.SESSION_ID_PATTERN
 MAX_NAME_LENGTH = 120
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-.]{5,22}$")
+#: The shape a contact read back from a store must have: looser than ``parse_contact``, so a
+#: store written by an older version (no normalisation, national numbers) stays readable.
+_STORED_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+_STORED_PHONE = re.compile(r"^\+?[0-9][0-9 ()\-.]{5,22}$")
+#: What a typed phone number may hold besides digits; phonenumbers would read letters as
+#: a keypad's digits (1-800-FLOWERS), which an agent typing a customer's number never means.
+_PHONE_CHARS = frozenset("0123456789+ ()-./")
+#: Longer than any phone number or e-mail address anyone types; longer input is not echoed whole.
+_SHOWN_LENGTH = 40
+PHONE_EXAMPLE = "+44 20 7946 0958"
 
 
 class SessionState(Enum):
@@ -166,18 +174,82 @@ def validate_name(name: object) -> str:
 
 
 def parse_contact(contact: str) -> tuple[ContactKind, str]:
-    """Tell an e-mail address from a phone number, or say what is wrong."""
+    """Tell an e-mail address from a phone number and normalise it, or say what is wrong.
+
+    A phone number needs its country code (there is no default region) and must
+    be one ``phonenumbers`` calls valid; it comes back in E.164 (``+442079460958``).
+    An e-mail address is checked by ``email_validator`` without DNS and comes back
+    as it normalises it (lowercase domain, internationalised domains in Unicode).
+    For new input only: values read back from a store go through
+    :func:`check_stored_contact`.
+    """
     text = contact.strip()
     if not text:
         raise ValidationError("enter a phone number or an e-mail address")
     if "@" in text:
-        if not _EMAIL.match(text):
-            raise ValidationError(f"{text!r} is not a valid e-mail address")
-        return ContactKind.EMAIL, text
+        return ContactKind.EMAIL, _normalise_email(text)
+    return ContactKind.SMS, _normalise_phone(text)
+
+
+def _shown(text: str) -> str:
+    if len(text) > _SHOWN_LENGTH:
+        return repr(text[: _SHOWN_LENGTH - 1] + "…")
+    return repr(text)
+
+
+def _normalise_phone(text: str) -> str:
+    # Imported here: phonenumbers loads its metadata on import, which start-up never needs.
+    import phonenumbers
+
     digits = sum(ch.isdigit() for ch in text)
-    if not _PHONE.match(text) or not 7 <= digits <= 15:
-        raise ValidationError(f"{text!r} is not a valid phone number")
-    return ContactKind.SMS, text
+    if not set(text) <= _PHONE_CHARS or not digits or len(text) > _SHOWN_LENGTH:
+        raise ValidationError(f"{_shown(text)} is not a valid phone number")
+    if not text.startswith("+"):
+        raise ValidationError(f"write the phone number with its country code, like {PHONE_EXAMPLE}")
+    try:
+        number = phonenumbers.parse(text, None)
+    except phonenumbers.NumberParseException:
+        raise ValidationError(f"{_shown(text)} is not a valid phone number") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            f"{_shown(text)} is not a valid phone number: check its country code and digits"
+        )
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def _normalise_email(text: str) -> str:
+    # Imported here: email_validator pulls in idna and dnspython, which start-up never needs.
+    from email_validator import EmailNotValidError, validate_email
+
+    if any(ch.isspace() for ch in text) or "<" in text or ">" in text:
+        raise ValidationError(
+            f"{_shown(text)} is not a valid e-mail address: enter the address alone,"
+            " without a name or spaces"
+        )
+    try:
+        checked = validate_email(text, check_deliverability=False)
+    except EmailNotValidError:
+        # The library's own words name RFC details (quoted strings, @-sign parts): not ours.
+        raise ValidationError(f"{_shown(text)} is not a valid e-mail address") from None
+    return str(checked.normalized)
+
+
+def check_stored_contact(contact: str) -> str:
+    """A contact read back from a store: the shape any version wrote, not today's rule.
+
+    Older versions kept contacts as typed ("+44 20 7946 0958", national numbers),
+    so read-back checks only the shape (no control characters, no junk) and keeps
+    the value as stored. Raises ValidationError for anything else, without echoing it.
+    """
+    text = contact.strip()
+    if "@" in text:
+        if not _STORED_EMAIL.match(text):
+            raise ValidationError("a stored contact is not an e-mail address")
+        return contact
+    digits = sum(ch.isdigit() for ch in text)
+    if not _STORED_PHONE.match(text) or not 7 <= digits <= 15:
+        raise ValidationError("a stored contact is not a phone number")
+    return contact
 
 
 def build_session(
@@ -198,19 +270,17 @@ def build_session(
     """Assemble a valid session. The customer's own ID is ``session_id``; each document
     participant gets ``participant_ids`` in order, or a fresh random ID."""
     session_id = normalise_session_id(session_id)
-    parse_contact(contact)
     customer = Participant(
         name=validate_name(customer_name),
         role=Role.CUSTOMER,
         access_id=session_id,
-        contact=contact.strip(),
+        contact=parse_contact(contact)[1],
     )
     if len(participant_contacts) > len(participant_names):
         raise ValidationError("there are more participant contacts than participants")
-    contacts = participant_contacts + ("",) * (len(participant_names) - len(participant_contacts))
-    for contact in contacts:
-        if contact:
-            parse_contact(contact)
+    contacts = tuple(
+        parse_contact(contact)[1] if contact.strip() else "" for contact in participant_contacts
+    ) + ("",) * (len(participant_names) - len(participant_contacts))
     if participant_ids is None:
         participant_ids = _fresh_ids(len(participant_names), taken={session_id})
     elif len(participant_ids) != len(participant_names):
@@ -223,7 +293,7 @@ def build_session(
             name=validate_name(name),
             role=Role.PARTICIPANT,
             access_id=own_id,
-            contact=contact.strip(),
+            contact=contact,
         )
         for name, own_id, contact in zip(participant_names, ids, contacts, strict=True)
     )
@@ -271,7 +341,9 @@ def restore_session(
 
     ``people`` holds (name, access_id, contact) in position order, the
     customer first. Every value goes through the validators that new input
-    goes through. Raises ValidationError on the first value that fails.
+    goes through, except contacts: they get the looser shape check of
+    :func:`check_stored_contact`, so contacts an older version kept as typed
+    stay readable. Raises ValidationError on the first value that fails.
     """
     sid = normalise_session_id(_text(session_id, "Session ID"))
     if sid != session_id:
@@ -290,8 +362,7 @@ def restore_session(
     name, access_id, contact = people[0]
     if access_id != sid:
         raise ValidationError(f"the customer of session {sid} has a wrong own ID")
-    customer_contact = _text(contact, "contact")
-    parse_contact(customer_contact)
+    customer_contact = check_stored_contact(_text(contact, "contact"))
     everyone = [Participant(validate_name(name), Role.CUSTOMER, sid, customer_contact)]
     seen = {sid}
     # The loop below runs once per document participant (10 000 in a large session):
@@ -304,7 +375,7 @@ def restore_session(
         seen.add(access_id)
         own_contact = _text(contact, "contact")
         if own_contact:  # optional for a document participant; checked when there is one
-            parse_contact(own_contact)
+            check_stored_contact(own_contact)
         everyone.append(Participant(validate_name(name), Role.PARTICIPANT, access_id, own_contact))
     return Session(
         session_id=sid,

@@ -7,16 +7,26 @@ for the screen only: what is copied is never masked.
 
 from __future__ import annotations
 
-import re
-
 MASK = "•"
-_COUNTRY_CODE = re.compile(r"^\+\d{1,3}")
+#: The two-digit country calling codes (ITU-T E.164); the one-digit ones are 1 and 7, all
+#: others have three. The organisation database masks with the same list
+#: (``store/pg_schema.py``). The codes are prefix-free, so a number's first digits tell which it
+#: has, whether it is written "+44 20 7946 0912" or, normalised, "+442079460912".
+TWO_DIGIT_CALLING_CODES = frozenset(
+    str(code)
+    for code in [
+        *(20, 27, 30, 31, 32, 33, 34, 36, 39, 40, 41, 43, 44, 45, 46, 47, 48, 49),
+        *(51, 52, 53, 54, 55, 56, 57, 58, 60, 61, 62, 63, 64, 65, 66, 81, 82, 84, 86),
+        *(90, 91, 92, 93, 94, 95, 98),
+    ]
+)
 
 
 def mask_contact(contact: str) -> str:
     """``+44 20 7946 0912`` → ``+44 •••• ••12``; ``priya.nair@example.com`` → ``p••••@example.com``.
 
     The country code and the last two digits stay: enough to tell contacts apart.
+    A number in E.164 (``+442079460912``) masks the same as one written with spaces.
     """
     text = contact.strip()
     if not text:
@@ -24,10 +34,17 @@ def mask_contact(contact: str) -> str:
     if "@" in text:
         local, _, domain = text.rpartition("@")
         return f"{local[:1]}{MASK * 4}@{domain}"
-    digits = [ch for ch in text if ch.isdigit()]
-    country = _COUNTRY_CODE.match(text)
-    prefix = f"{country.group(0)} " if country else ""
-    return f"{prefix}{MASK * 4} {MASK * 2}{''.join(digits[-2:])}"
+    digits = "".join(ch for ch in text if ch.isdigit())
+    prefix = f"+{_country_code(digits)} " if text.startswith("+") and digits else ""
+    return f"{prefix}{MASK * 4} {MASK * 2}{digits[-2:]}"
+
+
+def _country_code(digits: str) -> str:
+    if digits[:1] in ("1", "7"):
+        return digits[:1]
+    if digits[:2] in TWO_DIGIT_CALLING_CODES:
+        return digits[:2]
+    return digits[:3]
 
 
 def mask_name(name: str) -> str:

@@ -38,6 +38,7 @@ connects with whatever tool:
 
 from __future__ import annotations
 
+from collab_console.core.masking import TWO_DIGIT_CALLING_CODES
 from collab_console.store.pg_links_schema import LINK_STATEMENTS
 
 SCHEMA = "collab"
@@ -60,6 +61,9 @@ _HEX64 = "^[0-9a-f]{64}$"
 
 def _sql_list(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{value}'" for value in values)
+
+
+_TWO_DIGIT_CODES = _sql_list(tuple(sorted(TWO_DIGIT_CALLING_CODES)))
 
 
 #: Version 1's vocabulary of audit kinds, frozen (its migration must make the same schema
@@ -214,7 +218,7 @@ _FUNCTIONS = (
     AS $$ SELECT to_char(p_at AT TIME ZONE 'UTC', '{STAMP_FORMAT}') $$
     """,
     # core.masking.mask_contact: the country code and the last two digits stay.
-    r"""
+    rf"""
     CREATE FUNCTION collab.mask_contact(p_contact text) RETURNS text
     LANGUAGE sql IMMUTABLE SET search_path = pg_catalog
     AS $$
@@ -225,9 +229,17 @@ _FUNCTIONS = (
                 left(btrim(p_contact), 1) || '••••'
                 || substring(btrim(p_contact) FROM '@[^@]*$')
             ELSE
-                coalesce(substring(btrim(p_contact) FROM '^\+[0-9]{1,3}') || ' ', '')
-                || '•••• ••' || right(regexp_replace(p_contact, '[^0-9]', '', 'g'), 2)
+                CASE WHEN left(btrim(p_contact), 1) = '+' AND digits <> '' THEN
+                    '+' || CASE
+                        WHEN left(digits, 1) IN ('1', '7') THEN left(digits, 1)
+                        WHEN left(digits, 2) IN ({_TWO_DIGIT_CODES})
+                            THEN left(digits, 2)
+                        ELSE left(digits, 3)
+                    END || ' '
+                ELSE '' END
+                || '•••• ••' || right(digits, 2)
         END
+        FROM (SELECT regexp_replace(p_contact, '[^0-9]', '', 'g') AS digits) AS contact
     $$
     """,
     # Which values each declared setting may hold (core/settings.py's parsers, as bounds).
