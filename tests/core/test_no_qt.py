@@ -1,4 +1,5 @@
-"""The core, the store and the CLI run without Qt: admins script them on headless hosts."""
+"""The core, the store, the CLI, the join service and the invitations run without Qt: admins
+script them on headless hosts."""
 
 from __future__ import annotations
 
@@ -13,17 +14,31 @@ import pytest
 
 import collab_console.cli
 import collab_console.core
+import collab_console.invitations
+import collab_console.join_service
 import collab_console.store
 from collab_console.store import Store
 from collab_console.store.location import DATA_DIR_ENV
 
-QT_FREE_PACKAGES = (collab_console.core, collab_console.store, collab_console.cli)
+QT_FREE_PACKAGES = (
+    collab_console.core,
+    collab_console.store,
+    collab_console.cli,
+    collab_console.join_service,
+    collab_console.invitations,
+)
 
 IMPORT_ALL_AND_RUN = """
 import contextlib, importlib, importlib.util, io, json, pkgutil, sys
 
 imported = []
-for package in ("collab_console.core", "collab_console.store", "collab_console.cli"):
+for package in (
+    "collab_console.core",
+    "collab_console.store",
+    "collab_console.cli",
+    "collab_console.join_service",
+    "collab_console.invitations",
+):
     module = importlib.import_module(package)
     imported.append(package)
     for info in pkgutil.walk_packages(module.__path__, package + "."):
