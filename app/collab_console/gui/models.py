@@ -58,9 +58,22 @@ def spoken(display: str) -> str:
     return ", ".join(part for line in display.split("\n") for part in line.split(" · "))
 
 
+#: What people put between a phone number's digits; a stored number has none (E.164).
+_NUMBER_SEPARATORS = str.maketrans("", "", " -().")
+
+
 def matches(needle: str, *fields: str) -> bool:
-    """True when ``needle`` (already case-folded) is in one of ``fields``, ignoring case."""
-    return not needle or any(needle in field.casefold() for field in fields)
+    """True when ``needle`` (already case-folded) is in one of ``fields``, ignoring case.
+
+    A needle with digits also matches with the separators of a written phone
+    number left out on both sides: ``+44 20`` finds the stored ``+442079460912``.
+    """
+    if not needle or any(needle in field.casefold() for field in fields):
+        return True
+    compact = needle.translate(_NUMBER_SEPARATORS)
+    if compact == needle or not any(ch.isdigit() for ch in compact):
+        return False
+    return any(compact in field.casefold().translate(_NUMBER_SEPARATORS) for field in fields)
 
 
 class RowListModel(QAbstractListModel, Generic[Item]):
