@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
@@ -74,12 +75,27 @@ WAIT_S = 15
 
 def heading(driver: AnyDriver) -> str:
     """The page's ``<h1>``: what the person reads first."""
-    return str(driver.find_element(By.TAG_NAME, "h1").text)
+    return _text_of(driver, "h1")
 
 
 def page_text(driver: AnyDriver) -> str:
-    return str(driver.find_element(By.TAG_NAME, "body").text)
+    return _text_of(driver, "body")
+
+
+def _text_of(driver: AnyDriver, tag: str) -> str:
+    """The text of the page's first ``tag``, looked up again if the page reloaded (a
+    waiting page does every 2 s) between finding the element and reading it."""
+    for _ in range(3):
+        try:
+            return str(driver.find_element(By.TAG_NAME, tag).text)
+        except StaleElementReferenceException:
+            continue
+    return str(driver.find_element(By.TAG_NAME, tag).text)
 
 
 def wait_for_heading(driver: AnyDriver, text: str) -> None:
-    WebDriverWait(driver, WAIT_S).until(lambda d: heading(d) == text)
+    # A waiting page reloads itself every 2 s: a heading found just before a reload is
+    # stale when read, and the next look finds the new page's.
+    WebDriverWait(driver, WAIT_S, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: heading(d) == text
+    )
