@@ -28,6 +28,7 @@ from collab_console.store.pg_links_schema import LINK_COLUMNS, REQUEST_COLUMNS
 from collab_console.store.stored_values import (
     cookie_hash,
     is_hex64,
+    join_request_input,
     stored_agent_name,
     stored_own_id,
     stored_person_name,
@@ -319,16 +320,9 @@ class LinksPart:
         self, typed_id: str, name: str, *, browser: str, address: str, now: datetime
     ) -> JoinRequest | LobbyRefusal:
         """Put a request to join in the lobby of the session of the person ``typed_id``."""
-        from collab_console.core.domain import normalise_session_id
-        from collab_console.core.lobby import MAX_NAME_LENGTH, LobbyRefusal, new_request_id
-        from collab_console.core.text import clean_name
+        from collab_console.core.lobby import LobbyRefusal, new_request_id
 
-        given = clean_name(name, what="your name", max_length=MAX_NAME_LENGTH)
-        cookie, where = cookie_hash(browser), visitor_address(address)
-        try:
-            wanted: str | None = normalise_session_id(typed_id)
-        except ValidationError:
-            wanted = None
+        given, cookie, where, wanted = join_request_input(typed_id, name, browser, address)
         with self._transaction("ask to join") as cur:
             cur.execute(
                 "SELECT * FROM collab.join_request_by_id(%s, %s, %s, %s, %s, %s)",

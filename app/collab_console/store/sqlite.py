@@ -55,6 +55,7 @@ from collab_console.store.stored_values import (
     cookie_hash,
     declared_spec,
     is_hex64,
+    join_request_input,
     require_every_setting,
     settings_head,
     stored_agent_name,
@@ -1240,16 +1241,9 @@ class SqliteStore:
         self, typed_id: str, name: str, *, browser: str, address: str, now: datetime
     ) -> JoinRequest | LobbyRefusal:
         """Put a request to join in the lobby of the session of the person ``typed_id``."""
-        from collab_console.core.domain import normalise_session_id
-        from collab_console.core.lobby import MAX_NAME_LENGTH, JoinRoute
-        from collab_console.core.text import clean_name
+        from collab_console.core.lobby import JoinRoute
 
-        given = clean_name(name, what="your name", max_length=MAX_NAME_LENGTH)
-        cookie, where = cookie_hash(browser), visitor_address(address)
-        try:
-            wanted: str | None = normalise_session_id(typed_id)
-        except ValidationError:
-            wanted = None
+        given, cookie, where, wanted = join_request_input(typed_id, name, browser, address)
         with (
             self._translate_errors("ask to join"),
             self._transaction(writer=where, role="visitor"),

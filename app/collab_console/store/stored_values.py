@@ -61,6 +61,25 @@ def visitor_address(value: object) -> str:
     return value
 
 
+def join_request_input(
+    typed_id: str, name: str, browser: str, address: str
+) -> tuple[str, str, str, str | None]:
+    """A request to join as the join service hands it to any store: (the name given, the
+    browser's cookie hash, its address, the Session ID typed, or None when what was typed
+    is no Session ID; the store then refuses it as unknown, as it would a wrong one)."""
+    from collab_console.core.domain import normalise_session_id
+    from collab_console.core.lobby import MAX_NAME_LENGTH
+    from collab_console.core.text import clean_name
+
+    given = clean_name(name, what="your name", max_length=MAX_NAME_LENGTH)
+    cookie, where = cookie_hash(browser), visitor_address(address)
+    try:
+        wanted: str | None = normalise_session_id(typed_id)
+    except ValidationError:
+        wanted = None
+    return given, cookie, where, wanted
+
+
 # -- names and IDs ----------------------------------------------------------------------------
 
 
