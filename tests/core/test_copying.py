@@ -18,7 +18,14 @@ from collab_console.core.copying import (
     lifetime_note,
     link_for_copy,
 )
-from collab_console.core.domain import Participant, Session, SessionState, build_session
+from collab_console.core.delivery import Delivery, DeliveryState
+from collab_console.core.domain import (
+    Participant,
+    Session,
+    SessionState,
+    build_session,
+    parse_contact,
+)
 from collab_console.core.errors import ClipboardError, LinkLimitError
 from collab_console.core.links import (
     TOKEN_LENGTH,
@@ -59,15 +66,39 @@ class FakeClipboard:
         self.clear_after.append(clear_after_s)
 
 
+def failed_invitation(access_id: str, contact: str) -> Delivery:
+    """An invitation that could not be delivered: what the URL copy is for."""
+    channel, recipient = parse_contact(contact)
+    return Delivery(
+        invitation_id=f"I-{access_id[:4]}0001",
+        session_id="7QKM-92HX",
+        access_id=access_id,
+        channel=channel,
+        recipient=recipient,
+        state=DeliveryState.FAILED,
+        queued_at=NOW,
+        updated_at=NOW,
+        queued_by="agent.amy",
+        attempts=1,
+        reason="the SMS gateway answered 403",
+    )
+
+
 @pytest.fixture
 def session() -> Session:
+    """Both invitations failed, so copying either person's Session URL needs no reason."""
     return build_session(
         session_id="7QKM-92HX",
         customer_name="Dana Levi",
         contact="+1 202 555 0100",
         created_at=NOW,
         participant_names=("Grace Kim",),
+        participant_contacts=("+44 20 7946 0912",),
         participant_ids=(GRACE,),
+        deliveries={
+            "7QKM-92HX": failed_invitation("7QKM-92HX", "+1 202 555 0100"),
+            GRACE: failed_invitation(GRACE, "+44 20 7946 0912"),
+        },
     )
 
 
@@ -168,7 +199,7 @@ def test_an_allowed_copy_puts_the_declared_text_records_it_and_confirms(
         expected += " It works for 30 minutes."
     assert outcome.message == expected
     assert clipboard.puts == [(spec.clipboard_text(person, url, BASE), action is not CopyAction.ID)]
-    assert records == [CopyRecord("7QKM-92HX", GRACE, action, "agent.kai")]
+    assert records == [CopyRecord("7QKM-92HX", GRACE, action, "agent.kai", "+44 20 7946 0912")]
 
 
 @pytest.mark.parametrize("action", [CopyAction.URL, CopyAction.BOTH])
@@ -570,3 +601,115 @@ def test_the_default_delay_is_30_s_and_a_refused_copy_clears_nothing(session: Se
     assert copied.clear_after_s == 30
     assert refused.clear_after_s == 0
     assert clearing_note(copied.clear_after_s) == "Clears from the clipboard in 30 s."
+
+
+def delivered(session: Session) -> Session:
+    """``session`` with Grace's invitation delivered: her Session URL is no fallback."""
+    grace = session.deliveries[GRACE]
+    fine = grace.replace(state=DeliveryState.DELIVERED, reason="")
+    return session.replace(deliveries={**session.deliveries, GRACE: fine})
+
+
+@pytest.mark.parametrize("action", [CopyAction.URL, CopyAction.BOTH])
+def test_a_url_for_someone_whose_invitation_arrived_needs_a_reason(
+    session: Session, action: CopyAction
+) -> None:
+    session = delivered(session)
+    grace = session.find("Grace Kim")
+    minted_now: list[MintedLink] = []
+
+    def mint() -> MintedLink:
+        minted_now.append(minted(grace))
+        return minted_now[-1]
+
+    no_link = link_for_copy(
+        settings=ALL_ON, session=session, person=grace, action=action, mint=mint
+    )
+    clipboard, records = FakeClipboard(), list[CopyRecord]()
+    refused = copy_detail(
+        settings=ALL_ON,
+        session=session,
+        person=grace,
+        action=action,
+        clipboard=clipboard,
+        record=records.append,
+        actor="agent.kai",
+        link=minted(grace),
+    )
+
+    assert no_link is None
+    assert minted_now == []
+    assert refused.result is CopyResult.REFUSED
+    assert "Grace Kim's invitation did not fail" in refused.message
+    assert "why the Session URL is copied" in refused.message
+    assert clipboard.puts == []
+    assert records == []
+
+
+def test_the_reason_for_a_url_copy_is_kept_in_the_record(session: Session) -> None:
+    session = delivered(session)
+    grace = session.find("Grace Kim")
+    link = link_for_copy(
+        settings=ALL_ON,
+        session=session,
+        person=grace,
+        action=CopyAction.URL,
+        mint=lambda: minted(grace),
+        copy_reason="  customer's phone   drops SMS ",
+    )
+    records = list[CopyRecord]()
+
+    outcome = copy_detail(
+        settings=ALL_ON,
+        session=session,
+        person=grace,
+        action=CopyAction.URL,
+        clipboard=FakeClipboard(),
+        record=records.append,
+        actor="agent.kai",
+        link=link,
+        copy_reason="  customer's phone   drops SMS ",
+    )
+
+    assert outcome.copied
+    assert [r.reason for r in records] == ["customer's phone drops SMS"]
+
+
+def test_copying_an_id_never_asks_why(session: Session) -> None:
+    session = delivered(session)
+    records = list[CopyRecord]()
+
+    outcome = copy_detail(
+        settings=ALL_ON,
+        session=session,
+        person=session.find("Grace Kim"),
+        action=CopyAction.ID,
+        clipboard=FakeClipboard(),
+        record=records.append,
+        actor="agent.kai",
+    )
+
+    assert outcome.copied
+    assert records[0].reason == ""
+
+
+def test_a_reason_too_short_is_refused_before_anything_is_copied(session: Session) -> None:
+    """Even where no reason is needed, one given is checked before the clipboard is touched."""
+    clipboard, records = FakeClipboard(), list[CopyRecord]()
+
+    outcome = copy_detail(
+        settings=ALL_ON,
+        session=session,
+        person=session.customer,
+        action=CopyAction.URL,
+        clipboard=clipboard,
+        record=records.append,
+        actor="agent.kai",
+        link=minted(session.customer),
+        copy_reason="ab",
+    )
+
+    assert outcome.result is CopyResult.REFUSED
+    assert "why the Session URL is copied" in outcome.message
+    assert clipboard.puts == []
+    assert records == []

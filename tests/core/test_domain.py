@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from collab_console.core.copy_actions import COPY_ACTIONS
+from collab_console.core.delivery import Delivery, DeliveryState
 from collab_console.core.domain import (
     SESSION_ID_PATTERN,
+    ContactKind,
     Participant,
     Role,
     Session,
@@ -284,16 +286,20 @@ def test_copied_message_is_exact(session: Session, action: CopyAction, message: 
     )
 
 
-def restore(people: list[tuple[object, object, object]], agent: object = "Sam Rivera") -> Session:
+def restore(
+    people: list[tuple[object, object, object]],
+    agent: object = "Sam Rivera",
+    deliveries: dict[str, Delivery] | None = None,
+) -> Session:
     return restore_session(
         session_id="7QKM-92HX",
         state="active",
-        invite_status="pending",
         created_at=NOW,
         ended_at=None,
         demo=0,
         agent=agent,
         people=people,
+        deliveries=deliveries,
     )
 
 
@@ -350,3 +356,64 @@ def test_restore_session_trusts_no_stored_id(
 ) -> None:
     with pytest.raises(ValidationError, match=message):
         restore(people, agent)
+
+
+# -- invitations: each person's newest one -------------------------------------------------
+
+
+def invitation(access_id: str, state: DeliveryState, *, session_id: str = "7QKM-92HX") -> Delivery:
+    return Delivery(
+        invitation_id="I-7QKM0001",
+        session_id=session_id,
+        access_id=access_id,
+        channel=ContactKind.SMS,
+        recipient="+12025550100",
+        state=state,
+        queued_at=NOW,
+        updated_at=NOW,
+        queued_by="Sam Rivera",
+        attempts=1,
+        reason="the SMS gateway answered 403" if state is DeliveryState.FAILED else "",
+    )
+
+
+def test_a_session_shows_each_person_s_invitation_and_the_customer_s_in_its_summary(
+    session: Session,
+) -> None:
+    failed = invitation(session.session_id, DeliveryState.FAILED)
+    sent = invitation(GRACE, DeliveryState.SENT)
+    invited = session.replace(deliveries={failed.access_id: failed, GRACE: sent})
+
+    assert invited.invite == failed
+    assert invited.delivery_of(invited.find("Grace Kim")) == sent
+    assert invited.delivery_of(invited.find("Omar Haddad")) is None, "never invited"
+    assert invited.summary().invite == failed
+    assert session.invite is None
+    assert session.summary().invite is None
+
+
+def test_restore_session_keeps_the_invitations_of_its_people() -> None:
+    delivered = invitation(GRACE, DeliveryState.DELIVERED)
+
+    restored = restore([CUSTOMER_ROW, ("Grace Kim", GRACE, "")], deliveries={GRACE: delivered})
+
+    assert restored.delivery_of(restored.find("Grace Kim")) == delivered
+    assert restored.invite is None
+
+
+@pytest.mark.parametrize(
+    "deliveries",
+    [
+        pytest.param({OMAR: invitation(OMAR, DeliveryState.SENT)}, id="someone-not-in-it"),
+        pytest.param({GRACE: invitation(OMAR, DeliveryState.SENT)}, id="filed-under-another"),
+        pytest.param(
+            {GRACE: invitation(GRACE, DeliveryState.SENT, session_id="ZZZZ-ZZZZ")},
+            id="another-session-s",
+        ),
+    ],
+)
+def test_restore_session_refuses_an_invitation_of_someone_not_in_it(
+    deliveries: dict[str, Delivery],
+) -> None:
+    with pytest.raises(ValidationError, match="names someone not in it"):
+        restore([CUSTOMER_ROW, ("Grace Kim", GRACE, "")], deliveries=deliveries)

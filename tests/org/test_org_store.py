@@ -612,6 +612,7 @@ def test_sharing_and_unsharing_are_on_record_in_the_server_s_name(org: Org) -> N
     amy.unshare_session(sid, "agent.bob")
 
     (started,) = ana.audit_entries(AuditQuery(kinds=frozenset({AuditKind.SESSION_STARTED})))
+    (invited,) = ana.audit_entries(AuditQuery(kinds=frozenset({AuditKind.INVITATION_QUEUED})))
     sharing = ana.audit_entries(
         AuditQuery(kinds=frozenset(ORG_ONLY_KINDS), limit=None, oldest_first=True)
     )
@@ -623,9 +624,11 @@ def test_sharing_and_unsharing_are_on_record_in_the_server_s_name(org: Org) -> N
         (AuditKind.SESSION_SHARED, ANA, ActorRole.ADMIN, sid, BOB, "co_agent", "supervisor"),
         (AuditKind.SESSION_UNSHARED, AMY, ActorRole.AGENT, sid, BOB, "supervisor", None),
     ]
-    # Dated by the server, each in its own transaction, and chained like every other entry.
-    assert started.at < sharing[0].at < sharing[1].at < sharing[2].at
-    assert [e.seq for e in sharing] == [started.seq + 1, started.seq + 2, started.seq + 3]
+    # Dated by the server, each in its own transaction, and chained like every other entry
+    # (the start's transaction queued the customer's invitation too).
+    assert started.at == invited.at < sharing[0].at < sharing[1].at < sharing[2].at
+    assert invited.seq == started.seq + 1
+    assert [e.seq for e in sharing] == [invited.seq + 1, invited.seq + 2, invited.seq + 3]
     assert ana.verify_audit() is None
 
 

@@ -18,6 +18,7 @@ reason=…)`` and skipped on the others, with the reason.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ from pathlib import Path
 import pytest
 
 from collab_console.store import Store, open_store, seed_demo
+from collab_console.store.location import STORE_FILENAME
+from collab_console.store.sqlite_schema import install_functions
 from tests.org.conftest import Org, org, org_template
 from tests.store.admins import cheap_scrypt
 
@@ -170,3 +173,27 @@ def reconnect(backend: str, address: str, user: str | None = None) -> Store:
         login = user or DEFAULT_LOGIN
         return PostgresStore.open(cluster_dsn(address, login), password=PASSWORDS[login])
     raise ValueError(f"unknown backend {backend}")
+
+
+# -- the embedded store's file, as another tool sees it ---------------------------------------
+
+
+@pytest.fixture
+def store_file(data_dir: Path) -> Path:
+    """Where the ``store`` fixture's file is."""
+    return data_dir / STORE_FILENAME
+
+
+@pytest.fixture
+def raw(store: Store, store_file: Path) -> Iterator[sqlite3.Connection]:
+    """A plain sqlite3 connection to the store's file, as a DBA or another tool would use.
+
+    It has the app's SQL functions (the audit chain's hash, contact masking), as
+    a tool written by someone who read the source would: without them nothing
+    the audit records can be written at all (see
+    ``test_a_tool_without_the_app_s_functions_cannot_write_what_is_audited``).
+    """
+    connection = sqlite3.connect(store_file, isolation_level=None)
+    install_functions(connection)
+    yield connection
+    connection.close()

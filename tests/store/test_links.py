@@ -308,17 +308,21 @@ def test_a_person_has_only_so_many_live_links_and_hitting_it_is_audited(
     )  # the copied ones have expired by then
 
 
-def test_an_agent_makes_only_so_many_links_an_hour(demo_db: Store, demo_agent: Agent) -> None:
+def test_an_agent_copies_only_so_many_links_an_hour(demo_db: Store, demo_agent: Agent) -> None:
     link_rules(demo_db, max_links_per_agent_hour=2)
     kai, lee = demo_agent(AGENT), demo_agent(OTHER_AGENT)
-    mint(kai, OMAR)
     mint(kai, GRACE, LinkPurpose.INVITATION)
+    mint(kai, OMAR)
+    mint(kai, GRACE)
 
     with pytest.raises(LinkLimitError, match="2 links in the last hour"):
         mint(kai, LUIS)
+    # An invitation goes to the person's own contact: the hourly limit is for copies.
+    assert mint(kai, LUIS, LinkPurpose.INVITATION).link.purpose is LinkPurpose.INVITATION
 
     assert mint(lee, LUIS, actor=OTHER_AGENT).link.made_by == OTHER_AGENT
-    assert [e.kind for e in demo_db.audit_log(limit=2)] == [
+    assert [e.kind for e in demo_db.audit_log(limit=3)] == [
+        AuditKind.LINK_MADE,
         AuditKind.LINK_MADE,
         AuditKind.LINK_LIMIT,
     ]

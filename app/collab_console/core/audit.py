@@ -67,6 +67,19 @@ class AuditKind(StrEnum):
     SESSION_SHARED = "session_shared"
     #: That access taken away (``detail``: the grantee; ``old_value``: what it was).
     SESSION_UNSHARED = "session_unshared"
+    #: A document participant added to an active session (``contact``: masked).
+    PARTICIPANT_ADDED = "participant_added"
+    #: An invitation put in the outbox (``detail``: its ``I-…`` name; ``new_value``:
+    #: ``first`` or ``resend``; ``contact``: the recipient, masked).
+    INVITATION_QUEUED = "invitation_queued"
+    #: Handed to the mail server or the SMS gateway (``new_value``: ``sms`` or ``email``;
+    #: ``result``: ``sent``).
+    INVITATION_SENT = "invitation_sent"
+    #: A try that failed (``new_value``: the reason; ``result``: ``retry`` when it is tried
+    #: again, ``failed`` when it is given up).
+    INVITATION_FAILED = "invitation_failed"
+    #: The gateway reported it delivered (``result``: ``delivered``).
+    INVITATION_DELIVERED = "invitation_delivered"
 
     @property
     def label(self) -> str:
@@ -99,7 +112,16 @@ _KIND_LABELS = {
     AuditKind.PARTICIPANT_ID_CHANGED: "New participant ID",
     AuditKind.SESSION_SHARED: "Session shared",
     AuditKind.SESSION_UNSHARED: "Session unshared",
+    AuditKind.PARTICIPANT_ADDED: "Participant added",
+    AuditKind.INVITATION_QUEUED: "Invite queued",
+    AuditKind.INVITATION_SENT: "Invite sent",
+    AuditKind.INVITATION_FAILED: "Invite failed",
+    AuditKind.INVITATION_DELIVERED: "Invite delivered",
 }
+
+
+#: What an invitation's entries say of it in ``result``.
+INVITATION_RESULTS = ("sent", "delivered", "retry", "failed")
 
 
 class ActorRole(StrEnum):
@@ -172,7 +194,7 @@ class AuditEntry(Record):
     contact: str | None = None
     #: How it ended: an unlock attempt (:class:`UnlockResult`), a join
     #: (``core.links.RedeemResult``), a request to join (``core.lobby.RequestState`` or
-    #: ``LobbyRefusal``).
+    #: ``LobbyRefusal``), an invitation (:data:`INVITATION_RESULTS`).
     result: str | None = None
     prev_hash: str = GENESIS
     hash: str = ""

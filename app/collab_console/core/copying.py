@@ -43,6 +43,9 @@ class CopyRecord(Record):
     contact: str = ""
     #: The copier's role: copies are an agent's action, in the console and the CLI.
     role: str = "agent"
+    #: Why a Session URL was copied for someone whose invitation did not fail
+    #: (``core.policy.url_copy_needs_reason``); empty otherwise.
+    reason: str = ""
 
     def __post_init__(self) -> None:
         from collab_console.core.masking import mask_contact
@@ -78,6 +81,7 @@ def link_for_copy(
     action: CopyAction,
     mint: Callable[[], MintedLink],
     policy_confirmed: bool = True,
+    copy_reason: str = "",
 ) -> MintedLink | None:
     """The fresh link a copy of ``action`` hands out, made by ``mint`` (a store's
     ``mint_link`` for the person), or None when the action needs none or is refused.
@@ -90,7 +94,25 @@ def link_for_copy(
         return None
     if refusal(settings, session, person, action, policy_confirmed=policy_confirmed) is not None:
         return None
+    if _reason_problem(session, person, copy_reason) is not None:
+        return None
     return mint()
+
+
+def _reason_problem(session: Session, person: Participant, copy_reason: str) -> str | None:
+    """Why ``copy_reason`` does not do for a URL copy for ``person``, or None when it does:
+    it is needed unless their invitation failed, and checked whenever it is given."""
+    from collab_console.core.errors import ValidationError
+    from collab_console.core.policy import clean_copy_reason, url_copy_needs_reason
+
+    needed = url_copy_needs_reason(session, person)
+    if not needed and not copy_reason.strip():
+        return None
+    try:
+        clean_copy_reason(copy_reason)
+    except ValidationError as exc:
+        return f"{person.name}'s invitation did not fail, so {exc}" if needed else str(exc)
+    return None
 
 
 def copy_detail(
@@ -106,6 +128,7 @@ def copy_detail(
     link: MintedLink | None = None,
     link_problem: str | None = None,
     shown: Participant | None = None,
+    copy_reason: str = "",
 ) -> CopyOutcome:
     """Copy one detail if the policy allows it with ``settings`` as they are now.
 
@@ -115,10 +138,14 @@ def copy_detail(
     ``record`` is called only after the value is on the clipboard; an error it
     raises reaches the caller (the value stays copied, and the caller says so).
     The confirmation names ``shown``, the person as the screen may show them
-    (the privacy screen), when given.
+    (the privacy screen), when given. A Session URL for someone whose invitation did
+    not fail needs ``copy_reason`` (``core.policy.url_copy_needs_reason``), which the
+    audit entry keeps.
     """
     spec = COPY_ACTIONS[action]
     reason = refusal(settings, session, person, action, policy_confirmed=policy_confirmed)
+    if reason is None and spec.uses_url:
+        reason = _reason_problem(session, person, copy_reason)
     if reason is None and spec.uses_url:
         if link_problem is not None:
             reason = link_problem
@@ -131,6 +158,11 @@ def copy_detail(
             reason = f"no Session URL was made for {person.name}"
     if reason is not None:
         return CopyOutcome(CopyResult.REFUSED, f"Not copied: {reason}.", reason)
+    kept_reason = ""
+    if spec.uses_url and copy_reason.strip():
+        from collab_console.core.policy import clean_copy_reason
+
+        kept_reason = clean_copy_reason(copy_reason)  # checked above: it does
     url = link.url if link is not None else ""
     text = spec.clipboard_text(person, url, settings.session_url_base)
     clear_after_s = int(settings.value(CLIPBOARD_CLEAR_SECONDS)) if spec.sensitive else 0
@@ -138,7 +170,16 @@ def copy_detail(
         clipboard.put(text, sensitive=spec.sensitive, clear_after_s=clear_after_s)
     except ClipboardError as exc:
         return CopyOutcome(CopyResult.NO_CLIPBOARD, f"Not copied: {exc.sentence}", str(exc))
-    record(CopyRecord(session.session_id, person.access_id, action, actor, person.contact))
+    record(
+        CopyRecord(
+            session.session_id,
+            person.access_id,
+            action,
+            actor,
+            person.contact,
+            reason=kept_reason,
+        )
+    )
     from collab_console.core.logs import log_event
 
     what = spec.label.removeprefix("Copy ")  # Session ID, Session URL, both

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from collab_console.core.delivery import Delivery, DeliveryState
 from collab_console.core.domain import (
-    InviteStatus,
     Session,
     SessionState,
     build_session,
     new_session_id,
+    parse_contact,
 )
 from collab_console.core.settings import CopySettings
 
@@ -37,6 +38,34 @@ DEMO_SETTINGS = CopySettings.build(
 )
 
 
+#: Why the demo's failed invitations failed, as a gateway and a mail server would say.
+_SMS_BLOCKED = "the SMS gateway answered 403: the carrier blocked the message"
+_BOUNCED = "the mail server answered 550 5.1.1: mailbox unavailable"
+
+
+def _deliveries(
+    session_id: str, *people: tuple[str, str, DeliveryState, str]
+) -> dict[str, Delivery]:
+    """The demo's invitations: (own ID, contact, state, reason) each, numbered in order."""
+    deliveries = {}
+    for number, (access_id, contact, state, reason) in enumerate(people, start=1):
+        channel, recipient = parse_contact(contact)
+        deliveries[access_id] = Delivery(
+            invitation_id=f"I-{session_id[:4]}{number:04d}",
+            session_id=session_id,
+            access_id=access_id,
+            channel=channel,
+            recipient=recipient,
+            state=state,
+            queued_at=DEMO_TIME,
+            updated_at=DEMO_TIME,
+            queued_by=DEMO_AGENT,
+            attempts=0 if state is DeliveryState.QUEUED else 1,
+            reason=reason,
+        )
+    return deliveries
+
+
 def demo_sessions(extra_participants: int = 0) -> list[Session]:
     """One active session with three document participants and one ended session, marked demo.
 
@@ -52,7 +81,13 @@ def demo_sessions(extra_participants: int = 0) -> list[Session]:
             participant_names=("Omar Haddad", "Grace Kim", "Luis Ortega"),
             participant_contacts=("+44 20 7946 0912", "grace.kim@example.org", "+1 202 555 0177"),
             participant_ids=DEMO_PARTICIPANT_IDS,
-            invite_status=InviteStatus.SMS_BLOCKED,
+            deliveries=_deliveries(
+                DEMO_ACTIVE_ID,
+                (DEMO_ACTIVE_ID, "+1 202 555 0100", DeliveryState.FAILED, _SMS_BLOCKED),
+                (DEMO_PARTICIPANT_IDS[0], "+44 20 7946 0912", DeliveryState.DELIVERED, ""),
+                (DEMO_PARTICIPANT_IDS[1], "grace.kim@example.org", DeliveryState.FAILED, _BOUNCED),
+                (DEMO_PARTICIPANT_IDS[2], "+1 202 555 0177", DeliveryState.SENT, ""),
+            ),
             demo=True,
             agent=DEMO_AGENT,
         ),
@@ -65,7 +100,10 @@ def demo_sessions(extra_participants: int = 0) -> list[Session]:
             participant_contacts=("tom.becker@example.de",),
             participant_ids=(DEMO_ENDED_PARTICIPANT_ID,),
             state=SessionState.ENDED,
-            invite_status=InviteStatus.EMAIL_BOUNCED,
+            deliveries=_deliveries(
+                DEMO_ENDED_ID,
+                (DEMO_ENDED_ID, "priya.nair@example.com", DeliveryState.DELIVERED, ""),
+            ),
             ended_at=datetime(2026, 3, 3, 14, 45, tzinfo=UTC),
             demo=True,
             agent=DEMO_AGENT,
@@ -82,7 +120,6 @@ def demo_sessions(extra_participants: int = 0) -> list[Session]:
                     f"Participant {n:05d}" for n in range(1, extra_participants + 1)
                 ),
                 participant_ids=_seeded_ids(extra_participants),
-                invite_status=InviteStatus.DELIVERED,
                 demo=True,
                 agent=DEMO_AGENT,
             ),
@@ -91,7 +128,6 @@ def demo_sessions(extra_participants: int = 0) -> list[Session]:
                 customer_name="Empty Session Customer",
                 contact="empty@example.com",
                 created_at=DEMO_TIME,
-                invite_status=InviteStatus.DELIVERED,
                 demo=True,
                 agent=DEMO_AGENT,
             ),

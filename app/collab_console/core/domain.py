@@ -9,7 +9,14 @@ from enum import Enum
 
 from collab_console.core import text as text_rules
 from collab_console.core.errors import NotFoundError, ValidationError
-from collab_console.core.records import Record
+from collab_console.core.records import Record, field
+
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from collab_console.core.delivery import Delivery
 
 # Crockford's base-32 without I, L, O, U: nothing an agent can misread over the phone.
 _ID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -40,29 +47,6 @@ class SessionState(Enum):
 class ContactKind(Enum):
     SMS = "sms"
     EMAIL = "email"
-
-
-class InviteStatus(Enum):
-    PENDING = "pending"
-    DELIVERED = "delivered"
-    SMS_BLOCKED = "sms_blocked"
-    EMAIL_BOUNCED = "email_bounced"
-
-    @property
-    def label(self) -> str:
-        return _INVITE_LABELS[self]
-
-    @property
-    def failed(self) -> bool:
-        return self in (InviteStatus.SMS_BLOCKED, InviteStatus.EMAIL_BOUNCED)
-
-
-_INVITE_LABELS = {
-    InviteStatus.PENDING: "Invite pending",
-    InviteStatus.DELIVERED: "Invite delivered",
-    InviteStatus.SMS_BLOCKED: "Invite failed: SMS blocked",
-    InviteStatus.EMAIL_BOUNCED: "Invite failed: e-mail bounced",
-}
 
 
 class Role(Enum):
@@ -96,7 +80,8 @@ class SessionSummary(Record):
     session_id: str
     customer_name: str
     state: SessionState
-    invite_status: InviteStatus
+    #: The customer's newest invitation (``core.delivery``), None when never invited.
+    invite: Delivery | None
     created_at: datetime
     #: Made by ``--demo``, not by an agent.
     demo: bool = False
@@ -107,7 +92,6 @@ class Session(Record):
 
     session_id: str
     state: SessionState
-    invite_status: InviteStatus
     customer: Participant
     participants: tuple[Participant, ...]
     created_at: datetime
@@ -115,6 +99,8 @@ class Session(Record):
     demo: bool = False
     #: Who started the session: the join service tells the person joining whose session it is.
     agent: str = ""
+    #: Each invited person's newest invitation, by their own ID (``core.delivery``).
+    deliveries: Mapping[str, Delivery] = field(default_factory=dict)
 
     @property
     def is_active(self) -> bool:
@@ -123,6 +109,15 @@ class Session(Record):
     @property
     def everyone(self) -> tuple[Participant, ...]:
         return (self.customer, *self.participants)
+
+    @property
+    def invite(self) -> Delivery | None:
+        """The customer's newest invitation, None when never invited."""
+        return self.deliveries.get(self.customer.access_id)
+
+    def delivery_of(self, person: Participant) -> Delivery | None:
+        """``person``'s newest invitation, None when never invited."""
+        return self.deliveries.get(person.access_id)
 
     def find(self, name: str | None) -> Participant:
         """The customer when ``name`` is None, else the person of that name (any case)."""
@@ -143,7 +138,7 @@ class Session(Record):
             self.session_id,
             self.customer.name,
             self.state,
-            self.invite_status,
+            self.invite,
             self.created_at,
             self.demo,
         )
@@ -262,7 +257,7 @@ def build_session(
     participant_contacts: tuple[str, ...] = (),
     participant_ids: tuple[str, ...] | None = None,
     state: SessionState = SessionState.ACTIVE,
-    invite_status: InviteStatus = InviteStatus.PENDING,
+    deliveries: Mapping[str, Delivery] | None = None,
     ended_at: datetime | None = None,
     demo: bool = False,
     agent: str = "",
@@ -300,7 +295,7 @@ def build_session(
     return Session(
         session_id=session_id,
         state=state,
-        invite_status=invite_status,
+        deliveries=dict(deliveries or {}),
         customer=customer,
         participants=participants,
         created_at=created_at,
@@ -330,12 +325,12 @@ def restore_session(
     *,
     session_id: object,
     state: object,
-    invite_status: object,
     created_at: datetime,
     ended_at: datetime | None,
     demo: object,
     agent: object,
     people: list[tuple[object, object, object]],
+    deliveries: Mapping[str, Delivery] | None = None,
 ) -> Session:
     """Rebuild a session read back from a store, trusting none of it.
 
@@ -350,7 +345,6 @@ def restore_session(
         raise ValidationError(f"the Session ID {session_id!r} is not in its stored form")
     try:
         session_state = SessionState(state)
-        invite = InviteStatus(invite_status)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
     if (session_state is SessionState.ENDED) != (ended_at is not None):
@@ -380,7 +374,7 @@ def restore_session(
     return Session(
         session_id=sid,
         state=session_state,
-        invite_status=invite,
+        deliveries=_deliveries_of(sid, seen, deliveries or {}),
         customer=everyone[0],
         participants=tuple(everyone[1:]),
         created_at=created_at,
@@ -388,6 +382,16 @@ def restore_session(
         demo=bool(demo),
         agent=_agent_name(_text(agent, "agent")),
     )
+
+
+def _deliveries_of(
+    sid: str, people: set[str], deliveries: Mapping[str, Delivery]
+) -> dict[str, Delivery]:
+    """``deliveries`` when each is the invitation of a person of session ``sid``."""
+    for access_id, delivery in deliveries.items():
+        if access_id not in people or delivery.access_id != access_id or delivery.session_id != sid:
+            raise ValidationError(f"an invitation of session {sid} names someone not in it")
+    return dict(deliveries)
 
 
 def _text(value: object, what: str) -> str:

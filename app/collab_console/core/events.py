@@ -42,6 +42,27 @@ class LobbyChanged(Record):
     session_id: str
 
 
+class ParticipantAdded(Record):
+    """Someone was added to the session: read the session afresh (its rows grow by one)."""
+
+    session_id: str
+    access_id: str
+
+
+class InvitationsChanged(Record):
+    """An invitation of the session was queued, sent, delivered or failed: read its
+    deliveries afresh (``Store.deliveries``) and update the rows that changed."""
+
+    session_id: str
+
+
 StoreEvent = (
-    SettingsChanged | SessionStarted | SessionEnded | StoreResynced | LinksChanged | LobbyChanged
+    SettingsChanged
+    | SessionStarted
+    | SessionEnded
+    | StoreResynced
+    | LinksChanged
+    | LobbyChanged
+    | ParticipantAdded
+    | InvitationsChanged
 )

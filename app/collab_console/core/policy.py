@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
 from collab_console.core.domain import Participant, Session
+from collab_console.core.records import Record
 from collab_console.core.settings import PREFERENCES_PATH, SETTINGS_PATH, CopySettings
 
 #: Why sensitive actions are withdrawn while the policy cannot be confirmed.
@@ -100,3 +101,71 @@ def nothing_to_copy_reason(settings: CopySettings, session: Session) -> str:
     if not session.is_active:
         return f"Session {session.session_id} has ended; there is nothing to copy."
     return f"Copying session details is turned off. An admin can turn it on in {PREFERENCES_PATH}."
+
+
+#: How long the reason for copying a Session URL may be, in characters.
+COPY_REASON_LENGTH = (5, 200)
+
+
+def url_copy_needs_reason(session: Session, person: Participant) -> bool:
+    """True when copying the Session URL for ``person`` needs the agent's reason.
+
+    The product page means the URL copy for invitations that could not be
+    delivered; for anyone whose invitation did not fail, the agent says why,
+    and the audit trail keeps it.
+    """
+    delivery = session.delivery_of(person)
+    return delivery is None or not delivery.failed
+
+
+def clean_copy_reason(text: object) -> str:
+    """The agent's reason for a URL copy on one line, or raise ``ValidationError``."""
+    from collab_console.core.errors import ValidationError
+
+    shortest, longest = COPY_REASON_LENGTH
+    line = " ".join(text.split()) if isinstance(text, str) else ""
+    if len(line) < shortest or any(not ch.isprintable() for ch in line):
+        raise ValidationError(
+            f"say in a few words why the Session URL is copied (at least {shortest} characters)"
+        )
+    if len(line) > longest:
+        raise ValidationError(f"keep the reason to {longest} characters")
+    return line
+
+
+class CardPlan(Record):
+    """What the card offers for a person, in the order it offers it."""
+
+    #: True: the copy buttons come first (the invitation failed); False: Resend invite does.
+    copy_first: bool
+    copy_actions: tuple[CopyAction, ...]
+    #: Resend invite is offered: an active session and a person with a contact.
+    can_resend: bool
+    #: One sentence above the buttons ("The invitation failed: …"), or empty.
+    note: str = ""
+
+
+def card_plan(
+    settings: CopySettings,
+    session: Session,
+    person: Participant,
+    *,
+    policy_confirmed: bool = True,
+) -> CardPlan:
+    """The card's remedies for ``person``: copying first when their invitation failed
+    (or telling the agent to ask an admin when no copy detail is enabled), Resend
+    invite first otherwise, as the product page asks."""
+    actions = copy_actions(settings, session, person, policy_confirmed=policy_confirmed)
+    can_resend = session.is_active and bool(person.contact)
+    delivery = session.delivery_of(person)
+    if delivery is None or not delivery.failed:
+        return CardPlan(copy_first=False, copy_actions=actions, can_resend=can_resend)
+    note = f"The invitation could not be delivered: {delivery.reason}."
+    if actions:
+        note += " Copy the details and give them another way."
+    elif session.is_active:
+        note += (
+            " No session detail may be copied: ask an admin to turn on Copy Session ID or"
+            f" Copy Session URL in {PREFERENCES_PATH}."
+        )
+    return CardPlan(copy_first=True, copy_actions=actions, can_resend=can_resend, note=note)

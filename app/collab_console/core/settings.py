@@ -11,6 +11,7 @@ migration that inserts its row (see the README, "Adding a setting").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from enum import Enum
@@ -101,6 +102,9 @@ class SettingSpec(Record):
     #: The range of an INT setting (its parser enforces it; the spin box shows it).
     minimum: int | None = None
     maximum: int | None = None
+    #: A TEXT setting that takes one of these stored values only (a combo box shows it),
+    #: with the words each is shown as, in order.
+    choices: tuple[tuple[str, str], ...] = ()
 
     @property
     def sensitive(self) -> bool:
@@ -289,8 +293,11 @@ MAX_LIVE_LINKS_PER_PERSON = SettingSpec(
 
 MAX_LINKS_PER_AGENT_HOUR = SettingSpec(
     key="max_links_per_agent_hour",
-    label="Links an agent may make per hour, at most",
-    help="Copies and invitations together. Reaching it is recorded in the audit trail.",
+    label="Session URLs an agent may copy per hour, at most",
+    help=(
+        "Invitations do not count: they go to the person's own contact. Reaching it is "
+        "recorded in the audit trail."
+    ),
     kind=SettingKind.INT,
     default=30,
     parse=_whole_number("links", 1, 1000),
@@ -300,6 +307,166 @@ MAX_LINKS_PER_AGENT_HOUR = SettingSpec(
     minimum=1,
     maximum=1000,
 )
+
+_HOST_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOST_NAME = re.compile(rf"{_HOST_LABEL}(?:\.{_HOST_LABEL})*", re.ASCII)
+#: What a sender address must look like: checked without email_validator, which pulls in
+#: dnspython and idna, because every start reads the settings.
+_SENDER = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9.-]+\.[a-z]{2,63}", re.ASCII)
+
+
+def parse_host(value: Any) -> str:
+    """A mail server's host name or IPv4 address in lower case, or empty (none)."""
+    if not isinstance(value, str):
+        raise SettingsError(f"expected a host name, got {value!r}")
+    text = value.strip().lower()
+    if text and (len(text) > 253 or not _HOST_NAME.fullmatch(text)):
+        raise SettingsError(
+            f"{text[:40]!r} is not a host name: letters, digits, hyphens and dots,"
+            " like smtp.example.com"
+        )
+    return text
+
+
+def parse_sender(value: Any) -> str:
+    """An e-mail address to send from (its domain in lower case), or empty (none)."""
+    if not isinstance(value, str):
+        raise SettingsError(f"expected an e-mail address, got {value!r}")
+    local, at, domain = value.strip().rpartition("@")
+    text = f"{local}{at}{domain.lower()}" if at else value.strip()
+    if text and (len(text) > 254 or not _SENDER.fullmatch(text)):
+        raise SettingsError(
+            f"{text[:40]!r} is not an e-mail address to send from, like invites@example.com"
+        )
+    return text
+
+
+def parse_gateway_url(value: Any) -> str:
+    """The SMS gateway's https address, checked as the Session URL base is; or empty (none)."""
+    if isinstance(value, str) and not value.strip():
+        return ""
+    return validate_url_base(value, what="the SMS gateway URL")
+
+
+def _one_of(spec_choices: tuple[tuple[str, str], ...], what: str) -> Callable[[Any], str]:
+    allowed = tuple(stored for stored, _ in spec_choices)
+
+    def parse(value: Any) -> str:
+        word = value.strip().lower() if isinstance(value, str) else value
+        if word not in allowed:
+            raise SettingsError(f"{what} is one of {', '.join(allowed)}, not {value!r}")
+        return str(word)
+
+    return parse
+
+
+SMTP_HOST = SettingSpec(
+    key="smtp_host",
+    label="SMTP server",
+    help=(
+        "The mail server that sends e-mail invitations. Empty: they are written to the "
+        "outbox folder in the data folder instead, and nothing is sent."
+    ),
+    kind=SettingKind.TEXT,
+    default="",
+    parse=parse_host,
+    ui_name="smtpHost",
+    ui_group="emailDeliveryGroup",
+    cli_name="smtp-host",
+)
+SMTP_PORT = SettingSpec(
+    key="smtp_port",
+    label="SMTP port",
+    help="Usually 587 with STARTTLS, 465 with TLS, 25 for a local relay.",
+    kind=SettingKind.INT,
+    default=587,
+    parse=_whole_number("port", 1, 65535),
+    ui_name="smtpPort",
+    ui_group="emailDeliveryGroup",
+    cli_name="smtp-port",
+    minimum=1,
+    maximum=65535,
+)
+SMTP_SECURITY_CHOICES = (
+    ("starttls", "STARTTLS"),
+    ("tls", "TLS from the start"),
+    ("none", "None (a relay on this machine)"),
+)
+SMTP_SECURITY = SettingSpec(
+    key="smtp_security",
+    label="Connection security",
+    help="None sends the invitation, with its link, unencrypted: only for a relay on this machine.",
+    kind=SettingKind.TEXT,
+    default="starttls",
+    parse=_one_of(SMTP_SECURITY_CHOICES, "Connection security"),
+    ui_name="smtpSecurity",
+    ui_group="emailDeliveryGroup",
+    cli_name="smtp-security",
+    choices=SMTP_SECURITY_CHOICES,
+)
+SMTP_USERNAME = SettingSpec(
+    key="smtp_username",
+    label="SMTP user name",
+    help=(
+        "Empty: the server takes mail without logging in. The password is kept in the "
+        "system keyring (collab-console secrets set smtp-password), never in the settings."
+    ),
+    kind=SettingKind.TEXT,
+    default="",
+    parse=lambda value: _plain_text(value, "the SMTP user name", 200),
+    ui_name="smtpUsername",
+    ui_group="emailDeliveryGroup",
+    cli_name="smtp-username",
+)
+SMTP_SENDER = SettingSpec(
+    key="smtp_sender",
+    label="Sender address",
+    help="The From address of e-mail invitations.",
+    kind=SettingKind.TEXT,
+    default="",
+    parse=parse_sender,
+    ui_name="smtpSender",
+    ui_group="emailDeliveryGroup",
+    cli_name="smtp-sender",
+)
+SMS_GATEWAY_URL = SettingSpec(
+    key="sms_gateway_url",
+    label="SMS gateway URL",
+    help=(
+        "The HTTP SMS gateway that sends text invitations (POST …/messages). Empty: they "
+        "are written to the outbox folder instead. Its token is kept in the system keyring "
+        "(collab-console secrets set sms-token)."
+    ),
+    kind=SettingKind.TEXT,
+    default="",
+    parse=parse_gateway_url,
+    ui_name="smsGatewayUrl",
+    ui_group="smsDeliveryGroup",
+    cli_name="sms-gateway-url",
+)
+RESEND_INTERVAL_SECONDS = SettingSpec(
+    key="resend_interval_seconds",
+    label="Resend an invite at most once per (seconds)",
+    help="For each person. 0 lets an agent resend at once.",
+    kind=SettingKind.INT,
+    default=30,
+    parse=_whole_number("seconds", 0, 3600),
+    ui_name="resendIntervalSeconds",
+    ui_group="invitationRulesGroup",
+    cli_name="resend-interval-seconds",
+    minimum=0,
+    maximum=3600,
+)
+
+
+def _plain_text(value: Any, what: str, longest: int) -> str:
+    if not isinstance(value, str):
+        raise SettingsError(f"expected text for {what}, got {value!r}")
+    text = value.strip()
+    if len(text) > longest or any(not ch.isprintable() for ch in text):
+        raise SettingsError(f"{what} must be one line of at most {longest} printable characters")
+    return text
+
 
 SETTING_SPECS: tuple[SettingSpec, ...] = (
     COPY_SESSION_ID,
@@ -312,6 +479,13 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     LINK_FIRST_JOIN_ONLY,
     MAX_LIVE_LINKS_PER_PERSON,
     MAX_LINKS_PER_AGENT_HOUR,
+    SMTP_HOST,
+    SMTP_PORT,
+    SMTP_SECURITY,
+    SMTP_USERNAME,
+    SMTP_SENDER,
+    SMS_GATEWAY_URL,
+    RESEND_INTERVAL_SECONDS,
 )
 SPECS_BY_KEY: Mapping[str, SettingSpec] = {spec.key: spec for spec in SETTING_SPECS}
 SENSITIVE_SPECS: tuple[SettingSpec, ...] = tuple(s for s in SETTING_SPECS if s.sensitive)

@@ -61,7 +61,7 @@ class _Refused(Exception):
     """A rule of :func:`_check_host` broken; the caller adds whose host it was."""
 
 
-def validate_url_base(value: object) -> str:
+def validate_url_base(value: object, *, what: str = _BASE) -> str:
     """Return the normalised Session URL base, or raise :class:`SettingsError`.
 
     A Session URL is this base plus a link's token, so it must be a plain
@@ -75,62 +75,62 @@ def validate_url_base(value: object) -> str:
 
     The result starts with lower-case ``https://``, has a lower-case host and
     ends in ``/``; it is at most :data:`MAX_URL_BASE_LENGTH` characters long.
-    Validating a result again returns it unchanged.
+    Validating a result again returns it unchanged. ``what`` names the setting in
+    the messages (the SMS gateway's address is checked the same way).
     """
     if not isinstance(value, str):
-        raise SettingsError(f"{_BASE} must be text")
+        raise SettingsError(f"{what} must be text")
     text = value.strip(" \t\r\n")
     if not text:
-        raise SettingsError(f"{_BASE} is empty")
+        raise SettingsError(f"{what} is empty")
     if len(text) > _MAX_INPUT:
-        raise SettingsError(f"{_BASE} is longer than {MAX_URL_BASE_LENGTH} characters")
+        raise SettingsError(f"{what} is longer than {MAX_URL_BASE_LENGTH} characters")
     problem = _character_problem(text)
     if problem:
-        raise SettingsError(f"{_BASE} must not contain {problem}")
+        raise SettingsError(f"{what} must not contain {problem}")
     if "\\" in text:
-        raise SettingsError(f"{_BASE} must not contain a backslash (\\)")
+        raise SettingsError(f"{what} must not contain a backslash (\\)")
     scheme = "https"
     if text[:5].lower() == "http:" and _loopback_authority(text[7:].partition("/")[0]):
         scheme = "http"  # a local demo: the join service on this machine
     elif text[:6].lower() != "https:":
         raise SettingsError(
-            f"{_BASE} must start with https:// (plain http only for 127.0.0.1 or localhost)"
+            f"{what} must start with https:// (plain http only for 127.0.0.1 or localhost)"
         )
     start = len(scheme) + 3
     if text[start - 2 : start] != "//":
-        raise SettingsError(f"{_BASE} needs a host name, {_HOST_EXAMPLE}")
+        raise SettingsError(f"{what} needs a host name, {_HOST_EXAMPLE}")
     if "?" in text or "#" in text:
-        raise SettingsError(f"{_BASE} must not contain '?' or '#'")
+        raise SettingsError(f"{what} must not contain '?' or '#'")
     authority, slash, path = text[start:].partition("/")
     if "@" in authority:
-        raise SettingsError(f"{_BASE} must not contain a user name or password")
+        raise SettingsError(f"{what} must not contain a user name or password")
     if authority.startswith("["):
-        raise SettingsError(f"{_BASE} needs a host name, {_HOST_EXAMPLE}, not an IP address")
+        raise SettingsError(f"{what} needs a host name, {_HOST_EXAMPLE}, not an IP address")
     host, colon, port = authority.partition(":")
     if colon and not _is_port(port):
-        raise SettingsError(f"{_BASE} is not a valid URL (its port must be a number 1 to 65535)")
+        raise SettingsError(f"{what} is not a valid URL (its port must be a number 1 to 65535)")
     if not host.isascii():
-        raise SettingsError(_unicode_host_message(host))
+        raise SettingsError(_unicode_host_message(host, what))
     host = host.lower()
     try:
         if scheme == "https":
             _check_host(host)
     except _Refused as refused:
-        raise SettingsError(f"{_BASE} {refused}") from None
+        raise SettingsError(f"{what} {refused}") from None
     path = slash + path
     if not path.isascii():
         raise SettingsError(
-            f"the path of {_BASE} must be plain ASCII: percent-encode other characters "
-            "(é is %C3%A9)"
+            f"the path of {what} must be plain ASCII: percent-encode other characters (é is %C3%A9)"
         )
     path_problem = _path_problem(path)
     if path_problem:
-        raise SettingsError(f"the path of {_BASE} {path_problem}")
+        raise SettingsError(f"the path of {what} {path_problem}")
     normalised = f"{scheme}://{host}{colon}{port}{path}"
     if not normalised.endswith("/"):
         normalised += "/"
     if len(normalised) > MAX_URL_BASE_LENGTH:
-        raise SettingsError(f"{_BASE} is longer than {MAX_URL_BASE_LENGTH} characters")
+        raise SettingsError(f"{what} is longer than {MAX_URL_BASE_LENGTH} characters")
     return normalised
 
 
@@ -295,20 +295,20 @@ def _mixed_scripts(label: str) -> str | None:
     return " and ".join(sorted(script.title() for script in scripts))
 
 
-def _unicode_host_message(host: str) -> str:
+def _unicode_host_message(host: str, what: str) -> str:
     """Why a host with non-ASCII letters is refused, with its punycode form when useful."""
     for label in host.split("."):
         scripts = _mixed_scripts(label)
         if scripts:
             return (
-                f"the host name of {_BASE} mixes {scripts} letters and can imitate another address"
+                f"the host name of {what} mixes {scripts} letters and can imitate another address"
             )
     try:
         punycode = host.encode("idna").decode("ascii").lower()
         _check_host(punycode)
     except (ValueError, _Refused):
-        return f"the host name of {_BASE} must be plain ASCII: use its punycode form (xn--…)"
-    return f"the host name of {_BASE} must be plain ASCII: use its punycode form, {punycode}"
+        return f"the host name of {what} must be plain ASCII: use its punycode form (xn--…)"
+    return f"the host name of {what} must be plain ASCII: use its punycode form, {punycode}"
 
 
 def _ascii_host(host: str) -> str:

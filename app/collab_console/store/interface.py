@@ -17,10 +17,13 @@ if TYPE_CHECKING:
     from collab_console.core.admins import AdminInfo, AdminSession
     from collab_console.core.audit import AuditBreak, AuditProgress, AuditQuery, UnlockResult
     from collab_console.core.copying import CopyRecord
-    from collab_console.core.domain import Session, SessionSummary
+    from collab_console.core.delivery import Delivery, DeliveryState
+    from collab_console.core.domain import Participant, Session, SessionSummary
     from collab_console.core.events import (
+        InvitationsChanged,
         LinksChanged,
         LobbyChanged,
+        ParticipantAdded,
         SessionEnded,
         SessionStarted,
         SettingsChanged,
@@ -183,7 +186,86 @@ class Store(Protocol):
     def end_session(self, session_id: str, at: datetime, *, actor: str) -> SessionEnded: ...
 
     def record_copy(self, record: CopyRecord) -> None:
-        """An audit entry for a copy: who, session, person, detail, masked contact; no value."""
+        """An audit entry for a copy: who, session, person, detail, masked contact; no value.
+
+        ``record.reason`` (why a Session URL was copied for someone whose invitation did
+        not fail) is kept in the entry's detail."""
+        ...
+
+    def add_participant(
+        self, session_id: str, *, name: str, contact: str, actor: str, now: datetime
+    ) -> tuple[Participant, ParticipantAdded, InvitationsChanged | None]:
+        """Add a document participant (own ID drawn at random) to an active session and,
+        when ``contact`` is given, queue their invitation in the same transaction.
+
+        ``name`` and ``contact`` go through ``core.domain``'s validators; a name already
+        in the session (any case): ``ValidationError``. Audited (``participant_added``).
+        """
+        ...
+
+    # -- invitations (core/delivery.py): the outbox, queued before anything is sent
+
+    def deliveries(self, session_id: str) -> dict[str, Delivery]:
+        """Each invited person's newest invitation, by their own ID."""
+        ...
+
+    def queue_invitation(
+        self, session_id: str, access_id: str, *, actor: str, now: datetime
+    ) -> tuple[Delivery, InvitationsChanged]:
+        """Queue a new invitation (a resend) for a person of an active session who has a
+        contact, to be sent by ``invitations.sender``.
+
+        Refused with ``core.delivery.RateLimitedError`` (how long to wait) while the
+        person's newest invitation was queued less than ``resend_interval_seconds``
+        ago, counted by the store's clock, atomically (two consoles resending at
+        once queue one). No contact, or an ended session: ``ValidationError``.
+        Audited (``invitation_queued``, resend, recipient masked).
+        """
+        ...
+
+    def claim_invitations(self, *, now: datetime, limit: int = 20) -> list[Delivery]:
+        """Take up to ``limit`` queued invitations that are due (``next_attempt_at`` passed)
+        and nobody holds, of active sessions this login may see, oldest first; hold them for
+        ``core.delivery.CLAIM_SECONDS`` so no other sender takes them meanwhile. An
+        invitation of an ended session is failed instead ("the session ended")."""
+        ...
+
+    def record_attempt(
+        self,
+        invitation_id: str,
+        *,
+        state: DeliveryState,
+        reason: str = "",
+        next_attempt_at: datetime | None = None,
+        gateway_id: str = "",
+        link_id: str = "",
+        now: datetime,
+        actor: str,
+    ) -> InvitationsChanged:
+        """What one try to send a claimed invitation did: SENT (``gateway_id``, ``link_id``),
+        DELIVERED, FAILED (``reason``), or QUEUED again after a transient failure
+        (``reason``, ``next_attempt_at``). Counts the attempt and lets the claim go.
+        Audited: ``invitation_sent``, ``invitation_failed`` (result ``retry`` or
+        ``failed``), ``invitation_delivered``. A state that goes backwards
+        (delivered to sent, failed to anything): ``ValidationError``."""
+        ...
+
+    def record_report(
+        self,
+        invitation_id: str,
+        *,
+        state: DeliveryState,
+        reason: str = "",
+        now: datetime,
+        actor: str,
+    ) -> InvitationsChanged | None:
+        """A gateway's delivery report for a SENT invitation: DELIVERED or FAILED (with the
+        gateway's reason); None, nothing written, when the state is unchanged. Audited."""
+        ...
+
+    def invitations_awaiting_report(self, *, now: datetime, limit: int = 20) -> list[Delivery]:
+        """SENT invitations with a ``gateway_id`` of active sessions, sent in the last day,
+        whose report is worth asking for again, oldest first."""
         ...
 
     # -- links (core/links.py): a Session URL is a fresh per-person link

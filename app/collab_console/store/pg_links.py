@@ -1,7 +1,10 @@
-"""Session links, the lobby and the join service's calls on the organisation's PostgreSQL.
+"""Session links, invitations, the lobby and the join service's calls on the organisation's
+PostgreSQL.
 
 :class:`LinksPart` holds the ``Store`` methods of ``core/links.py`` and
-``core/lobby.py`` for :class:`~collab_console.store.postgres.PostgresStore`.
+``core/lobby.py`` for :class:`~collab_console.store.postgres.PostgresStore`;
+:class:`InvitationsPart` those of ``core/delivery.py`` (the outbox each invitation
+is queued in before it is sent, and the people added to a running session).
 The rules are the database's (``pg_links_schema``): an agent's methods use the
 tables under row-level security, so an agent reaches only the links and
 requests of the sessions they may see; the join service's methods call the
@@ -16,13 +19,21 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import psycopg
+
+from collab_console.core.delivery import (
+    CLAIM_SECONDS,
+    REPORT_SECONDS,
+    REPORTED_FAILURE,
+    SESSION_ENDED_REASON,
+)
 from collab_console.core.errors import (
     CollabConsoleError,
     NotAllowedError,
     NotFoundError,
     ValidationError,
 )
-from collab_console.store.errors import StoreDamagedError
+from collab_console.store.errors import StoreDamagedError, StoreRefusedError
 from collab_console.store.location import printable
 from collab_console.store.pg_links_schema import LINK_COLUMNS, REQUEST_COLUMNS
 from collab_console.store.stored_values import (
@@ -46,7 +57,14 @@ if TYPE_CHECKING:
 
     from psycopg import Cursor
 
-    from collab_console.core.events import LinksChanged, LobbyChanged
+    from collab_console.core.delivery import Delivery, DeliveryState
+    from collab_console.core.domain import Participant
+    from collab_console.core.events import (
+        InvitationsChanged,
+        LinksChanged,
+        LobbyChanged,
+        ParticipantAdded,
+    )
     from collab_console.core.links import (
         JoinPage,
         Link,
@@ -115,11 +133,13 @@ class LinksPart:
             live = sum(
                 link.is_live(now) for link in self._links(cur, "l.access_id = %s", access_id)
             )
+            # Only copies count: an invitation goes to the person's own contact.
             cur.execute(
-                "SELECT count(*) FROM collab.link WHERE made_by = session_user AND made_at > %s",
+                "SELECT count(*) FROM collab.link"
+                " WHERE made_by = session_user AND made_at > %s AND purpose = 'copy'",
                 (now - _HOUR,),
             )
-            made = _fetch_one(cur)[0]
+            made = 0 if purpose is LinkPurpose.INVITATION else _fetch_one(cur)[0]
             refused = limit_refusal(
                 live_for_person=live,
                 made_by_agent_last_hour=int(made),
@@ -616,3 +636,470 @@ def request_from(row: tuple[Any, ...]) -> JoinRequest:
         raise ValueError(
             f"request {printable(str(name_id)[:12])}: {str(exc).rstrip('.')}"
         ) from None
+
+
+# -- invitations ------------------------------------------------------------------------------
+
+#: An invitation's columns, in :func:`delivery_from` order.
+INVITATION_COLUMNS = (
+    "i.invitation_id, i.session_id, i.access_id, i.channel, i.recipient, i.state, i.queued_at,"
+    " i.updated_at, i.queued_by, i.resend, i.attempts, i.reason, i.next_attempt_at,"
+    " i.gateway_id, coalesce(i.link_id, '')"
+)
+#: How long after it was sent an invitation's report is still worth asking for.
+REPORT_WINDOW = "interval '1 day'"
+#: Attempts at a fresh own ID for a person added to a session (40 random bits each).
+_MAX_ID_ATTEMPTS = 8
+#: The unique keys a freshly drawn own ID can collide on (another session's person).
+_ID_KEYS = frozenset({"participant_access_id_key", "participant_pkey", "session_pkey"})
+#: Where a state may go by one try to send (``record_attempt``); a report moves SENT only.
+_FORWARD: dict[str, frozenset[str]] = {
+    "queued": frozenset({"queued", "sent", "delivered", "failed"}),
+    "sent": frozenset({"delivered", "failed"}),
+}
+
+
+class IdTakenError(Exception):
+    """A freshly drawn Session ID or own ID is somebody's already: draw another.
+
+    Raised inside a write transaction (which it rolls back); never leaves the store.
+    """
+
+
+def id_collision(exc: psycopg.errors.UniqueViolation) -> bool:
+    """Whether the unique key ``exc`` names is one of a person's own ID."""
+    return (exc.diag.constraint_name or "") in _ID_KEYS
+
+
+class InvitationsPart:
+    """The outbox of invitations, and the people added to a running session, for
+    PostgresStore.
+
+    The rules are the database's (``pg_links_schema``, version 2): who may queue, the
+    resend interval, forward-only states, the audit and the announcements. A write's
+    time is the server's; ``now`` only says when a caller thinks it is, and counts as
+    the later of the two where it decides what is due.
+    """
+
+    if TYPE_CHECKING:
+        location: str
+
+        def _transaction(
+            self, doing: str = ..., *, demo: bool = ...
+        ) -> AbstractContextManager[Cursor[Any]]: ...
+
+        def _read(self, doing: str = ...) -> AbstractContextManager[Cursor[Any]]: ...
+
+        def _refuse_join_login(self, doing: str) -> None: ...
+
+        def _session_seen(self, cur: Cursor[Any], session_id: str) -> str: ...
+
+        def _parsing(self, doing: str) -> AbstractContextManager[None]: ...
+
+    def add_participant(
+        self, session_id: str, *, name: str, contact: str, actor: str, now: datetime
+    ) -> tuple[Participant, ParticipantAdded, InvitationsChanged | None]:
+        """Add a document participant with a fresh own ID to the active session and queue
+        their first invitation when they have a contact, in one transaction.
+
+        The session stays locked until it commits (no second person takes the same
+        place, and the session cannot end meanwhile); the database audits the addition
+        (``participant_added``) and announces it (``participant``).
+        """
+        from collab_console.core.domain import (
+            MAX_NAME_LENGTH,
+            Participant,
+            Role,
+            new_session_id,
+            parse_contact,
+        )
+        from collab_console.core.events import InvitationsChanged, ParticipantAdded
+        from collab_console.core.text import clean_name
+
+        person = clean_name(name, what="the participant's name", max_length=MAX_NAME_LENGTH)
+        if not isinstance(contact, str):
+            raise ValidationError("a contact is a phone number or an e-mail address")
+        address = parse_contact(contact)[1] if contact.strip() else ""
+        self._refuse_join_login("add people to a session")
+        for _ in range(_MAX_ID_ATTEMPTS):
+            access_id = new_session_id()
+            try:
+                with self._transaction(f"add {person} to session {session_id}") as cur:
+                    self._hold_for_new_person(cur, session_id, person)
+                    try:
+                        cur.execute(
+                            "INSERT INTO collab.participant (session_id, access_id, position,"
+                            " name, contact) SELECT %s, %s, coalesce(max(position), 0) + 1, %s, %s"
+                            " FROM collab.participant WHERE session_id = %s",
+                            (session_id, access_id, person, address, session_id),
+                        )
+                    except psycopg.errors.UniqueViolation as exc:
+                        if id_collision(exc):
+                            raise IdTakenError from None
+                        raise
+                    queued = (
+                        self._queue(cur, session_id, access_id, address, resend=False)
+                        if address
+                        else None
+                    )
+            except IdTakenError:
+                continue
+            added = Participant(person, Role.PARTICIPANT, access_id, address)
+            changed = None if queued is None else InvitationsChanged(session_id)
+            return added, ParticipantAdded(session_id, access_id), changed
+        raise StoreRefusedError(
+            f"The database refused to add {person}: no free participant ID found."
+        )
+
+    def _hold_for_new_person(self, cur: Cursor[Any], session_id: str, name: str) -> None:
+        """Lock the active session ``session_id`` for a new person named ``name``, or raise."""
+        cur.execute(
+            "SELECT state FROM collab.session WHERE session_id = %s FOR NO KEY UPDATE",
+            (session_id,),
+        )
+        row = cur.fetchone()
+        if row is None:
+            raise NotFoundError(f"no session {session_id}")
+        if row[0] != "active":
+            raise ValidationError(f"session {session_id} has ended; no one can be added to it")
+        cur.execute("SELECT name FROM collab.participant WHERE session_id = %s", (session_id,))
+        wanted = name.casefold()
+        for (there,) in cur.fetchall():
+            if str(there).casefold() == wanted:
+                raise ValidationError(f"{there} is already in session {session_id}")
+
+    def deliveries(self, session_id: str) -> dict[str, Delivery]:
+        """Each invited person's newest invitation, by their own ID."""
+        self._refuse_join_login("read a session's invitations")
+        with self._read(f"read the invitations of session {session_id}") as cur:
+            self._session_seen(cur, session_id)
+            return newest_deliveries(cur, session_id)
+
+    def queue_invitation(
+        self, session_id: str, access_id: str, *, actor: str, now: datetime
+    ) -> tuple[Delivery, InvitationsChanged]:
+        """Queue another invitation of a person of an active session who has a contact.
+
+        The person's row is locked first, then their newest invitation and the interval
+        in force for this login are read with the server's clock: a second console
+        resending at once waits here, then finds this one's invitation and is refused
+        with how long to wait.
+        """
+        from collab_console.core.delivery import rate_limited, resend_wait
+        from collab_console.core.events import InvitationsChanged
+
+        self._refuse_join_login("send invitations")
+        with self._transaction(f"queue an invitation in session {session_id}") as cur:
+            cur.execute("SELECT collab.lock_invitee(%s, %s)", (session_id, access_id))
+            cur.execute(
+                "SELECT s.state, p.name, p.contact FROM collab.session s"
+                " LEFT JOIN collab.participant p"
+                " ON p.session_id = s.session_id AND p.access_id = %s"
+                " WHERE s.session_id = %s",
+                (access_id, session_id),
+            )
+            row = cur.fetchone()
+            if row is None:
+                raise NotFoundError(f"no session {session_id}")
+            state, stored_name, address = row
+            if stored_name is None:
+                raise NotFoundError(f"no person with the ID {access_id} in session {session_id}")
+            with self._parsing("queue an invitation"):
+                name = stored_person_name(stored_name)
+            if state != "active":
+                raise ValidationError(f"session {session_id} has ended; it sends no invitations")
+            if not address:
+                raise ValidationError(
+                    f"{name} has no phone number or e-mail address to send an invitation to"
+                )
+            cur.execute(
+                "SELECT max(queued_at), transaction_timestamp(),"
+                " collab.setting_text('resend_interval_seconds')"
+                " FROM collab.invitation WHERE session_id = %s AND access_id = %s",
+                (session_id, access_id),
+            )
+            last, clock, interval = _fetch_one(cur)
+            with self._parsing("queue an invitation"):
+                wait = resend_wait(
+                    _optional_moment(last, "the last invitation's time"),
+                    zoned_datetime(clock, "the server's clock"),
+                    _resend_interval(interval),
+                )
+            if wait:
+                raise rate_limited(name, wait)
+            queued = self._queue(cur, session_id, access_id, address, resend=last is not None)
+        return queued, InvitationsChanged(session_id)
+
+    def _queue(
+        self, cur: Cursor[Any], session_id: str, access_id: str, recipient: str, *, resend: bool
+    ) -> Delivery:
+        """Insert a queued invitation of the person to ``recipient`` (their contact as
+        stored); its times, sender and checks are the database's."""
+        from collab_console.core.delivery import new_invitation_id
+
+        channel = "email" if "@" in recipient else "sms"
+        cur.execute(
+            "INSERT INTO collab.invitation AS i (invitation_id, session_id, access_id, channel,"
+            f" recipient, resend) VALUES (%s, %s, %s, %s, %s, %s) RETURNING {INVITATION_COLUMNS}",
+            (new_invitation_id(), session_id, access_id, channel, recipient, resend),
+        )
+        row = _fetch_one(cur)
+        with self._parsing("queue an invitation"):
+            return delivery_from(row)
+
+    def claim_invitations(self, *, now: datetime, limit: int = 20) -> list[Delivery]:
+        """Hold up to ``limit`` due invitations nobody holds, of the active sessions this
+        login sees, oldest first; fail those whose session ended instead.
+
+        ``FOR UPDATE SKIP LOCKED``: two consoles claiming at once take different ones.
+        """
+        self._refuse_join_login("send invitations")
+        if limit < 1:
+            return []
+        with self._transaction("take invitations to send") as cur:
+            cur.execute(
+                "UPDATE collab.invitation i SET state = 'failed', reason = %s,"
+                " next_attempt_at = NULL, claimed_until = NULL,"
+                " updated_at = transaction_timestamp()"
+                " WHERE i.id IN (SELECT q.id FROM collab.invitation q"
+                "  JOIN collab.session s ON s.session_id = q.session_id"
+                "  WHERE q.state = 'queued' AND s.state = 'ended'"
+                "  AND (q.claimed_until IS NULL"
+                "   OR q.claimed_until < greatest(%s, transaction_timestamp()))"
+                "  FOR UPDATE OF q SKIP LOCKED)",
+                (SESSION_ENDED_REASON, now),
+            )
+            cur.execute(
+                "WITH claimed AS (UPDATE collab.invitation i"
+                " SET claimed_until = transaction_timestamp() + make_interval(secs => %s)"
+                " WHERE i.id IN (SELECT q.id FROM collab.invitation q"
+                "  JOIN collab.session s ON s.session_id = q.session_id"
+                "  WHERE q.state = 'queued' AND s.state = 'active'"
+                "  AND q.next_attempt_at <= greatest(%s, transaction_timestamp())"
+                "  AND (q.claimed_until IS NULL"
+                "   OR q.claimed_until < greatest(%s, transaction_timestamp()))"
+                "  ORDER BY q.queued_at, q.id LIMIT %s FOR UPDATE OF q SKIP LOCKED)"
+                f" RETURNING i.id AS row_id, {INVITATION_COLUMNS})"
+                " SELECT * FROM claimed ORDER BY queued_at, row_id",
+                (CLAIM_SECONDS, now, now, limit),
+            )
+            rows = cur.fetchall()
+        with self._parsing("take invitations to send"):
+            return [delivery_from(tuple(row)[1:]) for row in rows]
+
+    def record_attempt(
+        self,
+        invitation_id: str,
+        *,
+        state: DeliveryState,
+        reason: str = "",
+        next_attempt_at: datetime | None = None,
+        gateway_id: str = "",
+        link_id: str = "",
+        now: datetime,
+        actor: str,
+    ) -> InvitationsChanged:
+        """What one try to send the invitation did; it counts the try (of a queued one) and
+        lets the claim go. The database audits it (``invitation_sent``, ``invitation_failed``
+        with ``retry`` or ``failed``, ``invitation_delivered``)."""
+        from collab_console.core.delivery import DeliveryState
+        from collab_console.core.events import InvitationsChanged
+
+        wanted = DeliveryState(state)
+        why = _kept_reason(reason)
+        if wanted in (DeliveryState.SENT, DeliveryState.DELIVERED):
+            why = ""
+        elif wanted is DeliveryState.FAILED and not why:
+            raise ValidationError("say why the invitation failed")
+        if wanted is DeliveryState.QUEUED and next_attempt_at is None:
+            raise ValidationError("an invitation queued again needs the time of its next try")
+        gateway, link = _gateway_id(gateway_id), _link_id(link_id)
+        self._refuse_join_login("send invitations")
+        with self._transaction(f"record a try to send invitation {invitation_id}") as cur:
+            current = self._invitation_for_update(cur, invitation_id)
+            if wanted.value not in _FORWARD.get(current.state.value, frozenset()):
+                raise ValidationError(
+                    f"invitation {current.invitation_id} is {current.state.value} already;"
+                    f" it cannot become {wanted.value}"
+                )
+            tried = current.state is DeliveryState.QUEUED
+            sent_now = tried and wanted in (DeliveryState.SENT, DeliveryState.DELIVERED)
+            cur.execute(
+                "UPDATE collab.invitation SET state = %s, reason = %s, attempts = %s,"
+                " next_attempt_at = %s, gateway_id = %s, link_id = %s, claimed_until = NULL,"
+                " updated_at = transaction_timestamp() WHERE invitation_id = %s",
+                (
+                    wanted.value,
+                    why,
+                    current.attempts + (1 if tried else 0),
+                    next_attempt_at if wanted is DeliveryState.QUEUED else None,
+                    gateway if sent_now else current.gateway_id,
+                    (link if sent_now else current.link_id) or None,
+                    current.invitation_id,
+                ),
+            )
+        return InvitationsChanged(current.session_id)
+
+    def record_report(
+        self,
+        invitation_id: str,
+        *,
+        state: DeliveryState,
+        reason: str = "",
+        now: datetime,
+        actor: str,
+    ) -> InvitationsChanged | None:
+        """The gateway's report of a sent invitation: DELIVERED, or FAILED with its reason.
+
+        None, nothing written, when it says what is stored already; a report that would
+        move the invitation otherwise (back, or out of DELIVERED or FAILED):
+        ``ValidationError``."""
+        from collab_console.core.delivery import DeliveryState
+        from collab_console.core.events import InvitationsChanged
+
+        reported = DeliveryState(state)
+        self._refuse_join_login("record delivery reports")
+        why = ""
+        if reported is DeliveryState.FAILED:
+            why = _kept_reason(reason) or REPORTED_FAILURE
+        with self._transaction(f"record the report of invitation {invitation_id}") as cur:
+            current = self._invitation_for_update(cur, invitation_id)
+            if reported is current.state:
+                return None
+            if current.state is not DeliveryState.SENT or not reported.final:
+                raise ValidationError(
+                    f"invitation {current.invitation_id} is {current.state.value};"
+                    f" a report cannot make it {reported.value}"
+                )
+            cur.execute(
+                "UPDATE collab.invitation SET state = %s, reason = %s,"
+                " updated_at = transaction_timestamp() WHERE invitation_id = %s",
+                (reported.value, why, current.invitation_id),
+            )
+        return InvitationsChanged(current.session_id)
+
+    def invitations_awaiting_report(self, *, now: datetime, limit: int = 20) -> list[Delivery]:
+        """SENT invitations with a gateway message of active sessions, sent in the last day,
+        not asked about in the last ``REPORT_SECONDS``, oldest first; each is marked asked
+        now (two consoles asking at once take different ones)."""
+        self._refuse_join_login("read invitations")
+        if limit < 1:
+            return []
+        with self._transaction("find invitations awaiting a report") as cur:
+            cur.execute(
+                "WITH asked AS (UPDATE collab.invitation i"
+                " SET report_asked_at = transaction_timestamp()"
+                " WHERE i.id IN (SELECT q.id FROM collab.invitation q"
+                "  JOIN collab.session s ON s.session_id = q.session_id"
+                "  WHERE q.state = 'sent' AND q.gateway_id <> '' AND s.state = 'active'"
+                f"  AND q.updated_at > greatest(%s, transaction_timestamp()) - {REPORT_WINDOW}"
+                "  AND (q.report_asked_at IS NULL OR q.report_asked_at"
+                "   <= greatest(%s, transaction_timestamp()) - make_interval(secs => %s))"
+                "  ORDER BY q.queued_at, q.id LIMIT %s FOR UPDATE OF q SKIP LOCKED)"
+                f" RETURNING i.id AS row_id, {INVITATION_COLUMNS})"
+                " SELECT * FROM asked ORDER BY queued_at, row_id",
+                (now, now, REPORT_SECONDS, limit),
+            )
+            rows = cur.fetchall()
+        with self._parsing("find invitations awaiting a report"):
+            return [delivery_from(tuple(row)[1:]) for row in rows]
+
+    def _invitation_for_update(self, cur: Cursor[Any], invitation_id: str) -> Delivery:
+        """The invitation ``invitation_id`` (one this login sees), locked; else NotFoundError."""
+        from collab_console.core.delivery import INVITATION_ID_PATTERN
+
+        name = invitation_id.strip().upper() if isinstance(invitation_id, str) else ""
+        if not INVITATION_ID_PATTERN.fullmatch(name):
+            raise NotFoundError(f"no invitation {printable(str(invitation_id)[:20])}")
+        cur.execute(
+            f"SELECT {INVITATION_COLUMNS} FROM collab.invitation i"
+            " WHERE i.invitation_id = %s FOR NO KEY UPDATE",
+            (name,),
+        )
+        row = cur.fetchone()
+        if row is None:
+            raise NotFoundError(f"no invitation {name}")
+        with self._parsing("read an invitation"):
+            return delivery_from(tuple(row))
+
+
+def newest_deliveries(cur: Cursor[Any], session_id: str) -> dict[str, Delivery]:
+    """Each invited person of the session and their newest invitation (by queueing time,
+    then the order rows were made), read on ``cur``; every value checked."""
+    cur.execute(
+        f"SELECT DISTINCT ON (i.access_id) {INVITATION_COLUMNS} FROM collab.invitation i"
+        " WHERE i.session_id = %s ORDER BY i.access_id, i.queued_at DESC, i.id DESC",
+        (session_id,),
+    )
+    found = {}
+    for row in cur.fetchall():
+        delivery = delivery_from(tuple(row))
+        found[delivery.access_id] = delivery
+    return found
+
+
+def delivery_from(row: tuple[Any, ...]) -> Delivery:
+    """A row of :data:`INVITATION_COLUMNS` as a Delivery (``stored_values.stored_delivery``
+    checks every value); a value it cannot be raises StoreValueError."""
+    from collab_console.store.stored_values import StoreValueError, stored_delivery
+
+    (iid, sid, pid, channel, recipient, state, queued, updated, by, resend, attempts, reason,
+     next_at, gateway, link) = row  # fmt: skip
+    if not isinstance(resend, bool):
+        raise StoreValueError(
+            f"invitation {printable(str(iid)[:12])}: its resend mark is malformed"
+        )
+    return stored_delivery(
+        invitation_id=iid,
+        session_id=sid,
+        access_id=pid,
+        channel=channel,
+        recipient=recipient,
+        state=state,
+        queued_at=zoned_datetime(queued, "an invitation's queueing time"),
+        updated_at=zoned_datetime(updated, "an invitation's change time"),
+        queued_by=by,
+        resend=resend,
+        attempts=attempts,
+        reason=reason,
+        next_attempt_at=_optional_moment(next_at, "an invitation's next try"),
+        gateway_id=gateway,
+        link_id=link,
+    )
+
+
+def _kept_reason(text: object) -> str:
+    """``core.delivery.clean_reason`` of ``text`` without what no reason may hold (a NUL,
+    a control or invisible character): a mail server's or gateway's words are anyone's,
+    and a reason the store could not read back would make its session unreadable."""
+    from collab_console.core.delivery import clean_reason
+
+    return clean_reason("".join(ch for ch in str(text) if ch.isprintable() or ch.isspace()))
+
+
+def _resend_interval(value: object) -> int:
+    """The resend interval in force, as stored, checked by its setting's parser."""
+    from collab_console.core.errors import SettingsError
+    from collab_console.core.settings import SPECS_BY_KEY
+
+    try:
+        seconds = SPECS_BY_KEY["resend_interval_seconds"].from_store(value)
+    except SettingsError as exc:
+        raise ValueError(str(exc).rstrip(".")) from None
+    return int(seconds)
+
+
+def _gateway_id(value: object) -> str:
+    """A gateway's message ID as it may be kept: one printable line of at most 200."""
+    if not isinstance(value, str) or len(value) > 200 or not value.isprintable():
+        raise ValidationError("a gateway's message ID is at most 200 printable characters")
+    return value
+
+
+def _link_id(value: object) -> str:
+    """The name of the link a sent invitation carries, or empty."""
+    from collab_console.core.links import LINK_ID_PATTERN
+
+    if not isinstance(value, str) or (value and not LINK_ID_PATTERN.fullmatch(value)):
+        raise ValidationError("an invitation's link is named like L-7QKM92HX")
+    return value

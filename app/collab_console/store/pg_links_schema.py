@@ -1,8 +1,10 @@
-"""SQL for session links, the lobby and the join service's role on PostgreSQL.
+"""SQL for session links, invitations, the lobby and the join service's role on PostgreSQL.
 
-``pg_schema``'s first migration runs :data:`LINK_STATEMENTS` after the base
-tables (``collab.session``, ``collab.participant``, ``collab.audit``…), as
-the database owner. They make, in schema ``collab``:
+``pg_schema``'s second migration runs :data:`INVITATION_STATEMENTS` (the outbox of
+invitations, each of which carries a link: see the section at the end). Its first
+migration runs :data:`LINK_STATEMENTS` after the base tables (``collab.session``,
+``collab.participant``, ``collab.audit``…), as the database owner. They make, in
+schema ``collab``:
 
 * ``link``: one person's link, by the SHA-256 of its token (never the token);
   ``lobby``: each session's lock and count of denials (a session without a
@@ -44,6 +46,7 @@ theirs.
 
 from __future__ import annotations
 
+from collab_console.core.delivery import CLAIM_SECONDS, INVITATION_ID_PATTERN, MAX_REASON_LENGTH
 from collab_console.core.links import LINK_ID_PATTERN
 from collab_console.core.lobby import (
     LOCK_AFTER_DENIALS,
@@ -1048,3 +1051,286 @@ LINK_STATEMENTS: tuple[str, ...] = (
     *_JOIN_FUNCTIONS,
     *_GRANTS,
 )
+
+
+# -- invitations (version 2) -----------------------------------------------------------------
+#
+# ``pg_schema``'s second migration runs :data:`INVITATION_STATEMENTS`. ``invitation`` is the
+# outbox of ``core/delivery.py``: one row per invitation, queued in the transaction that
+# starts the session, adds the person or asks for a resend, then sent by
+# ``invitations.sender`` in an agent's console (under that agent's login). Its rules, for
+# every writer (raw SQL included): a row is queued by an agent in their own name, dated by
+# the server, for a person of an active session, to the contact that person was added with;
+# a resend only after the interval in force (counted by the server's clock, with the
+# person's row locked, so two consoles resending at once queue one); a row moves forward
+# only (queued, then sent, delivered or failed; queued again after a failed try); it is
+# never deleted. Each queueing and each outcome is audited (the recipient masked by
+# ``collab.mask_contact``) and announced on ``collab_events`` (``invitations``).
+
+_INVITATION_ID = f"'^{INVITATION_ID_PATTERN.pattern}$'"
+#: How long a sender holds what it claimed (``core.delivery.CLAIM_SECONDS``).
+_CLAIM = f"make_interval(secs => {CLAIM_SECONDS})"
+_QUEUED_BY_AN_AGENT = (
+    "an invitation is queued by Collab Console, in the name of the agent who asked for it"
+)
+
+_INVITATION_TABLE = (
+    f"""
+    CREATE TABLE collab.invitation (
+        id bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        invitation_id text PRIMARY KEY CHECK (invitation_id ~ {_INVITATION_ID}),
+        session_id text NOT NULL,
+        access_id text NOT NULL,
+        channel text NOT NULL CHECK (channel IN ('sms', 'email')),
+        recipient text NOT NULL
+            CHECK (length(recipient) BETWEEN 1 AND 300 AND recipient ~ {_NO_CONTROLS}),
+        state text NOT NULL DEFAULT 'queued'
+            CHECK (state IN ('queued', 'sent', 'delivered', 'failed')),
+        queued_at timestamptz NOT NULL DEFAULT transaction_timestamp(),
+        updated_at timestamptz NOT NULL DEFAULT transaction_timestamp(),
+        queued_by text NOT NULL DEFAULT session_user
+            CHECK (length(btrim(queued_by)) BETWEEN 1 AND 200 AND queued_by ~ {_NO_CONTROLS}),
+        resend boolean NOT NULL DEFAULT false,
+        attempts integer NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        reason text NOT NULL DEFAULT ''
+            CHECK (length(reason) <= {MAX_REASON_LENGTH} AND reason ~ {_NO_CONTROLS}),
+        next_attempt_at timestamptz DEFAULT transaction_timestamp(),
+        gateway_id text NOT NULL DEFAULT ''
+            CHECK (length(gateway_id) <= 200 AND gateway_id ~ {_NO_CONTROLS}),
+        link_id text REFERENCES collab.link (link_id),
+        -- Held by a sender until then (core.delivery.CLAIM_SECONDS); NULL: nobody holds it.
+        claimed_until timestamptz,
+        -- When a sender last asked the SMS gateway for its delivery report.
+        report_asked_at timestamptz,
+        FOREIGN KEY (session_id, access_id) REFERENCES collab.participant (session_id, access_id),
+        CONSTRAINT invitation_channel_is_the_recipient_s
+            CHECK ((channel = 'email') = (position('@' IN recipient) > 0)),
+        CONSTRAINT invitation_next_try_while_queued
+            CHECK ((state = 'queued') = (next_attempt_at IS NOT NULL)),
+        CONSTRAINT invitation_failed_says_why
+            CHECK ((state = 'failed') = (reason <> '') OR (state = 'queued' AND attempts > 0)),
+        CONSTRAINT invitation_claimed_while_queued
+            CHECK (claimed_until IS NULL OR state = 'queued'),
+        CONSTRAINT invitation_changed_after_queued CHECK (updated_at >= queued_at)
+    )
+    """,
+    # A person's delivery is their newest row (by queued_at, then id).
+    "CREATE INDEX invitation_of_person"
+    " ON collab.invitation (session_id, access_id, queued_at DESC, id DESC)",
+    "CREATE INDEX invitation_queued ON collab.invitation (queued_at, id) WHERE state = 'queued'",
+    "CREATE INDEX invitation_sent ON collab.invitation (updated_at, id) WHERE state = 'sent'",
+    # The legacy ``session.invite_status`` (a fixed label until now) as the customer's
+    # invitation, before any rule below exists. A pending one becomes nothing: an upgrade
+    # must never send. Its name is the Session ID's eight characters (one per session).
+    # The owner reads every session for it (``pg_schema.LOCK_DOWN`` forces row-level
+    # security on them again when the migration ends).
+    "ALTER TABLE collab.session NO FORCE ROW LEVEL SECURITY",
+    "ALTER TABLE collab.participant NO FORCE ROW LEVEL SECURITY",
+    """
+    INSERT INTO collab.invitation (invitation_id, session_id, access_id, channel, recipient,
+        state, queued_at, updated_at, queued_by, attempts, reason, next_attempt_at)
+    SELECT 'I-' || replace(s.session_id, '-', ''), s.session_id, p.access_id,
+           CASE WHEN position('@' IN p.contact) > 0 THEN 'email' ELSE 'sms' END, p.contact,
+           CASE s.invite_status WHEN 'delivered' THEN 'delivered' ELSE 'failed' END,
+           s.created_at, s.created_at, s.agent, 1,
+           CASE s.invite_status WHEN 'sms_blocked' THEN 'SMS blocked'
+                                WHEN 'email_bounced' THEN 'e-mail bounced' ELSE '' END,
+           NULL
+    FROM collab.session s
+    JOIN collab.participant p ON p.session_id = s.session_id AND p.position = 0
+    WHERE s.invite_status IN ('delivered', 'sms_blocked', 'email_bounced')
+        AND btrim(p.contact) <> ''
+    """,
+    *_rls("invitation"),
+)
+
+_INVITATION_RULES = (
+    # The person's row, locked until the transaction ends: one new invitation of a person
+    # at a time. For the sessions the login may see; nothing for others.
+    _definer(
+        "lock_invitee(p_session_id text, p_access_id text)",
+        "void",
+        """
+        BEGIN
+            IF collab.is_admin() OR collab.runs_session(p_session_id) OR EXISTS (
+                SELECT 1 FROM collab.session_access a
+                WHERE a.session_id = p_session_id AND a.grantee = session_user) THEN
+                PERFORM 1 FROM collab.participant p
+                WHERE p.session_id = p_session_id AND p.access_id = p_access_id
+                FOR NO KEY UPDATE;
+            END IF;
+        END
+        """,
+    ),
+    f"""
+    CREATE FUNCTION collab.invitation_queued_by_the_rules() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, collab AS $$
+    DECLARE
+        v_demo boolean;
+        v_state text;
+        v_contact text;
+        v_last timestamptz;
+        v_wait integer;
+    BEGIN
+        SELECT s.demo INTO v_demo FROM collab.session s WHERE s.session_id = NEW.session_id;
+        IF collab.demo_write() AND v_demo THEN
+            PERFORM collab.check_demo_write(false);
+            RETURN NEW;  -- the demo's invitations, in the states the demo shows
+        END IF;
+        IF NOT collab.by_an_agent() OR NEW.queued_by IS DISTINCT FROM session_user::text THEN
+            {_refuse(_QUEUED_BY_AN_AGENT)};
+        END IF;
+        IF (NEW.state, NEW.queued_at, NEW.updated_at, NEW.next_attempt_at, NEW.attempts,
+            NEW.reason, NEW.gateway_id, NEW.link_id, NEW.claimed_until, NEW.report_asked_at)
+           IS DISTINCT FROM
+           ('queued'::text, transaction_timestamp(), transaction_timestamp(),
+            transaction_timestamp(), 0, ''::text, ''::text, NULL::text, NULL::timestamptz,
+            NULL::timestamptz) THEN
+            {_refuse("the store queues a new invitation, dated by its own clock")};
+        END IF;
+        -- One new invitation of a person at a time: two consoles resending at once
+        -- queue one (the second finds the first's row below, once the first commits).
+        PERFORM collab.lock_invitee(NEW.session_id, NEW.access_id);
+        SELECT s.state INTO v_state FROM collab.session s
+        WHERE s.session_id = NEW.session_id FOR SHARE;
+        SELECT p.contact INTO v_contact FROM collab.participant p
+        WHERE p.session_id = NEW.session_id AND p.access_id = NEW.access_id;
+        IF v_state IS DISTINCT FROM 'active' OR coalesce(v_contact, '') = '' THEN
+            {_refuse("an invitation goes only to a person with a contact, in an active session")};
+        END IF;
+        IF NEW.recipient IS DISTINCT FROM v_contact THEN
+            {_refuse("an invitation goes to the contact its person was added with")};
+        END IF;
+        SELECT max(i.queued_at) INTO v_last FROM collab.invitation i
+        WHERE i.session_id = NEW.session_id AND i.access_id = NEW.access_id;
+        IF NEW.resend IS DISTINCT FROM (v_last IS NOT NULL) THEN
+            {_refuse("an invitation is a resend when, and only when, its person was invited")};
+        END IF;
+        v_wait := collab.setting_text('resend_interval_seconds')::integer;
+        IF v_wait > 0 AND transaction_timestamp() < v_last + make_interval(secs => v_wait) THEN
+            {_refuse("this person was sent an invitation moments ago: wait before resending")};
+        END IF;
+        RETURN NEW;
+    END $$
+    """,
+    "CREATE TRIGGER invitation_queued_by_the_rules BEFORE INSERT ON collab.invitation"
+    " FOR EACH ROW EXECUTE FUNCTION collab.invitation_queued_by_the_rules()",
+    f"""
+    CREATE FUNCTION collab.invitation_changed_by_the_rules() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, collab AS $$
+    BEGIN
+        IF (NEW.id, NEW.invitation_id, NEW.session_id, NEW.access_id, NEW.channel,
+            NEW.recipient, NEW.queued_at, NEW.queued_by, NEW.resend)
+           IS DISTINCT FROM
+           (OLD.id, OLD.invitation_id, OLD.session_id, OLD.access_id, OLD.channel,
+            OLD.recipient, OLD.queued_at, OLD.queued_by, OLD.resend) THEN
+            {_refuse("an invitation's person, recipient and queueing cannot change")};
+        END IF;
+        IF NOT collab.by_an_agent() THEN
+            {_refuse("an invitation is sent by Collab Console, in an agent's name")};
+        END IF;
+        IF (NEW.state, NEW.updated_at, NEW.attempts, NEW.reason, NEW.next_attempt_at,
+            NEW.gateway_id, NEW.link_id)
+           IS NOT DISTINCT FROM
+           (OLD.state, OLD.updated_at, OLD.attempts, OLD.reason, OLD.next_attempt_at,
+            OLD.gateway_id, OLD.link_id) THEN
+            -- A sender takes it or lets it go, or asks the gateway for its report.
+            IF NEW.claimed_until IS DISTINCT FROM OLD.claimed_until
+                AND NEW.claimed_until IS DISTINCT FROM transaction_timestamp() + {_CLAIM}
+                AND NEW.claimed_until IS NOT NULL THEN
+                {_refuse(f"a sender holds an invitation for {CLAIM_SECONDS} seconds from now")};
+            END IF;
+            IF NEW.report_asked_at IS DISTINCT FROM OLD.report_asked_at
+                AND (OLD.state <> 'sent'
+                     OR NEW.report_asked_at IS DISTINCT FROM transaction_timestamp()) THEN
+                {_refuse("the store dates when a sent invitation's report was asked for")};
+            END IF;
+            RETURN NEW;
+        END IF;
+        IF NEW.updated_at IS DISTINCT FROM transaction_timestamp()
+            OR NEW.report_asked_at IS DISTINCT FROM OLD.report_asked_at THEN
+            {_refuse("the store dates each change of an invitation")};
+        END IF;
+        IF OLD.state IN ('delivered', 'failed') THEN
+            {_refuse("a delivered or failed invitation stays so: a resend is a new invitation")};
+        END IF;
+        IF OLD.state = 'sent' AND NEW.state NOT IN ('delivered', 'failed') THEN
+            {_refuse("a sent invitation can only be reported delivered or failed")};
+        END IF;
+        IF NEW.claimed_until IS NOT NULL THEN
+            {_refuse("a try to send an invitation lets its claim go")};
+        END IF;
+        IF OLD.state = 'sent' AND NEW.attempts IS DISTINCT FROM OLD.attempts THEN
+            {_refuse("a delivery report is not a try to send")};
+        END IF;
+        -- Each try counts once; an invitation of a session that ended fails untried.
+        IF OLD.state = 'queued' AND NEW.attempts IS DISTINCT FROM OLD.attempts + 1
+            AND NOT (NEW.state = 'failed' AND NEW.attempts = OLD.attempts
+                     AND NOT collab.session_active(OLD.session_id, OLD.access_id)) THEN
+            {_refuse("each try to send an invitation counts once")};
+        END IF;
+        IF (NEW.gateway_id, NEW.link_id) IS DISTINCT FROM (OLD.gateway_id, OLD.link_id)
+            AND (OLD.state <> 'queued' OR NEW.state NOT IN ('sent', 'delivered')
+                 OR OLD.gateway_id <> '' OR OLD.link_id IS NOT NULL) THEN
+            {_refuse("an invitation's gateway message and link are set once, when it is sent")};
+        END IF;
+        IF NEW.link_id IS DISTINCT FROM OLD.link_id AND NOT EXISTS (
+            SELECT 1 FROM collab.link l WHERE l.link_id = NEW.link_id
+                AND l.session_id = NEW.session_id AND l.access_id = NEW.access_id) THEN
+            {_refuse("an invitation carries a link of its own person")};
+        END IF;
+        RETURN NEW;
+    END $$
+    """,
+    "CREATE TRIGGER invitation_changed_by_the_rules BEFORE UPDATE ON collab.invitation"
+    " FOR EACH ROW EXECUTE FUNCTION collab.invitation_changed_by_the_rules()",
+    *_kept("invitation", "an invitation is never deleted"),
+    # What the audit trail says of an invitation: queued (first or resend), then each
+    # outcome (a demo's row arrives in its outcome: both). Announced to every console.
+    f"""
+    CREATE FUNCTION collab.invitation_recorded() RETURNS trigger LANGUAGE plpgsql
+    SET search_path = pg_catalog, collab AS $$
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            PERFORM collab.append_audit(
+                'invitation_queued', NEW.session_id, NEW.access_id, NEW.invitation_id, NULL,
+                CASE WHEN NEW.resend THEN 'resend' ELSE 'first' END, NULL, NEW.recipient, NULL);
+        END IF;
+        IF TG_OP = 'UPDATE' OR NEW.state <> 'queued' THEN
+            IF NEW.state = 'sent' THEN
+                PERFORM collab.append_audit(
+                    'invitation_sent', NEW.session_id, NEW.access_id, NEW.invitation_id, NULL,
+                    NEW.channel, NULL, NEW.recipient, 'sent');
+            ELSIF NEW.state = 'delivered' THEN
+                PERFORM collab.append_audit(
+                    'invitation_delivered', NEW.session_id, NEW.access_id, NEW.invitation_id,
+                    NULL, NULL, NULL, NEW.recipient, 'delivered');
+            ELSE  -- failed, or queued again after a try that failed
+                PERFORM collab.append_audit(
+                    'invitation_failed', NEW.session_id, NEW.access_id, NEW.invitation_id, NULL,
+                    nullif(NEW.reason, ''), NULL, NEW.recipient,
+                    CASE NEW.state WHEN 'failed' THEN 'failed' ELSE 'retry' END);
+            END IF;
+        END IF;
+        -- A session being started announces itself, its customer's invitation with it.
+        IF TG_OP = 'UPDATE' OR NOT collab.session_is_new(NEW.session_id) THEN
+            {_notify("invitations", "NEW.session_id")};
+        END IF;
+        RETURN NULL;
+    END $$
+    """,
+    "CREATE TRIGGER invitation_queued_recorded AFTER INSERT ON collab.invitation"
+    " FOR EACH ROW EXECUTE FUNCTION collab.invitation_recorded()",
+    "CREATE TRIGGER invitation_tried_recorded AFTER UPDATE ON collab.invitation"
+    " FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state"
+    " OR OLD.attempts IS DISTINCT FROM NEW.attempts)"
+    " EXECUTE FUNCTION collab.invitation_recorded()",
+    # Agents and admins queue, claim and record on the sessions they see (row-level
+    # security); the auditor and the join service's login get nothing.
+    f"GRANT SELECT, INSERT, UPDATE (state, updated_at, attempts, reason, next_attempt_at,"
+    f" gateway_id, link_id, claimed_until, report_asked_at) ON collab.invitation"
+    f" TO {_AGENT_ROLES}",
+    f"GRANT EXECUTE ON FUNCTION collab.lock_invitee(text, text) TO {_AGENT_ROLES}",
+)
+
+INVITATION_STATEMENTS: tuple[str, ...] = (*_INVITATION_TABLE, *_INVITATION_RULES)

@@ -28,9 +28,15 @@ connects with whatever tool:
   truncate it, and triggers refuse it even to the owner.
 * **Live events.** Triggers NOTIFY ``collab_events`` with a JSON payload
   (``{"kind": …, "session_id": …, "version": …}``, and ``"grantee"`` when a session is
-  shared or unshared), so every writer announces its changes, the app or raw SQL.
-  Payloads are hints: anyone may NOTIFY, so a listener reads what changed from the
-  tables.
+  shared or unshared, ``"access_id"`` when a participant is added), so every writer
+  announces its changes, the app or raw SQL. Payloads are hints: anyone may NOTIFY, so
+  a listener reads what changed from the tables.
+
+Version 1 is all of the above, with links and the lobby (``pg_links_schema``).
+Version 2 adds the invitations' settings, the outbox of invitations
+(``pg_links_schema.INVITATION_STATEMENTS``: the legacy ``session.invite_status`` turned
+into invitation rows, the column no longer read), the audit kinds and results of both,
+and the rules for a participant added to a running session.
 
 ``pg_setup.migrate`` applies :data:`MIGRATIONS` and records each in
 ``collab.schema_version``. Nothing here imports psycopg.
@@ -39,7 +45,7 @@ connects with whatever tool:
 from __future__ import annotations
 
 from collab_console.core.masking import TWO_DIGIT_CALLING_CODES
-from collab_console.store.pg_links_schema import LINK_STATEMENTS
+from collab_console.store.pg_links_schema import INVITATION_STATEMENTS, LINK_STATEMENTS
 
 SCHEMA = "collab"
 #: The channel triggers announce changes on (``PostgresStore.poll_events`` listens).
@@ -67,8 +73,8 @@ _TWO_DIGIT_CODES = _sql_list(tuple(sorted(TWO_DIGIT_CALLING_CODES)))
 
 
 #: Version 1's vocabulary of audit kinds, frozen (its migration must make the same schema
-#: forever): ``core.audit.AuditKind``, all of it (a test keeps the two equal).
-AUDIT_KINDS = (
+#: forever).
+_V1_AUDIT_KINDS = (
     "setting",
     "acknowledgement",
     "session_started",
@@ -89,8 +95,20 @@ AUDIT_KINDS = (
     "session_shared",
     "session_unshared",
 )
+#: What version 2 adds: a participant added to a running session, and invitations.
+_V2_AUDIT_KINDS = (
+    "participant_added",
+    "invitation_queued",
+    "invitation_sent",
+    "invitation_failed",
+    "invitation_delivered",
+)
+#: The schema's vocabulary now: ``core.audit.AuditKind``, all of it (a test keeps the two
+#: equal). A new kind needs a migration that widens the audit's CHECK, as version 2 does.
+AUDIT_KINDS = (*_V1_AUDIT_KINDS, *_V2_AUDIT_KINDS)
 _ACTOR_ROLES = ("agent", "admin", "demo", "outside", "unknown", "visitor")
-_AUDIT_RESULTS = (
+#: Version 1's results, frozen; version 2 adds an invitation's (``core.audit.INVITATION_RESULTS``).
+_V1_AUDIT_RESULTS = (
     "ok",
     "wrong_passphrase",
     "too_soon",
@@ -106,6 +124,7 @@ _AUDIT_RESULTS = (
     "unknown_id",
     "ended",
 )
+_V2_AUDIT_RESULTS = ("sent", "delivered", "retry", "failed")
 #: What a login may record with ``append_audit`` itself; the database records the rest.
 _DIRECT_KINDS = ("copy", "link_limit")
 
@@ -117,6 +136,67 @@ def _refusal(message: str, code: str = "check_violation") -> str:
 
 
 _NOT_ADMIN = "insufficient_privilege"
+
+#: A Session URL base as ``core.urls.validate_url_base`` leaves it (the SMS gateway's
+#: address too): https, or http on this machine; a host; a path; no ? # or backslash.
+_URL_BASE_OK = r"""length(p_value) BETWEEN 12 AND 200
+                AND p_value ~ '^(https://[a-z0-9.-]+|http://(127\.0\.0\.1|localhost))(:[0-9]{1,5})?/[!-~]*$'
+                AND p_value !~ '[?#\\]'"""
+#: ``setting_value_ok``'s cases for the settings of version 1.
+_V1_SETTING_CHECKS = f"""
+            WHEN 'copy_session_id' THEN p_value IN ('on', 'off')
+            WHEN 'copy_session_url' THEN p_value IN ('on', 'off')
+            WHEN 'mask_sensitive_data' THEN p_value IN ('on', 'off')
+            WHEN 'link_first_join_only' THEN p_value IN ('on', 'off')
+            WHEN 'session_url_base' THEN
+                {_URL_BASE_OK}
+            WHEN 'clipboard_clear_seconds' THEN
+                p_value ~ '^(0|[1-9][0-9]{{0,3}})$' AND p_value::integer <= 3600
+            WHEN 'copied_link_minutes' THEN
+                p_value ~ '^[1-9][0-9]{{0,4}}$' AND p_value::integer <= 10080
+            WHEN 'invitation_link_minutes' THEN
+                p_value ~ '^(0|[1-9][0-9]{{0,4}})$' AND p_value::integer <= 10080
+            WHEN 'max_live_links_per_person' THEN
+                p_value ~ '^[1-9][0-9]?$' AND p_value::integer <= 20
+            WHEN 'max_links_per_agent_hour' THEN
+                p_value ~ '^[1-9][0-9]{{0,3}}$' AND p_value::integer <= 1000"""
+#: The cases version 2 adds: the invitations' channels and their resend interval
+#: (``core/settings.py``: a host name, a port, one of three securities, a user name, a
+#: sender address, the gateway's address, 0 to 3600 seconds). A number is cast only once
+#: its digits are checked (CASE: AND does not promise an order).
+_V2_SETTING_CHECKS = rf"""
+            WHEN 'smtp_host' THEN
+                p_value = '' OR (length(p_value) <= 253 AND p_value ~
+                    '^[a-z0-9]([a-z0-9-]{{0,61}}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{{0,61}}[a-z0-9])?)*$')
+            WHEN 'smtp_port' THEN
+                CASE WHEN p_value ~ '^[1-9][0-9]{{0,4}}$' THEN p_value::integer <= 65535
+                     ELSE false END
+            WHEN 'smtp_security' THEN p_value IN ('starttls', 'tls', 'none')
+            WHEN 'smtp_username' THEN
+                length(p_value) <= 200 AND p_value = btrim(p_value) AND p_value !~ '[[:cntrl:]]'
+            WHEN 'smtp_sender' THEN
+                p_value = '' OR (length(p_value) <= 254 AND p_value ~
+                    '^[A-Za-z0-9.!#$%&''*+/=?^_`{{|}}~-]+@[a-z0-9.-]+\.[a-z]{{2,63}}$')
+            WHEN 'sms_gateway_url' THEN
+                p_value = '' OR ({_URL_BASE_OK})
+            WHEN 'resend_interval_seconds' THEN
+                CASE WHEN p_value ~ '^(0|[1-9][0-9]{{0,3}})$' THEN p_value::integer <= 3600
+                     ELSE false END"""
+
+
+def _setting_value_ok(command: str, checks: str) -> str:
+    """``collab.setting_value_ok``: which values each declared setting may hold (the CHECK
+    of every setting row calls it, so a new setting's migration replaces it in place)."""
+    return f"""
+    {command} FUNCTION collab.setting_value_ok(p_key text, p_value text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE SET search_path = pg_catalog
+    AS $$
+        SELECT CASE p_key{checks}
+            ELSE false
+        END
+    $$
+    """
+
 
 # -- helper functions ---------------------------------------------------------------------
 
@@ -243,33 +323,7 @@ _FUNCTIONS = (
     $$
     """,
     # Which values each declared setting may hold (core/settings.py's parsers, as bounds).
-    r"""
-    CREATE FUNCTION collab.setting_value_ok(p_key text, p_value text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE SET search_path = pg_catalog
-    AS $$
-        SELECT CASE p_key
-            WHEN 'copy_session_id' THEN p_value IN ('on', 'off')
-            WHEN 'copy_session_url' THEN p_value IN ('on', 'off')
-            WHEN 'mask_sensitive_data' THEN p_value IN ('on', 'off')
-            WHEN 'link_first_join_only' THEN p_value IN ('on', 'off')
-            WHEN 'session_url_base' THEN
-                length(p_value) BETWEEN 12 AND 200
-                AND p_value ~ '^(https://[a-z0-9.-]+|http://(127\.0\.0\.1|localhost))(:[0-9]{1,5})?/[!-~]*$'
-                AND p_value !~ '[?#\\]'
-            WHEN 'clipboard_clear_seconds' THEN
-                p_value ~ '^(0|[1-9][0-9]{0,3})$' AND p_value::integer <= 3600
-            WHEN 'copied_link_minutes' THEN
-                p_value ~ '^[1-9][0-9]{0,4}$' AND p_value::integer <= 10080
-            WHEN 'invitation_link_minutes' THEN
-                p_value ~ '^(0|[1-9][0-9]{0,4})$' AND p_value::integer <= 10080
-            WHEN 'max_live_links_per_person' THEN
-                p_value ~ '^[1-9][0-9]?$' AND p_value::integer <= 20
-            WHEN 'max_links_per_agent_hour' THEN
-                p_value ~ '^[1-9][0-9]{0,3}$' AND p_value::integer <= 1000
-            ELSE false
-        END
-    $$
-    """,
+    _setting_value_ok("CREATE", _V1_SETTING_CHECKS),
 )
 
 # -- tables ------------------------------------------------------------------------------
@@ -410,7 +464,7 @@ _TABLES = (
     CREATE TABLE collab.audit (
         seq bigint PRIMARY KEY CHECK (seq >= 1),
         at timestamptz NOT NULL,
-        kind text NOT NULL CHECK (kind IN ({_sql_list(AUDIT_KINDS)})),
+        kind text NOT NULL CHECK (kind IN ({_sql_list(_V1_AUDIT_KINDS)})),
         actor text NOT NULL CHECK (length(btrim(actor)) BETWEEN 1 AND 200),
         actor_role text NOT NULL CHECK (actor_role IN ({_sql_list(_ACTOR_ROLES)})),
         session_id text CHECK (session_id IS NULL OR length(session_id) = 9),
@@ -423,7 +477,7 @@ _TABLES = (
         contact text CHECK (
             contact IS NULL OR (length(contact) BETWEEN 1 AND 300 AND position('•' IN contact) > 0)
         ),
-        result text CHECK (result IS NULL OR result IN ({_sql_list(_AUDIT_RESULTS)})),
+        result text CHECK (result IS NULL OR result IN ({_sql_list(_V1_AUDIT_RESULTS)})),
         prev_hash text NOT NULL CHECK (prev_hash ~ '{_HEX64}'),
         hash text NOT NULL CHECK (hash ~ '{_HEX64}')
     )
@@ -595,6 +649,68 @@ _ACK_CHANGED = (
     " IS DISTINCT FROM (NEW.acknowledged_by, NEW.acknowledged_at, NEW.warning_version)"
 )
 
+
+def _setting_changes_recorded(command: str, *, old_value: str, new_value: str) -> str:
+    """The trigger function that records a change of a setting: the acknowledgement first,
+    then the value (``old_value``, ``new_value``: what the entry holds of each)."""
+    return f"""
+    {command} FUNCTION collab.setting_changes_recorded() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, collab
+    AS $$
+    DECLARE
+        subject text;
+        old_value text;
+        new_value text;
+        old_ack text;
+        new_ack text;
+        warning integer;
+        sensitive_on boolean := false;
+    BEGIN
+        IF TG_OP <> 'INSERT' THEN
+            old_value := OLD.value;
+            subject := OLD.key;
+            IF OLD.acknowledged_by IS NOT NULL THEN
+                old_ack := {_ACK_TEXT.format(p="OLD")};
+            END IF;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+            new_value := NEW.value;
+            subject := NEW.key;
+            warning := NEW.warning_version;
+            sensitive_on := NEW.sensitive AND NEW.value = 'on';
+            IF NEW.acknowledged_by IS NOT NULL THEN
+                new_ack := {_ACK_TEXT.format(p="NEW")};
+            END IF;
+        END IF;
+        IF TG_TABLE_NAME = 'team_setting' THEN
+            IF TG_OP = 'DELETE' THEN
+                subject := subject || ' (team ' || OLD.team || ')';
+            ELSE
+                subject := subject || ' (team ' || NEW.team || ')';
+            END IF;
+        END IF;
+        IF new_ack IS NOT DISTINCT FROM old_ack THEN
+            new_ack := NULL;
+        END IF;
+        IF new_ack IS NULL AND old_value IS NOT DISTINCT FROM new_value THEN
+            RETURN NULL;
+        END IF;
+        PERFORM collab.settings_moved();
+        IF new_ack IS NOT NULL THEN
+            PERFORM collab.append_audit(
+                'acknowledgement', NULL, NULL, subject, old_ack, new_ack, warning, NULL, NULL);
+        END IF;
+        IF old_value IS DISTINCT FROM new_value THEN
+            PERFORM collab.append_audit(
+                'setting', NULL, NULL, subject, {old_value}, {new_value},
+                CASE WHEN sensitive_on THEN warning END, NULL, NULL);
+        END IF;
+        RETURN NULL;
+    END
+    $$
+    """
+
+
 _POLICY = (
     # Every change of the organisation's or a team's settings moves the one version on.
     f"""
@@ -706,62 +822,7 @@ _POLICY = (
     # What a change of a setting records: the acknowledgement first, then the value.
     # (Each statement that names a column of one table only runs for that table: a
     # plpgsql statement is planned when it first runs.)
-    f"""
-    CREATE FUNCTION collab.setting_changes_recorded() RETURNS trigger
-    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, collab
-    AS $$
-    DECLARE
-        subject text;
-        old_value text;
-        new_value text;
-        old_ack text;
-        new_ack text;
-        warning integer;
-        sensitive_on boolean := false;
-    BEGIN
-        IF TG_OP <> 'INSERT' THEN
-            old_value := OLD.value;
-            subject := OLD.key;
-            IF OLD.acknowledged_by IS NOT NULL THEN
-                old_ack := {_ACK_TEXT.format(p="OLD")};
-            END IF;
-        END IF;
-        IF TG_OP <> 'DELETE' THEN
-            new_value := NEW.value;
-            subject := NEW.key;
-            warning := NEW.warning_version;
-            sensitive_on := NEW.sensitive AND NEW.value = 'on';
-            IF NEW.acknowledged_by IS NOT NULL THEN
-                new_ack := {_ACK_TEXT.format(p="NEW")};
-            END IF;
-        END IF;
-        IF TG_TABLE_NAME = 'team_setting' THEN
-            IF TG_OP = 'DELETE' THEN
-                subject := subject || ' (team ' || OLD.team || ')';
-            ELSE
-                subject := subject || ' (team ' || NEW.team || ')';
-            END IF;
-        END IF;
-        IF new_ack IS NOT DISTINCT FROM old_ack THEN
-            new_ack := NULL;
-        END IF;
-        IF new_ack IS NULL AND old_value IS NOT DISTINCT FROM new_value THEN
-            RETURN NULL;
-        END IF;
-        PERFORM collab.settings_moved();
-        IF new_ack IS NOT NULL THEN
-            PERFORM collab.append_audit(
-                'acknowledgement', NULL, NULL, subject, old_ack, new_ack, warning, NULL, NULL);
-        END IF;
-        IF old_value IS DISTINCT FROM new_value THEN
-            PERFORM collab.append_audit(
-                'setting', NULL, NULL, subject, old_value, new_value,
-                CASE WHEN sensitive_on THEN warning END, NULL, NULL);
-        END IF;
-        RETURN NULL;
-    END
-    $$
-    """,
+    _setting_changes_recorded("CREATE", old_value="old_value", new_value="new_value"),
     """
     CREATE TRIGGER setting_changes_recorded AFTER UPDATE ON collab.setting
     FOR EACH ROW EXECUTE FUNCTION collab.setting_changes_recorded()
@@ -1173,9 +1234,116 @@ _V1 = (
     *_RIGHTS,
 )
 
+# -- version 2: invitations (core/delivery.py) and participants added to a running session
+
+_V2_SETTINGS = (
+    _setting_value_ok("CREATE OR REPLACE", _V1_SETTING_CHECKS + _V2_SETTING_CHECKS),
+    # The owner adds the new settings' rows past the rule that only an admin changes the
+    # settings (and past row-level security: LOCK_DOWN forces it again).
+    "ALTER TABLE collab.setting NO FORCE ROW LEVEL SECURITY",
+    "ALTER TABLE collab.setting DISABLE TRIGGER setting_changed_by_an_admin",
+    """
+    INSERT INTO collab.setting (key, kind, sensitive, value) VALUES
+        ('smtp_host', 'text', false, ''),
+        ('smtp_port', 'int', false, '587'),
+        ('smtp_security', 'text', false, 'starttls'),
+        ('smtp_username', 'text', false, ''),
+        ('smtp_sender', 'text', false, ''),
+        ('sms_gateway_url', 'text', false, ''),
+        ('resend_interval_seconds', 'int', false, '30')
+    """,
+    "ALTER TABLE collab.setting ENABLE TRIGGER setting_changed_by_an_admin",
+    # A text setting may now be empty (no SMTP server): its entry holds none, not ''.
+    _setting_changes_recorded(
+        "CREATE OR REPLACE", old_value="nullif(old_value, '')", new_value="nullif(new_value, '')"
+    ),
+)
+
+_V2_AUDIT = (
+    f"ALTER TABLE collab.audit DROP CONSTRAINT audit_kind_check,"
+    f" ADD CONSTRAINT audit_kind_check"
+    f" CHECK (kind IN ({_sql_list((*_V1_AUDIT_KINDS, *_V2_AUDIT_KINDS))}))",
+    f"ALTER TABLE collab.audit DROP CONSTRAINT audit_result_check,"
+    f" ADD CONSTRAINT audit_result_check CHECK (result IS NULL"
+    f" OR result IN ({_sql_list((*_V1_AUDIT_RESULTS, *_V2_AUDIT_RESULTS))}))",
+)
+
+_V2_PARTICIPANTS = (
+    # No longer read: the invitations say where each person stands (migration 2 turned the
+    # legacy values into invitation rows).
+    "ALTER TABLE collab.session ALTER COLUMN invite_status SET DEFAULT 'pending'",
+    # Whether the session (one the login sees) was made in the current transaction: being
+    # started, or added by the demo. Its row's xmin is then this transaction's ID (one made
+    # under a savepoint has the savepoint's: stricter, never looser).
+    """
+    CREATE FUNCTION collab.session_is_new(p_session_id text) RETURNS boolean
+    LANGUAGE sql SET search_path = pg_catalog
+    AS $$
+        SELECT s.xmin = pg_current_xact_id()::xid
+        FROM collab.session s WHERE s.session_id = p_session_id
+    $$
+    """,
+    # A person added to a session that already runs (not one being started): only while it
+    # is active (held against its end until the transaction commits), and by a name nobody
+    # in it has. Row-level security decides whose sessions: the agent's, a grantee's, an
+    # admin's.
+    f"""
+    CREATE FUNCTION collab.participant_added_by_the_rules() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog
+    AS $$
+    DECLARE
+        v_state text;
+    BEGIN
+        IF collab.session_is_new(NEW.session_id) IS NOT false THEN
+            RETURN NEW;  -- being started; or not the login's (row-level security refuses it)
+        END IF;
+        SELECT s.state INTO v_state FROM collab.session s
+        WHERE s.session_id = NEW.session_id FOR SHARE;
+        IF v_state IS DISTINCT FROM 'active' THEN
+            {_refusal("a participant is added to an active session only")}
+        END IF;
+        IF EXISTS (SELECT 1 FROM collab.participant p
+                   WHERE p.session_id = NEW.session_id AND lower(p.name) = lower(NEW.name)) THEN
+            {_refusal("two people of a session cannot have the same name")}
+        END IF;
+        RETURN NEW;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER participant_added_by_the_rules BEFORE INSERT ON collab.participant
+    FOR EACH ROW EXECUTE FUNCTION collab.participant_added_by_the_rules()
+    """,
+    f"""
+    CREATE FUNCTION collab.participant_added_recorded() RETURNS trigger
+    LANGUAGE plpgsql SET search_path = pg_catalog
+    AS $$
+    BEGIN
+        IF collab.session_is_new(NEW.session_id) THEN
+            RETURN NULL;  -- one of the people a session starts with (session_started)
+        END IF;
+        PERFORM collab.append_audit(
+            'participant_added', NEW.session_id, NEW.access_id, NULL, NULL, NULL, NULL,
+            nullif(NEW.contact, ''), NULL);
+        PERFORM pg_notify('{EVENTS_CHANNEL}', json_build_object(
+            'kind', 'participant', 'session_id', NEW.session_id,
+            'access_id', NEW.access_id)::text);
+        RETURN NULL;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER participant_added_recorded AFTER INSERT ON collab.participant
+    FOR EACH ROW WHEN (NEW.position > 0) EXECUTE FUNCTION collab.participant_added_recorded()
+    """,
+    "GRANT EXECUTE ON FUNCTION collab.session_is_new(text) TO collab_admin, collab_agent",
+)
+
+_V2 = (*_V2_SETTINGS, *_V2_AUDIT, *_V2_PARTICIPANTS, *INVITATION_STATEMENTS)
+
 #: The migrations, in order; ``pg_setup.migrate`` runs each in one transaction, then
 #: :data:`LOCK_DOWN`, and records its number in ``collab.schema_version``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: Made by ``pg_setup.migrate`` before the first migration (it records them).

@@ -42,7 +42,15 @@ from collab_console.store.errors import (
     StoreUnreadableError,
 )
 from collab_console.store.location import printable
-from collab_console.store.pg_links import LinksPart
+from collab_console.store.pg_links import (
+    INVITATION_COLUMNS,
+    IdTakenError,
+    InvitationsPart,
+    LinksPart,
+    delivery_from,
+    id_collision,
+    newest_deliveries,
+)
 from collab_console.store.pg_schema import EVENTS_CHANNEL, GROUP_ROLES, SCHEMA_VERSION
 from collab_console.store.stored_values import (
     StoreValueError,
@@ -66,6 +74,7 @@ if TYPE_CHECKING:
         UnlockResult,
     )
     from collab_console.core.copying import CopyRecord
+    from collab_console.core.delivery import Delivery
     from collab_console.core.domain import Session, SessionSummary
     from collab_console.core.events import (
         SessionEnded,
@@ -118,10 +127,15 @@ _AUDIT_TEXT_COLUMNS = (
     "contact",
     "result",
 )
+#: A session's line: its customer's name and newest invitation come with it (one query for
+#: a whole list).
 _SUMMARY_SQL = (
-    "SELECT s.session_id, p.name, s.state, s.invite_status, s.created_at, s.demo"
+    "SELECT s.session_id, p.name, s.state, s.created_at, s.demo, invite.*"
     " FROM collab.session s"
     " LEFT JOIN collab.participant p ON p.session_id = s.session_id AND p.position = 0"
+    f" LEFT JOIN LATERAL (SELECT {INVITATION_COLUMNS} FROM collab.invitation i"
+    "  WHERE i.session_id = s.session_id AND i.access_id = s.session_id"
+    "  ORDER BY i.queued_at DESC, i.id DESC LIMIT 1) AS invite ON true"
 )
 
 
@@ -129,7 +143,7 @@ _SUMMARY_SQL = (
 SHARE_KINDS = ("supervisor", "co_agent")
 
 
-class PostgresStore(LinksPart):
+class PostgresStore(LinksPart, InvitationsPart):
     """The organisation's :class:`~collab_console.store.Store`, on PostgreSQL.
 
     Open it with :meth:`open`. ``user`` is the database login (``session_user``):
@@ -606,7 +620,7 @@ class PostgresStore(LinksPart):
 
         with self._read(f"read session {session_id}") as cursor:
             head = cursor.execute(
-                "SELECT session_id, state, invite_status, created_at, ended_at, demo, agent"
+                "SELECT session_id, state, created_at, ended_at, demo, agent"
                 " FROM collab.session WHERE session_id = %s",
                 (session_id,),
             ).fetchone()
@@ -617,19 +631,20 @@ class PostgresStore(LinksPart):
                 " WHERE session_id = %s ORDER BY position",
                 (session_id,),
             ).fetchall()
-            sid, state, invite, created_at, ended_at, demo, agent = head
+            deliveries = newest_deliveries(cursor, session_id)
+            sid, state, created_at, ended_at, demo, agent = head
             try:
                 if not isinstance(demo, bool):
                     raise StoreValueError("its demo mark is not true or false")
                 return restore_session(
                     session_id=sid,
                     state=state,
-                    invite_status=invite,
                     created_at=zoned_datetime(created_at, "its start time"),
                     ended_at=None if ended_at is None else zoned_datetime(ended_at, "its end time"),
                     demo=int(demo),
                     agent=agent,
                     people=[(name, access_id, contact) for name, access_id, contact in people],
+                    deliveries=deliveries,
                 )
             except CollabConsoleError as exc:
                 raise StoreValueError(f"session {session_id}: {str(exc).rstrip('.')}") from None
@@ -637,11 +652,13 @@ class PostgresStore(LinksPart):
     def start_session(
         self, *, customer_name: str, contact: str, now: datetime, actor: str
     ) -> tuple[Session, SessionStarted]:
-        """Start a session of this login's with a fresh ID (the database's key decides).
+        """Start a session of this login's with a fresh ID (the database's key decides) and
+        queue its customer's first invitation, in one transaction.
 
         ``actor`` is the Protocol's: the session is the login's, whatever it says.
         """
         from collab_console.core.domain import build_session, new_session_id
+        from collab_console.core.events import SessionStarted
 
         for _ in range(MAX_ID_ATTEMPTS):
             session = build_session(
@@ -651,17 +668,28 @@ class PostgresStore(LinksPart):
                 created_at=now,
                 agent=self.user,
             )
+            customer = session.customer
             try:
-                (event,) = self.add_sessions([session], actor=actor)
-            except StoreRefusedError:
+                with self._transaction("start a session") as cursor:
+                    self._insert_session(cursor, session)
+                    invite = self._queue(
+                        cursor,
+                        session.session_id,
+                        customer.access_id,
+                        customer.contact,
+                        resend=False,
+                    )
+            except IdTakenError:
                 continue  # the ID was taken: draw another
-            return session, event
+            started = session.replace(deliveries={customer.access_id: invite})
+            return started, SessionStarted(started.summary())
         raise StoreRefusedError(
             "The database refused to start a session: no free Session ID found."
         )
 
     def add_sessions(self, sessions: Iterable[Session], *, actor: str) -> list[SessionStarted]:
-        """Add whole sessions; one without an agent is this login's (demo ones keep theirs)."""
+        """Add whole sessions with their people and, for the demo, their invitations as
+        given; one without an agent is this login's (demo ones keep theirs)."""
         from collab_console.core.events import SessionStarted
 
         sessions = list(sessions)
@@ -669,29 +697,38 @@ class PostgresStore(LinksPart):
         added = []
         with self._transaction("add a session", demo=demo) as cursor:
             for session in sessions:
-                cursor.execute(
-                    "INSERT INTO collab.session (session_id, agent, state, invite_status,"
-                    " created_at, ended_at, demo) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                    (
-                        session.session_id,
-                        session.agent or self.user,
-                        session.state.value,
-                        session.invite_status.value,
-                        session.created_at,
-                        session.ended_at,
-                        session.demo,
-                    ),
-                )
-                cursor.executemany(
-                    "INSERT INTO collab.participant (session_id, access_id, position, name,"
-                    " contact) VALUES (%s, %s, %s, %s, %s)",
-                    [
-                        (session.session_id, p.access_id, position, p.name, p.contact)
-                        for position, p in enumerate(session.everyone)
-                    ],
-                )
+                self._insert_session(cursor, session)
+                _insert_deliveries(cursor, session.deliveries.values())
                 added.append(SessionStarted(session.summary()))
         return added
+
+    def _insert_session(self, cursor: Cursor[Any], session: Session) -> None:
+        """The session's row and its people's; IdTakenError when an ID is somebody's."""
+        try:
+            cursor.execute(
+                "INSERT INTO collab.session (session_id, agent, state, created_at, ended_at,"
+                " demo) VALUES (%s, %s, %s, %s, %s, %s)",
+                (
+                    session.session_id,
+                    session.agent or self.user,
+                    session.state.value,
+                    session.created_at,
+                    session.ended_at,
+                    session.demo,
+                ),
+            )
+            cursor.executemany(
+                "INSERT INTO collab.participant (session_id, access_id, position, name,"
+                " contact) VALUES (%s, %s, %s, %s, %s)",
+                [
+                    (session.session_id, p.access_id, position, p.name, p.contact)
+                    for position, p in enumerate(session.everyone)
+                ],
+            )
+        except psycopg.errors.UniqueViolation as exc:
+            if id_collision(exc):
+                raise IdTakenError from None
+            raise
 
     def end_session(self, session_id: str, at: datetime, *, actor: str) -> SessionEnded:
         """End the session (once; ending it again changes nothing). One this login may not
@@ -741,11 +778,18 @@ class PostgresStore(LinksPart):
                 raise NotFoundError(f"{login} had no access of their own to session {session_id}")
 
     def record_copy(self, record: CopyRecord) -> None:
-        """An audit entry for a copy, in this login's name and role; never the value."""
+        """An audit entry for a copy, in this login's name and role; never the value. Why a
+        Session URL was copied for someone whose invitation did not fail is its new value."""
         with self._transaction("record the copy") as cursor:
             cursor.execute(
-                "SELECT collab.append_audit('copy', %s, %s, %s, NULL, NULL, NULL, %s, NULL)",
-                (record.session_id, record.access_id, record.action.value, record.contact or None),
+                "SELECT collab.append_audit('copy', %s, %s, %s, NULL, %s, NULL, %s, NULL)",
+                (
+                    record.session_id,
+                    record.access_id,
+                    record.action.value,
+                    record.reason or None,
+                    record.contact or None,
+                ),
             )
 
     # -- changes made elsewhere ------------------------------------------------------------
@@ -788,8 +832,10 @@ class PostgresStore(LinksPart):
     def _changes(self, heard: list[psycopg.Notify], *, resynced: bool) -> list[StoreEvent]:
         """The events of what was ``heard``, read afresh; everything when ``resynced``."""
         from collab_console.core.events import (
+            InvitationsChanged,
             LinksChanged,
             LobbyChanged,
+            ParticipantAdded,
             SessionEnded,
             SessionStarted,
             SettingsChanged,
@@ -800,16 +846,18 @@ class PostgresStore(LinksPart):
         settings_moved = resynced
         # A session taken out of this login's sight: no event says "gone", a resync does.
         lost_sight = False
-        told: set[tuple[str, str]] = set()
+        told: set[tuple[str, str, str | None]] = set()
         join_login = self._is_join_login()
         with self._read("check for changes in the store") as cursor:
             for note in heard:
-                kind, session_id, grantee = _payload(note.payload)
+                kind, session_id, grantee, access_id = _payload(note.payload)
                 if kind == "settings":
                     settings_moved = True
                     continue
-                if session_id is None or (kind, session_id) in told:
+                if session_id is None or (kind, session_id, access_id) in told:
                     continue
+                if kind == "participant" and access_id is None:
+                    continue  # says nothing of whom
                 if kind in _ACCESS_CHANGES and grantee != self.user:
                     continue  # whose sessions it changed: the grantee's, nobody else's
                 try:
@@ -820,16 +868,27 @@ class PostgresStore(LinksPart):
                 except StoreValueError:
                     continue  # not a session at all
                 if kind == "session_shared":
-                    told.add((kind, session_id))
+                    told.add((kind, session_id, access_id))
                     events.append(SessionStarted(summary))  # new to this login's list
                 elif kind == "session_started":
                     events.append(SessionStarted(summary))
                 elif kind == "session_ended":
                     events.append(SessionEnded(summary))
-                elif kind in ("links", "lobby"):
-                    told.add((kind, session_id))  # one event per session says it all
-                    changed = LinksChanged if kind == "links" else LobbyChanged
-                    events.append(changed(session_id))
+                elif kind in ("links", "lobby", "invitations"):
+                    told.add((kind, session_id, access_id))  # one per session says it all
+                    if kind == "links":
+                        events.append(LinksChanged(session_id))
+                    elif kind == "lobby":
+                        events.append(LobbyChanged(session_id))
+                    else:
+                        events.append(InvitationsChanged(session_id))
+                elif (
+                    kind == "participant"
+                    and access_id is not None
+                    and _is_person_of(cursor, session_id, access_id)
+                ):
+                    told.add((kind, session_id, access_id))
+                    events.append(ParticipantAdded(session_id, access_id))
             if settings_moved:
                 events.insert(0, SettingsChanged(_read_settings(cursor, join_login=join_login)))
         if resynced or lost_sight:
@@ -1157,15 +1216,17 @@ def _team_read_back(name: object) -> str:
 
 
 def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
+    """A row of :data:`_SUMMARY_SQL`: the session, then its customer's newest invitation
+    (all NULL when there is none)."""
     from collab_console.core.domain import (
-        InviteStatus,
         SessionState,
         SessionSummary,
         normalise_session_id,
         validate_name,
     )
 
-    sid, name, state, invite, created, demo = row
+    sid, name, state, created, demo = row[:5]
+    invite = row[5:]
     try:
         if name is None:
             raise StoreValueError("it has no customer")
@@ -1177,7 +1238,7 @@ def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
             session_id=sid,
             customer_name=validate_name(name),
             state=SessionState(state),
-            invite_status=InviteStatus(invite),
+            invite=None if invite[0] is None else delivery_from(invite),
             created_at=zoned_datetime(created, "its start time"),
             demo=demo,
         )
@@ -1189,6 +1250,39 @@ def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
 
 #: What ``collab_events`` says when a login is given a session or loses it (``pg_schema``).
 _ACCESS_CHANGES = ("session_shared", "session_unshared")
+
+
+def _insert_deliveries(cursor: Cursor[Any], deliveries: Iterable[Delivery]) -> None:
+    """Invitations stored as given: the demo's (the database refuses anyone else's, whose
+    invitations the store queues itself, dated by the server)."""
+    rows = [
+        (
+            d.invitation_id,
+            d.session_id,
+            d.access_id,
+            d.channel.value,
+            d.recipient,
+            d.state.value,
+            d.queued_at,
+            d.updated_at,
+            d.queued_by,
+            d.resend,
+            d.attempts,
+            d.reason,
+            d.next_attempt_at,
+            d.gateway_id,
+            d.link_id or None,
+        )
+        for d in deliveries
+    ]
+    if rows:
+        cursor.executemany(
+            "INSERT INTO collab.invitation (invitation_id, session_id, access_id, channel,"
+            " recipient, state, queued_at, updated_at, queued_by, resend, attempts, reason,"
+            " next_attempt_at, gateway_id, link_id)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            rows,
+        )
 
 
 def _require_colleague(cursor: Cursor[Any], login: str) -> None:
@@ -1203,22 +1297,35 @@ def _require_colleague(cursor: Cursor[Any], login: str) -> None:
         raise NotFoundError(f"{login} is no agent or admin of the organisation database")
 
 
-def _payload(text: str) -> tuple[str | None, str | None, str | None]:
-    """(kind, Session ID, grantee) of a ``collab_events`` payload; Nones for anything else."""
+def _is_person_of(cursor: Cursor[Any], session_id: str, access_id: str) -> bool:
+    """Whether ``access_id`` is a person of the session (a payload's word is not enough)."""
+    row = cursor.execute(
+        "SELECT 1 FROM collab.participant WHERE session_id = %s AND access_id = %s",
+        (session_id, access_id),
+    ).fetchone()
+    return row is not None
+
+
+def _payload(text: str) -> tuple[str | None, str | None, str | None, str | None]:
+    """(kind, Session ID, grantee, own ID) of a ``collab_events`` payload; None for anything
+    missing or malformed."""
     from collab_console.core.text import SESSION_ID_PATTERN
 
     try:
         data = json.loads(text)
     except ValueError:
-        return None, None, None
+        return None, None, None, None
     if not isinstance(data, dict):
-        return None, None, None
+        return None, None, None, None
     kind, session_id, grantee = data.get("kind"), data.get("session_id"), data.get("grantee")
+    access_id = data.get("access_id")
     if not isinstance(kind, str):
-        return None, None, None
+        return None, None, None, None
     if not isinstance(session_id, str) or not SESSION_ID_PATTERN.fullmatch(session_id):
         session_id = None
-    return kind, session_id, grantee if isinstance(grantee, str) else None
+    if not isinstance(access_id, str) or not SESSION_ID_PATTERN.fullmatch(access_id):
+        access_id = None
+    return kind, session_id, grantee if isinstance(grantee, str) else None, access_id
 
 
 def _audit_filter(query: AuditQuery) -> tuple[str, list[object]]:

@@ -59,6 +59,7 @@ from collab_console.store.stored_values import (
     require_every_setting,
     settings_head,
     stored_agent_name,
+    stored_delivery,
     stored_own_id,
     stored_person_name,
     stored_request_id,
@@ -80,10 +81,13 @@ if TYPE_CHECKING:  # the methods that use these import them: ``settings show`` n
         UnlockResult,
     )
     from collab_console.core.copying import CopyRecord
-    from collab_console.core.domain import Session, SessionSummary
+    from collab_console.core.delivery import Delivery, DeliveryState
+    from collab_console.core.domain import Participant, Session, SessionSummary
     from collab_console.core.events import (
+        InvitationsChanged,
         LinksChanged,
         LobbyChanged,
+        ParticipantAdded,
         SessionEnded,
         SessionStarted,
         SettingsChanged,
@@ -154,8 +158,17 @@ _ADMIN_RULES = (
 )
 
 
+#: Who claims invitations to send and sent ones to ask about (the protocol names no
+#: actor there): the audit names it when a claim fails an ended session's invitation.
+SENDER = "Collab Console"
+
+
 class _Conflict(ValidationError):
     """A write refused because of what is already stored (an admin of that name)."""
+
+
+class _IdTaken(StoreRefusedError):
+    """A new session's ID is someone's already: start_session draws another."""
 
 
 class SqliteStore:
@@ -718,7 +731,8 @@ class SqliteStore:
     # -- sessions ----------------------------------------------------------
 
     def list_sessions(self) -> list[SessionSummary]:
-        """Active sessions first, newest first within each state."""
+        """Active sessions first, newest first within each state; with each customer's
+        newest invitation, read in the same query."""
         with self._translate_errors("list the sessions"):
             rows = self._db.execute(
                 _SUMMARY_SQL + " ORDER BY s.state = 'ended', s.created_at DESC, s.session_id"
@@ -736,23 +750,22 @@ class SqliteStore:
 
         with self._translate_errors(f"read session {session_id}"):
             head = self._db.execute(
-                "SELECT id, session_id, state, invite_status, created_at, ended_at, demo, agent"
+                "SELECT id, session_id, state, created_at, ended_at, demo, agent"
                 " FROM sessions WHERE session_id = ?",
                 (session_id,),
             ).fetchone()
             if head is None:
                 raise NotFoundError(f"no session {session_id}")
-            key, sid, state, invite, created_at, ended_at, demo, agent = head
+            key, sid, state, created_at, ended_at, demo, agent = head
             people = self._db.execute(
                 "SELECT name, access_id, contact FROM participants"
                 " WHERE session = ? ORDER BY position",
                 (key,),
             ).fetchall()
             try:
-                return restore_session(
+                session = restore_session(
                     session_id=sid,
                     state=state,
-                    invite_status=invite,
                     created_at=_moment(created_at, "the session's start time"),
                     ended_at=None if ended_at is None else _moment(ended_at, "its end time"),
                     demo=demo,
@@ -761,12 +774,17 @@ class SqliteStore:
                 )
             except CollabConsoleError as exc:
                 raise StoreValueError(f"session {session_id}: {str(exc).rstrip('.')}") from None
+            # Its people checked first, so a wrong own ID is reported as such; each
+            # invitation's person is checked by the query that reads it.
+            return session.replace(deliveries=self._newest_deliveries(session_id))
 
     def start_session(
         self, *, customer_name: str, contact: str, now: datetime, actor: str
     ) -> tuple[Session, SessionStarted]:
-        """Insert a session with a fresh ID; the database's uniqueness decides, not a lookup."""
+        """Insert a session with a fresh ID and queue the customer's invitation, in one
+        transaction; the database's uniqueness decides the ID, not a lookup."""
         from collab_console.core.domain import build_session, new_session_id
+        from collab_console.core.events import SessionStarted
 
         for _ in range(MAX_ID_ATTEMPTS):
             session = build_session(
@@ -777,49 +795,67 @@ class SqliteStore:
                 agent=actor,
             )
             try:
-                (event,) = self.add_sessions([session], actor=actor)
-            except StoreRefusedError:
+                with (
+                    self._translate_errors("start a session"),
+                    self._transaction(writer=actor),
+                ):
+                    try:
+                        self._insert_session(session, actor)
+                    except sqlite3.IntegrityError:
+                        raise _IdTaken from None
+                    invite = self._queue(session.session_id, session.customer, actor, resend=False)
+            except _IdTaken:
                 continue  # the ID was taken: draw another
-            return session, event
+            session = session.replace(deliveries={invite.access_id: invite})
+            return session, SessionStarted(session.summary())
         raise StoreRefusedError("The store refused to start a session: no free Session ID found.")
 
     def add_sessions(self, sessions: Iterable[Session], *, actor: str) -> list[SessionStarted]:
-        """Add whole sessions; one whose ``agent`` is empty is ``actor``'s."""
+        """Add whole sessions; one whose ``agent`` is empty is ``actor``'s.
+
+        A demo session comes with its invitations as the demo tells them
+        (``core.demo``); any other is added with none (start_session queues one).
+        """
         from collab_console.core.events import SessionStarted
 
-        added = []
         sessions = list(sessions)
         role = "demo" if sessions and all(s.demo for s in sessions) else "agent"
+        if role != "demo" and any(s.deliveries for s in sessions):
+            raise ValidationError("only the demo's sessions are added with their invitations")
         with (
             self._translate_errors("add a session"),
             self._transaction(writer=actor, role=role),
         ):
             for session in sessions:
-                cursor = self._db.execute(
-                    "INSERT INTO sessions"
-                    " (session_id, state, invite_status, created_at, ended_at, demo, agent)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        session.session_id,
-                        session.state.value,
-                        session.invite_status.value,
-                        _iso(session.created_at),
-                        _iso(session.ended_at) if session.ended_at else None,
-                        int(session.demo),
-                        session.agent or actor,
-                    ),
-                )
-                key = cursor.lastrowid
-                self._db.executemany(
-                    "INSERT INTO participants (session, position, name, access_id, contact)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (
-                        (key, position, p.name, p.access_id, p.contact)
-                        for position, p in enumerate(session.everyone)
-                    ),
-                )
-                added.append(SessionStarted(session.summary()))
-        return added
+                self._insert_session(session, actor)
+                for delivery in session.deliveries.values():
+                    self._insert_demo_delivery(delivery)
+        return [SessionStarted(session.summary()) for session in sessions]
+
+    def _insert_session(self, session: Session, actor: str) -> None:
+        """The session's row and its people's, in order (inside a write transaction)."""
+        cursor = self._db.execute(
+            "INSERT INTO sessions"
+            " (session_id, state, invite_status, created_at, ended_at, demo, agent)"
+            " VALUES (?, ?, 'pending', ?, ?, ?, ?)",  # invite_status: read no more
+            (
+                session.session_id,
+                session.state.value,
+                _iso(session.created_at),
+                _iso(session.ended_at) if session.ended_at else None,
+                int(session.demo),
+                session.agent or actor,
+            ),
+        )
+        key = cursor.lastrowid
+        self._db.executemany(
+            "INSERT INTO participants (session, position, name, access_id, contact)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (
+                (key, position, p.name, p.access_id, p.contact)
+                for position, p in enumerate(session.everyone)
+            ),
+        )
 
     def end_session(self, session_id: str, at: datetime, *, actor: str) -> SessionEnded:
         from collab_console.core.events import SessionEnded
@@ -834,21 +870,419 @@ class SqliteStore:
             return SessionEnded(self._summary(session_id))
 
     def record_copy(self, record: CopyRecord) -> None:
-        """An audit entry for a copy: who, which session and person, which detail; no value."""
+        """An audit entry for a copy: who, which session and person, which detail, and the
+        agent's reason for a Session URL when one was asked for; never the value."""
         with (
             self._translate_errors("record the copy"),
             self._transaction(writer=record.actor, role=record.role),
         ):
             # The actor and role are the transaction's writer: the view takes them from there.
             self._db.execute(
-                "INSERT INTO audit_append (kind, session_id, participant_id, detail, contact)"
-                " VALUES ('copy', ?, ?, ?, ?)",
+                "INSERT INTO audit_append"
+                " (kind, session_id, participant_id, detail, new_value, contact)"
+                " VALUES ('copy', ?, ?, ?, ?, ?)",
                 (
                     record.session_id,
                     record.access_id,
                     record.action.value,
+                    record.reason or None,
                     record.contact or None,
                 ),
+            )
+
+    def add_participant(
+        self, session_id: str, *, name: str, contact: str, actor: str, now: datetime
+    ) -> tuple[Participant, ParticipantAdded, InvitationsChanged | None]:
+        """Add a document participant, with an own ID drawn at random, at the end of an
+        active session; queue their invitation in the same transaction when they have a
+        contact. The database audits the addition and tells other processes."""
+        from collab_console.core.domain import (
+            Participant,
+            Role,
+            new_session_id,
+            parse_contact,
+            validate_name,
+        )
+        from collab_console.core.events import InvitationsChanged, ParticipantAdded
+
+        person = Participant(
+            name=validate_name(name),
+            role=Role.PARTICIPANT,
+            access_id="",
+            contact=parse_contact(contact)[1] if contact.strip() else "",
+        )
+        with (
+            self._translate_errors(f"add a participant to session {session_id}"),
+            self._transaction(writer=actor),
+        ):
+            key, state = self._session_row(session_id)
+            if state != "active":
+                raise _Conflict(f"session {session_id} has ended; nobody can be added to it")
+            wanted = person.name.casefold()
+            for (taken,) in self._db.execute(
+                "SELECT name FROM participants WHERE session = ?", (key,)
+            ):
+                if str(taken).casefold() == wanted:
+                    raise _Conflict(f"{taken} is already in session {session_id}")
+            person = person.replace(
+                access_id=self._fresh_name(
+                    new_session_id,
+                    "SELECT 1 FROM participants WHERE access_id = ?1"
+                    " UNION ALL SELECT 1 FROM sessions WHERE session_id = ?1",
+                )
+            )
+            self._db.execute(
+                "INSERT INTO participants (session, position, name, access_id, contact)"
+                " SELECT ?1, coalesce(max(position), -1) + 1, ?2, ?3, ?4 FROM participants"
+                " WHERE session = ?1",
+                (key, person.name, person.access_id, person.contact),
+            )
+            if person.contact:
+                self._queue(session_id, person, actor, resend=False)
+        invited = InvitationsChanged(session_id) if person.contact else None
+        return person, ParticipantAdded(session_id, person.access_id), invited
+
+    def _session_row(self, session_id: str) -> tuple[int, str]:
+        """(the row's key, its state) of the session; NotFoundError when there is none."""
+        row = self._db.execute(
+            "SELECT id, state FROM sessions WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no session {session_id}")
+        return int(row[0]), str(row[1])
+
+    # -- invitations: the outbox -------------------------------------------------
+
+    def deliveries(self, session_id: str) -> dict[str, Delivery]:
+        """Each invited person's newest invitation, by their own ID."""
+        with self._translate_errors(f"read the invitations of session {session_id}"):
+            self._session_row(session_id)
+            return self._newest_deliveries(session_id)
+
+    def _newest_deliveries(self, session_id: str) -> dict[str, Delivery]:
+        """Each person's newest invitation in session ``session_id``, each checked to name a
+        person of that session: one query."""
+        rows = self._db.execute(
+            f"SELECT {_INVITATION_COLUMNS}, s.session_id FROM (SELECT *, row_number() OVER ("
+            " PARTITION BY access_id ORDER BY queued_at DESC, id DESC) AS newest"
+            " FROM invitation WHERE session_id = ?) i"
+            " LEFT JOIN participants p ON p.access_id = i.access_id"
+            " LEFT JOIN sessions s ON s.id = p.session WHERE i.newest = 1",
+            (session_id,),
+        ).fetchall()
+        deliveries = {}
+        for *columns, persons_session in rows:
+            delivery = _delivery_from(tuple(columns))
+            if persons_session != delivery.session_id:
+                raise StoreValueError(
+                    f"an invitation of session {session_id} names someone not in it"
+                )
+            deliveries[delivery.access_id] = delivery
+        return deliveries
+
+    def queue_invitation(
+        self, session_id: str, access_id: str, *, actor: str, now: datetime
+    ) -> tuple[Delivery, InvitationsChanged]:
+        """Queue a resend (or the first invitation of someone never sent one) for a person
+        of an active session who has a contact.
+
+        The interval is counted by the store's clock inside the write transaction, so
+        two consoles resending at once queue one; the refusal (``RateLimitedError``)
+        is raised once the transaction is over, as a link's limit is.
+        """
+        from collab_console.core.delivery import rate_limited, resend_wait
+        from collab_console.core.domain import Participant, Role
+        from collab_console.core.events import InvitationsChanged
+
+        with self._translate_errors("queue an invitation"), self._transaction(writer=actor):
+            row = self._db.execute(
+                "SELECT s.state, p.name, p.contact FROM sessions s"
+                " LEFT JOIN participants p ON p.session = s.id AND p.access_id = ?"
+                " WHERE s.session_id = ?",
+                (access_id, session_id),
+            ).fetchone()
+            if row is None:
+                raise NotFoundError(f"no session {session_id}")
+            state, name, contact = row
+            if name is None:
+                raise NotFoundError(f"no person with the ID {access_id} in session {session_id}")
+            if state != "active":
+                raise _Conflict(f"session {session_id} has ended; no invitation can be sent")
+            if not contact:
+                raise _Conflict(f"{name} has no phone number or e-mail address to invite")
+            last = self._db.execute(
+                "SELECT queued_at FROM invitation WHERE access_id = ?"
+                " ORDER BY queued_at DESC, id DESC LIMIT 1",
+                (access_id,),
+            ).fetchone()
+            wait = 0
+            if last is not None:
+                interval = self._setting("resend_interval_seconds")
+                wait = resend_wait(_moment(last[0], "an invitation's time"), self._now(), interval)
+            person = Participant(str(name), Role.PARTICIPANT, access_id, str(contact))
+            queued = None if wait else self._queue(session_id, person, actor, resend=bool(last))
+        if queued is None:
+            raise rate_limited(person.name, wait)
+        return queued, InvitationsChanged(session_id)
+
+    def _setting(self, key: str) -> Any:
+        """One setting's value, parsed as :meth:`_read_settings` parses every one."""
+        row = self._db.execute(
+            "SELECT key, kind, sensitive, value FROM setting WHERE key = ?", (key,)
+        ).fetchone()
+        if row is None:
+            raise StoreValueError(f"there is no value for {SPECS_BY_KEY[key].label}")
+        stored_key, kind, sensitive, value = row
+        return declared_spec(stored_key, kind, bool(sensitive)).from_store(value)
+
+    def _queue(self, session_id: str, person: Participant, actor: str, *, resend: bool) -> Delivery:
+        """Put an invitation to ``person`` in the outbox, dated by the store, due at once."""
+        from collab_console.core.delivery import new_invitation_id
+
+        name = self._fresh_name(
+            new_invitation_id, "SELECT 1 FROM invitation WHERE invitation_id = ?"
+        )
+        self._db.execute(
+            "INSERT INTO invitation (invitation_id, session_id, access_id, channel, recipient,"
+            " state, queued_at, updated_at, queued_by, resend, attempts, reason,"
+            " next_attempt_at, gateway_id)"
+            " SELECT ?, ?, ?, ?, ?, 'queued', t.now, t.now, ?, ?, 0, '', t.now, ''"
+            f" FROM (SELECT {_NOW} AS now) t",
+            (
+                name,
+                session_id,
+                person.access_id,
+                _channel_of(person.contact),
+                person.contact,
+                actor,
+                int(resend),
+            ),
+        )
+        return self._invitation(name)
+
+    def _insert_demo_delivery(self, delivery: Delivery) -> None:
+        """One of the demo's invitations, as its story tells it (the database lets only the
+        demo add these, and only with their session)."""
+        self._db.execute(
+            "INSERT INTO invitation (invitation_id, session_id, access_id, channel, recipient,"
+            " state, queued_at, updated_at, queued_by, resend, attempts, reason,"
+            " next_attempt_at, gateway_id, link_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                delivery.invitation_id,
+                delivery.session_id,
+                delivery.access_id,
+                delivery.channel.value,
+                delivery.recipient,
+                delivery.state.value,
+                _store_time(delivery.queued_at),
+                _store_time(delivery.updated_at),
+                delivery.queued_by,
+                int(delivery.resend),
+                delivery.attempts,
+                delivery.reason,
+                None if delivery.next_attempt_at is None else _store_time(delivery.next_attempt_at),
+                delivery.gateway_id,
+                delivery.link_id or None,
+            ),
+        )
+
+    def _invitation(self, invitation_id: str) -> Delivery:
+        row = self._db.execute(
+            f"SELECT {_INVITATION_COLUMNS} FROM invitation i WHERE i.invitation_id = ?",
+            (invitation_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFoundError(f"no invitation {printable(invitation_id[:12])}")
+        return _delivery_from(row)
+
+    def claim_invitations(self, *, now: datetime, limit: int = 20) -> list[Delivery]:
+        """Hold up to ``limit`` due invitations of active sessions that nobody holds, oldest
+        first, for ``CLAIM_SECONDS``; fail the queued ones of ended sessions.
+
+        Due, and held, by the store's clock, or by ``now`` when it is later (a sender
+        looking ahead). One write transaction, so two senders never hold the same one.
+        """
+        from collab_console.core.delivery import CLAIM_SECONDS, SESSION_ENDED_REASON
+
+        if limit < 1:
+            return []
+        with (
+            self._translate_errors("take invitations to send"),
+            self._transaction(writer=SENDER),
+        ):
+            at = max(now, self._now())
+            free = "(i.claimed_until IS NULL OR i.claimed_until < :at)"
+            self._db.execute(
+                "UPDATE invitation SET state = 'failed', reason = :why, next_attempt_at = NULL,"
+                f" claimed_until = NULL, updated_at = {_NOW} WHERE id IN (SELECT i.id"
+                " FROM invitation i JOIN sessions s ON s.session_id = i.session_id"
+                f" WHERE i.state = 'queued' AND s.state = 'ended' AND {free})",
+                {"why": SESSION_ENDED_REASON, "at": _store_time(at)},
+            )
+            return self._hold(
+                "i.state = 'queued' AND i.next_attempt_at <= :at"
+                f" AND {free} ORDER BY i.queued_at, i.id",
+                at=at,
+                until=at + timedelta(seconds=CLAIM_SECONDS),
+                limit=limit,
+            )
+
+    def _hold(self, where: str, *, at: datetime, until: datetime, limit: int) -> list[Delivery]:
+        """Hold until ``until`` the invitations of active sessions ``where`` selects (SQL
+        that sees ``:at``), at most ``limit``; return them as they are now."""
+        held = [
+            int(key)
+            for (key,) in self._db.execute(
+                "SELECT i.id FROM invitation i JOIN sessions s ON s.session_id = i.session_id"
+                f" WHERE s.state = 'active' AND {where} LIMIT :limit",
+                {"at": _store_time(at), "limit": limit},
+            )
+        ]
+        if not held:
+            return []
+        marks = ", ".join("?" * len(held))
+        self._db.execute(
+            f"UPDATE invitation SET claimed_until = ? WHERE id IN ({marks})",
+            (_store_time(until), *held),
+        )
+        rows = self._db.execute(
+            f"SELECT {_INVITATION_COLUMNS} FROM invitation i WHERE i.id IN ({marks})"
+            " ORDER BY i.queued_at, i.id",
+            held,
+        ).fetchall()
+        return [_delivery_from(row) for row in rows]
+
+    def record_attempt(
+        self,
+        invitation_id: str,
+        *,
+        state: DeliveryState,
+        reason: str = "",
+        next_attempt_at: datetime | None = None,
+        gateway_id: str = "",
+        link_id: str = "",
+        now: datetime,
+        actor: str,
+    ) -> InvitationsChanged:
+        """What one try to send a claimed invitation did (or, for a sent one, what the
+        gateway reported); lets the claim go. Only forward: ``ValidationError`` else."""
+        from collab_console.core.delivery import DeliveryState
+        from collab_console.core.events import InvitationsChanged
+
+        state = DeliveryState(state)
+        with (
+            self._translate_errors(f"record what sending invitation {invitation_id} did"),
+            self._transaction(writer=actor),
+        ):
+            current = self._invitation(invitation_id)
+            tried = current.state is DeliveryState.QUEUED
+            if not _moves_forward(current.state, state):
+                raise _Conflict(
+                    f"invitation {current.invitation_id} is {current.state.value};"
+                    f" it cannot become {state.value}"
+                )
+            if state is DeliveryState.QUEUED and next_attempt_at is None:
+                raise _Conflict("an invitation queued again needs the time of its next try")
+            self._update_invitation(
+                current,
+                state,
+                reason=_reason_for(state, reason),
+                attempts=current.attempts + int(tried),
+                next_attempt_at=next_attempt_at if state is DeliveryState.QUEUED else None,
+                gateway_id=_gateway_id(gateway_id) if tried else current.gateway_id,
+                link_id=_link_id(link_id) if tried else current.link_id,
+            )
+        return InvitationsChanged(current.session_id)
+
+    def record_report(
+        self,
+        invitation_id: str,
+        *,
+        state: DeliveryState,
+        reason: str = "",
+        now: datetime,
+        actor: str,
+    ) -> InvitationsChanged | None:
+        """A gateway's report on a sent invitation: delivered or failed. None, with nothing
+        written (the invitation stays held until its next report is due), when it says
+        nothing new."""
+        from collab_console.core.delivery import REPORTED_FAILURE, DeliveryState
+        from collab_console.core.events import InvitationsChanged
+
+        state = DeliveryState(state)
+        with (
+            self._translate_errors(f"record the report on invitation {invitation_id}"),
+            self._transaction(writer=actor),
+        ):
+            current = self._invitation(invitation_id)
+            if state is current.state:
+                return None
+            if current.state is not DeliveryState.SENT or not state.final:
+                raise _Conflict(
+                    f"invitation {current.invitation_id} is {current.state.value};"
+                    f" a report cannot make it {state.value}"
+                )
+            self._update_invitation(
+                current,
+                state,
+                reason=_reason_for(state, reason or REPORTED_FAILURE),
+                attempts=current.attempts,
+                next_attempt_at=None,
+                gateway_id=current.gateway_id,
+                link_id=current.link_id,
+            )
+        return InvitationsChanged(current.session_id)
+
+    def _update_invitation(
+        self,
+        current: Delivery,
+        state: DeliveryState,
+        *,
+        reason: str,
+        attempts: int,
+        next_attempt_at: datetime | None,
+        gateway_id: str,
+        link_id: str,
+    ) -> None:
+        """Move ``current`` to ``state`` (the database checks the move), dated by the store,
+        and let it go."""
+        self._db.execute(
+            "UPDATE invitation SET state = ?, reason = ?, attempts = ?, next_attempt_at = ?,"
+            f" gateway_id = ?, link_id = ?, claimed_until = NULL, updated_at = {_NOW}"
+            " WHERE invitation_id = ?",
+            (
+                state.value,
+                reason,
+                attempts,
+                None if next_attempt_at is None else _store_time(next_attempt_at),
+                gateway_id,
+                link_id or None,
+                current.invitation_id,
+            ),
+        )
+
+    def invitations_awaiting_report(self, *, now: datetime, limit: int = 20) -> list[Delivery]:
+        """Sent SMS invitations (a gateway ID) of active sessions, sent in the last day, whose
+        report was not asked for in the last ``REPORT_SECONDS``, oldest first; each held
+        for that long, so it is asked for at most that often, by one sender."""
+        from collab_console.core.delivery import REPORT_SECONDS
+
+        if limit < 1:
+            return []
+        with (
+            self._translate_errors("read the invitations awaiting a report"),
+            self._transaction(writer=SENDER),
+        ):
+            at = max(now, self._now())
+            return self._hold(
+                "i.state = 'sent' AND i.gateway_id <> ''"
+                " AND i.updated_at > strftime('%Y-%m-%dT%H:%M:%f+00:00', :at, '-1 day')"
+                " AND (i.claimed_until IS NULL OR i.claimed_until < :at)"
+                " ORDER BY i.updated_at, i.id",
+                at=at,
+                until=at + timedelta(seconds=REPORT_SECONDS),
+                limit=limit,
             )
 
     # -- links ---------------------------------------------------------------
@@ -871,10 +1305,13 @@ class SqliteStore:
             settings = self._read_settings()
             self._person_for_links(session_id, access_id)
             live = sum(link.is_live(now) for link in self._links("l.access_id = ?", access_id))
+            # Only copies count: an invitation goes to the person's own contact.
             made = self._db.execute(
-                "SELECT count(*) FROM link WHERE made_by = ? AND made_at > ?",
+                "SELECT count(*) FROM link WHERE made_by = ? AND made_at > ? AND purpose = 'copy'",
                 (actor, _store_time(now - _HOUR)),
             ).fetchone()[0]
+            if purpose is LinkPurpose.INVITATION:
+                made = 0
             refused = limit_refusal(
                 live_for_person=live,
                 made_by_agent_last_hour=int(made),
@@ -1483,6 +1920,7 @@ class SqliteStore:
         cheaply whether anyone else committed; only then is the log read.
         """
         from collab_console.core.events import (
+            InvitationsChanged,
             LinksChanged,
             LobbyChanged,
             SessionEnded,
@@ -1506,6 +1944,11 @@ class SqliteStore:
             if behind:
                 self._own_changes.clear()
                 return [StoreResynced(), SettingsChanged(self._read_settings())]
+            per_session: dict[str, Callable[[str], StoreEvent]] = {
+                "links": LinksChanged,
+                "lobby": LobbyChanged,
+                "invitations": InvitationsChanged,
+            }
             events: list[StoreEvent] = []
             settings_moved = False
             told: set[tuple[str, str]] = set()
@@ -1519,30 +1962,51 @@ class SqliteStore:
                     events.append(SessionStarted(self._summary(subject)))
                 elif kind == "session_ended":
                     events.append(SessionEnded(self._summary(subject)))
-                elif kind in ("links", "lobby") and (kind, subject) not in told:
+                elif kind == "participant":  # the subject is the person's own ID
+                    events.append(self._participant_added(subject))
+                elif kind in per_session and (kind, subject) not in told:
                     told.add((kind, subject))  # one event per session says it all
-                    sid = _session_id(subject)
-                    events.append(LinksChanged(sid) if kind == "links" else LobbyChanged(sid))
+                    events.append(per_session[kind](_session_id(subject)))
             if settings_moved:
                 events.insert(0, SettingsChanged(self._read_settings()))
             return events
 
+    def _participant_added(self, access_id: str) -> ParticipantAdded:
+        from collab_console.core.events import ParticipantAdded
 
-#: One line of the session list per session: the session and its customer.
+        row = self._db.execute(
+            "SELECT s.session_id FROM participants p JOIN sessions s ON s.id = p.session"
+            " WHERE p.access_id = ?",
+            (access_id,),
+        ).fetchone()
+        if row is None:
+            raise StoreValueError("the change log names someone who is in no session")
+        return ParticipantAdded(_session_id(row[0]), stored_own_id(access_id))
+
+
+#: An invitation's columns, in ``stored_delivery`` order.
+_INVITATION_COLUMNS = (
+    "i.invitation_id, i.session_id, i.access_id, i.channel, i.recipient, i.state,"
+    " i.queued_at, i.updated_at, i.queued_by, i.resend, i.attempts, i.reason,"
+    " i.next_attempt_at, i.gateway_id, i.link_id"
+)
+#: One line of the session list per session: the session, its customer and the customer's
+#: newest invitation (one index lookup each, in the same query).
 _SUMMARY_SQL = (
-    "SELECT s.session_id, p.name, s.state, s.invite_status, s.created_at, s.demo"
+    f"SELECT s.session_id, p.name, s.state, s.created_at, s.demo, {_INVITATION_COLUMNS}"
     " FROM sessions s LEFT JOIN participants p ON p.session = s.id AND p.position = 0"
+    " LEFT JOIN invitation i ON i.id = (SELECT id FROM invitation WHERE access_id = s.session_id"
+    " ORDER BY queued_at DESC, id DESC LIMIT 1)"
 )
 
 
 def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
     """A row of :data:`_SUMMARY_SQL` as a SessionSummary, every value checked."""
-    sid, name, state, invite, created, demo = row
+    sid, name, state, created, demo = row[:5]
     shown = printable(str(sid)[:12])
     if name is None:
         raise StoreValueError(f"session {shown} has no customer")
     from collab_console.core.domain import (
-        InviteStatus,
         SessionState,
         SessionSummary,
         normalise_session_id,
@@ -1550,16 +2014,88 @@ def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
     )
 
     try:
+        session_id = _exactly(normalise_session_id(sid), sid)
+        invite = None if row[5] is None else _delivery_from(row[5:])
+        if invite is not None and (invite.session_id, invite.access_id) != (sid, sid):
+            raise StoreValueError("its customer's invitation is someone else's")
         return SessionSummary(
-            session_id=_exactly(normalise_session_id(sid), sid),
+            session_id=session_id,
             customer_name=validate_name(name),
             state=SessionState(state),
-            invite_status=InviteStatus(invite),
+            invite=invite,
             created_at=_moment(created, f"the start time of session {sid}"),
             demo=_flag(demo),
         )
     except (ValueError, CollabConsoleError) as exc:
         raise StoreValueError(f"session {shown}: {str(exc).rstrip('.')}") from None
+
+
+def _delivery_from(row: tuple[Any, ...]) -> Delivery:
+    """A row of :data:`_INVITATION_COLUMNS` as a Delivery, every value checked."""
+    name, sid, pid, channel, recipient, state, queued, updated, by, resend, tries = row[:11]
+    reason, next_at, gateway_id, link_id = row[11:]
+    shown = printable(str(name)[:12])
+    try:
+        if resend not in (0, 1):
+            raise StoreValueError("its resend mark is neither 0 nor 1")
+        return stored_delivery(
+            invitation_id=name,
+            session_id=sid,
+            access_id=pid,
+            channel=channel,
+            recipient=recipient,
+            state=state,
+            queued_at=_moment(queued, "its queueing time"),
+            updated_at=_moment(updated, "its change time"),
+            queued_by=by,
+            resend=resend == 1,
+            attempts=tries,
+            reason=reason,
+            next_attempt_at=_optional_moment(next_at, "its next try"),
+            gateway_id=gateway_id,
+            link_id="" if link_id is None else link_id,
+        )
+    except (ValueError, CollabConsoleError) as exc:
+        raise StoreValueError(f"invitation {shown}: {str(exc).rstrip('.')}") from None
+
+
+def _channel_of(contact: str) -> str:
+    """The channel a stored contact implies (``core.domain.ContactKind``'s value)."""
+    return "email" if "@" in contact else "sms"
+
+
+def _moves_forward(was: DeliveryState, to: DeliveryState) -> bool:
+    """Whether an invitation may go from ``was`` to ``to``: a try from the queue (queued
+    again after a transient failure), or a report on a sent one."""
+    from collab_console.core.delivery import DeliveryState
+
+    return was is DeliveryState.QUEUED or (was is DeliveryState.SENT and to.final)
+
+
+def _reason_for(state: DeliveryState, reason: str) -> str:
+    """The reason kept with ``state``: one line for a failure or a retry, none otherwise."""
+    from collab_console.core.delivery import DeliveryState, clean_reason
+
+    if state not in (DeliveryState.FAILED, DeliveryState.QUEUED):
+        return ""
+    kept = clean_reason(reason)
+    if state is DeliveryState.FAILED and not kept:
+        raise _Conflict("say why the invitation failed")
+    return kept
+
+
+def _gateway_id(value: str) -> str:
+    if not isinstance(value, str) or len(value) > 200 or not value.isprintable():
+        raise _Conflict("a gateway's message ID is at most 200 printable characters")
+    return value
+
+
+def _link_id(value: str) -> str:
+    from collab_console.core.links import LINK_ID_PATTERN
+
+    if not isinstance(value, str) or (value and not LINK_ID_PATTERN.fullmatch(value)):
+        raise _Conflict("an invitation's link is named like L-7QKM92HX")
+    return value
 
 
 _HOUR = timedelta(hours=1)

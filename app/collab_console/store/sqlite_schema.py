@@ -467,8 +467,8 @@ _V5_AUDIT_KINDS = (
     "passphrase_changed",
 )
 _V5_ACTOR_ROLES = ("agent", "admin", "demo", "outside", "unknown")
-#: What the audit's ``kind`` may be now: ``core.audit.AuditKind`` (a test keeps the two equal).
-AUDIT_KINDS = (
+#: Version 6's vocabulary, frozen as version 5's is.
+_V6_AUDIT_KINDS = (
     *_V5_AUDIT_KINDS,
     "link_made",
     "link_revoked",
@@ -478,6 +478,16 @@ AUDIT_KINDS = (
     "join_decision",
     "lobby_lock",
     "participant_id_changed",
+)
+#: What the audit's ``kind`` may be now: ``core.audit.AuditKind`` but the kinds only the
+#: organisation's store records (a test keeps the two equal).
+AUDIT_KINDS = (
+    *_V6_AUDIT_KINDS,
+    "participant_added",
+    "invitation_queued",
+    "invitation_sent",
+    "invitation_failed",
+    "invitation_delivered",
 )
 #: ``core.audit.ActorRole``; ``visitor``: a browser on the join service (the actor is its address).
 ACTOR_ROLES = (*_V5_ACTOR_ROLES, "visitor")
@@ -489,8 +499,11 @@ JOIN_RESULTS = ("joined", "rejoined", "lobby", "refused")
 REQUEST_RESULTS = ("waiting", "admitted", "denied")
 #: ``core.lobby.LobbyRefusal``: a request not put to the agent.
 LOBBY_REFUSALS = ("rate_limited", "locked", "unknown_id", "ended")
+#: ``core.audit.INVITATION_RESULTS``: what one try to send an invitation did.
+INVITATION_RESULTS = ("sent", "delivered", "retry", "failed")
+_V6_AUDIT_RESULTS = (*UNLOCK_RESULTS, *JOIN_RESULTS, *REQUEST_RESULTS, *LOBBY_REFUSALS)
 #: Every value an audit entry's ``result`` may hold.
-AUDIT_RESULTS = (*UNLOCK_RESULTS, *JOIN_RESULTS, *REQUEST_RESULTS, *LOBBY_REFUSALS)
+AUDIT_RESULTS = (*_V6_AUDIT_RESULTS, *INVITATION_RESULTS)
 #: What the SQL function ``collab_audit_hash`` takes after the previous hash, in order:
 #: ``core.audit.HASHED_FIELDS`` (a test keeps the two equal).
 HASHED_COLUMNS = (
@@ -571,6 +584,29 @@ def _audit_table(kinds: tuple[str, ...], roles: tuple[str, ...], results: tuple[
         prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
         hash TEXT NOT NULL CHECK (length(hash) = 64)
     ) STRICT
+    """
+
+
+def _setting_changes_recorded(old: str, new: str) -> str:
+    """The trigger that audits a setting's change, with ``old`` and ``new`` (SQL) as its
+    entry's old and new values."""
+    return f"""
+    CREATE TRIGGER setting_changes_recorded AFTER UPDATE OF value ON setting
+    WHEN OLD.value IS NOT NEW.value
+    BEGIN
+        {
+        _audit(
+            "setting",
+            detail="NEW.key",
+            old_value=old,
+            new_value=new,
+            warning_version="CASE WHEN NEW.sensitive = 1 AND NEW.value = 'on' THEN"
+            " (SELECT warning_version FROM acknowledgement WHERE key = NEW.key) END",
+        )
+    }
+        DELETE FROM acknowledgement WHERE key = NEW.key AND NEW.value = 'off';
+        {_settings_moved("NEW.key")}
+    END
     """
 
 
@@ -668,24 +704,7 @@ _V5 = (
     "DROP TABLE audit_v4",
     *_AUDIT_RULES,
     # -- what writes the audit trail
-    f"""
-    CREATE TRIGGER setting_changes_recorded AFTER UPDATE OF value ON setting
-    WHEN OLD.value IS NOT NEW.value
-    BEGIN
-        {
-        _audit(
-            "setting",
-            detail="NEW.key",
-            old_value="OLD.value",
-            new_value="NEW.value",
-            warning_version="CASE WHEN NEW.sensitive = 1 AND NEW.value = 'on' THEN"
-            " (SELECT warning_version FROM acknowledgement WHERE key = NEW.key) END",
-        )
-    }
-        DELETE FROM acknowledgement WHERE key = NEW.key AND NEW.value = 'off';
-        {_settings_moved("NEW.key")}
-    END
-    """,
+    _setting_changes_recorded("OLD.value", "NEW.value"),
     f"""
     CREATE TRIGGER acknowledgement_recorded AFTER INSERT ON acknowledgement
     BEGIN
@@ -1053,7 +1072,7 @@ _V6 = (
     "DROP VIEW audit_append",
     *_rebuilt(
         "audit",
-        _audit_table(AUDIT_KINDS, ACTOR_ROLES, AUDIT_RESULTS),
+        _audit_table(_V6_AUDIT_KINDS, ACTOR_ROLES, _V6_AUDIT_RESULTS),
         "id",
     ),
     f"CREATE VIEW audit_append AS SELECT at, {_APPENDED} FROM audit WHERE 0",
@@ -1476,7 +1495,343 @@ _V6 = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+
+# Version 7 (issue 12): invitations sent for real, from an outbox in the store.
+#
+# * ``invitation`` is the outbox: one row per invitation (a resend is a new row),
+#   never deleted. A row is queued by an agent's console, dated by the store, for a
+#   person of an active session, with a copy of that person's contact; a person's
+#   first invitation is queued once, and a resend only after ``resend_interval_seconds``
+#   (the store's clock). Then only the sender's columns change, only forward
+#   (queued, then sent, delivered or failed; queued again after a transient failure),
+#   each change dated by the store. Triggers write the audit entries (the recipient
+#   masked by ``collab_mask_contact``) and the change log ('invitations').
+# * Document participants can be added to an active session, after everyone in it;
+#   such an addition is audited and logged ('participant', the person's own ID).
+#   ``session_starting`` tells an addition from the people of a session being added:
+#   it holds the sessions inserted by the transaction under way (emptied when a
+#   writer is named and when it is removed, so at every commit of the app), and
+#   only a session nobody is in yet can be put in it. The demo's invitations, with
+#   their made-up history, go in only with the demo session they belong to.
+# * The legacy ``sessions.invite_status`` (a fixed label) is read no more: what it said
+#   becomes the customer's invitation, delivered or failed; 'pending' becomes nothing,
+#   so an upgrade never sends anything. New sessions write 'pending' into it.
+
+_INVITATION_ID_GLOB = f"'I-{_C * 8}'"
+_RESEND_INTERVAL = (
+    "(SELECT CAST(value AS INTEGER) FROM setting WHERE key = 'resend_interval_seconds')"
+)
+_RESENT_TOO_SOON = (
+    "EXISTS (SELECT 1 FROM invitation WHERE access_id = NEW.access_id AND queued_at >"
+    f" strftime('%Y-%m-%dT%H:%M:%f+00:00', 'now', '-' || {_RESEND_INTERVAL} || ' seconds'))"
+)
+#: The demo adds its sessions with their invitations as its story tells them: a demo
+#: session that this transaction, the demo's, is adding.
+_DEMO_STARTING = (
+    f"({_WRITER_ROLE} IS 'demo' AND EXISTS (SELECT 1 FROM session_starting t"
+    " JOIN sessions s ON s.id = t.session WHERE s.session_id = NEW.session_id AND s.demo = 1))"
+)
+#: The contact ``NEW.access_id`` has in the session ``NEW.session_id`` (NULL: not in it).
+_CONTACT_IN_SESSION = (
+    "(SELECT p.contact FROM participants p JOIN sessions s ON s.id = p.session"
+    " WHERE s.session_id = NEW.session_id AND p.access_id = NEW.access_id)"
+)
+_BY_THE_APP = f"coalesce({_WRITER_ROLE}, 'outside') IN ('agent', 'admin')"
+#: An invitation's columns that change after it is queued: the sender's.
+_SENDER_COLUMNS = (
+    "state",
+    "attempts",
+    "reason",
+    "next_attempt_at",
+    "gateway_id",
+    "link_id",
+    "claimed_until",
+)
+
+
+def _audit_if(condition: str, kind: str, **columns: str) -> str:
+    """Like :func:`_audit`, the entry written only when ``condition`` holds."""
+    given = {"kind": f"'{kind}'", **columns}
+    return (
+        f"INSERT INTO audit_append ({', '.join(given)})"
+        f" SELECT {', '.join(given.values())} WHERE {condition};"
+    )
+
+
+def _invitation_audit(condition: str, kind: str, **columns: str) -> str:
+    """An entry about the invitation ``NEW``: its session, person, name and masked recipient."""
+    return _audit_if(
+        condition,
+        kind,
+        session_id="NEW.session_id",
+        participant_id="NEW.access_id",
+        detail="NEW.invitation_id",
+        contact="NEW.recipient",
+        **columns,
+    )
+
+
+def _outcome_recorded(retried: str) -> str:
+    """The entry of where the invitation ``NEW`` now stands; ``retried``: it failed and is
+    tried again (SQL)."""
+    return "\n".join(
+        (
+            _invitation_audit(
+                "NEW.state = 'sent'", "invitation_sent", new_value="NEW.channel", result="'sent'"
+            ),
+            _invitation_audit(
+                "NEW.state = 'delivered'", "invitation_delivered", result="'delivered'"
+            ),
+            _invitation_audit(
+                "NEW.state = 'failed'",
+                "invitation_failed",
+                new_value="NEW.reason",
+                result="'failed'",
+            ),
+            _invitation_audit(
+                retried, "invitation_failed", new_value="nullif(NEW.reason, '')", result="'retry'"
+            ),
+        )
+    )
+
+
+_V7 = (
+    # -- the delivery settings, one row each
+    """
+    INSERT INTO setting (key, kind, sensitive, value)
+    VALUES ('smtp_host', 'text', 0, ''),
+           ('smtp_port', 'int', 0, '587'),
+           ('smtp_security', 'text', 0, 'starttls'),
+           ('smtp_username', 'text', 0, ''),
+           ('smtp_sender', 'text', 0, ''),
+           ('sms_gateway_url', 'text', 0, ''),
+           ('resend_interval_seconds', 'int', 0, '30')
+    """,
+    # A text setting may be empty now (no mail server): its audit entry says NULL, as an
+    # entry's empty values do.
+    "DROP TRIGGER setting_changes_recorded",
+    _setting_changes_recorded("nullif(OLD.value, '')", "nullif(NEW.value, '')"),
+    # -- the sessions the transaction under way adds
+    """
+    CREATE TABLE session_starting (
+        session INTEGER PRIMARY KEY REFERENCES sessions (id)
+    ) STRICT
+    """,
+    """
+    CREATE TRIGGER session_starts AFTER INSERT ON sessions
+    BEGIN
+        INSERT INTO session_starting (session) VALUES (NEW.id);
+    END
+    """,
+    f"""
+    CREATE TRIGGER session_starting_only_while_empty BEFORE INSERT ON session_starting
+    WHEN NOT EXISTS (SELECT 1 FROM sessions WHERE id = NEW.session)
+        OR EXISTS (SELECT 1 FROM participants WHERE session = NEW.session)
+    {_refuse("only a session being added is starting")}
+    """,
+    f"""
+    CREATE TRIGGER session_starting_fixed BEFORE UPDATE ON session_starting
+    {_refuse("only a session being added is starting")}
+    """,
+    """
+    CREATE TRIGGER session_starting_forgotten_by_a_new_writer AFTER INSERT ON writer
+    BEGIN
+        DELETE FROM session_starting;
+    END
+    """,
+    """
+    CREATE TRIGGER session_starting_forgotten_at_the_end AFTER DELETE ON writer
+    BEGIN
+        DELETE FROM session_starting;
+    END
+    """,
+    # -- document participants added to an active session
+    f"""
+    CREATE TRIGGER participants_in_order BEFORE INSERT ON participants
+    WHEN NEW.position IS NOT
+            coalesce((SELECT max(position) FROM participants WHERE session = NEW.session), -1) + 1
+        OR (NOT EXISTS (SELECT 1 FROM session_starting WHERE session = NEW.session)
+            AND NOT EXISTS (SELECT 1 FROM sessions WHERE id = NEW.session AND state = 'active'))
+    {_refuse("a participant is added to an active session, after everyone in it")}
+    """,
+    """
+    CREATE TRIGGER participant_added_recorded AFTER INSERT ON participants
+    WHEN NOT EXISTS (SELECT 1 FROM session_starting WHERE session = NEW.session)
+    BEGIN
+        INSERT INTO audit_append (kind, session_id, participant_id, contact)
+        SELECT 'participant_added', s.session_id, NEW.access_id, nullif(NEW.contact, '')
+        FROM sessions s WHERE s.id = NEW.session;
+        INSERT INTO change_log (kind, subject) VALUES ('participant', NEW.access_id);
+    END
+    """,
+    # -- the audit trail, rebuilt for its new vocabulary, every entry kept as it is
+    "DROP VIEW audit_append",
+    *_rebuilt("audit", _audit_table(AUDIT_KINDS, ACTOR_ROLES, AUDIT_RESULTS), "id"),
+    f"CREATE VIEW audit_append AS SELECT at, {_APPENDED} FROM audit WHERE 0",
+    *_AUDIT_RULES,
+    # -- the change log: invitations and added participants too
+    *_rebuilt(
+        "change_log",
+        """
+        CREATE TABLE change_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            kind TEXT NOT NULL CHECK (kind IN ('settings', 'session_started', 'session_ended',
+                                               'links', 'lobby', 'invitations', 'participant')),
+            subject TEXT NOT NULL
+        ) STRICT
+        """,
+        "seq",
+    ),
+    # -- the outbox
+    f"""
+    CREATE TABLE invitation (
+        id INTEGER PRIMARY KEY,
+        invitation_id TEXT NOT NULL UNIQUE CHECK (invitation_id GLOB {_INVITATION_ID_GLOB}),
+        session_id TEXT NOT NULL REFERENCES sessions (session_id),
+        access_id TEXT NOT NULL REFERENCES participants (access_id),
+        channel TEXT NOT NULL CHECK (channel IN ('sms', 'email')),
+        recipient TEXT NOT NULL CHECK (length(recipient) BETWEEN 3 AND 320),
+        state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'delivered', 'failed')),
+        queued_at TEXT NOT NULL CHECK ({_stamp("queued_at")}),
+        updated_at TEXT NOT NULL CHECK ({_stamp("updated_at")} AND updated_at >= queued_at),
+        queued_by TEXT NOT NULL CHECK (length(trim(queued_by)) BETWEEN 1 AND 200),
+        resend INTEGER NOT NULL CHECK (resend IN (0, 1)),
+        attempts INTEGER NOT NULL CHECK (attempts >= 0),
+        reason TEXT NOT NULL CHECK (length(reason) <= 300),
+        next_attempt_at TEXT CHECK (next_attempt_at IS NULL OR {_stamp("next_attempt_at")}),
+        gateway_id TEXT NOT NULL CHECK (length(gateway_id) <= 200),
+        link_id TEXT REFERENCES link (link_id),
+        claimed_until TEXT CHECK (claimed_until IS NULL OR {_stamp("claimed_until")}),
+        CHECK (channel = CASE WHEN instr(recipient, '@') > 0 THEN 'email' ELSE 'sms' END),
+        CHECK ((state = 'queued') = (next_attempt_at IS NOT NULL)),
+        CHECK ((state = 'failed') = (reason <> '') OR (state = 'queued' AND attempts > 0)),
+        CHECK (claimed_until IS NULL OR state IN ('queued', 'sent'))
+    ) STRICT
+    """,
+    "CREATE INDEX invitation_by_person ON invitation (access_id, queued_at, id)",
+    "CREATE INDEX invitation_by_session ON invitation (session_id, id)",
+    "CREATE INDEX invitation_due ON invitation (next_attempt_at, id) WHERE state = 'queued'",
+    "CREATE INDEX invitation_awaiting_report ON invitation (updated_at, id) WHERE state = 'sent'",
+    # What the legacy label said, as the customer's invitation; 'pending' queues nothing.
+    """
+    INSERT INTO invitation (invitation_id, session_id, access_id, channel, recipient, state,
+                            queued_at, updated_at, queued_by, resend, attempts, reason,
+                            gateway_id)
+    SELECT 'I-' || replace(collab_fresh_id(), '-', ''), s.session_id, p.access_id,
+           CASE WHEN instr(p.contact, '@') > 0 THEN 'email' ELSE 'sms' END, p.contact,
+           CASE s.invite_status WHEN 'delivered' THEN 'delivered' ELSE 'failed' END,
+           t.at, t.at, s.agent, 0, 1,
+           CASE s.invite_status WHEN 'sms_blocked' THEN 'SMS blocked'
+                                WHEN 'email_bounced' THEN 'e-mail bounced' ELSE '' END,
+           ''
+    FROM sessions s
+    JOIN participants p ON p.session = s.id AND p.position = 0
+    JOIN (SELECT id, coalesce(strftime('%Y-%m-%dT%H:%M:%f+00:00', created_at), created_at) AS at
+          FROM sessions) t ON t.id = s.id
+    WHERE s.invite_status <> 'pending' AND p.contact <> ''
+    ORDER BY s.id
+    """,
+    f"""
+    CREATE TRIGGER invitation_queued_by_the_store BEFORE INSERT ON invitation
+    WHEN NOT {_DEMO_STARTING} AND NOT (
+        {_BY_THE_APP} AND NEW.queued_by IS {_WRITER_NAME}
+        AND NEW.state IS 'queued' AND NEW.queued_at IS {_NOW} AND NEW.updated_at IS {_NOW}
+        AND NEW.next_attempt_at IS {_NOW} AND NEW.attempts IS 0 AND NEW.reason IS ''
+        AND NEW.gateway_id IS '' AND NEW.link_id IS NULL AND NEW.claimed_until IS NULL)
+    {_refuse("an invitation is queued by Collab Console, in the agent's name, dated by the store")}
+    """,
+    f"""
+    CREATE TRIGGER invitation_for_a_person_of_an_active_session BEFORE INSERT ON invitation
+    WHEN NOT ({_SESSION_ACTIVE} OR {_DEMO_STARTING})
+        OR NEW.recipient IS NOT {_CONTACT_IN_SESSION}
+    {_refuse("an invitation goes to a person of an active session, at their contact")}
+    """,
+    f"""
+    CREATE TRIGGER invitation_resent_after_the_interval BEFORE INSERT ON invitation
+    WHEN (NEW.resend IS NOT 1) = EXISTS (SELECT 1 FROM invitation WHERE access_id = NEW.access_id)
+        OR (NEW.resend IS 1 AND {_RESENT_TOO_SOON})
+    {_refuse("a person's first invitation is queued once, and a resend waits for the interval")}
+    """,
+    # Made after the other rules of a new invitation, so that it is the one that speaks first.
+    f"""
+    CREATE TRIGGER invitation_not_replaced BEFORE INSERT ON invitation
+    WHEN EXISTS (SELECT 1 FROM invitation WHERE id = NEW.id OR invitation_id = NEW.invitation_id)
+    {_refuse("an invitation cannot be replaced")}
+    """,
+    f"""
+    CREATE TRIGGER invitation_identity_kept
+    BEFORE UPDATE OF id, invitation_id, session_id, access_id, channel, recipient, queued_at,
+                     queued_by, resend ON invitation
+    {_refuse("an invitation's person, recipient and queueing cannot change")}
+    """,
+    f"""
+    CREATE TRIGGER invitation_sent_by_collab_console
+    BEFORE UPDATE OF {", ".join(_SENDER_COLUMNS)}, updated_at ON invitation
+    WHEN NOT {_BY_THE_APP}
+    {_refuse("only Collab Console sends an invitation")}
+    """,
+    f"""
+    CREATE TRIGGER invitation_moves_forward
+    BEFORE UPDATE OF {", ".join(_SENDER_COLUMNS)}, updated_at ON invitation
+    WHEN OLD.state IN ('delivered', 'failed')
+        OR (OLD.state = 'sent' AND NEW.state = 'queued')
+        OR NEW.attempts NOT IN (OLD.attempts, OLD.attempts + 1)
+        OR (NEW.attempts > OLD.attempts AND OLD.state IS NOT 'queued')
+        OR ((NEW.gateway_id IS NOT OLD.gateway_id OR NEW.link_id IS NOT OLD.link_id)
+            AND OLD.state IS NOT 'queued')
+        OR (OLD.state = 'queued' AND NEW.state IN ('sent', 'delivered') AND EXISTS (
+                SELECT 1 FROM sessions WHERE session_id = NEW.session_id AND state = 'ended'))
+    {_refuse("an invitation only moves forward: queued, then sent, delivered or failed")}
+    """,
+    f"""
+    CREATE TRIGGER invitation_dated_by_the_store
+    BEFORE UPDATE OF {", ".join(_SENDER_COLUMNS)}, updated_at ON invitation
+    WHEN (NEW.updated_at IS NOT OLD.updated_at OR NEW.state IS NOT OLD.state
+          OR NEW.attempts IS NOT OLD.attempts OR NEW.reason IS NOT OLD.reason
+          OR NEW.next_attempt_at IS NOT OLD.next_attempt_at
+          OR NEW.gateway_id IS NOT OLD.gateway_id OR NEW.link_id IS NOT OLD.link_id)
+        AND NEW.updated_at IS NOT {_NOW}
+    {_refuse("the store dates each change of an invitation")}
+    """,
+    f"""
+    CREATE TRIGGER invitation_carries_its_own_link BEFORE UPDATE OF link_id ON invitation
+    WHEN NEW.link_id IS NOT NULL AND NEW.link_id IS NOT OLD.link_id AND NOT EXISTS (
+        SELECT 1 FROM link WHERE link_id = NEW.link_id AND session_id = NEW.session_id
+            AND access_id = NEW.access_id AND purpose = 'invitation')
+    {_refuse("an invitation carries an invitation link of its own person")}
+    """,
+    f"""
+    CREATE TRIGGER invitations_kept BEFORE DELETE ON invitation
+    {_refuse("an invitation cannot be deleted")}
+    """,
+    # A session's first invitations need no word of their own: its start says it all.
+    f"""
+    CREATE TRIGGER invitation_queued_recorded AFTER INSERT ON invitation
+    BEGIN
+        {
+        _invitation_audit(
+            "1",
+            "invitation_queued",
+            new_value="CASE NEW.resend WHEN 1 THEN 'resend' ELSE 'first' END",
+        )
+    }
+        {_outcome_recorded("0")}
+        INSERT INTO change_log (kind, subject) SELECT 'invitations', NEW.session_id
+        WHERE NOT EXISTS (SELECT 1 FROM session_starting t JOIN sessions s ON s.id = t.session
+                          WHERE s.session_id = NEW.session_id);
+    END
+    """,
+    f"""
+    CREATE TRIGGER invitation_outcome_recorded AFTER UPDATE OF state, attempts ON invitation
+    WHEN NEW.state IS NOT OLD.state OR NEW.attempts IS NOT OLD.attempts
+    BEGIN
+        {_outcome_recorded("NEW.state = 'queued' AND NEW.attempts > OLD.attempts")}
+        INSERT INTO change_log (kind, subject) VALUES ('invitations', NEW.session_id);
+    END
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -1490,7 +1845,7 @@ Schema = frozenset[tuple[str, str, str, str]]
 #: :func:`schema_digest` of what the migrations make, so that opening a store need not
 #: replay them (about 6 ms of every command). ``test_the_schema_digest_is_the_migrations``
 #: keeps it true, and prints the new value when a migration is added.
-SCHEMA_DIGEST = "3b74b0d5b14c9f93ccfbad52ce1c8adef4011720174c013008b64994a5a1240b"
+SCHEMA_DIGEST = "b0ade19354cd5aeecc23a4a10451d35a3bce784fbd61248bff929b55e15928a4"
 
 
 def schema_of(db: sqlite3.Connection) -> Schema:

@@ -24,6 +24,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Container
 
+    from collab_console.core.delivery import Delivery
     from collab_console.core.settings import SettingSpec
 
 
@@ -164,3 +165,86 @@ def require_every_setting(keys: Container[str]) -> None:
     missing = [spec.label for spec in SETTING_SPECS if spec.key not in keys]
     if missing:
         raise StoreValueError(f"there is no value for {missing[0]}")
+
+
+# -- invitations ------------------------------------------------------------------------------
+
+
+def stored_delivery(
+    *,
+    invitation_id: object,
+    session_id: object,
+    access_id: object,
+    channel: object,
+    recipient: object,
+    state: object,
+    queued_at: datetime,
+    updated_at: datetime,
+    queued_by: object,
+    resend: bool,
+    attempts: object,
+    reason: object,
+    next_attempt_at: datetime | None,
+    gateway_id: object,
+    link_id: object,
+) -> Delivery:
+    """An invitation read back, every value checked; times already parsed by the backend
+    (SQLite's text, PostgreSQL's ``timestamptz``), the flag already a bool."""
+    from collab_console.core.delivery import (
+        INVITATION_ID_PATTERN,
+        MAX_REASON_LENGTH,
+        Delivery,
+        DeliveryState,
+    )
+    from collab_console.core.domain import ContactKind, check_stored_contact
+    from collab_console.core.links import LINK_ID_PATTERN
+
+    if not isinstance(invitation_id, str) or not INVITATION_ID_PATTERN.fullmatch(invitation_id):
+        raise StoreValueError("an invitation's name is malformed")
+    if not isinstance(state, str):
+        raise StoreValueError(f"invitation {invitation_id} has an unknown state")
+    try:
+        kind = ContactKind(channel)
+        delivery_state = DeliveryState(state)
+        contact = check_stored_contact(recipient) if isinstance(recipient, str) else None
+    except (ValueError, ValidationError):
+        raise StoreValueError(
+            f"invitation {invitation_id} has an unknown channel, state or recipient"
+        ) from None
+    if contact is None or (kind is ContactKind.EMAIL) != ("@" in contact):
+        raise StoreValueError(f"invitation {invitation_id} goes to a recipient of another channel")
+    if type(attempts) is not int or attempts < 0:
+        raise StoreValueError(f"invitation {invitation_id} has a bad count of attempts")
+    if not isinstance(reason, str) or len(reason) > MAX_REASON_LENGTH or not reason.isprintable():
+        raise StoreValueError(f"invitation {invitation_id} has a malformed reason")
+    if not isinstance(gateway_id, str) or len(gateway_id) > 200 or not gateway_id.isprintable():
+        raise StoreValueError(f"invitation {invitation_id} has a malformed gateway ID")
+    if not isinstance(link_id, str) or (link_id and not LINK_ID_PATTERN.fullmatch(link_id)):
+        raise StoreValueError(f"invitation {invitation_id} names a malformed link")
+    if (delivery_state is DeliveryState.FAILED) != bool(reason) and not (
+        delivery_state is DeliveryState.QUEUED and attempts
+    ):
+        raise StoreValueError(f"invitation {invitation_id} is {delivery_state} with no reason")
+    if (next_attempt_at is None) == (delivery_state is DeliveryState.QUEUED):
+        raise StoreValueError(
+            f"invitation {invitation_id} is {delivery_state} with a wrong next try"
+        )
+    if updated_at < queued_at:
+        raise StoreValueError(f"invitation {invitation_id} changed before it was queued")
+    return Delivery(
+        invitation_id=invitation_id,
+        session_id=stored_own_id(session_id),
+        access_id=stored_own_id(access_id),
+        channel=kind,
+        recipient=contact,
+        state=delivery_state,
+        queued_at=queued_at,
+        updated_at=updated_at,
+        queued_by=stored_agent_name(queued_by),
+        resend=resend,
+        attempts=attempts,
+        reason=reason,
+        next_attempt_at=next_attempt_at,
+        gateway_id=gateway_id,
+        link_id=link_id,
+    )
