@@ -10,8 +10,11 @@ import shutil
 import socket
 import ssl
 import subprocess
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +73,15 @@ class SmtpServer:
     port: int
 
 
+def received_message(server: SmtpServer) -> EmailMessage:
+    """The one message ``server`` took, as its recipient reads it."""
+    (envelope,) = server.handler.received
+    assert isinstance(envelope.content, bytes)
+    message = message_from_bytes(envelope.content, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
 StartSmtp = Callable[..., SmtpServer]
 
 
@@ -125,6 +137,54 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> Certificate:
         check=True, capture_output=True,
     )  # fmt: skip
     return made
+
+
+Trickle = Callable[..., int]
+
+
+@pytest.fixture
+def trickle() -> Iterator[Trickle]:
+    """Starts a server on 127.0.0.1 that answers every connection with ``answer``, one byte
+    every 0.1 s (after the request's head when ``after_request``): never silent long enough
+    for a read to time out, and never done. Returns its port; stopped after the test."""
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+
+    def serve(listener: socket.socket, answer: bytes, after_request: bool) -> None:
+        with listener:
+            listener.settimeout(0.1)
+            while not stop.is_set():
+                try:
+                    conn, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                with conn:
+                    if after_request:
+                        head = b""
+                        while b"\r\n\r\n" not in head and not stop.is_set():
+                            head += conn.recv(4096) or b"\r\n\r\n"
+                    for byte in answer:
+                        if stop.wait(0.1):
+                            break
+                        try:
+                            conn.sendall(bytes([byte]))
+                        except OSError:  # the client gave up: good
+                            break
+
+    def start(answer: bytes, *, after_request: bool = False) -> int:
+        listener = socket.socket()
+        listener.bind((HOST, 0))
+        listener.listen(1)
+        thread = threading.Thread(target=serve, args=(listener, answer, after_request))
+        thread.start()
+        threads.append(thread)
+        port: int = listener.getsockname()[1]
+        return port
+
+    yield start
+    stop.set()
+    for thread in threads:
+        thread.join(5)
 
 
 @pytest.fixture

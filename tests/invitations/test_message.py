@@ -11,6 +11,8 @@ from collab_console.invitations.message import (
     SMS_MAX_LENGTH,
     Invitation,
     compose_email,
+    email_html,
+    email_text,
     sms_body,
 )
 
@@ -90,3 +92,12 @@ def test_the_repr_masks_the_recipient_and_leaves_out_the_link(invitation: Invita
     assert "d••••@example.com" in shown
     assert invitation.link not in shown
     assert invitation.channel == "email"
+
+
+def test_the_customer_is_invited_to_their_own_session() -> None:
+    own = Invitation("Priya Nair", "priya@example.com", "https://x/j", "Sam", "Priya Nair")
+    other = Invitation("Dana Levi", "dana@example.com", "https://x/j", "Sam", "Priya Nair")
+
+    assert "Sam invites you to join your session." in email_text(own)
+    assert "Sam invites you to join the session for Priya Nair." in email_text(other)
+    assert "Sam invites you to join your session." in email_html(own)

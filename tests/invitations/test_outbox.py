@@ -21,12 +21,12 @@ def mode(path: Path) -> int:
 def test_an_email_is_written_as_an_eml_file(tmp_path: Path, invitation: Invitation) -> None:
     outbox = OutboxTransport(tmp_path / "outbox", sender="invites@example.org")
 
-    delivery = outbox.send(invitation)
+    attempt = outbox.send(invitation)
 
     (written,) = (tmp_path / "outbox").iterdir()
     assert written.name.endswith("-inv42.eml")
-    assert (delivery.state, delivery.gateway_id) == ("sent", written.name)
-    assert delivery.reason == f"written to the outbox as {written.name}"
+    assert (attempt.state, attempt.gateway_id) == ("sent", written.name)
+    assert attempt.reason == f"written to the outbox as {written.name}"
     message = message_from_bytes(written.read_bytes(), policy=policy.default)
     assert isinstance(message, EmailMessage)
     assert message["From"] == "invites@example.org"
@@ -41,7 +41,7 @@ def test_an_email_is_written_as_an_eml_file(tmp_path: Path, invitation: Invitati
 def test_an_sms_is_written_as_a_json_file(tmp_path: Path, sms_invitation: Invitation) -> None:
     outbox = OutboxTransport(tmp_path / "outbox")
 
-    delivery = outbox.send(sms_invitation)
+    attempt = outbox.send(sms_invitation)
 
     (written,) = (tmp_path / "outbox").iterdir()
     assert written.name.endswith("-inv43.json")
@@ -51,8 +51,8 @@ def test_an_sms_is_written_as_a_json_file(tmp_path: Path, sms_invitation: Invita
         "invitation": "inv43",
     }
     assert mode(written) == 0o600
-    assert delivery.gateway_id is not None
-    assert outbox.status(delivery.gateway_id) == delivery
+    assert attempt.gateway_id
+    assert outbox.status(attempt.gateway_id) == attempt
 
 
 def test_a_loose_folder_is_tightened_and_no_temporary_file_is_left(
@@ -81,10 +81,10 @@ def test_an_unwritable_folder_fails_and_retries(tmp_path: Path, invitation: Invi
     blocker = tmp_path / "outbox"
     blocker.write_text("a file where the folder should be")
 
-    delivery = OutboxTransport(blocker).send(invitation)
+    attempt = OutboxTransport(blocker).send(invitation)
 
-    assert (delivery.state, delivery.retry) == ("failed", True)
-    assert delivery.reason.startswith(f"cannot write to the outbox folder {blocker}: ")
+    assert (attempt.state, attempt.retry) == ("failed", True)
+    assert attempt.reason.startswith(f"cannot write to the outbox folder {blocker}: ")
 
 
 @pytest.mark.parametrize(

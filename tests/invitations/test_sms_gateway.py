@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from collab_console.core.delivery import DeliveryState
 from collab_console.invitations.message import Invitation, sms_body
-from collab_console.invitations.transports import Delivery, SmsGatewayTransport
-from tests.invitations.conftest import free_port
+from collab_console.invitations.transports import Attempt, SmsGatewayTransport
+from tests.invitations.conftest import Trickle, free_port
 
 TOKEN = "tok-s3cret-9f8e"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -23,9 +25,9 @@ def gateway(httpserver: HTTPServer) -> SmsGatewayTransport:
     return SmsGatewayTransport(httpserver.url_for("/v1/"), TOKEN, timeout=0.5)
 
 
-def assert_token_hidden(*deliveries: Delivery | None) -> None:
-    for delivery in deliveries:
-        assert delivery is None or TOKEN not in delivery.reason
+def assert_token_hidden(*attempts: Attempt | None) -> None:
+    for attempt in attempts:
+        assert attempt is None or TOKEN not in attempt.reason
 
 
 def test_an_accepted_sms_and_its_delivery_report(
@@ -45,9 +47,10 @@ def test_an_accepted_sms_and_its_delivery_report(
     report = gateway.status("m-1")
 
     httpserver.check_assertions()
-    assert sent == Delivery("queued", "queued by the SMS gateway", gateway_id="m-1")
-    assert report == Delivery(
-        "delivered", "delivered, as the SMS gateway reports", gateway_id="m-1"
+    # The gateway has it: sent, as far as the console is concerned.
+    assert sent == Attempt(DeliveryState.SENT, "queued by the SMS gateway", gateway_id="m-1")
+    assert report == Attempt(
+        DeliveryState.DELIVERED, "delivered, as the SMS gateway reports", gateway_id="m-1"
     )
 
 
@@ -85,12 +88,12 @@ def test_http_errors_are_classified(
         {"error": f"bad request for token {TOKEN}"}, status=status
     )
 
-    delivery = gateway.send(sms_invitation)
+    attempt = gateway.send(sms_invitation)
 
-    assert (delivery.state, delivery.retry) == ("failed", retry)
-    assert delivery.reason.startswith(f"the SMS gateway answered HTTP {status} ")
-    assert delivery.reason.endswith(": bad request for token •••")
-    assert_token_hidden(delivery)
+    assert (attempt.state, attempt.retry) == ("failed", retry)
+    assert attempt.reason.startswith(f"the SMS gateway answered HTTP {status} ")
+    assert attempt.reason.endswith(": bad request for token •••")
+    assert_token_hidden(attempt)
 
 
 @pytest.fixture
@@ -110,11 +113,11 @@ def stalled(httpserver: HTTPServer) -> Iterator[threading.Event]:
 def test_a_time_out_retries(
     gateway: SmsGatewayTransport, stalled: threading.Event, sms_invitation: Invitation
 ) -> None:
-    delivery = gateway.send(sms_invitation)
+    attempt = gateway.send(sms_invitation)
     stalled.set()
 
-    assert (delivery.state, delivery.retry) == ("failed", True)
-    assert delivery.reason == "the SMS gateway did not answer within 0.5 s"
+    assert (attempt.state, attempt.retry) == ("failed", True)
+    assert attempt.reason == "the SMS gateway timed out after 0.5 s"
 
 
 @pytest.mark.parametrize(
@@ -126,10 +129,10 @@ def test_a_malformed_answer_fails_for_good(
 ) -> None:
     httpserver.expect_request("/v1/messages").respond_with_data(answer, status=200)
 
-    delivery = gateway.send(sms_invitation)
+    attempt = gateway.send(sms_invitation)
 
-    assert (delivery.state, delivery.retry) == ("failed", False)
-    assert "the SMS gateway's answer" in delivery.reason
+    assert (attempt.state, attempt.retry) == ("failed", False)
+    assert "the SMS gateway's answer" in attempt.reason
 
 
 def test_a_redirect_is_not_followed_with_the_token(
@@ -139,20 +142,20 @@ def test_a_redirect_is_not_followed_with_the_token(
         "", status=307, headers={"Location": httpserver.url_for("/elsewhere")}
     )
 
-    delivery = gateway.send(sms_invitation)
+    attempt = gateway.send(sms_invitation)
 
-    assert (delivery.state, delivery.retry) == ("failed", False)
-    assert "HTTP 307" in delivery.reason
+    assert (attempt.state, attempt.retry) == ("failed", False)
+    assert "HTTP 307" in attempt.reason
     assert [request.path for request, _ in httpserver.log] == ["/v1/messages"]
 
 
 def test_no_gateway_retries(sms_invitation: Invitation) -> None:
     gateway = SmsGatewayTransport(f"http://127.0.0.1:{free_port()}", TOKEN, timeout=0.5)
 
-    delivery = gateway.send(sms_invitation)
+    attempt = gateway.send(sms_invitation)
 
-    assert (delivery.state, delivery.retry) == ("failed", True)
-    assert delivery.reason.startswith("cannot reach the SMS gateway: ")
+    assert (attempt.state, attempt.retry) == ("failed", True)
+    assert attempt.reason.startswith("cannot reach the SMS gateway: ")
     assert gateway.status("m-1") is None
 
 
@@ -164,3 +167,56 @@ def test_the_token_is_never_shown(gateway: SmsGatewayTransport) -> None:
 def test_only_http_urls_are_accepted() -> None:
     with pytest.raises(ValueError, match="must start with https:// or http://"):
         SmsGatewayTransport("file:///etc/passwd", TOKEN)
+
+
+def test_a_gateway_that_answers_a_byte_at_a_time_is_cut_off_at_the_time_out(
+    trickle: Trickle, sms_invitation: Invitation
+) -> None:
+    port = trickle(b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 500, after_request=True)
+    gateway = SmsGatewayTransport(f"http://127.0.0.1:{port}/", TOKEN, timeout=0.5)
+    started = time.monotonic()
+
+    attempt = gateway.send(sms_invitation)
+
+    assert time.monotonic() - started < 2
+    assert (attempt.state, attempt.retry) == ("failed", True)
+    assert attempt.reason == "the SMS gateway timed out after 0.5 s"
+
+
+def test_no_token_waits_for_the_fix_and_asks_nothing(
+    httpserver: HTTPServer, sms_invitation: Invitation
+) -> None:
+    gateway = SmsGatewayTransport(httpserver.url_for("/v1/"), None, timeout=0.5)
+
+    attempt = gateway.send(sms_invitation)
+
+    assert (attempt.state, attempt.retry) == ("failed", True)
+    assert attempt.reason == "no SMS gateway token is stored: collab-console secrets set sms-token"
+    assert gateway.status("m-1") is None
+    assert httpserver.log == []
+
+
+def test_an_echoed_link_or_number_is_not_repeated(
+    httpserver: HTTPServer, gateway: SmsGatewayTransport, sms_invitation: Invitation
+) -> None:
+    httpserver.expect_request("/v1/messages", method="POST").respond_with_json(
+        {"error": f"rejected {sms_invitation.to}: {sms_invitation.link}"}, status=400
+    )
+
+    attempt = gateway.send(sms_invitation)
+
+    assert attempt.reason.endswith(": rejected +44 •••• ••12: •••")
+    assert sms_invitation.link not in attempt.reason
+
+
+def test_a_gateway_url_without_its_slash_still_reaches_messages(
+    httpserver: HTTPServer, sms_invitation: Invitation
+) -> None:
+    httpserver.expect_request("/v1/messages", method="POST").respond_with_json(
+        {"id": 7, "status": "sent"}
+    )
+    gateway = SmsGatewayTransport(httpserver.url_for("/v1"), TOKEN, timeout=0.5)
+
+    attempt = gateway.send(sms_invitation)
+
+    assert attempt == Attempt(DeliveryState.SENT, "sent by the SMS gateway", gateway_id="7")

@@ -65,11 +65,19 @@ def email_subject(invitation: Invitation) -> str:
     return _one_line(f"{invitation.who}: your link to join {invitation.agent}'s session")
 
 
+def _whose_session(invitation: Invitation, customer: str) -> str:
+    """``your session`` to the customer, ``the session for Dana Levi`` to anyone else."""
+    return (
+        "your session" if invitation.who == invitation.customer else f"the session for {customer}"
+    )
+
+
 def email_text(invitation: Invitation) -> str:
     """The plain-text part."""
+    whose = _whose_session(invitation, invitation.customer)
     return (
         f"Hello {invitation.who},\n\n"
-        f"{invitation.agent} invites you to join the session for {invitation.customer}.\n"
+        f"{invitation.agent} invites you to join {whose}.\n"
         f"Open this link to join:\n\n{invitation.link}\n\n"
         "If you did not expect this invitation, you can ignore it.\n"
     )
@@ -79,12 +87,12 @@ def email_html(invitation: Invitation) -> str:
     """The HTML part: every value escaped, the link both as the target and as text."""
     who = html.escape(invitation.who)
     agent = html.escape(invitation.agent)
-    customer = html.escape(invitation.customer)
+    whose = _whose_session(invitation, html.escape(invitation.customer))
     link = html.escape(invitation.link, quote=True)
     return (
         '<!DOCTYPE html>\n<html><body style="font-family: sans-serif">\n'
         f"<p>Hello {who},</p>\n"
-        f"<p>{agent} invites you to join the session for {customer}.</p>\n"
+        f"<p>{agent} invites you to join {whose}.</p>\n"
         f'<p><a href="{link}">Join the session</a></p>\n'
         f"<p>Or copy this link into your browser: {link}</p>\n"
         "<p>If you did not expect this invitation, you can ignore it.</p>\n"
