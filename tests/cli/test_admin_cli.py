@@ -476,11 +476,19 @@ def test_session_start_list_and_end(demo_store: Store, cli: Run) -> None:
     assert again.stdout.startswith(f"Session {session_id} had already ended at ")
 
     audit = [e for e in demo_store.audit_log() if e.session_id == session_id]
-    assert [(e.kind, e.actor_role) for e in reversed(audit)] == [
+    assert [e.kind for e in reversed(audit)] == [
+        "session_started",
+        "invitation_queued",  # the customer's invitation, queued with the session
+        "link_made",  # its link
+        "invitation_sent",  # sent at once (into the outbox folder: no SMS gateway is set)
+        "session_ended",
+    ]
+    assert {(e.kind, e.actor_role) for e in audit if e.kind.startswith("session")} == {
         ("session_started", "agent"),
         ("session_ended", "agent"),
-    ]
+    }
     assert audit[-1].contact == "+44 •••• ••58"
+    assert {e.contact for e in audit if e.kind.startswith("invitation")} == {"+44 •••• ••58"}
     assert demo_store.get_session(session_id).customer.contact == "+442079460958", "in E.164"
 
 

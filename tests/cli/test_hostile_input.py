@@ -159,6 +159,17 @@ PRINTING = [
     pytest.param(("--help",), id="help"),
     pytest.param(("settings", "--help"), id="settings-help"),
     pytest.param(("--version",), id="version"),
+    pytest.param(("invitations", "list", DEMO_ACTIVE_ID), id="invitations-list"),
+]
+#: Commands that would change the store or send something: with nowhere to report it,
+#: they must do neither.
+INVITING = [
+    pytest.param(
+        ("session", "add-participant", DEMO_ACTIVE_ID, "--name", "Jane", "--contact", "j@ex.com"),
+        id="add-participant",
+    ),
+    pytest.param(("session", "invite", DEMO_ACTIVE_ID), id="invite"),
+    pytest.param(("invitations", "send"), id="invitations-send"),
 ]
 
 
@@ -204,13 +215,15 @@ def test_stdout_on_a_full_disk_is_exit_1(store_folder: Folder, args: tuple[str, 
 
 
 @pytest.mark.parametrize(
-    "args", [*PRINTING, pytest.param(("copy", DEMO_ACTIVE_ID, "--what", "id"), id="copy")]
+    "args",
+    [*PRINTING, *INVITING, pytest.param(("copy", DEMO_ACTIVE_ID, "--what", "id"), id="copy")],
 )
 def test_stdout_closed_at_start_is_exit_1(store_folder: Folder, args: tuple[str, ...]) -> None:
     ran = run_cli(*args, data_dir=store_folder.path, redirect=">&-")
 
     line = assert_one_error_line(ran, 1)
     assert line == f"{PREFIX}standard output is closed; nothing could be printed"
+    assert not (store_folder.path / "outbox").exists(), "nothing was sent"
 
 
 def test_stdout_open_only_for_reading_is_exit_1(store_folder: Folder) -> None:
@@ -705,6 +718,17 @@ WORDS = [
     "--until",
     "-o",
     "2026-03-02",
+    "add-participant",
+    "invite",
+    "invitations",
+    "send",
+    "--queue-only",
+    "--reason",
+    "Omar Haddad",
+    "+44 20 7946 0958",
+    "--smtp-host",
+    "--smtp-security",
+    "--sms-gateway-url",
 ]
 ANY_CHAR = st.characters(exclude_categories=[])  # lone surrogates included
 LONG = st.tuples(ANY_CHAR, st.integers(min_value=256, max_value=6000)).map(
@@ -726,6 +750,11 @@ COMMAND = st.sampled_from(
         ["session", "end"],
         ["audit", "export", "--format", "csv"],
         ["audit", "verify"],
+        ["session", "add-participant", DEMO_ACTIVE_ID, "--name"],
+        ["session", "invite"],
+        ["invitations", "list"],
+        ["invitations", "send"],
+        ["copy", DEMO_ACTIVE_ID, "--what", "url", "--reason"],
     ]
 )
 ARGV = st.tuples(st.lists(ARG, max_size=3), COMMAND, st.lists(ARG, max_size=5)).map(

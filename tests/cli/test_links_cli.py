@@ -306,8 +306,12 @@ def test_the_agent_s_hourly_limit_refuses_one_more_with_exit_3(
     copy_url(run_cli, "--participant", "Grace Kim")
 
     line = assert_one_line_error(
-        run_cli("copy", DEMO_ACTIVE_ID, "--what", "both", "--participant", "Omar Haddad"), 3
-    )
+        run_cli(
+            "copy", DEMO_ACTIVE_ID, "--what", "both", "--participant", "Omar Haddad",
+            "--reason", "his SMS arrived but he deleted it",
+        ),
+        3,
+    )  # fmt: skip
 
     assert "refused: " in line
     assert "you made 2 links in the last hour (at most 2)" in line

@@ -80,7 +80,7 @@ def cli(data_dir: Path, home: dict[str, str]) -> Run:
 
     def run(
         *args: str,
-        stdin: str = "",
+        stdin: str | bytes = "",
         env: dict[str, str] | None = None,
         unset: tuple[str, ...] = (),
     ) -> subprocess.CompletedProcess[str]:
@@ -90,7 +90,7 @@ def cli(data_dir: Path, home: dict[str, str]) -> Run:
             full_env.pop(name, None)
         full_env.update(env or {})
         with tempfile.TemporaryFile() as given:
-            given.write(stdin.encode())
+            given.write(stdin.encode() if isinstance(stdin, str) else stdin)
             given.seek(0)
             done = subprocess.run(
                 command, stdin=given, capture_output=True, env=full_env, check=False, timeout=120

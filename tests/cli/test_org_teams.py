@@ -356,3 +356,37 @@ def test_a_short_database_password_is_called_a_password(
     assert one_error(refused, 2) == (
         "a password needs at least 12 characters; a few words make a good one"
     )
+
+
+# -- invitations: queued in the organisation's database, the outbox folder the user's --------
+
+
+def test_invitations_in_organisation_mode_go_to_the_users_own_outbox_folder(
+    as_login: Logins, data_dir: Path
+) -> None:
+    as_login.login(AMY, BOB)
+    amys = as_login.ok(
+        AMY, "session", "start", "--customer", "Ruth Cohen", "--contact", "ruth@example.com"
+    ).strip()
+
+    added = as_login.ok(
+        AMY, "session", "add-participant", amys, "--name", "Mia Chen", "--contact",
+        "+44 20 7946 0958",
+    ).splitlines()  # fmt: skip
+
+    outbox = data_dir / "outbox"
+    assert added[1] == (
+        f"Mia Chen (+44 •••• ••58): SMS invite sent, into the outbox folder {outbox} "
+        "(no SMS gateway is set: settings set --sms-gateway-url)."
+    )
+    assert sorted(path.suffix for path in outbox.iterdir()) == [".eml", ".json"]
+    listed = json.loads(as_login.ok(AMY, "invitations", "list", amys, "--json"))
+    assert [(row["name"], row["invite"]["state"]) for row in listed] == [
+        ("Ruth Cohen", "sent"),
+        ("Mia Chen", "sent"),
+    ]
+    too_soon = one_error(as_login.run(AMY, "session", "invite", amys), 3)
+    assert too_soon.startswith("refused: an invite was sent to Ruth Cohen moments ago: wait ")
+    # Another agent sees nothing of Amy's session, and cannot resend its invitations.
+    assert one_error(as_login.run(BOB, "invitations", "list", amys), 4) == f"no session {amys}"
+    assert one_error(as_login.run(BOB, "session", "invite", amys), 4) == f"no session {amys}"

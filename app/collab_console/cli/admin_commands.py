@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime
 
-from collab_console.cli.commands import Exit, fail, open_for
+from collab_console.cli.commands import Exit, fail, open_for, shown_setting
 from collab_console.cli.output import aligned, write_out
 from collab_console.cli.prompts import SecretSource, ask_admin_name
 from collab_console.core.admins import NO_ADMIN_YET, AdminSession, verify_admin
@@ -161,7 +161,8 @@ def settings_set(args: argparse.Namespace) -> int:
         write_out("Nothing changed: the settings already hold these values.")
         return Exit.OK
     lines = [
-        f"{s.label}: {s.shown(current.value(s))} -> {s.shown(saved.value(s))}" for s in changed
+        f"{s.label}: {shown_setting(s, current.value(s))} -> {shown_setting(s, saved.value(s))}"
+        for s in changed
     ]
     for key, ack in saved.acknowledgements.items():
         if current.acknowledgements.get(key) != ack:
@@ -277,21 +278,32 @@ def session(args: argparse.Namespace) -> int:
 
         share = {"share": org_commands.session_share, "unshare": org_commands.session_unshare}
         return share[args.session_command](args)
+    if args.session_command in ("add-participant", "invite"):
+        from collab_console.cli import invitation_commands
+
+        invite = {
+            "add-participant": invitation_commands.session_add_participant,
+            "invite": invitation_commands.session_invite,
+        }
+        return invite[args.session_command](args)
     return {"start": session_start, "list": session_list, "end": session_end}[args.session_command](
         args
     )
 
 
 def session_start(args: argparse.Namespace) -> int:
+    from collab_console.cli.invitation_commands import send_after_start
+
     store = open_for(args, readonly=False)
     try:
         started, _ = store.start_session(
             customer_name=args.customer, contact=args.contact, now=_now(), actor=current_user()
         )
+        log_event("session %s started from the command line", started.session_id)
+        write_out(started.session_id)  # first: the invitation is the store's from now on
+        send_after_start(store, args, started.session_id)
     finally:
         store.close()
-    log_event("session %s started from the command line", started.session_id)
-    write_out(started.session_id)
     return Exit.OK
 
 
@@ -304,6 +316,8 @@ def session_list(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
+        from collab_console.cli.invitation_commands import delivery_summary
+
         write_out(
             json.dumps(
                 [
@@ -311,7 +325,7 @@ def session_list(args: argparse.Namespace) -> int:
                         "session_id": s.session_id,
                         "customer_name": s.customer_name,
                         "state": s.state.value,
-                        "invite_status": s.invite_status.value,
+                        "invite": delivery_summary(s.invite),
                         "created_at": s.created_at.isoformat(),
                         "demo": s.demo,
                     }
@@ -325,12 +339,14 @@ def session_list(args: argparse.Namespace) -> int:
     if not sessions:
         write_out("No sessions.")
         return Exit.OK
+    from collab_console.core.delivery import delivery_label
+
     rows = [
         (
             s.session_id,
             s.state.label,
             f"{s.created_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
-            s.invite_status.label,
+            delivery_label(s.invite, with_reason=False),
             s.customer_name + (" (demo)" if s.demo else ""),
         )
         for s in sessions

@@ -19,12 +19,14 @@ from collab_console.core.errors import (
     SettingsError,
     ValidationError,
 )
-from collab_console.core.settings import SETTING_SPECS, SETTINGS_PATH, CopySettings
+from collab_console.core.settings import SETTING_SPECS, SETTINGS_PATH, CopySettings, SettingSpec
 from collab_console.store import open_store
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collab_console.core.copy_actions import CopyAction
+    from collab_console.core.domain import Participant, Session
     from collab_console.store import Store
 
 
@@ -32,7 +34,7 @@ class Exit(IntEnum):
     OK = 0
     FAILED = 1  # the store cannot be used
     USAGE = 2  # argparse's own code for bad arguments
-    REFUSED = 3  # the copy policy says no
+    REFUSED = 3  # the copy policy, a link limit or the resend interval says no
     NOT_FOUND = 4  # no such session or participant (or admin)
     NO_CLIPBOARD = 5  # nothing on this machine can hold the clipboard
     NOT_ALLOWED = 6  # needs an admin: wrong name or passphrase, too soon, or none set up
@@ -64,8 +66,14 @@ def settings_as_dict(settings: CopySettings) -> dict[str, object]:
     return data
 
 
+def shown_setting(spec: SettingSpec, value: object) -> str:
+    """A setting's value as ``settings show`` and ``settings set`` print it: as it is
+    typed, and ``not set`` for an empty text (no SMTP server, no SMS gateway)."""
+    return spec.shown(value) or "not set"
+
+
 def format_settings(settings: CopySettings, location: str) -> str:
-    rows = [(spec.label, spec.shown(settings.value(spec))) for spec in SETTING_SPECS]
+    rows = [(spec.label, shown_setting(spec, settings.value(spec))) for spec in SETTING_SPECS]
     for spec in SETTING_SPECS:
         if not spec.sensitive:
             continue
@@ -112,11 +120,18 @@ def copy(args: argparse.Namespace) -> int:
     from collab_console.core.domain import normalise_session_id
     from collab_console.core.identity import current_user
     from collab_console.core.links import LinkPurpose
+    from collab_console.core.policy import clean_copy_reason
 
     try:
         session_id = normalise_session_id(args.session_id)
     except ValidationError as exc:
         return fail(str(exc), Exit.USAGE)
+    try:
+        # Checked before anything is copied: a reason the core refuses must not stop
+        # the copy between the clipboard and the audit entry.
+        reason = "" if args.reason is None else clean_copy_reason(args.reason)
+    except ValidationError as exc:
+        return fail(f"--reason: {exc}", Exit.USAGE)
     store = open_for(args, readonly=False)
     try:
         settings = store.load_settings()
@@ -137,6 +152,7 @@ def copy(args: argparse.Namespace) -> int:
                     actor=actor,
                     now=datetime.now(UTC),
                 )[0],
+                copy_reason=reason,
             )
         except LinkLimitError as exc:
             problem = str(exc)
@@ -150,6 +166,7 @@ def copy(args: argparse.Namespace) -> int:
             actor=actor,
             link=link,
             link_problem=problem,
+            copy_reason=reason,
         )
         if link is not None and not outcome.copied:  # nobody has it: stop it
             store.revoke_link(link.link.link_id, actor=actor, now=datetime.now(UTC))
@@ -158,12 +175,28 @@ def copy(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if outcome.result is CopyResult.REFUSED:
-        return fail(f"refused: {outcome.reason}", Exit.REFUSED)
+        wants_reason = not reason and _wants_a_reason(settings, session, person, action)
+        hint = "; give it with --reason TEXT" if wants_reason else ""
+        return fail(f"refused: {outcome.reason}{hint}", Exit.REFUSED)
     if outcome.result is CopyResult.NO_CLIPBOARD:
         return fail(outcome.reason, Exit.NO_CLIPBOARD)
     note = f" {clearing_note(outcome.clear_after_s)}" if outcome.clear_after_s else ""
     write_out(outcome.message + note)
     return Exit.OK
+
+
+def _wants_a_reason(
+    settings: CopySettings, session: Session, person: Participant, action: CopyAction
+) -> bool:
+    """Whether the policy allows the copy and only a reason (``--reason``) is missing."""
+    from collab_console.core.copy_actions import COPY_ACTIONS
+    from collab_console.core.policy import refusal, url_copy_needs_reason
+
+    return (
+        COPY_ACTIONS[action].uses_url
+        and refusal(settings, session, person, action) is None
+        and url_copy_needs_reason(session, person)
+    )
 
 
 def settings(args: argparse.Namespace) -> int:
@@ -190,6 +223,18 @@ def audit(args: argparse.Namespace) -> int:
     from collab_console.cli import admin_commands
 
     return admin_commands.audit(args)
+
+
+def invitations(args: argparse.Namespace) -> int:
+    from collab_console.cli import invitation_commands
+
+    return invitation_commands.invitations(args)
+
+
+def secrets(args: argparse.Namespace) -> int:
+    from collab_console.cli import secret_commands
+
+    return secret_commands.secrets(args)
 
 
 def links(args: argparse.Namespace) -> int:
@@ -231,6 +276,8 @@ COMMANDS = {
     "copy": copy,
     "admin": admin,
     "session": session,
+    "invitations": invitations,
+    "secrets": secrets,
     "audit": audit,
     "links": links,
     "serve": serve,
@@ -244,6 +291,8 @@ READ_ONLY = {
     ("settings", "show"),
     ("session", "list"),
     ("links", "list"),
+    ("invitations", "list"),
+    ("secrets", "status"),
     ("db", "status"),
     ("team", "list"),
 }
@@ -265,4 +314,9 @@ def run_command(args: argparse.Namespace) -> int:
     except (ValidationError, SettingsError) as exc:
         return fail(str(exc), Exit.USAGE)
     except CollabConsoleError as exc:
+        # Imported only now: most commands never load the invitations' core.
+        from collab_console.core.delivery import RateLimitedError
+
+        if isinstance(exc, RateLimitedError):  # a resend sooner than the interval allows
+            return fail(f"refused: {exc}", Exit.REFUSED)
         return fail(str(exc), Exit.FAILED)

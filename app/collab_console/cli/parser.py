@@ -15,6 +15,11 @@ from collections.abc import Callable
 from collab_console import __version__
 from collab_console.store.location import DATA_DIR_ENV, DB_ENV
 
+#: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collab_console.core.settings import SettingSpec
+
 WHAT_CHOICES = ("id", "url", "both")
 #: The console's looks (``gui.appearance.Theme``, which a test keeps equal to this).
 THEME_CHOICES = ("system", "light", "dark")
@@ -128,7 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
     # prog given, so argparse needs no help formatter (and no shutil) until help is asked for.
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog=parser.prog)
 
-    commands.add_parser("settings", help="show or change the copy settings", build=_settings)
+    commands.add_parser(
+        "settings", help="show or change the copy and invitation settings", build=_settings
+    )
     commands.add_parser(
         "copy",
         help="copy a session detail to the clipboard, as the console's copy card would",
@@ -139,7 +146,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="set up the first admin, add or remove admins, change a passphrase",
         build=_admin,
     )
-    commands.add_parser("session", help="start, list, end or share sessions", build=_session)
+    commands.add_parser(
+        "session",
+        help="start, list, end or share sessions; add participants, resend invitations",
+        build=_session,
+    )
+    commands.add_parser(
+        "invitations",
+        help="send the queued invitations, or list where each person's invitation stands",
+        build=_invitations,
+    )
+    commands.add_parser(
+        "secrets",
+        help="keep the SMTP password and the SMS gateway token in the system keyring",
+        build=_secrets,
+    )
     commands.add_parser(
         "audit", help="export the audit trail, or check that it was not altered", build=_audit
     )
@@ -171,40 +192,62 @@ def _actions(parser: _Parser, dest: str) -> argparse._SubParsersAction[_Parser]:
 
 def _settings(parser: _Parser) -> None:
     actions = _actions(parser, "settings_command")
-    show = actions.add_parser("show", help="print the copy settings and acknowledgement")
+    show = actions.add_parser("show", help="print the settings and acknowledgement")
     show.add_argument("--json", action="store_true", help="print JSON for scripts")
     actions.add_parser(
         "set",
-        help="change copy settings (needs an admin's name and passphrase)",
-        description="Change the copy settings as an admin. Turning on the Session URL copy "
-        "needs --acknowledge-security-warning. Exit 6 when the admin's name or passphrase "
-        "is wrong, or no admin is set up yet (collab-console admin init). On the "
-        "organisation database nothing is asked: the database login must be a member of "
-        "collab_admin (else exit 6).",
+        help="change settings (needs an admin's name and passphrase)",
+        description="Change the settings as an admin. Turning on the Session URL copy "
+        "needs --acknowledge-security-warning. An empty value ('') clears a text setting "
+        "that may be empty (the SMTP server, the SMS gateway URL: invitations then go to "
+        "the outbox folder). Exit 6 when the admin's name or passphrase is wrong, or no "
+        "admin is set up yet (collab-console admin init). On the organisation database "
+        "nothing is asked: the database login must be a member of collab_admin (else exit 6).",
         build=_settings_set,
     )
 
 
 def _settings_set(parser: _Parser) -> None:
-    from collab_console.core.settings import SETTING_SPECS, SettingKind
+    from collab_console.core.settings import SETTING_SPECS
 
     for spec in SETTING_SPECS:
-        if spec.kind is SettingKind.BOOL:
-            metavar = "on|off"
-        elif spec.kind is SettingKind.INT:
-            metavar = "N"
-        else:
-            metavar = spec.cli_name.split("-")[0].upper()
-        bounds = (
-            f" ({spec.minimum} to {spec.maximum})"
-            if spec.minimum is not None and spec.maximum is not None
-            else ""
-        )
         parser.add_argument(
-            f"--{spec.cli_name}", dest=spec.key, metavar=metavar, help=f"{spec.label}{bounds}"
+            f"--{spec.cli_name}",
+            dest=spec.key,
+            metavar=_metavar(spec),
+            choices=[stored for stored, _ in spec.choices] or None,
+            help=_setting_help(spec),
         )
     _acknowledge_flag(parser)
     _acting_admin(parser, "one line: the admin's passphrase")
+
+
+def _metavar(spec: SettingSpec) -> str:
+    """What an option of ``settings set`` takes: on|off, N, the choices, URL, or the
+    last word of its name (``--smtp-host HOST``)."""
+    from collab_console.core.settings import SettingKind
+
+    if spec.kind is SettingKind.BOOL:
+        return "on|off"
+    if spec.kind is SettingKind.INT:
+        return "N"
+    if spec.choices:
+        return "|".join(stored for stored, _ in spec.choices)
+    words = spec.cli_name.split("-")
+    return "URL" if "url" in words else words[-1].upper()
+
+
+def _setting_help(spec: SettingSpec) -> str:
+    """The option's help: the label, its range or what each choice means, and whether
+    an empty value clears it."""
+    text = spec.label
+    if spec.minimum is not None and spec.maximum is not None:
+        text += f" ({spec.minimum} to {spec.maximum})"
+    if spec.choices:
+        text += ": " + "; ".join(f"{stored}: {shown}" for stored, shown in spec.choices)
+    elif spec.default == "":
+        text += " ('' clears it)"
+    return text
 
 
 def _acknowledge_flag(parser: argparse.ArgumentParser) -> None:
@@ -236,6 +279,12 @@ def _copy(parser: _Parser) -> None:
     parser.add_argument(
         "--participant", metavar="NAME", help="a document participant (default: the customer)"
     )
+    parser.add_argument(
+        "--reason",
+        metavar="TEXT",
+        help="why the Session URL is copied for someone whose invitation did not fail "
+        "(needed then; kept in the audit trail)",
+    )
 
 
 def _admin(parser: _Parser) -> None:
@@ -255,15 +304,53 @@ def _admin(parser: _Parser) -> None:
 
 def _session(parser: _Parser) -> None:
     actions = _actions(parser, "session_command")
-    start = actions.add_parser("start", help="start a session and print its Session ID")
+    start = actions.add_parser(
+        "start",
+        help="start a session, invite the customer and print the Session ID",
+        description="Start a session and print its Session ID (alone, for scripts). The "
+        "customer's invitation is queued with it and sent at once unless --queue-only; "
+        "one that could not go out is a warning on stderr (collab-console invitations list "
+        "shows it too).",
+    )
     start.add_argument("--customer", required=True, metavar="NAME", help="the customer's name")
     start.add_argument(
         "--contact", required=True, metavar="PHONE_OR_EMAIL", help="where the invitation goes"
     )
+    _queue_only(start)
     listing = actions.add_parser("list", help="list the sessions, active ones first")
     listing.add_argument("--json", action="store_true", help="print JSON for scripts")
     end = actions.add_parser("end", help="end an active session")
     end.add_argument("session_id", metavar="SESSION_ID")
+    add = actions.add_parser(
+        "add-participant",
+        help="add a document participant to an active session and invite them",
+        description="Add NAME to the session and print their own ID. With --contact their "
+        "invitation is queued and, unless --queue-only, sent at once; the command prints "
+        "where it stands (queued, sent, or failed and why). Without --contact nobody is "
+        "invited.",
+    )
+    add.add_argument("session_id", metavar="SESSION_ID")
+    add.add_argument("--name", required=True, metavar="NAME", help="the participant's name")
+    add.add_argument(
+        "--contact",
+        metavar="PHONE_OR_EMAIL",
+        help="where their invitation goes: a phone number with its country code, "
+        "or an e-mail address (without it, nobody is invited)",
+    )
+    _queue_only(add)
+    invite = actions.add_parser(
+        "invite",
+        help="resend a person's invitation (exit 3 and the wait when sent moments ago)",
+        description="Queue a new invitation for the customer, or for --participant NAME, "
+        "with a new link, and send it at once unless --queue-only. One per person per "
+        "interval an admin sets (settings set --resend-interval-seconds): sooner is "
+        "refused with exit 3 and how many seconds to wait.",
+    )
+    invite.add_argument("session_id", metavar="SESSION_ID")
+    invite.add_argument(
+        "--participant", metavar="NAME", help="a document participant (default: the customer)"
+    )
+    _queue_only(invite)
     share = actions.add_parser(
         "share",
         help="organisation mode: let a supervisor or co-agent see and work on a session",
@@ -284,6 +371,52 @@ def _session(parser: _Parser) -> None:
     )
     unshare.add_argument("session_id", metavar="SESSION_ID")
     unshare.add_argument("login", metavar="LOGIN")
+
+
+def _queue_only(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--queue-only",
+        action="store_true",
+        help="only queue the invitation; an open console or 'invitations send' sends it",
+    )
+
+
+def _invitations(parser: _Parser) -> None:
+    actions = _actions(parser, "invitations_command")
+    actions.add_parser(
+        "send",
+        help="send the invitations that are due, once (for a cron job or a headless machine)",
+        description="Send every queued invitation that is due (new ones, resends, retries "
+        "whose wait is over) and ask the SMS gateway for delivery reports, once; print "
+        "how many were sent, delivered, failed or will be retried. Exit 0 whatever the "
+        "deliveries did; 1 when the store cannot be used. E-mail goes through the SMTP "
+        "server of the settings, SMS through the gateway; without them, into the outbox "
+        "folder of the data folder.",
+    )
+    listing = actions.add_parser(
+        "list", help="each person of a session and where their invitation stands"
+    )
+    listing.add_argument("session_id", metavar="SESSION_ID")
+    listing.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def _secrets(parser: _Parser) -> None:
+    from collab_console.cli.secret_commands import SECRETS
+
+    parser.description = (
+        "The SMTP password and the SMS gateway token are kept in the system keyring "
+        "(GNOME Keyring, KWallet), never in the store, a file or an argument. 'set' asks "
+        "for the value at a prompt that does not echo it, or reads one line of standard "
+        "input when it is not a terminal."
+    )
+    names = tuple(SECRETS)
+    described = "; ".join(f"{name}: {what}" for name, what in SECRETS.items())
+    actions = _actions(parser, "secrets_command")
+    set_ = actions.add_parser("set", help="store a secret (asked for, never an argument)")
+    set_.add_argument("name", metavar="NAME", choices=names, help=described)
+    delete = actions.add_parser("delete", help="delete a stored secret")
+    delete.add_argument("name", metavar="NAME", choices=names, help=described)
+    actions.add_parser("status", help="which secrets are stored (never their values)")
 
 
 def _links(parser: _Parser) -> None:
@@ -448,7 +581,9 @@ def _team(parser: _Parser) -> None:
     set_.add_argument(
         "setting", metavar="SETTING", choices=names, help=f"one of {', '.join(names)}"
     )
-    set_.add_argument("value", metavar="VALUE", help="on|off, a number, or a URL")
+    set_.add_argument(
+        "value", metavar="VALUE", help="on|off, a number, a URL, or text ('' clears it)"
+    )
     _acknowledge_flag(set_)
     clear = actions.add_parser(
         "clear", help="drop a team's override: the organisation's value applies to it again"
