@@ -17,7 +17,13 @@ and at 2x to look at, not to commit (``--out`` names a folder of one's own)::
 
 Each shot is ``<name><suffix>.png``; the link list and the lobby are
 ``links-light.png`` and ``lobby-light.png`` when there is no suffix (the
-README's names). ``--only links-lobby`` takes those two only. ``--only org
+README's names). ``--only links-lobby`` takes those two only; ``--only
+invitations`` the invitations' (``console-delivery-failed``: the card of a
+customer whose SMS invite failed, copying first; ``console-delivery-ok``: the
+card of a participant whose invite was delivered, Resend invite first;
+``copy-reason``: the reason asked before a Session URL copy for him;
+``add-participant``: the dialog refusing a number without its country code;
+``preferences-invitations``: the channels' settings, unlocked). ``--only org
 --db-admin DSN --db-agent DSN`` takes organisation mode's (``org-*``):
 Preferences as an admin and as an agent of an organisation database nobody has
 used yet (it gets the demo data; the passwords come from ``~/.pgpass`` or
@@ -155,7 +161,10 @@ def main() -> int:
         "--out", type=Path, default=HERE, help="the folder to write to (default: this one)"
     )
     parser.add_argument(
-        "--only", choices=("all", "links-lobby", "org"), default="all", help="which shots to take"
+        "--only",
+        choices=("all", "links-lobby", "invitations", "org"),
+        default="all",
+        help="which shots to take",
     )
     parser.add_argument("--db-admin", help="--only org: the organisation database as an admin")
     parser.add_argument("--db-agent", help="--only org: the same database as an agent")
@@ -172,6 +181,9 @@ def main() -> int:
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="collab-shots-"))
     if args.only == "links-lobby":
         shoot_links_and_lobby(data_dir, camera)
+        return 0
+    if args.only == "invitations":
+        shoot_invitations(data_dir, camera)
         return 0
     if args.only == "org":
         shoot_organisation(args.db_admin, args.db_agent, camera)
@@ -258,6 +270,7 @@ def main() -> int:
     store.close()
     # On a store of their own: nothing copied above shows in the link list or the status bar.
     shoot_links_and_lobby(data_dir / "links-lobby", camera)
+    shoot_invitations(data_dir / "invitations", camera)
     return 0
 
 
@@ -380,6 +393,89 @@ def shoot_links_and_lobby(data_dir: Path, camera: Camera) -> None:
     window.close()
     hub.close()
     store.close()
+
+
+def shoot_invitations(data_dir: Path, camera: Camera) -> None:
+    """On a new demo store in ``data_dir``, with URL copy on: the card of Dana (her SMS invite
+    failed) and of Omar (his was delivered), the reason asked before copying Omar's Session
+    URL, Add participant refusing a number, and Preferences › Session › Invitations."""
+    from collab_console.gui.add_participant_dialog import AddParticipantDialog
+
+    store = demo_store(data_dir)
+    admin_saves(store, URL_COPY_ON)
+    hub, window = open_console(store, camera)
+    park = window.session_list
+    icon = window.view.customer_icon
+    QTest.mouseMove(park, QPoint(5, 5))
+    settle(400)
+    QTest.mouseMove(icon, QPoint(icon.width() // 2, icon.height() // 2))
+    card = window.copying.card
+    wait_for(lambda: card.isVisible() and card.title.text() == "Dana Levi", "Dana's card")
+    camera.shoot("console-delivery-failed")
+    window.copying.close_card()
+
+    QTest.mouseMove(park, QPoint(5, 5))
+    settle(600)
+    view = window.view.participants_view
+    rect = view.visualRect(window.view.participants_model.index(0, 0))
+    QTest.mouseMove(view.viewport(), QPoint(rect.left() + 12, rect.center().y()))
+    wait_for(lambda: card.isVisible() and card.title.text() == "Omar Haddad", "Omar's card")
+    camera.shoot("console-delivery-ok")
+
+    url_button = card.buttons[CopyAction.URL]
+    QTest.mouseMove(url_button, url_button.rect().center())
+    QTest.mouseClick(url_button, Qt.MouseButton.LeftButton)
+    wait_for(lambda: window.copying.reason_dialog is not None, "the reason dialog")
+    reason = window.copying.reason_dialog
+    assert reason is not None
+    QTest.qWaitForWindowExposed(reason)
+    type_into(child(reason, QLineEdit, "copyReasonEdit"), "his phone blocks links in texts")
+    camera.shoot("copy-reason")
+    reason.reject()
+    QTest.mouseMove(park, QPoint(5, 5))
+    settle(600)
+
+    session = window.session
+    assert session is not None
+    dialog = AddParticipantDialog(hub, session, window)
+    dialog.move(200, 160)
+    dialog.show()
+    QTest.qWaitForWindowExposed(dialog)
+    type_into(child(dialog, QLineEdit, "participantNameEdit"), "Ivo Petrov")
+    type_into(child(dialog, QLineEdit, "participantContactEdit"), "020 7946 0958")
+    camera.shoot("add-participant", dialog)
+    dialog.reject()
+
+    preferences = PreferencesDialog(hub, window)
+    preferences.move(100, 60)
+    preferences.show()
+    QTest.qWaitForWindowExposed(preferences)
+    unlock(preferences, PASSPHRASE)
+    wait_for(lambda: preferences.unlocked, "the unlock")
+    preferences.show_invitations()
+    type_into(child(preferences, QLineEdit, "smtpHostEdit"), "smtp.example.com")
+    type_into(child(preferences, QLineEdit, "smtpSenderEdit"), "invites@example.com")
+    camera.shoot("preferences-invitations", preferences)
+    preferences.reject()
+
+    window.close()
+    hub.close()
+    store.close()
+
+
+#: URL copy on, its warning acknowledged, as an admin saves it.
+URL_COPY_ON = {"copy_session_url": True}
+
+
+def admin_saves(store: Store, values: dict[str, object]) -> None:
+    """The shots' admin saves ``values`` (acknowledging a warning), as ``settings set`` does."""
+    from datetime import UTC, datetime
+
+    from collab_console.core.admins import change_settings, verify_admin
+
+    now = datetime.now(UTC)
+    admin = verify_admin(store, ADMIN, PASSPHRASE, now=now, actor=current_user())
+    change_settings(store, store.load_settings(), admin, now=now, acknowledged=True, **values)
 
 
 def alter_audit(store_file: Path) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFrame,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStyle,
     QStyleOptionButton,
@@ -172,6 +173,29 @@ def driving_modal(kind: type[D], steps: Callable[[D], None]) -> Iterator[None]:
     if errors:
         raise errors[0]
     assert found, f"no modal {kind.__name__} appeared"
+
+
+def run_context_menu(
+    qtbot: QtBot, open_menu: Callable[[], None], choose: str | None
+) -> list[tuple[str, bool]]:
+    """Open a context menu, record its items, trigger ``choose`` (or close it)."""
+    seen: list[tuple[str, bool]] = []
+
+    def inspect() -> None:
+        menu = QApplication.activePopupWidget()
+        if not isinstance(menu, QMenu):
+            QTimer.singleShot(20, inspect)
+            return
+        seen.extend((a.text(), a.isEnabled()) for a in menu.actions())
+        target = next((a for a in menu.actions() if a.text() == choose), None)
+        if target is not None:
+            target.trigger()
+        menu.close()
+
+    QTimer.singleShot(0, inspect)
+    open_menu()
+    qtbot.waitUntil(lambda: bool(seen))
+    return seen
 
 
 def hover_customer(qtbot: QtBot, console: QWidget) -> None:

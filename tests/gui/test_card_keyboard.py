@@ -63,12 +63,16 @@ def open_customer_card_by_key(
 
 
 def open_participant_card_by_key(qtbot: QtBot, console: ConsoleWindow, row: int) -> QPushButton:
+    """Focus row ``row``, press Enter: the card's first button (Resend invite first where the
+    invitation did not fail), which has focus."""
     view = console.view.participants_view
     focus(qtbot, view)
     view.setCurrentIndex(console.view.participants_model.index(row, 0))
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert console.copying.card.isVisible()
-    return console.copying.card.visible_buttons()[0]
+    first = console.copying.card.ordered_buttons()[0]
+    assert first.hasFocus()
+    return first
 
 
 def hover_participant(qtbot: QtBot, console: ConsoleWindow, row: int, dx: int = 10) -> None:
@@ -204,6 +208,7 @@ def test_a_participant_card_opened_by_keyboard_shows_the_focus_ring_at_once(qtbo
     button = open_participant_card_by_key(qtbot, console, row=2)
 
     assert console.copying.card.title.text() == "Luis Ortega"
+    assert button.objectName() == "resendInviteButton"  # his invitation did not fail
     assert_focus_ring_drawn(button)
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID, DEMO_URL_BASE
@@ -37,6 +37,7 @@ from tests.gui.helpers import (
     park_pointer,
     planted_url_base,
     right_click,
+    run_context_menu,
     save_as_admin,
     save_through_hub,
     session_links,
@@ -106,7 +107,7 @@ def test_resting_on_the_customer_icon_shows_the_card_below_it(qtbot, console):
     hover_customer(qtbot, console)
     wait_for_card(qtbot, console)
     assert console.copying.card.title.text() == "Dana Levi"
-    assert console.copying.card.subtitle.text() == "Customer"
+    assert console.copying.card.subtitle.text() == "Customer · SMS invite failed"
     icon_bottom = console.view.customer_icon.mapTo(
         console, QPoint(0, console.view.customer_icon.height())
     )
@@ -161,12 +162,18 @@ def test_card_offers_one_button_per_enabled_detail(qtbot, console, hub, id_on, u
         assert button.accessibleName() == button.text()
 
 
-def test_no_card_when_no_detail_is_enabled(qtbot, console, hub):
+def test_with_no_detail_enabled_the_card_offers_resend_invite_only(qtbot, console, hub):
     set_copy(qtbot, hub, id_on=False, url_on=False)
     assert "turned off" in console.view.copy_hint.text()
     hover_customer(qtbot, console)
-    wait_until_intent_passed(qtbot, console)
-    assert not console.copying.card.isVisible()
+    wait_for_card(qtbot, console)
+    card = console.copying.card
+    assert visible_button_names(console) == []
+    assert [b.objectName() for b in card.ordered_buttons()] == ["resendInviteButton"]
+    note = card.findChild(QLabel, "deliveryNoteLabel")
+    assert note is not None
+    assert note.isVisible()
+    assert "ask an admin to turn on Copy Session ID or Copy Session URL" in note.text()
 
 
 def test_no_card_for_an_ended_session(qtbot, console, hub):
@@ -276,7 +283,7 @@ def test_a_participant_row_offers_that_participants_own_details(
     hover_participant(qtbot, console, row=1)
     wait_for_card(qtbot, console)
     assert console.copying.card.title.text() == "Grace Kim"
-    assert console.copying.card.subtitle.text() == "Document participant"
+    assert console.copying.card.subtitle.text() == "Document participant · E-mail invite failed"
     copy_by_click(qtbot, console, card_button(console, "copyUrlButton"))
     url = read_with_xclip()
     stored_link(data_dir, url, access_id=GRACE_ID)
@@ -494,7 +501,7 @@ def test_a_url_base_that_is_not_valid_withholds_the_url_buttons_and_says_why(
             lambda: right_click(window.view.customer_icon, centre(window.view.customer_icon)),
             None,
         )
-        assert seen == [("Copy Session ID", True)]
+        assert seen == [("Copy Session ID", True), ("", True), ("Resend invite", True)]
         assert session_links(data_dir) == []
     finally:
         planted.close()
@@ -546,7 +553,7 @@ def test_an_open_card_says_what_an_admin_turned_off_and_closes_up_the_gap(qtbot,
     assert_no_gaps(card)
 
 
-def test_a_card_left_with_nothing_says_so_for_a_moment_before_it_closes(
+def test_a_card_left_with_no_copy_detail_keeps_resend_invite_and_says_why(
     qtbot, console, hub, data_dir: Path
 ):
     hover_customer(qtbot, console)
@@ -559,12 +566,26 @@ def test_a_card_left_with_nothing_says_so_for_a_moment_before_it_closes(
 
     qtbot.waitUntil(lambda: change.isVisible(), timeout=POLL_TIMEOUT_MS)
     assert card.isVisible()
-    assert change.text() == "Copying is turned off for this session now."
+    assert change.text() == "Copy Session ID was turned off by an admin."
     assert visible_button_names(console) == []
+    assert [b.objectName() for b in card.ordered_buttons()] == ["resendInviteButton"]
+    assert "ask an admin" in card.findChild(QLabel, "deliveryNoteLabel").text()
     assert_no_gaps(card)
-    park_pointer(qtbot, console)  # the pointer leaving does not cut the moment short
-    assert console.copying.card_controller.closing
-    qtbot.waitUntil(lambda: not card.isVisible(), timeout=FAREWELL_MS + 3000)
+    assert not console.copying.card_controller.closing
+
+
+def test_focus_on_a_copy_button_that_goes_moves_to_resend_invite(qtbot, console, hub):
+    icon = console.view.customer_icon
+    icon.setFocus()
+    qtbot.waitUntil(icon.hasFocus)
+    qtbot.keyClick(icon, Qt.Key.Key_Return)
+    card = console.copying.card
+    assert card_button(console, "copyIdButton").hasFocus()
+
+    set_copy(qtbot, hub, id_on=False, url_on=False)
+
+    assert card.isVisible()
+    assert card_button(console, "resendInviteButton").hasFocus()
 
 
 def test_focus_stays_in_a_card_that_is_saying_goodbye_then_returns_home(qtbot, console, hub):
@@ -575,8 +596,9 @@ def test_focus_stays_in_a_card_that_is_saying_goodbye_then_returns_home(qtbot, c
     card = console.copying.card
     assert card_button(console, "copyIdButton").hasFocus()
 
-    set_copy(qtbot, hub, id_on=False, url_on=False)
+    hub.call(lambda store: store.end_session(DEMO_ACTIVE_ID, datetime.now(UTC), actor="qa"))
 
+    qtbot.waitUntil(lambda: console.copying.card_controller.closing, timeout=POLL_TIMEOUT_MS)
     assert card.isVisible()
     focused = QApplication.focusWidget()
     assert focused is card or card.isAncestorOf(focused)
@@ -646,29 +668,6 @@ def test_tabbing_out_of_the_card_closes_it(qtbot, console):
     qtbot.waitUntil(lambda: not console.copying.card.isVisible())
 
 
-def run_context_menu(
-    qtbot: QtBot, open_menu: Callable[[], None], choose: str | None
-) -> list[tuple[str, bool]]:
-    """Open a context menu, record its items, trigger ``choose`` (or close it)."""
-    seen: list[tuple[str, bool]] = []
-
-    def inspect() -> None:
-        menu = QApplication.activePopupWidget()
-        if not isinstance(menu, QMenu):
-            QTimer.singleShot(20, inspect)
-            return
-        seen.extend((a.text(), a.isEnabled()) for a in menu.actions())
-        target = next((a for a in menu.actions() if a.text() == choose), None)
-        if target is not None:
-            target.trigger()
-        menu.close()
-
-    QTimer.singleShot(0, inspect)
-    open_menu()
-    qtbot.waitUntil(lambda: bool(seen))
-    return seen
-
-
 @pytest.mark.usefixtures("clear_clipboard")
 def test_right_click_on_the_icon_gives_the_same_actions_as_a_menu(qtbot, console, hub, data_dir):
     set_copy(qtbot, hub, id_on=True, url_on=True)
@@ -679,23 +678,34 @@ def test_right_click_on_the_icon_gives_the_same_actions_as_a_menu(qtbot, console
         ("Copy Session ID", True),
         ("Copy Session URL", True),
         ("Copy both", True),
-        ("", True),  # the separator
+        ("", True),  # a separator
         (f"Links open {LINK_HOST}", False),
+        ("", True),
+        ("Resend invite", True),  # after the copies: Dana's invitation failed
     ]
     qtbot.waitUntil(lambda: clipboard_now().startswith(DEMO_URL_BASE), timeout=5000)
     stored_link(data_dir, clipboard_now(), access_id=DEMO_ACTIVE_ID)
 
 
-def test_right_click_when_copying_is_off_explains_why(qtbot, console, hub):
+def test_right_click_when_copying_is_off_offers_resend_invite(qtbot, console, hub):
     set_copy(qtbot, hub, id_on=False, url_on=False)
     view = console.view.participants_view
     rect = view.visualRect(console.view.participants_model.index(2, 0))
 
     seen = run_context_menu(qtbot, lambda: right_click(view.viewport(), rect.center()), None)
-    assert len(seen) == 1
-    text, enabled = seen[0]
-    assert "turned off" in text
-    assert not enabled
+    assert seen == [("Resend invite", True)]
+
+
+def test_right_click_with_nothing_to_offer_explains_why(qtbot, console, hub):
+    ended_row = console.sessions.model.row_of(DEMO_ENDED_ID)
+    rect = console.session_list.visualRect(console.sessions.model.index(ended_row, 0))
+    qtbot.mouseClick(console.session_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: console.session is not None and not console.session.is_active)
+    view = console.view.participants_view
+    row = view.visualRect(console.view.participants_model.index(0, 0))
+
+    seen = run_context_menu(qtbot, lambda: right_click(view.viewport(), row.center()), None)
+    assert seen == [(f"Session {DEMO_ENDED_ID} has ended; there is nothing to copy.", False)]
 
 
 def test_every_control_is_named_for_screen_readers(console):
@@ -892,7 +902,7 @@ def test_the_card_says_whose_details_and_what_each_button_copies(qtbot, console,
 
     card = console.copying.card
     assert card.title.text() == "Dana Levi"
-    assert card.subtitle.text() == "Customer"
+    assert card.subtitle.text() == "Customer · SMS invite failed"
     assert preview(console, "copyIdPreview").text() == DEMO_ACTIVE_ID
     assert preview(console, "copyUrlPreview").text() == MASKED_URL
     both = both_text("Dana Levi", MASKED_URL, DEMO_ACTIVE_ID)
@@ -909,6 +919,9 @@ def test_the_card_says_whose_details_and_what_each_button_copies(qtbot, console,
     ):
         assert card_button(console, name).accessibleDescription() == text
     assert preview(console, "copyCardLinkHost").text() == f"Links open {LINK_HOST}"
+    resend = "A new SMS invite to +1 •••• ••00"
+    assert preview(console, "resendInvitePreview").text() == resend
+    assert card_button(console, "resendInviteButton").accessibleDescription() == resend
 
 
 @pytest.fixture

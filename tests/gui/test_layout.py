@@ -268,7 +268,9 @@ def test_rows_read_out_what_they_show_and_participants_say_enter_opens_the_card(
     assert sessions is not None
 
     omar = participants.child(0)
-    assert omar.text(QAccessible.Text.Name) == "Omar Haddad, Document participant, +44 •••• ••12"
+    assert omar.text(QAccessible.Text.Name) == (
+        "Omar Haddad, Document participant, +44 •••• ••12, SMS invite delivered"
+    )
     assert omar.text(QAccessible.Text.Description) == "Press Enter to open the copy card."
     dana = sessions.child(0)
     assert dana.text(QAccessible.Text.Name).startswith(

@@ -119,15 +119,18 @@ def test_url_copy_turned_on_elsewhere_adds_the_url_buttons(qtbot, console, hub, 
     assert visible_buttons(card) == ["copyIdButton", "copyUrlButton", "copyBothButton"]
 
 
-def test_copying_turned_off_elsewhere_updates_the_hint_and_shows_no_card(qtbot, console, data_dir):
+def test_copying_turned_off_elsewhere_updates_the_hint_and_leaves_resend_invite(
+    qtbot, console, data_dir
+):
     hint = named(console, QLabel, "copyHintLabel")
     assert hint.text() != COPYING_OFF
 
     in_another_process(data_dir, EVERYTHING_OFF)
 
     qtbot.waitUntil(lambda: hint.text() == COPYING_OFF, timeout=POLL_TIMEOUT_MS)
-    hover_customer_and_wait_out_the_intent_delay(qtbot, console)
-    assert shown_card(console) is None
+    card = hover_customer_and_wait_for_card(qtbot, console)
+    assert visible_buttons(card) == []
+    assert named(card, QPushButton, "resendInviteButton").isVisible()
 
 
 def test_an_open_card_gains_the_url_buttons_without_moving_the_pointer(qtbot, console, data_dir):
@@ -142,12 +145,19 @@ def test_an_open_card_gains_the_url_buttons_without_moving_the_pointer(qtbot, co
     assert named(card, QLabel, "copyCardTitle").text() == "Dana Levi"
 
 
-def test_an_open_card_closes_when_copying_is_turned_off_elsewhere(qtbot, console, data_dir):
-    hover_customer_and_wait_for_card(qtbot, console)
+def test_an_open_card_loses_its_copy_buttons_when_copying_is_turned_off_elsewhere(
+    qtbot, console, data_dir
+):
+    card = hover_customer_and_wait_for_card(qtbot, console)
 
     in_another_process(data_dir, EVERYTHING_OFF)
 
-    qtbot.waitUntil(lambda: shown_card(console) is None, timeout=POLL_TIMEOUT_MS)
+    copy_id = named(card, QPushButton, "copyIdButton")
+    qtbot.waitUntil(lambda: not copy_id.isVisible(), timeout=POLL_TIMEOUT_MS)
+    assert shown_card(console) is card, "Resend invite is still there to offer"
+    assert named(card, QLabel, "copyCardChange").text() == (
+        "Copy Session ID was turned off by an admin."
+    )
 
 
 # -- the session ended elsewhere ---------------------------------------------------

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from PySide6.QtCore import QPersistentModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
+from collab_console.core.delivery import DeliveryState
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID, DEMO_TIME
 from collab_console.gui import models
 from collab_console.gui.models import (
@@ -33,6 +34,8 @@ def utc_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
+DANA_FAILED = "SMS invite failed: the SMS gateway answered 403: the carrier blocked the message"
+GRACE_FAILED = "E-mail invite failed: the mail server answered 550 5.1.1: mailbox unavailable"
 #: Late on the demo day, and the day after.
 DEMO_DAY_EVENING = datetime(2026, 3, 4, 21, 0, tzinfo=UTC)
 
@@ -52,40 +55,72 @@ def test_role_numbers_are_qts_own(number, role):
     assert number == role.value
 
 
-def test_participant_rows_show_the_name_role_and_a_masked_contact(demo_store):
+def test_participant_rows_show_the_name_role_a_masked_contact_and_the_invitation(demo_store):
     session = demo_store.get_session(DEMO_ACTIVE_ID)
     model = ParticipantsModel()
-    model.set_participants(session.participants)
+    model.set_participants(session.participants, session.deliveries)
     omar, grace = model.index(0, 0), model.index(1, 0)
     assert model.rowCount() == 3
-    assert (
-        omar.data(Qt.ItemDataRole.DisplayRole)
-        == "Omar Haddad\nDocument participant · +44 •••• ••12"
+    assert omar.data(Qt.ItemDataRole.DisplayRole) == (
+        "Omar Haddad\nDocument participant · +44 •••• ••12\nSMS invite delivered"
     )
     assert grace.data(Qt.ItemDataRole.DisplayRole) == (
-        "Grace Kim\nDocument participant · g••••@example.org"
+        "Grace Kim\nDocument participant · g••••@example.org\nE-mail invite failed"
     )
+    # Why it failed: in the tooltip and read out, where there is room for it.
     assert grace.data(Qt.ItemDataRole.AccessibleTextRole) == (
-        "Grace Kim, Document participant, g••••@example.org"
+        "Grace Kim, Document participant, g••••@example.org, " + GRACE_FAILED
     )
+    assert grace.data(Qt.ItemDataRole.ToolTipRole) == f"Grace Kim\n{GRACE_FAILED}"
     assert grace.data(Qt.ItemDataRole.AccessibleDescriptionRole) == (
         "Press Enter to open the copy card."
     )
     assert grace.data(models.PARTICIPANT_ROLE).access_id == "K9ZC-3HNP"
+    assert grace.data(models.DELIVERY_ROLE) == session.deliveries["K9ZC-3HNP"]
+    assert (grace.data(models.ALERT_LINE_ROLE), omar.data(models.ALERT_LINE_ROLE)) == (2, None)
+
+
+def test_a_changed_invitation_updates_its_row_only(qtbot, demo_store):
+    session = demo_store.get_session(DEMO_ACTIVE_ID)
+    model = ParticipantsModel()
+    model.set_participants(session.participants, session.deliveries)
+    grace = session.participants[1]
+    resent = session.deliveries[grace.access_id].replace(
+        state=DeliveryState.QUEUED, reason="", attempts=0
+    )
+    changed: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda first, last: changed.append((first.row(), last.row())))
+
+    with qtbot.assertNotEmitted(model.modelReset), qtbot.assertNotEmitted(model.rowsInserted):
+        model.set_participants(
+            session.participants, {**session.deliveries, grace.access_id: resent}
+        )
+
+    assert changed == [(1, 1)]
+    assert model.index(1, 0).data().endswith("\nE-mail invite queued")
+
+
+def test_a_person_never_invited_says_so(demo_store):
+    session = demo_store.get_session(DEMO_ACTIVE_ID)
+    model = ParticipantsModel()
+    model.set_participants(session.participants)
+    assert model.index(0, 0).data().endswith("\nNot invited")
 
 
 def test_the_privacy_screen_masks_participant_names_in_place(qtbot, demo_store):
     privacy = PrivacyScreen()
     model = ParticipantsModel(privacy)
-    model.set_participants(demo_store.get_session(DEMO_ACTIVE_ID).participants)
+    session = demo_store.get_session(DEMO_ACTIVE_ID)
+    model.set_participants(session.participants, session.deliveries)
 
     with qtbot.waitSignal(model.dataChanged), qtbot.assertNotEmitted(model.modelReset):
         privacy.set_masked(True)
 
     grace = model.index(1, 0)
     assert grace.data(Qt.ItemDataRole.DisplayRole) == (
-        "G••• K•••\nDocument participant · g••••@example.org"
+        "G••• K•••\nDocument participant · g••••@example.org\nE-mail invite failed"
     )
+    assert "Grace" not in grace.data(Qt.ItemDataRole.ToolTipRole)
     assert "Grace" not in grace.data(Qt.ItemDataRole.AccessibleTextRole)
     assert grace.data(models.PARTICIPANT_ROLE).name == "Grace Kim"  # the card still copies
 
@@ -96,17 +131,19 @@ def test_session_rows_show_customer_id_state_and_start_and_mute_ended(demo_store
     active, ended = model.index(0, 0), model.index(1, 0)
     assert active.data(models.SESSION_ID_ROLE) == DEMO_ACTIVE_ID
     assert active.data(Qt.ItemDataRole.DisplayRole) == (
-        f"Dana Levi\n{DEMO_ACTIVE_ID} · Active · Demo\nStarted 09:30"
+        f"Dana Levi\n{DEMO_ACTIVE_ID} · Active · Demo\nStarted 09:30 · SMS invite failed"
     )
     assert active.data(Qt.ItemDataRole.AccessibleTextRole) == (
-        f"Dana Levi, {DEMO_ACTIVE_ID}, Active, Demo, Started 09:30"
+        f"Dana Levi, {DEMO_ACTIVE_ID}, Active, Demo, Started 09:30, SMS invite failed"
     )
-    assert active.data(Qt.ItemDataRole.ToolTipRole) == "Dana Levi\nInvite failed: SMS blocked"
+    assert active.data(Qt.ItemDataRole.ToolTipRole) == f"Dana Levi\n{DANA_FAILED}"
+    assert active.data(models.ALERT_LINE_ROLE) == 2
     assert active.data(Qt.ItemDataRole.ForegroundRole) is None
     assert ended.data(models.SESSION_ID_ROLE) == DEMO_ENDED_ID
     assert ended.data(Qt.ItemDataRole.DisplayRole) == (
-        f"Priya Nair\n{DEMO_ENDED_ID} · Ended · Demo\nStarted 3 Mar 14:00"
+        f"Priya Nair\n{DEMO_ENDED_ID} · Ended · Demo\nStarted 3 Mar 14:00 · E-mail invite delivered"
     )
+    assert ended.data(models.ALERT_LINE_ROLE) is None
     assert ended.data(Qt.ItemDataRole.ForegroundRole) is not None
     assert model.row_of(DEMO_ENDED_ID) == 1
 
@@ -117,9 +154,9 @@ def test_the_privacy_screen_masks_session_names_and_ids(demo_store, utc_clock):
     model.set_sessions(demo_store.list_sessions())
     active = model.index(0, 0)
     assert active.data(Qt.ItemDataRole.DisplayRole) == (
-        "D••• L•••\n••••-••HX · Active · Demo\nStarted 09:30"
+        "D••• L•••\n••••-••HX · Active · Demo\nStarted 09:30 · SMS invite failed"
     )
-    assert active.data(Qt.ItemDataRole.ToolTipRole) == "D••• L•••\nInvite failed: SMS blocked"
+    assert active.data(Qt.ItemDataRole.ToolTipRole) == f"D••• L•••\n{DANA_FAILED}"
     assert active.data(models.SESSION_ID_ROLE) == DEMO_ACTIVE_ID
 
 

@@ -210,11 +210,18 @@ def test_starting_a_session_shows_it_selected_and_active(qtbot, console, hub):
     assert named(console, QLabel, "customerNameLabel").text() == "Ana Souza"
     assert named(console, QLabel, "sessionStateLabel").text() == f"Active · Session {new_id}"
     assert named(console, QPushButton, "endSessionButton").isEnabled()
-    assert console.statusBar().currentMessage() == f"Started session {new_id} with Ana Souza."
+    assert console.statusBar().currentMessage() == (
+        f"Started session {new_id} with Ana Souza; the invitation is queued."
+    )
+    # Her invitation was queued with the session: the sender sends it in the background.
+    assert named(console, QLabel, "inviteStatusLabel").text() == "E-mail invite queued"
+    assert current.data().endswith(" · E-mail invite queued")
     stored = hub.store.get_session(new_id)
     assert stored.state is SessionState.ACTIVE
     assert stored.customer.access_id == new_id
     assert stored.participants == ()
+    assert stored.invite is not None
+    assert stored.invite.recipient == "ana.souza@example.org"
 
 
 def test_the_card_of_a_new_session_copies_its_id_and_a_link_on_the_base_in_force(
@@ -244,8 +251,16 @@ def test_the_card_of_a_new_session_copies_its_id_and_a_link_on_the_base_in_force
 
     url_button = named(card, QPushButton, "copyUrlButton")
     qtbot.mouseMove(url_button, centre(url_button))
+    qtbot.mouseClick(url_button, Qt.MouseButton.LeftButton)
+    # Her invitation has not failed: the agent says why the URL is copied.
+    qtbot.waitUntil(lambda: console.copying.reason_dialog is not None, timeout=5000)
+    reason = console.copying.reason_dialog
+    assert reason is not None
+    edit = named(reason, QLineEdit, "copyReasonEdit")
+    qtbot.waitUntil(edit.hasFocus, timeout=3000)
+    qtbot.keyClicks(edit, "she asked for it on the phone")
     with qtbot.waitSignal(console.copying.said, timeout=5000):
-        qtbot.mouseClick(url_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
 
     url = read_with_xclip()
     stored_link(data_dir, url, access_id=new_id, session_id=new_id, base=own_url_base)

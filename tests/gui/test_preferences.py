@@ -26,6 +26,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFrame,
     QGroupBox,
@@ -397,6 +398,8 @@ def test_an_error_label_is_never_read_as_its_group(qtbot, hub):
 def test_every_declared_setting_has_its_widgets(qtbot, hub, spec: SettingSpec):
     dialog = show_preferences(qtbot, hub)
     group = named(dialog, QGroupBox, spec.ui_group)
+    if named(dialog, QWidget, "invitationsPage").isAncestorOf(group):
+        dialog.show_invitations()
 
     if spec.kind is SettingKind.BOOL:
         editor: QWidget = named(group, QCheckBox, f"{spec.ui_name}Check")
@@ -405,8 +408,10 @@ def test_every_declared_setting_has_its_widgets(qtbot, hub, spec: SettingSpec):
         label = named(group, QLabel, f"{spec.ui_name}Label")
         assert label.text() == spec.label
         assert label.isVisible()
-        kind = QLineEdit if spec.kind is SettingKind.TEXT else QSpinBox
-        suffix = "Edit" if spec.kind is SettingKind.TEXT else "Spin"
+        kind: type[QWidget] = QSpinBox
+        suffix = "Spin"
+        if spec.kind is SettingKind.TEXT:
+            kind, suffix = (QComboBox, "Combo") if spec.choices else (QLineEdit, "Edit")
         editor = named(group, kind, f"{spec.ui_name}{suffix}")
         assert label.buddy() is editor
         assert not named(group, QLabel, f"{spec.ui_name}Error").isVisible()

@@ -92,7 +92,9 @@ def test_ctrl_shift_m_masks_every_name_and_id_and_unmasks_again(qtbot, console):
     assert named(console, QLabel, "sessionStateLabel").text() == f"Active · Session {MASKED_ID}"
     assert named(console, QToolButton, "customerIcon").accessibleName() == "Customer: D••• L•••"
     participants = named(console, QListView, "documentParticipantsView").model()
-    assert participants.index(0, 0).data() == "O••• H•••\nDocument participant · +44 •••• ••12"
+    assert participants.index(0, 0).data() == (
+        "O••• H•••\nDocument participant · +44 •••• ••12\nSMS invite delivered"
+    )
     sessions = named(console, QListView, "sessionList").model()
     assert sessions.index(0, 0).data().startswith(f"D••• L•••\n{MASKED_ID} · Active · Demo\n")
 

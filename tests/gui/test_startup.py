@@ -155,9 +155,9 @@ def test_demo_on_an_empty_folder_starts_and_creates_the_demo_store(data_dir):
         pytest.param(altered, "was altered outside Collab Console", id="altered"),
         pytest.param(spoiled("DELETE FROM policy"), "no settings row", id="no-settings-row"),
         pytest.param(
-            spoiled("UPDATE sessions SET invite_status = 'carrier_pigeon'"),
-            "carrier_pigeon",
-            id="unknown-invite-status",
+            spoiled("UPDATE invitation SET state = 'carrier_pigeon'"),
+            "has an unknown channel, state or recipient",
+            id="unknown-delivery-state",
         ),
         pytest.param(
             spoiled("UPDATE sessions SET created_at = 'last Tuesday'"),

@@ -162,7 +162,10 @@ def test_a_store_that_turns_bad_withdraws_the_url_says_so_once_and_recovers(
 
     assert [b.objectName() for b in card.visible_buttons()] == ["copyIdButton"]
     assert "cannot confirm the copy policy" in named(card, QLabel, "copyCardWithheld").text()
-    assert len(problems) == 1, "said once, not on every poll"
+    # Said once, not on every poll. A poll under way as the store turns bad may fail at its
+    # second call (the event socket) before the next poll fails at its first: two sentences.
+    assert 1 <= len(problems) <= 2, problems
+    assert len(set(problems)) == len(problems), "said once, not on every poll"
     status = named(window, QLabel, "storeStatusLabel")
     assert status.isVisible()
     assert "disk I/O error" in status.text()

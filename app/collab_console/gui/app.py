@@ -4,6 +4,11 @@ The look (light, dark or the desktop's) is applied first, from ``--theme`` or
 the user's own choice; the window opens where the user left it, fitted into
 the screen's free area (at 2x a window saved at 1x would not fit).
 
+Once the window has painted, the invitations queued in the store start going
+out in the background (:mod:`~collab_console.gui.invitation_sender`, on a
+store connection of its own, into ``<data folder>/outbox`` when nothing is
+configured to send them); quitting waits at most a second for a send under way.
+
 A store that cannot be used is said in one dialog and the console does not
 start; an organisation database that cannot be reached (the server down, the
 network gone) offers *Retry* instead (:mod:`~collab_console.gui.unreachable_dialog`).
@@ -31,6 +36,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collab_console.core.domain import SessionSummary
     from collab_console.core.settings import CopySettings
+    from collab_console.gui.invitation_sender import InvitationSender
     from collab_console.store import Store
 
     Opened = tuple[Store, CopySettings, list[SessionSummary]]
@@ -81,6 +87,35 @@ def start_log(window: ConsoleWindow, location: str) -> None:
         window.say(f"Cannot write the log file ({exc.strerror or exc}); the console works on.")
         return
     log_event("console started on the store %s; log %s", location, path)
+
+
+def start_sender(
+    window: ConsoleWindow, hub: StoreHub, args: argparse.Namespace
+) -> InvitationSender | None:
+    """Send the queued invitations from now on, as the agent the console names.
+
+    Its store connection is opened as the console's was (``--data-dir``, ``--db``),
+    on its own thread. A data folder that cannot hold the outbox is said in the
+    status bar; the console works on and nothing is sent.
+    """
+    from pathlib import Path
+
+    from collab_console.core.identity import current_user
+    from collab_console.gui.invitation_sender import InvitationSender
+    from collab_console.store.location import data_dir
+
+    try:
+        outbox = Path(data_dir(args.data_dir)) / "outbox"
+    except CollabConsoleError as exc:
+        window.say(f"Invitations cannot be sent: {exc}.")
+        return None
+    db = getattr(args, "db", None)
+    sender = InvitationSender(
+        hub, lambda: open_store(args.data_dir, db=db), actor=current_user(), outbox_dir=outbox
+    )
+    sender.problem.connect(lambda message: window.say(message) if message else None)
+    sender.start()
+    return sender
 
 
 def no_display_reason(environ: Mapping[str, str]) -> str | None:
@@ -178,6 +213,7 @@ def _run_console(app: QApplication, args: argparse.Namespace, prefs: UserPrefs) 
     store, settings, sessions = opened
     hub = StoreHub(store, settings=settings, sessions=sessions)
     window: ConsoleWindow | None = None
+    senders: list[InvitationSender | None] = []
     try:
         window = ConsoleWindow(hub)
         place_window(window, prefs)
@@ -186,12 +222,18 @@ def _run_console(app: QApplication, args: argparse.Namespace, prefs: UserPrefs) 
         _AfterFirstPaint(window, lambda: start_log(window, store.location))
         if args.quit_when_ready:
             _AfterFirstPaint(window, QApplication.quit)
+        else:  # a smoke test or benchmark sends nothing
+            shown = window
+            _AfterFirstPaint(window, lambda: senders.append(start_sender(shown, hub, args)))
         window.show()
         code = app.exec()
         if not args.quit_when_ready:  # a smoke test or benchmark leaves the user's file alone
             prefs.set_window_geometry(window.saveGeometry())
         return code
     finally:
+        for sender in senders:
+            if sender is not None:
+                sender.close()
         if window is not None:
             # Destroy the widgets now, not during interpreter shutdown, when the
             # copy controller's Python event filter can no longer run.

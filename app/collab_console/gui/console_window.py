@@ -132,6 +132,7 @@ class ConsoleWindow(QMainWindow):
         self.view.end_button.clicked.connect(self.end_current_session)
         self.links_dialog: LinksDialog | None = None  # made when first opened
         self.view.links_button.clicked.connect(self.open_links)
+        self.view.add_button.clicked.connect(self.add_participant)
         self.lobby = self.view.lobby
         self.lobby.said.connect(self.say)
         self.lobby.arrived.connect(self._someone_asks_to_join)
@@ -180,6 +181,14 @@ class ConsoleWindow(QMainWindow):
         file_menu.addAction(quit_action)
 
         session_menu = bar.addMenu("S&ession")
+        self.add_participant_action = QAction("&Add participant…", self)
+        self.add_participant_action.setObjectName("addParticipantAction")
+        self.add_participant_action.setStatusTip(
+            "Add a document participant to this session and send them an invitation."
+        )
+        self.add_participant_action.setEnabled(False)
+        self.add_participant_action.triggered.connect(self.add_participant)
+        session_menu.addAction(self.add_participant_action)
         self.end_session_action = QAction("&End session…", self)
         self.end_session_action.setObjectName("endSessionAction")
         self.end_session_action.setEnabled(False)
@@ -297,6 +306,7 @@ class ConsoleWindow(QMainWindow):
         self.copying.show_session(session)
         active = session is not None and session.is_active
         self.end_session_action.setEnabled(active)
+        self.add_participant_action.setEnabled(active)
         self.links_action.setEnabled(session is not None)
         self.lobby_focus_action.setEnabled(active)
 
@@ -350,9 +360,25 @@ class ConsoleWindow(QMainWindow):
             created = dialog.created
             self.sessions.select(created.session_id)
             session_id = self.privacy.access_id(created.session_id)
+            name = self.privacy.name(created.customer.name)
+            self.say(f"Started session {session_id} with {name}; the invitation is queued.")
+
+    def add_participant(self) -> None:
+        """Add participant…: the row appears once the store has them (its event), and the
+        sender sends their invitation in the background."""
+        from collab_console.gui.add_participant_dialog import AddParticipantDialog
+
+        session = self.session
+        if session is None or not session.is_active:
+            return
+        dialog = AddParticipantDialog(self.hub, session, self)
+        if dialog.exec() and dialog.added is not None:
+            name = self.privacy.name(dialog.added.name)
             self.say(
-                f"Started session {session_id} with {self.privacy.name(created.customer.name)}."
+                f"Added {name} to session {self.privacy.access_id(session.session_id)}; "
+                "their invitation is queued."
             )
+        dialog.deleteLater()
 
     def end_current_session(self) -> None:
         from PySide6.QtWidgets import QMessageBox  # not needed before the first paint

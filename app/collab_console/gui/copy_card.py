@@ -1,4 +1,4 @@
-"""The hover copy card: a tooltip-style card with one button per allowed copy action.
+"""The hover card: a tooltip-style card with a button per allowed copy action and Resend invite.
 
 Keyboard and assistive technology (WCAG 2.1: 1.4.13, 2.1.1, 2.4.7, 4.1.2): the
 card is a named, described non-modal dialog for screen readers; Enter and Space
@@ -10,6 +10,7 @@ under it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable
@@ -36,8 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
+from collab_console.core.delivery import Delivery, delivery_label
 from collab_console.core.domain import Participant
 from collab_console.core.links import masked_link
+from collab_console.core.policy import CardPlan
 from collab_console.gui.card_target import CardTarget, on_screen
 from collab_console.gui.forms import child, load_form, set_text
 from collab_console.gui.privacy import PrivacyScreen
@@ -52,6 +55,15 @@ CONFIRM_MS = 1500
 #: How long a card left with nothing to offer says so before it closes.
 FAREWELL_MS = 2000
 COPIED_TEXT = "Copied ✓"
+RESEND_TEXT = "Resend invite"
+#: Resend invite while the person's interval is not over (the store's rate limit).
+RESEND_WAIT_TEXT = "Resend in {seconds} s"
+#: Resend invite while the store is asked to queue it.
+RESEND_BUSY_TEXT = "Queuing…"
+#: Resend invite, for a moment, once the store queued it.
+RESEND_DONE_TEXT = "Invite queued ✓"
+#: A card that offers nothing (it says why before it closes).
+NOTHING = CardPlan(copy_first=False, copy_actions=(), can_resend=False)
 #: The card's accessible description: what it is for.
 CARD_DESCRIPTION = "Choose what to copy to the clipboard."
 #: Room between the card and the text it hangs beside.
@@ -67,33 +79,45 @@ def card_title(person: Participant) -> str:
 
 
 class CopyCard(QFrame):
-    """The card itself: whose details, the copy buttons it is told to show, and notes.
+    """The card itself: whose details, the buttons it is told to show, in that order, and notes.
 
     Signals:
-        copy_requested(CopyAction, Participant): a button was clicked, or Enter or
+        copy_requested(CopyAction, Participant): a copy button was clicked, or Enter or
             Space pressed on it.
+        resend_requested(Participant): Resend invite was clicked (or Enter or Space).
 
-    Under each button it shows what a click puts on the clipboard, with the URL
-    masked; with ``privacy`` on, names and IDs are masked too. It never decides
-    which buttons exist, and never shows a Session URL in clear.
+    It shows what its :class:`~collab_console.core.policy.CardPlan` says: when the
+    person's invitation failed, the note that says why and the copy buttons
+    before Resend invite; otherwise Resend invite first. Under each button it
+    shows what a click does (a copy with the URL masked, a resend to the masked
+    contact); with ``privacy`` on, names and IDs are masked too. ``delivery_of``
+    gives the person's delivery (the subtitle says where it stands), and
+    ``resend_state`` what Resend invite says now and whether it can be clicked
+    (a countdown while the store's interval runs). It never decides which
+    buttons exist, and never shows a Session URL in clear.
     """
 
     #: False while __init__ builds the card: Qt sends palette changes before it is whole.
     _built = False
 
     copy_requested = Signal(object, object)
+    resend_requested = Signal(object)
 
     def __init__(
         self,
         parent: QWidget,
         privacy: PrivacyScreen | None = None,
         url_base: Callable[[], str] = lambda: "",
+        delivery_of: Callable[[Participant], Delivery | None] = lambda _person: None,
+        resend_state: Callable[[Participant], tuple[str, bool]] = lambda _p: (RESEND_TEXT, True),
     ) -> None:
         super().__init__(parent)
         _serve_card_role()
         self.privacy = privacy
         #: The Session URL base in force: the card shows where links open and a masked link.
         self.url_base = url_base
+        self.delivery_of = delivery_of
+        self.resend_state = resend_state
         self.setObjectName("copyCard")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAutoFillBackground(True)
@@ -110,6 +134,11 @@ class CopyCard(QFrame):
         layout.addWidget(self.form)
         self.title = child(self.form, QLabel, "copyCardTitle")
         self.subtitle = child(self.form, QLabel, "copyCardSubtitle")
+        self.delivery_note = child(self.form, QLabel, "deliveryNoteLabel")
+        self.copy_box = child(self.form, QWidget, "copyActionsBox")
+        self.resend_box = child(self.form, QWidget, "resendInviteBox")
+        self.resend_button = child(self.form, QPushButton, "resendInviteButton")
+        self.resend_preview = child(self.form, QLabel, "resendInvitePreview")
         self.note = child(self.form, QLabel, "copyCardNote")
         self.link_host = child(self.form, QLabel, "copyCardLinkHost")
         self.withheld = child(self.form, QLabel, "copyCardWithheld")
@@ -124,8 +153,10 @@ class CopyCard(QFrame):
         self.previews = {
             action: child(self.form, QLabel, name) for action, name in PREVIEW_NAMES.items()
         }
-        for label in (self.title, self.change, *self.previews.values()):
+        for label in (self.title, self.subtitle, self.change, self.resend_preview):
             label.setTextFormat(Qt.TextFormat.PlainText)  # a name is never markup
+        for label in (self.delivery_note, *self.previews.values()):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # nor a mail server's reply
         self._apply_colours()
         self._built = True
         for action, button in self.buttons.items():
@@ -133,13 +164,19 @@ class CopyCard(QFrame):
             button.setAutoDefault(False)
             button.clicked.connect(lambda _=False, a=action: self._clicked(a))
             button.installEventFilter(self)
+        set_text(self.resend_button, RESEND_TEXT)
+        self.resend_button.setAutoDefault(False)
+        self.resend_button.clicked.connect(self._resend_clicked)
+        self.resend_button.installEventFilter(self)
         set_text(self.note, self.note.text())
         self._person: Participant | None = None
-        self._actions: tuple[CopyAction, ...] = ()
+        self._plan = NOTHING
         self._restore = QTimer(self)
         self._restore.setSingleShot(True)
         self._restore.setInterval(CONFIRM_MS)
         self._restore.timeout.connect(self._restore_labels)
+        #: Resend invite says "Invite queued ✓" until the confirmation's moment is over.
+        self._resend_done = False
         self.hide()
 
     def _apply_colours(self) -> None:
@@ -147,8 +184,9 @@ class CopyCard(QFrame):
         background = QPalette.ColorRole.ToolTipBase
         red = error_colour(self.palette(), background)
         self.withheld.setStyleSheet(f"color: {red.name()};")
+        self.delivery_note.setStyleSheet(f"color: {red.name()};")
         quiet = muted_colour(self.palette(), background)
-        for preview in self.previews.values():
+        for preview in (*self.previews.values(), self.resend_preview):
             preview.setStyleSheet(f"color: {quiet.name()};")
 
     def changeEvent(self, event: QEvent) -> None:
@@ -161,9 +199,14 @@ class CopyCard(QFrame):
         return self._person
 
     @property
+    def plan(self) -> CardPlan:
+        """What the card offers now (:data:`NOTHING` while it says goodbye)."""
+        return self._plan
+
+    @property
     def offered(self) -> tuple[CopyAction, ...]:
         """The copy actions the card offers now (none while it says goodbye)."""
-        return self._actions
+        return self._plan.copy_actions
 
     @property
     def change_text(self) -> str:
@@ -172,12 +215,13 @@ class CopyCard(QFrame):
     def set_content(
         self,
         person: Participant,
-        actions: tuple[CopyAction, ...],
+        plan: CardPlan,
         notes: tuple[str, ...] = (),
         change: str = "",
     ) -> None:
-        """Show ``actions`` for ``person``, ``notes`` on why others are withheld, and
-        ``change``: what an admin changed while the card was open ("" for nothing).
+        """Show what ``plan`` offers for ``person``, in its order; ``notes`` on why copy
+        actions are withheld, and ``change``: what an admin changed while the card was
+        open ("" for nothing).
 
         Hidden buttons leave no gap: the card shrinks to what it shows. Keyboard
         focus on a button that goes moves to one that stays (or to the card), so
@@ -186,63 +230,138 @@ class CopyCard(QFrame):
         if person != self._person:
             self._restore.stop()
             self._restore_labels()
-        self._person, self._actions = person, actions
+            self._resend_done = False
+        self._person, self._plan = person, plan
+        actions = plan.copy_actions
         for action in actions:
             self.buttons[action].show()
             self.previews[action].show()
+        self.resend_box.setVisible(plan.can_resend)
+        self._order(copy_first=plan.copy_first)
         self._keep_focus_inside()
         for action, button in self.buttons.items():
             if action not in actions:
                 button.hide()
                 self.previews[action].hide()
+        self.copy_box.setVisible(bool(actions))
         offers_link = any(COPY_ACTIONS[action].uses_url for action in actions)
         if offers_link:
             from collab_console.core.urls import link_host
 
             set_text(self.link_host, f"Links open {link_host(self.url_base())}")
         self.link_host.setVisible(offers_link)
+        set_text(self.delivery_note, plan.note)
+        self.delivery_note.setVisible(bool(plan.note))
         text = " ".join(f"{note[:1].upper()}{note[1:]}." for note in notes)
         set_text(self.withheld, f"Not offered: {text}" if text else "")
         self.withheld.setVisible(bool(text))
         said_before = self.change_text
         set_text(self.change, change)
         self.change.setVisible(bool(change))
-        self.note.setVisible(bool(actions))
+        # The reminder that copying is the fallback, where Resend invite leads.
+        self.note.setVisible(bool(actions) and not plan.copy_first)
         self.render_person()
         if change and change != said_before and self.isVisible():
             QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(self.change, change))
 
+    def _order(self, *, copy_first: bool) -> None:
+        """Put Resend invite after the copy buttons or before them, and Tab with it."""
+        layout = self.form.layout()
+        if not isinstance(layout, QVBoxLayout):
+            return
+        copy_at = layout.indexOf(self.copy_box)
+        resend_at = layout.indexOf(self.resend_box)
+        if (resend_at > copy_at) != copy_first:
+            layout.removeWidget(self.resend_box)
+            layout.insertWidget(
+                layout.indexOf(self.copy_box) + (1 if copy_first else 0), self.resend_box
+            )
+        chain = self.ordered_buttons(shown_only=False)
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
     def render_person(self) -> None:
-        """(Re)write whose details these are and what each button copies, as the
-        screen may show them now (the privacy screen may have changed)."""
+        """(Re)write whose details these are, where their invitation stands, and what
+        each button does, as the screen may show them now (the privacy screen may
+        have changed)."""
         person = self._person
         if person is None:
             return
         shown = on_screen(person, self.privacy)
         set_text(self.title, shown.name)
-        set_text(self.subtitle, person.role.label)
+        delivery = self.delivery_of(person)
+        set_text(
+            self.subtitle,
+            f"{person.role.label} · {delivery_label(delivery, with_reason=False)}",
+        )
         self.setAccessibleName(card_title(shown))
         base = self.url_base()
         link = masked_link(base)
         for action, preview in self.previews.items():
             # Only what is offered: a withheld action's text may hold a URL base the
             # policy refused (a planted link), which the card must not carry even hidden.
-            offered = action in self._actions
+            offered = action in self._plan.copy_actions
             text = COPY_ACTIONS[action].clipboard_text(shown, link, base) if offered else ""
             set_text(preview, _links_on_lines_of_their_own(text, link, base), text)
             self.buttons[action].setAccessibleDescription(text)
+        resend = resend_preview(person, delivery) if self._plan.can_resend else ""
+        set_text(self.resend_preview, resend)
+        self.resend_button.setAccessibleDescription(resend)
+        self.render_resend()
         self.fit()
+
+    def render_resend(self) -> None:
+        """What Resend invite says now: a countdown while the person must wait."""
+        person = self._person
+        if person is None or not self._plan.can_resend:
+            return
+        text, enabled = self.resend_state(person)
+        if self._resend_done:
+            text = RESEND_DONE_TEXT
+        button = self.resend_button
+        if button.text() != text:
+            set_text(button, text)
+        if button.isEnabled() != enabled:
+            if not enabled and button.hasFocus():
+                staying = [b for b in self.ordered_buttons() if b is not button and b.isEnabled()]
+                move_focus(staying[0] if staying else self)
+            button.setEnabled(enabled)
+
+    def confirm_resend(self) -> None:
+        """Say on Resend invite that the store queued the invitation, for a moment."""
+        self._resend_done = True
+        self._restore.start()
+        self.render_resend()
 
     def fit(self) -> None:
         """Take the size of what is shown now, at once (not at the next layout pass)."""
-        for layout in (self.form.layout(), self.layout()):
+        for layout in (self.copy_box.layout(), self.form.layout(), self.layout()):
             if layout is not None:
                 layout.invalidate()
                 layout.activate()
         self.adjustSize()
 
     def visible_buttons(self) -> list[QPushButton]:
+        """The copy buttons shown, in order."""
         return [b for b in self.buttons.values() if not b.isHidden()]
+
+    def ordered_buttons(self, *, shown_only: bool = True) -> list[QPushButton]:
+        """Every button of the card in the order it shows them (Resend invite included)."""
+        copies = list(self.buttons.values())
+        resend = [self.resend_button]
+        layout = self.form.layout()
+        resend_first = layout is not None and layout.indexOf(self.resend_box) < layout.indexOf(
+            self.copy_box
+        )
+        every = resend + copies if resend_first else copies + resend
+        if not shown_only:
+            return every
+        return [b for b in every if not b.isHidden() and not _box_of(b).isHidden()]
+
+    def first_button(self) -> QWidget:
+        """Where keyboard focus goes when the card opens: its first button that can be
+        pressed, else the card itself."""
+        return next((b for b in self.ordered_buttons() if b.isEnabled()), self)
 
     def confirm(self, action: CopyAction) -> None:
         """Say on the button that its value is on the clipboard, for a moment."""
@@ -253,21 +372,31 @@ class CopyCard(QFrame):
     def _restore_labels(self) -> None:
         for action, button in self.buttons.items():
             set_text(button, action.label)
+        self._resend_done = False
+        self.render_resend()
 
     def _keep_focus_inside(self) -> None:
         focused = QApplication.focusWidget()
-        leaving = [b for a, b in self.buttons.items() if a not in self._actions]
+        leaving = [b for a, b in self.buttons.items() if a not in self._plan.copy_actions]
+        if not self._plan.can_resend:
+            leaving.append(self.resend_button)
         if focused is None or focused not in leaving:
             return
-        staying = [self.buttons[a] for a in self._actions]
+        staying = [self.buttons[a] for a in self._plan.copy_actions]
+        if self._plan.can_resend and self.resend_button.isEnabled():
+            staying.insert(0 if not self._plan.copy_first else len(staying), self.resend_button)
         move_focus(staying[0] if staying else self)
 
     def _clicked(self, action: CopyAction) -> None:
         if self._person is not None:
             self.copy_requested.emit(action, self._person)
 
+    def _resend_clicked(self) -> None:
+        if self._person is not None and self._plan.can_resend:
+            self.resend_requested.emit(self._person)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Enter and keypad Enter on a focused button copy, as Space does."""
+        """Enter and keypad Enter on a focused button press it, as Space does."""
         if (
             isinstance(watched, QPushButton)
             and isinstance(event, QKeyEvent)
@@ -275,20 +404,38 @@ class CopyCard(QFrame):
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         ):
-            if not event.isAutoRepeat():  # a held key copies once
+            if not event.isAutoRepeat() and watched.isEnabled():  # a held key acts once
                 watched.animateClick()
             return True
         return False
 
 
-class CopyCardController(QObject):
-    """Decides when the card shows, where, and when it goes; asks ``actions_for`` what.
+def _box_of(button: QPushButton) -> QWidget:
+    """The box a card button sits in (copy actions, or Resend invite)."""
+    box = button.parentWidget()
+    assert box is not None
+    return box
 
-    ``actions_for`` is the core's copy policy bound to the current session and
-    settings; when it returns nothing the card does not show (never an empty
-    card). ``change_for(person, lost, left)`` says in a sentence why ``lost``
+
+def resend_preview(person: Participant, delivery: Delivery | None) -> str:
+    """What Resend invite does, as the card says it under the button (the contact masked)."""
+    from collab_console.core.domain import ContactKind
+    from collab_console.core.masking import mask_contact
+
+    sms = delivery.channel is ContactKind.SMS if delivery is not None else "@" not in person.contact
+    channel = "SMS" if sms else "e-mail"
+    return f"A new {channel} invite to {mask_contact(person.contact)}"
+
+
+class CopyCardController(QObject):
+    """Decides when the card shows, where, and when it goes; asks ``plan_for`` what.
+
+    ``plan_for`` is the core's card plan bound to the current session and
+    settings; when it returns None the card does not show (never an empty
+    card). ``change_for(person, lost)`` says in a sentence why ``lost`` copy
     actions went while the card was open ("" when the card's notes say it);
-    with nothing ``left``, the card says it for :data:`FAREWELL_MS`, then closes.
+    with nothing left to offer, the card says ``farewell_for(person)`` for
+    :data:`FAREWELL_MS`, then closes.
 
     ``clock`` gives monotonic milliseconds; the card never shows before the
     pointer has rested :data:`INTENT_DELAY_MS` by it (:meth:`rested_ms`), even
@@ -298,19 +445,21 @@ class CopyCardController(QObject):
     def __init__(
         self,
         card: CopyCard,
-        actions_for: Callable[[Participant], tuple[CopyAction, ...]],
+        plan_for: Callable[[Participant], CardPlan | None],
         notes_for: Callable[[Participant], tuple[str, ...]] = lambda _person: (),
-        change_for: Callable[
-            [Participant, tuple[CopyAction, ...], tuple[CopyAction, ...]], str
-        ] = lambda _person, _lost, _left: "",
+        change_for: Callable[[Participant, tuple[CopyAction, ...]], str] = lambda _person, _lost: (
+            ""
+        ),
+        farewell_for: Callable[[Participant], str] = lambda _person: "",
         clock: Callable[[], float] = lambda: time.monotonic() * 1000,
     ) -> None:
         super().__init__(card)
         self.card = card
         self.clock = clock
-        self._actions_for = actions_for
+        self._plan_for = plan_for
         self._notes_for = notes_for
         self._change_for = change_for
+        self._farewell_for = farewell_for
         self._target: CardTarget | None = None
         self._pending: CardTarget | None = None
         #: Where the pointer rests now (None: on no anchor).
@@ -399,19 +548,19 @@ class CopyCardController(QObject):
         self._farewell.stop()
         self._pending = None
         self._dismissed = None
-        actions = self._actions_for(target.person)
-        if not actions:
+        plan = self._plan_for(target.person)
+        if plan is None:
             self.close(return_focus=False)
             return False
         again = target.same_place(self.target)
         self._target = target
-        self.card.set_content(target.person, actions, self._notes_for(target.person))
+        self.card.set_content(target.person, plan, self._notes_for(target.person))
         self._place(target, fresh=not again)
         self.card.show()
         self.card.raise_()
         self._escape.watch(self.card)
         if focus or keyboard:
-            first = self.card.visible_buttons()[0]
+            first = self.card.first_button()
             if keyboard:
                 # Styles draw a focus frame only with State_KeyboardFocusChange, from
                 # the window's WA_KeyboardFocusChange. Qt sets that for a shortcut
@@ -447,7 +596,8 @@ class CopyCardController(QObject):
             self._dismissed = target
 
     def refresh(self) -> None:
-        """Settings, the session or the privacy screen changed: show what is allowed now.
+        """Settings, the session, a delivery or the privacy screen changed: show what
+        is allowed now, in place.
 
         Lost buttons leave no gap and the card says why; with nothing left it says
         so for a moment, then closes.
@@ -457,23 +607,24 @@ class CopyCardController(QObject):
             return
         person = target.person
         before = self.card.offered
-        actions = self._actions_for(person)
+        plan = self._plan_for(person)
+        actions = plan.copy_actions if plan is not None else ()
         lost = tuple(action for action in before if action not in actions)
-        if not actions:
+        if plan is None:
             if not self.closing:
                 self._hide.stop()
-                self.card.set_content(person, (), (), self._change_for(person, lost, ()))
+                self.card.set_content(person, NOTHING, (), self._farewell_for(person))
                 self._place(target, fresh=False)
                 self._farewell.start()
             return
         self._farewell.stop()
         if lost:
-            change = self._change_for(person, lost, actions)
+            change = self._change_for(person, lost)
         elif any(action not in before for action in actions):
             change = ""
         else:
             change = self.card.change_text
-        self.card.set_content(person, actions, self._notes_for(person), change)
+        self.card.set_content(person, plan, self._notes_for(person), change)
         self._place(target, fresh=False)
 
     def follow(self, target: CardTarget) -> None:

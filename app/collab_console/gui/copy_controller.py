@@ -1,18 +1,22 @@
-"""Hovering, keys and right-clicks that ask for a copy card, and the copy itself.
+"""Hovering, keys and right-clicks that ask for a copy card; the copy and the resend themselves.
 
-The card's look and timing live in :mod:`copy_card`; what may be copied lives
-in the core's policy; putting a value on the clipboard goes through the core's
-copy service. This module only connects them to the console's widgets.
+The card's look and timing live in :mod:`copy_card`; what may be copied, and
+in which order the card offers it, lives in the core's policy (``card_plan``);
+putting a value on the clipboard goes through the core's copy service, and a
+resend is the store's ``queue_invitation`` (rate-limited there). This module
+only connects them to the console's widgets.
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
+import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, QTimer, Signal
 from PySide6.QtGui import QContextMenuEvent, QFont, QFontMetrics, QKeyEvent, QSinglePointEvent
 from PySide6.QtWidgets import QListView, QMenu, QToolButton, QWidget
 
@@ -23,13 +27,21 @@ from collab_console.core.copying import (
     copy_detail,
     link_for_copy,
 )
+from collab_console.core.delivery import Delivery, RateLimitedError
 from collab_console.core.domain import Participant, Session
 from collab_console.core.errors import CollabConsoleError, LinkLimitError
-from collab_console.core.events import LinksChanged, SettingsChanged
+from collab_console.core.events import InvitationsChanged, LinksChanged, SettingsChanged
 from collab_console.core.identity import current_user
 from collab_console.core.links import LinkPurpose, MintedLink
-from collab_console.core.policy import copy_actions, nothing_to_copy_reason, withheld_reasons
-from collab_console.core.settings import CopySettings
+from collab_console.core.policy import (
+    CardPlan,
+    card_plan,
+    nothing_to_copy_reason,
+    refusal,
+    url_copy_needs_reason,
+    withheld_reasons,
+)
+from collab_console.core.settings import RESEND_INTERVAL_SECONDS, CopySettings
 from collab_console.gui.card_target import CardTarget, on_screen
 from collab_console.gui.clipboard import QtClipboard
 from collab_console.gui.models import ParticipantsModel
@@ -37,6 +49,7 @@ from collab_console.gui.store_hub import StoreHub
 
 if TYPE_CHECKING:
     from collab_console.gui.copy_card import CopyCard, CopyCardController
+    from collab_console.gui.copy_reason_dialog import CopyReasonDialog
     from collab_console.gui.privacy import PrivacyScreen
     from collab_console.store import Store
 
@@ -49,6 +62,12 @@ TURNED_OFF = "{labels} {verb} turned off by an admin."
 #: What a card left with nothing to offer says before it closes.
 NOTHING_LEFT = "Copying is turned off for this session now."
 SESSION_ENDED = "This session has ended; there is nothing to copy now."
+#: Said once the store queued a resend (the sender sends it in the background).
+INVITE_QUEUED = "Invite queued for {name}."
+#: Said when the agent closed the reason dialog of a Session URL copy without a reason.
+NOT_COPIED_NO_REASON = "Session URL not copied: no reason was given."
+#: Said when the console shows another session by the time the reason was given.
+NOT_COPIED_SESSION_CHANGED = "Session URL not copied: the console shows another session now."
 
 
 def asks_for_card(event: QEvent) -> bool:
@@ -66,13 +85,18 @@ def asks_for_card(event: QEvent) -> bool:
 
 
 class CopyController(QObject):
-    """Opens the copy card for the customer icon and participant rows, and copies.
+    """Opens the card for the customer icon and participant rows; copies and resends.
 
     Signals:
-        said(str): a sentence for the status bar (what was copied, or why not).
+        said(str): a sentence for the status bar (what was copied or queued, or why not).
 
     Every click is checked again against the settings of that moment, and a
-    Session URL never appears in what it says. With the privacy screen on
+    Session URL never appears in what it says. A Session URL for someone whose
+    invitation did not fail is copied only with the agent's reason (asked in
+    :class:`~collab_console.gui.copy_reason_dialog.CopyReasonDialog`, kept in
+    the audit trail). *Resend invite* asks the store to queue a new invitation
+    on the hub's worker; while the store's interval for that person runs, the
+    button counts down (``resend_wait``). With the privacy screen on
     (``privacy``; None: never masked), names and IDs in what the card and
     ``said`` show are masked; the clipboard always gets the real value.
     """
@@ -115,6 +139,14 @@ class CopyController(QObject):
         self._unclaimed_lock = threading.Lock()
         hub.at_close(self._revoke_unclaimed)
         participants_view.verticalScrollBar().valueChanged.connect(self._follow_row)
+        #: When each person (by own ID) may be sent another invitation (monotonic seconds),
+        #: and those whose resend the store is asked for now.
+        self._resend_ready_at: dict[str, float] = {}
+        self._resending: set[str] = set()
+        self._resend_tick = QTimer(self)
+        self._resend_tick.setInterval(1000)
+        self._resend_tick.timeout.connect(self._count_down)
+        self.reason_dialog: CopyReasonDialog | None = None
         self.set_privacy(privacy)
 
     def set_privacy(self, privacy: PrivacyScreen | None) -> None:
@@ -138,10 +170,13 @@ class CopyController(QObject):
         if self._card_controller is None:
             from collab_console.gui.copy_card import CopyCard, CopyCardController
 
-            card = CopyCard(self.window, self.privacy, self._url_base)
+            card = CopyCard(
+                self.window, self.privacy, self._url_base, self._delivery_of, self.resend_state
+            )
             card.copy_requested.connect(self.copy)
+            card.resend_requested.connect(self.resend)
             self._card_controller = CopyCardController(
-                card, self.actions_for, self.notes_for, self.change_for
+                card, self.plan_for, self.notes_for, self.change_for, self.farewell_for
             )
         return self._card_controller
 
@@ -171,13 +206,19 @@ class CopyController(QObject):
             self._card_controller.refresh()
             self._card_controller.card.render_person()
 
-    def actions_for(self, person: Participant) -> tuple[CopyAction, ...]:
-        settings = self.hub.settings
-        if self.session is None or settings is None:
-            return ()
-        return copy_actions(
-            settings, self.session, person, policy_confirmed=self.hub.policy_confirmed
-        )
+    def plan_for(self, person: Participant) -> CardPlan | None:
+        """What the card offers for ``person`` now, in order; None: no card.
+
+        A card shows whenever it has something to offer or to say: a copy action,
+        Resend invite, or (in an active session) why the invitation failed.
+        """
+        settings, session = self.hub.settings, self.session
+        if session is None or settings is None:
+            return None
+        plan = card_plan(settings, session, person, policy_confirmed=self.hub.policy_confirmed)
+        if plan.copy_actions or plan.can_resend or (plan.note and session.is_active):
+            return plan
+        return None
 
     def notes_for(self, person: Participant) -> tuple[str, ...]:
         """Why an enabled detail is not offered for ``person`` (the card says so)."""
@@ -189,13 +230,9 @@ class CopyController(QObject):
         )
         return tuple(self._shown(reason, person) for reason in reasons)
 
-    def change_for(
-        self, person: Participant, lost: tuple[CopyAction, ...], left: tuple[CopyAction, ...]
-    ) -> str:
+    def change_for(self, person: Participant, lost: tuple[CopyAction, ...]) -> str:
         """What an open card says when ``lost`` went: "" when its notes already say why."""
-        settings, session = self.hub.settings, self.session
-        if not left:
-            return SESSION_ENDED if session is not None and not session.is_active else NOTHING_LEFT
+        settings = self.hub.settings
         if settings is None:
             return ""
         labels: list[str] = []
@@ -208,18 +245,77 @@ class CopyController(QObject):
         verb = "was" if len(labels) == 1 else "were"
         return TURNED_OFF.format(labels=" and ".join(labels), verb=verb)
 
+    def farewell_for(self, _person: Participant) -> str:
+        """What an open card left with nothing to offer says before it closes."""
+        session = self.session
+        return SESSION_ENDED if session is not None and not session.is_active else NOTHING_LEFT
+
+    def _delivery_of(self, person: Participant) -> Delivery | None:
+        return self.session.delivery_of(person) if self.session is not None else None
+
     # -- copying ----------------------------------------------------------------
 
     def copy(self, action: CopyAction, person: Participant) -> None:
         """Copy one detail once the store has confirmed the policy as it is now.
 
-        The settings and the session are read afresh on the worker thread, so a
-        detail an admin turned off elsewhere a moment ago is refused even before
-        this console's next poll. If the store cannot answer, the copy service
-        gets the last settings read with the policy unconfirmed: it refuses the
-        sensitive details (fail closed) and still copies an allowed Session ID.
-        ``said`` tells the outcome.
+        A Session URL for someone whose invitation did not fail first asks the
+        agent why (the dialog's Esc copies nothing). The settings and the
+        session are read afresh on the worker thread, so a detail an admin
+        turned off elsewhere a moment ago is refused even before this console's
+        next poll. If the store cannot answer, the copy service gets the last
+        settings read with the policy unconfirmed: it refuses the sensitive
+        details (fail closed) and still copies an allowed Session ID. ``said``
+        tells the outcome.
         """
+        session, settings = self.session, self.hub.settings
+        if session is None:
+            return
+        confirmed = self.hub.policy_confirmed
+        if (
+            COPY_ACTIONS[action].uses_url
+            and settings is not None
+            and url_copy_needs_reason(session, person)
+            and refusal(settings, session, person, action, policy_confirmed=confirmed) is None
+        ):
+            self._ask_reason(action, person)
+            return
+        self._copy_checked(action, person, "")
+
+    def _ask_reason(self, action: CopyAction, person: Participant) -> None:
+        """Ask why the Session URL is copied (window-modal); copy once a reason is given."""
+        if self.reason_dialog is not None and self.reason_dialog.isVisible():
+            return
+        from collab_console.gui.copy_card import shows_focus_ring
+        from collab_console.gui.copy_reason_dialog import CopyReasonDialog
+
+        target = self._card_controller.target if self._card_controller is not None else None
+        home = target.focus_home if target is not None else None
+        ring = shows_focus_ring(self.window)
+        shown = on_screen(person, self.privacy)
+        asked_in = self.session.session_id if self.session is not None else None
+        dialog = CopyReasonDialog(shown.name, action.label, self.window)
+        self.reason_dialog = dialog
+
+        def finished(result: int) -> None:
+            self.reason_dialog = None
+            dialog.deleteLater()
+            if home is not None and home.isVisible():
+                from collab_console.gui.copy_card import move_focus
+
+                move_focus(home, ring=ring)
+            still = self.session is not None and self.session.session_id == asked_in
+            if result and still:
+                self._copy_checked(action, person, dialog.reason)
+            elif result:
+                self.said.emit(NOT_COPIED_SESSION_CHANGED)
+            else:
+                self.said.emit(NOT_COPIED_NO_REASON)
+
+        dialog.finished.connect(finished)
+        dialog.open()
+
+    def _copy_checked(self, action: CopyAction, person: Participant, copy_reason: str) -> None:
+        """:meth:`copy`, with the agent's reason for a URL copy ("" when none was needed)."""
         if self.session is None:
             return
         session_id = self.session.session_id
@@ -242,7 +338,12 @@ class CopyController(QObject):
 
             try:
                 link = link_for_copy(
-                    settings=settings, session=session, person=person, action=action, mint=mint
+                    settings=settings,
+                    session=session,
+                    person=person,
+                    action=action,
+                    mint=mint,
+                    copy_reason=copy_reason,
                 )
             except LinkLimitError as exc:
                 return settings, session, None, str(exc), None
@@ -264,12 +365,18 @@ class CopyController(QObject):
                 policy_confirmed=True,
                 link=link,
                 link_problem=problem,
+                copy_reason=copy_reason,
             )
 
         def unconfirmed(_error: CollabConsoleError) -> None:
             if self.session is not None and self.hub.settings is not None:
                 self._copy_now(
-                    action, person, self.hub.settings, self.session, policy_confirmed=False
+                    action,
+                    person,
+                    self.hub.settings,
+                    self.session,
+                    policy_confirmed=False,
+                    copy_reason=copy_reason,
                 )
 
         self.hub.call(read, confirmed, unconfirmed)
@@ -284,6 +391,7 @@ class CopyController(QObject):
         policy_confirmed: bool,
         link: MintedLink | None = None,
         link_problem: str | None = None,
+        copy_reason: str = "",
     ) -> CopyOutcome:
         outcome = copy_detail(
             settings=settings,
@@ -297,6 +405,7 @@ class CopyController(QObject):
             link=link,
             link_problem=link_problem,
             shown=on_screen(person, self.privacy) if self._masked else None,
+            copy_reason=copy_reason,
         )
         if link is not None and not outcome.copied:
             self._revoke_unused(link)
@@ -308,6 +417,86 @@ class CopyController(QObject):
         # message says so; the message itself would not fit the status bar with it.
         self.said.emit(self._shown(outcome.message, person))
         return outcome
+
+    # -- resending an invitation --------------------------------------------------
+
+    def resend_wait(self, person: Participant) -> int:
+        """Whole seconds until ``person`` may be sent another invitation, as this console
+        last heard it from the store (a refusal, or its own resend); 0 when now."""
+        ready = self._resend_ready_at.get(person.access_id, 0.0)
+        return max(0, math.ceil(ready - time.monotonic()))
+
+    def resend_state(self, person: Participant) -> tuple[str, bool]:
+        """What *Resend invite* says for ``person`` now, and whether it may be pressed."""
+        from collab_console.gui.copy_card import RESEND_BUSY_TEXT, RESEND_TEXT, RESEND_WAIT_TEXT
+
+        if person.access_id in self._resending:
+            return RESEND_BUSY_TEXT, False
+        wait = self.resend_wait(person)
+        if wait:
+            return RESEND_WAIT_TEXT.format(seconds=wait), False
+        return RESEND_TEXT, True
+
+    def resend(self, person: Participant) -> None:
+        """Queue a new invitation for ``person`` (the store rate-limits it, by its clock).
+
+        Refused as too soon: the button counts down the wait the store gave and the
+        status bar says why. Queued: the status bar says so, the sender sends it in
+        the background, and the row and the header follow from the store's event.
+        """
+        session = self.session
+        if session is None or person.access_id in self._resending or self.resend_wait(person):
+            return
+        session_id, access_id, actor = session.session_id, person.access_id, current_user()
+        self._resending.add(access_id)
+        self._render_resend()
+
+        def queued(_result: tuple[Delivery, InvitationsChanged]) -> None:
+            self._resending.discard(access_id)
+            settings = self.hub.settings
+            interval = int(settings.value(RESEND_INTERVAL_SECONDS)) if settings is not None else 0
+            self._wait_before_resending(access_id, interval)
+            card = self._card_controller.card if self._card_controller is not None else None
+            if card is not None and card.person is not None and card.person.access_id == access_id:
+                card.confirm_resend()
+            self.said.emit(self._shown(INVITE_QUEUED.format(name=person.name), person))
+
+        def refused(error: CollabConsoleError) -> None:
+            self._resending.discard(access_id)
+            if isinstance(error, RateLimitedError):
+                self._wait_before_resending(access_id, error.wait_seconds)
+                message = error.sentence
+            else:
+                message = f"Invite not queued: {error.sentence}"
+            self._render_resend()
+            self.said.emit(self._shown(message, person))
+
+        self.hub.call(
+            lambda store: store.queue_invitation(
+                session_id, access_id, actor=actor, now=datetime.now(UTC)
+            ),
+            queued,
+            refused,
+        )
+
+    def _wait_before_resending(self, access_id: str, seconds: int) -> None:
+        if seconds > 0:
+            self._resend_ready_at[access_id] = time.monotonic() + seconds
+            if not self._resend_tick.isActive():
+                self._resend_tick.start()
+        self._render_resend()
+
+    def _count_down(self) -> None:
+        """Each second while someone must wait: the open card's Resend invite follows."""
+        now = time.monotonic()
+        self._resend_ready_at = {k: v for k, v in self._resend_ready_at.items() if v > now}
+        if not self._resend_ready_at:
+            self._resend_tick.stop()
+        self._render_resend()
+
+    def _render_resend(self) -> None:
+        if self._card_controller is not None:
+            self._card_controller.card.render_resend()
 
     def _revoke_unclaimed(self, store: Store) -> None:
         """On the store's thread as the console closes: stop the links nobody received."""
@@ -418,22 +607,45 @@ class CopyController(QObject):
         return nothing_to_copy_reason(settings, self.session)
 
     def _context_menu(self, target: CardTarget | None, global_pos: QPoint) -> None:
+        """The card's actions as a menu, in the card's order."""
         if target is None or self.session is None:
             return
         self.close_card()
+        person = target.person
         menu = QMenu(self.window)
         menu.setObjectName("copyContextMenu")
-        actions = self.actions_for(target.person)
-        for action in actions:
-            item = menu.addAction(action.label)
-            item.triggered.connect(lambda _=False, a=action, p=target.person: self.copy(a, p))
-        if any(COPY_ACTIONS[action].uses_url for action in actions):
-            from collab_console.core.urls import link_host
+        plan = self.plan_for(person)
+        actions = plan.copy_actions if plan is not None else ()
 
-            menu.addSeparator()
-            menu.addAction(f"Links open {link_host(self._url_base())}").setEnabled(False)
-        if not actions:
-            item = menu.addAction(self._shown(self._nothing_to_copy(), target.person))
+        def add_copies() -> None:
+            for action in actions:
+                item = menu.addAction(action.label)
+                item.triggered.connect(lambda _=False, a=action, p=person: self.copy(a, p))
+            if any(COPY_ACTIONS[action].uses_url for action in actions):
+                from collab_console.core.urls import link_host
+
+                menu.addSeparator()
+                menu.addAction(f"Links open {link_host(self._url_base())}").setEnabled(False)
+
+        def add_resend() -> None:
+            text, enabled = self.resend_state(person)
+            item = menu.addAction(text)
+            item.setObjectName("resendInviteAction")
+            item.setEnabled(enabled)
+            item.triggered.connect(lambda _=False, p=person: self.resend(p))
+
+        resend = plan is not None and plan.can_resend
+        if resend and not (plan is not None and plan.copy_first):
+            add_resend()
+            if actions:
+                menu.addSeparator()
+        add_copies()
+        if resend and plan is not None and plan.copy_first:
+            if actions:
+                menu.addSeparator()
+            add_resend()
+        if not actions and not resend:
+            item = menu.addAction(self._shown(self._nothing_to_copy(), person))
             item.setEnabled(False)
         menu.exec(global_pos)
 

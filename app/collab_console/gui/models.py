@@ -7,13 +7,14 @@ survive an update to another row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import QApplication, QListView
 
+from collab_console.core.delivery import Delivery, delivery_label
 from collab_console.core.domain import Participant, SessionState, SessionSummary
 from collab_console.core.masking import mask_contact
 from collab_console.gui.privacy import PrivacyScreen
@@ -31,6 +32,10 @@ ACCESSIBLE_DESCRIPTION_ROLE = 12
 USER_ROLE = 256
 PARTICIPANT_ROLE = USER_ROLE + 1
 SESSION_ID_ROLE = USER_ROLE + 2
+#: The number of the display line to draw as a failure (red), or None: a failed invitation.
+ALERT_LINE_ROLE = USER_ROLE + 3
+#: A row's delivery (``core.delivery.Delivery``), or None when never invited.
+DELIVERY_ROLE = USER_ROLE + 4
 
 #: What a screen reader adds after a participant row's text.
 PARTICIPANT_ROW_HINT = "Press Enter to open the copy card."
@@ -169,40 +174,69 @@ class RowListModel(QAbstractListModel, Generic[Item]):
 class ParticipantsModel(RowListModel[Participant]):
     """The Document participants of one session, one row each.
 
-    A row shows the name, the role and the contact, always masked; with the
-    privacy screen on, the name is masked too.
+    A row shows the name, then the role and the contact, always masked, then
+    where the person's invitation stands (its short label; the tooltip and the
+    accessible text give the full label, with why it failed). A failed
+    invitation's line is drawn as a failure. With the privacy screen on, the
+    name is masked too.
     """
 
     def __init__(self, privacy: PrivacyScreen | None = None) -> None:
         super().__init__(key=lambda person: person.access_id)
         self.privacy = privacy if privacy is not None else PrivacyScreen(parent=self)
         self.privacy.changed.connect(self.refresh_all)
+        self._deliveries: Mapping[str, Delivery] = {}
 
-    def set_participants(self, people: Sequence[Participant]) -> None:
+    def set_participants(
+        self, people: Sequence[Participant], deliveries: Mapping[str, Delivery] | None = None
+    ) -> None:
+        """Show ``people``, each with their delivery in ``deliveries`` (by own ID).
+
+        Only rows whose person or delivery changed are updated; a new person is
+        a row inserted, so a card open on another row stays open.
+        """
+        was = self._deliveries
+        before = {person.access_id: was.get(person.access_id) for person in self._items}
+        self._deliveries = dict(deliveries or {})
         self.sync(people)
+        for row, person in enumerate(self._items):
+            key = person.access_id
+            if key in before and before[key] != self._deliveries.get(key):
+                index = self.index(row, 0)
+                self.dataChanged.emit(index, index)
 
     def participant(self, row: int) -> Participant:
         return self.item(row)
+
+    def delivery(self, row: int) -> Delivery | None:
+        return self._deliveries.get(self.item(row).access_id)
 
     def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid():
             return None
         person = self.item(index.row())
+        delivery = self._deliveries.get(person.access_id)
         if role == DISPLAY_ROLE:
-            return self._text(person)
+            return self._text(person, delivery_label(delivery, with_reason=False))
         if role == ACCESSIBLE_TEXT_ROLE:
-            return spoken(self._text(person))
+            return spoken(self._text(person, delivery_label(delivery)))
+        if role == TOOLTIP_ROLE:
+            return f"{self.privacy.name(person.name)}\n{delivery_label(delivery)}"
         if role == ACCESSIBLE_DESCRIPTION_ROLE:
             return PARTICIPANT_ROW_HINT
+        if role == ALERT_LINE_ROLE:
+            return 2 if delivery is not None and delivery.failed else None
         if role == PARTICIPANT_ROLE:
             return person
+        if role == DELIVERY_ROLE:
+            return delivery
         return None
 
-    def _text(self, person: Participant) -> str:
+    def _text(self, person: Participant, invited: str) -> str:
         details = person.role.label
         if person.contact:
             details += f" · {mask_contact(person.contact)}"
-        return f"{self.privacy.name(person.name)}\n{details}"
+        return f"{self.privacy.name(person.name)}\n{details}\n{invited}"
 
     def row_matches(self, row: int, needle: str) -> bool:
         person = self._items[row]
@@ -222,7 +256,9 @@ class SessionListModel(RowListModel[SessionSummary]):
     """The agent's sessions, active first, newest first.
 
     A row shows the customer, then the Session ID, the state and "Demo", then
-    when it started; with the privacy screen on, the name and ID are masked.
+    when it started and where the customer's invitation stands (its short label;
+    the tooltip gives the reason of a failure, drawn as a failure while the
+    session is active); with the privacy screen on, the name and ID are masked.
     ``now`` (for tests) says what "today" is.
     """
 
@@ -256,7 +292,11 @@ class SessionListModel(RowListModel[SessionSummary]):
         if role == ACCESSIBLE_TEXT_ROLE:
             return spoken(self._text(summary))
         if role == TOOLTIP_ROLE:
-            return f"{self.privacy.name(summary.customer_name)}\n{summary.invite_status.label}"
+            return f"{self.privacy.name(summary.customer_name)}\n{delivery_label(summary.invite)}"
+        if role == ALERT_LINE_ROLE:
+            invite = summary.invite
+            failed = invite is not None and invite.failed
+            return 2 if failed and summary.state is SessionState.ACTIVE else None
         if role == FOREGROUND_ROLE and summary.state is not SessionState.ACTIVE:
             # Quieter than active rows, yet readable: never the Disabled brush. A QColor,
             # not a QBrush: QBrush(QColor) makes PySide6 build its Qt namespace (~15 ms).
@@ -271,7 +311,7 @@ class SessionListModel(RowListModel[SessionSummary]):
         return (
             f"{self.privacy.name(summary.customer_name)}\n"
             f"{self.privacy.access_id(summary.session_id)} · {summary.state.label}{demo}\n"
-            f"{started}"
+            f"{started} · {delivery_label(summary.invite, with_reason=False)}"
         )
 
     def row_matches(self, row: int, needle: str) -> bool:

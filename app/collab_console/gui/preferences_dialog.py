@@ -1,11 +1,14 @@
-"""Preferences: the Session › Tools page, built from the setting declarations, and Appearance.
+"""Preferences: the Session › Tools and Session › Invitations pages, built from the setting
+declarations, and Appearance.
 
 The layout skeleton (navigation, pages, group boxes, footer) is
-``ui_forms/preferences.ui``. Every setting on the Session › Tools page comes
-from its :class:`~collab_console.core.settings.SettingSpec` in
-``SETTING_SPECS``: an editor by kind in the group box the declaration names,
-and for a sensitive setting its warning panel (``ui_forms/security_warning.ui``)
-right under it. Adding a setting therefore needs no code here.
+``ui_forms/preferences.ui``. Every setting on the Session pages comes from its
+:class:`~collab_console.core.settings.SettingSpec` in ``SETTING_SPECS``: an
+editor by kind (a combo box for a declaration with ``choices``) in the group
+box the declaration names, and for a sensitive setting its warning panel
+(``ui_forms/security_warning.ui``) right under it. Adding a setting therefore
+needs no code here. No secret is ever edited here: the Invitations page says
+where the SMTP password and the gateway token go (the system keyring).
 
 The Appearance page is the user's own choice (:mod:`~collab_console.gui.appearance`),
 kept in their preferences file: it applies at once and is not part of Save.
@@ -148,7 +151,7 @@ def error_name(spec: SettingSpec) -> str:
 class SettingEditor:
     """The widgets that edit one setting, built from its declaration.
 
-    ``widget`` is the editor itself (``<ui_name>Check``, ``Edit`` or ``Spin``);
+    ``widget`` is the editor itself (``<ui_name>Check``, ``Edit``, ``Combo`` or ``Spin``);
     ``error`` says why what is typed is refused (None for a check box, which
     cannot hold a refused value).
     """
@@ -226,6 +229,30 @@ class TextEditor(SettingEditor):
         self.edit.textChanged.connect(slot)
 
 
+class ChoiceEditor(SettingEditor):
+    """A TEXT setting that takes one of its declaration's ``choices``: a combo box that
+    shows each choice's words and holds its stored value."""
+
+    def __init__(self, spec: SettingSpec, combo: QComboBox, error: QLabel) -> None:
+        super().__init__(spec, combo, error)
+        self.combo = combo
+        for stored, shown in spec.choices:
+            combo.addItem(shown, stored)
+
+    def shown(self) -> str:
+        return str(self.combo.currentData())
+
+    def show(self, value: Any) -> None:
+        index = self.combo.findData(value)
+        if index < 0:  # a value the declaration does not know: shown as it is, and refused
+            self.combo.addItem(str(value), value)
+            index = self.combo.count() - 1
+        self.combo.setCurrentIndex(index)
+
+    def on_change(self, slot: Callable[[], None]) -> None:
+        self.combo.currentIndexChanged.connect(slot)
+
+
 class IntEditor(SettingEditor):
     def __init__(self, spec: SettingSpec, spin: QSpinBox, error: QLabel) -> None:
         super().__init__(spec, spin, error)
@@ -269,7 +296,11 @@ def build_editor(spec: SettingSpec, group: QWidget) -> SettingEditor:
     error.setStyleSheet(error_style_for(error))
     error.hide()
     editor: SettingEditor
-    if spec.kind is SettingKind.TEXT:
+    if spec.kind is SettingKind.TEXT and spec.choices:
+        combo = QComboBox(group)
+        combo.setObjectName(f"{spec.ui_name}Combo")
+        editor = ChoiceEditor(spec, combo, error)
+    elif spec.kind is SettingKind.TEXT:
         edit = QLineEdit(group)
         edit.setObjectName(f"{spec.ui_name}Edit")
         editor = TextEditor(spec, edit, error)
@@ -453,6 +484,7 @@ class PreferencesDialog(QDialog):
 
         self.nav = child(self.form, QTreeWidget, "preferencesNav")
         self.pages = child(self.form, QStackedWidget, "preferencesPages")
+        self.session_pages = child(self.form, QStackedWidget, "sessionSubPages")
         self.banner_label = child(self.form, QLabel, "adminBannerLabel")
         self.unlock_button = child(self.form, QPushButton, "unlockButton")
         keep_room_when_hidden(self.unlock_button)  # unlocking moves nothing under the banner
@@ -482,11 +514,9 @@ class PreferencesDialog(QDialog):
 
         self.nav.expandAll()
         self.nav.currentItemChanged.connect(self._show_page)
-        section = self.nav.topLevelItem(0)
-        tools = section.child(0) if section is not None else None
-        if tools is not None:
-            self.nav.setCurrentItem(tools)
         self.pages.setCurrentIndex(0)
+        self.session_pages.setCurrentIndex(0)
+        self._show_tools()
         self._build_appearance_page()
 
         #: The admin who unlocked the settings, while the unlock is valid.
@@ -542,11 +572,22 @@ class PreferencesDialog(QDialog):
     # -- pages --------------------------------------------------------------------
 
     def _show_page(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
-        """Each top-level navigation item has its page, in order; a child shows its parent's."""
-        while item is not None and item.parent() is not None:
-            item = item.parent()
-        if item is not None:
+        """Each top-level navigation item has its page, in order; the Session item's
+        children each have a page of the Session page (the Session item: its first)."""
+        if item is None:
+            return
+        section = item.parent()
+        if section is None:
             self.pages.setCurrentIndex(self.nav.indexOfTopLevelItem(item))
+            if self.pages.currentWidget() is self.session_pages.parentWidget():
+                self.session_pages.setCurrentIndex(0)
+            return
+        self.pages.setCurrentIndex(self.nav.indexOfTopLevelItem(section))
+        self.session_pages.setCurrentIndex(section.indexOfChild(item))
+
+    def show_invitations(self) -> None:
+        """Go to Session › Invitations."""
+        self._show_session_child(1)
 
     def show_audit_log(self) -> None:
         """Go to the Audit log page (only there once an admin unlocked)."""
@@ -554,10 +595,13 @@ class PreferencesDialog(QDialog):
             self.nav.setCurrentItem(self.audit_nav_item)
 
     def _show_tools(self) -> None:
+        self._show_session_child(0)
+
+    def _show_session_child(self, index: int) -> None:
         section = self.nav.topLevelItem(0)
-        tools = section.child(0) if section is not None else None
-        if tools is not None:
-            self.nav.setCurrentItem(tools)
+        item = section.child(index) if section is not None else None
+        if item is not None:
+            self.nav.setCurrentItem(item)
 
     # -- who may change the settings ----------------------------------------------------
 

@@ -13,7 +13,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from collab_console.gui.style import muted_colour
+from collab_console.gui.models import ALERT_LINE_ROLE
+from collab_console.gui.style import error_colour, muted_colour
 
 ELLIPSIS = "…"
 #: Space above and below a row's text, in pixels.
@@ -41,9 +42,10 @@ class RowDelegate(QStyledItemDelegate):
 
     Quieter text is :func:`muted_colour`, which keeps a contrast of 4.5:1 on the
     list's background in light and dark palettes; an ended session's first line
-    takes the model's foreground colour (muted the same way). A selected row
-    uses the palette's highlighted text. Rows are as tall as their lines and
-    never ask for more width than the view has.
+    takes the model's foreground colour (muted the same way). The line the model
+    names in its alert role (a failed invitation) is red, chosen the same way
+    (:func:`error_colour`). A selected row uses the palette's highlighted text.
+    Rows are as tall as their lines and never ask for more width than the view has.
     """
 
     def paint(
@@ -61,6 +63,8 @@ class RowDelegate(QStyledItemDelegate):
         style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
         first, rest = self.colours(option, item)
+        alert = index.data(ALERT_LINE_ROLE)
+        selected = bool(item.state & QStyle.StateFlag.State_Selected)
         margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, widget) + 2
         area = item.rect.adjusted(margin, ROW_PADDING, -margin, -ROW_PADDING)
         text = QPalette.ColorRole.Text
@@ -72,7 +76,10 @@ class RowDelegate(QStyledItemDelegate):
             font.setBold(number == 0)
             metrics = QFontMetrics(font)
             painter.setFont(font)
-            palette.setColor(text, first if number == 0 else rest)
+            colour = first if number == 0 else rest
+            if number == alert and not selected:
+                colour = error_colour(option.palette, QPalette.ColorRole.Base)
+            palette.setColor(text, colour)
             style.drawItemText(
                 painter,
                 QRect(area.left(), top, area.width(), metrics.height()),

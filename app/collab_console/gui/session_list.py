@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QObject, Signal
 from PySide6.QtWidgets import QListView
 
+from collab_console.core.delivery import Delivery
 from collab_console.core.domain import SessionSummary
 from collab_console.gui.models import SESSION_ID_ROLE, SessionListModel, filter_rows
 from collab_console.gui.privacy import PrivacyScreen
@@ -43,6 +46,7 @@ class SessionListPanel(QObject):
         hub.session_started.connect(self._changed)
         hub.session_ended.connect(self._changed)
         hub.sessions_reloaded.connect(self._reloaded)
+        hub.deliveries_changed.connect(self._invitations_changed)
         if hub.sessions is not None:
             self._reloaded(hub.sessions)
 
@@ -68,6 +72,16 @@ class SessionListPanel(QObject):
     def _changed(self, summary: SessionSummary) -> None:
         self.model.upsert(summary)
         self._choose_first_if_none()
+
+    def _invitations_changed(self, session_id: str, deliveries: Mapping[str, Delivery]) -> None:
+        """The customer's invitation may have moved on: that row, and only it, follows."""
+        row = self.model.row_of(session_id)
+        if row < 0:
+            return
+        summary = self.model.item(row)
+        invite = deliveries.get(session_id)  # the customer's own ID is the Session ID
+        if summary.invite != invite:
+            self.model.upsert(summary.replace(invite=invite))
 
     def _reloaded(self, sessions: list[SessionSummary]) -> None:
         self.model.set_sessions(sessions)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtWidgets import QLabel, QListView, QPushButton, QStackedWidget, QToolButton, QWidget
 
+from collab_console.core.delivery import Delivery, delivery_label
 from collab_console.core.domain import Session
 from collab_console.core.errors import CollabConsoleError
 from collab_console.core.policy import copy_actions, nothing_to_copy_reason, withheld_reasons
@@ -30,7 +31,13 @@ class SessionView(QObject):
 
     It asks the core what may be copied for the hint; it decides nothing itself.
     Its lobby bar (``lobby``, a :class:`LobbyPanel`) shows who asks to join the
-    shown session, and ``links_button`` opens its links (the console connects it).
+    shown session, and ``links_button`` opens its links, ``add_button`` the Add
+    participant dialog (the console connects them).
+    The header says where the customer's invitation stands (``Delivery.label``,
+    in bold red when it failed); each participant row says theirs. Both follow
+    the store live: a change of an invitation updates the header and the rows it
+    concerns in place (``StoreHub.deliveries_changed``), a person added is a row
+    inserted, so a card open on a row stays open.
     The customer's name is elided to the header's width (the full name is in
     its tooltip and accessible name), so no name widens the window. With the
     privacy screen on, names and IDs are shown masked. A filter hides the
@@ -61,6 +68,7 @@ class SessionView(QObject):
         self.no_participants = child(form, QLabel, "noParticipantsLabel")
         self.end_button = child(form, QPushButton, "endSessionButton")
         self.links_button = child(form, QPushButton, "linksButton")
+        self.add_button = child(form, QPushButton, "newParticipantButton")
         self.lobby = LobbyPanel(form, hub, self.privacy)
 
         self.participants_model = ParticipantsModel(self.privacy)
@@ -73,6 +81,7 @@ class SessionView(QObject):
         font.setBold(True)
         self.customer_name.setFont(font)
         self.customer_name.installEventFilter(self)
+        self.invite_label.installEventFilter(self)
 
         self.privacy.changed.connect(self._show_header)
         self.privacy.changed.connect(self.update_hint)
@@ -81,6 +90,10 @@ class SessionView(QObject):
         hub.policy_confirmed_changed.connect(self.update_hint)
         hub.session_ended.connect(lambda summary: self._reload_if_shown(summary.session_id))
         hub.session_started.connect(lambda summary: self._reload_if_shown(summary.session_id))
+        hub.participant_added.connect(lambda session_id, _own_id: self._reload_if_shown(session_id))
+        hub.deliveries_changed.connect(self._deliveries_changed)
+        # Read afresh as a whole (a reconnection, or too much changed to tell): so is this one.
+        hub.sessions_reloaded.connect(lambda _sessions: self._reload_if_shown(self._shown_id))
         self.show_session(None)
 
     def open(self, session_id: str | None) -> None:
@@ -95,9 +108,27 @@ class SessionView(QObject):
             lambda error: self._failed(session_id, error),
         )
 
-    def _reload_if_shown(self, session_id: str) -> None:
-        if self.session is not None and self.session.session_id == session_id:
+    @property
+    def _shown_id(self) -> str | None:
+        return self.session.session_id if self.session is not None else None
+
+    def _reload_if_shown(self, session_id: str | None) -> None:
+        if session_id is not None and self._shown_id == session_id:
             self.open(session_id)
+
+    def _deliveries_changed(self, session_id: str, deliveries: dict[str, Delivery]) -> None:
+        """The shown session's invitations changed: show them, the session otherwise as is.
+
+        An invitation of someone not on screen yet (added a moment ago) waits for that
+        person's own event, which reads the whole session.
+        """
+        session = self.session
+        if session is None or session.session_id != session_id or session_id != self._wanted:
+            return
+        people = {person.access_id for person in session.everyone}
+        known = {key: value for key, value in deliveries.items() if key in people}
+        if known != dict(session.deliveries):
+            self.show_session(session.replace(deliveries=known))
 
     def _loaded(self, session_id: str, session: Session) -> None:
         if session_id == self._wanted and session != self.session:
@@ -114,19 +145,16 @@ class SessionView(QObject):
             self.stack.setCurrentIndex(0)
             self.end_button.setEnabled(False)
             self.links_button.setEnabled(False)
+            self.add_button.setEnabled(False)
             self.shown.emit(None)
             return
         self.stack.setCurrentWidget(self.page)
         self._show_header()
-        self.invite_label.setText(session.invite_status.label)
-        self.invite_label.setStyleSheet(
-            error_style(self.invite_label.palette(), bold=True)
-            if session.invite_status.failed
-            else ""
-        )
-        self.participants_model.set_participants(session.participants)
+        self._show_invite(session.invite)
+        self.participants_model.set_participants(session.participants, session.deliveries)
         self._refilter()
         self.end_button.setEnabled(session.is_active)
+        self.add_button.setEnabled(session.is_active)
         self.links_button.setEnabled(True)  # an ended session's links can still be looked at
         self.update_hint()
         self.shown.emit(session)
@@ -143,6 +171,16 @@ class SessionView(QObject):
         session_id = self.privacy.access_id(session.session_id)
         self.state_label.setText(f"{session.state.label} · Session {session_id}")
 
+    def _show_invite(self, invite: Delivery | None) -> None:
+        """Where the customer's invitation stands, with why when it failed (bold red)."""
+        text = delivery_label(invite)
+        label = self.invite_label
+        label.setText(text)
+        label.setAccessibleName(f"Customer's invitation: {text}")
+        failed = invite is not None and invite.failed
+        label.setStyleSheet(error_style(label.palette(), bold=True) if failed else "")
+        self._fit_invite()
+
     def _elide_name(self) -> None:
         label, name = self.customer_name, self._full_name
         width = label.contentsRect().width()
@@ -151,9 +189,20 @@ class SessionView(QObject):
         label.setToolTip(name if shown != name else "")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.customer_name and event.type() == QEvent.Type.Resize:
-            self._elide_name()
+        if event.type() == QEvent.Type.Resize:
+            if watched is self.customer_name:
+                self._elide_name()
+            elif watched is self.invite_label:
+                self._fit_invite()
         return False
+
+    def _fit_invite(self) -> None:
+        """As tall as the wrapped reason: the header's layout does not ask a label
+        that ignores its width hint for its height at that width."""
+        label = self.invite_label
+        height = label.heightForWidth(label.width())
+        if height > 0 and height != label.minimumHeight():
+            label.setMinimumHeight(height)
 
     def set_filter(self, text: str) -> None:
         """Show only the participants whose name, ID or contact contain ``text``."""

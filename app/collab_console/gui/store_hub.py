@@ -28,8 +28,10 @@ from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
 from collab_console.core.domain import SessionSummary
 from collab_console.core.errors import CollabConsoleError
 from collab_console.core.events import (
+    InvitationsChanged,
     LinksChanged,
     LobbyChanged,
+    ParticipantAdded,
     SessionEnded,
     SessionStarted,
     SettingsChanged,
@@ -41,6 +43,7 @@ from collab_console.core.settings import CopySettings
 from collab_console.store.errors import StoreUnavailableError
 
 if TYPE_CHECKING:
+    from collab_console.core.delivery import Delivery
     from collab_console.store import Store
 
 #: How often to ask the store what other processes changed.
@@ -71,6 +74,13 @@ class StoreHub(QObject):
             by another process (the join service, the CLI).
         lobby_changed(str): a request to join that session arrived or was decided, or its
             lobby was locked or unlocked, here or by another process.
+        participant_added(str, str): someone (that own ID) was added to that session, here
+            or by another process: read the session afresh.
+        invitations_changed(str): an invitation of that session was queued, sent, delivered
+            or failed, here, by the sender or by another process.
+        deliveries_changed(str, dict[str, Delivery]): that session's deliveries (each
+            person's newest invitation, by own ID), read afresh after invitations_changed;
+            one read per session however many changes came meanwhile.
         policy_confirmed_changed(bool): False once the store could not confirm the
             settings for longer than the grace period, or at once when the connection
             to it is lost; True again when the settings were read afresh.
@@ -89,6 +99,9 @@ class StoreHub(QObject):
     sessions_reloaded = Signal(object)
     links_changed = Signal(str)
     lobby_changed = Signal(str)
+    participant_added = Signal(str, str)
+    invitations_changed = Signal(str)
+    deliveries_changed = Signal(str, object)
     policy_confirmed_changed = Signal(bool)
     store_problem = Signal(str)
     _finished = Signal(object, object, object)  # (callback, result, error), to the GUI thread
@@ -118,6 +131,9 @@ class StoreHub(QObject):
         self._polling = False
         self._closed = False
         self._last_calls: list[Callable[[Store], object]] = []
+        #: Sessions whose deliveries are being read, and those changed again meanwhile.
+        self._reading_deliveries: set[str] = set()
+        self._deliveries_stale: set[str] = set()
         self._timer = QTimer(self)
         self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self._tick)
@@ -265,8 +281,48 @@ class StoreHub(QObject):
                 self.links_changed.emit(event.session_id)
             elif isinstance(event, LobbyChanged):
                 self.lobby_changed.emit(event.session_id)
+            elif isinstance(event, ParticipantAdded):
+                self.participant_added.emit(event.session_id, event.access_id)
+            elif isinstance(event, InvitationsChanged):
+                self.invitations_changed.emit(event.session_id)
+                self._read_deliveries(event.session_id)
             elif isinstance(event, StoreResynced):
                 self.reload()
+
+    def _read_deliveries(self, session_id: str) -> None:
+        """Read the session's deliveries on the worker, then say them (``deliveries_changed``).
+
+        A change heard while a read is under way is read once more after it: a burst of
+        changes (a sender's round) costs two reads, never one per change.
+        """
+        if session_id in self._reading_deliveries:
+            self._deliveries_stale.add(session_id)
+            return
+        self._reading_deliveries.add(session_id)
+
+        def read(store: Store) -> dict[str, Delivery]:
+            return store.deliveries(session_id)
+
+        def finished() -> None:
+            self._reading_deliveries.discard(session_id)
+            if session_id in self._deliveries_stale:
+                self._deliveries_stale.discard(session_id)
+                self._read_deliveries(session_id)
+
+        def done(deliveries: dict[str, Delivery]) -> None:
+            customer = deliveries.get(session_id)  # the customer's own ID is the Session ID
+            for summary in self._sessions or ():
+                if summary.session_id == session_id and summary.invite != customer:
+                    self._remember(summary.replace(invite=customer))
+            self.deliveries_changed.emit(session_id, deliveries)
+            finished()
+
+        def failed(error: CollabConsoleError) -> None:
+            if not isinstance(error, StoreUnavailableError):  # _deliver has handled that one
+                self._set_problem(str(error))
+            finished()
+
+        self.call(read, done, failed)
 
     def _remember(self, summary: SessionSummary) -> None:
         if self._sessions is not None:
