@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import pytest
@@ -83,3 +86,20 @@ def assert_one_line_error(done: subprocess.CompletedProcess[str], code: int) -> 
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith("collab-console: ")
     return lines[0]
+
+
+def run_collab_console(
+    args: tuple[str, ...], *, stdin: str | bytes, env: Mapping[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """``collab-console ARGS`` in a child process with ``env``, ``stdin`` its standard input
+    read from a file (no terminal, as from a script); output decoded as UTF-8."""
+    command = [sys.executable, "-m", "collab_console", *args]
+    with tempfile.TemporaryFile() as given:
+        given.write(stdin.encode() if isinstance(stdin, str) else stdin)
+        given.seek(0)
+        done = subprocess.run(
+            command, stdin=given, capture_output=True, env=dict(env), check=False, timeout=120
+        )
+    return subprocess.CompletedProcess(
+        command, done.returncode, done.stdout.decode(), done.stderr.decode()
+    )

@@ -15,7 +15,6 @@ import re
 import stat
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +27,7 @@ from collab_console.core.errors import NotAllowedError
 from collab_console.core.settings import URL_WARNING
 from collab_console.store import Store, open_store
 from collab_console.store.location import DATA_DIR_ENV, STORE_FILENAME
+from tests.cli.conftest import run_collab_console
 from tests.store.admins import become_admin, passphrase_for
 from tests.tampering import tamper
 
@@ -41,18 +41,8 @@ def cli(data_dir: Path) -> Run:
     """``collab-console ARGS`` on ``data_dir``, ``stdin`` its standard input (no terminal)."""
 
     def run(*args: str, stdin: str | bytes = b"") -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "collab_console", *args]
         env = {**os.environ, DATA_DIR_ENV: str(data_dir)}
-        data = stdin.encode() if isinstance(stdin, str) else stdin
-        with tempfile.TemporaryFile() as given:
-            given.write(data)
-            given.seek(0)
-            done = subprocess.run(
-                command, stdin=given, capture_output=True, env=env, check=False, timeout=120
-            )
-        return subprocess.CompletedProcess(
-            command, done.returncode, done.stdout.decode(), done.stderr.decode()
-        )
+        return run_collab_console(args, stdin=stdin, env=env)
 
     return run
 

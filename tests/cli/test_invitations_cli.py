@@ -13,8 +13,6 @@ import os
 import re
 import socket
 import subprocess
-import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,7 +30,7 @@ from collab_console.core.delivery import DeliveryState
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID, DEMO_URL_BASE
 from collab_console.store import Store, open_store
 from collab_console.store.location import DATA_DIR_ENV
-from tests.cli.conftest import SENTINEL, read_clipboard
+from tests.cli.conftest import SENTINEL, read_clipboard, run_collab_console
 from tests.store.admins import become_admin, passphrase_for
 
 PREFIX = "collab-console: "
@@ -56,18 +54,8 @@ def cli(data_dir: Path) -> Run:
     def run(
         *args: str, stdin: str | bytes = b"", env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "collab_console", *args]
         full_env = {**os.environ, DATA_DIR_ENV: str(data_dir), **(env or {})}
-        data = stdin.encode() if isinstance(stdin, str) else stdin
-        with tempfile.TemporaryFile() as given:
-            given.write(data)
-            given.seek(0)
-            done = subprocess.run(
-                command, stdin=given, capture_output=True, env=full_env, check=False, timeout=120
-            )
-        return subprocess.CompletedProcess(
-            command, done.returncode, done.stdout.decode(), done.stderr.decode()
-        )
+        return run_collab_console(args, stdin=stdin, env=full_env)
 
     return run
 

@@ -16,7 +16,6 @@ import select
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +36,7 @@ from collab_console.store.location import (
     DB_ENV,
     REMEMBERED_DB_FILENAME,
 )
+from tests.cli.conftest import run_collab_console
 from tests.org import conftest as org_fixtures
 from tests.org.conftest import Org
 from tests.org.roles import OWNER, PASSWORDS
@@ -84,20 +84,11 @@ def cli(data_dir: Path, home: dict[str, str]) -> Run:
         env: dict[str, str] | None = None,
         unset: tuple[str, ...] = (),
     ) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "collab_console", *args]
         full_env = {**os.environ, DATA_DIR_ENV: str(data_dir), **home}
         for name in (*CHOOSERS, *unset):
             full_env.pop(name, None)
         full_env.update(env or {})
-        with tempfile.TemporaryFile() as given:
-            given.write(stdin.encode() if isinstance(stdin, str) else stdin)
-            given.seek(0)
-            done = subprocess.run(
-                command, stdin=given, capture_output=True, env=full_env, check=False, timeout=120
-            )
-        return subprocess.CompletedProcess(
-            command, done.returncode, done.stdout.decode(), done.stderr.decode()
-        )
+        return run_collab_console(args, stdin=stdin, env=full_env)
 
     return run
 

@@ -37,6 +37,7 @@ from collab_console.store.errors import StoreDamagedError, StoreRefusedError
 from collab_console.store.location import printable
 from collab_console.store.pg_links_schema import LINK_COLUMNS, REQUEST_COLUMNS
 from collab_console.store.stored_values import (
+    attempt_ids,
     cookie_hash,
     is_hex64,
     join_request_input,
@@ -913,7 +914,7 @@ class InvitationsPart:
             raise ValidationError("say why the invitation failed")
         if wanted is DeliveryState.QUEUED and next_attempt_at is None:
             raise ValidationError("an invitation queued again needs the time of its next try")
-        gateway, link = _gateway_id(gateway_id), _link_id(link_id)
+        gateway, link = attempt_ids(gateway_id, link_id)
         self._refuse_join_login("send invitations")
         with self._transaction(f"record a try to send invitation {invitation_id}") as cur:
             current = self._invitation_for_update(cur, invitation_id)
@@ -1087,19 +1088,3 @@ def _resend_interval(value: object) -> int:
     except SettingsError as exc:
         raise ValueError(str(exc).rstrip(".")) from None
     return int(seconds)
-
-
-def _gateway_id(value: object) -> str:
-    """A gateway's message ID as it may be kept: one printable line of at most 200."""
-    if not isinstance(value, str) or len(value) > 200 or not value.isprintable():
-        raise ValidationError("a gateway's message ID is at most 200 printable characters")
-    return value
-
-
-def _link_id(value: object) -> str:
-    """The name of the link a sent invitation carries, or empty."""
-    from collab_console.core.links import LINK_ID_PATTERN
-
-    if not isinstance(value, str) or (value and not LINK_ID_PATTERN.fullmatch(value)):
-        raise ValidationError("an invitation's link is named like L-7QKM92HX")
-    return value

@@ -52,6 +52,7 @@ from collab_console.store.sqlite_schema import (
 )
 from collab_console.store.stored_values import (
     StoreValueError,
+    attempt_ids,
     cookie_hash,
     declared_spec,
     is_hex64,
@@ -1171,6 +1172,7 @@ class SqliteStore:
         from collab_console.core.events import InvitationsChanged
 
         state = DeliveryState(state)
+        gateway_id, link_id = attempt_ids(gateway_id, link_id)
         with (
             self._translate_errors(f"record what sending invitation {invitation_id} did"),
             self._transaction(writer=actor),
@@ -1190,8 +1192,8 @@ class SqliteStore:
                 reason=_reason_for(state, reason),
                 attempts=current.attempts + int(tried),
                 next_attempt_at=next_attempt_at if state is DeliveryState.QUEUED else None,
-                gateway_id=_gateway_id(gateway_id) if tried else current.gateway_id,
-                link_id=_link_id(link_id) if tried else current.link_id,
+                gateway_id=gateway_id if tried else current.gateway_id,
+                link_id=link_id if tried else current.link_id,
             )
         return InvitationsChanged(current.session_id)
 
@@ -2082,20 +2084,6 @@ def _reason_for(state: DeliveryState, reason: str) -> str:
     if state is DeliveryState.FAILED and not kept:
         raise _Conflict("say why the invitation failed")
     return kept
-
-
-def _gateway_id(value: str) -> str:
-    if not isinstance(value, str) or len(value) > 200 or not value.isprintable():
-        raise _Conflict("a gateway's message ID is at most 200 printable characters")
-    return value
-
-
-def _link_id(value: str) -> str:
-    from collab_console.core.links import LINK_ID_PATTERN
-
-    if not isinstance(value, str) or (value and not LINK_ID_PATTERN.fullmatch(value)):
-        raise _Conflict("an invitation's link is named like L-7QKM92HX")
-    return value
 
 
 _HOUR = timedelta(hours=1)

@@ -248,3 +248,15 @@ def stored_delivery(
         gateway_id=gateway_id,
         link_id=link_id,
     )
+
+
+def attempt_ids(gateway_id: object, link_id: object) -> tuple[str, str]:
+    """What a sender reports of a try (the gateway's message ID, the link's name), checked
+    on the way in: one printable line of at most 200, and a link name or nothing."""
+    from collab_console.core.links import LINK_ID_PATTERN
+
+    if not isinstance(gateway_id, str) or len(gateway_id) > 200 or not gateway_id.isprintable():
+        raise ValidationError("a gateway's message ID is at most 200 printable characters")
+    if not isinstance(link_id, str) or (link_id and not LINK_ID_PATTERN.fullmatch(link_id)):
+        raise ValidationError("an invitation's link is named like L-7QKM92HX")
+    return gateway_id, link_id
