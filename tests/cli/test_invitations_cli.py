@@ -40,8 +40,8 @@ LOCALHOST = "127.0.0.1"
 JANE, JANE_MAIL, JANE_MASKED = "Jane Roe", "jane.roe@example.com", "j••••@example.com"
 OWN_ID = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 #: The demo's failed SMS and bounced e-mail (core/demo.py).
-SMS_BLOCKED = "the SMS gateway answered 403: the carrier blocked the message"
-BOUNCED = "the mail server answered 550 5.1.1: mailbox unavailable"
+SMS_BLOCKED = "the SMS gateway answered HTTP 403 Forbidden: the carrier blocked the message"
+BOUNCED = "the mail server smtp.example.com:587 refused it: 550 5.1.1 mailbox unavailable"
 OUTBOX = "outbox"
 
 Run = Callable[..., subprocess.CompletedProcess[str]]

@@ -47,7 +47,7 @@ QUEUED, SENT, DELIVERED, FAILED = (
     DeliveryState.DELIVERED,
     DeliveryState.FAILED,
 )
-BLOCKED = "the SMS gateway answered 403: the carrier blocked the message"
+BLOCKED = "the SMS gateway answered HTTP 403 Forbidden: the carrier blocked the message"
 
 
 def delivery(

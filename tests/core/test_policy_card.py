@@ -35,7 +35,7 @@ from collab_console.core.settings import (
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 GRACE, OMAR = "K9ZC-3HNP", "M4RT-6WQA"
-BLOCKED = "the SMS gateway answered 403: the carrier blocked the message"
+BLOCKED = "the SMS gateway answered HTTP 403 Forbidden: the carrier blocked the message"
 ID, URL, BOTH = CopyAction.ID, CopyAction.URL, CopyAction.BOTH
 ACTIVE, ENDED = SessionState.ACTIVE, SessionState.ENDED
 #: How each person's invitation may stand: None is never invited.

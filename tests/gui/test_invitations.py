@@ -54,8 +54,14 @@ pytestmark = pytest.mark.gui
 OMAR, GRACE, LUIS = DEMO_PARTICIPANT_IDS
 #: The demo's invitation of Luis Ortega (the fourth of the active session).
 LUIS_INVITATION = "I-7QKM0004"
-DANA_FAILED = "SMS invite failed: the SMS gateway answered 403: the carrier blocked the message"
-GRACE_FAILED = "E-mail invite failed: the mail server answered 550 5.1.1: mailbox unavailable"
+DANA_FAILED = (
+    "SMS invite failed: the SMS gateway answered HTTP 403 Forbidden:"
+    " the carrier blocked the message"
+)
+GRACE_FAILED = (
+    "E-mail invite failed: the mail server smtp.example.com:587 refused it:"
+    " 550 5.1.1 mailbox unavailable"
+)
 COPY_BUTTONS = ["copyIdButton", "copyUrlButton", "copyBothButton"]
 
 
@@ -172,8 +178,8 @@ def test_a_failed_invitation_puts_the_note_and_the_copy_buttons_before_resend(qt
     note = named(card, QLabel, "deliveryNoteLabel")
     assert note.isVisible()
     assert note.text() == (
-        "The invitation could not be delivered: the SMS gateway answered 403: the carrier "
-        "blocked the message. Copy the details and give them another way."
+        "The invitation could not be delivered: the SMS gateway answered HTTP 403 Forbidden: "
+        "the carrier blocked the message. Copy the details and give them another way."
     )
     assert button_order(console) == ["copyIdButton", "resendInviteButton"]
     assert above(note, card.buttons[next(iter(card.buttons))])

@@ -34,8 +34,14 @@ def utc_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     time.tzset()
 
 
-DANA_FAILED = "SMS invite failed: the SMS gateway answered 403: the carrier blocked the message"
-GRACE_FAILED = "E-mail invite failed: the mail server answered 550 5.1.1: mailbox unavailable"
+DANA_FAILED = (
+    "SMS invite failed: the SMS gateway answered HTTP 403 Forbidden:"
+    " the carrier blocked the message"
+)
+GRACE_FAILED = (
+    "E-mail invite failed: the mail server smtp.example.com:587 refused it:"
+    " 550 5.1.1 mailbox unavailable"
+)
 #: Late on the demo day, and the day after.
 DEMO_DAY_EVENING = datetime(2026, 3, 4, 21, 0, tzinfo=UTC)
 

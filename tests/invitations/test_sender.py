@@ -456,9 +456,37 @@ def test_a_link_limit_is_waited_out(
 
     assert counts(done) == (0, 1, 0, 0)
     assert invite_of(store, session).reason == (
-        "This person already has 1 live link (at most 1); revoke one, or regenerate their links."
+        "this person already has 1 live link (at most 1); revoke one, or regenerate their links"
     )
+    assert invite_of(store, session).label.startswith("E-mail invite not sent yet, retrying: this")
     assert not outbox.exists()
+
+
+def test_a_resend_takes_the_place_of_the_earlier_invitations_links(
+    store: Store, make_sender: Callable[..., Sender], outbox: Path
+) -> None:
+    """Resending again and again never runs into the live-link limit: each resend that
+    goes out stops the links earlier invitations gave; a copied link stays."""
+    configure(store, resend_interval_seconds=0)
+    session = start(store)
+    customer = session.customer.access_id
+    copied, _ = store.mint_link(
+        session.session_id, customer, purpose=LinkPurpose.COPY, actor=AGENT, now=datetime.now(UTC)
+    )
+    sender = make_sender()
+
+    for _ in range(4):
+        done = sender.run_once(soon())
+        assert counts(done) == (1, 0, 0, 0)
+        store.queue_invitation(session.session_id, customer, actor=AGENT, now=datetime.now(UTC))
+    sender.run_once(soon())
+
+    live = [link for link in store.list_links(session.session_id) if link.is_live(soon())]
+    newest = invite_of(store, session)
+    assert newest.state is DeliveryState.SENT
+    assert newest.resend
+    assert sorted(link.link_id for link in live) == sorted([copied.link.link_id, newest.link_id])
+    assert len(list(outbox.iterdir())) == 5
 
 
 # -- the outbox folder, and senders that meet or die

@@ -58,7 +58,7 @@ OMAR = DEMO_PARTICIPANT_IDS[0]
 #: The agent whose console starts sessions and sends: on PostgreSQL the login is the writer.
 AGENT = "agent.kai"
 #: How often the gateway may be asked about one sent SMS (``invitations.sender``).
-BOUNCED = "the mail server answered 550 5.1.1: mailbox unavailable"
+BOUNCED = "the mail server smtp.example.com:587 refused it: 550 5.1.1 mailbox unavailable"
 
 
 def now() -> datetime:

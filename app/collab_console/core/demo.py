@@ -38,15 +38,17 @@ DEMO_SETTINGS = CopySettings.build(
 )
 
 
+_ENDED_STARTED = datetime(2026, 3, 3, 14, 0, tzinfo=UTC)
 #: Why the demo's failed invitations failed, as a gateway and a mail server would say.
-_SMS_BLOCKED = "the SMS gateway answered 403: the carrier blocked the message"
-_BOUNCED = "the mail server answered 550 5.1.1: mailbox unavailable"
+_SMS_BLOCKED = "the SMS gateway answered HTTP 403 Forbidden: the carrier blocked the message"
+_BOUNCED = "the mail server smtp.example.com:587 refused it: 550 5.1.1 mailbox unavailable"
 
 
 def _deliveries(
-    session_id: str, *people: tuple[str, str, DeliveryState, str]
+    session_id: str, sent_at: datetime, *people: tuple[str, str, DeliveryState, str]
 ) -> dict[str, Delivery]:
-    """The demo's invitations: (own ID, contact, state, reason) each, numbered in order."""
+    """The demo's invitations, queued at ``sent_at`` (the session's start): (own ID, contact,
+    state, reason) each, numbered in order. The reasons read as the real transports say."""
     deliveries = {}
     for number, (access_id, contact, state, reason) in enumerate(people, start=1):
         channel, recipient = parse_contact(contact)
@@ -57,8 +59,8 @@ def _deliveries(
             channel=channel,
             recipient=recipient,
             state=state,
-            queued_at=DEMO_TIME,
-            updated_at=DEMO_TIME,
+            queued_at=sent_at,
+            updated_at=sent_at,
             queued_by=DEMO_AGENT,
             attempts=0 if state is DeliveryState.QUEUED else 1,
             reason=reason,
@@ -83,6 +85,7 @@ def demo_sessions(extra_participants: int = 0) -> list[Session]:
             participant_ids=DEMO_PARTICIPANT_IDS,
             deliveries=_deliveries(
                 DEMO_ACTIVE_ID,
+                DEMO_TIME,
                 (DEMO_ACTIVE_ID, "+1 202 555 0100", DeliveryState.FAILED, _SMS_BLOCKED),
                 (DEMO_PARTICIPANT_IDS[0], "+44 20 7946 0912", DeliveryState.DELIVERED, ""),
                 (DEMO_PARTICIPANT_IDS[1], "grace.kim@example.org", DeliveryState.FAILED, _BOUNCED),
@@ -95,13 +98,14 @@ def demo_sessions(extra_participants: int = 0) -> list[Session]:
             session_id=DEMO_ENDED_ID,
             customer_name="Priya Nair",
             contact="priya.nair@example.com",
-            created_at=datetime(2026, 3, 3, 14, 0, tzinfo=UTC),
+            created_at=_ENDED_STARTED,
             participant_names=("Tom Becker",),
             participant_contacts=("tom.becker@example.de",),
             participant_ids=(DEMO_ENDED_PARTICIPANT_ID,),
             state=SessionState.ENDED,
             deliveries=_deliveries(
                 DEMO_ENDED_ID,
+                _ENDED_STARTED,
                 (DEMO_ENDED_ID, "priya.nair@example.com", DeliveryState.DELIVERED, ""),
             ),
             ended_at=datetime(2026, 3, 3, 14, 45, tzinfo=UTC),

@@ -39,7 +39,7 @@ from collab_console.core.errors import (
     ValidationError,
 )
 from collab_console.core.events import InvitationsChanged
-from collab_console.core.links import LinkPurpose
+from collab_console.core.links import LinkPurpose, MintedLink
 from collab_console.core.logs import log_event
 from collab_console.core.masking import mask_contact
 from collab_console.core.records import Record
@@ -215,15 +215,18 @@ class Sender:
         try:
             session = self._store.get_session(delivery.session_id)
             person = _person(session, delivery.access_id)
-            minted, _ = self._store.mint_link(
-                delivery.session_id,
-                delivery.access_id,
-                purpose=LinkPurpose.INVITATION,
-                actor=self._actor,
-                now=clock(),
-            )
+            try:
+                minted = self._mint(delivery, clock())
+            except LinkLimitError:
+                if not delivery.resend:
+                    raise
+                # The links of earlier invitations hold the person's places: a resend is
+                # asked for because those did not do, so it takes their place.
+                self._revoke_earlier_invitations(delivery, clock())
+                minted = self._mint(delivery, clock())
         except LinkLimitError as limit:
-            retry = Attempt(DeliveryState.FAILED, limit.sentence, retry=True)
+            # Its own words, not .sentence: the reason follows "retrying:" in the labels.
+            retry = Attempt(DeliveryState.FAILED, str(limit), retry=True)
             self._settle(delivery, retry, "", clock(), tally)
             return
         except (NotFoundError, ValidationError) as gone:  # the session ended, the person left
@@ -246,6 +249,32 @@ class Sender:
                 retry=True,
             )
         self._settle(delivery, attempt, minted.link.link_id, clock(), tally)
+        if delivery.resend and attempt.state in (DeliveryState.SENT, DeliveryState.DELIVERED):
+            self._revoke_earlier_invitations(delivery, clock(), keep=minted.link.link_id)
+
+    def _mint(self, delivery: Delivery, now: datetime) -> MintedLink:
+        minted, _ = self._store.mint_link(
+            delivery.session_id,
+            delivery.access_id,
+            purpose=LinkPurpose.INVITATION,
+            actor=self._actor,
+            now=now,
+        )
+        return minted
+
+    def _revoke_earlier_invitations(
+        self, delivery: Delivery, now: datetime, *, keep: str = ""
+    ) -> None:
+        """Stop the live links that earlier invitations gave the person: a resend replaces
+        them (the customer lost theirs, or it never arrived). Copied links stay."""
+        for link in self._store.list_links(delivery.session_id):
+            if (
+                link.access_id == delivery.access_id
+                and link.purpose is LinkPurpose.INVITATION
+                and link.link_id != keep
+                and link.is_live(now)
+            ):
+                self._revoke(link.link_id, now)
 
     def _settle(
         self, delivery: Delivery, attempt: Attempt, link_id: str, now: datetime, tally: _Tally
