@@ -22,7 +22,7 @@ from collab_console.core.admins import init_admin
 from collab_console.core.audit import AuditEntry, AuditKind, AuditProgress, AuditQuery
 from collab_console.core.copy_actions import CopyAction
 from collab_console.core.copying import CopyRecord
-from collab_console.core.demo import DEMO_ACTIVE_ID
+from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_PARTICIPANT_IDS
 from collab_console.gui.audit_log import CHECK_SLICE, PAGE_SIZE, local_midnight, local_time
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.preferences_dialog import PreferencesDialog
@@ -37,6 +37,9 @@ from tests.gui.helpers import (
     click,
     named,
     retype,
+    right_click,
+    run_context_menu,
+    save_through_hub,
     show_console,
     show_preferences,
     unlocked_preferences,
@@ -46,6 +49,7 @@ from tests.tampering import tamper
 
 pytestmark = pytest.mark.gui
 
+OMAR, GRACE, LUIS = DEMO_PARTICIPANT_IDS
 #: Entries seeded before the demo data: more than two pages.
 SEEDED = 2 * PAGE_SIZE + 50
 
@@ -468,3 +472,135 @@ def test_a_shared_session_s_entry_says_with_whom_and_how(
 
     assert row.cells[1] == kind.label
     assert row.cells[5] == says
+
+
+# -- what the Detail column says ------------------------------------------------------------
+
+
+def rows_of(table: QTableView, kind: AuditKind, participant: str) -> list[str]:
+    """The Detail cells of the rows of ``kind`` about ``participant``, newest first."""
+    return [
+        cells(table, row)[5]
+        for row in range(table.model().rowCount())
+        if cells(table, row)[1] == kind.label and cells(table, row)[4] == participant
+    ]
+
+
+@pytest.mark.usefixtures("clear_clipboard")
+def test_a_url_copy_s_reason_shows_in_the_detail(qtbot, hub, console):
+    """The reason dialog promises "the audit trail keeps your reason": the admin reads it."""
+    save_through_hub(qtbot, hub, acknowledged=True, copy_session_url=True)
+    view = console.view.participants_view
+    model = console.view.participants_model
+    omar = model.row_of_key(OMAR)
+    rect = view.visualRect(model.index(omar, 0))
+    run_context_menu(
+        qtbot, lambda: right_click(view.viewport(), rect.center()), CopyAction.URL.label
+    )
+    qtbot.waitUntil(
+        lambda: (
+            console.copying.reason_dialog is not None and console.copying.reason_dialog.isVisible()
+        ),
+        timeout=5000,
+    )
+    dialog = console.copying.reason_dialog
+    assert dialog is not None
+    edit = named(dialog, QLineEdit, "copyReasonEdit")
+    qtbot.keyClicks(edit, "customer's phone drops SMS")
+    with qtbot.waitSignal(console.copying.said, timeout=STORE_TIMEOUT_MS):
+        qtbot.keyClick(edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: console.statusBar().currentMessage().startswith("Copied a new"))
+
+    preferences = open_audit_log(qtbot, hub, console)
+    table = named(preferences, QTableView, "auditTable")
+
+    details = rows_of(table, AuditKind.COPY, OMAR)
+    assert details[0] == ("Copy Session URL · +44 •••• ••12 · reason: customer's phone drops SMS")
+    row = [cells(table, r)[5] for r in range(table.model().rowCount())].index(details[0])
+    tooltip = table.model().index(row, 5).data(Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == details[0]
+
+
+def test_the_detail_says_where_each_invitation_went_and_how_it_fared(qtbot, hub, data_dir):
+    """The demo's invitations (first, sent, failed for good, delivered), a resend and two
+    people added, one with no phone or e-mail, as an admin reads them."""
+    other = open_store(data_dir)
+    try:
+        now = datetime.now(UTC)
+        other.queue_invitation(DEMO_ACTIVE_ID, OMAR, actor="agent.sam", now=now)
+        ivo, _, _ = other.add_participant(
+            DEMO_ACTIVE_ID, name="Ivo Petrov", contact="ivo@example.org", actor="x", now=now
+        )
+        eve, _, _ = other.add_participant(
+            DEMO_ACTIVE_ID, name="Eve Moss", contact="", actor="agent.sam", now=now
+        )
+        resend = other.deliveries(DEMO_ACTIVE_ID)[OMAR].invitation_id
+        first = other.deliveries(DEMO_ACTIVE_ID)[ivo.access_id].invitation_id
+    finally:
+        other.close()
+
+    dialog = open_audit_log(qtbot, hub)
+    table = named(dialog, QTableView, "auditTable")
+
+    assert rows_of(table, AuditKind.PARTICIPANT_ADDED, ivo.access_id) == ["i••••@example.org"]
+    assert rows_of(table, AuditKind.PARTICIPANT_ADDED, eve.access_id) == [
+        "no phone or e-mail: not invited"
+    ]
+    assert rows_of(table, AuditKind.INVITATION_QUEUED, ivo.access_id) == [
+        f"{first} · first invite · to i••••@example.org"
+    ]
+    assert rows_of(table, AuditKind.INVITATION_QUEUED, OMAR) == [
+        f"{resend} · resend · to +44 •••• ••12",
+        "I-7QKM0002 · first invite · to +44 •••• ••12",
+    ]
+    assert rows_of(table, AuditKind.INVITATION_DELIVERED, OMAR) == ["I-7QKM0002 · to +44 •••• ••12"]
+    assert rows_of(table, AuditKind.INVITATION_SENT, LUIS) == [
+        "I-7QKM0004 · by SMS to +1 •••• ••77"
+    ]
+    assert rows_of(table, AuditKind.INVITATION_FAILED, GRACE) == [
+        "I-7QKM0003 · to g••••@example.org · the mail server smtp.example.com:587 refused it:"
+        " 550 5.1.1 mailbox unavailable · failed for good"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "new_value", "result", "says"),
+    [
+        (AuditKind.INVITATION_SENT, "email", "sent", "I-7QKM0003 · by e-mail to +1 •••• ••00"),
+        (
+            AuditKind.INVITATION_FAILED,
+            "the mail server did not answer",
+            "retry",
+            "I-7QKM0003 · to +1 •••• ••00 · the mail server did not answer · will be tried again",
+        ),
+        # A value a later version may store is shown as it is, never dropped.
+        (
+            AuditKind.INVITATION_QUEUED,
+            "scheduled",
+            None,
+            "I-7QKM0003 · scheduled · to +1 •••• ••00",
+        ),
+    ],
+    ids=["sent by e-mail", "failed, tried again", "unknown value"],
+)
+def test_an_invitation_entry_reads_as_words(
+    kind: AuditKind, new_value: str, result: str | None, says: str
+) -> None:
+    from collab_console.core.audit import ActorRole
+    from collab_console.gui.audit_log import AuditRow
+
+    entry = AuditEntry(
+        seq=9,
+        at=datetime(2026, 3, 2, 9, 0, tzinfo=UTC),
+        kind=kind,
+        actor="collab-console",
+        actor_role=ActorRole.AGENT,
+        session_id=DEMO_ACTIVE_ID,
+        participant_id=DEMO_ACTIVE_ID,
+        detail="I-7QKM0003",
+        new_value=new_value,
+        contact="+1 •••• ••00",
+        result=result,
+    )
+
+    assert AuditRow(entry).cells[5] == says

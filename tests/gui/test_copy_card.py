@@ -945,7 +945,7 @@ def test_the_privacy_screen_masks_the_card_and_the_status_bar_but_not_the_clipbo
         privacy.set_masked(True)
 
     assert card.title.text() == "D••• L•••"
-    assert card.accessibleName() == "Copy session details for D••• L•••"
+    assert card.accessibleName() == "Invitation and session details for D••• L•••"
     assert preview(console, "copyIdPreview").text() == "••••-••HX"
     assert preview(console, "copyUrlPreview").text() == MASKED_URL
     assert preview(console, "copyBothPreview").text().startswith("Hello D••• L•••, here is")

@@ -17,19 +17,31 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from collab_console.core.audit import AuditKind
 from collab_console.core.delivery import DeliveryState
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_PARTICIPANT_IDS, DEMO_URL_BASE
+from collab_console.core.domain import Participant, Session
+from collab_console.core.events import SessionStarted
 from collab_console.core.identity import current_user
 from collab_console.gui.add_participant_dialog import AddParticipantDialog
 from collab_console.gui.console_window import ConsoleWindow
-from collab_console.gui.copy_card import RESEND_TEXT
+from collab_console.gui.copy_card import (
+    CARD_DESCRIPTION,
+    CONFIRM_MS,
+    COPY_FIRST_DESCRIPTION,
+    RESEND_DESCRIPTION,
+    RESEND_DONE_TEXT,
+    RESEND_FIRST_DESCRIPTION,
+    RESEND_TEXT,
+)
 from collab_console.gui.copy_controller import NOT_COPIED_NO_REASON
 from collab_console.gui.invitation_sender import InvitationSender
 from collab_console.gui.models import ALERT_LINE_ROLE, SESSION_ID_ROLE
+from collab_console.gui.session_view import RESEND_CUSTOMER_HINT, RESEND_HINT
 from collab_console.gui.store_hub import StoreHub
 from collab_console.store import Store, open_store
 from tests.gui.helpers import (
@@ -63,6 +75,11 @@ GRACE_FAILED = (
     " 550 5.1.1 mailbox unavailable"
 )
 COPY_BUTTONS = ["copyIdButton", "copyUrlButton", "copyBothButton"]
+#: The core's sentence when no copy detail is enabled (``nothing_to_copy_reason``).
+COPYING_OFF = (
+    "Copying session details is turned off. An admin can turn it on in "
+    "Settings > Preferences > Session > Tools > Copy session details."
+)
 
 
 def row_of(console: ConsoleWindow, access_id: str) -> int:
@@ -230,6 +247,96 @@ def test_with_no_copy_detail_enabled_the_card_tells_the_agent_to_ask_an_admin(qt
     assert resend_button(console).isEnabled()
 
 
+def card_says(console: ConsoleWindow) -> tuple[str, str]:
+    """The open card's accessible name and description, as a screen reader gets them."""
+    interface = QAccessible.queryAccessibleInterface(console.copying.card)
+    assert interface is not None
+    return interface.text(QAccessible.Text.Name), interface.text(QAccessible.Text.Description)
+
+
+def add_elsewhere(
+    qtbot: QtBot, console: ConsoleWindow, store: Store, name: str, contact: str
+) -> Participant:
+    """Another console adds ``name`` to the demo session; this one shows their row."""
+    added, _event, _queued = store.add_participant(
+        DEMO_ACTIVE_ID, name=name, contact=contact, actor="agent.sam", now=datetime.now(UTC)
+    )
+    model = console.view.participants_model
+    qtbot.waitUntil(lambda: model.row_of_key(added.access_id) >= 0, timeout=STORE_TIMEOUT_MS)
+    return added
+
+
+def test_the_cards_name_says_what_it_offers_and_for_whom(qtbot, console, elsewhere):
+    # Copy Session ID is on (the demo's settings): Resend invite leads where the
+    # invitation did not fail, the copy buttons where it did.
+    open_card_of(qtbot, console, OMAR, "Omar Haddad")
+    assert card_says(console) == (
+        "Invitation and session details for Omar Haddad",
+        RESEND_FIRST_DESCRIPTION,
+    )
+    assert RESEND_FIRST_DESCRIPTION == (
+        "Send the invitation again, or choose what to copy to the clipboard."
+    )
+    open_card_of(qtbot, console, GRACE, "Grace Kim")
+    assert card_says(console) == (
+        "Invitation and session details for Grace Kim",
+        COPY_FIRST_DESCRIPTION,
+    )
+
+    # No phone or e-mail: nothing to resend, copying only.
+    ivo = add_elsewhere(qtbot, console, elsewhere, "Ivo Petrov", "")
+    open_card_of(qtbot, console, ivo.access_id, "Ivo Petrov")
+    assert button_order(console) == ["copyIdButton"]
+    assert card_says(console) == ("Copy session details for Ivo Petrov", CARD_DESCRIPTION)
+
+
+def test_with_copying_off_the_hint_and_the_card_offer_resend_invite(qtbot, console, hub):
+    hint = named(console, QLabel, "copyHintLabel")
+    save_through_hub(qtbot, hub, copy_session_id=False, copy_session_url=False)
+
+    qtbot.waitUntil(lambda: hint.text() == f"{RESEND_HINT} {COPYING_OFF}")
+    assert RESEND_HINT == "Point at the customer icon or a participant to resend their invite."
+    open_card_of(qtbot, console, OMAR, "Omar Haddad")
+    assert button_order(console) == ["resendInviteButton"]
+    assert card_says(console) == ("Resend invite for Omar Haddad", RESEND_DESCRIPTION)
+    assert RESEND_DESCRIPTION == "Send the invitation again."
+
+    # By keyboard too, as before: Enter on the customer icon, focus on Resend invite.
+    park_pointer(qtbot, console)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not console.copying.card.isVisible(), timeout=CARD_TIMEOUT_MS)
+    icon = console.view.customer_icon
+    icon.setFocus()
+    qtbot.keyClick(icon, Qt.Key.Key_Return)
+    assert console.copying.card.isVisible()
+    assert resend_button(console).hasFocus()
+    assert card_says(console) == ("Resend invite for Dana Levi", RESEND_DESCRIPTION)
+
+
+def test_with_copying_off_and_no_participant_to_invite_the_hint_names_the_customer(
+    qtbot, console, hub
+):
+    save_through_hub(qtbot, hub, copy_session_id=False, copy_session_url=False)
+    started: list[Session] = []
+
+    def done(result: tuple[Session, SessionStarted]) -> None:
+        started.append(result[0])
+
+    hub.call(
+        lambda store: store.start_session(
+            customer_name="Ana Souza", contact="ana@example.org", now=datetime.now(UTC), actor="qa"
+        ),
+        done,
+    )
+    qtbot.waitUntil(lambda: bool(started), timeout=STORE_TIMEOUT_MS)
+    console.sessions.select(started[0].session_id)
+    qtbot.waitUntil(lambda: console.session == started[0], timeout=STORE_TIMEOUT_MS)
+
+    hint = named(console, QLabel, "copyHintLabel")
+    assert hint.text() == f"{RESEND_CUSTOMER_HINT} {COPYING_OFF}"
+    assert RESEND_CUSTOMER_HINT == "Point at the customer icon to resend the customer's invite."
+
+
 def test_the_context_menu_follows_the_card_plan(qtbot, console):
     view = console.view.participants_view
     model = console.view.participants_model
@@ -277,6 +384,58 @@ def test_resend_queues_an_invite_then_counts_down_and_the_row_follows(qtbot, con
         OMAR,
         "resend",
     )
+
+
+def queued_resends(data_dir: Path, access_id: str) -> int:
+    check = open_store(data_dir)
+    try:
+        entries = check.audit_log(limit=50)
+    finally:
+        check.close()
+    return sum(
+        1
+        for entry in entries
+        if entry.kind is AuditKind.INVITATION_QUEUED
+        and entry.participant_id == access_id
+        and entry.new_value == "resend"
+    )
+
+
+def test_with_no_resend_interval_resend_invite_is_never_disabled_after_a_resend(
+    qtbot, console, hub, data_dir
+):
+    save_through_hub(qtbot, hub, resend_interval_seconds=0)
+    open_card_of(qtbot, console, OMAR, "Omar Haddad")
+    button = resend_button(console)
+
+    with qtbot.waitSignal(console.copying.said, timeout=STORE_TIMEOUT_MS):
+        click(qtbot, button)
+
+    assert console.statusBar().currentMessage() == "Invite queued for Omar Haddad."
+    assert button.text() == RESEND_DONE_TEXT
+    assert button.isEnabled()
+    qtbot.waitUntil(lambda: button.text() == RESEND_TEXT, timeout=CONFIRM_MS + 2000)
+    assert button.isEnabled()
+    # Nothing to wait for: a second click at once queues another invitation.
+    with qtbot.waitSignal(console.copying.said, timeout=STORE_TIMEOUT_MS):
+        click(qtbot, button)
+    assert console.statusBar().currentMessage() == "Invite queued for Omar Haddad."
+    assert button.isEnabled()
+    assert queued_resends(data_dir, OMAR) == 2
+
+
+def test_an_interval_turned_to_zero_ends_the_countdown_at_once(qtbot, console, hub):
+    open_card_of(qtbot, console, OMAR, "Omar Haddad")
+    button = resend_button(console)
+    with qtbot.waitSignal(console.copying.said, timeout=STORE_TIMEOUT_MS):
+        click(qtbot, button)
+    qtbot.waitUntil(lambda: button.text().startswith("Resend in "), timeout=5000)
+    assert not button.isEnabled()
+
+    save_through_hub(qtbot, hub, resend_interval_seconds=0)
+
+    assert button.isEnabled()
+    assert button.text() == RESEND_TEXT
 
 
 def test_a_resend_too_soon_shows_the_stores_wait_and_says_why(qtbot, console, elsewhere):

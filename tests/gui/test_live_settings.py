@@ -33,6 +33,7 @@ pytestmark = pytest.mark.gui
 #: Long enough for the hub to poll the store a few times on a slow machine.
 POLL_TIMEOUT_MS = POLL_INTERVAL_MS * 5 + 3000
 COPYING_OFF = (
+    "Point at the customer icon or a participant to resend their invite. "
     "Copying session details is turned off. An admin can turn it on in "
     "Settings > Preferences > Session > Tools > Copy session details."
 )

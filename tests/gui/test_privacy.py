@@ -8,19 +8,30 @@ admin setting ``mask_sensitive_data`` turns it on when a console starts.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel, QListView, QMenu, QMessageBox, QPushButton, QToolButton
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+)
 from pytestqt.qtbot import QtBot
 
 from collab_console.core.demo import DEMO_ACTIVE_ID
+from collab_console.gui.add_participant_dialog import AddParticipantDialog
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.store_hub import StoreHub
-from collab_console.store import Store
+from collab_console.store import Store, open_store
 from tests.gui.helpers import (
     CARD_TIMEOUT_MS,
+    STORE_TIMEOUT_MS,
     centre,
     change_settings_elsewhere,
     click,
@@ -28,6 +39,7 @@ from tests.gui.helpers import (
     driving_modal,
     hover_customer,
     named,
+    retype,
     save_through_hub,
     shown_card,
 )
@@ -238,3 +250,54 @@ def test_a_withheld_reason_naming_a_person_and_an_id_is_masked_too(console):
         assert "Grace Kim" not in note
         assert session.session_id not in note
         assert "G••• K•••" in note
+
+
+# -- Add participant ------------------------------------------------------------------------
+
+
+def test_add_participant_masks_the_session_id_and_names_while_the_screen_is_on(
+    qtbot, console, data_dir
+):
+    """The title, the duplicate-name sentence and a refusal by the store name nobody: also
+    when the name was taken in another console after the dialog opened."""
+    console.privacy.set_masked(True)
+    seen: dict[str, str] = {}
+
+    def steps(dialog: AddParticipantDialog) -> None:
+        name = named(dialog, QLineEdit, "participantNameEdit")
+        error = named(dialog, QLabel, "addParticipantError")
+        seen["title"] = dialog.windowTitle()
+        retype(qtbot, name, "grace KIM")
+        seen["duplicate"] = error.text()
+        # Switched while the dialog is open: it follows.
+        console.privacy.set_masked(False)
+        seen["title unmasked"] = dialog.windowTitle()
+        seen["duplicate unmasked"] = error.text()
+        console.privacy.set_masked(True)
+        # Another console adds Ivo Petrov now: only the store can say he is there.
+        other = open_store(data_dir)
+        try:
+            other.add_participant(
+                DEMO_ACTIVE_ID,
+                name="Ivo Petrov",
+                contact="",
+                actor="agent.sam",
+                now=datetime.now(UTC),
+            )
+        finally:
+            other.close()
+        retype(qtbot, name, "ivo petrov")
+        retype(qtbot, named(dialog, QLineEdit, "participantContactEdit"), "ivo@example.org")
+        click(qtbot, named(dialog, QPushButton, "addParticipantButton"))
+        qtbot.waitUntil(lambda: "already" in error.text(), timeout=STORE_TIMEOUT_MS)
+        seen["refused"] = error.text()
+        dialog.reject()
+
+    with driving_modal(AddParticipantDialog, steps):
+        click(qtbot, named(console, QPushButton, "newParticipantButton"))
+
+    assert seen["title"] == f"Add participant to session {MASKED_ID}"
+    assert seen["duplicate"] == "G••• K••• is already in this session."
+    assert seen["title unmasked"] == f"Add participant to session {DEMO_ACTIVE_ID}"
+    assert seen["duplicate unmasked"] == "Grace Kim is already in this session."
+    assert seen["refused"] == f"I••• P••• is already in session {MASKED_ID}."

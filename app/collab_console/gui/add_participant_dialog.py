@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +23,7 @@ from collab_console.core.events import InvitationsChanged, ParticipantAdded
 from collab_console.core.identity import current_user
 from collab_console.gui.forms import box_button, child, load_form, set_text
 from collab_console.gui.new_session_dialog import fit_placeholder
+from collab_console.gui.privacy import PrivacyScreen
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import error_style
 from collab_console.store.errors import StoreUnavailableError
@@ -40,15 +43,30 @@ class AddParticipantDialog(QDialog):
     thread; Add participant stays disabled until the store has answered. A
     refusal by the store (a name taken meanwhile) shows under the fields and
     the dialog stays open; a store that cannot be reached is a message box.
+
+    With the privacy screen on (``privacy``; by default the one of the window
+    it opens over, if any), the title, the sentences under the fields and the
+    message box show names and the Session ID masked, as the console does; it
+    follows the screen switched while it is open. What is typed stays as typed.
     """
 
-    def __init__(self, hub: StoreHub, session: Session, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        hub: StoreHub,
+        session: Session,
+        parent: QWidget | None = None,
+        privacy: PrivacyScreen | None = None,
+    ) -> None:
         super().__init__(parent)
         self.hub = hub
         self.session = session
         self.added: Participant | None = None
+        if privacy is None and parent is not None:
+            privacy = parent.findChild(
+                PrivacyScreen, options=Qt.FindChildOption.FindDirectChildrenOnly
+            )
+        self.privacy = privacy if privacy is not None else PrivacyScreen(parent=self)
         self.setObjectName("addParticipantDialog")
-        self.setWindowTitle(f"Add participant to session {session.session_id}")
         self.form = load_form("add_participant", self)
         QVBoxLayout(self).addWidget(self.form)
         # Wide enough that the validators' sentences (a phone number in them) wrap little.
@@ -72,7 +90,35 @@ class AddParticipantDialog(QDialog):
         self._refused = ""
         self.name_edit.textChanged.connect(self._edited)
         self.contact_edit.textChanged.connect(self._edited)
+        self.privacy.changed.connect(self._rewrite)
+        self._rewrite()
+
+    def _rewrite(self, *_: object) -> None:
+        """The title and the sentence under the fields, as the screen may show them now."""
+        shown_id = self.privacy.access_id(self.session.session_id)
+        self.setWindowTitle(f"Add participant to session {shown_id}")
         self._update()
+
+    def _shown(self, sentence: str, *, from_store: bool = False) -> str:
+        """``sentence`` as the screen may show it: the Session ID and people's names masked
+        while the privacy screen is on. A sentence ``from_store`` may name someone added
+        since the dialog opened: the name typed is masked too, in whatever case the store
+        spells it."""
+        if not self.privacy.masked:
+            return sentence
+        session_id = self.session.session_id
+        sentence = sentence.replace(session_id, self.privacy.access_id(session_id))
+        names = {person.name for person in self.session.everyone}
+        if from_store:
+            names.add(" ".join(self.name_edit.text().split()))
+        for name in sorted(filter(None, names), key=len, reverse=True):
+            sentence = re.sub(
+                rf"(?<!\w){re.escape(name)}(?!\w)",
+                lambda match: self.privacy.name(match.group(0)),
+                sentence,
+                flags=re.IGNORECASE,
+            )
+        return sentence
 
     def _problem(self) -> str:
         try:
@@ -94,7 +140,8 @@ class AddParticipantDialog(QDialog):
     def _update(self) -> None:
         problem = self._refused or self._problem()
         touched = bool(self.name_edit.text() or self.contact_edit.text())
-        set_text(self.error_label, problem if touched else "")
+        shown = self._shown(problem, from_store=bool(self._refused))
+        set_text(self.error_label, shown if touched else "")
         set_text(self.add_button, ADDING_TEXT if self._adding else ADD_TEXT)
         self.add_button.setEnabled(not problem and not self._adding)
 
@@ -128,7 +175,9 @@ class AddParticipantDialog(QDialog):
         self._adding = False
         if isinstance(error, StoreUnavailableError):
             self._update()
-            QMessageBox.critical(self, "Participant not added", error.sentence)
+            QMessageBox.critical(
+                self, "Participant not added", self._shown(error.sentence, from_store=True)
+            )
             return
         self._refused = error.sentence
         self._update()

@@ -125,7 +125,8 @@ def _setting_label(key: str | None) -> str:
 
 
 def detail_of(entry: AuditEntry) -> str:
-    """What happened, in words: the change of a setting, what was copied, how an unlock ended."""
+    """What happened, in words: the change of a setting, what was copied (and the agent's
+    reason for a URL), how an unlock ended, where an invitation went and how it fared."""
     kind = entry.kind
     if kind is AuditKind.SETTING:
         old, new = entry.old_value or "—", entry.new_value or "—"
@@ -137,7 +138,9 @@ def detail_of(entry: AuditEntry) -> str:
             what = CopyAction(entry.detail).label
         except ValueError:
             what = entry.detail or ""
-        return " · ".join(part for part in (what, entry.contact) if part)
+        # The agent's reason for a Session URL copy (asked for when the invitation did not fail).
+        reason = f"reason: {entry.new_value}" if entry.new_value else ""
+        return " · ".join(part for part in (what, entry.contact, reason) if part)
     if kind is AuditKind.UNLOCK:
         result = UNLOCK_RESULTS.get(entry.result or "", entry.result or "")
         return f"{result} as {entry.detail}" if entry.detail else result
@@ -148,9 +151,46 @@ def detail_of(entry: AuditEntry) -> str:
         return f"with {entry.detail} as {_access(entry.new_value)}{was}"
     if kind is AuditKind.SESSION_UNSHARED:
         return f"from {entry.detail} ({_access(entry.old_value)})"
+    if kind is AuditKind.PARTICIPANT_ADDED:
+        return entry.contact or NO_CONTACT
+    if kind in _INVITATION_KINDS:
+        return _invitation_detail(entry)
     result = (entry.result or "").replace("_", " ")  # a join's or a request's outcome
     parts = [entry.detail, entry.old_value, entry.new_value, result]
     return " · ".join(part for part in parts if part)
+
+
+#: A participant added with no phone or e-mail (so not invited).
+NO_CONTACT = "no phone or e-mail: not invited"
+#: How an invitation went out (``new_value`` of ``invitation_sent``).
+CHANNELS = {"sms": "by SMS", "email": "by e-mail"}
+#: Which invitation was queued (``new_value`` of ``invitation_queued``).
+QUEUED_AS = {"first": "first invite", "resend": "resend"}
+#: What became of a failed try (``result`` of ``invitation_failed``).
+FAILED_RESULTS = {"retry": "will be tried again", "failed": "failed for good"}
+_INVITATION_KINDS = (
+    AuditKind.INVITATION_QUEUED,
+    AuditKind.INVITATION_SENT,
+    AuditKind.INVITATION_FAILED,
+    AuditKind.INVITATION_DELIVERED,
+)
+
+
+def _invitation_detail(entry: AuditEntry) -> str:
+    """``I-7QKM0004 · first invite · to +44 •••• ••12``; a failed try with its reason and
+    whether it is tried again. A stored value this version does not know is shown as is."""
+    kind, value = entry.kind, entry.new_value or ""
+    to = f"to {entry.contact}" if entry.contact else ""
+    if kind is AuditKind.INVITATION_QUEUED:
+        parts = [QUEUED_AS.get(value, value), to]
+    elif kind is AuditKind.INVITATION_SENT:
+        parts = [" ".join(filter(None, (CHANNELS.get(value, value), to)))]
+    elif kind is AuditKind.INVITATION_FAILED:
+        result = entry.result or ""
+        parts = [to, value, FAILED_RESULTS.get(result, result)]
+    else:  # delivered
+        parts = [to]
+    return " · ".join(part for part in (entry.detail, *parts) if part)
 
 
 def _access(kind: str | None) -> str:

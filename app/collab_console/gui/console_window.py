@@ -371,7 +371,7 @@ class ConsoleWindow(QMainWindow):
         session = self.session
         if session is None or not session.is_active:
             return
-        dialog = AddParticipantDialog(self.hub, session, self)
+        dialog = AddParticipantDialog(self.hub, session, self, privacy=self.privacy)
         if dialog.exec() and dialog.added is not None:
             name = self.privacy.name(dialog.added.name)
             self.say(

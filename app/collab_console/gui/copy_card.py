@@ -64,8 +64,16 @@ RESEND_BUSY_TEXT = "Queuing…"
 RESEND_DONE_TEXT = "Invite queued ✓"
 #: A card that offers nothing (it says why before it closes).
 NOTHING = CardPlan(copy_first=False, copy_actions=(), can_resend=False)
-#: The card's accessible description: what it is for.
+#: The card's accessible description when it offers copy buttons only: what it is for.
 CARD_DESCRIPTION = "Choose what to copy to the clipboard."
+#: ... when it offers Resend invite only (copying is turned off).
+RESEND_DESCRIPTION = "Send the invitation again."
+#: ... when it offers both, in the card's order (the copy buttons first when the
+#: invitation failed).
+RESEND_FIRST_DESCRIPTION = "Send the invitation again, or choose what to copy to the clipboard."
+COPY_FIRST_DESCRIPTION = "Choose what to copy to the clipboard, or send the invitation again."
+#: ... when it offers nothing (it says why before it closes).
+NOTHING_DESCRIPTION = "Nothing to copy or resend now."
 #: Room between the card and the text it hangs beside.
 GAP = 4
 
@@ -73,9 +81,27 @@ BUTTON_NAMES = {action: spec.button_name for action, spec in COPY_ACTIONS.items(
 PREVIEW_NAMES = {action: spec.preview_name for action, spec in COPY_ACTIONS.items()}
 
 
-def card_title(person: Participant) -> str:
-    """The card's accessible name: whose details it holds (as the screen shows them)."""
-    return f"Copy session details for {person.name}"
+def card_title(person: Participant, plan: CardPlan) -> str:
+    """The card's accessible name: what it offers, and for whom (as the screen shows them)."""
+    if plan.copy_actions and not plan.can_resend:
+        return f"Copy session details for {person.name}"
+    if plan.can_resend and not plan.copy_actions:
+        return f"Resend invite for {person.name}"
+    # Both; or, while it says goodbye, neither: the card is about both.
+    return f"Invitation and session details for {person.name}"
+
+
+def card_description(plan: CardPlan) -> str:
+    """The card's accessible description: what the agent can do with it, in its order."""
+    if plan.copy_actions and plan.can_resend:
+        return COPY_FIRST_DESCRIPTION if plan.copy_first else RESEND_FIRST_DESCRIPTION
+    if plan.can_resend:
+        return RESEND_DESCRIPTION
+    if plan.copy_actions:
+        return CARD_DESCRIPTION
+    # Saying goodbye (its change line says why), or a failed invitation with no remedy
+    # here (its note says what to do).
+    return plan.note or NOTHING_DESCRIPTION
 
 
 class CopyCard(QFrame):
@@ -123,7 +149,6 @@ class CopyCard(QFrame):
         self.setAutoFillBackground(True)
         self.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
         self.setForegroundRole(QPalette.ColorRole.ToolTipText)
-        self.setAccessibleDescription(CARD_DESCRIPTION)
         shadow = QGraphicsDropShadowEffect(self)
         shadow.setBlurRadius(16)
         shadow.setOffset(0, 3)
@@ -294,7 +319,8 @@ class CopyCard(QFrame):
             self.subtitle,
             f"{person.role.label} · {delivery_label(delivery, with_reason=False)}",
         )
-        self.setAccessibleName(card_title(shown))
+        self.setAccessibleName(card_title(shown, self._plan))
+        self.setAccessibleDescription(card_description(self._plan))
         base = self.url_base()
         link = masked_link(base)
         for action, preview in self.previews.items():

@@ -139,9 +139,11 @@ class CopyController(QObject):
         self._unclaimed_lock = threading.Lock()
         hub.at_close(self._revoke_unclaimed)
         participants_view.verticalScrollBar().valueChanged.connect(self._follow_row)
-        #: When each person (by own ID) may be sent another invitation (monotonic seconds),
-        #: and those whose resend the store is asked for now.
-        self._resend_ready_at: dict[str, float] = {}
+        #: When each person's (by own ID) newest invitation was queued, as far as this
+        #: console knows (monotonic seconds): the wait is counted from it with the
+        #: interval in force, so an admin's shorter interval (or 0) ends it at once.
+        #: And those whose resend the store is asked for now.
+        self._resend_since: dict[str, float] = {}
         self._resending: set[str] = set()
         self._resend_tick = QTimer(self)
         self._resend_tick.setInterval(1000)
@@ -422,9 +424,17 @@ class CopyController(QObject):
 
     def resend_wait(self, person: Participant) -> int:
         """Whole seconds until ``person`` may be sent another invitation, as this console
-        last heard it from the store (a refusal, or its own resend); 0 when now."""
-        ready = self._resend_ready_at.get(person.access_id, 0.0)
-        return max(0, math.ceil(ready - time.monotonic()))
+        last heard it from the store (a refusal, or its own resend) and with the interval
+        in force now; 0 when now."""
+        since = self._resend_since.get(person.access_id)
+        if since is None:
+            return 0
+        return max(0, math.ceil(since + self._resend_interval() - time.monotonic()))
+
+    def _resend_interval(self) -> int:
+        """``resend_interval_seconds`` as last read (0 until the settings are read)."""
+        settings = self.hub.settings
+        return int(settings.value(RESEND_INTERVAL_SECONDS)) if settings is not None else 0
 
     def resend_state(self, person: Participant) -> tuple[str, bool]:
         """What *Resend invite* says for ``person`` now, and whether it may be pressed."""
@@ -453,9 +463,7 @@ class CopyController(QObject):
 
         def queued(_result: tuple[Delivery, InvitationsChanged]) -> None:
             self._resending.discard(access_id)
-            settings = self.hub.settings
-            interval = int(settings.value(RESEND_INTERVAL_SECONDS)) if settings is not None else 0
-            self._wait_before_resending(access_id, interval)
+            self._wait_before_resending(access_id, self._resend_interval())
             card = self._card_controller.card if self._card_controller is not None else None
             if card is not None and card.person is not None and card.person.access_id == access_id:
                 card.confirm_resend()
@@ -480,17 +488,25 @@ class CopyController(QObject):
         )
 
     def _wait_before_resending(self, access_id: str, seconds: int) -> None:
+        """``access_id`` may be sent another invitation in ``seconds`` (0: now)."""
         if seconds > 0:
-            self._resend_ready_at[access_id] = time.monotonic() + seconds
+            # Counted back to when the interval in force began: a refusal's wait is the
+            # store's, by its clock and its interval.
+            self._resend_since[access_id] = time.monotonic() + seconds - self._resend_interval()
             if not self._resend_tick.isActive():
                 self._resend_tick.start()
+        else:
+            self._resend_since.pop(access_id, None)
         self._render_resend()
 
     def _count_down(self) -> None:
         """Each second while someone must wait: the open card's Resend invite follows."""
-        now = time.monotonic()
-        self._resend_ready_at = {k: v for k, v in self._resend_ready_at.items() if v > now}
-        if not self._resend_ready_at:
+        self._resend_since = {
+            key: since
+            for key, since in self._resend_since.items()
+            if since + self._resend_interval() > time.monotonic()
+        }
+        if not self._resend_since:
             self._resend_tick.stop()
         self._render_resend()
 

@@ -8,7 +8,12 @@ from PySide6.QtWidgets import QLabel, QListView, QPushButton, QStackedWidget, QT
 from collab_console.core.delivery import Delivery, delivery_label
 from collab_console.core.domain import Session
 from collab_console.core.errors import CollabConsoleError
-from collab_console.core.policy import copy_actions, nothing_to_copy_reason, withheld_reasons
+from collab_console.core.policy import (
+    card_plan,
+    copy_actions,
+    nothing_to_copy_reason,
+    withheld_reasons,
+)
 from collab_console.gui.forms import child, icon
 from collab_console.gui.lobby_panel import LobbyPanel
 from collab_console.gui.models import ParticipantsModel, filter_rows
@@ -18,6 +23,10 @@ from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import error_style
 
 COPY_HINT = "Point at the customer icon or a participant to copy session details."
+#: With copying turned off, what the card still offers (before the core's reason why).
+RESEND_HINT = "Point at the customer icon or a participant to resend their invite."
+#: The same when no document participant has a phone or e-mail to resend to.
+RESEND_CUSTOMER_HINT = "Point at the customer icon to resend the customer's invite."
 READING_POLICY = "Reading the copy settings from the store…"
 NO_PARTICIPANTS = "No other participants in this session."
 
@@ -29,7 +38,8 @@ class SessionView(QObject):
         shown(Session | None): the session now on screen (also after it changed).
         problem(str): a session could not be read; the message says why.
 
-    It asks the core what may be copied for the hint; it decides nothing itself.
+    It asks the core what may be copied for the hint (and, with nothing to copy,
+    whether the card still offers Resend invite); it decides nothing itself.
     Its lobby bar (``lobby``, a :class:`LobbyPanel`) shows who asks to join the
     shown session, and ``links_button`` opens its links, ``add_button`` the Add
     participant dialog (the console connects them).
@@ -234,8 +244,26 @@ class SessionView(QObject):
         if not copy_actions(settings, session, session.customer, policy_confirmed=confirmed):
             reason = nothing_to_copy_reason(settings, session)
             masked_id = self.privacy.access_id(session.session_id)
-            self.copy_hint.setText(reason.replace(session.session_id, masked_id))
+            resend = self._resend_hint()
+            self.copy_hint.setText(
+                " ".join(filter(None, (resend, reason.replace(session.session_id, masked_id))))
+            )
             return
         withheld = withheld_reasons(settings, session, session.customer, policy_confirmed=confirmed)
         extra = "".join(f" {reason[:1].upper()}{reason[1:]}." for reason in withheld)
         self.copy_hint.setText(COPY_HINT + extra)
+
+    def _resend_hint(self) -> str:
+        """With nothing to copy, where the card still offers Resend invite ("" nowhere):
+        the hint leads with what the agent can do, then says why copying is off."""
+        session, settings = self.session, self.hub.settings
+        if session is None or settings is None:
+            return ""
+        confirmed = self.hub.policy_confirmed
+        resends = [
+            card_plan(settings, session, person, policy_confirmed=confirmed).can_resend
+            for person in session.everyone
+        ]
+        if any(resends[1:]):
+            return RESEND_HINT
+        return RESEND_CUSTOMER_HINT if resends[0] else ""
