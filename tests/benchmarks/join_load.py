@@ -6,7 +6,7 @@ Run it from the repository (a few seconds to seed, then at most ``--seconds``)::
 
 It makes a temporary store (on /dev/shm when there is one) with the demo
 data, a session of 10 000 people and one live invitation link each
-(``Store.regenerate_links``, which no minting limit counts), then starts
+(``Store.mint_link`` for an invitation, which the hourly limit does not count), then starts
 ``collab-console serve`` on a free port of 127.0.0.1 in a subprocess pinned
 to core 0, exactly as a user would start it (its access log included, sent to
 a file). From core 1, a small HTTP/1.1 client on asyncio streams keeps
@@ -41,6 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from collab_console.core.demo import DEMO_BENCH_ID
+from collab_console.core.links import LinkPurpose
 from collab_console.store import open_store, seed_demo
 
 PEOPLE = 10_000
@@ -59,8 +60,12 @@ def seed(folder: Path, people: int) -> list[str]:
         now = datetime.now(UTC)
         tokens = []
         for person in session.participants:
-            _, minted, _ = store.regenerate_links(
-                DEMO_BENCH_ID, person.access_id, actor="benchmark", now=now
+            minted, _ = store.mint_link(
+                DEMO_BENCH_ID,
+                person.access_id,
+                purpose=LinkPurpose.INVITATION,
+                actor="benchmark",
+                now=now,
             )
             tokens.append(minted.url[len(base) :])
         return tokens

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from collab_console.core.delivery import DeliveryState
 from collab_console.core.demo import (
     DEMO_ACTIVE_ID,
     DEMO_ENDED_ID,
@@ -234,9 +235,19 @@ def test_links_commands_refuse_what_they_cannot_do_in_one_line(
 # -- regenerate -----------------------------------------------------------------------------------
 
 
+OUTBOX_TOLD = "into the outbox folder {outbox} (no {what} is set: settings set --{option})."
+
+
+def outbox_tokens(data_dir: Path) -> list[str]:
+    """The tokens of the Session URLs in the invitations written to the outbox folder."""
+    folder = data_dir / "outbox"
+    files = sorted(folder.iterdir()) if folder.is_dir() else []
+    return [token for file in files for token in set(SESSION_URL.findall(file.read_text()))]
+
+
 @pytest.mark.usefixtures("clipboard")
-def test_regenerate_revokes_one_person_s_links_only_and_names_the_new_invitation(
-    url_on: Store, run_cli: RunCli
+def test_regenerate_revokes_one_person_s_links_only_and_sends_their_new_invitation(
+    url_on: Store, run_cli: RunCli, data_dir: Path
 ) -> None:
     hers = [copy_url(run_cli, "--participant", "Grace Kim") for _ in range(2)]
     dana = copy_url(run_cli)
@@ -244,33 +255,107 @@ def test_regenerate_revokes_one_person_s_links_only_and_names_the_new_invitation
     done = run_cli("links", "regenerate", DEMO_ACTIVE_ID, "--participant", "grace kim")
 
     assert done.returncode == 0, done.stderr
-    found = re.fullmatch(
-        r"Revoked 2 links of Grace Kim\. Their new invitation link is (L-[0-9A-Z]{8}); "
-        r"it goes out with the next invitation\.\n",
-        done.stdout,
-    )
-    assert found, done.stdout
-    new_name = found[1]
+    told = OUTBOX_TOLD.format(outbox=data_dir / "outbox", what="SMTP server", option="smtp-host")
+    assert done.stdout.splitlines() == [
+        "Revoked 2 links of Grace Kim; a new invitation is queued (E-mail invite queued).",
+        f"Grace Kim (g••••@example.org): E-mail invite sent, {told}",
+    ]
     for token in hers:
         assert link_of(url_on, token)[1] is LinkState.REVOKED
     assert link_of(url_on, dana)[1] is LinkState.LIVE
+    [sent] = outbox_tokens(data_dir)
+    new_name, state = link_of(url_on, sent)
+    assert state is LinkState.LIVE, "the invitation's link is made when it is sent"
     rows = {row["link_id"]: row for row in listed(run_cli)}
     assert len(rows) == 4
     invitation = rows[new_name]
-    assert (invitation["state"], invitation["purpose"]) == ("live", "invitation")
-    assert (invitation["for"], invitation["access_id"]) == ("Grace Kim", GRACE)
-    assert invitation["expires_at"] is None, "an invitation lasts until the session ends"
+    assert (invitation["purpose"], invitation["for"], invitation["access_id"]) == (
+        "invitation",
+        "Grace Kim",
+        GRACE,
+    )
+    assert url_on.deliveries(DEMO_ACTIVE_ID)[GRACE].link_id == new_name
 
 
-def test_regenerate_without_a_participant_is_the_customer_s(
-    demo_store: Store, run_cli: RunCli
+def test_regenerate_queue_only_stops_the_links_and_leaves_the_invitation_to_a_sender(
+    url_on: Store, run_cli: RunCli, data_dir: Path
 ) -> None:
-    done = run_cli("links", "regenerate", DEMO_ACTIVE_ID)
+    hers = copy_url(run_cli, "--participant", "Grace Kim")
+
+    done = run_cli(
+        "links", "regenerate", DEMO_ACTIVE_ID, "--participant", "Grace Kim", "--queue-only"
+    )
 
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Revoked 0 links of Dana Levi. Their new invitation link is L-")
-    [row] = listed(run_cli)
-    assert (row["for"], row["purpose"], row["state"]) == ("Dana Levi", "invitation", "live")
+    assert done.stdout.splitlines() == [
+        "Revoked 1 link of Grace Kim; a new invitation is queued (E-mail invite queued).",
+        "Grace Kim (g••••@example.org): E-mail invite queued; an open console or"
+        " collab-console invitations send sends it.",
+    ]
+    assert link_of(url_on, hers)[1] is LinkState.REVOKED
+    assert url_on.deliveries(DEMO_ACTIVE_ID)[GRACE].state is DeliveryState.QUEUED
+    assert not (data_dir / "outbox").exists()
+
+
+def test_regenerate_without_a_participant_is_the_customer_s_and_may_follow_at_once(
+    demo_store: Store, run_cli: RunCli, data_dir: Path
+) -> None:
+    """Dana has no link, and her last invitation is old: a regenerate is a resend. Done
+    again at once, it stops the link that invitation carried and sends another, however
+    soon: stopping links is why an agent regenerates."""
+    told = OUTBOX_TOLD.format(
+        outbox=data_dir / "outbox", what="SMS gateway", option="sms-gateway-url"
+    )
+
+    first = run_cli("links", "regenerate", DEMO_ACTIVE_ID)
+    again = run_cli("links", "regenerate", DEMO_ACTIVE_ID)
+
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == [
+        "Revoked 0 links of Dana Levi; a new invitation is queued (SMS invite queued).",
+        f"Dana Levi (+1 •••• ••00): SMS invite sent, {told}",
+    ]
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[0] == (
+        "Revoked 1 link of Dana Levi; a new invitation is queued (SMS invite queued)."
+    )
+    first_link, second_link = outbox_tokens(data_dir)
+    assert link_of(demo_store, first_link)[1] is LinkState.REVOKED
+    assert link_of(demo_store, second_link)[1] is LinkState.LIVE
+
+
+def test_regenerate_with_no_link_to_stop_waits_for_the_interval_like_a_resend(
+    demo_store: Store, run_cli: RunCli
+) -> None:
+    assert run_cli("session", "invite", DEMO_ACTIVE_ID, "--queue-only").returncode == 0
+    invited = demo_store.deliveries(DEMO_ACTIVE_ID)
+
+    line = assert_one_line_error(run_cli("links", "regenerate", DEMO_ACTIVE_ID), 3)
+
+    found = re.fullmatch(
+        r"collab-console: refused: an invite was sent to Dana Levi moments ago: "
+        r"wait (\d+) seconds? before resending",
+        line,
+    )
+    assert found is not None, line
+    assert 1 <= int(found[1]) <= 30
+    assert demo_store.deliveries(DEMO_ACTIVE_ID) == invited, "nothing more was queued"
+    assert listed(run_cli) == []
+
+
+def test_regenerate_for_someone_without_a_contact_queues_no_invitation(
+    demo_store: Store, run_cli: RunCli
+) -> None:
+    demo_store.add_participant(
+        DEMO_ACTIVE_ID, name="Mei Tan", contact="", actor=current_user(), now=datetime.now(UTC)
+    )
+
+    done = run_cli("links", "regenerate", DEMO_ACTIVE_ID, "--participant", "Mei Tan")
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "Revoked 0 links of Mei Tan; Mei Tan has no contact, so no invitation was queued.\n"
+    )
 
 
 # -- limits ---------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
+from collab_console.core.delivery import DeliveryState
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID, DEMO_PARTICIPANT_IDS
 from collab_console.core.links import Link, LinkPurpose, LinkState
 from collab_console.gui.console_window import ConsoleWindow
@@ -234,14 +235,18 @@ def test_revoke_stops_the_selected_link_at_once(qtbot, console, elsewhere):
     assert console.session.is_active  # the session goes on
 
 
-def test_regenerate_revokes_a_persons_links_and_makes_one_invitation(qtbot, console, elsewhere):
-    old = [mint(elsewhere, GRACE), mint(elsewhere, GRACE, LinkPurpose.INVITATION)]
-    other = mint(elsewhere, DANA)
-    dialog = open_links(qtbot, console)
+def choose(qtbot: QtBot, dialog: LinksDialog, text: str) -> None:
+    """Pick ``text`` in the person filter with the keyboard, as an agent would."""
     combo = named(dialog, QComboBox, "linksPersonFilter")
     combo.setFocus()
-    while combo.currentText() != "Grace Kim (Document participant)":
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    while combo.currentText() != text:
+        assert combo.currentIndex() < combo.count() - 1, f"{text} is not in the filter"
         qtbot.keyClick(combo, Qt.Key.Key_Down)
+
+
+def regenerate_confirmed(qtbot: QtBot, dialog: LinksDialog) -> str:
+    """Click Regenerate links…, confirm in its box; the box's text."""
     regenerate = named(dialog, QPushButton, "regenerateLinksButton")
     assert regenerate.isEnabled()
     texts: list[str] = []
@@ -254,28 +259,75 @@ def test_regenerate_revokes_a_persons_links_and_makes_one_invitation(qtbot, cons
 
     with driving_modal(QMessageBox, confirm):
         click(qtbot, regenerate)
+    return texts[0]
 
-    assert texts[0].startswith("Stop every link of Grace Kim now and make one new invitation")
 
-    def regenerated() -> bool:
-        return len(elsewhere.list_links(DEMO_ACTIVE_ID)) == 4
+def test_regenerate_revokes_a_persons_links_and_queues_their_invitation(qtbot, console, elsewhere):
+    old = [mint(elsewhere, GRACE), mint(elsewhere, GRACE, LinkPurpose.INVITATION)]
+    other = mint(elsewhere, DANA)
+    before = elsewhere.deliveries(DEMO_ACTIVE_ID)[GRACE]
+    dialog = open_links(qtbot, console)
+    choose(qtbot, dialog, "Grace Kim (Document participant)")
+    assert named(dialog, QPushButton, "regenerateLinksButton").toolTip() == (
+        "Stop every link of Grace Kim and send them a new invitation."
+    )
 
-    qtbot.waitUntil(regenerated, timeout=STORE_TIMEOUT_MS)
+    with qtbot.waitSignal(console.hub.invitations_changed, timeout=STORE_TIMEOUT_MS) as heard:
+        text = regenerate_confirmed(qtbot, dialog)
+
+    assert text.startswith("Stop every link of Grace Kim now and send them a new invitation?")
+    assert heard.args == [DEMO_ACTIVE_ID], "the console's sender wakes up for it"
+    message = "Revoked 2 links of Grace Kim; a new invitation is queued (E-mail invite queued)."
+    qtbot.waitUntil(
+        lambda: named(dialog, QLabel, "linksMessage").text() == message, timeout=STORE_TIMEOUT_MS
+    )
+    assert console.statusBar().currentMessage() == message
     now = datetime.now(UTC)
-    graces = [link for link in elsewhere.list_links(DEMO_ACTIVE_ID) if link.access_id == GRACE]
-    live = [link for link in graces if link.is_live(now)]
-    assert len(live) == 1
-    assert live[0].purpose is LinkPurpose.INVITATION
     assert all(stored(elsewhere, link.link_id).state(now) is LinkState.REVOKED for link in old)
     assert stored(elsewhere, other.link_id).is_live(now)  # Dana's stay
-    qtbot.waitUntil(lambda: dialog.model.row_of(live[0].link_id) >= 0, timeout=STORE_TIMEOUT_MS)
-    assert dialog.selected_link() is not None
-    assert dialog.selected_link().link_id == live[0].link_id  # type: ignore[union-attr]
-    assert named(dialog, QLabel, "linksMessage").text() == (
-        f"Revoked 2 links of Grace Kim; made the new invitation link {live[0].link_id}."
+    assert len(elsewhere.list_links(DEMO_ACTIVE_ID)) == 3, "its link is made when it is sent"
+    queued = elsewhere.deliveries(DEMO_ACTIVE_ID)[GRACE]
+    assert queued.invitation_id != before.invitation_id
+    assert (queued.state, queued.resend) == (DeliveryState.QUEUED, True)
+    qtbot.waitUntil(lambda: all(shown_state(dialog, link.link_id) == "Revoked" for link in old))
+
+
+def test_regenerate_for_someone_without_a_contact_only_stops_their_links(qtbot, console, elsewhere):
+    mei, _, _ = elsewhere.add_participant(
+        DEMO_ACTIVE_ID, name="Mei Tan", contact="", actor=AGENT, now=datetime.now(UTC)
     )
-    for link in old:
-        assert shown_state(dialog, link.link_id) == "Revoked"
+    made = mint(elsewhere, mei.access_id)
+    dialog = open_links(qtbot, console)
+    choose(qtbot, dialog, "Mei Tan (Document participant)")
+    assert named(dialog, QPushButton, "regenerateLinksButton").toolTip() == (
+        "Stop every link of Mei Tan."
+    )
+
+    text = regenerate_confirmed(qtbot, dialog)
+
+    assert "Mei Tan has no contact, so no new invitation goes out" in text
+    message = "Revoked 1 link of Mei Tan; Mei Tan has no contact, so no invitation was queued."
+    qtbot.waitUntil(
+        lambda: named(dialog, QLabel, "linksMessage").text() == message, timeout=STORE_TIMEOUT_MS
+    )
+    assert stored(elsewhere, made.link_id).state(datetime.now(UTC)) is LinkState.REVOKED
+    assert mei.access_id not in elsewhere.deliveries(DEMO_ACTIVE_ID)
+
+
+def test_regenerate_with_no_link_to_stop_inside_the_interval_says_how_long_to_wait(
+    qtbot, console, elsewhere
+):
+    elsewhere.queue_invitation(DEMO_ACTIVE_ID, GRACE, actor=AGENT, now=datetime.now(UTC))
+    before = elsewhere.deliveries(DEMO_ACTIVE_ID)
+    dialog = open_links(qtbot, console)
+    choose(qtbot, dialog, "Grace Kim (Document participant)")
+
+    regenerate_confirmed(qtbot, dialog)
+
+    label = named(dialog, QLabel, "linksMessage")
+    qtbot.waitUntil(lambda: label.text().startswith("Nothing was changed: "))
+    assert "Grace Kim moments ago: wait" in label.text()
+    assert elsewhere.deliveries(DEMO_ACTIVE_ID) == before
 
 
 def test_keep_links_changes_nothing(qtbot, console, elsewhere):

@@ -522,6 +522,98 @@ def test_the_lobby_limits_hold_for_the_join_login(
     assert isinstance(joined, JoinRequest)
 
 
+# -- regenerating: the invitation that follows links really revoked ---------------------------
+
+REVOKE_RUTHS = (
+    "UPDATE collab.link SET revoked_at = transaction_timestamp(), revoked_by = session_user"
+    " WHERE access_id = %s AND revoked_at IS NULL"
+)
+RESEND_TO_RUTH = (
+    "INSERT INTO collab.invitation (invitation_id, session_id, access_id, channel, recipient,"
+    " resend) VALUES (%s, %s, %s, 'email', 'ruth@example.com', true)"
+)
+TOO_SOON = "wait before resending"
+
+
+def invitation_ids(conn: psycopg.Connection[Any], session_id: str) -> list[str]:
+    rows = conn.execute(
+        "SELECT invitation_id FROM collab.invitation WHERE session_id = %s ORDER BY id",
+        (session_id,),
+    ).fetchall()
+    return [str(row[0]) for row in rows]
+
+
+def test_a_regenerate_queues_the_invitation_inside_the_resend_interval(
+    amys: tuple[PostgresStore, str], psql: Sql
+) -> None:
+    """Ruth's first invitation was queued moments ago: a resend must wait, a regenerate
+    (Amy's links for her revoked) does not."""
+    amy, session_id = amys
+    minted = [mint(amy, session_id), mint(amy, session_id)]
+
+    revoked, queued, _ = amy.regenerate_links(session_id, session_id, actor=AMY, now=now())
+
+    assert revoked == 2
+    assert queued is not None
+    assert (queued.queued_by, queued.resend) == (AMY, True)
+    assert invitation_ids(psql(ANA), session_id)[-1] == queued.invitation_id
+    assert {link.link_id for link in amy.list_links(session_id)} == {
+        each.link.link_id for each in minted
+    }, "the sender makes the new link when it sends"
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        pytest.param("", id="nothing-revoked"),
+        pytest.param(f"{REVOKE_RUTHS} AND link_id = %s", id="one-of-two-revoked"),
+        pytest.param("earlier", id="revoked-in-an-earlier-transaction"),
+    ],
+)
+def test_a_raw_resend_inside_the_interval_without_stopping_every_link_is_refused(
+    amys: tuple[PostgresStore, str], org: Org, psql: Sql, before: str
+) -> None:
+    amy, session_id = amys
+    first = mint(amy, session_id)
+    mint(amy, session_id)
+    raw, admin = org.sql(AMY), psql(ANA)  # the raw one in one transaction until it ends
+    if before == "earlier":
+        raw.execute(REVOKE_RUTHS, (session_id,))
+        raw.commit()
+    elif before:
+        assert changed(raw, before, session_id, first.link.link_id) == 1
+    invited = invitation_ids(admin, session_id)
+
+    assert TOO_SOON in refused(raw, RESEND_TO_RUTH, "I-FAKE0001", session_id, session_id)
+
+    raw.rollback()
+    assert invitation_ids(admin, session_id) == invited
+
+
+def test_a_raw_regenerate_that_really_stops_the_links_queues_one_invitation(
+    amys: tuple[PostgresStore, str], org: Org, psql: Sql
+) -> None:
+    amy, session_id = amys
+    mint(amy, session_id)
+    raw, admin = org.sql(AMY), psql(ANA)
+    invited = invitation_ids(admin, session_id)
+    raw.execute(REVOKE_RUTHS, (session_id,))
+    raw.execute(RESEND_TO_RUTH, ("I-FAKE0001", session_id, session_id))
+
+    assert TOO_SOON in refused(raw, RESEND_TO_RUTH, "I-FAKE0002", session_id, session_id), (
+        "one invitation per regenerate"
+    )
+    raw.rollback()
+    raw.execute(REVOKE_RUTHS, (session_id,))
+    raw.execute(RESEND_TO_RUTH, ("I-FAKE0001", session_id, session_id))
+    raw.commit()
+
+    assert invitation_ids(admin, session_id) == [*invited, "I-FAKE0001"]
+    assert amy.deliveries(session_id)[session_id].queued_by == AMY
+    (link,) = amy.list_links(session_id)
+    assert link.state(now()) is LinkState.REVOKED
+
+
 # -- the schema itself -----------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from collab_console.core.demo import (
 )
 from collab_console.core.domain import SESSION_ID_PATTERN, build_session
 from collab_console.core.errors import NotFoundError, ValidationError
-from collab_console.core.events import LinksChanged, SessionEnded
+from collab_console.core.events import InvitationsChanged, LinksChanged, SessionEnded
 from collab_console.core.links import (
     Link,
     LinkLimitError,
@@ -229,26 +229,27 @@ def test_an_expired_link_cannot_be_revoked_any_more(demo_db: Store) -> None:
         demo_db.revoke_link(minted.link.link_id, actor=AGENT, now=now() + timedelta(minutes=31))
 
 
-def test_regenerating_revokes_the_person_s_live_links_and_makes_one_invitation(
-    demo_db: Store,
-) -> None:
+def test_regenerating_revokes_the_person_s_live_links_and_makes_no_link(demo_db: Store) -> None:
+    """A regenerate stops links; the new one is made when its invitation is sent
+    (``tests/store/test_regenerate.py`` follows the invitation)."""
     old = [mint(demo_db), mint(demo_db), mint(demo_db)]  # at the limit of live links
     graces = mint(demo_db, GRACE)
 
-    revoked, fresh, event = demo_db.regenerate_links(DEMO_ACTIVE_ID, OMAR, actor=AGENT, now=now())
+    revoked, queued, events = demo_db.regenerate_links(DEMO_ACTIVE_ID, OMAR, actor=AGENT, now=now())
 
-    assert (revoked, event) == (3, LinksChanged(DEMO_ACTIVE_ID))
-    assert fresh.link.purpose is LinkPurpose.INVITATION
-    assert fresh.link.access_id == OMAR
+    assert (revoked, events[0]) == (3, LinksChanged(DEMO_ACTIVE_ID))
+    assert queued is not None
     states = {link.link_id: link.state(now()) for link in demo_db.list_links(DEMO_ACTIVE_ID)}
     assert states == {
         **{minted.link.link_id: LinkState.REVOKED for minted in old},
         graces.link.link_id: LinkState.LIVE,
-        fresh.link.link_id: LinkState.LIVE,
     }
-    assert demo_db.check_link(token_of(fresh), now=now()) is not None
-    again, _, _ = demo_db.regenerate_links(DEMO_ACTIVE_ID, OMAR, actor=AGENT, now=now())
-    assert again == 1
+    for minted in old:
+        check = demo_db.check_link(token_of(minted), now=now())
+        assert check is not None
+        assert check.state is LinkState.REVOKED
+    fresh = mint(demo_db)
+    assert fresh.link.state(now()) is LinkState.LIVE, "his places for live links are free again"
 
 
 def test_ending_a_session_stops_all_its_links(demo_db: Store) -> None:
@@ -638,7 +639,7 @@ def test_link_changes_reach_other_processes(demo_db: Store, connect: Connect) ->
 
     assert heard == [LinksChanged(DEMO_ACTIVE_ID)], "one event per session and poll"
     assert heard_join == [LinksChanged(DEMO_ACTIVE_ID)]
-    assert heard_regenerate == [LinksChanged(DEMO_ACTIVE_ID)]
+    assert heard_regenerate == [LinksChanged(DEMO_ACTIVE_ID), InvitationsChanged(DEMO_ACTIVE_ID)]
     assert LinksChanged(DEMO_ACTIVE_ID) in heard_end
     assert [type(e) for e in heard_end].count(SessionEnded) == 1
     assert demo_db.poll_events() == [LinksChanged(DEMO_ACTIVE_ID)], "the join service's write"

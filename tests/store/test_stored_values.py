@@ -153,7 +153,13 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     copied, _ = store.mint_link(
         DEMO_ACTIVE_ID, omar, purpose=LinkPurpose.COPY, actor="agent.kai", now=now
     )
-    store.regenerate_links(DEMO_ACTIVE_ID, DEMO_PARTICIPANT_IDS[1], actor="agent.kai", now=now)
+    store.mint_link(
+        DEMO_ACTIVE_ID,
+        DEMO_PARTICIPANT_IDS[1],
+        purpose=LinkPurpose.COPY,
+        actor="agent.kai",
+        now=now,
+    )
     store.regenerate_links(DEMO_ACTIVE_ID, DEMO_PARTICIPANT_IDS[1], actor="agent.kai", now=now)
     token = copied.url.rsplit("/", 1)[1]
     store.redeem_link(token, browser="a" * 64, address="203.0.113.5", now=now)

@@ -87,7 +87,7 @@ def send_after_start(store: Store, args: argparse.Namespace, session_id: str) ->
     session = store.get_session(session_id)
     delivery = session.invite
     if delivery is not None and (delivery.failed or delivery.retrying):
-        say_error(f"warning: {_person_line(session.customer, delivery)}")
+        say_error(f"warning: {person_line(session.customer, delivery)}")
 
 
 def invitations_send(args: argparse.Namespace) -> int:
@@ -146,7 +146,7 @@ def session_add_participant(args: argparse.Namespace) -> int:
             f'another way (collab-console copy {session_id} --participant "{person.name}").'
         )
     else:
-        lines.append(_person_line(person, delivery, settings, args))
+        lines.append(person_line(person, delivery, settings, args))
     write_out("\n".join(lines))
     return Exit.OK
 
@@ -174,11 +174,11 @@ def session_invite(args: argparse.Namespace) -> int:
         settings = store.load_settings()
     finally:
         store.close()
-    write_out(_person_line(person, delivery, settings, args))
+    write_out(person_line(person, delivery, settings, args))
     return Exit.OK
 
 
-def _person_line(
+def person_line(
     person: Participant,
     delivery: Delivery,
     settings: CopySettings | None = None,

@@ -75,22 +75,36 @@ def links_revoke(args: argparse.Namespace) -> int:
 
 
 def links_regenerate(args: argparse.Namespace) -> int:
+    """Stop a person's links and queue their new invitation, then (unless --queue-only)
+    send it with one round of the sender, as ``session invite`` does."""
+    from collab_console.cli.invitation_commands import person_line, send_round
+
     session_id = normalise_session_id(args.session_id)
     store = open_for(args, readonly=False)
     try:
         person = store.get_session(session_id).find(args.participant)
-        revoked, minted, _ = store.regenerate_links(
+        revoked, queued, _ = store.regenerate_links(
             session_id, person.access_id, actor=current_user(), now=datetime.now(UTC)
         )
+        log_event(
+            "links of %s in session %s regenerated from the command line",
+            person.access_id,
+            session_id,
+        )
+        delivery, settings = queued, None
+        if queued is not None and not args.queue_only:
+            send_round(store, args)
+            delivery = store.deliveries(session_id).get(person.access_id, queued)
+            settings = store.load_settings()
     finally:
         store.close()
-    log_event(
-        "links of %s in session %s regenerated from the command line", person.access_id, session_id
-    )
-    stopped = f"Revoked {revoked} link{'' if revoked == 1 else 's'}"
+    stopped = f"Revoked {revoked} link{'' if revoked == 1 else 's'} of {person.name}"
+    if queued is None or delivery is None:
+        write_out(f"{stopped}; {person.name} has no contact, so no invitation was queued.")
+        return Exit.OK
     write_out(
-        f"{stopped} of {person.name}. Their new invitation link is {minted.link.link_id}; "
-        "it goes out with the next invitation."
+        f"{stopped}; a new invitation is queued ({queued.label}).\n"
+        + person_line(person, delivery, settings, args)
     )
     return Exit.OK
 

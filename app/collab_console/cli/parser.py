@@ -430,12 +430,13 @@ def _links(parser: _Parser) -> None:
     revoke.add_argument("link_id", metavar="LINK_ID", help="the link's name, like L-7QKM92HX")
     regenerate = actions.add_parser(
         "regenerate",
-        help="stop every link of a person and make them a new invitation link",
+        help="stop every link of a person and send them a new invitation",
     )
     regenerate.add_argument("session_id", metavar="SESSION_ID")
     regenerate.add_argument(
         "--participant", metavar="NAME", help="whose links (default: the customer's)"
     )
+    _queue_only(regenerate)
 
 
 def _audit(parser: _Parser) -> None:

@@ -5,7 +5,8 @@ invitation is sent (``core.links``). This dialog lists every link of a session
 as the store keeps it (never a token: the store has none), with who made it,
 when, when it expires, whether it was used and what state it is in, and lets
 the agent revoke one link or regenerate every link of one person (all revoked
-at once, one new invitation link made) while the session goes on.
+at once, and a new invitation queued for them when they have a contact, which the
+console's sender sends with a link of its own) while the session goes on.
 
 The table model is a thin adapter over ``Store.list_links``: the state of each
 link is the core's (:meth:`Link.state`), its words the core's labels. Every
@@ -46,10 +47,11 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+from collab_console.core.delivery import Delivery
 from collab_console.core.domain import Participant, Session, SessionSummary
 from collab_console.core.errors import CollabConsoleError
 from collab_console.core.identity import current_user
-from collab_console.core.links import Link, LinkState, MintedLink
+from collab_console.core.links import Link, LinkState
 from collab_console.core.records import Record
 from collab_console.gui.confirm import confirm
 from collab_console.gui.forms import box_button, child, load_form, set_text
@@ -83,8 +85,15 @@ _LONGEST_WAIT_MS = 60 * 60 * 1000
 
 REGENERATE_TITLE = "Regenerate links"
 REGENERATE_TEXT = (
-    "Stop every link of {name} now and make one new invitation link? Anyone who holds "
-    "an old link, {name} included, can no longer join with it. The session goes on."
+    "Stop every link of {name} now and send them a new invitation? Anyone who holds "
+    "an old link, {name} included, can no longer join with it; the new invitation "
+    "goes out at once, with a new link, to {name}'s contact. The session goes on."
+)
+#: The same for a person with no contact: nobody can be sent anything.
+REGENERATE_NO_CONTACT_TEXT = (
+    "Stop every link of {name} now? Anyone who holds an old link, {name} included, can "
+    "no longer join with it. {name} has no contact, so no new invitation goes out: give "
+    "them the session's details another way. The session goes on."
 )
 
 
@@ -265,10 +274,10 @@ class LinksDialog(QDialog):
         said(str): what it did (revoked, regenerated), for the console's status bar.
 
     Revoke stops the selected live link; Regenerate (after a box naming the
-    two choices) stops every live link of the chosen person and makes one new
-    invitation link, in one store transaction. The new link's URL (its token)
-    is never shown, logged or kept: this dialog only names the link. Neither
-    ends the session. It never calls the store on the GUI thread, and drops an
+    two choices) stops every live link of the chosen person and queues a new
+    invitation for them, in one store transaction; the console's sender makes
+    its link when it sends it (no URL ever reaches this dialog). Neither ends
+    the session. It never calls the store on the GUI thread, and drops an
     answer for a session it no longer shows.
     """
 
@@ -520,12 +529,10 @@ class LinksDialog(QDialog):
         )
         target = self.regenerate_target()
         self.regenerate_button.setEnabled(active and target is not None)
-        name = self.privacy.name(target.name) if target is not None else ""
-        what = (
-            f"Stop every link of {name} and make one new invitation link."
-            if target is not None
-            else "Choose a person, or a link of theirs, first."
-        )
+        what = "Choose a person, or a link of theirs, first."
+        if target is not None:
+            what = f"Stop every link of {self.privacy.name(target.name)}"
+            what += " and send them a new invitation." if target.contact else "."
         self.regenerate_button.setToolTip(what)
         self.regenerate_button.setAccessibleDescription(what)
 
@@ -544,39 +551,47 @@ class LinksDialog(QDialog):
         self._run(lambda store: store.revoke_link(link_id, actor=actor, now=self.now()), done)
 
     def regenerate(self) -> None:
-        """Ask, then stop every live link of the target person and make one invitation link."""
+        """Ask, then stop every live link of the target person and queue their new
+        invitation."""
         person = self.regenerate_target()
         session_id = self.session_id
         if person is None or session_id is None or self.busy:
             return
         name = self.privacy.name(person.name)
-        if not self._confirm_regenerate(name):
+        if not self._confirm_regenerate(name, invites=bool(person.contact)):
             return
         access_id, actor = person.access_id, current_user()
 
-        def done(result: tuple[int, MintedLink, object]) -> None:
-            revoked, minted = result[0], result[1]
-            new_id = minted.link.link_id  # the URL (with its token) is dropped here, unseen
-            self._select_after = new_id
+        def done(result: tuple[object, ...]) -> None:
+            revoked, queued = result[0], result[1]
             stopped = (
                 f"Revoked {revoked} link{'s' if revoked != 1 else ''} of {name}"
                 if revoked
                 else f"{name} had no live link"
             )
-            self._done(f"{stopped}; made the new invitation link {new_id}.")
+            if isinstance(queued, Delivery):
+                self._done(f"{stopped}; a new invitation is queued ({queued.label}).")
+            else:
+                self._done(f"{stopped}; {name} has no contact, so no invitation was queued.")
 
-        def job(store: Store) -> tuple[int, MintedLink, object]:
-            return store.regenerate_links(session_id, access_id, actor=actor, now=self.now())
+        def job(store: Store) -> tuple[object, ...]:
+            revoked, queued, events = store.regenerate_links(
+                session_id, access_id, actor=actor, now=self.now()
+            )
+            # The events beside the values, where the hub finds and applies them (the
+            # invitation's wakes the console's sender).
+            return (revoked, queued, *events)
 
         self._run(job, done)
 
-    def _confirm_regenerate(self, name: str) -> bool:
+    def _confirm_regenerate(self, name: str, *, invites: bool) -> bool:
         """Ask first; "Keep links" is the default and what Esc does."""
+        text = REGENERATE_TEXT if invites else REGENERATE_NO_CONTACT_TEXT
         return confirm(
             self,
             name="regenerateLinksBox",
             title=REGENERATE_TITLE,
-            text=REGENERATE_TEXT.format(name=name),
+            text=text.format(name=name),
             act=("Regenerate links", "confirmRegenerateButton"),
             keep=("Keep links", "keepLinksButton"),
         )

@@ -296,9 +296,20 @@ class Store(Protocol):
 
     def regenerate_links(
         self, session_id: str, access_id: str, *, actor: str, now: datetime
-    ) -> tuple[int, MintedLink, LinksChanged]:
-        """Revoke every live link of the person and make one new invitation link, in one
-        transaction; return how many were revoked. Not counted against the limits."""
+    ) -> tuple[int, Delivery | None, list[StoreEvent]]:
+        """Revoke every link of the person that still lets someone in and, when they have
+        a contact, queue a new invitation for them (``invitations.sender`` makes its link
+        when it sends it), in one transaction.
+
+        Returns how many links were revoked, the invitation queued (None: the person
+        has no contact) and the events (``LinksChanged``; ``InvitationsChanged`` too
+        when one was queued). Regenerating is a deliberate act to stop the old links,
+        so an invitation that follows links revoked is not held back by
+        ``resend_interval_seconds``; with no link to revoke it is an ordinary resend,
+        refused while the interval runs (``RateLimitedError``, nothing written).
+        Unknown session or person: ``NotFoundError``; an ended session:
+        ``ValidationError``. Audited: each ``link_revoked``, then ``invitation_queued``.
+        """
         ...
 
     # -- the join service (join_service/): what a browser may do

@@ -65,6 +65,7 @@ if TYPE_CHECKING:
         LinksChanged,
         LobbyChanged,
         ParticipantAdded,
+        StoreEvent,
     )
     from collab_console.core.links import (
         JoinPage,
@@ -104,6 +105,21 @@ class LinksPart:
         def _read(self, doing: str = ...) -> AbstractContextManager[Cursor[Any]]: ...
 
         def load_settings(self) -> CopySettings: ...
+
+        def _invitee(
+            self, cur: Cursor[Any], session_id: str, access_id: str
+        ) -> tuple[str, str, str]: ...
+
+        def _resend(
+            self,
+            cur: Cursor[Any],
+            session_id: str,
+            access_id: str,
+            name: str,
+            recipient: str,
+            *,
+            after_regenerate: bool = ...,
+        ) -> Delivery: ...
 
     # -- links -----------------------------------------------------------------------------
 
@@ -185,27 +201,44 @@ class LinksPart:
 
     def regenerate_links(
         self, session_id: str, access_id: str, *, actor: str, now: datetime
-    ) -> tuple[int, MintedLink, LinksChanged]:
-        """Revoke every link of the person that still lets someone in, and make one
-        invitation link, in one transaction (no limit applies)."""
-        from collab_console.core.events import LinksChanged
-        from collab_console.core.links import LinkPurpose, LinkState
+    ) -> tuple[int, Delivery | None, list[StoreEvent]]:
+        """Revoke every link of the person that still lets someone in and, when they have
+        a contact, queue their new invitation, in one transaction (no link limit applies).
+
+        Links revoked, the invitation skips the resend interval (the database checks
+        that it follows them); with none revoked it is a resend like any other,
+        refused (``RateLimitedError``) while the interval runs.
+        """
+        from collab_console.core.events import InvitationsChanged, LinksChanged
+        from collab_console.core.links import LinkState
 
         self._refuse_join_login("regenerate links")
-        settings = self.load_settings()
+        queued: Delivery | None = None
         with self._transaction("regenerate the links") as cur:
             self._person_for_links(cur, session_id, access_id)
             cur.execute(
-                "SELECT pg_advisory_xact_lock(hashtext('collab.link.person:' || %s))",
+                "SELECT pg_advisory_xact_lock(hashtext('collab.link.person:' || %s)),"
+                " transaction_timestamp()",
                 (access_id,),
             )
+            # By the earlier of the caller's clock and the server's, so that every link the
+            # server still counts as working is stopped: the database checks that none is left.
+            with self._parsing("regenerate the links"):
+                at = min(now, zoned_datetime(_fetch_one(cur)[1], "the server's clock"))
             revoked = 0
             for link in self._links(cur, "l.access_id = %s", access_id, lock=True):
-                if link.state(now) in (LinkState.LIVE, LinkState.USED):
+                if link.state(at) in (LinkState.LIVE, LinkState.USED):
                     self._revoke(cur, link.link_id)
                     revoked += 1
-            minted = self._make_link(cur, session_id, access_id, LinkPurpose.INVITATION, settings)
-        return revoked, minted, LinksChanged(session_id)
+            _, name, contact = self._invitee(cur, session_id, access_id)
+            if contact:
+                queued = self._resend(
+                    cur, session_id, access_id, name, contact, after_regenerate=bool(revoked)
+                )
+        events: list[StoreEvent] = [LinksChanged(session_id)]
+        if queued is not None:
+            events.append(InvitationsChanged(session_id))
+        return revoked, queued, events
 
     def _person_for_links(self, cur: Cursor[Any], session_id: str, access_id: str) -> None:
         """Raise unless ``access_id`` is a person of the active session ``session_id``."""
@@ -786,40 +819,65 @@ class InvitationsPart:
         resending at once waits here, then finds this one's invitation and is refused
         with how long to wait.
         """
-        from collab_console.core.delivery import rate_limited, resend_wait
         from collab_console.core.events import InvitationsChanged
 
         self._refuse_join_login("send invitations")
         with self._transaction(f"queue an invitation in session {session_id}") as cur:
-            cur.execute("SELECT collab.lock_invitee(%s, %s)", (session_id, access_id))
-            cur.execute(
-                "SELECT s.state, p.name, p.contact FROM collab.session s"
-                " LEFT JOIN collab.participant p"
-                " ON p.session_id = s.session_id AND p.access_id = %s"
-                " WHERE s.session_id = %s",
-                (access_id, session_id),
-            )
-            row = cur.fetchone()
-            if row is None:
-                raise NotFoundError(f"no session {session_id}")
-            state, stored_name, address = row
-            if stored_name is None:
-                raise NotFoundError(f"no person with the ID {access_id} in session {session_id}")
-            with self._parsing("queue an invitation"):
-                name = stored_person_name(stored_name)
+            state, name, address = self._invitee(cur, session_id, access_id)
             if state != "active":
                 raise ValidationError(f"session {session_id} has ended; it sends no invitations")
             if not address:
                 raise ValidationError(
                     f"{name} has no phone number or e-mail address to send an invitation to"
                 )
-            cur.execute(
-                "SELECT max(queued_at), transaction_timestamp(),"
-                " collab.setting_text('resend_interval_seconds')"
-                " FROM collab.invitation WHERE session_id = %s AND access_id = %s",
-                (session_id, access_id),
-            )
-            last, clock, interval = _fetch_one(cur)
+            queued = self._resend(cur, session_id, access_id, name, address)
+        return queued, InvitationsChanged(session_id)
+
+    def _invitee(self, cur: Cursor[Any], session_id: str, access_id: str) -> tuple[str, str, str]:
+        """The session's state, and the name and contact (maybe empty) of a person of it,
+        whose row stays locked until the transaction ends (``collab.lock_invitee``): one new
+        invitation of a person at a time. NotFoundError for an unknown session or person."""
+        cur.execute("SELECT collab.lock_invitee(%s, %s)", (session_id, access_id))
+        cur.execute(
+            "SELECT s.state, p.name, p.contact FROM collab.session s"
+            " LEFT JOIN collab.participant p ON p.session_id = s.session_id AND p.access_id = %s"
+            " WHERE s.session_id = %s",
+            (access_id, session_id),
+        )
+        row = cur.fetchone()
+        if row is None:
+            raise NotFoundError(f"no session {session_id}")
+        state, stored_name, address = row
+        if stored_name is None:
+            raise NotFoundError(f"no person with the ID {access_id} in session {session_id}")
+        with self._parsing("queue an invitation"):
+            return str(state), stored_person_name(stored_name), str(address or "")
+
+    def _resend(
+        self,
+        cur: Cursor[Any],
+        session_id: str,
+        access_id: str,
+        name: str,
+        recipient: str,
+        *,
+        after_regenerate: bool = False,
+    ) -> Delivery:
+        """Queue another invitation of the person named ``name`` (their first if they never
+        had one) to ``recipient``, their contact as stored; ``RateLimitedError`` while their
+        newest was queued less than the interval ago by the server's clock, unless
+        ``after_regenerate``: their links were revoked in this transaction (the database
+        checks that they were). Their row is locked (:meth:`_invitee`)."""
+        from collab_console.core.delivery import rate_limited, resend_wait
+
+        cur.execute(
+            "SELECT max(queued_at), transaction_timestamp(),"
+            " collab.setting_text('resend_interval_seconds')"
+            " FROM collab.invitation WHERE session_id = %s AND access_id = %s",
+            (session_id, access_id),
+        )
+        last, clock, interval = _fetch_one(cur)
+        if not after_regenerate:
             with self._parsing("queue an invitation"):
                 wait = resend_wait(
                     _optional_moment(last, "the last invitation's time"),
@@ -828,8 +886,7 @@ class InvitationsPart:
                 )
             if wait:
                 raise rate_limited(name, wait)
-            queued = self._queue(cur, session_id, access_id, address, resend=last is not None)
-        return queued, InvitationsChanged(session_id)
+        return self._queue(cur, session_id, access_id, recipient, resend=last is not None)
 
     def _queue(
         self, cur: Cursor[Any], session_id: str, access_id: str, recipient: str, *, resend: bool

@@ -1062,10 +1062,12 @@ LINK_STATEMENTS: tuple[str, ...] = (
 # every writer (raw SQL included): a row is queued by an agent in their own name, dated by
 # the server, for a person of an active session, to the contact that person was added with;
 # a resend only after the interval in force (counted by the server's clock, with the
-# person's row locked, so two consoles resending at once queue one); a row moves forward
-# only (queued, then sent, delivered or failed; queued again after a failed try); it is
-# never deleted. Each queueing and each outcome is audited (the recipient masked by
-# ``collab.mask_contact``) and announced on ``collab_events`` (``invitations``).
+# person's row locked, so two consoles resending at once queue one), or at once after a
+# regenerate (links of the person that still worked revoked in the same transaction); a
+# row moves forward only (queued, then sent, delivered or failed; queued again after a
+# failed try); it is never deleted. Each queueing and each outcome is audited (the
+# recipient masked by ``collab.mask_contact``) and announced on ``collab_events``
+# (``invitations``).
 
 _INVITATION_ID = f"'^{INVITATION_ID_PATTERN.pattern}$'"
 #: How long a sender holds what it claimed (``core.delivery.CLAIM_SECONDS``).
@@ -1073,6 +1075,25 @@ _CLAIM = f"make_interval(secs => {CLAIM_SECONDS})"
 _QUEUED_BY_AN_AGENT = (
     "an invitation is queued by Collab Console, in the name of the agent who asked for it"
 )
+
+#: The invitation ``NEW`` follows a regenerate of its person's links
+#: (``Store.regenerate_links``), so the resend interval does not hold it back: this
+#: transaction (its time, this login) revoked links of the person that still let someone
+#: in, none of their links works now, and no other invitation of theirs was queued in it.
+#: A resend that skips the interval costs real links, one regenerate each.
+_FOLLOWS_A_REGENERATE = """(
+            EXISTS (SELECT 1 FROM collab.link l
+                    WHERE l.session_id = NEW.session_id AND l.access_id = NEW.access_id
+                        AND l.revoked_at = transaction_timestamp()
+                        AND l.revoked_by = session_user::text
+                        AND (l.expires_at IS NULL OR l.expires_at > l.revoked_at))
+            AND NOT EXISTS (SELECT 1 FROM collab.link l
+                    WHERE l.session_id = NEW.session_id AND l.access_id = NEW.access_id
+                        AND l.revoked_at IS NULL
+                        AND (l.expires_at IS NULL OR l.expires_at > transaction_timestamp()))
+            AND NOT EXISTS (SELECT 1 FROM collab.invitation i
+                    WHERE i.session_id = NEW.session_id AND i.access_id = NEW.access_id
+                        AND i.queued_at = transaction_timestamp()))"""
 
 _INVITATION_TABLE = (
     f"""
@@ -1207,7 +1228,8 @@ _INVITATION_RULES = (
             {_refuse("an invitation is a resend when, and only when, its person was invited")};
         END IF;
         v_wait := collab.setting_text('resend_interval_seconds')::integer;
-        IF v_wait > 0 AND transaction_timestamp() < v_last + make_interval(secs => v_wait) THEN
+        IF v_wait > 0 AND transaction_timestamp() < v_last + make_interval(secs => v_wait)
+            AND NOT {_FOLLOWS_A_REGENERATE} THEN
             {_refuse("this person was sent an invitation moments ago: wait before resending")};
         END IF;
         RETURN NEW;

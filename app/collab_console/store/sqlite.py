@@ -991,7 +991,7 @@ class SqliteStore:
         two consoles resending at once queue one; the refusal (``RateLimitedError``)
         is raised once the transaction is over, as a link's limit is.
         """
-        from collab_console.core.delivery import rate_limited, resend_wait
+        from collab_console.core.delivery import rate_limited
         from collab_console.core.domain import Participant, Role
         from collab_console.core.events import InvitationsChanged
 
@@ -1011,20 +1011,33 @@ class SqliteStore:
                 raise _Conflict(f"session {session_id} has ended; no invitation can be sent")
             if not contact:
                 raise _Conflict(f"{name} has no phone number or e-mail address to invite")
-            last = self._db.execute(
-                "SELECT queued_at FROM invitation WHERE access_id = ?"
-                " ORDER BY queued_at DESC, id DESC LIMIT 1",
-                (access_id,),
-            ).fetchone()
-            wait = 0
-            if last is not None:
-                interval = self._setting("resend_interval_seconds")
-                wait = resend_wait(_moment(last[0], "an invitation's time"), self._now(), interval)
             person = Participant(str(name), Role.PARTICIPANT, access_id, str(contact))
-            queued = None if wait else self._queue(session_id, person, actor, resend=bool(last))
+            queued, wait = self._resend(session_id, person, actor)
         if queued is None:
             raise rate_limited(person.name, wait)
         return queued, InvitationsChanged(session_id)
+
+    def _resend(
+        self, session_id: str, person: Participant, actor: str, *, after_regenerate: bool = False
+    ) -> tuple[Delivery | None, int]:
+        """Queue another invitation of ``person`` (their first if they never had one), unless
+        their newest was queued less than the interval ago by the store's clock: (the
+        invitation, 0), or (None, the seconds to wait). ``after_regenerate``: their links
+        were revoked in this transaction, so the interval does not hold it back (the
+        database checks that they were)."""
+        from collab_console.core.delivery import resend_wait
+
+        last = self._db.execute(
+            "SELECT queued_at FROM invitation WHERE access_id = ?"
+            " ORDER BY queued_at DESC, id DESC LIMIT 1",
+            (person.access_id,),
+        ).fetchone()
+        if last is not None and not after_regenerate:
+            interval = self._setting("resend_interval_seconds")
+            wait = resend_wait(_moment(last[0], "an invitation's time"), self._now(), interval)
+            if wait:
+                return None, wait
+        return self._queue(session_id, person, actor, resend=last is not None), 0
 
     def _setting(self, key: str) -> Any:
         """One setting's value, parsed as :meth:`_read_settings` parses every one."""
@@ -1360,22 +1373,45 @@ class SqliteStore:
 
     def regenerate_links(
         self, session_id: str, access_id: str, *, actor: str, now: datetime
-    ) -> tuple[int, MintedLink, LinksChanged]:
-        """Revoke every link of the person that still lets someone in, and make one
-        invitation link, in one transaction (no limit applies)."""
-        from collab_console.core.events import LinksChanged
-        from collab_console.core.links import LinkPurpose, LinkState
+    ) -> tuple[int, Delivery | None, list[StoreEvent]]:
+        """Revoke every link of the person that still lets someone in and, when they have
+        a contact, queue their new invitation, in one transaction (no link limit applies).
 
+        Links revoked, the invitation skips the resend interval (the database checks
+        that it follows them); with none revoked it is a resend like any other, and
+        the refusal (``RateLimitedError``) is raised once the transaction is over.
+        """
+        from collab_console.core.delivery import rate_limited
+        from collab_console.core.domain import Participant, Role
+        from collab_console.core.events import InvitationsChanged, LinksChanged
+        from collab_console.core.links import LinkState
+
+        queued: Delivery | None = None
+        wait = 0
         with self._translate_errors("regenerate the links"), self._transaction(writer=actor):
-            settings = self._read_settings()
-            self._person_for_links(session_id, access_id)
+            name = self._person_for_links(session_id, access_id)
+            (contact,) = self._db.execute(
+                "SELECT contact FROM participants WHERE access_id = ?", (access_id,)
+            ).fetchone()
+            # By the earlier of the caller's clock and the store's, so that every link the
+            # store still counts as working is stopped: the database checks that none is left.
+            at = min(now, self._now())
             revoked = 0
             for link in self._links("l.access_id = ?", access_id):
-                if link.state(now) in (LinkState.LIVE, LinkState.USED):
+                if link.state(at) in (LinkState.LIVE, LinkState.USED):
                     self._revoke(link.link_id)
                     revoked += 1
-            minted = self._make_link(session_id, access_id, LinkPurpose.INVITATION, actor, settings)
-        return revoked, minted, LinksChanged(session_id)
+            if contact:
+                person = Participant(name, Role.PARTICIPANT, access_id, str(contact))
+                queued, wait = self._resend(
+                    session_id, person, actor, after_regenerate=bool(revoked)
+                )
+        if wait:
+            raise rate_limited(name, wait)
+        events: list[StoreEvent] = [LinksChanged(session_id)]
+        if queued is not None:
+            events.append(InvitationsChanged(session_id))
+        return revoked, queued, events
 
     def _person_for_links(self, session_id: str, access_id: str) -> str:
         """The name of the person ``access_id`` of the active session; raise if there is none."""

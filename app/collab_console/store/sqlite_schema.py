@@ -952,6 +952,19 @@ _FRESH_COOKIE = (
     " AND NOT EXISTS (SELECT 1 FROM join_request WHERE browser = NEW.cookie_hash)"
 )
 
+#: The rules of ``writer`` since version 6 (made again when version 7 rebuilds it).
+_WRITER_RULES = (
+    f"""
+    CREATE TRIGGER writer_admin_is_an_admin BEFORE INSERT ON writer
+    WHEN NEW.role = 'admin' AND NOT EXISTS (SELECT 1 FROM admin WHERE name = NEW.name)
+    {_refuse("only an admin can write as one")}
+    """,
+    f"""
+    CREATE TRIGGER writer_kept BEFORE UPDATE ON writer
+    {_refuse("the writer of a change cannot be changed")}
+    """,
+)
+
 _V6 = (
     # -- the link settings, one row each
     """
@@ -971,15 +984,7 @@ _V6 = (
         role TEXT NOT NULL DEFAULT 'agent' CHECK (role IN ('agent', 'admin', 'demo', 'visitor'))
     ) STRICT
     """,
-    f"""
-    CREATE TRIGGER writer_admin_is_an_admin BEFORE INSERT ON writer
-    WHEN NEW.role = 'admin' AND NOT EXISTS (SELECT 1 FROM admin WHERE name = NEW.name)
-    {_refuse("only an admin can write as one")}
-    """,
-    f"""
-    CREATE TRIGGER writer_kept BEFORE UPDATE ON writer
-    {_refuse("the writer of a change cannot be changed")}
-    """,
+    *_WRITER_RULES,
     # -- who runs each session: whoever started it, as the audit says
     "ALTER TABLE sessions ADD COLUMN agent TEXT NOT NULL DEFAULT 'unknown'"
     " CHECK (length(trim(agent)) BETWEEN 1 AND 200)",
@@ -1502,9 +1507,13 @@ _V6 = (
 #   never deleted. A row is queued by an agent's console, dated by the store, for a
 #   person of an active session, with a copy of that person's contact; a person's
 #   first invitation is queued once, and a resend only after ``resend_interval_seconds``
-#   (the store's clock). Then only the sender's columns change, only forward
-#   (queued, then sent, delivered or failed; queued again after a transient failure),
-#   each change dated by the store. Triggers write the audit entries (the recipient
+#   (the store's clock), unless it follows a regenerate: the same writer, in the same
+#   transaction, revoked links of that person that still let someone in, none of their
+#   links works any more, and no other invitation of theirs was queued in it (``writer``
+#   gains ``since``, when its transaction began by the store's clock, to tell what that
+#   transaction did). Then only the sender's columns change, only forward (queued, then
+#   sent, delivered or failed; queued again after a transient failure), each change
+#   dated by the store. Triggers write the audit entries (the recipient
 #   masked by ``collab_mask_contact``) and the change log ('invitations').
 # * Document participants can be added to an active session, after everyone in it;
 #   such an addition is audited and logged ('participant', the person's own ID).
@@ -1537,6 +1546,19 @@ _CONTACT_IN_SESSION = (
     " WHERE s.session_id = NEW.session_id AND p.access_id = NEW.access_id)"
 )
 _BY_THE_APP = f"coalesce({_WRITER_ROLE}, 'outside') IN ('agent', 'admin')"
+#: The invitation ``NEW`` follows a regenerate of its person's links (``Store.regenerate_links``):
+#: in this transaction (since its writer was named) that writer revoked links of the person
+#: that still let someone in, none of the person's links works now, and no other invitation of
+#: theirs was queued. So a resend that skips the interval costs real links, one per regenerate.
+_FOLLOWS_A_REGENERATE = (
+    "(EXISTS (SELECT 1 FROM link l JOIN writer w ON w.id = 1"
+    " WHERE l.access_id = NEW.access_id AND l.revoked_by = w.name AND l.revoked_at >= w.since"
+    " AND (l.expires_at IS NULL OR l.expires_at > l.revoked_at))"
+    " AND NOT EXISTS (SELECT 1 FROM link WHERE access_id = NEW.access_id AND revoked_at IS NULL"
+    f" AND (expires_at IS NULL OR expires_at > {_NOW}))"
+    " AND NOT EXISTS (SELECT 1 FROM invitation i JOIN writer w ON w.id = 1"
+    " WHERE i.access_id = NEW.access_id AND i.queued_at >= w.since))"
+)
 #: An invitation's columns that change after it is queued: the sender's.
 _SENDER_COLUMNS = (
     "state",
@@ -1611,6 +1633,22 @@ _V7 = (
     # entry's empty values do.
     "DROP TRIGGER setting_changes_recorded",
     _setting_changes_recorded("nullif(OLD.value, '')", "nullif(NEW.value, '')"),
+    # -- who writes, and since when (the store's clock): what this transaction did
+    "DROP TABLE writer",
+    f"""
+    CREATE TABLE writer (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+        role TEXT NOT NULL DEFAULT 'agent' CHECK (role IN ('agent', 'admin', 'demo', 'visitor')),
+        since TEXT NOT NULL DEFAULT ({_NOW})
+    ) STRICT
+    """,
+    *_WRITER_RULES,
+    f"""
+    CREATE TRIGGER writer_dated_by_the_store BEFORE INSERT ON writer
+    WHEN NEW.since IS NOT {_NOW}
+    {_refuse("the store dates when a writer begins")}
+    """,
     # -- the sessions the transaction under way adds
     """
     CREATE TABLE session_starting (
@@ -1749,7 +1787,7 @@ _V7 = (
     f"""
     CREATE TRIGGER invitation_resent_after_the_interval BEFORE INSERT ON invitation
     WHEN (NEW.resend IS NOT 1) = EXISTS (SELECT 1 FROM invitation WHERE access_id = NEW.access_id)
-        OR (NEW.resend IS 1 AND {_RESENT_TOO_SOON})
+        OR (NEW.resend IS 1 AND {_RESENT_TOO_SOON} AND NOT {_FOLLOWS_A_REGENERATE})
     {_refuse("a person's first invitation is queued once, and a resend waits for the interval")}
     """,
     # Made after the other rules of a new invitation, so that it is the one that speaks first.
@@ -1845,7 +1883,7 @@ Schema = frozenset[tuple[str, str, str, str]]
 #: :func:`schema_digest` of what the migrations make, so that opening a store need not
 #: replay them (about 6 ms of every command). ``test_the_schema_digest_is_the_migrations``
 #: keeps it true, and prints the new value when a migration is added.
-SCHEMA_DIGEST = "b0ade19354cd5aeecc23a4a10451d35a3bce784fbd61248bff929b55e15928a4"
+SCHEMA_DIGEST = "fa3fd8e2836f11f791985e47b650548c932c0b2c6726bf1157a118a88c0f9394"
 
 
 def schema_of(db: sqlite3.Connection) -> Schema:
