@@ -99,11 +99,6 @@ class Delivery(Record):
         """What the header and the card say: the state, and why when it failed."""
         return delivery_label(self)
 
-    @property
-    def short_label(self) -> str:
-        """The state without the reason, for narrow places (a row's badge, a list)."""
-        return delivery_label(self, with_reason=False)
-
 
 def delivery_label(delivery: Delivery | None, *, with_reason: bool = True) -> str:
     """``SMS invite sent``, ``E-mail invite failed: the mail server answered 550 …``;
