@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from collab_console.cli.commands import Exit, fail, open_for, shown_setting
 from collab_console.cli.output import aligned, write_out
 from collab_console.cli.prompts import SecretSource, ask_admin_name
+from collab_console.core import clock
 from collab_console.core.admins import NO_ADMIN_YET, AdminSession, verify_admin
 from collab_console.core.errors import (
     NotAllowedError,
@@ -38,7 +39,7 @@ STALE_RETRIES = 3
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 #: What the embedded store's admin commands say in organisation mode.

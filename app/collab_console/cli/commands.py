@@ -112,9 +112,8 @@ def settings_show(args: argparse.Namespace) -> int:
 
 
 def copy(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
     from collab_console.cli.clipboard import SystemClipboard
+    from collab_console.core import clock
     from collab_console.core.copy_actions import CopyAction
     from collab_console.core.copying import CopyResult, clearing_note, copy_detail, link_for_copy
     from collab_console.core.domain import normalise_session_id
@@ -150,7 +149,7 @@ def copy(args: argparse.Namespace) -> int:
                     person.access_id,
                     purpose=LinkPurpose.COPY,
                     actor=actor,
-                    now=datetime.now(UTC),
+                    now=clock.now(),
                 )[0],
                 copy_reason=reason,
             )
@@ -169,7 +168,7 @@ def copy(args: argparse.Namespace) -> int:
             copy_reason=reason,
         )
         if link is not None and not outcome.copied:  # nobody has it: stop it
-            store.revoke_link(link.link.link_id, actor=actor, now=datetime.now(UTC))
+            store.revoke_link(link.link.link_id, actor=actor, now=clock.now())
     except NotFoundError as exc:
         return fail(str(exc), Exit.NOT_FOUND)
     finally:

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 
 from collab_console.cli.commands import Exit, open_for
 from collab_console.cli.output import aligned, say_error, write_out
+from collab_console.core import clock
 from collab_console.core.delivery import Delivery, DeliveryState
 from collab_console.core.domain import ContactKind, normalise_session_id
 from collab_console.core.errors import ValidationError
@@ -46,7 +47,7 @@ SENT_LATER = "an open console or collab-console invitations send sends it"
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def invitations(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from collab_console.cli.commands import Exit, open_for
 from collab_console.cli.output import aligned, write_out
+from collab_console.core import clock
 from collab_console.core.domain import normalise_session_id
 from collab_console.core.identity import current_user
 from collab_console.core.links import Link, normalise_link_id
@@ -32,7 +33,7 @@ def links_list(args: argparse.Namespace) -> int:
         found = store.list_links(session_id)
     finally:
         store.close()
-    now = datetime.now(UTC)
+    now = clock.now()
     names = {person.access_id: person.name for person in session.everyone}
     if args.json:
         import json
@@ -66,7 +67,7 @@ def links_revoke(args: argparse.Namespace) -> int:
     link_id = normalise_link_id(args.link_id)
     store = open_for(args, readonly=False)
     try:
-        store.revoke_link(link_id, actor=current_user(), now=datetime.now(UTC))
+        store.revoke_link(link_id, actor=current_user(), now=clock.now())
     finally:
         store.close()
     log_event("link %s revoked from the command line", link_id)
@@ -84,7 +85,7 @@ def links_regenerate(args: argparse.Namespace) -> int:
     try:
         person = store.get_session(session_id).find(args.participant)
         revoked, queued, _ = store.regenerate_links(
-            session_id, person.access_id, actor=current_user(), now=datetime.now(UTC)
+            session_id, person.access_id, actor=current_user(), now=clock.now()
         )
         log_event(
             "links of %s in session %s regenerated from the command line",

@@ -17,11 +17,12 @@ Imported only when one of them runs.
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
+from datetime import datetime
 
 from collab_console.cli.admin_commands import acknowledgement_needed, parse_setting
 from collab_console.cli.commands import Exit, fail, open_for
 from collab_console.cli.output import write_out
+from collab_console.core import clock
 from collab_console.core.errors import ValidationError
 from collab_console.core.logs import log_event
 from collab_console.core.settings import SETTING_SPECS, SettingSpec
@@ -59,7 +60,7 @@ def open_organisation(args: argparse.Namespace, *, only: str, readonly: bool) ->
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def _spec(cli_name: str) -> SettingSpec:

@@ -17,6 +17,7 @@ import re
 from datetime import datetime
 from enum import StrEnum
 
+from collab_console.core import randomness
 from collab_console.core.domain import ContactKind
 from collab_console.core.errors import CollabConsoleError
 from collab_console.core.records import Record
@@ -134,9 +135,7 @@ def rate_limited(name: str, wait_seconds: int) -> RateLimitedError:
 
 def new_invitation_id() -> str:
     """A fresh invitation name, ``I-`` and 8 characters of Crockford's base 32."""
-    import secrets
-
-    return "I-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
+    return "I-" + "".join(randomness.choice(_ID_ALPHABET) for _ in range(8))
 
 
 def clean_reason(text: str) -> str:

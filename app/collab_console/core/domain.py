@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 
+from collab_console.core import randomness
 from collab_console.core import text as text_rules
 from collab_console.core.errors import NotFoundError, ValidationError
 from collab_console.core.records import Record, field
@@ -151,9 +152,7 @@ def new_session_id(randbelow: Callable[[int], int] | None = None) -> str:
     service's lobby takes a few requests per address and per ID at most.
     """
     if randbelow is None:
-        import secrets  # only new sessions need it; keeps hashlib off the start-up path
-
-        randbelow = secrets.randbelow
+        randbelow = randomness.randbelow
     chars = [_ID_ALPHABET[randbelow(len(_ID_ALPHABET))] for _ in range(8)]
     return "".join(chars[:4]) + "-" + "".join(chars[4:])
 

@@ -1,7 +1,8 @@
 """Session links: the per-person secret behind a Session URL, and the rules it lives by.
 
 A Session URL is the Session URL base followed by a token of
-:data:`TOKEN_BYTES` random bytes from :mod:`secrets`, unrelated to any ID.
+:data:`TOKEN_BYTES` random bytes from :mod:`secrets` (through
+:mod:`~collab_console.core.randomness`), unrelated to any ID.
 Every *Copy Session URL* and every invitation mints a fresh link for one
 person; the store keeps the SHA-256 of the token (:func:`token_hash`) with who
 made the link, when, for whom and why, never the token, so a stolen store
@@ -19,6 +20,7 @@ import re
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from collab_console.core import randomness
 from collab_console.core.errors import LinkLimitError as LinkLimitError
 from collab_console.core.errors import ValidationError
 from collab_console.core.records import Record
@@ -147,9 +149,7 @@ class MintedLink(Record):
 
 
 def new_token() -> str:
-    import secrets
-
-    return secrets.token_urlsafe(TOKEN_BYTES)
+    return randomness.token_urlsafe(TOKEN_BYTES)
 
 
 def token_hash(token: str) -> str:
@@ -168,9 +168,7 @@ def is_token(text: object) -> bool:
 
 
 def new_link_id() -> str:
-    import secrets
-
-    return "L-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
+    return "L-" + "".join(randomness.choice(_ID_ALPHABET) for _ in range(8))
 
 
 def normalise_link_id(text: str) -> str:

@@ -15,6 +15,7 @@ import re
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from collab_console.core import randomness
 from collab_console.core.records import Record
 
 REQUEST_ID_PATTERN = re.compile(r"R-[0-9A-HJKMNP-TV-Z]{8}", re.ASCII)
@@ -108,9 +109,7 @@ JOINED_TEXT = "You are in the session."
 
 
 def new_request_id() -> str:
-    import secrets
-
-    return "R-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
+    return "R-" + "".join(randomness.choice(_ID_ALPHABET) for _ in range(8))
 
 
 class BrowserState(StrEnum):

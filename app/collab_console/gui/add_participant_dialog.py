@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from collab_console.core import clock
 from collab_console.core import text as text_rules
 from collab_console.core.domain import MAX_NAME_LENGTH, Participant, Session, parse_contact
 from collab_console.core.errors import CollabConsoleError, ValidationError
@@ -154,7 +154,7 @@ class AddParticipantDialog(QDialog):
         name, contact = self.name_edit.text(), self.contact_edit.text()
         self.hub.call(
             lambda store: store.add_participant(
-                session_id, name=name, contact=contact, actor=actor, now=datetime.now(UTC)
+                session_id, name=name, contact=contact, actor=actor, now=clock.now()
             ),
             self._added,
             self._failed,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QStatusBar,
 )
 
+from collab_console.core import clock
 from collab_console.core.domain import Session
 from collab_console.core.errors import CollabConsoleError
 from collab_console.core.events import SessionEnded
@@ -400,7 +400,7 @@ class ConsoleWindow(QMainWindow):
             QMessageBox.critical(self, "Could not end the session", error.sentence)
 
         self.hub.call(
-            lambda store: store.end_session(session_id, datetime.now(UTC), actor=actor),
+            lambda store: store.end_session(session_id, clock.now(), actor=actor),
             ended,
             failed,
         )

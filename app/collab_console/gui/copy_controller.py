@@ -13,13 +13,13 @@ import contextlib
 import math
 import threading
 import time
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, QTimer, Signal
 from PySide6.QtGui import QContextMenuEvent, QFont, QFontMetrics, QKeyEvent, QSinglePointEvent
 from PySide6.QtWidgets import QListView, QMenu, QToolButton, QWidget
 
+from collab_console.core import clock
 from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
 from collab_console.core.copying import (
     CopyOutcome,
@@ -326,7 +326,7 @@ class CopyController(QObject):
 
         def read(store: Store) -> _Checked:
             settings, session = store.load_settings(), store.get_session(session_id)
-            now = datetime.now(UTC)
+            now = clock.now()
             made: list[LinksChanged] = []
 
             def mint() -> MintedLink:
@@ -481,7 +481,7 @@ class CopyController(QObject):
 
         self.hub.call(
             lambda store: store.queue_invitation(
-                session_id, access_id, actor=actor, now=datetime.now(UTC)
+                session_id, access_id, actor=actor, now=clock.now()
             ),
             queued,
             refused,
@@ -521,7 +521,7 @@ class CopyController(QObject):
         actor = current_user()
         for link_id in unclaimed:
             with contextlib.suppress(CollabConsoleError):  # one that fails stops no other
-                store.revoke_link(link_id, actor=actor, now=datetime.now(UTC))
+                store.revoke_link(link_id, actor=actor, now=clock.now())
 
     def _url_base(self) -> str:
         settings = self.hub.settings
@@ -537,7 +537,7 @@ class CopyController(QObject):
 
         link_id, actor = link.link.link_id, current_user()
         self.hub.call(
-            lambda store: store.revoke_link(link_id, actor=actor, now=datetime.now(UTC)),
+            lambda store: store.revoke_link(link_id, actor=actor, now=clock.now()),
             None,
             not_revoked,
         )

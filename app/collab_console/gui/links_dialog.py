@@ -18,7 +18,7 @@ console, the CLI, the join service) shows at once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+from collab_console.core import clock
 from collab_console.core.delivery import Delivery
 from collab_console.core.domain import Participant, Session, SessionSummary
 from collab_console.core.errors import CollabConsoleError
@@ -294,7 +295,7 @@ class LinksDialog(QDialog):
         super().__init__(parent)
         self.hub = hub
         self.privacy = privacy if privacy is not None else PrivacyScreen(parent=self)
-        self.now = now or (lambda: datetime.now(UTC))
+        self.now = now or clock.now
         self.session_id: str | None = None
         self.session: Session | None = None
         self.loaded = False

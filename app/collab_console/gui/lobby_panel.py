@@ -12,7 +12,7 @@ and when, and Admit / Deny buttons that Tab reaches and Enter or Space press.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+from collab_console.core import clock
 from collab_console.core.domain import Session
 from collab_console.core.errors import CollabConsoleError
 from collab_console.core.identity import current_user
@@ -338,7 +339,7 @@ class LobbyPanel(QObject):
 
         self.hub.call(
             lambda store: store.decide_join(
-                request.request_id, admit=admit, actor=actor, now=datetime.now(UTC)
+                request.request_id, admit=admit, actor=actor, now=clock.now()
             ),
             done,
             failed,
@@ -377,9 +378,7 @@ class LobbyPanel(QObject):
             self.said.emit(f"The lobby was not {what}: {error.sentence}")
 
         self.hub.call(
-            lambda store: store.set_lobby_locked(
-                session_id, locked, actor=actor, now=datetime.now(UTC)
-            ),
+            lambda store: store.set_lobby_locked(session_id, locked, actor=actor, now=clock.now()),
             done,
             failed,
         )

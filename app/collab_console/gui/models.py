@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtWidgets import QApplication, QListView
 
+from collab_console.core import clock
 from collab_console.core.delivery import Delivery, delivery_label
 from collab_console.core.domain import Participant, SessionState, SessionSummary
 from collab_console.core.masking import mask_contact
@@ -50,12 +51,12 @@ def started_text(created_at: datetime, now: datetime | None = None) -> str:
     A session from another year also names the year ("Started 4 Mar 2025 09:30").
     """
     local = created_at.astimezone()
-    today = (now or datetime.now(local.tzinfo)).astimezone(local.tzinfo)
-    clock = f"{local.hour:02d}:{local.minute:02d}"
+    today = (now or clock.now()).astimezone(local.tzinfo)
+    time_of_day = f"{local.hour:02d}:{local.minute:02d}"
     if local.date() == today.date():
-        return f"Started {clock}"
+        return f"Started {time_of_day}"
     year = "" if local.year == today.year else f" {local.year}"
-    return f"Started {local.day} {_MONTHS[local.month - 1]}{year} {clock}"
+    return f"Started {local.day} {_MONTHS[local.month - 1]}{year} {time_of_day}"
 
 
 def spoken(display: str) -> str:

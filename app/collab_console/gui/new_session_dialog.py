@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from collab_console.core import clock
 from collab_console.core.domain import Session, parse_contact, validate_name
 from collab_console.core.errors import CollabConsoleError, ValidationError
 from collab_console.core.events import SessionStarted
@@ -109,7 +108,7 @@ class NewSessionDialog(QDialog):
         name, contact, actor = self.name_edit.text(), self.contact_edit.text(), current_user()
         self.hub.call(
             lambda store: store.start_session(
-                customer_name=name, contact=contact, now=datetime.now(UTC), actor=actor
+                customer_name=name, contact=contact, now=clock.now(), actor=actor
             ),
             self._started,
             self._failed,

@@ -29,7 +29,7 @@ read-only with the core's reason.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer
@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+from collab_console.core import clock
 from collab_console.core import settings as declarations
 from collab_console.core.admins import AdminSession, change_settings, verify_database_admin
 from collab_console.core.errors import CollabConsoleError, NotAllowedError, StaleSettingsError
@@ -608,7 +609,7 @@ class PreferencesDialog(QDialog):
     @property
     def unlocked(self) -> bool:
         """Whether an admin unlocked the settings and the unlock is still valid."""
-        return self.admin is not None and self.admin.valid_at(datetime.now(UTC))
+        return self.admin is not None and self.admin.valid_at(clock.now())
 
     def _admins_known(self, has_admins: bool) -> None:
         if Shiboken.isValid(self):
@@ -624,7 +625,7 @@ class PreferencesDialog(QDialog):
     def _check_database_admin(self) -> None:
         """Ask the database, on the worker, whether this login is a member of collab_admin."""
         self.hub.call(
-            lambda store: verify_database_admin(store, now=datetime.now(UTC)),
+            lambda store: verify_database_admin(store, now=clock.now()),
             self._database_admin,
             self._not_database_admin,
         )
@@ -664,7 +665,7 @@ class PreferencesDialog(QDialog):
 
     def use_admin(self, admin: AdminSession) -> None:
         """Unlock the settings for ``admin`` (a session only the core's verify_admin makes)."""
-        if not Shiboken.isValid(self) or not admin.valid_at(datetime.now(UTC)):
+        if not Shiboken.isValid(self) or not admin.valid_at(clock.now()):
             return
         self.admin = admin
         self._last_admin = admin.name
@@ -687,7 +688,7 @@ class PreferencesDialog(QDialog):
 
     def _wait_for_the_end(self, admin: AdminSession) -> None:
         """Time :meth:`_check_unlock` for when ``admin``'s session ends."""
-        left = (admin.expires_at - datetime.now(UTC)).total_seconds() * 1000
+        left = (admin.expires_at - clock.now()).total_seconds() * 1000
         self._unlock_ends.start(max(0, min(LONGEST_TIMER_MS, int(left) + 1)))
 
     def _check_unlock(self) -> None:
@@ -873,7 +874,7 @@ class PreferencesDialog(QDialog):
             raise CollabConsoleError("the settings have not been read yet")
         return self._base.changed(
             actor=self.admin.name if self.admin is not None else current_user(),
-            now=datetime.now(UTC),
+            now=clock.now(),
             acknowledged=self._acknowledged_now(),
             **self._edits(),
         )
@@ -903,7 +904,7 @@ class PreferencesDialog(QDialog):
         org_mode = self.org_mode
 
         def save(store: Store) -> SettingsChanged:
-            now = datetime.now(UTC)
+            now = clock.now()
             # In organisation mode the database is asked again: a role taken away since
             # the dialog opened saves nothing (the server would refuse it too).
             by = verify_database_admin(store, now=now) if org_mode else admin

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import time
-from datetime import UTC, datetime
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+from collab_console.core import clock
 from collab_console.core.admins import AdminSession, name_key, verify_admin, wait_seconds
 from collab_console.core.errors import CollabConsoleError, NotAllowedError
 from collab_console.core.identity import current_user
@@ -64,12 +64,12 @@ def attempt_unlock(store: Store, name: str, passphrase: str, *, actor: str) -> U
     """
     try:
         return UnlockAnswer(
-            admin=verify_admin(store, name, passphrase, now=datetime.now(UTC), actor=actor)
+            admin=verify_admin(store, name, passphrase, now=clock.now(), actor=actor)
         )
     except NotAllowedError as exc:
         failures, last = store.unlock_failures(name_key(name))
         return UnlockAnswer(
-            refusal=exc.sentence, wait_seconds=wait_seconds(failures, last, datetime.now(UTC))
+            refusal=exc.sentence, wait_seconds=wait_seconds(failures, last, clock.now())
         )
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEventLoop, QObject, QSize, Qt, QTimer, Signal
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import Shiboken
 
+from collab_console.core import clock
 from collab_console.core.errors import CollabConsoleError
 from collab_console.store.errors import StoreUnavailableError
 
@@ -210,7 +210,7 @@ class UnreachableStoreDialog(QDialog):
         self.reason = error.sentence
         self.reason_label.setText(error.sentence)
         self.reason_label.setAccessibleName(error.sentence)
-        self._say("" if first else TRIED_AT.format(time=f"{datetime.now():%H:%M:%S}"))
+        self._say("" if first else TRIED_AT.format(time=f"{clock.now().astimezone():%H:%M:%S}"))
         self.retry_button.setEnabled(True)
         self.retry_button.setFocus()
 

@@ -8,12 +8,12 @@ the HTML part escapes every one of them, and header values are kept on one line.
 from __future__ import annotations
 
 import html
-import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
+from collab_console.core import clock, randomness
 from collab_console.core.masking import mask_contact
 
 #: Two SMS segments: longer texts are split, billed twice over and arrive out of order.
@@ -23,7 +23,7 @@ _SMS_NAME_LENGTH = 40
 
 
 def _new_id() -> str:
-    return secrets.token_hex(8)
+    return randomness.token_hex(8)
 
 
 def _one_line(text: str) -> str:
@@ -108,7 +108,7 @@ def compose_email(
     message["Subject"] = email_subject(invitation)
     message["From"] = sender
     message["To"] = invitation.to
-    message["Date"] = format_datetime(now or datetime.now(UTC))
+    message["Date"] = format_datetime(now or clock.now())
     domain = sender.rpartition("@")[2].strip("<> ") or None
     message["Message-ID"] = make_msgid(idstring=invitation.id, domain=domain)
     message.set_content(email_text(invitation))

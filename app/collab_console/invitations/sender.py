@@ -26,10 +26,11 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from collab_console.core import clock as app_clock
 from collab_console.core.delivery import CLAIM_SECONDS, Delivery, DeliveryState, clean_reason
 from collab_console.core.domain import ContactKind, Participant, Session
 from collab_console.core.errors import (
@@ -179,7 +180,7 @@ class Sender:
         """Send what is due and ask for delivery reports; ``now`` fixes the clock (tests)."""
 
         def clock() -> datetime:
-            return now if now is not None else datetime.now(UTC)
+            return now if now is not None else app_clock.now()
 
         tally = _Tally()
         settings = self._store.load_settings()

@@ -39,11 +39,11 @@ import ssl
 import threading
 import urllib.parse
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Protocol, get_args
 
+from collab_console.core import clock
 from collab_console.core.delivery import DeliveryState
 from collab_console.invitations.message import Invitation, compose_email, sms_body
 
@@ -592,7 +592,7 @@ class OutboxTransport:
         return None
 
     def send(self, invitation: Invitation) -> Attempt:
-        now = datetime.now(UTC)
+        now = clock.now()
         stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
         if invitation.channel == "email":
             name = f"{stamp}-{invitation.id}.eml"
