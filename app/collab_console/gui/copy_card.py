@@ -851,7 +851,21 @@ def _serve_card_role() -> None:
         _card_role_served = True
 
 
+#: The cards' accessible interfaces, held so that Python never frees one. PySide6
+#: leaves an interface made in Python owned by Python, while Qt's accessibility
+#: cache keeps a bare pointer to it and deletes it itself when its card goes (which
+#: tells the Python wrapper). Freed by Python first, the cache would use freed
+#: memory for every screen-reader call and crash when the application ends.
+_card_interfaces: list[QAccessibleInterface] = []
+
+
 def _card_accessible(key: str, obj: QObject) -> QAccessibleInterface | None:
     if key == "CopyCard" and isinstance(obj, CopyCard):
-        return QAccessibleWidget(obj, QAccessible.Role.Dialog)
+        from shiboken6 import Shiboken
+
+        # Those whose card is gone were deleted by Qt already: letting them go frees nothing.
+        _card_interfaces[:] = [kept for kept in _card_interfaces if Shiboken.isValid(kept)]
+        interface = QAccessibleWidget(obj, QAccessible.Role.Dialog)
+        _card_interfaces.append(interface)
+        return interface
     return None
