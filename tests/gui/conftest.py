@@ -12,10 +12,6 @@ a fraction of a millisecond instead of 0.15 s.
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,14 +19,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QClipboard, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
-from pytestqt.qtbot import QtBot
 
 from collab_console.core.admins import AdminSession, init_admin, verify_admin
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.user_prefs import CONFIG_DIR_ENV
 from collab_console.store import Store, open_store, seed_demo
-from tests.gui.helpers import ADMIN, show_console
+from collab_console.testing.clipboard import SystemClipboard
+from collab_console.testing.pages import ConsolePage
+from tests.gui.helpers import ADMIN
 from tests.store.admins import SETUP_ACTOR, cheap_scrypt, passphrase_for
 
 __all__ = ["cheap_scrypt"]  # a fixture of tests/store/admins.py, used here by name
@@ -76,20 +73,27 @@ def admin(demo_store: Store, data_dir: Path) -> AdminSession:
 
 
 @pytest.fixture
-def hub(demo_store: Store) -> Iterator[StoreHub]:
-    """The hub on the demo store, with what start-up reads already read (as run_gui does)."""
-    hub = StoreHub(
-        demo_store, settings=demo_store.load_settings(), sessions=demo_store.list_sessions()
-    )
-    yield hub
-    hub.close()
-    hub.deleteLater()
+def collab_store(demo_store: Store) -> Store:
+    """The QA kit's fixtures (``console_page``…) run on this suite's demo store."""
+    return demo_store
 
 
 @pytest.fixture
-def console(qtbot: QtBot, hub: StoreHub) -> ConsoleWindow:
-    """The console on the demo store, shown, with the active demo session on screen."""
-    return show_console(qtbot, hub)
+def collab_look() -> None:
+    """The kit's console opens with the look each test sets (``look_restored`` puts it back)."""
+
+
+@pytest.fixture
+def hub(collab_hub: StoreHub) -> StoreHub:
+    """The hub on the demo store, with what start-up reads already read (as run_gui does)."""
+    return collab_hub
+
+
+@pytest.fixture
+def console(console_page: ConsolePage) -> ConsoleWindow:
+    """The console on the demo store, shown, with the active demo session on screen: the
+    window of the QA kit's ``console_page``, so both drive the same window."""
+    return console_page.window
 
 
 @pytest.fixture
@@ -98,38 +102,10 @@ def clear_clipboard() -> None:
 
 
 @pytest.fixture
-def read_with_xclip(qtbot: QtBot) -> Callable[[], str]:
-    """Read the clipboard from a separate ``xclip -o`` process, as another program would.
-
-    xclip asks this process for the text, so the Qt event loop must keep running
-    while it waits: it runs in a thread and the test waits on its result.
-    """
-    xclip = shutil.which("xclip")
-    if xclip is None:
-        pytest.fail("xclip is needed to read the clipboard from another process", pytrace=False)
-
-    def read() -> str:
-        result: dict[str, subprocess.CompletedProcess[str]] = {}
-
-        def run() -> None:
-            result["done"] = subprocess.run(
-                [xclip, "-selection", "clipboard", "-o"],
-                capture_output=True,
-                text=True,
-                timeout=10,
-                env=os.environ.copy(),
-                check=False,
-            )
-
-        worker = threading.Thread(target=run)
-        worker.start()
-        qtbot.waitUntil(lambda: "done" in result, timeout=12_000)
-        worker.join()
-        done = result["done"]
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    return read
+def read_with_xclip(system_clipboard: SystemClipboard) -> Callable[[], str]:
+    """Read the clipboard from a separate ``xclip -o`` process, as another program would
+    (the QA kit's ``system_clipboard``)."""
+    return system_clipboard.read
 
 
 @pytest.fixture(autouse=True)

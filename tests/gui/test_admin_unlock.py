@@ -451,8 +451,9 @@ def test_unlocking_saving_and_the_audit_log_never_use_the_gui_thread(qtbot, demo
     assert checked.on_gui_thread == []
 
 
-def test_preferences_opened_from_the_console_unlocks_inside_its_own_loop(qtbot, hub, console):
-    """Ctrl+, runs Preferences modally; the Unlock dialog opens on top of it."""
+def test_preferences_opened_from_the_console_unlocks_on_top_of_it(qtbot, hub, console):
+    """Ctrl+, opens Preferences window-modal to the console; the Unlock dialog opens on top
+    of it, window-modal to Preferences, and the console's event loop runs both."""
     from tests.gui.helpers import driving_modal, unlock_preferences
 
     seen: list[str] = []
@@ -467,3 +468,6 @@ def test_preferences_opened_from_the_console_unlocks_inside_its_own_loop(qtbot, 
 
     [banner] = seen
     assert banner.startswith(f"Unlocked by {ADMIN}")
+    # Closed, it is gone with its Unlock dialog: opening Preferences again leaks nothing.
+    qtbot.waitUntil(lambda: not console.findChildren(PreferencesDialog))
+    assert console.preferences_dialog is None

@@ -24,6 +24,7 @@ from collab_console.gui.copy_card import COPIED_TEXT, FAREWELL_MS, INTENT_DELAY_
 from collab_console.gui.privacy import PrivacyScreen
 from collab_console.gui.store_hub import POLL_INTERVAL_MS, StoreHub
 from collab_console.store import Store, seed_demo
+from collab_console.testing.pages import COPY_BUTTONS, ConsolePage
 from tests.gui.helpers import (
     CARD_TIMEOUT_MS,
     MASKED_URL,
@@ -102,11 +103,11 @@ def card_button(console: ConsoleWindow, name: str) -> QPushButton:
 # -- hovering -------------------------------------------------------------------
 
 
-def test_resting_on_the_customer_icon_shows_the_card_below_it(qtbot, console):
+def test_resting_on_the_customer_icon_shows_the_card_below_it(console_page: ConsolePage):
+    console = console_page.window
     assert not console.copying.card.isVisible()
-    hover_customer(qtbot, console)
-    wait_for_card(qtbot, console)
-    assert console.copying.card.title.text() == "Dana Levi"
+    card = console_page.hover_customer()
+    assert card.person == "Dana Levi"
     assert console.copying.card.subtitle.text() == "Customer · SMS invite failed"
     icon_bottom = console.view.customer_icon.mapTo(
         console, QPoint(0, console.view.customer_icon.height())
@@ -135,13 +136,12 @@ def test_card_holds_while_the_pointer_moves_into_it_and_hides_after_leaving(qtbo
     qtbot.waitUntil(lambda: not console.copying.card.isVisible(), timeout=CARD_TIMEOUT_MS)
 
 
-def test_escape_closes_the_card(qtbot, console):
-    hover_customer(qtbot, console)
-    wait_for_card(qtbot, console)
-    button = console.copying.card.visible_buttons()[0]
-    button.setFocus()
-    qtbot.keyClick(button, Qt.Key.Key_Escape)
-    assert not console.copying.card.isVisible()
+def test_escape_closes_the_card(console_page: ConsolePage):
+    console = console_page.window
+    card = console_page.hover_customer()
+    console.copying.card.visible_buttons()[0].setFocus()
+    card.close()
+    assert not card.is_open
     assert console.view.customer_icon.hasFocus()
 
 
@@ -176,12 +176,11 @@ def test_with_no_detail_enabled_the_card_offers_resend_invite_only(qtbot, consol
     assert "ask an admin to turn on Copy Session ID or Copy Session URL" in note.text()
 
 
-def test_no_card_for_an_ended_session(qtbot, console, hub):
+def test_no_card_for_an_ended_session(qtbot, console_page: ConsolePage, hub):
+    console = console_page.window
     set_copy(qtbot, hub, id_on=True, url_on=True)
-    ended_row = console.sessions.model.row_of(DEMO_ENDED_ID)
-    rect = console.session_list.visualRect(console.sessions.model.index(ended_row, 0))
-    qtbot.mouseClick(console.session_list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    qtbot.waitUntil(lambda: console.session is not None and not console.session.is_active)
+    console_page.select_session(DEMO_ENDED_ID)
+    assert console_page.header_text == f"Ended · Session {DEMO_ENDED_ID}"
     assert console.view.customer_icon.accessibleName() == "Customer: Priya Nair"
     assert not console.view.end_button.isEnabled()
     hover_customer(qtbot, console)
@@ -214,17 +213,16 @@ def assert_never_shown(console: ConsoleWindow, url: str) -> None:
 
 @pytest.mark.usefixtures("clear_clipboard")
 def test_copy_session_id_puts_the_exact_id_on_the_system_clipboard(
-    qtbot, console, hub, read_with_xclip
+    qtbot, console_page: ConsolePage, hub
 ):
+    console = console_page.window
     set_copy(qtbot, hub, id_on=True, url_on=True)
-    hover_customer(qtbot, console)
-    wait_for_card(qtbot, console)
+    card = console_page.hover_customer()
     button = card_button(console, "copyIdButton")
 
-    copy_by_click(qtbot, console, button)
+    assert card.copy("Session ID") == DEMO_ACTIVE_ID  # as another program pastes it
 
     assert clipboard_now() == DEMO_ACTIVE_ID
-    assert read_with_xclip() == DEMO_ACTIVE_ID
     assert button.text() == COPIED_TEXT
     assert button.accessibleName() == COPIED_TEXT
     assert console.statusBar().currentMessage() == (
@@ -237,12 +235,12 @@ def test_copy_session_id_puts_the_exact_id_on_the_system_clipboard(
     ("button_name", "text", "status"),
     [
         (
-            "copyUrlButton",
+            "Session URL",
             lambda url: url,
             f"Copied a new Session URL ({LINK_HOST}) for Dana Levi.",
         ),
         (
-            "copyBothButton",
+            "both",
             lambda url: both_text("Dana Levi", url, DEMO_ACTIVE_ID),
             f"Copied Session ID {DEMO_ACTIVE_ID} and a new Session URL ({LINK_HOST}) "
             "for Dana Levi.",
@@ -252,16 +250,15 @@ def test_copy_session_id_puts_the_exact_id_on_the_system_clipboard(
 )
 @pytest.mark.usefixtures("clear_clipboard")
 def test_a_url_button_puts_a_fresh_link_on_the_system_clipboard_and_never_on_screen(
-    qtbot, console, hub, data_dir, read_with_xclip, button_name, text, status
+    qtbot, console_page: ConsolePage, hub, data_dir, button_name, text, status
 ):
+    console = console_page.window
     set_copy(qtbot, hub, id_on=True, url_on=True)
-    hover_customer(qtbot, console)
-    wait_for_card(qtbot, console)
-    button = card_button(console, button_name)
+    card = console_page.hover_customer()
+    button = card_button(console, COPY_BUTTONS[button_name])
 
-    copy_by_click(qtbot, console, button)
+    copied = card.copy(button_name)  # Dana's invitation failed: no reason is asked
 
-    copied = read_with_xclip()
     assert clipboard_now() == copied
     url = url_in(copied)
     assert copied == text(url), "exactly this, and nothing else"
@@ -277,23 +274,19 @@ def test_a_url_button_puts_a_fresh_link_on_the_system_clipboard_and_never_on_scr
 
 @pytest.mark.usefixtures("clear_clipboard")
 def test_a_participant_row_offers_that_participants_own_details(
-    qtbot, console, hub, data_dir, read_with_xclip
+    qtbot, console_page: ConsolePage, hub, data_dir
 ):
     set_copy(qtbot, hub, id_on=True, url_on=True)
-    hover_participant(qtbot, console, row=1)
-    wait_for_card(qtbot, console)
-    assert console.copying.card.title.text() == "Grace Kim"
-    assert console.copying.card.subtitle.text() == "Document participant · E-mail invite failed"
-    copy_by_click(qtbot, console, card_button(console, "copyUrlButton"))
-    url = read_with_xclip()
+    card = console_page.hover_participant("Grace Kim")
+    assert card.person == "Grace Kim"
+    subtitle = console_page.window.copying.card.subtitle
+    assert subtitle.text() == "Document participant · E-mail invite failed"
+    url = card.copy("Session URL")
     stored_link(data_dir, url, access_id=GRACE_ID)
-    assert (
-        console.statusBar()
-        .currentMessage()
-        .startswith(f"Copied a new Session URL ({LINK_HOST}) for Grace Kim.")
+    assert console_page.status_message.startswith(
+        f"Copied a new Session URL ({LINK_HOST}) for Grace Kim."
     )
-    copy_by_click(qtbot, console, card_button(console, "copyIdButton"))
-    assert read_with_xclip() == GRACE_ID
+    assert card.copy("Session ID") == GRACE_ID
 
 
 def test_moving_to_another_row_moves_the_card(qtbot, console):
@@ -687,13 +680,12 @@ def test_right_click_on_the_icon_gives_the_same_actions_as_a_menu(qtbot, console
     stored_link(data_dir, clipboard_now(), access_id=DEMO_ACTIVE_ID)
 
 
-def test_right_click_when_copying_is_off_offers_resend_invite(qtbot, console, hub):
+def test_right_click_when_copying_is_off_offers_resend_invite(
+    qtbot, console_page: ConsolePage, hub
+):
     set_copy(qtbot, hub, id_on=False, url_on=False)
-    view = console.view.participants_view
-    rect = view.visualRect(console.view.participants_model.index(2, 0))
 
-    seen = run_context_menu(qtbot, lambda: right_click(view.viewport(), rect.center()), None)
-    assert seen == [("Resend invite", True)]
+    assert console_page.context_menu("Luis Ortega") == ["Resend invite"]
 
 
 def test_right_click_with_nothing_to_offer_explains_why(qtbot, console, hub):
@@ -895,19 +887,21 @@ def preview(console: ConsoleWindow, name: str) -> QLabel:
     return label
 
 
-def test_the_card_says_whose_details_and_what_each_button_copies(qtbot, console, hub):
+def test_the_card_says_whose_details_and_what_each_button_copies(
+    qtbot, console_page: ConsolePage, hub
+):
+    console = console_page.window
     set_copy(qtbot, hub, id_on=True, url_on=True)
-    hover_customer(qtbot, console)
-    wait_for_card(qtbot, console)
+    page = console_page.hover_customer()
 
     card = console.copying.card
-    assert card.title.text() == "Dana Levi"
+    assert page.person == "Dana Levi"
     assert card.subtitle.text() == "Customer · SMS invite failed"
-    assert preview(console, "copyIdPreview").text() == DEMO_ACTIVE_ID
-    assert preview(console, "copyUrlPreview").text() == MASKED_URL
+    assert page.preview("Session ID") == DEMO_ACTIVE_ID
+    assert page.preview("Session URL") == MASKED_URL
     both = both_text("Dana Levi", MASKED_URL, DEMO_ACTIVE_ID)
     # Each link starts a line of its own: word wrap never breaks one after its "http://".
-    assert preview(console, "copyBothPreview").text() == (
+    assert page.preview("both") == (
         "Hello Dana Levi, here is your link to join the session:\n"
         f"{MASKED_URL}\n"
         f"If it does not open, go to\n{DEMO_URL_BASE} and enter the Session ID {DEMO_ACTIVE_ID}."
@@ -920,7 +914,7 @@ def test_the_card_says_whose_details_and_what_each_button_copies(qtbot, console,
         assert card_button(console, name).accessibleDescription() == text
     assert preview(console, "copyCardLinkHost").text() == f"Links open {LINK_HOST}"
     resend = "A new SMS invite to +1 •••• ••00"
-    assert preview(console, "resendInvitePreview").text() == resend
+    assert page.preview("Resend invite") == resend
     assert card_button(console, "resendInviteButton").accessibleDescription() == resend
 
 

@@ -564,7 +564,9 @@ def test_add_participant_adds_a_row_and_its_invitation_reaches_the_outbox(
         assert not add.isEnabled()
         retype(qtbot, named(dialog, QLineEdit, "participantContactEdit"), "ivo@example.org")
         assert add.isEnabled()
-        click(qtbot, add)
+        # Window-modal: the click returns at once, and the dialog closes once the store added him.
+        with qtbot.waitSignal(dialog.accepted, timeout=STORE_TIMEOUT_MS):
+            click(qtbot, add)
 
     with driving_modal(AddParticipantDialog, steps):
         click(qtbot, named(console, QPushButton, "newParticipantButton"))
@@ -574,6 +576,9 @@ def test_add_participant_adds_a_row_and_its_invitation_reaches_the_outbox(
     assert console.statusBar().currentMessage() == (
         f"Added Ivo Petrov to session {DEMO_ACTIVE_ID}; their invitation is queued."
     )
+    # Window-modal and deleted once closed: adding again and again leaks no dialog.
+    qtbot.waitUntil(lambda: not console.findChildren(AddParticipantDialog))
+    assert console.add_participant_dialog is None
     model = console.view.participants_model
     qtbot.waitUntil(lambda: model.rowCount() == 4, timeout=STORE_TIMEOUT_MS)
     ivo = model.participant(3)

@@ -1,8 +1,9 @@
 """Starting a session from the console (File › New session…) and ending one.
 
-The console opens both dialogs with a modal ``exec()``, which blocks the test
-until they close; the steps inside them run from a timer in the dialog's own
-event loop (see ``driving_modal``).
+New session is window-modal (``open()``): the test keeps control and drives it
+through the kit's ``NewSessionPage``, or with ``driving_modal``. The End session
+box is a modal ``exec()``, whose steps run from a timer in the box's own event
+loop (see ``driving_modal``).
 """
 
 from __future__ import annotations
@@ -29,14 +30,12 @@ from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.copy_card import COPIED_TEXT
 from collab_console.gui.new_session_dialog import NewSessionDialog
 from collab_console.gui.store_hub import StoreHub
+from collab_console.testing.pages import ConsolePage
 from tests.gui.helpers import (
-    CARD_TIMEOUT_MS,
-    centre,
+    STORE_TIMEOUT_MS,
     click,
     driving_modal,
     named,
-    park_pointer,
-    retype,
     save_through_hub,
     shown_card,
     stored_link,
@@ -45,6 +44,7 @@ from tests.gui.helpers import (
 pytestmark = pytest.mark.gui
 
 
+CTRL = Qt.KeyboardModifier.ControlModifier
 #: A Session URL base of our own, so the test can tell a new link is made on the base in force.
 URL_BASE = "https://join.acme.example/s/"
 
@@ -76,6 +76,12 @@ def show_new_session(qtbot: QtBot, hub: StoreHub) -> NewSessionDialog:
     return dialog
 
 
+def card_of(console_page: ConsolePage) -> QFrame:
+    card = shown_card(console_page.window)
+    assert card is not None, "no copy card is shown"
+    return card
+
+
 def session_ids(hub: StoreHub) -> set[str]:
     return {summary.session_id for summary in hub.store.list_sessions()}
 
@@ -100,25 +106,60 @@ def test_file_new_session_opens_the_dialog_with_start_disabled(qtbot, console, h
     assert session_ids(hub) == before
 
 
-def test_the_new_session_button_opens_the_same_dialog(qtbot, console):
-    with driving_modal(NewSessionDialog, lambda dialog: dialog.reject()):
-        click(qtbot, named(console, QPushButton, "newSessionButton"))
+def test_the_new_session_button_opens_the_same_dialog(console_page: ConsolePage):
+    new = console_page.open_new_session()
+
+    assert new.dialog.objectName() == "newSessionDialog"
+    assert new.dialog.windowTitle() == "New session"
+    new.cancel()
 
 
-def test_start_needs_a_name_and_a_valid_phone_or_email(qtbot, hub):
-    dialog = show_new_session(qtbot, hub)
-    start = named(dialog, QPushButton, "startSessionButton")
-    error = named(dialog, QLabel, "newSessionError")
+def test_ctrl_n_or_the_menu_again_brings_back_the_one_open_dialog(
+    qtbot: QtBot, console_page: ConsolePage
+):
+    """Window-modal: Ctrl+N pressed in the dialog reaches no console shortcut, and the
+    action triggered meanwhile (as assistive technology can) raises the same dialog."""
+    console = console_page.window
+    new = console_page.open_new_session()
+    name = named(new.dialog, QLineEdit, "customerNameEdit")
+    qtbot.waitUntil(new.dialog.isActiveWindow)
 
-    retype(qtbot, named(dialog, QLineEdit, "customerNameEdit"), "Ana Souza")
+    qtbot.keyClick(new.dialog.focusWidget() or new.dialog, Qt.Key.Key_N, CTRL)
+    console.new_session_action.trigger()
+
+    shown = [d for d in console.findChildren(NewSessionDialog) if d.isVisible()]
+    assert shown == [new.dialog]
+    qtbot.waitUntil(new.dialog.isActiveWindow)
+    new.fill("Ana Souza", "")
+    assert name.text() == "Ana Souza"
+    new.cancel()
+
+
+def test_opening_new_session_again_and_again_leaves_no_dialog_behind(
+    qtbot: QtBot, console_page: ConsolePage
+):
+    console = console_page.window
+    for _ in range(3):
+        new = console_page.open_new_session()
+        new.cancel()
+        qtbot.waitUntil(lambda: not console.findChildren(NewSessionDialog))
+
+    assert console.new_session_dialog is None
+
+
+def test_start_needs_a_name_and_a_valid_phone_or_email(console_page: ConsolePage):
+    new = console_page.open_new_session()
+    start = named(new.dialog, QPushButton, "startSessionButton")
+
+    new.fill("Ana Souza", "")
     assert not start.isEnabled()
-    assert error.text() == "Enter a phone number or an e-mail address."
+    assert new.error_text == "Enter a phone number or an e-mail address."
 
-    retype(qtbot, named(dialog, QLineEdit, "customerContactEdit"), "+44 20 7946 0958")
+    new.fill("Ana Souza", "+44 20 7946 0958")
     assert start.isEnabled()
-    assert error.text() == ""
+    assert new.error_text == ""
 
-    retype(qtbot, named(dialog, QLineEdit, "customerContactEdit"), "ana.souza@example.org")
+    new.fill("Ana Souza", "ana.souza@example.org")
     assert start.isEnabled()
 
 
@@ -139,13 +180,13 @@ def test_the_contact_placeholder_shows_whole(qtbot, hub):
     assert room >= edit.fontMetrics().horizontalAdvance(placeholder)
 
 
-def test_a_contact_alone_is_not_enough(qtbot, hub):
-    dialog = show_new_session(qtbot, hub)
+def test_a_contact_alone_is_not_enough(console_page: ConsolePage):
+    new = console_page.open_new_session()
 
-    retype(qtbot, named(dialog, QLineEdit, "customerContactEdit"), "ana.souza@example.org")
+    new.fill("", "ana.souza@example.org")
 
-    assert not named(dialog, QPushButton, "startSessionButton").isEnabled()
-    assert named(dialog, QLabel, "newSessionError").text() == "Enter the customer's name."
+    assert not named(new.dialog, QPushButton, "startSessionButton").isEnabled()
+    assert new.error_text == "Enter the customer's name."
 
 
 @pytest.mark.parametrize(
@@ -160,29 +201,17 @@ def test_a_contact_alone_is_not_enough(qtbot, hub):
         ),
     ],
 )
-def test_an_invalid_contact_shows_why_and_blocks_start(qtbot, hub, contact, message):
-    dialog = show_new_session(qtbot, hub)
-    retype(qtbot, named(dialog, QLineEdit, "customerNameEdit"), "Ana Souza")
+def test_an_invalid_contact_shows_why_and_blocks_start(console_page: ConsolePage, contact, message):
+    new = console_page.open_new_session()
 
-    retype(qtbot, named(dialog, QLineEdit, "customerContactEdit"), contact)
+    new.fill("Ana Souza", contact)
 
-    error = named(dialog, QLabel, "newSessionError")
-    assert error.isVisible()
-    assert error.text() == message
-    assert not named(dialog, QPushButton, "startSessionButton").isEnabled()
+    assert named(new.dialog, QLabel, "newSessionError").isVisible()
+    assert new.error_text == message
+    assert not named(new.dialog, QPushButton, "startSessionButton").isEnabled()
 
 
 # -- starting ----------------------------------------------------------------------
-
-
-def start_session_from_the_menu(qtbot: QtBot, console: ConsoleWindow, name: str) -> None:
-    def fill_in_and_start(dialog: NewSessionDialog) -> None:
-        retype(qtbot, named(dialog, QLineEdit, "customerNameEdit"), name)
-        retype(qtbot, named(dialog, QLineEdit, "customerContactEdit"), "ana.souza@example.org")
-        click(qtbot, named(dialog, QPushButton, "startSessionButton"))
-
-    with driving_modal(NewSessionDialog, fill_in_and_start):
-        choose_file_new_session(qtbot, console)
 
 
 @pytest.fixture
@@ -194,14 +223,19 @@ def own_url_base(qtbot: QtBot, hub: StoreHub) -> str:
     return URL_BASE
 
 
-def test_starting_a_session_shows_it_selected_and_active(qtbot, console, hub):
+def test_starting_a_session_shows_it_selected_and_active(
+    qtbot: QtBot, console_page: ConsolePage, hub
+):
+    console = console_page.window
     before = session_ids(hub)
+    new = console_page.open_new_session()
 
-    start_session_from_the_menu(qtbot, console, "Ana Souza")
+    # The dialog the agent filled in is the one that starts it: none is opened again.
+    with qtbot.waitSignal(new.dialog.accepted, timeout=STORE_TIMEOUT_MS):
+        new_id = new.start("Ana Souza", "ana.souza@example.org")
 
-    [new_id] = session_ids(hub) - before
+    assert session_ids(hub) - before == {new_id}
     assert SESSION_ID_PATTERN.match(new_id)
-    qtbot.waitUntil(lambda: console.session is not None and console.session.session_id == new_id)
     sessions = named(console, QListView, "sessionList")
     current: QModelIndex = sessions.currentIndex()
     assert current.data().startswith(f"Ana Souza\n{new_id}")
@@ -225,46 +259,20 @@ def test_starting_a_session_shows_it_selected_and_active(qtbot, console, hub):
 
 
 def test_the_card_of_a_new_session_copies_its_id_and_a_link_on_the_base_in_force(
-    qtbot, console, hub, data_dir, own_url_base, clear_clipboard, read_with_xclip
+    console_page: ConsolePage, data_dir, own_url_base, clear_clipboard
 ):
-    before = session_ids(hub)
-    start_session_from_the_menu(qtbot, console, "Ana Souza")
-    [new_id] = session_ids(hub) - before
-    qtbot.waitUntil(lambda: console.session is not None and console.session.session_id == new_id)
+    new_id = console_page.open_new_session().start("Ana Souza", "ana.souza@example.org")
 
-    # The pointer comes back from the dialog: it crosses the console on its way to
-    # the icon. (A synthetic move straight from a closed dialog onto the icon gets
-    # no Enter event from Qt.)
-    park_pointer(qtbot, console)
-    icon = named(console, QToolButton, "customerIcon")
-    qtbot.mouseMove(icon, centre(icon))
-    qtbot.waitUntil(lambda: shown_card(console) is not None, timeout=CARD_TIMEOUT_MS)
-    card = named(console, QFrame, "copyCard")
-    assert named(card, QLabel, "copyCardTitle").text() == "Ana Souza"
-    button = named(card, QPushButton, "copyIdButton")
-    qtbot.mouseMove(button, centre(button))
-    with qtbot.waitSignal(console.copying.said, timeout=5000):
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    card = console_page.hover_customer()
+    assert card.person == "Ana Souza"
+    assert card.copy("Session ID") == new_id
+    assert named(card_of(console_page), QPushButton, "copyIdButton").text() == COPIED_TEXT
 
-    assert read_with_xclip() == new_id
-    assert button.text() == COPIED_TEXT
-
-    url_button = named(card, QPushButton, "copyUrlButton")
-    qtbot.mouseMove(url_button, centre(url_button))
-    qtbot.mouseClick(url_button, Qt.MouseButton.LeftButton)
     # Her invitation has not failed: the agent says why the URL is copied.
-    qtbot.waitUntil(lambda: console.copying.reason_dialog is not None, timeout=5000)
-    reason = console.copying.reason_dialog
-    assert reason is not None
-    edit = named(reason, QLineEdit, "copyReasonEdit")
-    qtbot.waitUntil(edit.hasFocus, timeout=3000)
-    qtbot.keyClicks(edit, "she asked for it on the phone")
-    with qtbot.waitSignal(console.copying.said, timeout=5000):
-        qtbot.keyClick(edit, Qt.Key.Key_Return)
+    url = card.copy("Session URL", reason="she asked for it on the phone")
 
-    url = read_with_xclip()
     stored_link(data_dir, url, access_id=new_id, session_id=new_id, base=own_url_base)
-    message = console.statusBar().currentMessage()
+    message = console_page.status_message
     assert message.startswith("Copied a new Session URL (join.acme.example) for Ana Souza.")
 
 
@@ -316,16 +324,11 @@ def test_ending_a_session_asks_and_keep_session_keeps_it_active(qtbot, console, 
     assert named(console, QLabel, "sessionStateLabel").text().startswith("Active")
 
 
-def test_ending_a_session_through_the_confirmation_box(qtbot, console, hub):
-    texts: list[str] = []
+def test_ending_a_session_through_the_confirmation_box(qtbot, console_page: ConsolePage, hub):
+    console = console_page.window
 
-    with driving_modal(QMessageBox, answer(qtbot, "confirmEndSessionButton", texts)):
-        click(qtbot, named(console, QPushButton, "endSessionButton"))
+    console_page.end_session()
 
-    assert "End the session with Dana Levi?" in texts[0]
-    qtbot.waitUntil(
-        lambda: console.statusBar().currentMessage() == f"Ended session {DEMO_ACTIVE_ID}."
-    )
     qtbot.waitUntil(lambda: console.session is not None and not console.session.is_active)
     assert hub.store.get_session(DEMO_ACTIVE_ID).state is SessionState.ENDED
     assert named(console, QLabel, "sessionStateLabel").text() == f"Ended · Session {DEMO_ACTIVE_ID}"

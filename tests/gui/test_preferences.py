@@ -61,18 +61,15 @@ from collab_console.core.settings import (
 from collab_console.gui.preferences_dialog import SETTINGS_SAVED, PreferencesDialog
 from collab_console.gui.store_hub import POLL_INTERVAL_MS, StoreHub
 from collab_console.store import Store, open_store, seed_demo
+from collab_console.testing.pages import ConsolePage
 from tests.gui.helpers import (
     ADMIN,
-    CARD_TIMEOUT_MS,
-    centre,
     change_settings_elsewhere,
     click,
     driving_modal,
     named,
-    park_pointer,
     retype,
     show_preferences,
-    shown_card,
     unlock_preferences,
     unlocked_preferences,
 )
@@ -653,13 +650,12 @@ def test_acknowledging_the_warning_enables_save(qtbot, hub):
     assert not named(dialog, QLabel, "saveBlockedLabel").isVisible()
 
 
-def test_save_records_who_acknowledged_and_audits_the_change(qtbot, hub, data_dir):
-    dialog = unlocked_preferences(qtbot, hub)
-    tick(qtbot, named(dialog, QCheckBox, "copySessionUrlCheck"))
-    tick(qtbot, named(dialog, QCheckBox, "urlAcknowledgeCheck"))
+def test_save_records_who_acknowledged_and_audits_the_change(console_page: ConsolePage, data_dir):
+    prefs = console_page.open_preferences()
+    prefs.unlock()
     before = datetime.now(UTC)
 
-    save_and_close(qtbot, dialog)
+    prefs.turn_url_copy_on()  # ticks, acknowledges the warning, saves
 
     saved = stored(data_dir)
     assert saved.copy_session_url
@@ -735,12 +731,13 @@ def test_unticking_a_stored_url_copy_and_ticking_it_again_asks_again(
 
 
 def test_saving_other_changes_keeps_the_stored_acknowledgement(
-    qtbot, hub, data_dir, url_copy_stored_on
+    console_page: ConsolePage, data_dir, url_copy_stored_on
 ):
-    dialog = unlocked_preferences(qtbot, hub)
+    prefs = console_page.open_preferences()
+    prefs.unlock()
 
-    tick(qtbot, named(dialog, QCheckBox, "copySessionIdCheck"))
-    save_and_close(qtbot, dialog)
+    prefs.set_setting("Copy Session ID", False)
+    prefs.save()
 
     saved = stored(data_dir)
     assert not saved.copy_session_id
@@ -839,14 +836,16 @@ def test_save_updates_the_open_console_at_once(qtbot, hub, console):
     assert "Copying session details is turned off." in hint.text()
 
 
-def test_the_console_says_the_settings_were_saved(qtbot, hub, console):
-    dialog = unlocked_preferences(qtbot, hub, console)
-    tick(qtbot, named(dialog, QCheckBox, "copySessionIdCheck"))
-    assert console.statusBar().currentMessage() == ""
+def test_the_console_says_the_settings_were_saved(console_page: ConsolePage):
+    prefs = console_page.open_preferences()
+    prefs.unlock()
+    prefs.set_setting("Copy Session ID", False)
+    assert console_page.status_message == ""
 
-    save_and_close(qtbot, dialog)
+    prefs.save()
 
-    assert console.statusBar().currentMessage() == SETTINGS_SAVED == "Settings saved."
+    assert not prefs.is_open
+    assert console_page.status_message == SETTINGS_SAVED == "Settings saved."
 
 
 def test_a_refused_save_says_nothing_was_saved(qtbot, quiet_hub, data_dir, console):
@@ -859,28 +858,19 @@ def test_a_refused_save_says_nothing_was_saved(qtbot, quiet_hub, data_dir, conso
     assert console.statusBar().currentMessage() != SETTINGS_SAVED
 
 
-def test_ctrl_comma_opens_preferences_from_the_console_and_saves(qtbot, hub, console, data_dir):
-    def steps(dialog: PreferencesDialog) -> None:
-        assert dialog.objectName() == "preferencesDialog"
-        assert dialog.parentWidget() is console
-        unlock_preferences(qtbot, dialog)
-        tick(qtbot, named(dialog, QCheckBox, "copySessionUrlCheck"))
-        tick(qtbot, named(dialog, QCheckBox, "urlAcknowledgeCheck"))
-        click(qtbot, named(dialog, QPushButton, "saveButton"))
+def test_ctrl_comma_opens_preferences_from_the_console_and_saves(
+    console_page: ConsolePage, data_dir
+):
+    prefs = console_page.open_preferences()
+    assert prefs.dialog.objectName() == "preferencesDialog"
+    assert prefs.dialog.parentWidget() is console_page.window
+    prefs.unlock()
 
-    with driving_modal(PreferencesDialog, steps):
-        qtbot.keyClick(console, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    prefs.turn_url_copy_on()
 
     assert stored(data_dir).copy_session_url
-    # Back from the dialog, the pointer crosses the console on its way to the icon
-    # (a synthetic move straight from a closed dialog may get no Enter event).
-    park_pointer(qtbot, console)
-    icon = named(console, QWidget, "customerIcon")
-    qtbot.mouseMove(icon, centre(icon))
-    qtbot.waitUntil(lambda: shown_card(console) is not None, timeout=CARD_TIMEOUT_MS)
-    card = named(console, QFrame, "copyCard")
-    assert named(card, QPushButton, "copyUrlButton").isVisible()
-    assert named(card, QPushButton, "copyBothButton").isVisible()
+    buttons = console_page.hover_customer().buttons()
+    assert buttons == ["Copy Session ID", "Copy Session URL", "Copy both", "Resend invite"]
 
 
 # -- saving never waits on the GUI thread -------------------------------------------------

@@ -36,7 +36,12 @@ from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import STATUS_MS
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
+    from collab_console.gui.add_participant_dialog import AddParticipantDialog
     from collab_console.gui.links_dialog import LinksDialog
+    from collab_console.gui.new_session_dialog import NewSessionDialog
+    from collab_console.gui.preferences_dialog import PreferencesDialog
 
 #: How long typing in the filter field must pause before the lists follow (one pass over a
 #: 10 000-participant session takes ~0.2 s, so not on every key).
@@ -66,7 +71,10 @@ class ConsoleWindow(QMainWindow):
     on at start when the admin setting ``mask_sensitive_data`` says so), the
     lobby of the shown session (``view.lobby``: requests to join are said in
     the status bar and announced at once) and its links (``links_dialog``,
-    made when first opened). It
+    made when first opened). New session, Add participant and Preferences are
+    window-modal (``open()``, never a nested ``exec()`` loop), one of each at a
+    time (``new_session_dialog``, ``add_participant_dialog``,
+    ``preferences_dialog`` while open), and deleted once closed. It
     never decides what may be copied, and never shows a Session URL in its
     status bar. What the status bar says is also announced to assistive
     technology.
@@ -112,6 +120,7 @@ class ConsoleWindow(QMainWindow):
         self.new_button = child(self.form, QPushButton, "newSessionButton")
         self.filter_edit = child(self.form, QLineEdit, "filterEdit")
         self._filter_timer = QTimer(self)
+        self._filter_timer.setObjectName("filterTimer")  # what tests wait on (docs/qa.md)
         self._filter_timer.setSingleShot(True)
         self._filter_timer.setInterval(FILTER_DELAY_MS)
         self._filter_timer.timeout.connect(self._apply_filter)
@@ -131,6 +140,10 @@ class ConsoleWindow(QMainWindow):
         self.new_button.clicked.connect(self.start_new_session)
         self.view.end_button.clicked.connect(self.end_current_session)
         self.links_dialog: LinksDialog | None = None  # made when first opened
+        # Each open while it is on screen, so a second Ctrl+N or click brings it back.
+        self.new_session_dialog: NewSessionDialog | None = None
+        self.add_participant_dialog: AddParticipantDialog | None = None
+        self.preferences_dialog: PreferencesDialog | None = None
         self.view.links_button.clicked.connect(self.open_links)
         self.view.add_button.clicked.connect(self.add_participant)
         self.lobby = self.view.lobby
@@ -353,32 +366,57 @@ class ConsoleWindow(QMainWindow):
     # -- sessions ---------------------------------------------------------------
 
     def start_new_session(self) -> None:
+        """File › New session…: window-modal, so the console keeps its own event loop; once
+        the session started, the console selects it and says so."""
+        if _bring_back(self.new_session_dialog):
+            return
         from collab_console.gui.new_session_dialog import NewSessionDialog
 
         dialog = NewSessionDialog(self.hub, self)
-        if dialog.exec() and dialog.created is not None:
-            created = dialog.created
-            self.sessions.select(created.session_id)
-            session_id = self.privacy.access_id(created.session_id)
-            name = self.privacy.name(created.customer.name)
-            self.say(f"Started session {session_id} with {name}; the invitation is queued.")
+        self.new_session_dialog = dialog
+        dialog.accepted.connect(lambda: self._session_started(dialog))
+        dialog.finished.connect(self._new_session_closed)
+        _open_window_modal(dialog)
+
+    def _session_started(self, dialog: NewSessionDialog) -> None:
+        created = dialog.created
+        if created is None:
+            return
+        self.sessions.select(created.session_id)
+        session_id = self.privacy.access_id(created.session_id)
+        name = self.privacy.name(created.customer.name)
+        self.say(f"Started session {session_id} with {name}; the invitation is queued.")
+
+    def _new_session_closed(self) -> None:
+        self.new_session_dialog = None
 
     def add_participant(self) -> None:
-        """Add participant…: the row appears once the store has them (its event), and the
-        sender sends their invitation in the background."""
+        """Add participant…: window-modal; the row appears once the store has them (its
+        event), and the sender sends their invitation in the background."""
+        if _bring_back(self.add_participant_dialog):
+            return
         from collab_console.gui.add_participant_dialog import AddParticipantDialog
 
         session = self.session
         if session is None or not session.is_active:
             return
         dialog = AddParticipantDialog(self.hub, session, self, privacy=self.privacy)
-        if dialog.exec() and dialog.added is not None:
-            name = self.privacy.name(dialog.added.name)
-            self.say(
-                f"Added {name} to session {self.privacy.access_id(session.session_id)}; "
-                "their invitation is queued."
-            )
-        dialog.deleteLater()
+        self.add_participant_dialog = dialog
+        dialog.accepted.connect(lambda: self._participant_added(dialog, session))
+        dialog.finished.connect(self._add_participant_closed)
+        _open_window_modal(dialog)
+
+    def _participant_added(self, dialog: AddParticipantDialog, session: Session) -> None:
+        if dialog.added is None:
+            return
+        name = self.privacy.name(dialog.added.name)
+        self.say(
+            f"Added {name} to session {self.privacy.access_id(session.session_id)}; "
+            "their invitation is queued."
+        )
+
+    def _add_participant_closed(self) -> None:
+        self.add_participant_dialog = None
 
     def end_current_session(self) -> None:
         from PySide6.QtWidgets import QMessageBox  # not needed before the first paint
@@ -439,9 +477,18 @@ class ConsoleWindow(QMainWindow):
             )
 
     def open_preferences(self) -> None:
+        """Settings › Preferences…: window-modal; a second Ctrl+, brings the open one back."""
+        if _bring_back(self.preferences_dialog):
+            return
         from collab_console.gui.preferences_dialog import PreferencesDialog
 
-        PreferencesDialog(self.hub, self).exec()
+        dialog = PreferencesDialog(self.hub, self)
+        self.preferences_dialog = dialog
+        dialog.finished.connect(self._preferences_closed)
+        _open_window_modal(dialog)
+
+    def _preferences_closed(self) -> None:
+        self.preferences_dialog = None
 
     def _show_clipboard_countdown(self, seconds: int) -> None:
         """Count down, each second, until a copied Session URL is cleared; hidden at 0.
@@ -471,3 +518,22 @@ class ConsoleWindow(QMainWindow):
 
 def _masks_by_default(settings: CopySettings) -> bool:
     return bool(settings.value(MASK_SENSITIVE_DATA))
+
+
+def _open_window_modal(dialog: QDialog) -> None:
+    """Show ``dialog`` modal to the console and return at once, as the Unlock and copy
+    reason dialogs do: no nested event loop, so a test (or the console) keeps control.
+    Deleted once closed, so opening it again and again leaks nothing."""
+    from PySide6.QtCore import Qt  # not needed before the first paint
+
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+
+
+def _bring_back(dialog: QDialog | None) -> bool:
+    """Raise ``dialog`` if it is still open (a second trigger opens no second one)."""
+    if dialog is None or not dialog.isVisible():
+        return False
+    dialog.raise_()
+    dialog.activateWindow()
+    return True
