@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMenu, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
@@ -31,6 +31,7 @@ from tests.gui.helpers import (
     retype,
     right_click,
     save_through_hub,
+    shown_card,
     url_in,
 )
 
@@ -439,6 +440,7 @@ def test_a_failing_page_step_says_what_was_on_screen_and_saves_a_screenshot(
         console_page.hover_participant("Nobody Here")
 
     message = str(failed.value)
+    assert "assert " not in message, "pytest's assertion details belong to no tester"
     assert message.startswith(
         "Step failed: hover the participant Nobody Here and wait for the card: "
         "no document participant 'Nobody Here'; listed: ['Omar Haddad', 'Grace Kim', 'Luis Ortega']"
@@ -473,6 +475,33 @@ def test_a_step_that_times_out_prints_the_screen_and_writes_a_png(
     assert "  Status bar: (empty)" in message
     assert failed.value.screenshot is not None
     assert_a_real_screenshot(failed.value.screenshot)
+
+
+def test_a_step_failing_as_a_card_opens_shows_the_card_in_its_screenshot(
+    console_page: ConsolePage, tmp_path: Path
+):
+    console_page.artifacts = tmp_path
+
+    with pytest.raises(StepFailed, match="the card offers no Copy Session URL") as failed:
+        console_page.hover_participant("Omar Haddad").copy("Session URL")
+
+    assert failed.value.screenshot is not None
+    assert_the_screenshot_shows(failed.value.screenshot, shown_card(console_page.window))
+
+
+def assert_the_screenshot_shows(path: Path, widget: QWidget | None) -> None:
+    """The picture holds ``widget`` as it is drawn now, where it is on screen (a card shown
+    a moment before the step failed included)."""
+    assert widget is not None
+    assert widget.isVisible()
+    shot = QImage(str(path)).convertToFormat(QImage.Format.Format_RGB32)
+    drawn = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    corner = widget.mapToGlobal(QPoint(0, 0)) * widget.devicePixelRatio()
+    points = [
+        (x, y) for x in range(2, drawn.width() - 2, 7) for y in range(2, drawn.height() - 2, 5)
+    ]
+    same = sum(shot.pixel(corner.x() + x, corner.y() + y) == drawn.pixel(x, y) for x, y in points)
+    assert same / len(points) > 0.9, f"only {same} of {len(points)} points show the widget"
 
 
 def test_the_screen_description_names_dialogs_errors_and_menus(console_page: ConsolePage, qtbot):

@@ -109,7 +109,10 @@ def pytest_runtest_makereport(
     """A failing test that showed the console gets a section saying what was on screen."""
     report = yield
     if report.failed and "console_page" in getattr(item, "fixturenames", ()):
-        from collab_console.testing.screen import describe_screen
+        from collab_console.testing.screen import StepFailed, describe_screen
+
+        if call.excinfo is not None and call.excinfo.errisinstance(StepFailed):
+            return report  # its message says what was on screen already
 
         try:
             report.sections.append(("collab-console: on screen", describe_screen()))

@@ -15,10 +15,10 @@ from __future__ import annotations
 import itertools
 import re
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -54,8 +54,7 @@ class StepFailed(AssertionError):
         self.screenshot = screenshot
 
 
-@contextmanager
-def step(description: str, *, artifacts: Path | None = None) -> Iterator[None]:
+class step:
     """Run the body as the step ``description``; a failure in it says what was on screen.
 
     An :class:`AssertionError` or a pytest-qt ``TimeoutError`` becomes
@@ -64,20 +63,46 @@ def step(description: str, *, artifacts: Path | None = None) -> Iterator[None]:
     ``artifacts`` is None). A :class:`StepFailed` from a step inside passes
     through as it is: the innermost step is the one that failed.
     """
-    try:
-        yield
-    except StepFailed:
-        raise
-    except (AssertionError, QtBotTimeout) as exc:
-        why = str(exc).strip() or type(exc).__name__
-        shot = save_screenshot(description, artifacts)
+
+    def __init__(self, description: str, *, artifacts: Path | None = None) -> None:
+        self.description = description
+        self.artifacts = artifacts
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        __tracebackhide__ = True  # a tester reads the step's message, not the kit's frames
+        if exc is None or isinstance(exc, StepFailed):
+            return
+        if not isinstance(exc, AssertionError | QtBotTimeout):
+            return
+        shot = save_screenshot(self.description, self.artifacts)
         where = str(shot) if shot is not None else "(the screen could not be grabbed)"
-        message = f"Step failed: {description}: {why}\nOn screen:\n{describe_screen()}"
-        raise StepFailed(f"{message}\nScreenshot: {where}", shot) from exc
+        message = f"Step failed: {self.description}: {_why(exc)}\nOn screen:\n{describe_screen()}"
+        # The message says all the cause did; its chain would only repeat the kit's frames.
+        raise StepFailed(f"{message}\nScreenshot: {where}", shot) from None
+
+
+def _why(exc: BaseException) -> str:
+    """The failure's own sentence, without what pytest's assertion rewriting adds to it
+    (pytest rewrites the asserts of plugins too: "assert False", "+ where …")."""
+    text = str(exc).strip()
+    return text.split("\nassert ", 1)[0].strip() or type(exc).__name__
 
 
 def save_screenshot(description: str, artifacts: Path | None = None) -> Path | None:
     """Save the whole X screen as ``step-<n>-<slug>.png``; the path, or None if not grabbed."""
+    # What Qt has drawn but not yet handed to the X server (a card shown a moment ago)
+    # would be missing from the picture: paint, flush, and wait for the server's reply.
+    QApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
+    QApplication.processEvents()
+    QApplication.sync()
     screen = QGuiApplication.primaryScreen()
     folder = artifacts if artifacts is not None else Path(tempfile.gettempdir())
     folder.mkdir(parents=True, exist_ok=True)
