@@ -35,45 +35,109 @@ and the right one unlocks them, URL copy is ticked, acknowledged and saved, the
 pointer rests on a participant, then on the customer and a copy button is
 clicked, the Audit log is shown, whole and then with an entry altered; then, on
 a new demo store, links made elsewhere are listed with one selected and two
-people ask to join by ID) and saves ``import -window root`` shots.
+people ask to join by ID) and saves ``import -window root`` shots. It uses the
+QA kit's steps (``collab_console.testing.driving``) and its demo store and admin.
+
+The shots are the same on every run, pixel for pixel: the app stands on the
+kit's fixed clock (10:00 UTC on 4 March 2026, half an hour into the demo
+session, moved on only where the story needs it) in the UTC time zone, with
+fixed IDs, and the caret does not blink. Each part (the console and
+Preferences, the links and the lobby, the invitations) starts from the same
+moment and IDs, so ``--only`` gives the pictures a full run gives. What the
+store dates with the database's own clock is today's: the Audit log's times,
+and when links were made and used and people asked to join (to the minute).
 The join service's pages (``join-*.png``) are taken by ``tests/join/take_screenshots.py``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+import time
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QPushButton, QWidget
+from pytestqt.qt_compat import qt_api
+from pytestqt.qtbot import QtBot
 
-from collab_console.core.admins import init_admin
+from collab_console.core import clock
+from collab_console.core.admins import unlock_delay
 from collab_console.core.copy_actions import CopyAction
-from collab_console.core.identity import current_user
+from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_PARTICIPANT_IDS
 from collab_console.gui.appearance import dark_palette, light_palette
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.copy_card import COPIED_TEXT
 from collab_console.gui.preferences_dialog import PreferencesDialog
 from collab_console.gui.store_hub import StoreHub
-from collab_console.gui.unlock_dialog import UnlockDialog
 from collab_console.store import Store, open_store, seed_demo
 from collab_console.store.location import STORE_FILENAME
+from collab_console.testing.demo_store import DEMO_ADMIN, DemoOptions, open_demo_store
+from collab_console.testing.driving import (
+    STORE_TIMEOUT_MS,
+    click,
+    hover_customer,
+    named,
+    open_unlock_dialog,
+    park_pointer,
+    retype,
+    tick,
+    type_credentials,
+    unlock_preferences,
+)
+from collab_console.testing.reproducible import FIXED_START, FixedClock, use_fixed_ids
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import pytest
 
 HERE = Path(__file__).resolve().parent
-W = TypeVar("W", bound=QWidget)
-#: The demo's admin in the shots, and their passphrase.
-ADMIN = "admin.ana"
-PASSPHRASE = "ana keeps the settings 42"
+#: The demo session's customer, whose card most shots show.
+DEMO_CUSTOMER = "Dana Levi"
+#: What the shots' admin types first, to be refused.
+WRONG_PASSPHRASE = "not the passphrase at all"
 
 
-def settle(ms: int) -> None:
-    QTest.qWait(ms)
+class Hand(QtBot):
+    """pytest-qt's pointer, keys and waits outside a pytest run, for the kit's driving steps.
+
+    A bot wants a test's request only to register widgets for closing and to read
+    ini options; the steps used here (moves, clicks, keys, ``waitUntil``,
+    ``waitExposed``) need neither, and this script closes its windows itself.
+    pytest-qt picks its Qt binding when pytest starts; outside pytest it is picked here.
+    """
+
+    def __init__(self) -> None:
+        qt_api.set_qt_api("pyside6")  # type: ignore[no-untyped-call]  # pytest-qt: untyped
+        super().__init__(cast("pytest.FixtureRequest", None))
+
+
+def hold_still() -> FixedClock:
+    """Stand the app at the kit's fixed moment, in UTC, with fixed IDs: the same shots each run.
+
+    Call before Qt starts: Qt reads the time zone once. The clock stands still
+    until the script moves it on.
+    """
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    fixed = FixedClock()
+    fixed.install()
+    use_fixed_ids()
+    return fixed
+
+
+def let_paint() -> None:
+    """Let Qt paint what changed and the X server take it in, before ``import`` reads it."""
+    for _ in range(2):  # a paint may lay a widget out again, which paints once more
+        QApplication.processEvents()
+        QApplication.sync()  # a round trip: the server has drawn every request sent
+    QApplication.processEvents()
 
 
 class Camera:
@@ -89,7 +153,7 @@ class Camera:
 
         A ``themed`` shot without a suffix is ``<name>-light.png``, as the README names it.
         """
-        settle(300)
+        let_paint()
         suffix = self.suffix or ("-light" if themed else "")
         target = self.out / f"{name}{suffix}.png"
         crop = []
@@ -104,52 +168,50 @@ class Camera:
         print(f"wrote {target}")
 
 
-def wait_for(condition: Callable[[], bool], what: str) -> None:
-    for _ in range(200):
-        if condition():
-            return
-        settle(50)
-    raise SystemExit(f"{what} did not happen")
+def wait_for(hand: Hand, condition: Callable[[], bool], what: str) -> None:
+    """Wait until ``condition`` holds; one line naming ``what`` when it never does."""
+    try:
+        hand.waitUntil(condition, timeout=STORE_TIMEOUT_MS)
+    except hand.TimeoutError:
+        raise SystemExit(f"{what} did not happen") from None
 
 
-def type_into(widget: QWidget, text: str) -> None:
-    widget.setFocus()
-    QTest.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    QTest.keyClicks(widget, text)
+def wait_for_card(hand: Hand, window: ConsoleWindow, title: str) -> None:
+    """Wait until the copy card is shown for ``title`` (a person's name)."""
+    card = window.copying.card
+    wait_for(hand, lambda: card.isVisible() and card.title.text() == title, f"{title}'s card")
 
 
-def child(parent: QWidget, kind: type[W], name: str) -> W:
-    found = parent.findChild(kind, name)
-    assert found is not None, name
-    return found
+def show_at(hand: Hand, widget: QWidget, x: int, y: int) -> None:
+    """Show ``widget`` with its top left at ``x``, ``y``: the same place in every shot."""
+    widget.move(x, y)
+    with hand.waitExposed(widget):
+        widget.show()
 
 
-def unlock(dialog: PreferencesDialog, passphrase: str) -> UnlockDialog:
-    """Click Unlock…, type the admin's name and ``passphrase``, press Unlock; the dialog."""
-    button = child(dialog, QPushButton, "unlockButton")
-    wait_for(button.isEnabled, "Unlock being enabled")
-    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-    wait_for(lambda: dialog.unlock_dialog is not None, "the Unlock dialog")
-    box = dialog.unlock_dialog
-    assert box is not None
-    QTest.qWaitForWindowExposed(box)
-    type_into(child(box, QLineEdit, "adminNameEdit"), ADMIN)
-    type_into(child(box, QLineEdit, "passphraseEdit"), passphrase)
-    QTest.mouseClick(child(box, QPushButton, "unlockConfirmButton"), Qt.MouseButton.LeftButton)
-    return box
-
-
-def open_console(store: Store, camera: Camera) -> tuple[StoreHub, ConsoleWindow]:
-    """The console on ``store`` at the top left, its first session on screen."""
+def open_console(hand: Hand, store: Store, camera: Camera) -> tuple[StoreHub, ConsoleWindow]:
+    """The console on ``store`` at the top left, its first session on screen, pointer parked."""
     hub = StoreHub(store, settings=store.load_settings(), sessions=store.list_sessions())
     window = ConsoleWindow(hub)
-    window.move(0, 0)
-    window.show()
-    QTest.qWaitForWindowExposed(window)
+    show_at(hand, window, 0, 0)
     camera.window = window
-    while window.session is None:
-        settle(50)
+    wait_for(hand, lambda: window.session is not None, "the first session")
+    park_pointer(hand, window)
     return hub, window
+
+
+def open_preferences(hand: Hand, hub: StoreHub, window: ConsoleWindow) -> PreferencesDialog:
+    """Preferences on ``hub``, shown beside the console (not modal: the script drives it)."""
+    dialog = PreferencesDialog(hub, window)
+    show_at(hand, dialog, 100, 60)
+    return dialog
+
+
+def start_over(fixed: FixedClock) -> None:
+    """Put the clock back at the fixed start and the IDs at their first: each part of the shots
+    tells its own story on its own store, so ``--only`` gives the pictures a full run does."""
+    fixed.set(FIXED_START)
+    use_fixed_ids()
 
 
 def main() -> int:
@@ -172,131 +234,107 @@ def main() -> int:
     if args.only == "org" and not (args.db_admin and args.db_agent):
         parser.error("--only org needs --db-admin and --db-agent")
     args.out.mkdir(parents=True, exist_ok=True)
+    fixed = hold_still()
     camera = Camera(args.suffix, args.out)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("Collab Console")
     # The app's own looks, as --theme light|dark gives them.
     app.setStyle("Fusion")
     app.setPalette(dark_palette() if args.theme == "dark" else light_palette())
+    # A caret that never blinks: a blinking one is in some shots and not in others.
+    app.styleHints().setCursorFlashTime(0)
+    hand = Hand()
     data_dir = Path(args.data_dir or tempfile.mkdtemp(prefix="collab-shots-"))
     if args.only == "links-lobby":
-        shoot_links_and_lobby(data_dir, camera)
+        shoot_links_and_lobby(hand, fixed, data_dir, camera)
         return 0
     if args.only == "invitations":
-        shoot_invitations(data_dir, camera)
+        shoot_invitations(hand, fixed, data_dir, camera)
         return 0
     if args.only == "org":
-        shoot_organisation(args.db_admin, args.db_agent, camera)
+        shoot_organisation(hand, args.db_admin, args.db_agent, camera)
         return 0
-    store = demo_store(data_dir)
-    hub, window = open_console(store, camera)
-    icon = window.view.customer_icon
-    QTest.mouseMove(icon, QPoint(icon.width() // 2, icon.height() // 2))
-    settle(700)
+    shoot_console_and_preferences(hand, fixed, data_dir, camera)
+    # On a store of their own: nothing copied above shows in the link list or the status bar.
+    shoot_links_and_lobby(hand, fixed, data_dir / "links-lobby", camera)
+    shoot_invitations(hand, fixed, data_dir / "invitations", camera)
+    return 0
+
+
+def shoot_console_and_preferences(
+    hand: Hand, fixed: FixedClock, data_dir: Path, camera: Camera
+) -> None:
+    """The customer's card, Preferences locked, refused, unlocked with URL copy ticked, a
+    participant's card, the customer's card after a copy, and the Audit log, whole and altered."""
+    start_over(fixed)
+    store = open_demo_store(data_dir)
+    hub, window = open_console(hand, store, camera)
+    hover_customer(hand, window)
+    wait_for_card(hand, window, DEMO_CUSTOMER)
     camera.shoot("console-copy-card")
     window.copying.close_card()
-    QTest.mouseMove(window.session_list, QPoint(5, 5))
-    settle(600)
+    park_pointer(hand, window)
 
-    dialog = PreferencesDialog(hub, window)
-    dialog.move(100, 60)
-    dialog.show()
-    QTest.qWaitForWindowExposed(dialog)
-    wait_for(child(dialog, QPushButton, "unlockButton").isEnabled, "Unlock being enabled")
+    dialog = open_preferences(hand, hub, window)
+    wait_for(hand, named(dialog, QPushButton, "unlockButton").isEnabled, "Unlock being enabled")
     camera.shoot("preferences-locked", dialog)
-    box = unlock(dialog, "not the passphrase at all")
-    error = child(box, QLabel, "unlockError")
-    wait_for(error.isVisible, "the refusal")
+    box = open_unlock_dialog(hand, dialog)
+    type_credentials(hand, box, DEMO_ADMIN.name, WRONG_PASSPHRASE)
+    wait_for(hand, named(box, QLabel, "unlockError").isVisible, "the refusal")
     box.activateWindow()
     camera.shoot("preferences-unlock-refused", dialog)
-    wait_for(lambda: not box.waiting, "the end of the wait")
-    child(box, QLineEdit, "passphraseEdit").setFocus()
-    QTest.keyClicks(child(box, QLineEdit, "passphraseEdit"), PASSPHRASE)
-    QTest.mouseClick(child(box, QPushButton, "unlockConfirmButton"), Qt.MouseButton.LeftButton)
-    wait_for(lambda: dialog.unlocked, "the unlock")
-    url_check = dialog.findChild(QCheckBox, "copySessionUrlCheck")
-    assert url_check is not None
-    url_check.setFocus()
-    QTest.keyClick(url_check, Qt.Key.Key_Space)
+    unlock = dialog.unlock_dialog
+    assert unlock is not None
+    wait_for(hand, lambda: not unlock.waiting, "the end of the wait")
+    # The core counts the wait on the app's clock, which stands still until moved on.
+    fixed.advance(seconds=unlock_delay(1))
+    type_credentials(hand, box, DEMO_ADMIN.name, DEMO_ADMIN.passphrase)
+    wait_for(hand, lambda: dialog.unlocked, "the unlock")
+    tick(hand, named(dialog, QCheckBox, "copySessionUrlCheck"))
     camera.shoot("preferences-url-warning", dialog)
-    ack = dialog.findChild(QCheckBox, "urlAcknowledgeCheck")
-    save = dialog.findChild(QPushButton, "saveButton")
-    assert ack is not None
-    assert save is not None
-    QTest.mouseClick(ack, Qt.MouseButton.LeftButton, pos=QPoint(8, ack.height() // 2))
-    QTest.mouseClick(save, Qt.MouseButton.LeftButton)
-    for _ in range(100):
-        if not dialog.isVisible():
-            break
-        settle(50)
-    else:
-        raise SystemExit("the Preferences dialog did not save")
+    tick(hand, named(dialog, QCheckBox, "urlAcknowledgeCheck"))
+    click(hand, named(dialog, QPushButton, "saveButton"))
+    wait_for(hand, lambda: not dialog.isVisible(), "the Preferences dialog saving")
 
     # Grace Kim's card, now with her own link to copy (nothing is made until a click).
-    park = window.session_list
-    QTest.mouseMove(park, QPoint(5, 5))
-    settle(600)
+    park_pointer(hand, window)
     view = window.view.participants_view
     rect = view.visualRect(window.view.participants_model.index(1, 0))
     QTest.mouseMove(view.viewport(), rect.center())
-    settle(700)
+    wait_for_card(hand, window, "Grace Kim")
     camera.shoot("console-participant-card")
     window.copying.close_card()
 
-    QTest.mouseMove(park, QPoint(5, 5))
-    settle(600)
-    QTest.mouseMove(icon, QPoint(icon.width() // 2, icon.height() // 2))
-    settle(700)
-    card = window.copying.card
-    url_button = card.buttons[CopyAction.URL]
-    wait_for(lambda: card.isVisible() and url_button.isVisible(), "the customer's card")
-    settle(200)  # laid out where the card ends up
-    QTest.mouseMove(url_button, url_button.rect().center())
-    QTest.mouseClick(url_button, Qt.MouseButton.LeftButton)
+    park_pointer(hand, window)
+    hover_customer(hand, window)
+    wait_for_card(hand, window, DEMO_CUSTOMER)
+    url_button = window.copying.card.buttons[CopyAction.URL]
+    wait_for(hand, url_button.isVisible, "Copy Session URL on the customer's card")
+    let_paint()  # the card laid out where it ends up, before the pointer aims at a button
+    click(hand, url_button)
     # The copy lands once the store confirmed the policy and made the link.
-    wait_for(lambda: url_button.text() == COPIED_TEXT, "the copy's confirmation")
+    wait_for(hand, lambda: url_button.text() == COPIED_TEXT, "the copy's confirmation")
     camera.shoot("console-copied-url")
     window.copying.close_card()
-    QTest.mouseMove(park, QPoint(5, 5))
-    settle(600)
+    park_pointer(hand, window)
 
-    shoot_audit_log(hub, window, camera, "preferences-audit-log")
+    shoot_audit_log(hand, hub, window, camera, "preferences-audit-log")
     # Someone with the file rewrites who turned URL copy on: the chain no longer matches.
     alter_audit(data_dir / STORE_FILENAME)
-    shoot_audit_log(hub, window, camera, "preferences-audit-tampered")
+    shoot_audit_log(hand, hub, window, camera, "preferences-audit-tampered")
 
     window.close()
     hub.close()
     store.close()
-    # On a store of their own: nothing copied above shows in the link list or the status bar.
-    shoot_links_and_lobby(data_dir / "links-lobby", camera)
-    shoot_invitations(data_dir / "invitations", camera)
-    return 0
 
 
-def shoot_organisation(admin_dsn: str, agent_dsn: str, camera: Camera) -> None:
+def shoot_organisation(hand: Hand, admin_dsn: str, agent_dsn: str, camera: Camera) -> None:
     """Preferences as an admin and as an agent, and the Retry dialog of a server that is down."""
     from collab_console.gui.unreachable_dialog import UnreachableStoreDialog
     from collab_console.store.errors import StoreUnavailableError
 
     for dsn, name in ((admin_dsn, "org-preferences-admin"), (agent_dsn, "org-preferences-agent")):
-        store = open_store(db=dsn)
-        seed_demo(store)  # as the admin: the agent sees none of the demo's sessions
-        hub = StoreHub(store, settings=store.load_settings(), sessions=store.list_sessions())
-        window = ConsoleWindow(hub)
-        window.move(0, 0)
-        window.show()
-        QTest.qWaitForWindowExposed(window)
-        dialog = PreferencesDialog(hub, window)
-        dialog.move(100, 60)
-        dialog.show()
-        QTest.qWaitForWindowExposed(dialog)
-        settle(800)  # the database's answer to "is this login an admin?"
-        camera.shoot(name, dialog)
-        dialog.close()
-        window.close()
-        hub.close()
-        store.close()
+        shoot_org_preferences(hand, dsn, name, camera)
 
     def unreachable() -> object:
         raise StoreUnavailableError(
@@ -311,41 +349,49 @@ def shoot_organisation(admin_dsn: str, agent_dsn: str, camera: Camera) -> None:
     box.open_store()
 
 
-def demo_store(data_dir: Path) -> Store:
-    """A new store in ``data_dir`` with the demo data and the shots' admin."""
-    store = open_store(data_dir, create=True)
-    seed_demo(store)
-    init_admin(store, ADMIN, PASSPHRASE, actor=current_user())
-    return store
+def shoot_org_preferences(hand: Hand, dsn: str, name: str, camera: Camera) -> None:
+    """Preferences on the organisation database ``dsn``, once it said who the login is."""
+    store = open_store(db=dsn)
+    seed_demo(store)  # as the admin: the agent sees none of the demo's sessions
+    hub = StoreHub(store, settings=store.load_settings(), sessions=store.list_sessions())
+    window = ConsoleWindow(hub)
+    show_at(hand, window, 0, 0)
+    dialog = open_preferences(hand, hub, window)
+    wait_for(
+        hand,
+        lambda: dialog.unlocked or bool(dialog.database_refusal),
+        'the database\'s answer to "is this login an admin?"',
+    )
+    camera.shoot(name, dialog)
+    dialog.close()
+    window.close()
+    hub.close()
+    store.close()
 
 
-def shoot_audit_log(hub: StoreHub, window: ConsoleWindow, camera: Camera, name: str) -> None:
+def shoot_audit_log(
+    hand: Hand, hub: StoreHub, window: ConsoleWindow, camera: Camera, name: str
+) -> None:
     """Preferences unlocked by the admin, on its Audit log page."""
-    dialog = PreferencesDialog(hub, window)
-    dialog.move(100, 60)
-    dialog.show()
-    QTest.qWaitForWindowExposed(dialog)
-    unlock(dialog, PASSPHRASE)
-    wait_for(lambda: dialog.unlocked, "the unlock")
+    dialog = open_preferences(hand, hub, window)
+    unlock_preferences(hand, dialog, DEMO_ADMIN.name, DEMO_ADMIN.passphrase)
     dialog.show_audit_log()
-    wait_for(lambda: dialog.audit.checked and dialog.audit.model.rowCount() > 0, "the audit")
+    wait_for(hand, lambda: dialog.audit.checked and dialog.audit.model.rowCount() > 0, "the audit")
     camera.shoot(name, dialog)
     dialog.reject()
 
 
-def shoot_links_and_lobby(data_dir: Path, camera: Camera) -> None:
+def shoot_links_and_lobby(hand: Hand, fixed: FixedClock, data_dir: Path, camera: Camera) -> None:
     """On a new demo store in ``data_dir``: the links of the demo session (made, used and
     stopped elsewhere), then two people asking to join it by ID, recorded as the join
     service records them."""
-    from datetime import UTC, datetime
-
-    from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_PARTICIPANT_IDS
     from collab_console.core.links import LinkPurpose, MintedLink, new_token, token_hash
 
-    store = demo_store(data_dir)
-    hub, window = open_console(store, camera)
+    start_over(fixed)
+    store = open_demo_store(data_dir)
+    hub, window = open_console(hand, store, camera)
     elsewhere = open_store(data_dir)
-    now = datetime.now(UTC)
+    now = clock.now()
     grace, omar = DEMO_PARTICIPANT_IDS[1], DEMO_PARTICIPANT_IDS[0]
 
     def mint(access_id: str, purpose: LinkPurpose, actor: str = "agent.sam") -> MintedLink:
@@ -354,8 +400,9 @@ def shoot_links_and_lobby(data_dir: Path, camera: Camera) -> None:
         )
         return minted
 
-    # Dana joined with her invitation; Grace's first copied link was revoked, then
-    # her links were regenerated (one new invitation); Omar has his invitation.
+    # Dana joined with her invitation; Grace's first copied link was revoked, then her
+    # links were regenerated (her second one stopped, a new invitation queued: its link
+    # is made when it is sent); Omar has his invitation; Dana has a copied link too.
     used = mint(DEMO_ACTIVE_ID, LinkPurpose.INVITATION)
     token = used.url.rsplit("/", 1)[-1]
     elsewhere.redeem_link(token, browser=token_hash(new_token()), address="203.0.113.5", now=now)
@@ -365,13 +412,14 @@ def shoot_links_and_lobby(data_dir: Path, camera: Camera) -> None:
     mint(grace, LinkPurpose.COPY)
     elsewhere.regenerate_links(DEMO_ACTIVE_ID, grace, actor="agent.sam", now=now)
     mint(DEMO_ACTIVE_ID, LinkPurpose.COPY)
+    made = len(elsewhere.list_links(DEMO_ACTIVE_ID))
 
     window.open_links()
     dialog = window.links_dialog
     assert dialog is not None
     dialog.move(60, 90)
     QTest.qWaitForWindowExposed(dialog)
-    wait_for(lambda: dialog.loaded and dialog.model.rowCount() >= 6, "the links")
+    wait_for(hand, lambda: dialog.loaded and dialog.model.rowCount() == made, "the links")
     dialog.select_link(dialog.model.rows[1].link.link_id)
     dialog.table.setFocus()
     camera.shoot("links", dialog, themed=True)
@@ -384,8 +432,7 @@ def shoot_links_and_lobby(data_dir: Path, camera: Camera) -> None:
         elsewhere.request_join(
             typed_id, name, browser=token_hash(new_token()), address=address, now=now
         )
-        settle(50)
-    wait_for(lambda: len(window.lobby.rows) == 2, "the requests in the lobby")
+    wait_for(hand, lambda: len(window.lobby.rows) == 2, "the requests in the lobby")
     window.activateWindow()
     QTest.keyClick(window.session_list, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
     camera.shoot("lobby", themed=True)
@@ -395,87 +442,57 @@ def shoot_links_and_lobby(data_dir: Path, camera: Camera) -> None:
     store.close()
 
 
-def shoot_invitations(data_dir: Path, camera: Camera) -> None:
+def shoot_invitations(hand: Hand, fixed: FixedClock, data_dir: Path, camera: Camera) -> None:
     """On a new demo store in ``data_dir``, with URL copy on: the card of Dana (her SMS invite
     failed) and of Omar (his was delivered), the reason asked before copying Omar's Session
     URL, Add participant refusing a number, and Preferences › Session › Invitations."""
     from collab_console.gui.add_participant_dialog import AddParticipantDialog
 
-    store = demo_store(data_dir)
-    admin_saves(store, URL_COPY_ON)
-    hub, window = open_console(store, camera)
-    park = window.session_list
-    icon = window.view.customer_icon
-    QTest.mouseMove(park, QPoint(5, 5))
-    settle(400)
-    QTest.mouseMove(icon, QPoint(icon.width() // 2, icon.height() // 2))
-    card = window.copying.card
-    wait_for(lambda: card.isVisible() and card.title.text() == "Dana Levi", "Dana's card")
+    start_over(fixed)
+    store = open_demo_store(data_dir, DemoOptions(url_copy=True))
+    hub, window = open_console(hand, store, camera)
+    hover_customer(hand, window)
+    wait_for_card(hand, window, DEMO_CUSTOMER)
     camera.shoot("console-delivery-failed")
     window.copying.close_card()
 
-    QTest.mouseMove(park, QPoint(5, 5))
-    settle(600)
+    park_pointer(hand, window)
     view = window.view.participants_view
     rect = view.visualRect(window.view.participants_model.index(0, 0))
     QTest.mouseMove(view.viewport(), QPoint(rect.left() + 12, rect.center().y()))
-    wait_for(lambda: card.isVisible() and card.title.text() == "Omar Haddad", "Omar's card")
+    wait_for_card(hand, window, "Omar Haddad")
     camera.shoot("console-delivery-ok")
 
-    url_button = card.buttons[CopyAction.URL]
-    QTest.mouseMove(url_button, url_button.rect().center())
-    QTest.mouseClick(url_button, Qt.MouseButton.LeftButton)
-    wait_for(lambda: window.copying.reason_dialog is not None, "the reason dialog")
+    click(hand, window.copying.card.buttons[CopyAction.URL])
+    wait_for(hand, lambda: window.copying.reason_dialog is not None, "the reason dialog")
     reason = window.copying.reason_dialog
     assert reason is not None
     QTest.qWaitForWindowExposed(reason)
-    type_into(child(reason, QLineEdit, "copyReasonEdit"), "his phone blocks links in texts")
+    retype(hand, named(reason, QLineEdit, "copyReasonEdit"), "his phone blocks links in texts")
     camera.shoot("copy-reason")
     reason.reject()
-    QTest.mouseMove(park, QPoint(5, 5))
-    settle(600)
+    park_pointer(hand, window)
 
     session = window.session
     assert session is not None
     dialog = AddParticipantDialog(hub, session, window)
-    dialog.move(200, 160)
-    dialog.show()
-    QTest.qWaitForWindowExposed(dialog)
-    type_into(child(dialog, QLineEdit, "participantNameEdit"), "Ivo Petrov")
-    type_into(child(dialog, QLineEdit, "participantContactEdit"), "020 7946 0958")
+    show_at(hand, dialog, 200, 160)
+    retype(hand, named(dialog, QLineEdit, "participantNameEdit"), "Ivo Petrov")
+    retype(hand, named(dialog, QLineEdit, "participantContactEdit"), "020 7946 0958")
     camera.shoot("add-participant", dialog)
     dialog.reject()
 
-    preferences = PreferencesDialog(hub, window)
-    preferences.move(100, 60)
-    preferences.show()
-    QTest.qWaitForWindowExposed(preferences)
-    unlock(preferences, PASSPHRASE)
-    wait_for(lambda: preferences.unlocked, "the unlock")
+    preferences = open_preferences(hand, hub, window)
+    unlock_preferences(hand, preferences, DEMO_ADMIN.name, DEMO_ADMIN.passphrase)
     preferences.show_invitations()
-    type_into(child(preferences, QLineEdit, "smtpHostEdit"), "smtp.example.com")
-    type_into(child(preferences, QLineEdit, "smtpSenderEdit"), "invites@example.com")
+    retype(hand, named(preferences, QLineEdit, "smtpHostEdit"), "smtp.example.com")
+    retype(hand, named(preferences, QLineEdit, "smtpSenderEdit"), "invites@example.com")
     camera.shoot("preferences-invitations", preferences)
     preferences.reject()
 
     window.close()
     hub.close()
     store.close()
-
-
-#: URL copy on, its warning acknowledged, as an admin saves it.
-URL_COPY_ON = {"copy_session_url": True}
-
-
-def admin_saves(store: Store, values: dict[str, object]) -> None:
-    """The shots' admin saves ``values`` (acknowledging a warning), as ``settings set`` does."""
-    from datetime import UTC, datetime
-
-    from collab_console.core.admins import change_settings, verify_admin
-
-    now = datetime.now(UTC)
-    admin = verify_admin(store, ADMIN, PASSPHRASE, now=now, actor=current_user())
-    change_settings(store, store.load_settings(), admin, now=now, acknowledged=True, **values)
 
 
 def alter_audit(store_file: Path) -> None:
