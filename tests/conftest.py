@@ -25,6 +25,7 @@ import pytest
 from collab_console.core.logs import LOG_DIR_ENV, stop_logging
 from collab_console.store import Store, open_store, seed_demo
 from collab_console.store.location import CONFIG_DIR_ENV, DATA_DIR_ENV, DB_ENV
+from collab_console.testing.reproducible import release
 from tests.pg_cluster import ClusterUnavailable, PgCluster, start_cluster
 
 RunCli = Callable[..., subprocess.CompletedProcess[str]]
@@ -35,6 +36,14 @@ QT_TEST_DEPS = ("PySide6", "pytestqt")
 collect_ignore_glob = (
     [] if all(importlib.util.find_spec(name) is not None for name in QT_TEST_DEPS) else ["gui"]
 )
+
+
+@pytest.fixture(autouse=True)
+def real_clock_and_randomness() -> Iterator[None]:
+    """Whatever clock or seed a test installs (``core.clock``, ``core.randomness``, the QA
+    kit's ``fixed_clock``), the next test starts with the real ones."""
+    yield
+    release()
 
 
 @pytest.fixture(autouse=True)

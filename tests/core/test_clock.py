@@ -8,7 +8,6 @@ pinned too: the store stamps links and invitations with the database's clock.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -24,15 +23,6 @@ from collab_console.store import Store
 
 MOMENT = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 AGENT = "agent.kai"
-
-
-@pytest.fixture(autouse=True)
-def real_clock_after() -> Iterator[None]:
-    """Whatever a test installs, the next one starts with the real clock."""
-    try:
-        yield
-    finally:
-        clock.use_clock(None)
 
 
 def run(capsys: pytest.CaptureFixture[str], data_dir: Path, *args: str) -> str:

@@ -8,7 +8,7 @@ time. Passphrase salts never follow the seed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -32,15 +32,6 @@ from collab_console.store import open_store
 
 NOW = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 AGENT = "agent.kai"
-
-
-@pytest.fixture(autouse=True)
-def unseeded_after() -> Iterator[None]:
-    """Whatever a test seeds, the next one draws from ``secrets`` again."""
-    try:
-        yield
-    finally:
-        randomness.use_seed(None)
 
 
 def one_run(folder: Path) -> dict[str, str]:

@@ -758,13 +758,7 @@ def busy_console(qtbot: QtBot, store: Store) -> Iterator[ConsoleWindow]:
     """The console on a session with more Document participants than its list shows."""
     assert seed_demo(store, extra_participants=60)
     busy_hub = StoreHub(store, settings=store.load_settings(), sessions=store.list_sessions())
-    window = ConsoleWindow(busy_hub)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    qtbot.waitUntil(lambda: window.session is not None)
+    window = show_console(qtbot, busy_hub)
     window.sessions.select(BUSY_SESSION_ID)
     qtbot.waitUntil(
         lambda: window.session is not None and window.session.session_id == BUSY_SESSION_ID

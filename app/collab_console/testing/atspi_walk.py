@@ -204,34 +204,29 @@ def find_application(a11y: Bus, pid: int, deadline: float) -> tuple[str, str]:
     )
 
 
-def _property(a11y: Bus, name: str, path: str, prop: str) -> Any:
-    try:
-        (value,) = a11y.call(
-            name,
-            path,
-            "org.freedesktop.DBus.Properties",
-            "Get",
-            a11y.glib.Variant("(ss)", (ACCESSIBLE, prop)),
-            "(v)",
-        )
-    except a11y.glib.Error:
-        return None
+def _get(a11y: Bus, name: str, path: str, prop: str) -> Any:
+    """One property of an accessible (Qt answers Properties.Get, not GetAll: that one warns)."""
+    (value,) = a11y.call(
+        name,
+        path,
+        "org.freedesktop.DBus.Properties",
+        "Get",
+        a11y.glib.Variant("(ss)", (ACCESSIBLE, prop)),
+        "(v)",
+    )
     return value
 
 
+def _property(a11y: Bus, name: str, path: str, prop: str) -> Any:
+    """:func:`_get`, or None when the accessible does not answer."""
+    try:
+        return _get(a11y, name, path, prop)
+    except a11y.glib.Error:
+        return None
+
+
 def _node(a11y: Bus, name: str, path: str, index_path: list[int]) -> dict[str, Any]:
-    # Property by property: Qt answers Properties.Get, not GetAll (that one warns).
-    props = {
-        prop: a11y.call(
-            name,
-            path,
-            "org.freedesktop.DBus.Properties",
-            "Get",
-            a11y.glib.Variant("(ss)", (ACCESSIBLE, prop)),
-            "(v)",
-        )[0]
-        for prop in ("Name", "Description", "AccessibleId")
-    }
+    props = {prop: _get(a11y, name, path, prop) for prop in ("Name", "Description", "AccessibleId")}
     (words,) = a11y.call(name, path, ACCESSIBLE, "GetState", None, "(au)")
     (role,) = a11y.call(name, path, ACCESSIBLE, "GetRoleName", None, "(s)")
     states = [
