@@ -463,8 +463,9 @@ def start_accessibility_bus(*, timeout_s: float = 10.0) -> AccessibilityBus:
     Starts a private ``dbus-daemon --session`` when no session bus is set, asks
     it for the accessibility bus (which activates ``at-spi-bus-launcher``, and
     the registry is started by name so the application registers at once),
-    and sets ``DBUS_SESSION_BUS_ADDRESS``, ``AT_SPI_BUS_ADDRESS`` and
-    ``QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1``. Call it before any QApplication
+    and sets ``AT_SPI_BUS_ADDRESS`` and ``QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1``
+    (the private session bus's address is not exported: only the accessibility
+    bus is the tests' business). Call it before any QApplication
     exists. Raises :class:`AccessibilityUnavailable` (one line) when a piece is
     missing.
 
@@ -534,4 +535,9 @@ def start_accessibility_bus(*, timeout_s: float = 10.0) -> AccessibilityBus:
         bus.started[:0] = answer["pids"]
     os.environ[A11Y_BUS] = bus.a11y_address
     os.environ[ALWAYS_ON] = "1"
+    if started:
+        # Qt and the walker find the accessibility bus by AT_SPI_BUS_ADDRESS. The
+        # private session bus stays unknown to everything else the tests run (a keyring
+        # asked for a secret on it would wait for a Secret Service that is not there).
+        os.environ.pop(SESSION_BUS, None)
     return bus

@@ -162,17 +162,20 @@ def connect(gio: Any, glib: Any, address: str) -> Bus:
     return Bus(gio, glib, connection)
 
 
-def a11y_address(gio: Any, glib: Any) -> tuple[Bus, str]:
-    """The session bus, and the accessibility bus's address (``AT_SPI_BUS_ADDRESS`` first,
-    as Qt and libatspi look)."""
-    session = Bus(gio, glib, gio.bus_get_sync(gio.BusType.SESSION, None))
-    address = (
-        os.environ.get("AT_SPI_BUS_ADDRESS")
-        or session.call("org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress", None, "(s)")[
-            0
-        ]
+def a11y_address(gio: Any, glib: Any, session: Bus | None = None) -> str:
+    """The accessibility bus's address: ``AT_SPI_BUS_ADDRESS`` first, as Qt and libatspi
+    look, else what the session bus's ``org.a11y.Bus`` says."""
+    given = os.environ.get("AT_SPI_BUS_ADDRESS")
+    if given:
+        return given
+    session = session or session_bus(gio, glib)
+    return str(
+        session.call("org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus", "GetAddress", None, "(s)")[0]
     )
-    return session, address
+
+
+def session_bus(gio: Any, glib: Any) -> Bus:
+    return Bus(gio, glib, gio.bus_get_sync(gio.BusType.SESSION, None))
 
 
 # -- tree ------------------------------------------------------------------------------
@@ -282,8 +285,7 @@ def tree(pid: int, *, max_nodes: int, timeout_s: float) -> dict[str, Any]:
     gio, glib = _gio()
     deadline = time.monotonic() + timeout_s
     try:
-        _session, address = a11y_address(gio, glib)
-        a11y = connect(gio, glib, address)
+        a11y = connect(gio, glib, a11y_address(gio, glib))
         application = find_application(a11y, pid, deadline)
         return walk(a11y, application, max_nodes=max_nodes, deadline=deadline)
     except glib.Error as exc:
@@ -300,7 +302,8 @@ def bus() -> dict[str, Any]:
     """The accessibility bus's address, started if needed, and the processes serving it."""
     gio, glib = _gio()
     try:
-        session, address = a11y_address(gio, glib)
+        session = session_bus(gio, glib)
+        address = a11y_address(gio, glib, session)
         launcher = session.pid_of("org.a11y.Bus")
         a11y = connect(gio, glib, address)
         a11y.call(
