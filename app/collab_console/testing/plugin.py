@@ -124,8 +124,12 @@ def pytest_runtest_makereport(
 def _accessibility_wanted(config: pytest.Config) -> bool:
     flag = config.getoption("collab_accessibility")
     wanted = bool(config.getini("collab_accessibility") if flag is None else flag)
+    # Set up already (by hand, or by a process that runs pytest inside itself): use it.
+    ready = os.environ.get("QT_LINUX_ACCESSIBILITY_ALWAYS_ON") == "1" and bool(
+        os.environ.get("AT_SPI_BUS_ADDRESS") or os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    )
     # A run without Qt (the commands' own tests) shows no console to check.
-    return wanted and importlib.util.find_spec("PySide6") is not None
+    return wanted and not ready and importlib.util.find_spec("PySide6") is not None
 
 
 def _theme(config: pytest.Config) -> str:
