@@ -45,6 +45,7 @@ from collab_console.gui.preferences_dialog import (
 )
 from collab_console.gui.store_hub import StoreHub
 from collab_console.store import Store, open_store, seed_demo
+from collab_console.testing.pages import ConsolePage
 from tests.gui.helpers import (
     ADMIN,
     STORE_TIMEOUT_MS,
@@ -283,9 +284,9 @@ def test_a_wrong_passphrase_is_refused_slowed_down_and_recorded(qtbot, hub, data
     ]
 
 
-def test_no_passphrase_reaches_a_widget_or_a_log_line(qtbot, hub, console, caplog):
+def test_no_passphrase_reaches_a_widget_or_a_log_line(qtbot, console_page: ConsolePage, caplog):
     caplog.set_level(logging.DEBUG)
-    dialog = show_preferences(qtbot, hub, console)
+    dialog = console_page.open_preferences().dialog
     unlock = open_unlock_dialog(qtbot, dialog)
     passphrase_edit = named(unlock, QLineEdit, "passphraseEdit")
     error = named(unlock, QLabel, "unlockError")
@@ -305,13 +306,16 @@ def test_no_passphrase_reaches_a_widget_or_a_log_line(qtbot, hub, console, caplo
     assert passphrase_edit.text() == ""
 
 
-def test_the_right_passphrase_unlocks_and_the_save_names_the_admin(qtbot, hub, console, data_dir):
-    dialog = show_preferences(qtbot, hub, console)
-    unlock = open_unlock_dialog(qtbot, dialog)
-    type_credentials(qtbot, unlock, ADMIN, passphrase_for(ADMIN))
-    qtbot.waitUntil(lambda: dialog.unlocked, timeout=STORE_TIMEOUT_MS)
+def test_the_right_passphrase_unlocks_and_the_save_names_the_admin(
+    console_page: ConsolePage, data_dir
+):
+    prefs = console_page.open_preferences()
+    dialog = prefs.dialog
+    assert prefs.is_locked
 
-    assert not unlock.isVisible()
+    prefs.unlock(ADMIN, passphrase_for(ADMIN))  # and the Unlock dialog is gone
+
+    assert not prefs.is_locked
     banner = named(dialog, QLabel, "adminBannerLabel").text()
     assert banner.startswith(f"Unlocked by {ADMIN} until ")
     assert banner.endswith("What you save is recorded in that name.")
@@ -321,11 +325,9 @@ def test_the_right_passphrase_unlocks_and_the_save_names_the_admin(qtbot, hub, c
     nav = named(dialog, QTreeWidget, "preferencesNav")
     assert not nav.topLevelItem(2).isHidden()
 
-    tick(qtbot, named(dialog, QCheckBox, "copySessionUrlCheck"))
-    tick(qtbot, named(dialog, QCheckBox, "urlAcknowledgeCheck"))
-    with qtbot.waitSignal(dialog.accepted, timeout=STORE_TIMEOUT_MS):
-        click(qtbot, named(dialog, QPushButton, "saveButton"))
+    prefs.turn_url_copy_on()  # ticked, the risk acknowledged, saved: the dialog closed
 
+    assert not prefs.is_open
     saved = stored_settings(data_dir)
     assert saved.copy_session_url
     assert saved.url_acknowledgement is not None
@@ -338,7 +340,7 @@ def test_the_right_passphrase_unlocks_and_the_save_names_the_admin(qtbot, hub, c
         other.close()
     assert (change.actor, change.actor_role, change.detail) == (ADMIN, "admin", "copy_session_url")
     assert unlock_attempts(data_dir)[-1] == (current_user(), ADMIN, "ok")
-    assert console.statusBar().currentMessage() == "Settings saved."
+    assert console_page.status_message == "Settings saved."
 
 
 def test_the_admin_name_may_be_typed_in_any_case(qtbot, hub):
@@ -451,23 +453,19 @@ def test_unlocking_saving_and_the_audit_log_never_use_the_gui_thread(qtbot, demo
     assert checked.on_gui_thread == []
 
 
-def test_preferences_opened_from_the_console_unlocks_on_top_of_it(qtbot, hub, console):
+def test_preferences_opened_from_the_console_unlocks_on_top_of_it(qtbot, console_page: ConsolePage):
     """Ctrl+, opens Preferences window-modal to the console; the Unlock dialog opens on top
     of it, window-modal to Preferences, and the console's event loop runs both."""
-    from tests.gui.helpers import driving_modal, unlock_preferences
+    console = console_page.window
+    prefs = console_page.open_preferences()
+    assert prefs.dialog.parentWidget() is console
+    assert prefs.dialog.windowModality() == Qt.WindowModality.WindowModal
 
-    seen: list[str] = []
+    prefs.unlock(ADMIN, passphrase_for(ADMIN))
 
-    def steps(dialog: PreferencesDialog) -> None:
-        unlock_preferences(qtbot, dialog)
-        seen.append(named(dialog, QLabel, "adminBannerLabel").text())
-        dialog.reject()
-
-    with driving_modal(PreferencesDialog, steps):
-        qtbot.keyClick(console, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
-
-    [banner] = seen
+    banner = named(prefs.dialog, QLabel, "adminBannerLabel").text()
     assert banner.startswith(f"Unlocked by {ADMIN}")
+    prefs.close()
     # Closed, it is gone with its Unlock dialog: opening Preferences again leaks nothing.
     qtbot.waitUntil(lambda: not console.findChildren(PreferencesDialog))
     assert console.preferences_dialog is None

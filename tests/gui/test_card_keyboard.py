@@ -6,8 +6,6 @@ reader gets is read from Qt's own accessibility interfaces.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible, QAccessibleInterface, QImage, QPainter
@@ -17,9 +15,9 @@ from pytestqt.qtbot import QtBot
 from collab_console.core.demo import DEMO_ACTIVE_ID
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.copy_card import COPIED_TEXT, COPY_FIRST_DESCRIPTION
+from collab_console.testing.pages import ConsolePage
 from tests.gui.helpers import (
     CARD_TIMEOUT_MS,
-    hover_customer,
     named,
     save_through_hub,
     stored_link,
@@ -62,27 +60,20 @@ def open_customer_card_by_key(
     return console.copying.card.visible_buttons()[0]
 
 
-def open_participant_card_by_key(qtbot: QtBot, console: ConsoleWindow, row: int) -> QPushButton:
-    """Focus row ``row``, press Enter: the card's first button (Resend invite first where the
-    invitation did not fail), which has focus."""
-    view = console.view.participants_view
-    focus(qtbot, view)
-    view.setCurrentIndex(console.view.participants_model.index(row, 0))
-    qtbot.keyClick(view, Qt.Key.Key_Return)
-    assert console.copying.card.isVisible()
-    first = console.copying.card.ordered_buttons()[0]
-    assert first.hasFocus()
-    return first
+def opened_by_keyboard(console_page: ConsolePage, person: str) -> QPushButton:
+    """Open ``person``'s card with the keyboard (Enter on their icon or row): the button
+    that has the focus, as the next key press finds it."""
+    card = console_page.open_card_with_keyboard(person)
+    focused = QApplication.focusWidget()
+    assert isinstance(focused, QPushButton)
+    assert focused.text() == card.buttons()[0], "the card's first button has the focus"
+    return focused
 
 
 def hover_participant(qtbot: QtBot, console: ConsoleWindow, row: int, dx: int = 10) -> None:
     view = console.view.participants_view
     rect = view.visualRect(console.view.participants_model.index(row, 0))
     qtbot.mouseMove(view.viewport(), QPoint(rect.left() + dx, rect.center().y()))
-
-
-def wait_for_card(qtbot: QtBot, console: ConsoleWindow) -> None:
-    qtbot.waitUntil(console.copying.card.isVisible, timeout=CARD_TIMEOUT_MS)
 
 
 def wait_until_intent_passed(qtbot: QtBot, console: ConsoleWindow) -> None:
@@ -96,8 +87,11 @@ def wait_until_intent_passed(qtbot: QtBot, console: ConsoleWindow) -> None:
 
 @pytest.mark.parametrize(("key", "modifier"), ENTER_KEYS)
 @pytest.mark.usefixtures("clear_clipboard")
-def test_enter_on_a_focused_card_button_copies(qtbot, console, read_with_xclip, key, modifier):
-    button = open_customer_card_by_key(qtbot, console)
+def test_enter_on_a_focused_card_button_copies(
+    qtbot, console_page: ConsolePage, read_with_xclip, key, modifier
+):
+    console = console_page.window
+    button = opened_by_keyboard(console_page, "Dana Levi")
     assert button.objectName() == "copyIdButton"
     assert button.hasFocus()
 
@@ -106,20 +100,18 @@ def test_enter_on_a_focused_card_button_copies(qtbot, console, read_with_xclip, 
 
     assert read_with_xclip() == DEMO_ACTIVE_ID
     assert button.text() == COPIED_TEXT
-    assert console.statusBar().currentMessage() == (
-        f"Copied Session ID {DEMO_ACTIVE_ID} for Dana Levi."
-    )
+    assert console_page.status_message == f"Copied Session ID {DEMO_ACTIVE_ID} for Dana Levi."
 
 
 @pytest.mark.parametrize(("key", "modifier"), ENTER_KEYS)
 @pytest.mark.usefixtures("clear_clipboard")
 def test_enter_copies_from_a_participant_card_opened_by_keyboard(
-    qtbot, console, read_with_xclip, key, modifier
+    qtbot, console_page: ConsolePage, read_with_xclip, key, modifier
 ):
-    button = open_participant_card_by_key(qtbot, console, row=1)
-    assert console.copying.card.title.text() == "Grace Kim"
+    button = opened_by_keyboard(console_page, "Grace Kim")
+    assert button.objectName() == "copyIdButton"
 
-    with qtbot.waitSignal(console.copying.said, timeout=5000):
+    with qtbot.waitSignal(console_page.window.copying.said, timeout=5000):
         qtbot.keyClick(button, key, modifier)
 
     assert read_with_xclip() == GRACE_ID
@@ -128,10 +120,11 @@ def test_enter_copies_from_a_participant_card_opened_by_keyboard(
 @pytest.mark.parametrize(("key", "modifier"), ENTER_KEYS)
 @pytest.mark.usefixtures("clear_clipboard")
 def test_enter_on_copy_session_url_copies_a_fresh_link_for_that_participant(
-    qtbot, console, hub, data_dir, read_with_xclip, key, modifier
+    qtbot, console_page: ConsolePage, hub, data_dir, read_with_xclip, key, modifier
 ):
+    console = console_page.window
     save_through_hub(qtbot, hub, acknowledged=True, copy_session_url=True)
-    open_participant_card_by_key(qtbot, console, row=1)
+    opened_by_keyboard(console_page, "Grace Kim")
     url_button = named(console.copying.card, QPushButton, "copyUrlButton")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert url_button.hasFocus()
@@ -142,13 +135,13 @@ def test_enter_on_copy_session_url_copies_a_fresh_link_for_that_participant(
     url = read_with_xclip()
     stored_link(data_dir, url, access_id=GRACE_ID)
     assert url_button.text() == COPIED_TEXT
-    message = console.statusBar().currentMessage()
+    message = console_page.status_message
     assert message.startswith("Copied a new Session URL (127.0.0.1:8765) for Grace Kim.")
     assert token_of(url) not in message
 
 
-def test_enter_with_a_modifier_does_not_copy(qtbot, console):
-    button = open_customer_card_by_key(qtbot, console)
+def test_enter_with_a_modifier_does_not_copy(qtbot, console_page: ConsolePage):
+    button = opened_by_keyboard(console_page, "Dana Levi")
     with qtbot.assertNotEmitted(button.clicked):
         qtbot.keyClick(button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
@@ -202,12 +195,13 @@ def test_a_card_opened_by_keyboard_shows_the_focus_ring_on_its_first_button_at_o
     assert_focus_ring_drawn(button)
 
 
-def test_a_participant_card_opened_by_keyboard_shows_the_focus_ring_at_once(qtbot, console):
-    console.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, False)
+def test_a_participant_card_opened_by_keyboard_shows_the_focus_ring_at_once(
+    console_page: ConsolePage,
+):
+    console_page.window.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, False)
 
-    button = open_participant_card_by_key(qtbot, console, row=2)
+    button = opened_by_keyboard(console_page, "Luis Ortega")
 
-    assert console.copying.card.title.text() == "Luis Ortega"
     assert button.objectName() == "resendInviteButton"  # his invitation did not fail
     assert_focus_ring_drawn(button)
 
@@ -218,46 +212,46 @@ def test_a_participant_card_opened_by_keyboard_shows_the_focus_ring_at_once(qtbo
 @pytest.mark.parametrize(
     "focus_on", ["sessionList", "documentParticipantsView", "endSessionButton"]
 )
-def test_escape_closes_a_hover_card_wherever_focus_is_in_the_window(qtbot, console, focus_on):
-    elsewhere = named(console, QWidget, focus_on)
+def test_escape_closes_a_hover_card_wherever_focus_is_in_the_window(
+    qtbot, console_page: ConsolePage, focus_on
+):
+    elsewhere = named(console_page.window, QWidget, focus_on)
     focus(qtbot, elsewhere)
-    hover_customer(qtbot, console)
-    wait_for_card(qtbot, console)
+    card = console_page.hover_customer()
     assert elsewhere.hasFocus(), "a hover card takes no focus"
 
-    qtbot.keyClick(elsewhere, Qt.Key.Key_Escape)
+    card.close()  # Esc, pressed where the focus is
 
-    assert not console.copying.card.isVisible()
+    assert not card.is_open
     assert elsewhere.hasFocus(), "Esc dismisses the card and moves no focus"
 
 
-def test_a_dismissed_card_stays_away_until_the_pointer_moves_to_another_anchor(qtbot, console):
+def test_a_dismissed_card_stays_away_until_the_pointer_moves_to_another_anchor(
+    qtbot, console_page: ConsolePage
+):
+    console = console_page.window
     session_list = named(console, QWidget, "sessionList")
     focus(qtbot, session_list)
-    hover_participant(qtbot, console, row=1)
-    wait_for_card(qtbot, console)
-    assert console.copying.card.title.text() == "Grace Kim"
+    grace = console_page.hover_participant("Grace Kim")
 
-    qtbot.keyClick(session_list, Qt.Key.Key_Escape)
+    grace.close()  # Esc, with the focus on the session list
     hover_participant(qtbot, console, row=1, dx=30)  # the pointer wiggles on the same row
     wait_until_intent_passed(qtbot, console)
     assert not console.copying.card.isVisible()
 
-    hover_participant(qtbot, console, row=2)
-    wait_for_card(qtbot, console)
-    assert console.copying.card.title.text() == "Luis Ortega"
+    assert console_page.hover_participant("Luis Ortega").person == "Luis Ortega"
 
 
-def test_a_hover_card_still_stays_while_the_pointer_moves_into_it(qtbot, console):
+def test_a_hover_card_still_stays_while_the_pointer_moves_into_it(qtbot, console_page: ConsolePage):
     """Dismissible, and still hoverable and persistent."""
-    hover_customer(qtbot, console)
-    wait_for_card(qtbot, console)
+    console = console_page.window
+    card = console_page.hover_customer()
     note = named(console.copying.card, QWidget, "copyCardNote")
     qtbot.mouseMove(note, note.rect().center())
     qtbot.waitUntil(
         lambda: not console.copying.card_controller._hide.isActive(), timeout=CARD_TIMEOUT_MS
     )
-    assert console.copying.card.isVisible()
+    assert card.is_open
 
 
 # -- 4.1.2: names, roles and descriptions ------------------------------------------------
@@ -269,20 +263,13 @@ def accessible(widget: QWidget) -> QAccessibleInterface:
     return interface
 
 
-@pytest.mark.parametrize(
-    ("open_card", "name"),
-    [
-        (lambda qtbot, console: open_customer_card_by_key(qtbot, console), "Dana Levi"),
-        (lambda qtbot, console: open_participant_card_by_key(qtbot, console, 1), "Grace Kim"),
-    ],
-    ids=["customer", "participant"],
-)
+@pytest.mark.parametrize("name", ["Dana Levi", "Grace Kim"], ids=["customer", "participant"])
 def test_the_card_is_a_named_and_described_dialog_for_screen_readers(
-    qtbot, console, hub, open_card: Callable[[QtBot, ConsoleWindow], QPushButton], name
+    qtbot, console_page: ConsolePage, hub, name
 ):
     save_through_hub(qtbot, hub, acknowledged=True, copy_session_url=True)
-    open_card(qtbot, console)
-    card = console.copying.card
+    console_page.open_card_with_keyboard(name)
+    card = console_page.window.copying.card
 
     interface = accessible(card)
     assert interface.role() == QAccessible.Role.Dialog
@@ -305,21 +292,26 @@ def test_the_card_is_a_named_and_described_dialog_for_screen_readers(
     assert parent is not None, "the buttons are inside the card's dialog for screen readers"
 
 
-def test_esc_takes_focus_back_to_the_icon_with_its_focus_ring(qtbot, console):
+def test_esc_takes_focus_back_to_the_icon_with_its_focus_ring(console_page: ConsolePage):
+    console = console_page.window
     console.setAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange, False)
-    button = open_customer_card_by_key(qtbot, console)
+    card = console_page.open_card_with_keyboard("Dana Levi")
+    assert QApplication.focusWidget() is named(console.copying.card, QPushButton, "copyIdButton")
 
-    qtbot.keyClick(button, Qt.Key.Key_Escape)
+    card.close()  # Esc, on the focused button
 
     icon = console.view.customer_icon
-    assert not console.copying.card.isVisible()
+    assert not card.is_open
     assert icon.hasFocus()
     assert console.testAttribute(Qt.WidgetAttribute.WA_KeyboardFocusChange)
 
 
-def test_focus_on_a_button_an_admin_turns_off_moves_to_one_that_stays(qtbot, console, hub):
+def test_focus_on_a_button_an_admin_turns_off_moves_to_one_that_stays(
+    qtbot, console_page: ConsolePage, hub
+):
+    console = console_page.window
     save_through_hub(qtbot, hub, acknowledged=True, copy_session_url=True)
-    open_customer_card_by_key(qtbot, console)
+    console_page.open_card_with_keyboard("Dana Levi")
     card = console.copying.card
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert named(card, QPushButton, "copyUrlButton").hasFocus()

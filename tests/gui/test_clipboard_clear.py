@@ -14,18 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_URL_BASE
 from collab_console.gui.clipboard import KDE_SECRET_HINT, clipboard_data, secret_formats
 from collab_console.gui.console_window import CLIPBOARD_CLEARED, ConsoleWindow
 from collab_console.gui.store_hub import StoreHub
+from collab_console.testing.pages import ConsolePage
 from tests.gui.helpers import (
-    CARD_TIMEOUT_MS,
     both_text,
-    click,
-    hover_customer,
     named,
     save_through_hub,
     stored_link,
@@ -99,16 +97,6 @@ def allow_url_copy(qtbot: QtBot, hub: StoreHub, clear_seconds: int) -> None:
     )
 
 
-def copy_from_card(qtbot: QtBot, console: ConsoleWindow, button_name: str) -> None:
-    """Click a button of the customer's card; wait until the console said it copied."""
-    if not console.copying.card.isVisible():
-        hover_customer(qtbot, console)
-        qtbot.waitUntil(console.copying.card.isVisible, timeout=CARD_TIMEOUT_MS)
-    button = named(console.copying.card, QPushButton, button_name)
-    with qtbot.waitSignal(console.copying.said, timeout=5000):
-        click(qtbot, button)
-
-
 def countdown(console: ConsoleWindow) -> QLabel:
     return named(console, QLabel, "clipboardCountdownLabel")
 
@@ -117,28 +105,26 @@ def countdown(console: ConsoleWindow) -> QLabel:
 
 
 @pytest.mark.parametrize(
-    ("button_name", "text"),
+    ("detail", "text"),
     [
-        ("copyUrlButton", lambda url: url),
-        ("copyBothButton", lambda url: both_text("Dana Levi", url, DEMO_ACTIVE_ID)),
+        ("Session URL", lambda url: url),
+        ("both", lambda url: both_text("Dana Levi", url, DEMO_ACTIVE_ID)),
     ],
     ids=["url", "both"],
 )
 @pytest.mark.usefixtures("clear_clipboard")
 def test_a_copied_url_is_marked_secret_next_to_the_plain_text(
     qtbot: QtBot,
-    console: ConsoleWindow,
+    console_page: ConsolePage,
     hub: StoreHub,
     data_dir: Path,
-    button_name: str,
+    detail: str,
     text: Callable[[str], str],
 ) -> None:
     allow_url_copy(qtbot, hub, clear_seconds=30)
 
-    copy_from_card(qtbot, console, button_name)
+    copied = console_page.hover_customer().copy(detail)
 
-    copied = pasted(qtbot)
-    assert copied is not None
     url = url_in(copied)
     assert copied == text(url)
     stored_link(data_dir, url, access_id=DEMO_ACTIVE_ID)
@@ -149,17 +135,15 @@ def test_a_copied_url_is_marked_secret_next_to_the_plain_text(
 
 @pytest.mark.usefixtures("clear_clipboard")
 def test_a_copied_session_id_is_not_marked_and_not_cleared(
-    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub
+    qtbot: QtBot, console_page: ConsolePage, hub: StoreHub
 ) -> None:
+    console = console_page.window
     allow_url_copy(qtbot, hub, clear_seconds=1)
 
-    copy_from_card(qtbot, console, "copyIdButton")
+    assert console_page.hover_customer().copy("Session ID") == DEMO_ACTIVE_ID
 
-    assert pasted(qtbot) == DEMO_ACTIVE_ID
     assert KDE_SECRET_HINT not in targets(qtbot)
-    assert (
-        console.statusBar().currentMessage() == f"Copied Session ID {DEMO_ACTIVE_ID} for Dana Levi."
-    )
+    assert console_page.status_message == f"Copied Session ID {DEMO_ACTIVE_ID} for Dana Levi."
     assert console.findChild(QLabel, "clipboardCountdownLabel") is None
     assert not console.copying.clipboard.clear_if_unchanged()
     assert pasted(qtbot) == DEMO_ACTIVE_ID
@@ -170,13 +154,15 @@ def test_a_copied_session_id_is_not_marked_and_not_cleared(
 
 @pytest.mark.usefixtures("clear_clipboard")
 def test_the_url_is_cleared_when_its_time_runs_out(
-    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub
+    qtbot: QtBot, console_page: ConsolePage, hub: StoreHub
 ) -> None:
+    console = console_page.window
     allow_url_copy(qtbot, hub, clear_seconds=1)
+    card = console_page.hover_customer()
 
     with qtbot.waitSignal(console.copying.clipboard.cleared, timeout=5000):
-        copy_from_card(qtbot, console, "copyUrlButton")
-        assert console.statusBar().currentMessage() == (
+        assert card.copy("Session URL").startswith(DEMO_URL_BASE)
+        assert console_page.status_message == (
             "Copied a new Session URL (127.0.0.1:8765) for Dana Levi. It works for 30 minutes."
         )
         assert countdown(console).isVisible()
@@ -184,16 +170,17 @@ def test_the_url_is_cleared_when_its_time_runs_out(
 
     assert pasted(qtbot) is None
     assert QApplication.clipboard().text() == ""
-    assert console.statusBar().currentMessage() == CLIPBOARD_CLEARED
+    assert console_page.status_message == CLIPBOARD_CLEARED
     assert not countdown(console).isVisible()
 
 
 @pytest.mark.usefixtures("clear_clipboard")
 def test_a_url_replaced_by_another_program_is_left_alone(
-    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub
+    qtbot: QtBot, console_page: ConsolePage, hub: StoreHub
 ) -> None:
+    console = console_page.window
     allow_url_copy(qtbot, hub, clear_seconds=1)
-    copy_from_card(qtbot, console, "copyUrlButton")
+    console_page.hover_customer().copy("Session URL")
     assert countdown(console).isVisible()
 
     copy_elsewhere(qtbot)
@@ -203,20 +190,22 @@ def test_a_url_replaced_by_another_program_is_left_alone(
     with qtbot.assertNotEmitted(console.copying.clipboard.cleared, wait=1500):
         pass
     assert pasted(qtbot) == ELSEWHERE
-    assert console.statusBar().currentMessage() != CLIPBOARD_CLEARED
+    assert console_page.status_message != CLIPBOARD_CLEARED
 
 
 @pytest.mark.usefixtures("clear_clipboard")
 def test_the_countdown_goes_down_each_second_and_a_new_copy_starts_it_again(
-    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub
+    qtbot: QtBot, console_page: ConsolePage, hub: StoreHub
 ) -> None:
+    console = console_page.window
     allow_url_copy(qtbot, hub, clear_seconds=2)
-    copy_from_card(qtbot, console, "copyUrlButton")
+    card = console_page.hover_customer()
+    card.copy("Session URL")
     label = countdown(console)
     assert label.text() == "Session URL copied — clears in 2 s"
 
     qtbot.waitUntil(lambda: label.text() == "Session URL copied — clears in 1 s", timeout=3000)
-    copy_from_card(qtbot, console, "copyBothButton")
+    card.copy("both")
 
     assert label.text() == "Session URL copied — clears in 2 s"
     # Screen readers heard the copy message once; the ticking label does not rename itself.
@@ -231,28 +220,25 @@ def test_the_countdown_goes_down_each_second_and_a_new_copy_starts_it_again(
 
 @pytest.mark.usefixtures("clear_clipboard")
 def test_closing_the_console_clears_an_unchanged_url(
-    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub
+    qtbot: QtBot, console_page: ConsolePage, hub: StoreHub
 ) -> None:
     allow_url_copy(qtbot, hub, clear_seconds=30)
-    copy_from_card(qtbot, console, "copyUrlButton")
-    copied = pasted(qtbot)
-    assert copied is not None
-    assert copied.startswith(DEMO_URL_BASE)
+    assert console_page.hover_customer().copy("Session URL").startswith(DEMO_URL_BASE)
 
-    console.close()
+    console_page.window.close()
 
     assert pasted(qtbot) is None
 
 
 @pytest.mark.usefixtures("clear_clipboard")
 def test_closing_the_console_leaves_what_another_program_copied(
-    qtbot: QtBot, console: ConsoleWindow, hub: StoreHub
+    qtbot: QtBot, console_page: ConsolePage, hub: StoreHub
 ) -> None:
     allow_url_copy(qtbot, hub, clear_seconds=30)
-    copy_from_card(qtbot, console, "copyUrlButton")
+    console_page.hover_customer().copy("Session URL")
     copy_elsewhere(qtbot)
 
-    console.close()
+    console_page.window.close()
 
     assert pasted(qtbot) == ELSEWHERE
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QListView
-from pytestqt.qtbot import QtBot
 
 from collab_console.core.demo import DEMO_ACTIVE_ID, DEMO_ENDED_ID
 from collab_console.gui.console_window import ConsoleWindow
-from tests.gui.helpers import CARD_TIMEOUT_MS, named, shown_card
+from collab_console.testing.pages import ConsolePage
+from tests.gui.helpers import named
 
 pytestmark = pytest.mark.gui
 
@@ -25,49 +25,15 @@ def filter_field(console: ConsoleWindow) -> QLineEdit:
     return named(console, QLineEdit, "filterEdit")
 
 
-def type_filter(qtbot: QtBot, console: ConsoleWindow, text: str) -> None:
-    """Focus the filter with Ctrl+F, as an agent would, and type ``text`` over what is there."""
-    edit = filter_field(console)
-    qtbot.keyClick(
-        console.focusWidget() or console, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier
-    )
-    qtbot.waitUntil(edit.hasFocus)
-    qtbot.keyClicks(edit, text)
+def shown_session_ids(console_page: ConsolePage) -> list[str]:
+    """The Session IDs of the rows the session list shows (its second part: "Name · ID · …")."""
+    return [row.split(" · ")[1] for row in console_page.sessions.rows()]
 
 
-def visible_sessions(console: ConsoleWindow) -> list[str]:
-    view = named(console, QListView, "sessionList")
-    model = console.sessions.model
-    return [
-        model.item(row).session_id for row in range(model.rowCount()) if not view.isRowHidden(row)
-    ]
-
-
-def shows(
-    qtbot: QtBot,
-    console: ConsoleWindow,
-    *,
-    participants: list[str] | None = None,
-    sessions: list[str] | None = None,
-) -> None:
-    """Wait until the lists show exactly these rows (those given)."""
-
-    def settled() -> bool:
-        return (participants is None or visible_participants(console) == participants) and (
-            sessions is None or visible_sessions(console) == sessions
-        )
-
-    qtbot.waitUntil(settled)
-
-
-def visible_participants(console: ConsoleWindow) -> list[str]:
-    view = named(console, QListView, "documentParticipantsView")
-    model = console.view.participants_model
-    if not view.isVisible():
-        return []
-    return [
-        model.participant(row).name for row in range(model.rowCount()) if not view.isRowHidden(row)
-    ]
+def participants_shown(console_page: ConsolePage) -> list[str]:
+    """The participants listed, none while the list gives way to "No participant matches"."""
+    view = named(console_page.window, QListView, "documentParticipantsView")
+    return console_page.participants() if view.isVisible() else []
 
 
 def test_ctrl_f_focuses_the_filter_field(qtbot, console):
@@ -81,63 +47,64 @@ def test_ctrl_f_focuses_the_filter_field(qtbot, console):
     qtbot.waitUntil(edit.hasFocus)
 
 
-def test_typing_narrows_participants_by_name_ignoring_case(qtbot, console):
-    type_filter(qtbot, console, "GRACE")
+def test_typing_narrows_participants_by_name_ignoring_case(console_page: ConsolePage):
+    console_page.filter("GRACE")
 
-    shows(qtbot, console, participants=["Grace Kim"], sessions=[])
-
-
-def test_participants_match_on_contact_and_id(qtbot, console):
-    type_filter(qtbot, console, "example.org")
-    shows(qtbot, console, participants=["Grace Kim"])
-
-    filter_field(console).clear()
-    type_filter(qtbot, console, "t2vb-8xje")  # Luis Ortega's own ID, any case
-    shows(qtbot, console, participants=["Luis Ortega"])
-
-    filter_field(console).clear()
-    type_filter(qtbot, console, "+44 20")
-    shows(qtbot, console, participants=["Omar Haddad"])
+    assert participants_shown(console_page) == ["Grace Kim"]
+    assert shown_session_ids(console_page) == []
 
 
-def test_sessions_match_on_customer_and_session_id(qtbot, console):
-    type_filter(qtbot, console, "priya")
-    shows(qtbot, console, sessions=[DEMO_ENDED_ID])
+def test_participants_match_on_contact_and_id(console_page: ConsolePage):
+    console_page.filter("example.org")
+    assert participants_shown(console_page) == ["Grace Kim"]
 
-    filter_field(console).clear()
-    type_filter(qtbot, console, DEMO_ACTIVE_ID.lower())
+    console_page.filter("t2vb-8xje")  # Luis Ortega's own ID, any case
+    assert participants_shown(console_page) == ["Luis Ortega"]
+
+    console_page.filter("+44 20")
+    assert participants_shown(console_page) == ["Omar Haddad"]
+
+
+def test_sessions_match_on_customer_and_session_id(console_page: ConsolePage):
+    console_page.filter("priya")
+    assert shown_session_ids(console_page) == [DEMO_ENDED_ID]
+
+    console_page.filter(DEMO_ACTIVE_ID.lower())
+    assert shown_session_ids(console_page) == [DEMO_ACTIVE_ID]
     # A participant's own ID is random: the Session ID matches none of them.
-    shows(qtbot, console, sessions=[DEMO_ACTIVE_ID], participants=[])
+    assert participants_shown(console_page) == []
 
 
-def test_no_matching_participant_says_so(qtbot, console):
-    type_filter(qtbot, console, "priya")
+def test_no_matching_participant_says_so(console_page: ConsolePage):
+    console_page.filter("priya")
 
-    empty = named(console, QLabel, "noParticipantsLabel")
-    shows(qtbot, console, participants=[])
+    empty = named(console_page.window, QLabel, "noParticipantsLabel")
+    assert participants_shown(console_page) == []
     assert empty.isVisible()
     assert empty.text() == "No participant matches “priya”."
 
 
-def test_esc_in_the_filter_clears_it_and_shows_everything(qtbot, console):
-    type_filter(qtbot, console, "luis")
-    shows(qtbot, console, participants=["Luis Ortega"], sessions=[])
+def test_esc_in_the_filter_clears_it_and_shows_everything(qtbot, console_page: ConsolePage):
+    console = console_page.window
+    console_page.filter("luis")
+    assert participants_shown(console_page) == ["Luis Ortega"]
+    assert shown_session_ids(console_page) == []
 
     qtbot.keyClick(filter_field(console), Qt.Key.Key_Escape)
 
     assert filter_field(console).text() == ""
-    shows(
-        qtbot,
-        console,
-        participants=["Omar Haddad", "Grace Kim", "Luis Ortega"],
-        sessions=[DEMO_ACTIVE_ID, DEMO_ENDED_ID],
-    )
+    qtbot.waitUntil(lambda: len(shown_session_ids(console_page)) == 2)
+    assert participants_shown(console_page) == ["Omar Haddad", "Grace Kim", "Luis Ortega"]
+    assert shown_session_ids(console_page) == [DEMO_ACTIVE_ID, DEMO_ENDED_ID]
     assert not named(console, QLabel, "noParticipantsLabel").isVisible()
 
 
-def test_a_session_started_while_filtering_is_hidden_unless_it_matches(qtbot, console, hub):
-    type_filter(qtbot, console, "priya")
-    shows(qtbot, console, sessions=[DEMO_ENDED_ID])
+def test_a_session_started_while_filtering_is_hidden_unless_it_matches(
+    qtbot, console_page: ConsolePage, hub
+):
+    console = console_page.window
+    console_page.filter("priya")
+    assert shown_session_ids(console_page) == [DEMO_ENDED_ID]
     started: list[object] = []
 
     hub.call(
@@ -151,34 +118,32 @@ def test_a_session_started_while_filtering_is_hidden_unless_it_matches(qtbot, co
     )
 
     qtbot.waitUntil(lambda: console.sessions.model.rowCount() == 3)
-    assert visible_sessions(console) == [DEMO_ENDED_ID]
+    assert shown_session_ids(console_page) == [DEMO_ENDED_ID]
 
 
-def test_the_card_of_a_filtered_row_is_that_participants(qtbot, console):
+def test_the_card_of_a_filtered_row_is_that_participants(console_page: ConsolePage):
     """The first visible row is model row 2: the card must be Luis Ortega's, not Omar's."""
-    type_filter(qtbot, console, "luis")
-    shows(qtbot, console, participants=["Luis Ortega"])
+    console = console_page.window
+    console_page.filter("luis")
+    assert participants_shown(console_page) == ["Luis Ortega"]
     view = named(console, QListView, "documentParticipantsView")
     rect = view.visualRect(console.view.participants_model.index(2, 0))
     assert rect.top() < view.fontMetrics().height()
 
-    qtbot.mouseMove(view.viewport(), QPoint(rect.left() + 10, rect.center().y()))
+    card = console_page.hover_participant("Luis Ortega")
 
-    qtbot.waitUntil(lambda: shown_card(console) is not None, timeout=CARD_TIMEOUT_MS)
-    card = console.copying.card
-    assert card.person is not None
-    assert card.person.name == "Luis Ortega"
-
-
-def test_enter_on_a_filtered_row_opens_its_card(qtbot, console):
-    type_filter(qtbot, console, "grace")
-    shows(qtbot, console, participants=["Grace Kim"])
-    view = named(console, QListView, "documentParticipantsView")
-    view.setFocus()
-    view.setCurrentIndex(console.view.participants_model.index(1, 0))
-
-    qtbot.keyClick(view, Qt.Key.Key_Return)
-
-    qtbot.waitUntil(lambda: shown_card(console) is not None, timeout=CARD_TIMEOUT_MS)
+    assert card.person == "Luis Ortega"
     assert console.copying.card.person is not None
-    assert console.copying.card.person.name == "Grace Kim"
+    assert console.copying.card.person.name == "Luis Ortega"
+
+
+def test_enter_on_a_filtered_row_opens_its_card(console_page: ConsolePage):
+    console_page.filter("grace")
+    assert participants_shown(console_page) == ["Grace Kim"]
+
+    card = console_page.open_card_with_keyboard("Grace Kim")
+
+    assert card.person == "Grace Kim"
+    person = console_page.window.copying.card.person
+    assert person is not None
+    assert person.name == "Grace Kim"

@@ -44,16 +44,13 @@ from collab_console.gui.models import ALERT_LINE_ROLE, SESSION_ID_ROLE
 from collab_console.gui.session_view import RESEND_CUSTOMER_HINT, RESEND_HINT
 from collab_console.gui.store_hub import StoreHub
 from collab_console.store import Store, open_store
+from collab_console.testing.pages import ConsolePage, CopyCardPage
 from tests.gui.helpers import (
-    CARD_TIMEOUT_MS,
     STORE_TIMEOUT_MS,
     click,
     clipboard_now,
-    driving_modal,
-    hover_customer,
     named,
     park_pointer,
-    retype,
     right_click,
     run_context_menu,
     save_as_admin,
@@ -93,24 +90,11 @@ def row_lines(console: ConsoleWindow, access_id: str) -> list[str]:
     return str(model.index(row_of(console, access_id), 0).data()).split("\n")
 
 
-def hover_row(qtbot: QtBot, console: ConsoleWindow, access_id: str) -> None:
-    view = console.view.participants_view
-    rect = view.visualRect(console.view.participants_model.index(row_of(console, access_id), 0))
-    qtbot.mouseMove(view.viewport(), QPoint(rect.left() + 10, rect.center().y()))
-
-
-def wait_for_card(qtbot: QtBot, console: ConsoleWindow, name: str) -> None:
-    card = console.copying.card
-    qtbot.waitUntil(lambda: card.isVisible() and card.title.text() == name, timeout=CARD_TIMEOUT_MS)
-
-
-def open_card_of(qtbot: QtBot, console: ConsoleWindow, access_id: str, name: str) -> None:
-    park_pointer(qtbot, console)
-    if access_id == DEMO_ACTIVE_ID:
-        hover_customer(qtbot, console)
-    else:
-        hover_row(qtbot, console, access_id)
-    wait_for_card(qtbot, console, name)
+def open_card_of(console_page: ConsolePage, name: str) -> CopyCardPage:
+    """Hover ``name`` (the customer's icon or a participant's row) and wait for their card."""
+    if name == console_page.customer_name:
+        return console_page.hover_customer()
+    return console_page.hover_participant(name)
 
 
 def button_order(console: ConsoleWindow) -> list[str]:
@@ -188,8 +172,11 @@ def test_the_session_list_says_where_each_customers_invitation_stands(console):
 # -- the card follows the card plan ---------------------------------------------------------
 
 
-def test_a_failed_invitation_puts_the_note_and_the_copy_buttons_before_resend(qtbot, console):
-    open_card_of(qtbot, console, DEMO_ACTIVE_ID, "Dana Levi")
+def test_a_failed_invitation_puts_the_note_and_the_copy_buttons_before_resend(
+    qtbot, console_page: ConsolePage
+):
+    console = console_page.window
+    open_card_of(console_page, "Dana Levi")
     card = console.copying.card
 
     note = named(card, QLabel, "deliveryNoteLabel")
@@ -205,8 +192,9 @@ def test_a_failed_invitation_puts_the_note_and_the_copy_buttons_before_resend(qt
     assert not named(card, QLabel, "copyCardNote").isVisible()
 
 
-def test_a_delivered_invitation_leads_with_resend_invite(qtbot, console):
-    open_card_of(qtbot, console, OMAR, "Omar Haddad")
+def test_a_delivered_invitation_leads_with_resend_invite(qtbot, console_page: ConsolePage):
+    console = console_page.window
+    open_card_of(console_page, "Omar Haddad")
     card = console.copying.card
 
     assert button_order(console) == ["resendInviteButton", "copyIdButton"]
@@ -219,26 +207,28 @@ def test_a_delivered_invitation_leads_with_resend_invite(qtbot, console):
     assert "Use Resend invite" in note.text()
 
 
-def test_a_card_opened_by_keyboard_focuses_the_first_button_of_the_plan(qtbot, console):
-    view = console.view.participants_view
-    view.setFocus()
-    view.setCurrentIndex(console.view.participants_model.index(row_of(console, OMAR), 0))
-    qtbot.keyClick(view, Qt.Key.Key_Return)
+def test_a_card_opened_by_keyboard_focuses_the_first_button_of_the_plan(
+    qtbot, console_page: ConsolePage
+):
+    console = console_page.window
+    omar = console_page.open_card_with_keyboard("Omar Haddad")
     assert resend_button(console).hasFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert named(console.copying.card, QPushButton, "copyIdButton").hasFocus()
 
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
-    view.setCurrentIndex(console.view.participants_model.index(row_of(console, GRACE), 0))
-    qtbot.keyClick(view, Qt.Key.Key_Return)
+    omar.close()
+    console_page.open_card_with_keyboard("Grace Kim")
     assert named(console.copying.card, QPushButton, "copyIdButton").hasFocus()
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert resend_button(console).hasFocus()
 
 
-def test_with_no_copy_detail_enabled_the_card_tells_the_agent_to_ask_an_admin(qtbot, console, hub):
+def test_with_no_copy_detail_enabled_the_card_tells_the_agent_to_ask_an_admin(
+    qtbot, console_page: ConsolePage, hub
+):
+    console = console_page.window
     save_through_hub(qtbot, hub, copy_session_id=False, copy_session_url=False)
-    open_card_of(qtbot, console, DEMO_ACTIVE_ID, "Dana Levi")
+    open_card_of(console_page, "Dana Levi")
 
     note = named(console.copying.card, QLabel, "deliveryNoteLabel")
     assert "No session detail may be copied: ask an admin" in note.text()
@@ -266,10 +256,13 @@ def add_elsewhere(
     return added
 
 
-def test_the_cards_name_says_what_it_offers_and_for_whom(qtbot, console, elsewhere):
+def test_the_cards_name_says_what_it_offers_and_for_whom(
+    qtbot, console_page: ConsolePage, elsewhere
+):
+    console = console_page.window
     # Copy Session ID is on (the demo's settings): Resend invite leads where the
     # invitation did not fail, the copy buttons where it did.
-    open_card_of(qtbot, console, OMAR, "Omar Haddad")
+    open_card_of(console_page, "Omar Haddad")
     assert card_says(console) == (
         "Invitation and session details for Omar Haddad",
         RESEND_FIRST_DESCRIPTION,
@@ -277,7 +270,7 @@ def test_the_cards_name_says_what_it_offers_and_for_whom(qtbot, console, elsewhe
     assert RESEND_FIRST_DESCRIPTION == (
         "Send the invitation again, or choose what to copy to the clipboard."
     )
-    open_card_of(qtbot, console, GRACE, "Grace Kim")
+    open_card_of(console_page, "Grace Kim")
     assert card_says(console) == (
         "Invitation and session details for Grace Kim",
         COPY_FIRST_DESCRIPTION,
@@ -285,37 +278,37 @@ def test_the_cards_name_says_what_it_offers_and_for_whom(qtbot, console, elsewhe
 
     # No phone or e-mail: nothing to resend, copying only.
     ivo = add_elsewhere(qtbot, console, elsewhere, "Ivo Petrov", "")
-    open_card_of(qtbot, console, ivo.access_id, "Ivo Petrov")
+    open_card_of(console_page, ivo.name)
     assert button_order(console) == ["copyIdButton"]
     assert card_says(console) == ("Copy session details for Ivo Petrov", CARD_DESCRIPTION)
 
 
-def test_with_copying_off_the_hint_and_the_card_offer_resend_invite(qtbot, console, hub):
+def test_with_copying_off_the_hint_and_the_card_offer_resend_invite(
+    qtbot, console_page: ConsolePage, hub
+):
+    console = console_page.window
     hint = named(console, QLabel, "copyHintLabel")
     save_through_hub(qtbot, hub, copy_session_id=False, copy_session_url=False)
 
     qtbot.waitUntil(lambda: hint.text() == f"{RESEND_HINT} {COPYING_OFF}")
     assert RESEND_HINT == "Point at the customer icon or a participant to resend their invite."
-    open_card_of(qtbot, console, OMAR, "Omar Haddad")
+    omar = open_card_of(console_page, "Omar Haddad")
     assert button_order(console) == ["resendInviteButton"]
     assert card_says(console) == ("Resend invite for Omar Haddad", RESEND_DESCRIPTION)
     assert RESEND_DESCRIPTION == "Send the invitation again."
 
     # By keyboard too, as before: Enter on the customer icon, focus on Resend invite.
     park_pointer(qtbot, console)
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not console.copying.card.isVisible(), timeout=CARD_TIMEOUT_MS)
-    icon = console.view.customer_icon
-    icon.setFocus()
-    qtbot.keyClick(icon, Qt.Key.Key_Return)
-    assert console.copying.card.isVisible()
+    omar.close()
+    console_page.open_card_with_keyboard("Dana Levi")
     assert resend_button(console).hasFocus()
     assert card_says(console) == ("Resend invite for Dana Levi", RESEND_DESCRIPTION)
 
 
 def test_with_copying_off_and_no_participant_to_invite_the_hint_names_the_customer(
-    qtbot, console, hub
+    qtbot, console_page: ConsolePage, hub
 ):
+    console = console_page.window
     save_through_hub(qtbot, hub, copy_session_id=False, copy_session_url=False)
     started: list[Session] = []
 
@@ -329,7 +322,7 @@ def test_with_copying_off_and_no_participant_to_invite_the_hint_names_the_custom
         done,
     )
     qtbot.waitUntil(lambda: bool(started), timeout=STORE_TIMEOUT_MS)
-    console.sessions.select(started[0].session_id)
+    console_page.select_session(started[0].session_id)
     qtbot.waitUntil(lambda: console.session == started[0], timeout=STORE_TIMEOUT_MS)
 
     hint = named(console, QLabel, "copyHintLabel")
@@ -353,15 +346,17 @@ def test_the_context_menu_follows_the_card_plan(qtbot, console):
 # -- Resend invite ----------------------------------------------------------------------------
 
 
-def test_resend_queues_an_invite_then_counts_down_and_the_row_follows(qtbot, console, data_dir):
-    open_card_of(qtbot, console, OMAR, "Omar Haddad")
+def test_resend_queues_an_invite_then_counts_down_and_the_row_follows(
+    qtbot, console_page: ConsolePage, data_dir
+):
+    console = console_page.window
+    omar_card = open_card_of(console_page, "Omar Haddad")
     button = resend_button(console)
     assert button.text() == RESEND_TEXT
 
-    with qtbot.waitSignal(console.copying.said, timeout=STORE_TIMEOUT_MS):
-        click(qtbot, button)
+    assert omar_card.resend_invite() == "Invite queued for Omar Haddad."
 
-    assert console.statusBar().currentMessage() == "Invite queued for Omar Haddad."
+    assert console_page.status_message == "Invite queued for Omar Haddad."
     qtbot.waitUntil(lambda: row_lines(console, OMAR)[2] == "SMS invite queued", timeout=5000)
     card = console.copying.card
     assert card.isVisible(), "the card stays open while its row changes"
@@ -402,33 +397,34 @@ def queued_resends(data_dir: Path, access_id: str) -> int:
 
 
 def test_with_no_resend_interval_resend_invite_is_never_disabled_after_a_resend(
-    qtbot, console, hub, data_dir
+    qtbot, console_page: ConsolePage, hub, data_dir
 ):
+    console = console_page.window
     save_through_hub(qtbot, hub, resend_interval_seconds=0)
-    open_card_of(qtbot, console, OMAR, "Omar Haddad")
+    card = open_card_of(console_page, "Omar Haddad")
     button = resend_button(console)
 
-    with qtbot.waitSignal(console.copying.said, timeout=STORE_TIMEOUT_MS):
-        click(qtbot, button)
+    assert card.resend_invite() == "Invite queued for Omar Haddad."
 
-    assert console.statusBar().currentMessage() == "Invite queued for Omar Haddad."
+    assert console_page.status_message == "Invite queued for Omar Haddad."
     assert button.text() == RESEND_DONE_TEXT
     assert button.isEnabled()
     qtbot.waitUntil(lambda: button.text() == RESEND_TEXT, timeout=CONFIRM_MS + 2000)
     assert button.isEnabled()
     # Nothing to wait for: a second click at once queues another invitation.
-    with qtbot.waitSignal(console.copying.said, timeout=STORE_TIMEOUT_MS):
-        click(qtbot, button)
-    assert console.statusBar().currentMessage() == "Invite queued for Omar Haddad."
+    assert card.resend_invite() == "Invite queued for Omar Haddad."
+    assert console_page.status_message == "Invite queued for Omar Haddad."
     assert button.isEnabled()
     assert queued_resends(data_dir, OMAR) == 2
 
 
-def test_an_interval_turned_to_zero_ends_the_countdown_at_once(qtbot, console, hub):
-    open_card_of(qtbot, console, OMAR, "Omar Haddad")
+def test_an_interval_turned_to_zero_ends_the_countdown_at_once(
+    qtbot, console_page: ConsolePage, hub
+):
+    console = console_page.window
+    card = open_card_of(console_page, "Omar Haddad")
     button = resend_button(console)
-    with qtbot.waitSignal(console.copying.said, timeout=STORE_TIMEOUT_MS):
-        click(qtbot, button)
+    assert card.resend_invite() == "Invite queued for Omar Haddad."
     qtbot.waitUntil(lambda: button.text().startswith("Resend in "), timeout=5000)
     assert not button.isEnabled()
 
@@ -438,17 +434,19 @@ def test_an_interval_turned_to_zero_ends_the_countdown_at_once(qtbot, console, h
     assert button.text() == RESEND_TEXT
 
 
-def test_a_resend_too_soon_shows_the_stores_wait_and_says_why(qtbot, console, elsewhere):
+def test_a_resend_too_soon_shows_the_stores_wait_and_says_why(
+    qtbot, console_page: ConsolePage, elsewhere
+):
+    console = console_page.window
     # Another console resent Grace's invite a moment ago.
     elsewhere.queue_invitation(DEMO_ACTIVE_ID, GRACE, actor="agent.sam", now=datetime.now(UTC))
-    open_card_of(qtbot, console, GRACE, "Grace Kim")
+    card = open_card_of(console_page, "Grace Kim")
     button = resend_button(console)
     qtbot.waitUntil(button.isEnabled, timeout=5000)
 
-    with qtbot.waitSignal(console.copying.said, timeout=STORE_TIMEOUT_MS):
-        click(qtbot, button)
+    message = card.resend_invite()
 
-    message = console.statusBar().currentMessage()
+    assert console_page.status_message == message
     assert message.startswith("An invite was sent to Grace Kim moments ago: wait ")
     assert message.endswith(" seconds before resending.")
     assert button.text().startswith("Resend in ")
@@ -457,9 +455,10 @@ def test_a_resend_too_soon_shows_the_stores_wait_and_says_why(qtbot, console, el
 
 
 def test_an_invitation_delivered_elsewhere_updates_its_row_while_the_card_stays_open(
-    qtbot, console, elsewhere
+    qtbot, console_page: ConsolePage, elsewhere
 ):
-    open_card_of(qtbot, console, LUIS, "Luis Ortega")
+    console = console_page.window
+    luis = open_card_of(console_page, "Luis Ortega")
     card = console.copying.card
     assert card.subtitle.text() == "Document participant · SMS invite sent"
 
@@ -471,17 +470,19 @@ def test_an_invitation_delivered_elsewhere_updates_its_row_while_the_card_stays_
     qtbot.waitUntil(
         lambda: card.subtitle.text() == "Document participant · SMS invite delivered", timeout=5000
     )
-    assert card.isVisible()
-    assert card.title.text() == "Luis Ortega"
+    assert luis.is_open, "Luis Ortega's card stays open"
 
 
 # -- the reason for a URL copy ------------------------------------------------------------------
 
 
 @pytest.mark.usefixtures("clear_clipboard")
-def test_a_url_copy_for_someone_whose_invite_did_not_fail_asks_why(qtbot, console, hub, data_dir):
+def test_a_url_copy_for_someone_whose_invite_did_not_fail_asks_why(
+    qtbot, console_page: ConsolePage, hub, data_dir
+):
+    console = console_page.window
     save_through_hub(qtbot, hub, acknowledged=True, copy_session_url=True)
-    open_card_of(qtbot, console, OMAR, "Omar Haddad")
+    open_card_of(console_page, "Omar Haddad")
     click(qtbot, named(console.copying.card, QPushButton, "copyUrlButton"))
     dialog = wait_for_reason_dialog(qtbot, console)
     ok = named(dialog, QPushButton, "copyReasonButton")
@@ -491,10 +492,10 @@ def test_a_url_copy_for_someone_whose_invite_did_not_fail_asks_why(qtbot, consol
 
     with qtbot.waitSignal(console.copying.said, timeout=STORE_TIMEOUT_MS):
         qtbot.keyClick(edit, Qt.Key.Key_Escape)
-    assert console.statusBar().currentMessage() == NOT_COPIED_NO_REASON
+    assert console_page.status_message == NOT_COPIED_NO_REASON
     assert clipboard_now() == "nothing copied yet"
 
-    open_card_of(qtbot, console, OMAR, "Omar Haddad")
+    open_card_of(console_page, "Omar Haddad")
     click(qtbot, named(console.copying.card, QPushButton, "copyUrlButton"))
     dialog = wait_for_reason_dialog(qtbot, console)
     edit = named(dialog, QLineEdit, "copyReasonEdit")
@@ -519,14 +520,15 @@ def test_a_url_copy_for_someone_whose_invite_did_not_fail_asks_why(qtbot, consol
 
 
 @pytest.mark.usefixtures("clear_clipboard")
-def test_a_url_copy_for_a_failed_invitation_asks_nothing(qtbot, console, hub, data_dir):
+def test_a_url_copy_for_a_failed_invitation_asks_nothing(
+    qtbot, console_page: ConsolePage, hub, data_dir
+):
     save_through_hub(qtbot, hub, acknowledged=True, copy_session_url=True)
-    open_card_of(qtbot, console, GRACE, "Grace Kim")
-    with qtbot.waitSignal(console.copying.said, timeout=STORE_TIMEOUT_MS):
-        click(qtbot, named(console.copying.card, QPushButton, "copyUrlButton"))
 
-    assert console.copying.reason_dialog is None
-    stored_link(data_dir, clipboard_now(), access_id=GRACE)
+    url = open_card_of(console_page, "Grace Kim").copy("Session URL")  # fails if asked why
+
+    assert console_page.window.copying.reason_dialog is None
+    stored_link(data_dir, url, access_id=GRACE)
 
 
 def wait_for_reason_dialog(qtbot: QtBot, console: ConsoleWindow) -> QWidget:
@@ -547,35 +549,23 @@ def wait_for_reason_dialog(qtbot: QtBot, console: ConsoleWindow) -> QWidget:
 
 
 def test_add_participant_adds_a_row_and_its_invitation_reaches_the_outbox(
-    qtbot, console, sender, data_dir
+    qtbot, console_page: ConsolePage, sender, data_dir
 ):
+    console = console_page.window
     outbox = data_dir / "outbox"
-    seen: list[str] = []
+    add = console_page.open_add_participant()
+    assert add.dialog.objectName() == "addParticipantDialog"
+    add_button = named(add.dialog, QPushButton, "addParticipantButton")
 
-    def steps(dialog: AddParticipantDialog) -> None:
-        assert dialog.objectName() == "addParticipantDialog"
-        add = named(dialog, QPushButton, "addParticipantButton")
-        error = named(dialog, QLabel, "addParticipantError")
-        retype(qtbot, named(dialog, QLineEdit, "participantNameEdit"), "grace KIM")
-        seen.append(error.text())
-        retype(qtbot, named(dialog, QLineEdit, "participantNameEdit"), "Ivo Petrov")
-        retype(qtbot, named(dialog, QLineEdit, "participantContactEdit"), "+44 20 79")
-        seen.append(error.text())
-        assert not add.isEnabled()
-        retype(qtbot, named(dialog, QLineEdit, "participantContactEdit"), "ivo@example.org")
-        assert add.isEnabled()
-        # Window-modal: the click returns at once, and the dialog closes once the store added him.
-        with qtbot.waitSignal(dialog.accepted, timeout=STORE_TIMEOUT_MS):
-            click(qtbot, add)
+    add.fill("grace KIM", "")
+    assert add.error_text == "Grace Kim is already in this session."
+    add.fill("Ivo Petrov", "+44 20 79")
+    assert add.error_text  # parse_contact's sentence about the number
+    assert not add_button.isEnabled()
 
-    with driving_modal(AddParticipantDialog, steps):
-        click(qtbot, named(console, QPushButton, "newParticipantButton"))
+    said = add.add("Ivo Petrov", "ivo@example.org")
 
-    assert seen[0] == "Grace Kim is already in this session."
-    assert seen[1]  # parse_contact's sentence about the number
-    assert console.statusBar().currentMessage() == (
-        f"Added Ivo Petrov to session {DEMO_ACTIVE_ID}; their invitation is queued."
-    )
+    assert said == f"Added Ivo Petrov to session {DEMO_ACTIVE_ID}; their invitation is queued."
     # Window-modal and deleted once closed: adding again and again leaks no dialog.
     qtbot.waitUntil(lambda: not console.findChildren(AddParticipantDialog))
     assert console.add_participant_dialog is None

@@ -13,12 +13,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFrame, QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from collab_console.core.demo import DEMO_ACTIVE_ID
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.store_hub import POLL_INTERVAL_MS
+from collab_console.testing.pages import ConsolePage
 from tests.gui.helpers import (
     ADMIN,
     CARD_TIMEOUT_MS,
@@ -88,75 +89,68 @@ def in_another_process(data_dir: Path, body: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def hover_customer_and_wait_for_card(qtbot: QtBot, console: ConsoleWindow) -> QFrame:
-    hover_customer(qtbot, console)
-    qtbot.waitUntil(lambda: shown_card(console) is not None, timeout=CARD_TIMEOUT_MS)
-    return named(console, QFrame, "copyCard")
-
-
 def hover_customer_and_wait_out_the_intent_delay(qtbot: QtBot, console: ConsoleWindow) -> None:
     """Rest on the customer icon until the card would have shown, had it been going to."""
     with qtbot.waitSignal(console.copying.card_controller._intent.timeout, timeout=CARD_TIMEOUT_MS):
         hover_customer(qtbot, console)
 
 
-def visible_buttons(card: QFrame) -> list[str]:
-    return [
-        name
-        for name in ("copyIdButton", "copyUrlButton", "copyBothButton")
-        if named(card, QPushButton, name).isVisible()
-    ]
+#: Dana Levi's card (her invitation failed: the copy buttons first) with the URL allowed.
+EVERY_BUTTON = ["Copy Session ID", "Copy Session URL", "Copy both", "Resend invite"]
 
 
 # -- settings changed elsewhere ---------------------------------------------------
 
 
-def test_url_copy_turned_on_elsewhere_adds_the_url_buttons(qtbot, console, hub, data_dir):
+def test_url_copy_turned_on_elsewhere_adds_the_url_buttons(
+    qtbot, console_page: ConsolePage, hub, data_dir
+):
     with qtbot.waitSignal(hub.settings_changed, timeout=POLL_TIMEOUT_MS) as changed:
         in_another_process(data_dir, URL_COPY_ON)
 
     assert changed.args[0].copy_session_url
-    card = hover_customer_and_wait_for_card(qtbot, console)
-    assert visible_buttons(card) == ["copyIdButton", "copyUrlButton", "copyBothButton"]
+    assert console_page.hover_customer().buttons() == EVERY_BUTTON
 
 
 def test_copying_turned_off_elsewhere_updates_the_hint_and_leaves_resend_invite(
-    qtbot, console, data_dir
+    qtbot, console_page: ConsolePage, data_dir
 ):
-    hint = named(console, QLabel, "copyHintLabel")
+    hint = named(console_page.window, QLabel, "copyHintLabel")
     assert hint.text() != COPYING_OFF
 
     in_another_process(data_dir, EVERYTHING_OFF)
 
     qtbot.waitUntil(lambda: hint.text() == COPYING_OFF, timeout=POLL_TIMEOUT_MS)
-    card = hover_customer_and_wait_for_card(qtbot, console)
-    assert visible_buttons(card) == []
-    assert named(card, QPushButton, "resendInviteButton").isVisible()
+    assert console_page.hover_customer().buttons() == ["Resend invite"]
 
 
-def test_an_open_card_gains_the_url_buttons_without_moving_the_pointer(qtbot, console, data_dir):
-    card = hover_customer_and_wait_for_card(qtbot, console)
-    assert visible_buttons(card) == ["copyIdButton"]
+def test_an_open_card_gains_the_url_buttons_without_moving_the_pointer(
+    qtbot, console_page: ConsolePage, data_dir
+):
+    card = console_page.hover_customer()
+    assert card.buttons() == ["Copy Session ID", "Resend invite"]
 
     in_another_process(data_dir, URL_COPY_ON)
 
-    url_button = named(card, QPushButton, "copyUrlButton")
+    url_button = named(console_page.window.copying.card, QPushButton, "copyUrlButton")
     qtbot.waitUntil(url_button.isVisible, timeout=POLL_TIMEOUT_MS)
-    assert visible_buttons(card) == ["copyIdButton", "copyUrlButton", "copyBothButton"]
-    assert named(card, QLabel, "copyCardTitle").text() == "Dana Levi"
+    assert card.buttons() == EVERY_BUTTON
+    assert card.is_open, "still Dana Levi's card"
 
 
 def test_an_open_card_loses_its_copy_buttons_when_copying_is_turned_off_elsewhere(
-    qtbot, console, data_dir
+    qtbot, console_page: ConsolePage, data_dir
 ):
-    card = hover_customer_and_wait_for_card(qtbot, console)
+    card = console_page.hover_customer()
+    frame = console_page.window.copying.card
 
     in_another_process(data_dir, EVERYTHING_OFF)
 
-    copy_id = named(card, QPushButton, "copyIdButton")
+    copy_id = named(frame, QPushButton, "copyIdButton")
     qtbot.waitUntil(lambda: not copy_id.isVisible(), timeout=POLL_TIMEOUT_MS)
-    assert shown_card(console) is card, "Resend invite is still there to offer"
-    assert named(card, QLabel, "copyCardChange").text() == (
+    assert card.is_open, "Resend invite is still there to offer"
+    assert card.buttons() == ["Resend invite"]
+    assert named(frame, QLabel, "copyCardChange").text() == (
         "Copy Session ID was turned off by an admin."
     )
 
@@ -164,14 +158,17 @@ def test_an_open_card_loses_its_copy_buttons_when_copying_is_turned_off_elsewher
 # -- the session ended elsewhere ---------------------------------------------------
 
 
-def test_a_session_ended_elsewhere_shows_ended_and_offers_no_card(qtbot, console, data_dir):
-    state = named(console, QLabel, "sessionStateLabel")
-    assert state.text() == f"Active · Session {DEMO_ACTIVE_ID}"
+def test_a_session_ended_elsewhere_shows_ended_and_offers_no_card(
+    qtbot, console_page: ConsolePage, data_dir
+):
+    console = console_page.window
+    assert console_page.header_text == f"Active · Session {DEMO_ACTIVE_ID}"
 
     in_another_process(data_dir, END_ACTIVE_SESSION)
 
     qtbot.waitUntil(
-        lambda: state.text() == f"Ended · Session {DEMO_ACTIVE_ID}", timeout=POLL_TIMEOUT_MS
+        lambda: console_page.header_text == f"Ended · Session {DEMO_ACTIVE_ID}",
+        timeout=POLL_TIMEOUT_MS,
     )
     assert named(console, QLabel, "copyHintLabel").text() == (
         f"Session {DEMO_ACTIVE_ID} has ended; there is nothing to copy."
@@ -181,10 +178,13 @@ def test_a_session_ended_elsewhere_shows_ended_and_offers_no_card(qtbot, console
     assert shown_card(console) is None
 
 
-def test_an_open_card_closes_when_the_session_ends_elsewhere(qtbot, console, data_dir):
-    hover_customer_and_wait_for_card(qtbot, console)
+def test_an_open_card_closes_when_the_session_ends_elsewhere(
+    qtbot, console_page: ConsolePage, data_dir
+):
+    card = console_page.hover_customer()
 
     in_another_process(data_dir, END_ACTIVE_SESSION)
 
-    qtbot.waitUntil(lambda: shown_card(console) is None, timeout=POLL_TIMEOUT_MS)
-    assert named(console, QLabel, "sessionStateLabel").text().startswith("Ended")
+    qtbot.waitUntil(lambda: shown_card(console_page.window) is None, timeout=POLL_TIMEOUT_MS)
+    assert not card.is_open
+    assert console_page.header_text.startswith("Ended")

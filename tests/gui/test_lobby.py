@@ -25,6 +25,7 @@ from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.lobby_panel import NOBODY_WAITING, RequestRow
 from collab_console.gui.store_hub import POLL_INTERVAL_MS, StoreHub
 from collab_console.store import Store, open_store
+from collab_console.testing.pages import ConsolePage
 from tests.gui.helpers import STORE_TIMEOUT_MS, click, named, show_console
 from tests.gui.test_contrast import appearance, look, readings, too_faint
 
@@ -89,7 +90,10 @@ def tab_to(qtbot: QtBot, start: QWidget, target: QWidget, *, most: int = 12) -> 
 # -- a request arrives --------------------------------------------------------------------
 
 
-def test_a_request_from_the_join_service_shows_within_the_poll(qtbot, console, join_service):
+def test_a_request_from_the_join_service_shows_within_the_poll(
+    qtbot, console_page: ConsolePage, join_service
+):
+    console = console_page.window
     bar = named(console, QFrame, "lobbyBar")
     wait_for_lobby_read(qtbot, console)
     assert bar.isVisible()
@@ -106,7 +110,7 @@ def test_a_request_from_the_join_service_shows_within_the_poll(qtbot, console, j
     assert named(console, QLabel, "lobbyStatusLabel").text() == (
         "1 person asks to join. Unverified: check who they are before you admit them."
     )
-    assert console.statusBar().currentMessage() == (
+    assert console_page.status_message == (
         f"“Dana Levi” asks to join session {DEMO_ACTIVE_ID}, unverified. "
         "Ctrl+J goes to Admit and Deny."
     )
@@ -167,17 +171,20 @@ def test_rows_name_what_the_buttons_do_for_screen_readers(qtbot, console, join_s
     assert row.deny.text() == "&Deny"
 
 
-def test_the_privacy_screen_masks_the_name_and_the_id(qtbot, console, join_service):
+def test_the_privacy_screen_masks_the_name_and_the_id(
+    qtbot, console_page: ConsolePage, join_service
+):
+    console = console_page.window
     ask_to_join(join_service, "Dana Levi")
     (row,) = wait_for_rows(qtbot, console, 1)
 
-    console.privacy.set_masked(True)
+    console_page.privacy_screen(on=True)
 
     assert "Dana" not in row.name.text()
     assert "Dana" not in row.how.text()
     assert DEMO_ACTIVE_ID not in row.how.text()
     assert "Dana" not in row.admit.accessibleName()
-    console.privacy.set_masked(False)
+    console_page.privacy_screen(on=False)
     assert row.name.text() == "“Dana Levi” · unverified"
 
 
@@ -382,13 +389,12 @@ def test_a_lock_set_elsewhere_shows_within_the_poll(qtbot, console, join_service
 # -- where there is no lobby ---------------------------------------------------------------------
 
 
-def test_an_ended_session_shows_no_lobby(qtbot, console):
-    console.sessions.select(DEMO_ENDED_ID)
-    qtbot.waitUntil(
-        lambda: console.session is not None and console.session.session_id == DEMO_ENDED_ID,
-        timeout=STORE_TIMEOUT_MS,
-    )
+def test_an_ended_session_shows_no_lobby(console_page: ConsolePage):
+    console = console_page.window
 
+    console_page.select_session(DEMO_ENDED_ID)
+
+    assert console_page.header_text == f"Ended · Session {DEMO_ENDED_ID}"
     assert not named(console, QFrame, "lobbyBar").isVisible()
     assert not console.lock_lobby_action.isEnabled()
     assert not console.lobby_focus_action.isEnabled()

@@ -45,6 +45,7 @@ PAGE_CLASSES = (
     pages.CopyCardPage,
     pages.PreferencesPage,
     pages.NewSessionPage,
+    pages.AddParticipantPage,
 )
 GUI_TESTS = Path(__file__).parent
 
@@ -351,6 +352,45 @@ def refuse_to_start(*_args: object, **_kwargs: object) -> None:
     from collab_console.store.errors import StoreError
 
     raise StoreError("the store is locked by another program")
+
+
+# -- Add participant ---------------------------------------------------------------------
+
+
+def test_add_participant_says_what_is_wrong_then_adds_and_lists_them(console_page: ConsolePage):
+    add = console_page.open_add_participant()
+    assert add.title == f"Add participant to session {DEMO_ACTIVE_ID}"
+    assert add.error_text == ""
+    add.fill("omar haddad", "")
+    assert add.error_text == "Omar Haddad is already in this session."
+
+    said = add.add("Ivo Petrov", "ivo@example.org")
+
+    assert not add.is_open
+    assert said == f"Added Ivo Petrov to session {DEMO_ACTIVE_ID}; their invitation is queued."
+    assert console_page.status_message == said
+    assert console_page.hover_participant("Ivo Petrov").person == "Ivo Petrov"
+    assert console_page.participants() == [*PARTICIPANTS, "Ivo Petrov"]
+
+
+def test_cancelling_add_participant_adds_nobody(console_page: ConsolePage):
+    add = console_page.open_add_participant()
+    add.fill("Ivo Petrov", "ivo@example.org")
+
+    add.cancel()
+
+    assert not add.is_open
+    assert console_page.participants() == PARTICIPANTS
+
+
+def test_adding_someone_the_fields_refuse_fails_and_says_why(console_page: ConsolePage):
+    add = console_page.open_add_participant()
+
+    with pytest.raises(StepFailed, match="Add cannot be pressed: Grace Kim is already in"):
+        add.add("GRACE kim", "grace@example.org")
+
+    assert add.is_open  # what the agent typed stays, to be corrected
+    assert console_page.participants() == PARTICIPANTS
 
 
 # -- the driving layer under the pages --------------------------------------------------

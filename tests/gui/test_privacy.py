@@ -7,6 +7,7 @@ admin setting ``mask_sensitive_data`` turns it on when a console starts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -15,7 +16,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QLabel,
-    QLineEdit,
     QListView,
     QMenu,
     QMessageBox,
@@ -25,33 +25,22 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from collab_console.core.demo import DEMO_ACTIVE_ID
-from collab_console.gui.add_participant_dialog import AddParticipantDialog
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.store_hub import StoreHub
 from collab_console.store import Store, open_store
+from collab_console.testing.pages import ConsolePage
+from collab_console.testing.screen import StepFailed
 from tests.gui.helpers import (
-    CARD_TIMEOUT_MS,
-    STORE_TIMEOUT_MS,
-    centre,
     change_settings_elsewhere,
     click,
-    clipboard_now,
     driving_modal,
-    hover_customer,
     named,
-    retype,
     save_through_hub,
-    shown_card,
 )
 
 pytestmark = pytest.mark.gui
 
 MASKED_ID = "••••-••HX"
-
-
-def press_ctrl_shift_m(qtbot: QtBot, console: ConsoleWindow) -> None:
-    modifiers = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    qtbot.keyClick(console.session_list, Qt.Key.Key_M, modifiers)
 
 
 def privacy_action(console: ConsoleWindow) -> QAction:
@@ -85,7 +74,8 @@ def shown_texts(console: ConsoleWindow) -> str:
 REAL_DETAILS = ("Dana", "Levi", "Priya", "Omar", "Grace", "Luis", DEMO_ACTIVE_ID, "3FDN-X8TR")
 
 
-def test_ctrl_shift_m_masks_every_name_and_id_and_unmasks_again(qtbot, console):
+def test_ctrl_shift_m_masks_every_name_and_id_and_unmasks_again(qtbot, console_page: ConsolePage):
+    console = console_page.window
     action = privacy_action(console)
     assert action.text() == "&Privacy screen"
     assert action.isCheckable()
@@ -93,7 +83,7 @@ def test_ctrl_shift_m_masks_every_name_and_id_and_unmasks_again(qtbot, console):
     assert "Dana Levi" in shown_texts(console)
 
     with qtbot.waitSignal(console.privacy.changed):
-        press_ctrl_shift_m(qtbot, console)
+        console_page.privacy_screen(on=True)
 
     assert console.privacy.masked
     assert action.isChecked()
@@ -101,7 +91,7 @@ def test_ctrl_shift_m_masks_every_name_and_id_and_unmasks_again(qtbot, console):
     for detail in REAL_DETAILS:
         assert detail not in texts
     assert named(console, QLabel, "customerNameLabel").text() == "D••• L•••"
-    assert named(console, QLabel, "sessionStateLabel").text() == f"Active · Session {MASKED_ID}"
+    assert console_page.header_text == f"Active · Session {MASKED_ID}"
     assert named(console, QToolButton, "customerIcon").accessibleName() == "Customer: D••• L•••"
     participants = named(console, QListView, "documentParticipantsView").model()
     assert participants.index(0, 0).data() == (
@@ -111,7 +101,7 @@ def test_ctrl_shift_m_masks_every_name_and_id_and_unmasks_again(qtbot, console):
     assert sessions.index(0, 0).data().startswith(f"D••• L•••\n{MASKED_ID} · Active · Demo\n")
 
     with qtbot.waitSignal(console.privacy.changed):
-        press_ctrl_shift_m(qtbot, console)
+        console_page.privacy_screen(on=False)
 
     assert not action.isChecked()
     assert named(console, QLabel, "customerNameLabel").text() == "Dana Levi"
@@ -138,24 +128,19 @@ def test_view_privacy_screen_in_the_menu_bar_switches_it(qtbot, console):
     assert named(console, QLabel, "customerNameLabel").text() == "D••• L•••"
 
 
-def test_copying_still_copies_the_real_id_while_masked(qtbot, console, clear_clipboard):
-    press_ctrl_shift_m(qtbot, console)
-    qtbot.waitUntil(lambda: console.privacy.masked)
+@pytest.mark.usefixtures("clear_clipboard")
+def test_copying_still_copies_the_real_id_while_masked(console_page: ConsolePage):
+    console_page.privacy_screen(on=True)
 
-    hover_customer(qtbot, console)
-    qtbot.waitUntil(lambda: shown_card(console) is not None, timeout=CARD_TIMEOUT_MS)
-    button = console.copying.card.findChild(QPushButton, "copyIdButton")
-    assert button is not None
-    qtbot.mouseMove(button, centre(button))
-    with qtbot.waitSignal(console.copying.said, timeout=5000):
-        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    card = console_page.hover_customer()
 
-    assert clipboard_now() == DEMO_ACTIVE_ID
+    assert card.person == "D••• L•••"
+    assert card.copy("Session ID") == DEMO_ACTIVE_ID
 
 
-def test_ending_a_session_while_masked_names_nobody(qtbot, console):
-    press_ctrl_shift_m(qtbot, console)
-    qtbot.waitUntil(lambda: console.privacy.masked)
+def test_ending_a_session_while_masked_names_nobody(qtbot, console_page: ConsolePage):
+    console = console_page.window
+    console_page.privacy_screen(on=True)
     texts: list[str] = []
 
     def confirm(box: QMessageBox) -> None:
@@ -187,9 +172,10 @@ def test_the_admin_setting_starts_the_console_masked(qtbot, hub):
         assert detail not in shown_texts(window)
 
 
-def test_without_the_admin_setting_the_console_starts_unmasked(qtbot, console):
-    assert not console.privacy.masked
-    assert named(console, QLabel, "customerNameLabel").text() == "Dana Levi"
+def test_without_the_admin_setting_the_console_starts_unmasked(console_page: ConsolePage):
+    assert not console_page.window.privacy.masked
+    assert named(console_page.window, QLabel, "customerNameLabel").text() == "Dana Levi"
+    assert console_page.header_text == f"Active · Session {DEMO_ACTIVE_ID}"
 
 
 @pytest.fixture
@@ -256,48 +242,35 @@ def test_a_withheld_reason_naming_a_person_and_an_id_is_masked_too(console):
 
 
 def test_add_participant_masks_the_session_id_and_names_while_the_screen_is_on(
-    qtbot, console, data_dir
+    qtbot, console_page: ConsolePage, data_dir
 ):
     """The title, the duplicate-name sentence and a refusal by the store name nobody: also
     when the name was taken in another console after the dialog opened."""
+    console = console_page.window
+    console_page.privacy_screen(on=True)
+
+    add = console_page.open_add_participant()
+    assert add.title == f"Add participant to session {MASKED_ID}"
+    add.fill("grace KIM", "")
+    assert add.error_text == "G••• K••• is already in this session."
+
+    # Switched while the dialog is open, it follows (switched as the View menu's action
+    # does: Ctrl+Shift+M belongs to the console, which the window-modal dialog blocks).
+    console.privacy.set_masked(False)
+    assert add.title == f"Add participant to session {DEMO_ACTIVE_ID}"
+    assert add.error_text == "Grace Kim is already in this session."
     console.privacy.set_masked(True)
-    seen: dict[str, str] = {}
 
-    def steps(dialog: AddParticipantDialog) -> None:
-        name = named(dialog, QLineEdit, "participantNameEdit")
-        error = named(dialog, QLabel, "addParticipantError")
-        seen["title"] = dialog.windowTitle()
-        retype(qtbot, name, "grace KIM")
-        seen["duplicate"] = error.text()
-        # Switched while the dialog is open: it follows.
-        console.privacy.set_masked(False)
-        seen["title unmasked"] = dialog.windowTitle()
-        seen["duplicate unmasked"] = error.text()
-        console.privacy.set_masked(True)
-        # Another console adds Ivo Petrov now: only the store can say he is there.
-        other = open_store(data_dir)
-        try:
-            other.add_participant(
-                DEMO_ACTIVE_ID,
-                name="Ivo Petrov",
-                contact="",
-                actor="agent.sam",
-                now=datetime.now(UTC),
-            )
-        finally:
-            other.close()
-        retype(qtbot, name, "ivo petrov")
-        retype(qtbot, named(dialog, QLineEdit, "participantContactEdit"), "ivo@example.org")
-        click(qtbot, named(dialog, QPushButton, "addParticipantButton"))
-        qtbot.waitUntil(lambda: "already" in error.text(), timeout=STORE_TIMEOUT_MS)
-        seen["refused"] = error.text()
-        dialog.reject()
-
-    with driving_modal(AddParticipantDialog, steps):
-        click(qtbot, named(console, QPushButton, "newParticipantButton"))
-
-    assert seen["title"] == f"Add participant to session {MASKED_ID}"
-    assert seen["duplicate"] == "G••• K••• is already in this session."
-    assert seen["title unmasked"] == f"Add participant to session {DEMO_ACTIVE_ID}"
-    assert seen["duplicate unmasked"] == "Grace Kim is already in this session."
-    assert seen["refused"] == f"I••• P••• is already in session {MASKED_ID}."
+    # Another console adds Ivo Petrov now: only the store can say he is there.
+    other = open_store(data_dir)
+    try:
+        other.add_participant(
+            DEMO_ACTIVE_ID, name="Ivo Petrov", contact="", actor="agent.sam", now=datetime.now(UTC)
+        )
+    finally:
+        other.close()
+    refused = f"I••• P••• is already in session {MASKED_ID}."
+    with pytest.raises(StepFailed, match=re.escape(f"not added: {refused}")):
+        add.add("ivo petrov", "ivo@example.org")
+    assert add.error_text == refused
+    add.cancel()

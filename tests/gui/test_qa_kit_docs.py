@@ -27,6 +27,7 @@ KIT_CLASSES = (
     pages.CopyCardPage,
     pages.PreferencesPage,
     pages.NewSessionPage,
+    pages.AddParticipantPage,
     clipboard.SystemClipboard,
     reproducible.FixedClock,
 )

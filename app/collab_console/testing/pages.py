@@ -1,4 +1,5 @@
-"""Page objects: the console, its copy card, Preferences, New session and the session list.
+"""Page objects: the console, its copy card, Preferences, New session, Add participant and the
+session list.
 
 Each method is something an agent does or sees, in their words (select a
 session, hover the customer, copy a detail and get what another program
@@ -69,6 +70,7 @@ from collab_console.testing.driving import (
 from collab_console.testing.screen import step
 
 if TYPE_CHECKING:
+    from collab_console.gui.add_participant_dialog import AddParticipantDialog
     from collab_console.gui.console_window import ConsoleWindow
     from collab_console.gui.new_session_dialog import NewSessionDialog
     from collab_console.gui.preferences_dialog import PreferencesDialog
@@ -192,6 +194,15 @@ class ConsolePage(_Page):
             self._settle_pointer()
             click(self.qtbot, named(self.window, QPushButton, "newSessionButton"))
             return NewSessionPage(self, self._wait_for_dialog(NewSessionDialog))
+
+    def open_add_participant(self) -> AddParticipantPage:
+        """Click Add participant… and wait for the dialog."""
+        from collab_console.gui.add_participant_dialog import AddParticipantDialog
+
+        with self._step("open the Add participant dialog"):
+            self._settle_pointer()
+            click(self.qtbot, named(self.window, QPushButton, "newParticipantButton"))
+            return AddParticipantPage(self, self._wait_for_dialog(AddParticipantDialog))
 
     def end_session(self) -> None:
         """Click End session, confirm in the box, and wait until the console says and shows
@@ -731,6 +742,71 @@ class NewSessionPage(_Page):
     def _fill(self, customer: str, contact: str) -> None:
         retype(self.qtbot, named(self.dialog, QLineEdit, "customerNameEdit"), customer)
         retype(self.qtbot, named(self.dialog, QLineEdit, "customerContactEdit"), contact)
+
+
+# -- Add participant ------------------------------------------------------------------------
+
+
+class AddParticipantPage(_Page):
+    """The Add participant dialog: a document participant's name and phone or e-mail, and Add."""
+
+    def __init__(self, console: ConsolePage, dialog: AddParticipantDialog) -> None:
+        super().__init__(console.qtbot, console.artifacts)
+        self._console = console
+        self.dialog = dialog
+
+    @property
+    def title(self) -> str:
+        """The dialog's title: "Add participant to session 7QKM-92HX" (masked with the
+        privacy screen on)."""
+        return self.dialog.windowTitle()
+
+    @property
+    def error_text(self) -> str:
+        """Why Add cannot be pressed, or why the store refused ('' before anything is typed)."""
+        return named(self.dialog, QLabel, "addParticipantError").text()
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the dialog is still on screen (it is deleted once it closes)."""
+        return _on_screen(self.dialog)
+
+    def fill(self, name: str, contact: str) -> None:
+        """Type the participant's name and their phone or e-mail over the fields."""
+        with self._step(f"fill in Add participant: {name!r}, {contact!r}"):
+            self._fill(name, contact)
+
+    def add(self, name: str, contact: str) -> str:
+        """Type ``name`` and ``contact`` over the fields and click Add; once the store added
+        them and the dialog closed, what the console says ("Added … their invitation is
+        queued."). A refusal (the name taken meanwhile, a box) fails the step with its text."""
+        with self._step(f"add {name} at {contact!r} to the session"):
+            assert self.is_open, "the Add participant dialog is no longer open"
+            self._fill(name, contact)
+            add = named(self.dialog, QPushButton, "addParticipantButton")
+            assert add.isEnabled(), f"Add cannot be pressed: {self.error_text}"
+            boxes: list[str] = []
+            with answering_boxes(self.qtbot, boxes):
+                click(self.qtbot, add)
+                # Valid fields show no sentence: one appears only if the store refuses. The
+                # dialog is deleted once it closes: is_open is asked first.
+                self.qtbot.waitUntil(
+                    lambda: not self.is_open or bool(boxes) or bool(self.error_text),
+                    timeout=STORE_TIMEOUT_MS,
+                )
+            assert not boxes, f"not added: {boxes[0]}"
+            assert not _on_screen(self.dialog), f"not added: {self.error_text}"
+            return self._console.status_message
+
+    def cancel(self) -> None:
+        """Click Cancel and wait until the dialog is gone."""
+        with self._step("cancel Add participant"):
+            click(self.qtbot, named(self.dialog, QPushButton, "cancelButton"))
+            self.qtbot.waitUntil(lambda: not self.is_open)
+
+    def _fill(self, name: str, contact: str) -> None:
+        retype(self.qtbot, named(self.dialog, QLineEdit, "participantNameEdit"), name)
+        retype(self.qtbot, named(self.dialog, QLineEdit, "participantContactEdit"), contact)
 
 
 # -- Modal dialogs ------------------------------------------------------------------------------
