@@ -17,6 +17,23 @@ Two kinds of text:
   source;
 - every other quoted text of a table (other columns, status messages, timings,
   the join service, the CLI…) must be met live or be in the source.
+
+Prose (paragraphs and list items outside tables and code fences) promises
+texts too: from the heading "Running the tests" on, every straight-quoted text
+of a paragraph is a mention, met live or in the source, like a table's. The
+rule is every quote, not only those after a cue ("Title", "shows", a name):
+qa.md quotes only what a person or a script reads, and writes words of its own
+in italics (*Copy both*) or code spans, so a quote that is in neither the app
+nor its source is drift to fix in qa.md, not noise. The QA kit's reference
+above that heading is left out: its quotes are arguments of Python calls
+("Tools", "both"), not the app's texts. Straight quotes inside a code span are
+code; a program's output that is not the app's (an interpreter's message) is
+written as a code span for that reason.
+
+Names: a widget table's first column and an object heading give object names
+with their class; a box table's (header "Title") names in parentheses after a
+title or a button ("End session" (`endSessionBox`)) give names whose class
+qa.md does not state, so only the name is checked.
 """
 
 from __future__ import annotations
@@ -120,7 +137,12 @@ def quoted_texts(cell: str) -> list[str]:
     punctuation and placeholders only (", ", " · `<label>`") names a separator:
     no text of its own.
     """
-    texts: list[str] = []
+    return [text for _, text in _quotes(cell)]
+
+
+def _quotes(cell: str) -> list[tuple[int, str]]:
+    """Each quoted text of ``cell`` with where its opening quote stands."""
+    texts: list[tuple[int, str]] = []
     index = 0
     while index < len(cell):
         char = cell[index]
@@ -134,7 +156,7 @@ def quoted_texts(cell: str) -> list[str]:
                     in_code = not in_code
                 index += 1
             if _has_words(cell[start:index]):
-                texts.append(cell[start:index])
+                texts.append((start - 1, cell[start:index]))
             index += 1
         else:
             index += 1
@@ -199,12 +221,48 @@ def _headings(lines: list[str]) -> Iterator[Promise]:
         yield Promise(section, number, (found["name"],), (kind,) if kind else ("QObject",), (), ())
 
 
+#: The heading from which qa.md's prose promises texts (see the module's docstring).
+PROSE_FROM = "Running the tests"
+#: A name in parentheses, in a box table: "Keep session" (`keepSessionButton`; the default).
+_NAME_IN_PARENTHESES = re.compile(r"\(`([a-z][a-z0-9]*[A-Z]\w*)`[;),]")
+
+
+def _paragraphs(lines: list[str], start: str) -> Iterator[tuple[str, int, str]]:
+    """Each prose paragraph from the heading ``start`` on, a list item one of its own:
+    its section, its first line's number, its lines joined by line breaks."""
+    section, fenced, begun = "", False, False
+    paragraph: list[str] = []
+    first = 0
+    for number, line in enumerate([*lines, ""], start=1):
+        text = line.strip()
+        in_prose = not fenced and text and not line.startswith(("|", "#"))
+        if paragraph and (not in_prose or text.startswith("- ")):
+            yield section, first, "\n".join(paragraph)
+            paragraph = []
+        if text.startswith("```"):
+            fenced = not fenced
+        elif not fenced and line.startswith("#"):
+            section = line.lstrip("#").strip()
+            begun = begun or section == start
+        elif in_prose and begun:
+            first = first if paragraph else number
+            paragraph.append(text)
+
+
+def _prose(lines: list[str]) -> Iterator[Promise]:
+    for section, first, paragraph in _paragraphs(lines, PROSE_FROM):
+        for at, text in _quotes(paragraph):
+            line = first + paragraph.count("\n", 0, at)
+            yield Promise(section, line, mentions=(text.replace("\n", " "),))
+
+
 def parse_promises(markdown: str) -> list[Promise]:
-    """Every promise of qa.md's tables and object headings, in the order of the page."""
+    """Every promise of qa.md's tables, object headings and prose, in the order of the page."""
     lines = markdown.splitlines()
-    promises = list(_headings(lines))
+    promises = [*_headings(lines), *_prose(lines)]
     for section, header, rows in _tables(lines):
         widget_table = header[0] == "objectName"
+        box_table = header[0] == "Title"
         class_column = header.index("Class") if "Class" in header else None
         text_column = next(
             (i for i, title in enumerate(header) if "text" in title.lower() and i > 0), None
@@ -232,8 +290,11 @@ def parse_promises(markdown: str) -> list[Promise]:
                 )
             else:
                 mentions = tuple(text for cell in cells for text in quoted_texts(cell))
-                if mentions:
-                    promises.append(Promise(section, number, mentions=mentions))
+                boxed = tuple(_NAME_IN_PARENTHESES.findall(" ".join(cells))) if box_table else ()
+                if mentions or boxed:
+                    promises.append(
+                        Promise(section, number, boxed, ("",) * len(boxed), mentions=mentions)
+                    )
     promises.sort(key=lambda promise: promise.line)
     return promises
 
@@ -283,6 +344,9 @@ def text_pattern(text: str) -> re.Pattern[str]:
         elif found := _DATE_FORMAT.match(text, index):
             parts.append(_DATE_FORMAT_PATTERNS[found[0]])
             index = found.end()
+        elif text.startswith("… ", index) and (index == 0 or text[index - 1].isspace()):
+            parts.append(r"(?:[\s\S]*\s)?")  # "… invite sent": "invite sent" after any words
+            index += 2
         elif char == "…":
             parts.append(_ellipsis(text, index))
             index += 1
@@ -404,7 +468,8 @@ MAX_FILL_DEPTH = 2
 def _one_source_string(pattern: re.Pattern[str], text: str, strings: list[str], depth: int) -> bool:
     # Any case: the app capitalises a clause it holds in lower case as it shows it.
     bounded = re.compile(rf"(?<!\w)(?:{pattern.pattern})(?!\w)", re.IGNORECASE)
-    marked = _ANGLED.sub(FIELD, text.replace("`", ""))
+    marked = _ANGLED.sub(FIELD, text.replace("`", "")).replace("⏎", "\n").replace("\\n", "\n")
+    marked = marked.removeprefix("…")  # "…an invite was sent": the end of a frame's text
     frames: list[re.Match[str]] = []
     for string in strings:
         if bounded.search(string):
@@ -435,7 +500,7 @@ def _shape(string: str) -> re.Pattern[str]:
     even none ("minute{'s' if n != 1 else ''}"), in any case. Cached: the same few
     hundred strings are tried against every text, and compiling them is most of the
     checker's time (re's own cache is too small for them)."""
-    pieces = (re.escape(piece) for piece in string.split(FIELD))
+    pieces = (re.escape(piece) for piece in string.strip().split(FIELD))
     return re.compile("(.*?)".join(pieces), re.DOTALL | re.IGNORECASE)
 
 
