@@ -83,9 +83,18 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_BUS_KEY] = None
     if _accessibility_wanted(config):
         # Before any QApplication exists: Qt looks for the bus only when it starts.
-        from collab_console.testing.accessibility import start_accessibility_bus
+        from collab_console.testing.accessibility import (
+            AccessibilityUnavailable,
+            start_accessibility_bus,
+        )
 
-        config.stash[_BUS_KEY] = start_accessibility_bus()
+        try:
+            config.stash[_BUS_KEY] = start_accessibility_bus()
+        except AccessibilityUnavailable as exc:
+            # pytest says a usage error in one line, where a raised error is a traceback.
+            raise pytest.UsageError(
+                f"collab_accessibility is on, but {exc} (or set collab_accessibility = false)"
+            ) from None
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
