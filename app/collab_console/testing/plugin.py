@@ -233,9 +233,12 @@ def collab_artifacts(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
 @pytest.fixture
 def system_clipboard(qtbot: QtBot) -> SystemClipboard:
     """The X clipboard as another program reads it (``xclip -o``)."""
-    from collab_console.testing.clipboard import SystemClipboard
+    from collab_console.testing.clipboard import ClipboardUnreadable, SystemClipboard
 
-    return SystemClipboard(qtbot)
+    try:
+        return SystemClipboard(qtbot)
+    except ClipboardUnreadable as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture
