@@ -39,14 +39,7 @@ pytestmark = pytest.mark.gui
 
 GRACE_ID = "K9ZC-3HNP"
 PARTICIPANTS = ["Omar Haddad", "Grace Kim", "Luis Ortega"]
-PAGE_CLASSES = (
-    pages.ConsolePage,
-    pages.SessionListPage,
-    pages.CopyCardPage,
-    pages.PreferencesPage,
-    pages.NewSessionPage,
-    pages.AddParticipantPage,
-)
+PAGE_CLASSES = pages.PAGES
 GUI_TESTS = Path(__file__).parent
 
 

@@ -21,16 +21,7 @@ QA_MD = Path(__file__).parents[2] / "docs" / "qa.md"
 START = "<!-- kit-reference"
 END = "<!-- end of kit-reference -->"
 #: The classes a QA suite meets, in the order the reference lists them.
-KIT_CLASSES = (
-    pages.ConsolePage,
-    pages.SessionListPage,
-    pages.CopyCardPage,
-    pages.PreferencesPage,
-    pages.NewSessionPage,
-    pages.AddParticipantPage,
-    clipboard.SystemClipboard,
-    reproducible.FixedClock,
-)
+KIT_CLASSES = (*pages.PAGES, clipboard.SystemClipboard, reproducible.FixedClock)
 #: The modules whose public functions a QA suite calls.
 KIT_MODULES = (driving, screen)
 

@@ -869,3 +869,14 @@ def _person_name(index: QModelIndex) -> str:
 
     person = index.data(PARTICIPANT_ROLE)
     return str(getattr(person, "name", ""))
+
+
+#: Every page of the kit, in the order docs/qa.md lists them.
+PAGES: tuple[type[_Page], ...] = (
+    ConsolePage,
+    SessionListPage,
+    CopyCardPage,
+    PreferencesPage,
+    NewSessionPage,
+    AddParticipantPage,
+)
