@@ -259,12 +259,33 @@ class ConsoleWindow(QMainWindow):
         self.preferences_action.triggered.connect(self.open_preferences)
         settings_menu.addAction(self.preferences_action)
 
+        help_menu = bar.addMenu("&Help")
+        self.about_action = QAction("&About Collab Console", self)
+        self.about_action.setObjectName("aboutAction")
+        self.about_action.triggered.connect(self.open_about)
+        help_menu.addAction(self.about_action)
+        self.about_dialog: QDialog | None = None  # while open, as Preferences
+
         # F10 opens the menu bar, as elsewhere on the desktop; not in any menu.
         self.menu_bar_action = QAction("Open the menu bar", self)
         self.menu_bar_action.setObjectName("openMenuBarAction")
         self.menu_bar_action.setShortcuts(QKeySequence.listFromString("F10"))
         self.menu_bar_action.triggered.connect(self.open_menu_bar)
         self.addAction(self.menu_bar_action)
+
+    def open_about(self) -> None:
+        """Help › About Collab Console: window-modal; a second trigger brings it back."""
+        if _bring_back(self.about_dialog):
+            return
+        from collab_console.gui.about_dialog import AboutDialog  # not needed at start-up
+
+        dialog = AboutDialog(self)
+        self.about_dialog = dialog
+        dialog.finished.connect(self._about_closed)
+        _open_window_modal(dialog)
+
+    def _about_closed(self) -> None:
+        self.about_dialog = None
 
     def open_menu_bar(self) -> None:
         """Open the first menu of the menu bar; the arrow keys move on from there."""
