@@ -778,8 +778,9 @@ class AddParticipantPage(_Page):
 
     def add(self, name: str, contact: str) -> str:
         """Type ``name`` and ``contact`` over the fields and click Add; once the store added
-        them and the dialog closed, what the console says ("Added … their invitation is
-        queued."). A refusal (the name taken meanwhile, a box) fails the step with its text."""
+        them, the dialog closed and their row is listed, what the console said ("Added …
+        their invitation is queued."). A refusal (the name taken meanwhile, a box) fails the
+        step with its text."""
         with self._step(f"add {name} at {contact!r} to the session"):
             assert self.is_open, "the Add participant dialog is no longer open"
             self._fill(name, contact)
@@ -796,7 +797,12 @@ class AddParticipantPage(_Page):
                 )
             assert not boxes, f"not added: {boxes[0]}"
             assert not _on_screen(self.dialog), f"not added: {self.error_text}"
-            return self._console.status_message
+            said = self._console.status_message
+            # The console says so at once; the row follows when the store's event arrives.
+            self.qtbot.waitUntil(
+                lambda: name in self._console.participants(), timeout=STORE_TIMEOUT_MS
+            )
+            return said
 
     def cancel(self) -> None:
         """Click Cancel and wait until the dialog is gone."""
