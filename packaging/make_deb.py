@@ -170,6 +170,10 @@ def stage(bundle: Path, version: str) -> Path:
     doc.mkdir(parents=True)
     (doc / "copyright").write_text(_copyright(), encoding="utf-8")
     _gzip((ROOT / "CHANGELOG.md").read_bytes(), doc / "changelog.gz")
+    # The system policy is IT's to deploy; the package owns no file in /etc, so
+    # `apt remove` leaves nothing there, and ships an example to start from.
+    (doc / "examples").mkdir()
+    shutil.copyfile(LINUX / "policy.toml", doc / "examples" / "policy.toml")
 
     _normalise_modes(root)
     control = root / "DEBIAN" / "control"

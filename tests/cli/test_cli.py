@@ -133,6 +133,8 @@ def test_settings_show_json(demo_store: Store, run_cli: RunCli, data_dir: Path) 
         "version": demo_store.load_settings().version,
         "updated_by": "demo",
         "store": str(data_dir / STORE_FILENAME),
+        "system_policy": None,
+        "locked": [],
     }
 
 

@@ -129,8 +129,14 @@ def _unacknowledged(current: CopySettings, values: dict[str, object]) -> Setting
 def settings_set(args: argparse.Namespace) -> int:
     from collab_console.core.admins import change_settings
     from collab_console.core.settings import SETTING_SPECS
+    from collab_console.store.system_policy import system_policy
 
     values = _wanted_values(args)
+    policy = system_policy()
+    for key, value in values.items():
+        refused = policy.refusal(key, value) if policy is not None else None
+        if refused is not None:  # said before a passphrase is asked for
+            return fail(refused, Exit.USAGE)
     store = open_for(args, readonly=False)
     try:
         current = store.load_settings()

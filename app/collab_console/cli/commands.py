@@ -21,6 +21,7 @@ from collab_console.core.errors import (
 )
 from collab_console.core.settings import SETTING_SPECS, SETTINGS_PATH, CopySettings, SettingSpec
 from collab_console.store import open_store
+from collab_console.store.location import display_path
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
 TYPE_CHECKING = False
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from collab_console.core.copy_actions import CopyAction
     from collab_console.core.domain import Participant, Session
     from collab_console.store import Store
+    from collab_console.store.system_policy import SystemPolicy
 
 
 class Exit(IntEnum):
@@ -72,8 +74,16 @@ def shown_setting(spec: SettingSpec, value: object) -> str:
     return spec.shown(value) or "not set"
 
 
-def format_settings(settings: CopySettings, location: str) -> str:
-    rows = [(spec.label, shown_setting(spec, settings.value(spec))) for spec in SETTING_SPECS]
+def format_settings(settings: CopySettings, location: str, policy: SystemPolicy | None) -> str:
+    def shown(spec: SettingSpec) -> str:
+        value = shown_setting(spec, settings.value(spec))
+        return (
+            f"{value} (locked by the system policy)"
+            if policy and policy.is_locked(spec.key)
+            else value
+        )
+
+    rows = [(spec.label, shown(spec)) for spec in SETTING_SPECS]
     for spec in SETTING_SPECS:
         if not spec.sensitive:
             continue
@@ -93,21 +103,31 @@ def format_settings(settings: CopySettings, location: str) -> str:
     lines = [SETTINGS_PATH]
     lines += [f"  {label:<{width}}  {value}" for label, value in rows]
     lines.append(f"Store: {location}")
+    if policy is not None:
+        lines.append(f"System policy: {display_path(policy.path)}")
     return "\n".join(lines)
 
 
 def settings_show(args: argparse.Namespace) -> int:
+    from collab_console.store.system_policy import system_policy
+
     store = open_for(args, readonly=True)
     try:
         settings = store.load_settings()
     finally:
         store.close()
+    policy = system_policy()
     if args.json:
         import json
 
-        write_out(json.dumps(settings_as_dict(settings) | {"store": store.location}, indent=2))
+        where = {
+            "store": store.location,
+            "system_policy": policy.path if policy else None,
+            "locked": [key for key in settings.values if policy and policy.is_locked(key)],
+        }
+        write_out(json.dumps(settings_as_dict(settings) | where, indent=2))
     else:
-        write_out(format_settings(settings, store.location))
+        write_out(format_settings(settings, store.location, policy))
     return Exit.OK
 
 

@@ -27,6 +27,7 @@ from collab_console.store.location import (
     DB_ENV,
     OrgDatabase,
     chosen_database,
+    display_path,
     parse_database,
     remember_database,
 )
@@ -98,15 +99,31 @@ def connect(
 
 
 def db_use(args: argparse.Namespace) -> int:
+    from collab_console.store.system_policy import system_policy
+
+    policy = system_policy()
     if args.embedded:
         path = remember_database(None)
         log_event("the organisation database choice was forgotten")
+        if policy is not None and policy.database is not None:
+            shown = parse_database(policy.database, "the system policy").address
+            write_out(
+                f"Commands and the console now open the organisation database {shown}, "
+                f"which the system policy {display_path(policy.path)} names "
+                f"(no choice of yours is remembered in {path})."
+            )
+            return Exit.OK
         write_out(
             "Commands and the console now open the embedded store "
             f"(no organisation database is remembered in {path})."
         )
         return Exit.OK
     database = parse_database(args.dsn, "DSN")
+    if policy is not None and policy.database_fixed and args.dsn != policy.database:
+        raise ValidationError(
+            f"the system policy {display_path(policy.path)} fixes the organisation database "
+            "on this workstation; db use cannot choose another (ask IT)"
+        )
     path = remember_database(database.dsn)
     log_event("organisation database %s remembered", database.address)
     write_out(

@@ -25,6 +25,7 @@ from collab_console.cli.commands import Exit
 from collab_console.cli.parser import _Parser, build_parser
 from collab_console.core.logs import LOG_DIR_ENV, LOG_FILENAME
 from collab_console.core.secrets import BACKEND_ENV
+from collab_console.core.settings import SETTING_SPECS
 from collab_console.store.location import (
     CONFIG_DIR_ENV,
     DATA_DIR_ENV,
@@ -32,6 +33,7 @@ from collab_console.store.location import (
     REMEMBERED_DB_FILENAME,
     STORE_FILENAME,
 )
+from collab_console.store.system_policy import POLICY_ENV, SYSTEM_POLICY_PATH
 
 PROG = "collab-console"
 SECTION = "1"
@@ -67,6 +69,11 @@ _ENVIRONMENT = (
         CONFIG_DIR_ENV,
         "The user's configuration folder, instead of $XDG_CONFIG_HOME/collab-console.",
     ),
+    (
+        POLICY_ENV,
+        f"The system policy file to read instead of {SYSTEM_POLICY_PATH} (to try a policy; "
+        "it must exist).",
+    ),
     (LOG_DIR_ENV, "The folder of the log files, instead of the user's log folder."),
     (
         BACKEND_ENV,
@@ -75,7 +82,21 @@ _ENVIRONMENT = (
     ),
 )
 
+_LOCKABLE = ", ".join(
+    f"{spec.cli_name} only off" if spec.sensitive else spec.cli_name
+    for spec in SETTING_SPECS
+    if spec.lockable
+)
+
 _FILES = (
+    (
+        SYSTEM_POLICY_PATH,
+        "The system policy IT deploys for everyone on the workstation (root's, mode 644): "
+        "[organisation] database names the organisation database (fixed = true allows no "
+        f"other), [locked] locks settings the console applies ({_LOCKABLE}). A broken one "
+        "stops the console and every command. An example is in "
+        "/usr/share/doc/collab-console/examples/policy.toml.",
+    ),
     (
         f"~/.local/share/collab-console/{STORE_FILENAME}",
         f"The embedded store: settings, sessions, admins and the audit trail "

