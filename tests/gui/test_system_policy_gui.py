@@ -28,7 +28,7 @@ from tests.gui.helpers import change_settings_elsewhere, named
 
 pytestmark = pytest.mark.gui
 
-LOCKED = " (locked by the system policy)"
+LOCKED = " (locked)"
 #: Long enough for the hub to poll the store a few times on a slow machine.
 POLL_TIMEOUT_MS = POLL_INTERVAL_MS * 5 + 3000
 
@@ -102,6 +102,11 @@ def test_url_copy_locked_off_is_offered_nowhere_and_cannot_be_turned_on(
     reason = f"Copy Session URL is locked on this workstation by {policy_file}."
     assert url_check.toolTip() == reason
     assert url_check.accessibleDescription() == reason
+    banner = named(prefs.dialog, QLabel, "adminBannerLabel").text()
+    assert banner.endswith(
+        f"Settings marked (locked) are set on this workstation by IT's system policy "
+        f"({policy_file})."
+    )
     prefs.close()
 
     # The organisation still has it on: the lock is this workstation's alone.

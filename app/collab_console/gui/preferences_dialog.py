@@ -71,6 +71,7 @@ from collab_console.gui.forms import box_button, child, load_form, set_text
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import error_style_for, restyle_error_texts, warning_frame_style
 from collab_console.gui.unlock_dialog import UnlockDialog
+from collab_console.store.location import display_path
 from collab_console.store.policy_bound import policy_of
 
 #: ``typing.TYPE_CHECKING`` without importing more of ``typing``.
@@ -180,7 +181,7 @@ class SettingEditor:
         if named is None and isinstance(self.widget, QCheckBox):
             named = self.widget
         if named is not None:  # the name stays the setting's: the description says why
-            set_text(named, f"{self.spec.label} (locked by the system policy)", self.spec.label)
+            set_text(named, f"{self.spec.label} (locked)", self.spec.label)
 
     def shown(self) -> Any:
         """What the editor holds, as the admin left it (not yet parsed)."""
@@ -528,6 +529,13 @@ class PreferencesDialog(QDialog):
         for editor in self.editors:
             if policy is not None and policy.is_locked(editor.spec.key):
                 editor.lock(policy.lock_reason(editor.spec.label))
+        #: Said after the banner while IT's system policy locks settings here.
+        self._policy_note = (
+            f" Settings marked (locked) are set on this workstation by IT's system policy "
+            f"({display_path(policy.path)})."
+            if policy is not None and policy.locked
+            else ""
+        )
         for group in groups.values():
             # Lay the new rows out now: the first paint has them, and nothing moves after it.
             group_layout = group.layout()
@@ -876,7 +884,7 @@ class PreferencesDialog(QDialog):
             editor.widget.setEnabled(editable and not editor.locked)
         for warning in self.warnings:
             warning.acknowledge.setEnabled(editable and not warning.editor.locked)
-        banner = self._banner_text()
+        banner = self._banner_text() + self._policy_note
         if banner != self.banner_label.text():
             set_text(self.banner_label, banner)
         self.unlock_button.setVisible(not unlocked and not self.org_mode)
