@@ -10,16 +10,20 @@ libraries are read from the installed package, so they are the bundle's own.
 The package installs the bundle under ``/opt/collab-console/``, the command as a
 symlink ``/usr/bin/collab-console``, and the desktop files of ``packaging/linux/``
 (docs/packaging.md has the table). Everything is staged under ``build/deb/`` and
-packed by ``dpkg-deb --root-owner-group``, so no file is owned by the builder.
+packed by ``dpkg-deb --root-owner-group``, so no file is owned by the builder,
+with every time set to :func:`source_date_epoch`, so the build is reproducible.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import os
+import re
 import shutil
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,9 +72,10 @@ class DebError(Exception):
     """A step of the build failed; the message is one line."""
 
 
-def _run(*command: str | Path) -> str:
+def _run(*command: str | Path, epoch: int | None = None) -> str:
+    env = None if epoch is None else {**os.environ, "SOURCE_DATE_EPOCH": str(epoch)}
     result = subprocess.run(
-        [str(part) for part in command], capture_output=True, text=True, check=False
+        [str(part) for part in command], capture_output=True, text=True, check=False, env=env
     )
     if result.returncode != 0:
         raise DebError(f"{Path(str(command[0])).name} failed: {result.stderr.strip()}")
@@ -140,6 +145,44 @@ def _normalise_modes(tree: Path) -> None:
             path.chmod(0o644)
 
 
+def source_date_epoch() -> int:
+    """The time every packed file carries: ``$SOURCE_DATE_EPOCH`` (the reproducible-builds
+    convention), else the time of the commit built, else the CHANGELOG's newest release.
+
+    So the same bundle packed twice, here or on another machine, is the same .deb.
+    """
+    given = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if given:
+        if not given.isdigit():
+            raise DebError(f"SOURCE_DATE_EPOCH must be whole seconds, not {given!r}")
+        return int(given)
+    try:
+        committed = subprocess.run(
+            ["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:  # no git on this machine: a source tree from a tarball
+        committed = ""
+    if committed.isdigit():
+        return int(committed)
+    released = re.search(r"^## \[[^]]+\] - (\d{4}-\d{2}-\d{2})", _changelog(), re.MULTILINE)
+    if released is None:
+        raise DebError("no SOURCE_DATE_EPOCH, no git and no dated release in CHANGELOG.md")
+    return int(datetime.fromisoformat(released[1]).replace(tzinfo=UTC).timestamp())
+
+
+def _changelog() -> str:
+    return (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def _clamp_times(tree: Path, epoch: int) -> None:
+    """Give every file, folder and symlink under ``tree`` the time ``epoch``."""
+    for path in [tree, *tree.rglob("*")]:
+        os.utime(path, (epoch, epoch), follow_symlinks=False)
+
+
 def stage(bundle: Path, version: str) -> Path:
     """Lay out the package's files under ``build/deb/root``; return that folder."""
     if not (bundle / PACKAGE).is_file():
@@ -169,7 +212,7 @@ def stage(bundle: Path, version: str) -> Path:
     doc = share / "doc" / PACKAGE
     doc.mkdir(parents=True)
     (doc / "copyright").write_text(_copyright(), encoding="utf-8")
-    _gzip((ROOT / "CHANGELOG.md").read_bytes(), doc / "changelog.gz")
+    _gzip(_changelog().encode("utf-8"), doc / "changelog.gz")
     # The system policy is IT's to deploy; the package owns no file in /etc, so
     # `apt remove` leaves nothing there, and ships an example to start from.
     (doc / "examples").mkdir()
@@ -204,10 +247,13 @@ def stage(bundle: Path, version: str) -> Path:
 
 def build(bundle: Path, outdir: Path, version: str) -> Path:
     """Stage and pack the package; return the ``.deb``'s path."""
+    epoch = source_date_epoch()
     root = stage(bundle, version)
+    _clamp_times(root, epoch)
     outdir.mkdir(parents=True, exist_ok=True)
     deb = outdir / f"{PACKAGE}_{version}_amd64.deb"
-    _run("dpkg-deb", "--root-owner-group", "-Zxz", "--build", root, deb)
+    # dpkg-deb sorts the members and takes the ar headers' time from SOURCE_DATE_EPOCH.
+    _run("dpkg-deb", "--root-owner-group", "-Zxz", "--build", root, deb, epoch=epoch)
     return deb
 
 
