@@ -54,11 +54,18 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str] | None, help_write_errors: list[OSError]) -> int:
     from collab_console.cli import output
-    from collab_console.cli.parser import build_parser
+    from collab_console.cli.parser import build_parser, lang_option, translate_argparse
+    from collab_console.core.i18n import choose_language, current_language, use_language
 
+    words = sys.argv[1:] if argv is None else argv
+    # The language first: argparse's own messages, the commands' and the GUI's follow it.
+    use_language(choose_language(lang_option(words)))
+    translate_argparse()
     parser = build_parser()
     with output.recording_write_errors(help_write_errors):
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
+    if args.lang is not None and args.lang != current_language():
+        use_language(args.lang)  # an abbreviated option (--la he) the early look missed
     if args.command is None:
         from collab_console.gui.app import run_gui
 

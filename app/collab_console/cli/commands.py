@@ -19,6 +19,7 @@ from collab_console.core.errors import (
     SettingsError,
     ValidationError,
 )
+from collab_console.core.i18n import _, isolate
 from collab_console.core.settings import SETTING_SPECS, SETTINGS_PATH, CopySettings, SettingSpec
 from collab_console.store import open_store
 from collab_console.store.location import display_path
@@ -71,40 +72,55 @@ def settings_as_dict(settings: CopySettings) -> dict[str, object]:
 def shown_setting(spec: SettingSpec, value: object) -> str:
     """A setting's value as ``settings show`` and ``settings set`` print it: as it is
     typed, and ``not set`` for an empty text (no SMTP server, no SMS gateway)."""
-    return spec.shown(value) or "not set"
+    return spec.shown(value) or _("not set")
 
 
 def format_settings(settings: CopySettings, location: str, policy: SystemPolicy | None) -> str:
+    """What ``settings show`` prints, in the current language; values as they are typed,
+    kept left to right (:func:`isolate`) in a right-to-left language."""
+
     def shown(spec: SettingSpec) -> str:
-        value = shown_setting(spec, settings.value(spec))
+        typed = spec.shown(settings.value(spec))
+        value = isolate(typed) if typed else _("not set")
         return (
-            f"{value} (locked by the system policy)"
+            _("{value} (locked by the system policy)").format(value=value)
             if policy and policy.is_locked(spec.key)
             else value
         )
 
-    rows = [(spec.label, shown(spec)) for spec in SETTING_SPECS]
+    rows = [(_(spec.label), shown(spec)) for spec in SETTING_SPECS]
     for spec in SETTING_SPECS:
         if not spec.sensitive:
             continue
         ack = settings.acknowledgements.get(spec.key)
         rows.append(
             (
-                f"{spec.label} warning",
-                "not acknowledged"
+                _("{setting} warning").format(setting=_(spec.label)),
+                _("not acknowledged")
                 if ack is None
-                else f"acknowledged by {ack.by} at {ack.at:%Y-%m-%d %H:%M} UTC "
-                f"(warning v{ack.warning_version})",
+                else _("acknowledged by {admin} at {time} UTC (warning v{version})").format(
+                    admin=isolate(ack.by),
+                    time=isolate(f"{ack.at:%Y-%m-%d %H:%M}"),
+                    version=ack.warning_version,
+                ),
             )
         )
-    when = f" at {settings.updated_at:%Y-%m-%d %H:%M} UTC" if settings.updated_at else ""
-    rows.append(("Last changed", f"by {settings.updated_by}{when} (version {settings.version})"))
-    width = max(len(label) for label, _ in rows)
-    lines = [SETTINGS_PATH]
+    who = isolate(settings.updated_by)
+    version = settings.version
+    changed = (
+        _("by {admin} at {time} UTC (version {version})").format(
+            admin=who, time=isolate(f"{settings.updated_at:%Y-%m-%d %H:%M}"), version=version
+        )
+        if settings.updated_at
+        else _("by {admin} (version {version})").format(admin=who, version=version)
+    )
+    rows.append((_("Last changed"), changed))
+    width = max(len(label) for label, _text in rows)
+    lines = [_(SETTINGS_PATH)]
     lines += [f"  {label:<{width}}  {value}" for label, value in rows]
-    lines.append(f"Store: {location}")
+    lines.append(_("Store: {location}").format(location=isolate(location)))
     if policy is not None:
-        lines.append(f"System policy: {display_path(policy.path)}")
+        lines.append(_("System policy: {path}").format(path=isolate(display_path(policy.path))))
     return "\n".join(lines)
 
 

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 
 from collab_console import __version__
+from collab_console.core.i18n import LANGUAGES, N_, _, ngettext
 from collab_console.store.location import DATA_DIR_ENV, DB_ENV
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
@@ -86,6 +87,51 @@ def _help_width() -> int:
     return max(columns - 2, 11)
 
 
+#: argparse's own texts that a user meets, marked for the catalogue: argparse looks them up
+#: through its module's ``_`` and ``ngettext``, which :func:`translate_argparse` points at ours.
+ARGPARSE_TEXTS = (
+    N_("usage: "),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("options"),
+    N_("positional arguments"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("not allowed with argument %s"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
+def translate_argparse() -> None:
+    """Make argparse's own texts ("usage:", "error:") follow the console's language.
+
+    argparse calls its module's ``_`` and ``ngettext`` (``gettext``'s, bound at its
+    import) each time it writes one; ours read the catalogue :func:`use_language`
+    installed, where :data:`ARGPARSE_TEXTS` are translated.
+    """
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+def lang_option(argv: list[str]) -> str | None:
+    """The ``--lang`` on a command line, read before it is parsed, so that argparse's
+    own messages about the rest of it are already in that language; None if not there."""
+    for index, word in enumerate(argv):
+        if word == "--":
+            break
+        value = argv[index + 1] if word == "--lang" and index + 1 < len(argv) else None
+        if word.startswith("--lang="):
+            value = word.removeprefix("--lang=")
+        if value in LANGUAGES:
+            return value
+    return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="collab-console",
@@ -124,6 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
         choices=THEME_CHOICES,
         help="the console's look for this run: system (the desktop's light or dark setting), "
         "light or dark; overrides the choice in Preferences > Appearance",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        help="the language of this run's texts: en (English) or he (Hebrew); "
+        "overrides the choice in Preferences and the desktop's locale",
     )
     gui.add_argument(
         "--quit-when-ready",

@@ -17,6 +17,7 @@ from datetime import datetime
 from enum import Enum
 
 from collab_console.core.errors import CollabConsoleError, SettingsError
+from collab_console.core.i18n import N_
 from collab_console.core.records import Record, field
 from collab_console.core.urls import validate_url_base
 
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 #: Where the settings live, as every text names it (dialog, hints, refusals, CLI).
-SETTINGS_PATH = "Session > Tools > Copy session details"
+SETTINGS_PATH = N_("Session > Tools > Copy session details")
 #: How an agent gets there from the console's menu bar.
 PREFERENCES_PATH = f"Settings > Preferences > {SETTINGS_PATH}"
 
@@ -137,7 +138,7 @@ class SettingSpec(Record):
 
 COPY_SESSION_ID = SettingSpec(
     key="copy_session_id",
-    label="Copy Session ID",
+    label=N_("Copy Session ID"),
     help="Agents can copy the Session ID of an active session from the customer card.",
     kind=SettingKind.BOOL,
     default=False,
@@ -149,7 +150,7 @@ COPY_SESSION_ID = SettingSpec(
 )
 COPY_SESSION_URL = SettingSpec(
     key="copy_session_url",
-    label="Copy Session URL",
+    label=N_("Copy Session URL"),
     help="Agents can copy the Session URL, which opens the live session.",
     kind=SettingKind.BOOL,
     default=False,
@@ -162,7 +163,7 @@ COPY_SESSION_URL = SettingSpec(
 )
 SESSION_URL_BASE = SettingSpec(
     key="session_url_base",
-    label="Session URL base",
+    label=N_("Session URL base"),
     help="A Session URL is this address followed by the link's own secret token.",
     kind=SettingKind.TEXT,
     default="https://collab.example.com/join/",
@@ -174,7 +175,7 @@ SESSION_URL_BASE = SettingSpec(
 
 MASK_SENSITIVE_DATA = SettingSpec(
     key="mask_sensitive_data",
-    label="Mask customer details by default",
+    label=N_("Mask customer details by default"),
     help=(
         "Consoles start with the privacy screen on: customer names, contacts and IDs "
         "are masked on screen until the agent shows them. Copying still works."
@@ -209,7 +210,7 @@ def parse_clear_seconds(value: Any) -> int:
 
 CLIPBOARD_CLEAR_SECONDS = SettingSpec(
     key="clipboard_clear_seconds",
-    label="Clear a copied Session URL after (seconds)",
+    label=N_("Clear a copied Session URL after (seconds)"),
     help=(
         "A copied Session URL or Copy both message is removed from the clipboard after "
         "this many seconds, unless something else was copied meanwhile. 0 never removes it."
@@ -246,7 +247,7 @@ MAX_LINK_MINUTES = 7 * 24 * 60
 
 COPIED_LINK_MINUTES = SettingSpec(
     key="copied_link_minutes",
-    label="A copied Session URL works for (minutes)",
+    label=N_("A copied Session URL works for (minutes)"),
     help="Each Copy Session URL makes a new link for one person, which stops after this long.",
     kind=SettingKind.INT,
     default=30,
@@ -260,7 +261,7 @@ COPIED_LINK_MINUTES = SettingSpec(
 
 INVITATION_LINK_MINUTES = SettingSpec(
     key="invitation_link_minutes",
-    label="An invitation link works for (minutes)",
+    label=N_("An invitation link works for (minutes)"),
     help="0: until the session ends. Ending a session always stops all of its links.",
     kind=SettingKind.INT,
     default=0,
@@ -274,7 +275,7 @@ INVITATION_LINK_MINUTES = SettingSpec(
 
 LINK_FIRST_JOIN_ONLY = SettingSpec(
     key="link_first_join_only",
-    label="A link works for the first join only",
+    label=N_("A link works for the first join only"),
     help="Once someone joined with a link, it opens the session for nobody else.",
     kind=SettingKind.BOOL,
     default=False,
@@ -286,7 +287,7 @@ LINK_FIRST_JOIN_ONLY = SettingSpec(
 
 MAX_LIVE_LINKS_PER_PERSON = SettingSpec(
     key="max_live_links_per_person",
-    label="Live links per person, at most",
+    label=N_("Live links per person, at most"),
     help="One more is refused until one expires or is revoked.",
     kind=SettingKind.INT,
     default=3,
@@ -300,7 +301,7 @@ MAX_LIVE_LINKS_PER_PERSON = SettingSpec(
 
 MAX_LINKS_PER_AGENT_HOUR = SettingSpec(
     key="max_links_per_agent_hour",
-    label="Session URLs an agent may copy per hour, at most",
+    label=N_("Session URLs an agent may copy per hour, at most"),
     help=(
         "Invitations do not count: they go to the person's own contact. Reaching it is "
         "recorded in the audit trail."
@@ -369,7 +370,7 @@ def _one_of(spec_choices: tuple[tuple[str, str], ...], what: str) -> Callable[[A
 
 SMTP_HOST = SettingSpec(
     key="smtp_host",
-    label="SMTP server",
+    label=N_("SMTP server"),
     help=(
         "The mail server that sends e-mail invitations. Empty: they are written to the "
         "outbox folder in the data folder instead, and nothing is sent."
@@ -383,7 +384,7 @@ SMTP_HOST = SettingSpec(
 )
 SMTP_PORT = SettingSpec(
     key="smtp_port",
-    label="SMTP port",
+    label=N_("SMTP port"),
     help="Usually 587 with STARTTLS, 465 with TLS, 25 for a local relay.",
     kind=SettingKind.INT,
     default=587,
@@ -401,7 +402,7 @@ SMTP_SECURITY_CHOICES = (
 )
 SMTP_SECURITY = SettingSpec(
     key="smtp_security",
-    label="Connection security",
+    label=N_("Connection security"),
     help="None sends the invitation, with its link, unencrypted: only for a relay on this machine.",
     kind=SettingKind.TEXT,
     default="starttls",
@@ -413,7 +414,7 @@ SMTP_SECURITY = SettingSpec(
 )
 SMTP_USERNAME = SettingSpec(
     key="smtp_username",
-    label="SMTP user name",
+    label=N_("SMTP user name"),
     help=(
         "Empty: the server takes mail without logging in. The password is kept in the "
         "system keyring (collab-console secrets set smtp-password), never in the settings."
@@ -427,7 +428,7 @@ SMTP_USERNAME = SettingSpec(
 )
 SMTP_SENDER = SettingSpec(
     key="smtp_sender",
-    label="Sender address",
+    label=N_("Sender address"),
     help="The From address of e-mail invitations.",
     kind=SettingKind.TEXT,
     default="",
@@ -438,7 +439,7 @@ SMTP_SENDER = SettingSpec(
 )
 SMS_GATEWAY_URL = SettingSpec(
     key="sms_gateway_url",
-    label="SMS gateway URL",
+    label=N_("SMS gateway URL"),
     help=(
         "The HTTP SMS gateway that sends text invitations (POST …/messages). Empty: they "
         "are written to the outbox folder instead. Its token is kept in the system keyring "
@@ -453,7 +454,7 @@ SMS_GATEWAY_URL = SettingSpec(
 )
 RESEND_INTERVAL_SECONDS = SettingSpec(
     key="resend_interval_seconds",
-    label="Resend an invite at most once per (seconds)",
+    label=N_("Resend an invite at most once per (seconds)"),
     help="For each person. 0 lets an agent resend at once.",
     kind=SettingKind.INT,
     default=30,

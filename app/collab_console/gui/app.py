@@ -1,6 +1,8 @@
 """Start the console window: open the store, show the window, run the event loop.
 
-The look (light, dark or the desktop's) is applied first, from ``--theme`` or
+The language (``--lang``, the user's choice, the desktop's locale) is installed
+first (:mod:`~collab_console.gui.language`), then the look (light, dark or the
+desktop's) is applied, from ``--theme`` or
 the user's own choice; the window opens where the user left it, fitted into
 the screen's free area (at 2x a window saved at 1x would not fit).
 
@@ -25,8 +27,10 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from collab_console.core.errors import CollabConsoleError
+from collab_console.core.i18n import choose_language
 from collab_console.gui.appearance import Appearance, Theme, keep_on_screen
 from collab_console.gui.console_window import ConsoleWindow
+from collab_console.gui.language import install_language
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.user_prefs import UserPrefs
 from collab_console.store import open_store, seed_demo
@@ -147,6 +151,8 @@ def run_gui(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Collab Console")
     app.setDesktopFileName("collab-console")
+    # Before any form is built: the forms are translated as they are built.
+    install_language(app, choose_language(getattr(args, "lang", None)))
     prefs = UserPrefs()
     flag = getattr(args, "theme", None)
     appearance = Appearance(prefs, override=Theme(flag) if flag else None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -54,8 +54,12 @@ END_SESSION_TEXT = (
 )
 #: The permanent countdown at the right of the status bar while a copied Session URL waits
 #: to be cleared from the clipboard (the copy message already said when, once).
-CLIPBOARD_COUNTDOWN = "Session URL copied — clears in {seconds} s"
-CLIPBOARD_CLEARED = "Cleared the copied Session URL from the clipboard."
+CLIPBOARD_COUNTDOWN = str(
+    QT_TRANSLATE_NOOP("ConsoleWindow", "Session URL copied — clears in {seconds} s")
+)
+CLIPBOARD_CLEARED = str(
+    QT_TRANSLATE_NOOP("ConsoleWindow", "Cleared the copied Session URL from the clipboard.")
+)
 #: Said once when the store can be used again: after a lost connection (the settings
 #: were read afresh), or after it could not be read for a while.
 RECONNECTED = "Reconnected to the store; the copy policy is confirmed again."
@@ -136,7 +140,7 @@ class ConsoleWindow(QMainWindow):
         self.copying.said.connect(self.say)
         self._clipboard_countdown: QLabel | None = None  # made at the first countdown
         self.copying.clipboard.countdown.connect(self._show_clipboard_countdown)
-        self.copying.clipboard.cleared.connect(lambda: self.say(CLIPBOARD_CLEARED))
+        self.copying.clipboard.cleared.connect(lambda: self.say(self.tr(CLIPBOARD_CLEARED)))
         self.new_button.clicked.connect(self.start_new_session)
         self.view.end_button.clicked.connect(self.end_current_session)
         self.links_dialog: LinksDialog | None = None  # made when first opened
@@ -181,93 +185,96 @@ class ConsoleWindow(QMainWindow):
         # setShortcuts() with a list: setShortcut()'s overloads make PySide6 build
         # the whole Qt namespace (~15 ms) before the first paint.
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.new_session_action = QAction("&New session…", self)
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.new_session_action = QAction(self.tr("&New session…"), self)
         self.new_session_action.setObjectName("newSessionAction")
         self.new_session_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.New))
         self.new_session_action.triggered.connect(self.start_new_session)
         file_menu.addAction(self.new_session_action)
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
+        quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit))
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        session_menu = bar.addMenu("S&ession")
-        self.add_participant_action = QAction("&Add participant…", self)
+        session_menu = bar.addMenu(self.tr("S&ession"))
+        self.add_participant_action = QAction(self.tr("&Add participant…"), self)
         self.add_participant_action.setObjectName("addParticipantAction")
         self.add_participant_action.setStatusTip(
-            "Add a document participant to this session and send them an invitation."
+            self.tr("Add a document participant to this session and send them an invitation.")
         )
         self.add_participant_action.setEnabled(False)
         self.add_participant_action.triggered.connect(self.add_participant)
         session_menu.addAction(self.add_participant_action)
-        self.end_session_action = QAction("&End session…", self)
+        self.end_session_action = QAction(self.tr("&End session…"), self)
         self.end_session_action.setObjectName("endSessionAction")
         self.end_session_action.setEnabled(False)
         self.end_session_action.triggered.connect(self.end_current_session)
         session_menu.addAction(self.end_session_action)
         session_menu.addSeparator()
-        self.links_action = QAction("&Links…", self)
+        self.links_action = QAction(self.tr("&Links…"), self)
         self.links_action.setObjectName("linksAction")
         self.links_action.setShortcuts(QKeySequence.listFromString("Ctrl+L"))
         self.links_action.setStatusTip(
-            "Every link of this session: who has one, which still work; revoke or regenerate them."
+            self.tr(
+                "Every link of this session: who has one, which still work; "
+                "revoke or regenerate them."
+            )
         )
         self.links_action.setEnabled(False)
         self.links_action.triggered.connect(self.open_links)
         session_menu.addAction(self.links_action)
-        self.lobby_focus_action = QAction("Go to the &lobby", self)
+        self.lobby_focus_action = QAction(self.tr("Go to the &lobby"), self)
         self.lobby_focus_action.setObjectName("lobbyFocusAction")
         self.lobby_focus_action.setShortcuts(QKeySequence.listFromString("Ctrl+J"))
-        self.lobby_focus_action.setStatusTip("Focus Admit on the first request to join.")
+        self.lobby_focus_action.setStatusTip(self.tr("Focus Admit on the first request to join."))
         self.lobby_focus_action.setEnabled(False)
         self.lobby_focus_action.triggered.connect(self.focus_lobby)
         session_menu.addAction(self.lobby_focus_action)
-        self.lock_lobby_action = QAction("Loc&k lobby", self)
+        self.lock_lobby_action = QAction(self.tr("Loc&k lobby"), self)
         self.lock_lobby_action.setObjectName("lockLobbyAction")
         self.lock_lobby_action.setCheckable(True)
         self.lock_lobby_action.setShortcuts(QKeySequence.listFromString("Ctrl+Shift+L"))
         self.lock_lobby_action.setStatusTip(
-            "While the lobby is locked, nobody can ask to join this session by its ID."
+            self.tr("While the lobby is locked, nobody can ask to join this session by its ID.")
         )
         self.lock_lobby_action.setEnabled(False)
         self.lock_lobby_action.triggered.connect(self._lock_lobby_triggered)
         session_menu.addAction(self.lock_lobby_action)
 
-        view_menu = bar.addMenu("&View")
-        self.filter_action = QAction("&Filter sessions and participants", self)
+        view_menu = bar.addMenu(self.tr("&View"))
+        self.filter_action = QAction(self.tr("&Filter sessions and participants"), self)
         self.filter_action.setObjectName("filterAction")
         self.filter_action.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Find))
         self.filter_action.triggered.connect(self.focus_filter)
         view_menu.addAction(self.filter_action)
-        self.privacy_action = QAction("&Privacy screen", self)
+        self.privacy_action = QAction(self.tr("&Privacy screen"), self)
         self.privacy_action.setObjectName("privacyScreenAction")
         self.privacy_action.setCheckable(True)
         self.privacy_action.setChecked(self.privacy.masked)
         self.privacy_action.setShortcuts(QKeySequence.listFromString("Ctrl+Shift+M"))
         self.privacy_action.setStatusTip(
-            "Mask customer names, contacts and IDs on screen; copying still works."
+            self.tr("Mask customer names, contacts and IDs on screen; copying still works.")
         )
         self.privacy_action.toggled.connect(self._privacy_toggled)
         view_menu.addAction(self.privacy_action)
 
-        settings_menu = bar.addMenu("&Settings")
-        self.preferences_action = QAction("&Preferences…", self)
+        settings_menu = bar.addMenu(self.tr("&Settings"))
+        self.preferences_action = QAction(self.tr("&Preferences…"), self)
         self.preferences_action.setObjectName("preferencesAction")
         self.preferences_action.setShortcuts(QKeySequence.listFromString("Ctrl+,"))
         self.preferences_action.triggered.connect(self.open_preferences)
         settings_menu.addAction(self.preferences_action)
 
-        help_menu = bar.addMenu("&Help")
-        self.about_action = QAction("&About Collab Console", self)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self.about_action = QAction(self.tr("&About Collab Console"), self)
         self.about_action.setObjectName("aboutAction")
         self.about_action.triggered.connect(self.open_about)
         help_menu.addAction(self.about_action)
         self.about_dialog: QDialog | None = None  # while open, as Preferences
 
         # F10 opens the menu bar, as elsewhere on the desktop; not in any menu.
-        self.menu_bar_action = QAction("Open the menu bar", self)
+        self.menu_bar_action = QAction(self.tr("Open the menu bar"), self)
         self.menu_bar_action.setObjectName("openMenuBarAction")
         self.menu_bar_action.setShortcuts(QKeySequence.listFromString("F10"))
         self.menu_bar_action.triggered.connect(self.open_menu_bar)
@@ -526,7 +533,7 @@ class ConsoleWindow(QMainWindow):
             label.setAccessibleName("Clipboard countdown")
             self.statusBar().insertPermanentWidget(0, label)
             self._clipboard_countdown = label
-        label.setText(CLIPBOARD_COUNTDOWN.format(seconds=seconds) if seconds else "")
+        label.setText(self.tr(CLIPBOARD_COUNTDOWN).format(seconds=seconds) if seconds else "")
         label.setVisible(seconds > 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:

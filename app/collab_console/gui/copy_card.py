@@ -12,10 +12,23 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPoint,
+    QPointF,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -39,6 +52,7 @@ from PySide6.QtWidgets import (
 from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
 from collab_console.core.delivery import Delivery, delivery_label
 from collab_console.core.domain import Participant
+from collab_console.core.i18n import _, is_rtl, isolate
 from collab_console.core.links import masked_link
 from collab_console.core.policy import CardPlan
 from collab_console.gui.card_target import CardTarget, on_screen
@@ -54,14 +68,14 @@ HIDE_DELAY_MS = 400
 CONFIRM_MS = 1500
 #: How long a card left with nothing to offer says so before it closes.
 FAREWELL_MS = 2000
-COPIED_TEXT = "Copied ✓"
-RESEND_TEXT = "Resend invite"
+COPIED_TEXT = str(QT_TRANSLATE_NOOP("CopyCard", "Copied ✓"))
+RESEND_TEXT = str(QT_TRANSLATE_NOOP("CopyCard", "Resend invite"))
 #: Resend invite while the person's interval is not over (the store's rate limit).
-RESEND_WAIT_TEXT = "Resend in {seconds} s"
+RESEND_WAIT_TEXT = str(QT_TRANSLATE_NOOP("CopyCard", "Resend in {seconds} s"))
 #: Resend invite while the store is asked to queue it.
-RESEND_BUSY_TEXT = "Queuing…"
+RESEND_BUSY_TEXT = str(QT_TRANSLATE_NOOP("CopyCard", "Queuing…"))
 #: Resend invite, for a moment, once the store queued it.
-RESEND_DONE_TEXT = "Invite queued ✓"
+RESEND_DONE_TEXT = str(QT_TRANSLATE_NOOP("CopyCard", "Invite queued ✓"))
 #: A card that offers nothing (it says why before it closes).
 NOTHING = CardPlan(copy_first=False, copy_actions=(), can_resend=False)
 #: The card's accessible description when it offers copy buttons only: what it is for.
@@ -185,11 +199,11 @@ class CopyCard(QFrame):
         self._apply_colours()
         self._built = True
         for action, button in self.buttons.items():
-            set_text(button, action.label)
+            set_text(button, _(action.label))
             button.setAutoDefault(False)
             button.clicked.connect(lambda _=False, a=action: self._clicked(a))
             button.installEventFilter(self)
-        set_text(self.resend_button, RESEND_TEXT)
+        set_text(self.resend_button, card_text(RESEND_TEXT))
         self.resend_button.setAutoDefault(False)
         self.resend_button.clicked.connect(self._resend_clicked)
         self.resend_button.installEventFilter(self)
@@ -273,7 +287,11 @@ class CopyCard(QFrame):
         if offers_link:
             from collab_console.core.urls import link_host
 
-            set_text(self.link_host, f"Links open {link_host(self.url_base())}")
+            host = isolate(link_host(self.url_base()))
+            set_text(
+                self.link_host,
+                QCoreApplication.translate("CopyCard", "Links open {host}").format(host=host),
+            )
         self.link_host.setVisible(offers_link)
         set_text(self.delivery_note, plan.note)
         self.delivery_note.setVisible(bool(plan.note))
@@ -328,7 +346,8 @@ class CopyCard(QFrame):
             # policy refused (a planted link), which the card must not carry even hidden.
             offered = action in self._plan.copy_actions
             text = COPY_ACTIONS[action].clipboard_text(shown, link, base) if offered else ""
-            set_text(preview, _links_on_lines_of_their_own(text, link, base), text)
+            lines = _links_on_lines_of_their_own(text, link, base)
+            set_text(preview, _isolated(lines, shown.access_id, link, base), text)
             self.buttons[action].setAccessibleDescription(text)
         resend = resend_preview(person, delivery) if self._plan.can_resend else ""
         set_text(self.resend_preview, resend)
@@ -343,7 +362,7 @@ class CopyCard(QFrame):
             return
         text, enabled = self.resend_state(person)
         if self._resend_done:
-            text = RESEND_DONE_TEXT
+            text = card_text(RESEND_DONE_TEXT)
         button = self.resend_button
         if button.text() != text:
             set_text(button, text)
@@ -392,12 +411,12 @@ class CopyCard(QFrame):
     def confirm(self, action: CopyAction) -> None:
         """Say on the button that its value is on the clipboard, for a moment."""
         self._restore_labels()
-        set_text(self.buttons[action], COPIED_TEXT)
+        set_text(self.buttons[action], card_text(COPIED_TEXT))
         self._restore.start()
 
     def _restore_labels(self) -> None:
         for action, button in self.buttons.items():
-            set_text(button, action.label)
+            set_text(button, _(action.label))
         self._resend_done = False
         self.render_resend()
 
@@ -805,6 +824,22 @@ def _links_on_lines_of_their_own(text: str, *links: str) -> str:
     return text
 
 
+def card_text(text: str) -> str:
+    """One of the card's own texts in the user's language."""
+    return QCoreApplication.translate("CopyCard", text)
+
+
+def _isolated(text: str, *values: str) -> str:
+    """``text`` as shown, each of ``values`` (an ID, a URL) kept left to right in a
+    right-to-left language (:func:`~collab_console.core.i18n.isolate`); one pass,
+    longest first, so a URL holding its base is isolated once."""
+    wanted = sorted({value for value in values if value}, key=len, reverse=True)
+    if not wanted or not is_rtl():
+        return text
+    pattern = "|".join(map(re.escape, wanted))
+    return re.sub(pattern, lambda found: isolate(found.group()), text)
+
+
 def _mapped(anchor: QWidget, rect: QRect, window: QWidget) -> QRect:
     return QRect(anchor.mapTo(window, rect.topLeft()), rect.size())
 
@@ -812,14 +847,16 @@ def _mapped(anchor: QWidget, rect: QRect, window: QWidget) -> QRect:
 def _places(hang: QRect, clear: QRect, size: QSize, target: CardTarget) -> list[QPoint]:
     """Top-left corners to try, best first, in the window's coordinates."""
     w, h = size.width(), size.height()
-    if target.beside:  # right of the row's text, below or above the row; then left of it
+    if target.beside:  # after the row's text, below or above the row; then before it
         right, left = hang.right() + 1 + GAP, hang.left() - w - GAP
+        # Right to left, a row's text ends on its left: the card opens there first.
+        after, before = (left, right) if target.anchor.isRightToLeft() else (right, left)
         below, above = clear.bottom() + 1, clear.top() - h
         return [
-            QPoint(right, below),
-            QPoint(right, above),
-            QPoint(left, below),
-            QPoint(left, above),
+            QPoint(after, below),
+            QPoint(after, above),
+            QPoint(before, below),
+            QPoint(before, above),
         ]
     below, above = clear.bottom() + 1, clear.top() - h
     return [

@@ -438,14 +438,19 @@ class CopyController(QObject):
 
     def resend_state(self, person: Participant) -> tuple[str, bool]:
         """What *Resend invite* says for ``person`` now, and whether it may be pressed."""
-        from collab_console.gui.copy_card import RESEND_BUSY_TEXT, RESEND_TEXT, RESEND_WAIT_TEXT
+        from collab_console.gui.copy_card import (
+            RESEND_BUSY_TEXT,
+            RESEND_TEXT,
+            RESEND_WAIT_TEXT,
+            card_text,
+        )
 
         if person.access_id in self._resending:
-            return RESEND_BUSY_TEXT, False
+            return card_text(RESEND_BUSY_TEXT), False
         wait = self.resend_wait(person)
         if wait:
-            return RESEND_WAIT_TEXT.format(seconds=wait), False
-        return RESEND_TEXT, True
+            return card_text(RESEND_WAIT_TEXT).format(seconds=wait), False
+        return card_text(RESEND_TEXT), True
 
     def resend(self, person: Participant) -> None:
         """Queue a new invitation for ``person`` (the store rate-limits it, by its clock).
@@ -585,7 +590,10 @@ class CopyController(QObject):
         view = self.participants_view
         row = view.visualRect(index)
         text_width = _text_width(view, str(index.data() or person.name)) + 12
-        rect = QRect(row.topLeft(), QSize(min(row.width(), text_width), row.height()))
+        # The text starts at the row's right end when the view is right to left.
+        width = min(row.width(), text_width)
+        start = row.topRight() - QPoint(width - 1, 0) if view.isRightToLeft() else row.topLeft()
+        rect = QRect(start, QSize(width, row.height()))
         return CardTarget(person, self._viewport, rect, view, beside=True, keep_clear=row)
 
     def open_card_for_customer(self, *, focus: bool, keyboard: bool = False) -> bool:

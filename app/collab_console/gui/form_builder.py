@@ -11,6 +11,11 @@ builder does, so enumerations and flags are set from their key names
 (``Horizontal``, ``AlignLeft|AlignTop``) and PySide never builds the Python
 enums of the ``Qt`` namespace, another 25-45 ms at start-up.
 
+Every ``<string>`` is shown through ``QCoreApplication.translate`` with the
+form's ``<class>`` as the context (what ``pyside6-lupdate`` writes for a
+``.ui`` file, the ``comment`` attribute its disambiguation), as ``uic`` code
+does; a ``notr="true"`` string is shown as written.
+
 What it understands is what the forms use; anything else (an unknown tag,
 property type or property name) raises :class:`FormError`, so a form edited in
 Designer with something new fails its test rather than losing a setting.
@@ -23,7 +28,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from PySide6 import QtWidgets
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QCoreApplication, QRect, QSize
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QLayout, QSizePolicy, QSpacerItem, QWidget
 
@@ -103,15 +108,18 @@ def build_form(ui: Node, parent: QWidget, where: str) -> QWidget:
     top = ui.first("widget")
     if top is None:
         raise FormError(f"the form {where} has no widget")
-    builder = _Builder(where)
+    name = ui.first("class")
+    builder = _Builder(where, name.text.strip() if name is not None else "")
     form = builder.widget(top, parent, top_level=True)
     builder.finish(form)
     return form
 
 
 class _Builder:
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, context: str = "") -> None:
         self.where = where
+        #: The translation context of the form's strings: its ``<class>``.
+        self.context = context
         #: Labels and the names of their buddies, set once every widget exists.
         self.buddies: list[tuple[QLabel, str]] = []
 
@@ -298,6 +306,13 @@ class _Builder:
         if not target.setProperty(name, _value(node, self)):
             raise self.fail(f"cannot set {name} of {target.objectName()}")
 
+    def translated(self, value: Node) -> str:
+        """A ``<string>`` as the user's language shows it (``notr``: as written)."""
+        text = value.text
+        if not text or value.attrs.get("notr") == "true":
+            return text
+        return QCoreApplication.translate(self.context, text, value.attrs.get("comment"))
+
     def finish(self, form: QWidget) -> None:
         for label, name in self.buddies:
             buddy = form.findChild(QWidget, name)
@@ -359,7 +374,6 @@ def _size_policy(value: Node) -> QSizePolicy:
 
 
 _VALUES: dict[str, Callable[[Node], Any]] = {
-    "string": lambda value: value.text,
     "cstring": lambda value: value.text,
     "number": lambda value: int(value.text),
     "double": lambda value: float(value.text),
@@ -376,6 +390,8 @@ def _value(node: Node, builder: _Builder) -> Any:
     if not node.children:
         raise builder.fail(f"the property {node.attrs.get('name')!r} has no value")
     value = node.children[0]
+    if value.tag == "string":
+        return builder.translated(value)
     convert = _VALUES.get(value.tag)
     if convert is None:
         raise builder.fail(f"properties of type <{value.tag}> are not supported")
