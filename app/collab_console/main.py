@@ -83,7 +83,7 @@ def _lost_help(exc: SystemExit, write_errors: list[OSError]) -> Exception | None
     if write_errors:
         return output.output_error(write_errors[0])
     if exc.code in (0, None) and not output.stdout_is_open():
-        return output.OutputError("standard output is closed; nothing could be printed")
+        return output.OutputError(output.stdout_closed_message())
     try:
         output.flush_out()
     except output.OutputError as problem:
@@ -101,6 +101,7 @@ def _report(exc: Exception) -> int:
         NotFoundError,
         ValidationError,
     )
+    from collab_console.core.i18n import _, isolate
 
     if isinstance(exc, CollabConsoleError):
         output.say_error(str(exc))
@@ -119,12 +120,16 @@ def _report(exc: Exception) -> int:
             output.say_error(str(output.output_error(exc)))
             return EXIT_FAILED
         if exc.filename is not None:
-            output.say_error(f"cannot use {exc.filename}: {exc.strerror or exc}")
+            output.say_error(
+                _("cannot use {file}: {reason}").format(
+                    file=isolate(str(exc.filename)), reason=exc.strerror or exc
+                )
+            )
         else:
-            output.say_error(f"system error: {exc.strerror or exc}")
+            output.say_error(_("system error: {reason}").format(reason=exc.strerror or exc))
         return EXIT_FAILED
     what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-    output.say_error(f"internal error: {what} (please report this)")
+    output.say_error(_("internal error: {what} (please report this)").format(what=isolate(what)))
     _quietly_flush()
     return EXIT_INTERNAL
 

@@ -47,6 +47,11 @@ moment and IDs, so ``--only`` gives the pictures a full run gives. What the
 store dates with the database's own clock is today's: the Audit log's times,
 and when links were made and used and people asked to join (to the minute).
 The join service's pages (``join-*.png``) are taken by ``tests/join/take_screenshots.py``.
+
+``--only hebrew`` takes the console in Hebrew, as ``--lang he`` shows it
+(``*-he.png``: the customer's card, Preferences with the URL warning, a
+participant's card); the catalogues must be built first (``packaging/translations
+build``).
 """
 
 from __future__ import annotations
@@ -224,7 +229,7 @@ def main() -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("all", "links-lobby", "invitations", "org"),
+        choices=("all", "links-lobby", "invitations", "org", "hebrew"),
         default="all",
         help="which shots to take",
     )
@@ -253,6 +258,12 @@ def main() -> int:
         return 0
     if args.only == "org":
         shoot_organisation(hand, args.db_admin, args.db_agent, camera)
+        return 0
+    if args.only == "hebrew":
+        from collab_console.gui.language import install_language
+
+        install_language(app, "he")
+        shoot_hebrew(hand, fixed, data_dir, camera)
         return 0
     shoot_console_and_preferences(hand, fixed, data_dir, camera)
     # On a store of their own: nothing copied above shows in the link list or the status bar.
@@ -323,6 +334,41 @@ def shoot_console_and_preferences(
     alter_audit(data_dir / STORE_FILENAME)
     shoot_audit_log(hand, hub, window, camera, "preferences-audit-tampered")
 
+    window.close()
+    hub.close()
+    store.close()
+
+
+def shoot_hebrew(hand: Hand, fixed: FixedClock, data_dir: Path, camera: Camera) -> None:
+    """The console in Hebrew (``--lang he``): the customer's card, Preferences unlocked with
+    URL copy ticked and its warning, and a participant's card opening to the row's left."""
+    start_over(fixed)
+    store = open_demo_store(data_dir)
+    hub, window = open_console(hand, store, camera)
+    hover_customer(hand, window)
+    wait_for_card(hand, window, DEMO_CUSTOMER)
+    camera.shoot("console-copy-card-he")
+    window.copying.close_card()
+    park_pointer(hand, window)
+
+    dialog = open_preferences(hand, hub, window)
+    wait_for(hand, named(dialog, QPushButton, "unlockButton").isEnabled, "Unlock being enabled")
+    box = open_unlock_dialog(hand, dialog)
+    type_credentials(hand, box, DEMO_ADMIN.name, DEMO_ADMIN.passphrase)
+    wait_for(hand, lambda: dialog.unlocked, "the unlock")
+    tick(hand, named(dialog, QCheckBox, "copySessionUrlCheck"))
+    camera.shoot("preferences-url-warning-he", dialog)
+    tick(hand, named(dialog, QCheckBox, "urlAcknowledgeCheck"))
+    click(hand, named(dialog, QPushButton, "saveButton"))
+    wait_for(hand, lambda: not dialog.isVisible(), "the Preferences dialog saving")
+
+    park_pointer(hand, window)
+    view = window.view.participants_view
+    rect = view.visualRect(window.view.participants_model.index(1, 0))
+    QTest.mouseMove(view.viewport(), rect.center())
+    wait_for_card(hand, window, "Grace Kim")
+    camera.shoot("console-participant-card-he")
+    window.copying.close_card()
     window.close()
     hub.close()
     store.close()

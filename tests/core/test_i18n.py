@@ -183,7 +183,7 @@ def test_settings_show_in_hebrew_has_hebrew_labels_and_the_same_values(
     hebrew = run_cli("--lang", "he", "settings", "show")
     assert english.returncode == hebrew.returncode == 0, hebrew.stderr
     assert "Copy Session ID" in english.stdout
-    assert "העתקת מזהה הפעלה" in hebrew.stdout
+    assert "העתקת מזהה סשן" in hebrew.stdout
     assert "שינוי אחרון" in hebrew.stdout
     assert "לא אושרה" in hebrew.stdout
     assert not any(spec.label in hebrew.stdout for spec in SETTING_SPECS)

@@ -142,13 +142,22 @@ SOURCE_ONLY: dict[str, str] = {
     "…; `<name>` has no contact, so no invitation was queued.": "a regenerate, or a refusal",  # qa.md line 624
 }
 
+#: SOURCE_ONLY texts the tour may meet or not, by timing: a card painted for a moment
+#: before the recording moves on. Still checked against the source; never reported as met.
+SOMETIMES_ON_SCREEN: frozenset[str] = frozenset(
+    {
+        "Links open collab.example.com",  # a card offering a URL on the default base
+        "Reading the audit trail…",  # the Audit log page while its first page loads
+    }
+)
+
 #: Texts of qa.md the tour does not meet and the checker does not find in the source:
 #: drift or wording qa.md should fix (see the report of issue 13), or a sentence the
 #: app builds from pieces. Not checked; each must still be in qa.md, so that fixing the
 #: page fails this test until its entry goes.
 UNVERIFIED: tuple[str, ...] = (
-    "Not admitted: `<sentence>`",  # "Not {what}: {sentence}": a frame too bare to check; a decision the store refuses takes a race with another console
-    "Not denied: `<sentence>`",  # the same frame as "Not admitted"
+    "Hello `<name>`,⏎⏎`<agent>` invites you to join your session.⏎Open this link to join:⏎⏎`<link>`⏎⏎If you did not expect this invitation, you can ignore it.",  # the e-mail is joined from whole sentences, each translated once for the text and the HTML parts; tests/invitations checks the outbox's text
+    "Nobody was invited: no contact was given. Give them the session's details another way (collab-console copy `<ID>` --participant ",  # the command is one field, isolated whole in right-to-left text; tests/cli checks the line
     "Luis Ortega (+1 •••• ••77): SMS invite sent, into the outbox folder /tmp/d/outbox (no SMS gateway is set: settings set --sms-gateway-url).",  # the CLI's person's line, assembled from a frame too bare to check ("{} ({}): {}"); tests/cli checks it
 )
 
@@ -714,7 +723,7 @@ def test_every_name_and_text_qa_md_promises_is_in_the_running_app(
     breaches += [
         f'SOURCE_ONLY lists "{text}", which the tour met on screen: take it out'
         for text in SOURCE_ONLY
-        if met_live(text_pattern(text), live.texts)
+        if text not in SOMETIMES_ON_SCREEN and met_live(text_pattern(text), live.texts)
     ]
     breaches += [
         f'UNVERIFIED lists "{text}", which is now met on screen or in the source: take it out'

@@ -25,6 +25,7 @@ from collab_console.core.errors import (
     StaleSettingsError,
     ValidationError,
 )
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.core.identity import current_user
 from collab_console.core.logs import log_event
 
@@ -43,7 +44,7 @@ def _now() -> datetime:
 
 
 #: What the embedded store's admin commands say in organisation mode.
-DATABASE_DECIDES = (
+DATABASE_DECIDES = N_(
     "in organisation mode the database decides who is an admin; its owner adds one with "
     "collab-console db add-user NAME --role admin"
 )
@@ -60,9 +61,9 @@ def _unlock(
     if not store.has_admins():
         raise NotAllowedError(NO_ADMIN_YET)
     if secrets is None:
-        secrets = SecretSource(from_stdin=args.passphrase_stdin, lines="the admin's passphrase")
+        secrets = SecretSource(from_stdin=args.passphrase_stdin, lines=N_("the admin's passphrase"))
     name = ask_admin_name(args.admin, secrets_on_stdin=secrets.from_stdin)
-    passphrase = secrets.secret(f"Passphrase for {name}: ")
+    passphrase = secrets.secret(_("Passphrase for {admin}: ").format(admin=isolate(name)))
     return verify_admin(store, name, passphrase, now=_now(), actor=current_user())
 
 
@@ -73,8 +74,10 @@ def _database_admin(store: Store, args: argparse.Namespace) -> AdminSession:
     admin = verify_database_admin(store, now=_now())
     if args.admin is not None and validate_admin_name(args.admin) != admin.name:
         raise ValidationError(
-            f"--admin: you are logged in to the database as {admin.name}, who acts here; "
-            "leave --admin out, or log in as that admin (collab-console db login)"
+            _(
+                "--admin: you are logged in to the database as {admin}, who acts here; "
+                "leave --admin out, or log in as that admin (collab-console db login)"
+            ).format(admin=isolate(admin.name))
         )
     return admin
 
@@ -91,13 +94,19 @@ def parse_setting(spec: SettingSpec, given: str, *, named: str) -> object:
         raise ValidationError(f"{named}: {exc}") from None
 
 
-def acknowledgement_needed(spec: SettingSpec, *, scope: str = "") -> str:
+def acknowledgement_needed(spec: SettingSpec, *, team: str = "") -> str:
     """The refusal of a sensitive setting turned on without ``--acknowledge-security-warning``,
-    with the warning itself (``scope``, like " for team Night", says where it applies)."""
+    with the warning itself (``team``, when given, is the team it would apply to)."""
     assert spec.warning is not None
-    return (
-        f"turning on {spec.label}{scope} needs --acknowledge-security-warning. "
-        f"{spec.warning.title}: {spec.warning.text}"
+    needs = (
+        _("turning on {setting} for team {team} needs --acknowledge-security-warning.")
+        if team
+        else _("turning on {setting} needs --acknowledge-security-warning.")
+    )
+    return _("{refusal} {title}: {text}").format(
+        refusal=needs.format(setting=_(spec.label), team=isolate(team)),
+        title=_(spec.warning.title),
+        text=_(spec.warning.text),
     )
 
 
@@ -112,7 +121,9 @@ def _wanted_values(args: argparse.Namespace) -> dict[str, object]:
             values[spec.key] = parse_setting(spec, given, named=f"--{spec.cli_name}")
     if not values:
         options = ", ".join(f"--{spec.cli_name}" for spec in SETTING_SPECS)
-        raise ValidationError(f"nothing to change; give at least one of {options}")
+        raise ValidationError(
+            _("nothing to change; give at least one of {options}").format(options=options)
+        )
     return values
 
 
@@ -165,19 +176,29 @@ def settings_set(args: argparse.Namespace) -> int:
         store.close()
     changed = [s for s in SETTING_SPECS if current.value(s) != saved.value(s)]
     if saved.version == current.version:
-        write_out("Nothing changed: the settings already hold these values.")
+        write_out(_("Nothing changed: the settings already hold these values."))
         return Exit.OK
     lines = [
-        f"{s.label}: {shown_setting(s, current.value(s))} -> {shown_setting(s, saved.value(s))}"
+        _("{setting}: {before} -> {after}").format(
+            setting=_(s.label),
+            before=isolate(shown_setting(s, current.value(s))),
+            after=isolate(shown_setting(s, saved.value(s))),
+        )
         for s in changed
     ]
     for key, ack in saved.acknowledgements.items():
         if current.acknowledgements.get(key) != ack:
             label = next(s.label for s in SETTING_SPECS if s.key == key)
             lines.append(
-                f"{label} warning: acknowledged by {ack.by} (warning v{ack.warning_version})"
+                _("{setting} warning: acknowledged by {admin} (warning v{version})").format(
+                    setting=_(label), admin=isolate(ack.by), version=ack.warning_version
+                )
             )
-    lines.append(f"Saved by {admin.name} (settings version {saved.version}).")
+    lines.append(
+        _("Saved by {admin} (settings version {version}).").format(
+            admin=isolate(admin.name), version=saved.version
+        )
+    )
     write_out("\n".join(lines))
     return Exit.OK
 
@@ -189,7 +210,7 @@ def admin(args: argparse.Namespace) -> int:
     from collab_console.store.location import chosen_database
 
     if chosen_database(args.db, args.data_dir) is not None:
-        raise NotAllowedError(DATABASE_DECIDES)
+        raise NotAllowedError(_(DATABASE_DECIDES))
     return {
         "init": admin_init,
         "add": admin_add,
@@ -211,18 +232,24 @@ def admin_init(args: argparse.Namespace) -> int:
     from collab_console.core.admins import init_admin
 
     name = _new_name(args.name)
-    secrets = SecretSource(from_stdin=args.passphrase_stdin, lines="the new admin's passphrase")
+    secrets = SecretSource(from_stdin=args.passphrase_stdin, lines=N_("the new admin's passphrase"))
     store = open_for(args, readonly=False, create=True)
     try:
         if store.has_admins():
             raise NotAllowedError(
-                "an admin is already set up; an admin can add you with collab-console admin add"
+                _("an admin is already set up; an admin can add you with collab-console admin add")
             )
-        passphrase = secrets.new_secret(f"New passphrase for {name}: ")
+        passphrase = secrets.new_secret(
+            _("New passphrase for {admin}: ").format(admin=isolate(name))
+        )
         init_admin(store, name, passphrase, actor=current_user())
     finally:
         store.close()
-    write_out(f"{name} is the first admin. Keep the passphrase safe: it cannot be recovered.")
+    write_out(
+        _("{admin} is the first admin. Keep the passphrase safe: it cannot be recovered.").format(
+            admin=isolate(name)
+        )
+    )
     return Exit.OK
 
 
@@ -231,16 +258,22 @@ def admin_add(args: argparse.Namespace) -> int:
 
     name = _new_name(args.name)
     secrets = SecretSource(
-        from_stdin=args.passphrase_stdin, lines="your passphrase, then the new admin's"
+        from_stdin=args.passphrase_stdin, lines=N_("your passphrase, then the new admin's")
     )
     store = open_for(args, readonly=False)
     try:
         acting = _unlock(store, args, secrets)
-        passphrase = secrets.new_secret(f"New passphrase for {name}: ")
+        passphrase = secrets.new_secret(
+            _("New passphrase for {admin}: ").format(admin=isolate(name))
+        )
         add_admin(store, acting, name, passphrase, now=_now())
     finally:
         store.close()
-    write_out(f"{name} is now an admin (added by {acting.name}).")
+    write_out(
+        _("{admin} is now an admin (added by {acting}).").format(
+            admin=isolate(name), acting=isolate(acting.name)
+        )
+    )
     return Exit.OK
 
 
@@ -248,14 +281,18 @@ def admin_remove(args: argparse.Namespace) -> int:
     from collab_console.core.admins import remove_admin
 
     name = _new_name(args.name)
-    secrets = SecretSource(from_stdin=args.passphrase_stdin, lines="your passphrase")
+    secrets = SecretSource(from_stdin=args.passphrase_stdin, lines=N_("your passphrase"))
     store = open_for(args, readonly=False)
     try:
         acting = _unlock(store, args, secrets)
         removed = remove_admin(store, acting, name, now=_now())
     finally:
         store.close()
-    write_out(f"{removed} is no longer an admin (removed by {acting.name}).")
+    write_out(
+        _("{admin} is no longer an admin (removed by {acting}).").format(
+            admin=isolate(removed), acting=isolate(acting.name)
+        )
+    )
     return Exit.OK
 
 
@@ -263,16 +300,18 @@ def admin_passwd(args: argparse.Namespace) -> int:
     from collab_console.core.admins import change_passphrase
 
     secrets = SecretSource(
-        from_stdin=args.passphrase_stdin, lines="your passphrase, then the new one"
+        from_stdin=args.passphrase_stdin, lines=N_("your passphrase, then the new one")
     )
     store = open_for(args, readonly=False)
     try:
         acting = _unlock(store, args, secrets)
-        new = secrets.new_secret(f"New passphrase for {acting.name}: ")
+        new = secrets.new_secret(
+            _("New passphrase for {admin}: ").format(admin=isolate(acting.name))
+        )
         change_passphrase(store, acting, new, now=_now())
     finally:
         store.close()
-    write_out(f"The passphrase of {acting.name} was changed.")
+    write_out(_("The passphrase of {admin} was changed.").format(admin=isolate(acting.name)))
     return Exit.OK
 
 
@@ -303,7 +342,7 @@ def session_start(args: argparse.Namespace) -> int:
 
     store = open_for(args, readonly=False)
     try:
-        started, _ = store.start_session(
+        started, _event = store.start_session(
             customer_name=args.customer, contact=args.contact, now=_now(), actor=current_user()
         )
         log_event("session %s started from the command line", started.session_id)
@@ -344,7 +383,7 @@ def session_list(args: argparse.Namespace) -> int:
         )
         return Exit.OK
     if not sessions:
-        write_out("No sessions.")
+        write_out(_("No sessions."))
         return Exit.OK
     from collab_console.core.delivery import delivery_label
 
@@ -352,9 +391,9 @@ def session_list(args: argparse.Namespace) -> int:
         (
             s.session_id,
             s.state.label,
-            f"{s.created_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+            _("{time} UTC").format(time=f"{s.created_at.astimezone(UTC):%Y-%m-%d %H:%M}"),
             delivery_label(s.invite, with_reason=False),
-            s.customer_name + (" (demo)" if s.demo else ""),
+            _("{customer} (demo)").format(customer=s.customer_name) if s.demo else s.customer_name,
         )
         for s in sessions
     ]
@@ -370,14 +409,27 @@ def session_end(args: argparse.Namespace) -> int:
     try:
         before = store.get_session(session_id)
         if before.state is SessionState.ENDED:
-            when = f" at {before.ended_at:%Y-%m-%d %H:%M} UTC" if before.ended_at else ""
-            write_out(f"Session {session_id} had already ended{when}.")
+            ended = (
+                _("Session {session_id} had already ended at {time} UTC.")
+                if before.ended_at
+                else _("Session {session_id} had already ended.")
+            )
+            write_out(
+                ended.format(
+                    session_id=isolate(session_id),
+                    time=isolate(f"{before.ended_at:%Y-%m-%d %H:%M}"),
+                )
+            )
             return Exit.OK
         store.end_session(session_id, _now(), actor=current_user())
     finally:
         store.close()
     log_event("session %s ended from the command line", session_id)
-    write_out(f"Ended session {session_id} ({before.customer.name}).")
+    write_out(
+        _("Ended session {session_id} ({customer}).").format(
+            session_id=isolate(session_id), customer=before.customer.name
+        )
+    )
     return Exit.OK
 
 
@@ -394,7 +446,7 @@ def audit_export(args: argparse.Namespace) -> int:
     since = parse_moment(args.since) if args.since else None
     until = parse_moment(args.until, end_of_day=True) if args.until else None
     if since and until and since >= until:
-        raise ValidationError("--since must be before --until")
+        raise ValidationError(_("--since must be before --until"))
     store = open_for(args, readonly=True)
     try:
         entries = store.audit_entries(
@@ -407,7 +459,11 @@ def audit_export(args: argparse.Namespace) -> int:
         _write_stdout(text)
         return Exit.OK
     _write_private(args.output, text)
-    write_out(f"Exported {len(entries)} audit entries to {args.output}.")
+    write_out(
+        _("Exported {count} audit entries to {path}.").format(
+            count=len(entries), path=isolate(args.output)
+        )
+    )
     return Exit.OK
 
 
@@ -441,22 +497,26 @@ def _write_private(path: str, text: str) -> None:
 
     from collab_console.cli.output import OutputError
 
-    shown = repr(path) if len(path) <= 80 else "that file"
+    shown = isolate(repr(path)) if len(path) <= 80 else _("that file")
     try:
         folder = os.path.dirname(os.path.abspath(path))
         temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except ValueError:  # a NUL, or a character the file system cannot name
-        raise ValidationError(f"-o: {shown} cannot be a file name") from None
+        raise ValidationError(_("-o: {path} cannot be a file name").format(path=shown)) from None
     except OSError as exc:
-        raise OutputError(f"cannot write {shown}: {exc.strerror or exc}") from None
+        raise OutputError(
+            _("cannot write {path}: {problem}").format(path=shown, problem=exc.strerror or exc)
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
             out.write(text)
         os.replace(temporary, path)
     except OSError as exc:
         _remove(temporary)
-        raise OutputError(f"cannot write {shown}: {exc.strerror or exc}") from None
+        raise OutputError(
+            _("cannot write {path}: {problem}").format(path=shown, problem=exc.strerror or exc)
+        ) from None
     except BaseException:
         _remove(temporary)
         raise
@@ -482,11 +542,14 @@ def audit_verify(args: argparse.Namespace) -> int:
     if found is not None:
         return fail(found.message, Exit.AUDIT_ALTERED)
     if not newest:
-        write_out("The audit trail is intact: it has no entries yet.")
+        write_out(_("The audit trail is intact: it has no entries yet."))
         return Exit.OK
     last = newest[0]
     write_out(
-        f"The audit trail is intact: {last.seq} entries, the newest at "
-        f"{last.at:%Y-%m-%d %H:%M:%S} UTC.\nNewest hash: {last.hash}"
+        _("The audit trail is intact: {count} entries, the newest at {time} UTC.").format(
+            count=last.seq, time=isolate(f"{last.at:%Y-%m-%d %H:%M:%S}")
+        )
+        + "\n"
+        + _("Newest hash: {hash}").format(hash=isolate(last.hash))
     )
     return Exit.OK

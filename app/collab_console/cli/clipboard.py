@@ -40,12 +40,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
 from collab_console.core.errors import ClipboardError
+from collab_console.core.i18n import N_, _
 from collab_console.core.records import Record
 
-NO_CLIPBOARD_HELP = (
+#: Marked for translation; :func:`no_clipboard` says it in the current language.
+NO_CLIPBOARD_HELP = N_(
     "no clipboard is reachable. On X11 install xclip or xsel (apt-get install xclip) "
     "and run inside a desktop session; on Wayland install wl-clipboard."
 )
+
+
+def no_clipboard() -> ClipboardError:
+    """The error for a session where nothing can hold the clipboard, saying what to install."""
+    return ClipboardError(_(NO_CLIPBOARD_HELP))
+
 
 # What a Linux reader says on stderr when there is no display to read from.
 _NO_DISPLAY_MARKERS = (b"can't open display", b"failed to connect to a wayland")
@@ -148,7 +156,7 @@ class SystemClipboard:
         clipboard, and cleared ``clear_after_s`` seconds later (0: never) if the
         clipboard still holds it; returning never waits for that.
 
-        Raises :class:`ClipboardError` with :data:`NO_CLIPBOARD_HELP` when nothing
+        Raises :class:`ClipboardError` with :data:`NO_CLIPBOARD_HELP` (translated) when nothing
         can hold the clipboard, and with another message when the clipboard
         exists but other programs still read something else after
         :attr:`timeout` seconds. Neither message contains ``text``.
@@ -169,7 +177,7 @@ class SystemClipboard:
             with _helpers_write_to_devnull():
                 pyperclip.copy(text)
         except (pyperclip.PyperclipException, OSError) as exc:
-            raise ClipboardError(NO_CLIPBOARD_HELP) from exc
+            raise no_clipboard() from exc
         self._check_read_back(text, helper)
         return helper
 
@@ -183,7 +191,7 @@ class SystemClipboard:
                     self._check_read_back(text, helper)
                 return
             if answer == "no-display":
-                raise ClipboardError(NO_CLIPBOARD_HELP)
+                raise no_clipboard()
         helper = self._put_through_helper(text)
         if not clear_after_s:
             return
@@ -192,16 +200,26 @@ class SystemClipboard:
         if answer != "ready":
             clear_with(mechanism)
             raise ClipboardError(
-                f"nothing could be started to clear the copied value after {clear_after_s} s, "
-                "so it was taken off the clipboard again; copy again"
+                _(
+                    "nothing could be started to clear the copied value after {seconds} s, "
+                    "so it was taken off the clipboard again; copy again"
+                ).format(seconds=clear_after_s)
             )
 
     def _check_read_back(self, text: str, helper: _Helper | None) -> None:
         if not self._reads_back(text, lambda limit: _read(helper, limit)):
-            where = f" ({helper.mechanism})" if helper is not None else ""
+            if helper is None:
+                message = _(
+                    "the clipboard did not keep the copied text: other programs still "
+                    "read something else after {seconds:g} s; copy again"
+                )
+            else:
+                message = _(
+                    "the clipboard ({program}) did not keep the copied text: other programs "
+                    "still read something else after {seconds:g} s; copy again"
+                )
             raise ClipboardError(
-                f"the clipboard{where} did not keep the copied text: other programs still "
-                f"read something else after {self.timeout:g} s; copy again"
+                message.format(program=helper and helper.mechanism, seconds=self.timeout)
             )
 
     def _reads_back(self, text: str, read: Callable[[float], str | None]) -> bool:
@@ -237,7 +255,7 @@ def _linux_helper() -> _Helper | None:
         return None
     helper = _find_linux_helper()
     if helper is None:
-        raise ClipboardError(NO_CLIPBOARD_HELP)
+        raise no_clipboard()
     return helper
 
 
@@ -373,7 +391,7 @@ def _read(helper: _Helper | None, limit: float) -> str | None:
         return None
     if done.returncode != 0:
         if any(marker in done.stderr.lower() for marker in _NO_DISPLAY_MARKERS):
-            raise ClipboardError(NO_CLIPBOARD_HELP)
+            raise no_clipboard()
         return None
     return done.stdout.decode("utf-8", errors="replace")
 

@@ -53,7 +53,7 @@ def open_for(args: argparse.Namespace, *, readonly: bool, create: bool = False) 
     """The store of ``--db`` or ``--data-dir`` (or the default), its warnings said on stderr."""
     store = open_store(args.data_dir, readonly=readonly, create=create, db=args.db)
     for warning in store.warnings:
-        say_error(f"warning: {warning}")
+        say_error(_("warning: {warning}").format(warning=warning))
     return store
 
 
@@ -211,8 +211,12 @@ def copy(args: argparse.Namespace) -> int:
         store.close()
     if outcome.result is CopyResult.REFUSED:
         wants_reason = not reason and _wants_a_reason(settings, session, person, action)
-        hint = "; give it with --reason TEXT" if wants_reason else ""
-        return fail(f"refused: {outcome.reason}{hint}", Exit.REFUSED)
+        refused = (
+            _("refused: {reason}; give it with --reason TEXT")
+            if wants_reason
+            else _("refused: {reason}")
+        )
+        return fail(refused.format(reason=outcome.reason), Exit.REFUSED)
     if outcome.result is CopyResult.NO_CLIPBOARD:
         return fail(outcome.reason, Exit.NO_CLIPBOARD)
     note = f" {clearing_note(outcome.clear_after_s)}" if outcome.clear_after_s else ""
@@ -303,7 +307,11 @@ def _start_log() -> None:
     try:
         setup_logging()
     except OSError as exc:
-        say_error(f"warning: cannot write the log file ({exc.strerror or exc}); going on")
+        say_error(
+            _("warning: cannot write the log file ({problem}); going on").format(
+                problem=exc.strerror or exc
+            )
+        )
 
 
 COMMANDS = {
@@ -343,7 +351,7 @@ def run_command(args: argparse.Namespace) -> int:
     except NotAllowedError as exc:
         return fail(str(exc), Exit.NOT_ALLOWED)
     except LinkLimitError as exc:
-        return fail(f"refused: {exc}", Exit.REFUSED)
+        return fail(_("refused: {reason}").format(reason=exc), Exit.REFUSED)
     except NotFoundError as exc:
         return fail(str(exc), Exit.NOT_FOUND)
     except (ValidationError, SettingsError) as exc:
@@ -353,5 +361,5 @@ def run_command(args: argparse.Namespace) -> int:
         from collab_console.core.delivery import RateLimitedError
 
         if isinstance(exc, RateLimitedError):  # a resend sooner than the interval allows
-            return fail(f"refused: {exc}", Exit.REFUSED)
+            return fail(_("refused: {reason}").format(reason=exc), Exit.REFUSED)
         return fail(str(exc), Exit.FAILED)

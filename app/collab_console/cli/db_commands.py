@@ -21,6 +21,7 @@ from collab_console.cli.commands import Exit
 from collab_console.cli.output import aligned, write_out
 from collab_console.cli.prompts import SecretSource
 from collab_console.core.errors import SecretStoreError, ValidationError
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.core.logs import log_event
 from collab_console.store.errors import StoreError
 from collab_console.store.location import (
@@ -40,9 +41,10 @@ if TYPE_CHECKING:
 
     from psycopg import Connection
 
-NONE_CHOSEN = (
+#: Said (``{variable}`` is :data:`DB_ENV`) when a command needs the organisation database.
+NONE_CHOSEN = N_(
     "no organisation database is chosen; give --db postgresql://HOST/DATABASE, "
-    f"set ${DB_ENV}, or remember one with collab-console db use DSN"
+    "set ${variable}, or remember one with collab-console db use DSN"
 )
 
 
@@ -61,7 +63,7 @@ def _database(args: argparse.Namespace) -> OrgDatabase:
     """The organisation database this run uses; ValidationError (exit 2) when it is the embedded."""
     chosen = chosen_database(args.db, args.data_dir)
     if chosen is None:
-        raise ValidationError(NONE_CHOSEN)
+        raise ValidationError(_(NONE_CHOSEN).format(variable=DB_ENV))
     return parse_database(*chosen)
 
 
@@ -106,30 +108,43 @@ def db_use(args: argparse.Namespace) -> int:
         path = remember_database(None)
         log_event("the organisation database choice was forgotten")
         if policy is not None and policy.database is not None:
-            shown = parse_database(policy.database, "the system policy").address
+            shown = parse_database(policy.database, _("the system policy")).address
             write_out(
-                f"Commands and the console now open the organisation database {shown}, "
-                f"which the system policy {display_path(policy.path)} names "
-                f"(no choice of yours is remembered in {path})."
+                _(
+                    "Commands and the console now open the organisation database {database}, "
+                    "which the system policy {policy} names "
+                    "(no choice of yours is remembered in {path})."
+                ).format(
+                    database=isolate(shown),
+                    policy=isolate(display_path(policy.path)),
+                    path=isolate(str(path)),
+                )
             )
             return Exit.OK
         write_out(
-            "Commands and the console now open the embedded store "
-            f"(no organisation database is remembered in {path})."
+            _(
+                "Commands and the console now open the embedded store "
+                "(no organisation database is remembered in {path})."
+            ).format(path=isolate(str(path)))
         )
         return Exit.OK
     database = parse_database(args.dsn, "DSN")
     if policy is not None and policy.database_fixed and args.dsn != policy.database:
         raise ValidationError(
-            f"the system policy {display_path(policy.path)} fixes the organisation database "
-            "on this workstation; db use cannot choose another (ask IT)"
+            _(
+                "the system policy {policy} fixes the organisation database "
+                "on this workstation; db use cannot choose another (ask IT)"
+            ).format(policy=isolate(display_path(policy.path)))
         )
     path = remember_database(database.dsn)
     log_event("organisation database %s remembered", database.address)
     write_out(
-        f"Commands and the console now open the organisation database {database.address} "
-        f"(remembered in {path}; --db, ${DB_ENV} or --data-dir still choose for one run).\n"
-        f"Store your password with: collab-console db login"
+        _(
+            "Commands and the console now open the organisation database {database} "
+            "(remembered in {path}; --db, ${variable} or --data-dir still choose for one run)."
+        ).format(database=isolate(database.address), path=isolate(str(path)), variable=DB_ENV)
+        + "\n"
+        + _("Store your password with: collab-console db login")
     )
     return Exit.OK
 
@@ -146,22 +161,36 @@ def db_login(args: argparse.Namespace) -> int:
     keyring = check_backend()  # before the password is typed: it could not be kept
     secrets = SecretSource(
         from_stdin=args.password_stdin,
-        lines="your database password",
+        lines=N_("your database password"),
         what="password",
         option="--password-stdin",
     )
-    password = secrets.secret(f"Password of {user} for {database.address}: ")
+    password = secrets.secret(
+        _("Password of {login} for {database}: ").format(
+            login=isolate(user), database=isolate(database.address)
+        )
+    )
     register_secret(password)
     if not password:
-        raise ValidationError("an empty password is not a password; nothing was stored")
+        raise ValidationError(_("an empty password is not a password; nothing was stored"))
     connect(database, password, user=user).close()
     set_secret(database.secret_name(user), password)
     log_event("database password of %s stored in %s", user, keyring)
-    lines = [f"The password of {user} works; it is kept in {keyring}."]
+    lines = [
+        _("The password of {login} works; it is kept in {keyring}.").format(
+            login=isolate(user), keyring=keyring
+        )
+    ]
     if user != database.user:
         lines.append(
-            f"The DSN logs in as {database.user}: to log in as {user}, name them in it, "
-            f"like postgresql://{user}@HOST/DATABASE."
+            _(
+                "The DSN logs in as {dsn_login}: to log in as {login}, name them in it, "
+                "like {example}."
+            ).format(
+                dsn_login=isolate(database.user),
+                login=isolate(user),
+                example=isolate(f"postgresql://{user}@HOST/DATABASE"),
+            )
         )
     write_out("\n".join(lines))
     return Exit.OK
@@ -174,11 +203,19 @@ def db_logout(args: argparse.Namespace) -> int:
     user = args.user or database.user
     name = database.secret_name(user)
     if get_secret(name) is None:
-        write_out(f"No password of {user} for {database.address} is stored.")
+        write_out(
+            _("No password of {login} for {database} is stored.").format(
+                login=isolate(user), database=isolate(database.address)
+            )
+        )
         return Exit.OK
     delete_secret(name)
     log_event("database password of %s deleted", user)
-    write_out(f"The password of {user} for {database.address} was deleted from the keyring.")
+    write_out(
+        _("The password of {login} for {database} was deleted from the keyring.").format(
+            login=isolate(user), database=isolate(database.address)
+        )
+    )
     return Exit.OK
 
 
@@ -195,16 +232,33 @@ def db_init_org(args: argparse.Namespace) -> int:
         after = pg_setup.schema_version(conn)
     if before == after:
         write_out(
-            f"The organisation schema in {database.address} is up to date "
-            f"(version {after}); nothing was changed."
+            _(
+                "The organisation schema in {database} is up to date "
+                "(version {version}); nothing was changed."
+            ).format(database=isolate(database.address), version=after)
         )
         return Exit.OK
     log_event("organisation schema of %s set up at version %s", database.address, after)
-    done = "Set up" if before == 0 else f"Updated from version {before}:"
+    done = (
+        _(
+            "Set up the organisation schema in {database} (version {version}), "
+            "with the group roles {roles}."
+        )
+        if before == 0
+        else _(
+            "Updated from version {before}: the organisation schema in {database} "
+            "(version {version}), with the group roles {roles}."
+        )
+    )
     write_out(
-        f"{done} the organisation schema in {database.address} (version {after}), with the "
-        f"group roles {', '.join(GROUP_ROLES.values())}.\n"
-        "Add people with: collab-console db add-user NAME --role agent|admin|auditor|join"
+        done.format(
+            before=before,
+            database=isolate(database.address),
+            version=after,
+            roles=isolate(", ".join(GROUP_ROLES.values())),
+        )
+        + "\n"
+        + _("Add people with: collab-console db add-user NAME --role agent|admin|auditor|join")
     )
     return Exit.OK
 
@@ -217,21 +271,26 @@ def db_add_user(args: argparse.Namespace) -> int:
 
     secrets = SecretSource(
         from_stdin=args.password_stdin,
-        lines="the new user's password",
+        lines=N_("the new user's password"),
         what="password",
         option="--password-stdin",
     )
     # Connect first: nobody should type a new password for a server that cannot take it.
     with connect(database, _stored_password(database)) as conn:
-        password = secrets.new_secret(f"New password for {name}: ")
+        password = secrets.new_secret(_("New password for {login}: ").format(login=isolate(name)))
         register_secret(password)
         pg_setup.add_user(conn, name, args.role, password)
         conn.commit()
     log_event("login role %s added as %s", name, args.role)
     write_out(
-        f"{name} can now log in as a member of {GROUP_ROLES[args.role]}. "
-        f"They keep their password with: collab-console --db postgresql://{name}@HOST/DATABASE "
-        "db login"
+        _(
+            "{login} can now log in as a member of {group}. "
+            "They keep their password with: {command}"
+        ).format(
+            login=isolate(name),
+            group=isolate(GROUP_ROLES[args.role]),
+            command=isolate(f"collab-console --db postgresql://{name}@HOST/DATABASE db login"),
+        )
     )
     return Exit.OK
 
@@ -254,9 +313,12 @@ def db_status(args: argparse.Namespace) -> int:
         from collab_console.store.location import store_path
 
         write_out(
-            f"Embedded store: {store_path(args.data_dir)}\n"
-            "No organisation database is chosen (--db, "
-            f"${DB_ENV} or collab-console db use DSN)."
+            _("Embedded store: {path}").format(path=isolate(str(store_path(args.data_dir))))
+            + "\n"
+            + _(
+                "No organisation database is chosen "
+                "(--db, ${variable} or collab-console db use DSN)."
+            ).format(variable=DB_ENV)
         )
         return Exit.OK
     database = parse_database(*chosen)
@@ -275,12 +337,20 @@ def db_status(args: argparse.Namespace) -> int:
         user, server, roles, may_read = row
         version = _schema_version(conn) if may_read else None
     rows = [
-        ("Organisation database", f"{database.address} (from {database.source})"),
-        ("Server", f"PostgreSQL {server}"),
-        ("Connected as", str(user)),
-        ("Roles", ", ".join(map(str, roles)) if roles else "none of the organisation's"),
-        ("Password", "kept in the keyring" if password else "none stored (db login)"),
-        ("Schema", _schema_state(version)),
+        (
+            _("Organisation database"),
+            _("{database} (from {source})").format(
+                database=isolate(database.address), source=database.source
+            ),
+        ),
+        (_("Server"), f"PostgreSQL {server}"),
+        (_("Connected as"), isolate(str(user))),
+        (
+            _("Roles"),
+            isolate(", ".join(map(str, roles))) if roles else _("none of the organisation's"),
+        ),
+        (_("Password"), _("kept in the keyring") if password else _("none stored (db login)")),
+        (_("Schema"), _schema_state(version)),
     ]
     write_out(aligned(rows))
     return Exit.OK
@@ -294,13 +364,15 @@ def _schema_version(conn: Connection[Any]) -> int:
 
 def _schema_state(version: int | None) -> str:
     if version is None:
-        return "not readable by this login (an auditor reads the audit trail only)"
+        return _("not readable by this login (an auditor reads the audit trail only)")
     if version == 0:
-        return "not set up; the database owner runs collab-console db init-org"
+        return _("not set up; the database owner runs collab-console db init-org")
     if version < SCHEMA_VERSION:
-        return (
-            f"version {version}, older than this app's {SCHEMA_VERSION}: the owner runs db init-org"
-        )
+        return _(
+            "version {version}, older than this app's {latest}: the owner runs db init-org"
+        ).format(version=version, latest=SCHEMA_VERSION)
     if version > SCHEMA_VERSION:
-        return f"version {version}, newer than this app's {SCHEMA_VERSION}: update Collab Console"
-    return f"version {version} (up to date)"
+        return _("version {version}, newer than this app's {latest}: update Collab Console").format(
+            version=version, latest=SCHEMA_VERSION
+        )
+    return _("version {version} (up to date)").format(version=version)

@@ -28,6 +28,7 @@ from collab_console.core import clock
 from collab_console.core.delivery import Delivery, DeliveryState
 from collab_console.core.domain import ContactKind, normalise_session_id
 from collab_console.core.errors import ValidationError
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.core.identity import current_user
 from collab_console.core.logs import log_event
 from collab_console.core.masking import mask_contact
@@ -43,7 +44,14 @@ if TYPE_CHECKING:
     from collab_console.store import Store
 
 #: What a queued invitation waits for, said after ``--queue-only``.
-SENT_LATER = "an open console or collab-console invitations send sends it"
+SENT_LATER = N_("an open console or collab-console invitations send sends it")
+#: The STATE column of ``invitations list`` (the ``--json`` output keeps the stored values).
+_STATE_WORDS = {
+    DeliveryState.QUEUED: N_("queued"),
+    DeliveryState.SENT: N_("sent"),
+    DeliveryState.DELIVERED: N_("delivered"),
+    DeliveryState.FAILED: N_("failed"),
+}
 
 
 def _now() -> datetime:
@@ -75,7 +83,7 @@ def send_round(store: Store, args: argparse.Namespace) -> SendRound:
 
     done = Sender(store, actor=current_user(), outbox_dir=outbox_dir(args)).run_once()
     if done.problem:
-        say_error(f"warning: {done.problem}")
+        say_error(_("warning: {warning}").format(warning=done.problem))
     return done
 
 
@@ -88,7 +96,7 @@ def send_after_start(store: Store, args: argparse.Namespace, session_id: str) ->
     session = store.get_session(session_id)
     delivery = session.invite
     if delivery is not None and (delivery.failed or delivery.retrying):
-        say_error(f"warning: {person_line(session.customer, delivery)}")
+        say_error(_("warning: {warning}").format(warning=person_line(session.customer, delivery)))
 
 
 def invitations_send(args: argparse.Namespace) -> int:
@@ -101,11 +109,12 @@ def invitations_send(args: argparse.Namespace) -> int:
     log_event("invitation round from the command line: %s sent, %s delivered, %s failed, "
               "%s to retry", *counts)  # fmt: skip
     if not any(counts):
-        write_out("Nothing to send: no invitation is due.")
+        write_out(_("Nothing to send: no invitation is due."))
         return Exit.OK
     write_out(
-        f"Sent {done.sent}, delivered {done.delivered}, failed {done.failed}, "
-        f"to be retried {done.retrying}."
+        _("Sent {sent}, delivered {delivered}, failed {failed}, to be retried {retrying}.").format(
+            sent=done.sent, delivered=done.delivered, failed=done.failed, retrying=done.retrying
+        )
     )
     return Exit.OK
 
@@ -125,8 +134,12 @@ def session_add_participant(args: argparse.Namespace) -> int:
     store = open_for(args, readonly=False)
     try:
         if not store.get_session(session_id).is_active:
-            raise ValidationError(f"session {session_id} has ended; nobody can be added to it")
-        person, _, queued = store.add_participant(
+            raise ValidationError(
+                _("session {session_id} has ended; nobody can be added to it").format(
+                    session_id=isolate(session_id)
+                )
+            )
+        person, _event, queued = store.add_participant(
             session_id, name=args.name, contact=args.contact or "", actor=current_user(), now=_now()
         )
         log_event("participant %s added to session %s from the command line",
@@ -138,13 +151,23 @@ def session_add_participant(args: argparse.Namespace) -> int:
     finally:
         store.close()
     lines = [
-        f"Added {person.name} to session {session_id} as a document participant; "
-        f"their own ID is {person.access_id}."
+        _(
+            "Added {name} to session {session_id} as a document participant; "
+            "their own ID is {access_id}."
+        ).format(
+            name=person.name,
+            session_id=isolate(session_id),
+            access_id=isolate(person.access_id),
+        )
     ]
     if delivery is None:
         lines.append(
-            "Nobody was invited: no contact was given. Give them the session's details "
-            f'another way (collab-console copy {session_id} --participant "{person.name}").'
+            _(
+                "Nobody was invited: no contact was given. Give them the session's details "
+                "another way ({command})."
+            ).format(
+                command=isolate(f'collab-console copy {session_id} --participant "{person.name}"')
+            )
         )
     else:
         lines.append(person_line(person, delivery, settings, args))
@@ -159,12 +182,18 @@ def session_invite(args: argparse.Namespace) -> int:
         session = store.get_session(session_id)
         person = session.find(args.participant)
         if not session.is_active:
-            raise ValidationError(f"session {session_id} has ended; there is nobody to invite")
+            raise ValidationError(
+                _("session {session_id} has ended; there is nobody to invite").format(
+                    session_id=isolate(session_id)
+                )
+            )
         if not person.contact:
             raise ValidationError(
-                f"{person.name} has no phone number or e-mail address to send an invitation to"
+                _("{name} has no phone number or e-mail address to send an invitation to").format(
+                    name=person.name
+                )
             )
-        delivery, _ = store.queue_invitation(
+        delivery, _event = store.queue_invitation(
             session_id, person.access_id, actor=current_user(), now=_now()
         )
         log_event("invitation %s of %s queued again from the command line",
@@ -187,16 +216,24 @@ def person_line(
 ) -> str:
     """``Grace Kim (g•••@example.org): E-mail invite failed: the mail server answered 550 …``,
     and, for a queued one, what sends it; for one written to the outbox folder, where."""
-    line = f"{person.name} ({mask_contact(delivery.recipient)}): {delivery.label.rstrip('.')}"
+    line = _("{name} ({recipient}): {state}").format(
+        name=person.name,
+        recipient=isolate(mask_contact(delivery.recipient)),
+        state=delivery.label.rstrip("."),
+    )
     if delivery.state is DeliveryState.QUEUED and not delivery.retrying:
-        return f"{line}; {SENT_LATER}."
+        return _("{line}; {sent_later}.").format(line=line, sent_later=_(SENT_LATER))
     if delivery.retrying and delivery.next_attempt_at is not None:
-        return f"{line}; tried again after {_when(delivery.next_attempt_at)}."
+        return _("{line}; tried again after {time}.").format(
+            line=line, time=_when(delivery.next_attempt_at)
+        )
     if delivery.state is DeliveryState.SENT and settings is not None and args is not None:
         unset = _no_transport(settings, delivery.channel)
         if unset:
-            return f"{line}, into the outbox folder {outbox_dir(args)} ({unset})."
-    return f"{line}."
+            return _("{line}, into the outbox folder {path} ({why}).").format(
+                line=line, path=isolate(str(outbox_dir(args))), why=unset
+            )
+    return _("{line}.").format(line=line)
 
 
 def _no_transport(settings: CopySettings, channel: ContactKind) -> str:
@@ -204,9 +241,9 @@ def _no_transport(settings: CopySettings, channel: ContactKind) -> str:
     from collab_console.core.settings import SMS_GATEWAY_URL, SMTP_HOST
 
     if channel is ContactKind.EMAIL and not settings.value(SMTP_HOST):
-        return "no SMTP server is set: settings set --smtp-host"
+        return _("no SMTP server is set: settings set --smtp-host")
     if channel is ContactKind.SMS and not settings.value(SMS_GATEWAY_URL):
-        return "no SMS gateway is set: settings set --sms-gateway-url"
+        return _("no SMS gateway is set: settings set --sms-gateway-url")
     return ""
 
 
@@ -259,19 +296,28 @@ def invitations_list(args: argparse.Namespace) -> int:
             )
         )
         return Exit.OK
-    header = ("PERSON", "ROLE", "STATE", "CHANNEL", "TO", "TRIES", "UPDATED", "REASON")
+    header = (
+        _("PERSON"),
+        _("ROLE"),
+        _("STATE"),
+        _("CHANNEL"),
+        _("TO"),
+        _("TRIES"),
+        _("UPDATED"),
+        _("REASON"),
+    )
     rows = [header]
     for person, delivery in people:
         if delivery is None:
-            rows.append((person.name, person.role.label, "not invited", "-", "-", "-", "-", ""))
+            rows.append((person.name, person.role.label, _("not invited"), "-", "-", "-", "-", ""))
             continue
-        state = "retrying" if delivery.retrying else delivery.state.value
+        state = _("retrying") if delivery.retrying else _(_STATE_WORDS[delivery.state])
         rows.append(
             (
                 person.name,
                 person.role.label,
                 state,
-                "SMS" if delivery.channel is ContactKind.SMS else "e-mail",
+                _("SMS") if delivery.channel is ContactKind.SMS else _("e-mail"),
                 mask_contact(delivery.recipient),
                 str(delivery.attempts),
                 _when(delivery.updated_at),
@@ -283,7 +329,8 @@ def invitations_list(args: argparse.Namespace) -> int:
 
 
 def _when(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    """``2026-11-26 15:30 UTC``: the time is kept left to right (:func:`isolate`)."""
+    return _("{time} UTC").format(time=isolate(f"{moment.astimezone(UTC):%Y-%m-%d %H:%M}"))
 
 
 def _iso(moment: datetime | None) -> str | None:

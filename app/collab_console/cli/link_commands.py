@@ -14,6 +14,7 @@ from collab_console.cli.commands import Exit, open_for
 from collab_console.cli.output import aligned, write_out
 from collab_console.core import clock
 from collab_console.core.domain import normalise_session_id
+from collab_console.core.i18n import _, isolate, ngettext
 from collab_console.core.identity import current_user
 from collab_console.core.links import Link, normalise_link_id
 from collab_console.core.logs import log_event
@@ -43,7 +44,7 @@ def links_list(args: argparse.Namespace) -> int:
         )
         return Exit.OK
     if not found:
-        write_out(f"Session {session_id} has no links.")
+        write_out(_("Session {session_id} has no links.").format(session_id=isolate(session_id)))
         return Exit.OK
     rows = [
         (
@@ -51,14 +52,23 @@ def links_list(args: argparse.Namespace) -> int:
             link.state(now).label,
             link.purpose.label,
             _when(link.made_at),
-            "until the session ends" if link.expires_at is None else _when(link.expires_at),
-            "used" if link.used_at else "not used",
+            _("until the session ends") if link.expires_at is None else _when(link.expires_at),
+            _("used") if link.used_at else _("not used"),
             link.made_by,
             names.get(link.access_id, link.access_id),
         )
         for link in found
     ]
-    header = ("LINK", "STATE", "WHY", "MADE", "EXPIRES", "USED", "BY", "FOR")
+    header = (
+        _("LINK"),
+        _("STATE"),
+        _("WHY"),
+        _("MADE"),
+        _("EXPIRES"),
+        _("USED"),
+        _("BY"),
+        _("FOR"),
+    )
     write_out(aligned([header, *rows]))
     return Exit.OK
 
@@ -71,7 +81,9 @@ def links_revoke(args: argparse.Namespace) -> int:
     finally:
         store.close()
     log_event("link %s revoked from the command line", link_id)
-    write_out(f"Revoked link {link_id}: it opens nothing from now on.")
+    write_out(
+        _("Revoked link {link_id}: it opens nothing from now on.").format(link_id=isolate(link_id))
+    )
     return Exit.OK
 
 
@@ -84,7 +96,7 @@ def links_regenerate(args: argparse.Namespace) -> int:
     store = open_for(args, readonly=False)
     try:
         person = store.get_session(session_id).find(args.participant)
-        revoked, queued, _ = store.regenerate_links(
+        revoked, queued, _events = store.regenerate_links(
             session_id, person.access_id, actor=current_user(), now=clock.now()
         )
         log_event(
@@ -99,19 +111,31 @@ def links_regenerate(args: argparse.Namespace) -> int:
             settings = store.load_settings()
     finally:
         store.close()
-    stopped = f"Revoked {revoked} link{'' if revoked == 1 else 's'} of {person.name}"
     if queued is None or delivery is None:
-        write_out(f"{stopped}; {person.name} has no contact, so no invitation was queued.")
+        write_out(
+            ngettext(
+                "Revoked {count} link of {name}; {name} has no contact, "
+                "so no invitation was queued.",
+                "Revoked {count} links of {name}; {name} has no contact, "
+                "so no invitation was queued.",
+                revoked,
+            ).format(count=revoked, name=person.name)
+        )
         return Exit.OK
     write_out(
-        f"{stopped}; a new invitation is queued ({queued.label}).\n"
+        ngettext(
+            "Revoked {count} link of {name}; a new invitation is queued ({state}).",
+            "Revoked {count} links of {name}; a new invitation is queued ({state}).",
+            revoked,
+        ).format(count=revoked, name=person.name, state=queued.label)
+        + "\n"
         + person_line(person, delivery, settings, args)
     )
     return Exit.OK
 
 
 def _when(moment: datetime) -> str:
-    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return _("{time} UTC").format(time=f"{moment.astimezone(UTC):%Y-%m-%d %H:%M}")
 
 
 def _as_dict(link: Link, names: dict[str, str], now: datetime) -> dict[str, object]:

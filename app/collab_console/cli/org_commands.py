@@ -24,6 +24,7 @@ from collab_console.cli.commands import Exit, fail, open_for
 from collab_console.cli.output import write_out
 from collab_console.core import clock
 from collab_console.core.errors import ValidationError
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.core.logs import log_event
 from collab_console.core.settings import SETTING_SPECS, SettingSpec
 
@@ -33,23 +34,28 @@ if TYPE_CHECKING:
     from collab_console.core.admins import AdminSession
     from collab_console.store.postgres import PostgresStore
 
-_CHOOSE_ORG = (
+#: What a team command says on the embedded store.
+TEAMS_ONLY_IN_ORG = N_(
+    "teams exist only in organisation mode; "
     "choose the organisation's database with --db postgresql://HOST/DATABASE, "
     "$COLLAB_CONSOLE_DB or collab-console db use DSN"
 )
-#: What a team command says on the embedded store.
-TEAMS_ONLY_IN_ORG = f"teams exist only in organisation mode; {_CHOOSE_ORG}"
 #: What ``session share`` and ``unshare`` say on the embedded store.
-SHARING_ONLY_IN_ORG = f"sessions are shared only in organisation mode; {_CHOOSE_ORG}"
+SHARING_ONLY_IN_ORG = N_(
+    "sessions are shared only in organisation mode; "
+    "choose the organisation's database with --db postgresql://HOST/DATABASE, "
+    "$COLLAB_CONSOLE_DB or collab-console db use DSN"
+)
 
 
 def open_organisation(args: argparse.Namespace, *, only: str, readonly: bool) -> PostgresStore:
-    """The organisation store of this run; ValidationError (exit 2) saying ``only`` when the
-    run uses the embedded store, which is not even opened then."""
+    """The organisation store of this run; ValidationError (exit 2) saying ``only`` (a text
+    marked with ``N_``, translated here) when the run uses the embedded store, which is not
+    even opened then."""
     from collab_console.store.location import chosen_database
 
     if chosen_database(args.db, args.data_dir) is None:
-        raise ValidationError(only)
+        raise ValidationError(_(only))
     from collab_console.store.postgres import PostgresStore
 
     store = open_for(args, readonly=readonly)
@@ -58,7 +64,7 @@ def open_organisation(args: argparse.Namespace, *, only: str, readonly: bool) ->
     store = getattr(store, "backend", store)
     if not isinstance(store, PostgresStore):  # a backend that keeps no teams
         store.close()
-        raise ValidationError(only)
+        raise ValidationError(_(only))
     return store
 
 
@@ -115,21 +121,30 @@ def team_list(args: argparse.Namespace) -> int:
         return Exit.OK
     if not names:
         write_out(
-            "No teams. An admin makes one with: collab-console team add-member TEAM LOGIN, "
-            "or team set TEAM SETTING VALUE"
+            _(
+                "No teams. An admin makes one with: collab-console team add-member TEAM LOGIN, "
+                "or team set TEAM SETTING VALUE"
+            )
         )
         return Exit.OK
     lines = []
     for name in names:
-        lines.append(f"Team {name}: {', '.join(members.get(name, [])) or 'no members'}")
+        logins = ", ".join(members.get(name, []))
+        lines.append(
+            _("Team {team}: {members}").format(
+                team=isolate(name), members=isolate(logins) if logins else _("no members")
+            )
+        )
         overrides = [
             (spec, teams[name][spec.key]) for spec in SETTING_SPECS if spec.key in teams[name]
         ]
         if not overrides:
-            lines.append("  no overrides: the organisation's settings apply")
+            lines.append("  " + _("no overrides: the organisation's settings apply"))
             continue
-        width = max(len(spec.label) for spec, _ in overrides)
-        lines += [f"  {spec.label:<{width}}  {spec.shown(value)}" for spec, value in overrides]
+        width = max(len(_(spec.label)) for spec, _value in overrides)
+        lines += [
+            f"  {_(spec.label):<{width}}  {isolate(spec.shown(value))}" for spec, value in overrides
+        ]
     write_out("\n".join(lines))
     return Exit.OK
 
@@ -148,25 +163,43 @@ def team_set(args: argparse.Namespace) -> int:
         before = overrides.get(spec.key)
         if spec.key in overrides and before == value:
             write_out(
-                f"Nothing changed: team {team_name} already overrides {spec.label} with "
-                f"{spec.shown(value)}."
+                _("Nothing changed: team {team} already overrides {setting} with {value}.").format(
+                    team=isolate(team_name), setting=_(spec.label), value=isolate(spec.shown(value))
+                )
             )
             return Exit.OK
         if spec.sensitive and value and not args.acknowledge_security_warning:
-            return fail(acknowledgement_needed(spec, scope=f" for team {team_name}"), Exit.USAGE)
+            return fail(acknowledgement_needed(spec, team=team_name), Exit.USAGE)
         saved = store.set_team_setting(team_name, spec.key, value, admin=admin, now=_now()).settings
     finally:
         store.close()
     log_event("team %s: %s overridden from the command line", team_name, spec.key)
-    was = spec.shown(before) if spec.key in overrides else "not overridden"
-    lines = [f"{spec.label} for team {team_name}: {was} -> {spec.shown(value)}"]
+    was = isolate(spec.shown(before)) if spec.key in overrides else _("not overridden")
+    lines = [
+        _("{setting} for team {team}: {before} -> {after}").format(
+            setting=_(spec.label),
+            team=isolate(team_name),
+            before=was,
+            after=isolate(spec.shown(value)),
+        )
+    ]
     if spec.sensitive and value:
         assert spec.warning is not None
         lines.append(
-            f"{spec.label} warning: acknowledged by {admin.name} for team {team_name} "
-            f"(warning v{spec.warning.version})"
+            _(
+                "{setting} warning: acknowledged by {admin} for team {team} (warning v{version})"
+            ).format(
+                setting=_(spec.label),
+                admin=isolate(admin.name),
+                team=isolate(team_name),
+                version=spec.warning.version,
+            )
         )
-    lines.append(f"Saved by {admin.name} (settings version {saved.version}).")
+    lines.append(
+        _("Saved by {admin} (settings version {version}).").format(
+            admin=isolate(admin.name), version=saved.version
+        )
+    )
     write_out("\n".join(lines))
     return Exit.OK
 
@@ -182,8 +215,14 @@ def team_clear(args: argparse.Namespace) -> int:
         store.close()
     log_event("team %s: override of %s cleared from the command line", team_name, spec.key)
     write_out(
-        f"Team {team_name} no longer overrides {spec.label}: the organisation's value applies "
-        f"to its members.\nSaved by {admin.name} (settings version {saved.version})."
+        _(
+            "Team {team} no longer overrides {setting}: the organisation's value applies "
+            "to its members."
+        ).format(team=isolate(team_name), setting=_(spec.label))
+        + "\n"
+        + _("Saved by {admin} (settings version {version}).").format(
+            admin=isolate(admin.name), version=saved.version
+        )
     )
     return Exit.OK
 
@@ -201,8 +240,11 @@ def team_add_member(args: argparse.Namespace) -> int:
         store.close()
     log_event("%s put in team %s from the command line", login, team_name)
     write_out(
-        f"{login} is in team {team_name} now (and in no other): its overrides apply to them.\n"
-        f"Changed by {admin.name}."
+        _("{login} is in team {team} now (and in no other): its overrides apply to them.").format(
+            login=isolate(login), team=isolate(team_name)
+        )
+        + "\n"
+        + _("Changed by {admin}.").format(admin=isolate(admin.name))
     )
     return Exit.OK
 
@@ -217,8 +259,11 @@ def team_remove_member(args: argparse.Namespace) -> int:
         store.close()
     log_event("%s taken out of their team from the command line", login)
     write_out(
-        f"{login} is in no team now: the organisation's settings apply to them.\n"
-        f"Changed by {admin.name}."
+        _("{login} is in no team now: the organisation's settings apply to them.").format(
+            login=isolate(login)
+        )
+        + "\n"
+        + _("Changed by {admin}.").format(admin=isolate(admin.name))
     )
     return Exit.OK
 
@@ -238,9 +283,24 @@ def session_share(args: argparse.Namespace) -> int:
     finally:
         store.close()
     log_event("session %s shared with %s from the command line", session_id, login)
+    shared = (
+        _(
+            "{login} can now see and work on session {session_id}, as its co-agent "
+            "(shared by {by}; {command} ends it)."
+        )
+        if args.share_as == "co-agent"
+        else _(
+            "{login} can now see and work on session {session_id}, as its supervisor "
+            "(shared by {by}; {command} ends it)."
+        )
+    )
     write_out(
-        f"{login} can now see and work on session {session_id}, as its {args.share_as} "
-        f"(shared by {by}; collab-console session unshare {session_id} {login} ends it)."
+        shared.format(
+            login=isolate(login),
+            session_id=isolate(session_id),
+            by=isolate(by),
+            command=isolate(f"collab-console session unshare {session_id} {login}"),
+        )
     )
     return Exit.OK
 
@@ -257,5 +317,9 @@ def session_unshare(args: argparse.Namespace) -> int:
     finally:
         store.close()
     log_event("session %s no longer shared with %s", session_id, login)
-    write_out(f"{login} no longer has access to session {session_id} (taken away by {by}).")
+    write_out(
+        _("{login} no longer has access to session {session_id} (taken away by {by}).").format(
+            login=isolate(login), session_id=isolate(session_id), by=isolate(by)
+        )
+    )
     return Exit.OK

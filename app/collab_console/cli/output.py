@@ -7,8 +7,9 @@ turn every such failure into :class:`OutputError` (exit 1), and
 :func:`say_error` writes the one ``collab-console: ...`` line, or nothing
 when it cannot.
 
-This module imports only the standard library and the core's errors, so
-``main()`` can set up its guard before anything else is loaded; it leaves
+This module imports only the standard library, the core's errors and its
+translation (:mod:`collab_console.core.i18n`, as light), so ``main()`` can set
+up its guard before anything else is loaded; it leaves
 out ``typing``, and imports ``unicodedata`` only for a message that is not
 printable ASCII, as every command loads it (``tests/benchmarks/README.md``).
 """
@@ -22,6 +23,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from collab_console.core.errors import CollabConsoleError
+from collab_console.core.i18n import _, strip_bidi
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
 TYPE_CHECKING = False
@@ -42,6 +44,11 @@ _closed_at_start: set[int] = set()
 
 class OutputError(CollabConsoleError):
     """Standard output is closed, full, or nobody reads it any more."""
+
+
+def stdout_closed_message() -> str:
+    """What is said when standard output is closed, in the current language."""
+    return _("standard output is closed; nothing could be printed")
 
 
 def ensure_standard_fds() -> frozenset[int]:
@@ -91,7 +98,7 @@ def check_stdout() -> None:
     ``>&-`` fails before it changes the clipboard or the store.
     """
     if not stdout_is_open():
-        raise OutputError("standard output is closed; nothing could be printed")
+        raise OutputError(stdout_closed_message())
 
 
 def write_out(text: str) -> None:
@@ -132,10 +139,12 @@ def output_error(exc: OSError | ValueError) -> OutputError:
     """
     discard_stdout()
     if isinstance(exc, BrokenPipeError):
-        return OutputError("cannot write the output: the program reading it has exited")
+        return OutputError(_("cannot write the output: the program reading it has exited"))
     if isinstance(exc, OSError):
-        return OutputError(f"cannot write the output: {exc.strerror or exc}")
-    return OutputError("standard output is closed; nothing could be printed")
+        return OutputError(
+            _("cannot write the output: {reason}").format(reason=exc.strerror or exc)
+        )
+    return OutputError(stdout_closed_message())
 
 
 def is_output_failure(exc: OSError) -> bool:
@@ -246,14 +255,25 @@ def say_error(message: str) -> None:
 
 def aligned(rows: Sequence[Sequence[str]]) -> str:
     """``rows`` as lines of columns two spaces apart, each but the last padded to its
-    widest cell (the last, free text, is left as it is)."""
-    widths = [max(len(row[n]) for row in rows) for n in range(len(rows[0]) - 1)]
+    widest cell (the last, free text, is left as it is).
+
+    A cell's width leaves out the bidi controls :func:`~collab_console.core.i18n.isolate`
+    puts around a value in a right-to-left language: they take no room on screen.
+    """
+    widths = [max(_shown_width(row[n]) for row in rows) for n in range(len(rows[0]) - 1)]
     return "\n".join(
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+        "  ".join(
+            cell + " " * (width - _shown_width(cell))
+            for cell, width in zip(row, widths, strict=False)
+        )
         + "  "
         + row[-1]
         for row in rows
     )
+
+
+def _shown_width(cell: str) -> int:
+    return len(cell) if cell.isascii() else len(strip_bidi(cell))
 
 
 def one_line(text: str) -> str:

@@ -15,10 +15,64 @@ from __future__ import annotations
 import sys
 
 from collab_console.core.errors import ValidationError
+from collab_console.core.i18n import N_, _, isolate
+from collab_console.core.records import Record
 
 #: Bytes read for one line of standard input: a passphrase has at most 1024
 #: characters, each at most 4 bytes in UTF-8, and a line end.
 _MAX_LINE_BYTES = 4 * 1024 + 2
+
+
+class _Refusals(Record):
+    """The refusals of :class:`SecretSource` for one kind of secret, marked for translation.
+
+    Whole sentences for each kind: "passphrase", "password" and "secret" differ
+    in gender and plural in other languages, so none is pieced together.
+    """
+
+    no_terminal: str  # {option}, {lines}
+    not_typed: str
+    differ: str
+    input_ended: str  # {lines}
+    too_long: str
+    not_utf8: str
+
+
+_REFUSALS = {
+    "passphrase": _Refusals(
+        N_(
+            "there is no terminal to ask for the passphrase; give it on standard input "
+            "with {option} ({lines}, one line each)"
+        ),
+        N_("no passphrase was typed; nothing was changed"),
+        N_("the two passphrases differ; nothing was changed"),
+        N_("standard input ended before a passphrase; give {lines}, one line each"),
+        N_("the line on standard input is too long for a passphrase (at most 1024 characters)"),
+        N_("the passphrase on standard input is not UTF-8 text"),
+    ),
+    "password": _Refusals(
+        N_(
+            "there is no terminal to ask for the password; give it on standard input "
+            "with {option} ({lines}, one line each)"
+        ),
+        N_("no password was typed; nothing was changed"),
+        N_("the two passwords differ; nothing was changed"),
+        N_("standard input ended before a password; give {lines}, one line each"),
+        N_("the line on standard input is too long for a password (at most 1024 characters)"),
+        N_("the password on standard input is not UTF-8 text"),
+    ),
+    "secret": _Refusals(
+        N_(
+            "there is no terminal to ask for the secret; give it on standard input "
+            "with {option} ({lines}, one line each)"
+        ),
+        N_("no secret was typed; nothing was changed"),
+        N_("the two secrets differ; nothing was changed"),
+        N_("standard input ended before a secret; give {lines}, one line each"),
+        N_("the line on standard input is too long for a secret (at most 1024 characters)"),
+        N_("the secret on standard input is not UTF-8 text"),
+    ),
+}
 
 
 def stdin_is_terminal() -> bool:
@@ -34,8 +88,10 @@ class SecretSource:
 
     ``from_stdin`` is ``--passphrase-stdin``; ``lines`` says, for messages,
     what the lines on standard input must be (``"the admin's passphrase, then
-    the new admin's"``). ``what`` and ``option`` name the secret and the
-    option in messages: the database commands ask for a ``password`` with
+    the new admin's"``), marked for translation by the caller (it is translated
+    where shown). ``what`` is the kind of secret, ``"passphrase"``,
+    ``"password"`` or ``"secret"``, and ``option`` the option named in
+    messages: the database commands ask for a ``password`` with
     ``--password-stdin``.
     """
 
@@ -47,13 +103,15 @@ class SecretSource:
         what: str = "passphrase",
         option: str = "--passphrase-stdin",
     ) -> None:
+        if what not in _REFUSALS:
+            raise ValueError(f"unknown kind of secret {what!r}: one of {', '.join(_REFUSALS)}")
         self.from_stdin = from_stdin
         self.lines = lines
         self.what = what
+        self._refusals = _REFUSALS[what]
         if not from_stdin and not stdin_is_terminal():
             raise ValidationError(
-                f"there is no terminal to ask for the {what}; give it on standard input "
-                f"with {option} ({lines}, one line each)"
+                _(self._refusals.no_terminal).format(option=isolate(option), lines=_(lines))
             )
 
     def secret(self, prompt: str) -> str:
@@ -65,15 +123,15 @@ class SecretSource:
         try:
             return getpass.getpass(prompt)
         except EOFError:
-            raise ValidationError(f"no {self.what} was typed; nothing was changed") from None
+            raise ValidationError(_(self._refusals.not_typed)) from None
 
     def new_secret(self, prompt: str) -> str:
         """A new passphrase: asked twice at a terminal, read once from standard input."""
         first = self.secret(prompt)
         if self.from_stdin:
             return first
-        if self.secret("Repeat it: ") != first:
-            raise ValidationError(f"the two {self.what}s differ; nothing was changed")
+        if self.secret(_("Repeat it: ")) != first:
+            raise ValidationError(_(self._refusals.differ))
         return first
 
     def _line(self) -> str:
@@ -84,18 +142,13 @@ class SecretSource:
         except (OSError, ValueError):
             raw = b""
         if not raw:
-            raise ValidationError(
-                f"standard input ended before a {self.what}; give {self.lines}, one line each"
-            )
+            raise ValidationError(_(self._refusals.input_ended).format(lines=_(self.lines)))
         if len(raw) >= _MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            raise ValidationError(
-                f"the line on standard input is too long for a {self.what} "
-                "(at most 1024 characters)"
-            )
+            raise ValidationError(_(self._refusals.too_long))
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise ValidationError(f"the {self.what} on standard input is not UTF-8 text") from None
+            raise ValidationError(_(self._refusals.not_utf8)) from None
         return text.removesuffix("\n").removesuffix("\r")
 
 
@@ -109,12 +162,12 @@ def ask_admin_name(given: str | None, *, secrets_on_stdin: bool) -> str:
 
     if given is None:
         if secrets_on_stdin or not stdin_is_terminal():
-            raise ValidationError("say which admin you are with --admin NAME")
-        sys.stderr.write("Admin name: ")
+            raise ValidationError(_("say which admin you are with --admin NAME"))
+        sys.stderr.write(_("Admin name: "))
         sys.stderr.flush()
         typed = sys.stdin.readline(256)
         if not typed:
-            raise ValidationError("no admin name was typed; nothing was changed")
+            raise ValidationError(_("no admin name was typed; nothing was changed"))
         given = typed
     try:
         return validate_admin_name(given)

@@ -20,6 +20,7 @@ import logging
 
 from collab_console.cli.commands import Exit, fail, open_for
 from collab_console.cli.output import write_out
+from collab_console.core.i18n import _, isolate
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -31,8 +32,10 @@ def serve(args: argparse.Namespace) -> int:
     port: int = args.port
     if not is_loopback(host) and not args.proxy_headers:
         return fail(
-            f"{host} is not a loopback address: the join service speaks plain HTTP, so it "
-            "must sit behind a TLS reverse proxy there; pass --proxy-headers once it does",
+            _(
+                "{host} is not a loopback address: the join service speaks plain HTTP, so it "
+                "must sit behind a TLS reverse proxy there; pass --proxy-headers once it does"
+            ).format(host=isolate(host)),
             Exit.USAGE,
         )
     store = open_for(args, readonly=False, create=bool(args.demo))
@@ -50,15 +53,22 @@ def serve(args: argparse.Namespace) -> int:
         sock = listen(host, port)
     except OSError as exc:
         service.close()
-        return fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", Exit.FAILED)
+        return fail(
+            _("cannot listen on {address}: {problem}").format(
+                address=isolate(f"{host}:{port}"), problem=exc.strerror or exc
+            ),
+            Exit.FAILED,
+        )
     except BaseException:
         service.close()
         raise
     _log_to_stderr()
     shown_host = f"[{host}]" if ":" in host else host
     write_out(
-        f"Join service for Session URLs {url_base}… listening on "
-        f"http://{shown_host}:{sock.getsockname()[1]}{paths.base} (Ctrl+C stops it)"
+        _("Join service for Session URLs {url_base}… listening on {url} (Ctrl+C stops it)").format(
+            url_base=isolate(url_base),
+            url=isolate(f"http://{shown_host}:{sock.getsockname()[1]}{paths.base}"),
+        )
     )
     trusted = tuple(args.trusted_proxy or LOOPBACK_PROXIES)
     server = uvicorn.Server(

@@ -33,6 +33,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from collab_console.core.errors import NotAllowedError, ValidationError
+from collab_console.core.i18n import N_, _, isolate, ngettext
 from collab_console.core.records import Record, field
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
@@ -73,21 +74,26 @@ MAX_DELAY_SECONDS = 300
 #: How long an unlock lasts before the admin must give the passphrase again.
 SESSION_LIFETIME = timedelta(minutes=15)
 
-NO_ADMIN_YET = "no admin is set up yet; run collab-console admin init --name NAME first"
-ONLY_ADMINS = "only an admin can do this; unlock with an admin's name and passphrase"
+#: Refusals raised here and by the stores, in English: translate them where raised.
+NO_ADMIN_YET = N_("no admin is set up yet; run collab-console admin init --name NAME first")
+ONLY_ADMINS = N_("only an admin can do this; unlock with an admin's name and passphrase")
+#: The words ``check_new_passphrase`` is given for ``what``, marked to be translated there.
+_SECRET_WORDS = (N_("passphrase"), N_("password"))
 
 
 def validate_admin_name(name: object) -> str:
     """``name`` without surrounding spaces, or raise ValidationError (never echoing it)."""
     if not isinstance(name, str):
-        raise ValidationError("an admin name must be text")
+        raise ValidationError(_("an admin name must be text"))
     cleaned = name.strip()
     if not cleaned:
-        raise ValidationError("enter an admin name")
+        raise ValidationError(_("enter an admin name"))
     if len(cleaned) > MAX_NAME or not _NAME.match(cleaned):
         raise ValidationError(
-            f"an admin name is 1 to {MAX_NAME} ASCII letters and digits, with . _ @ - "
-            "inside (like ana.silva)"
+            _(
+                "an admin name is 1 to {most} ASCII letters and digits, with {characters} "
+                "inside (like {example})"
+            ).format(most=MAX_NAME, characters=isolate(". _ @ -"), example=isolate("ana.silva"))
         )
     return cleaned
 
@@ -107,19 +113,30 @@ def check_new_passphrase(passphrase: object, name: str, *, what: str = "passphra
     organisation's database logins are held to the same rule for a
     ``"password"`` (``store.pg_setup.add_user``).
     """
+    secret = _(what)
     if not isinstance(passphrase, str):
-        raise ValidationError(f"a {what} must be text")
+        raise ValidationError(_("a {what} must be text").format(what=secret))
     if len(passphrase) < MIN_PASSPHRASE:
         raise ValidationError(
-            f"a {what} needs at least {MIN_PASSPHRASE} characters; a few words make a good one"
+            _("a {what} needs at least {least} characters; a few words make a good one").format(
+                what=secret, least=MIN_PASSPHRASE
+            )
         )
     if len(passphrase) > MAX_PASSPHRASE:
-        raise ValidationError(f"a {what} has at most {MAX_PASSPHRASE} characters")
+        raise ValidationError(
+            _("a {what} has at most {most} characters").format(what=secret, most=MAX_PASSPHRASE)
+        )
     if not passphrase.isprintable():
-        raise ValidationError(f"a {what} must not contain control characters, tabs or line breaks")
+        raise ValidationError(
+            _("a {what} must not contain control characters, tabs or line breaks").format(
+                what=secret
+            )
+        )
     squeezed = "".join(passphrase.split()).casefold()
     if squeezed == "".join(name.split()).casefold() or len(set(squeezed)) < 4:
-        raise ValidationError(f"that {what} is too easy to guess; choose another")
+        raise ValidationError(
+            _("that {what} is too easy to guess; choose another").format(what=secret)
+        )
     return passphrase
 
 
@@ -232,6 +249,7 @@ def wait_seconds(failures: int, last_failure: datetime | None, now: datetime) ->
 
 
 def _attempts(count: int) -> str:
+    """For the log, in English."""
     return "1 failed attempt" if count == 1 else f"{count} failed attempts"
 
 
@@ -287,10 +305,14 @@ def is_admin_session(value: object) -> bool:
 def require_admin(admin: object, now: datetime) -> AdminSession:
     """``admin`` if it is a verified admin session still valid at ``now``; else NotAllowedError."""
     if not is_admin_session(admin):
-        raise NotAllowedError(ONLY_ADMINS)
+        raise NotAllowedError(_(ONLY_ADMINS))
     assert isinstance(admin, AdminSession)
     if not admin.valid_at(now):
-        raise NotAllowedError(f"the unlock as {admin.name} has expired; give the passphrase again")
+        raise NotAllowedError(
+            _("the unlock as {name} has expired; give the passphrase again").format(
+                name=isolate(admin.name)
+            )
+        )
     return admin
 
 
@@ -308,7 +330,7 @@ def verify_admin(
 
     _forget_in_logs(passphrase)
     if not store.has_admins():
-        raise NotAllowedError(NO_ADMIN_YET)
+        raise NotAllowedError(_(NO_ADMIN_YET))
     key = name_key(name if isinstance(name, str) else "")
     try:
         wanted: str | None = validate_admin_name(name)
@@ -323,7 +345,13 @@ def verify_admin(
             key, result=UnlockResult.TOO_SOON, admin=admin_name, at=now, actor=actor
         )
         _log("unlock refused: %s, still waiting %s s", _attempts(failures), wait)
-        raise NotAllowedError(f"{_attempts(failures)} for that name; try again in {wait} s")
+        raise NotAllowedError(
+            ngettext(
+                "{count} failed attempt for that name; try again in {wait} s",
+                "{count} failed attempts for that name; try again in {wait} s",
+                failures,
+            ).format(count=failures, wait=wait)
+        )
     matches = passphrase_matches(passphrase, found[1] if found else _dummy_hash())
     if found and matches:
         store.record_unlock(key, result=UnlockResult.OK, admin=found[0], at=now, actor=actor)
@@ -335,12 +363,16 @@ def verify_admin(
     # Never the name typed: it may be a passphrase typed in the wrong field.
     _log("unlock refused: wrong name or passphrase (%s) by %s", _attempts(count), actor)
     raise NotAllowedError(
-        f"wrong name or passphrase; {_attempts(count)} — try again in {unlock_delay(count)} s"
+        ngettext(
+            "wrong name or passphrase; {count} failed attempt — try again in {wait} s",
+            "wrong name or passphrase; {count} failed attempts — try again in {wait} s",
+            count,
+        ).format(count=count, wait=unlock_delay(count))
     )
 
 
 #: Why a login that is not in ``collab_admin`` is refused an admin's action.
-NOT_A_DATABASE_ADMIN = (
+NOT_A_DATABASE_ADMIN = N_(
     "only a member of the database role collab_admin can do this; the database owner adds "
     "admins with collab-console db add-user NAME --role admin"
 )
@@ -356,10 +388,10 @@ def verify_database_admin(store: Store, *, now: datetime) -> AdminSession:
     own admins (there, :func:`verify_admin` is the way).
     """
     if not store.admins_by_database:
-        raise NotAllowedError(ONLY_ADMINS)
+        raise NotAllowedError(_(ONLY_ADMINS))
     name = store.database_admin()
     if name is None:
-        raise NotAllowedError(NOT_A_DATABASE_ADMIN)
+        raise NotAllowedError(_(NOT_A_DATABASE_ADMIN))
     _log("admin %s confirmed by the database", name)
     return AdminSession(name, now, now + SESSION_LIFETIME, _SEAL)
 
@@ -378,7 +410,7 @@ def init_admin(store: Store, name: str, passphrase: str, *, actor: str) -> str:
     check_new_passphrase(passphrase, name)
     if store.has_admins():
         raise NotAllowedError(
-            "an admin is already set up; an admin can add you with collab-console admin add"
+            _("an admin is already set up; an admin can add you with collab-console admin add")
         )
     store.add_admin(name, hash_passphrase(passphrase), actor=actor)
     _log("first admin %s set up by %s", name, actor)

@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from collab_console.core.errors import ValidationError
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.core.records import Record, field
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
@@ -83,7 +84,8 @@ class AuditKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return _KIND_LABELS[self]
+        """In the current language."""
+        return _(_KIND_LABELS[self])
 
 
 #: Kinds only the organisation's store records: sessions are shared between logins of the
@@ -93,30 +95,30 @@ ORG_ONLY_KINDS = (AuditKind.SESSION_SHARED, AuditKind.SESSION_UNSHARED)
 
 
 _KIND_LABELS = {
-    AuditKind.SETTING: "Setting changed",
-    AuditKind.ACKNOWLEDGEMENT: "Warning acknowledged",
-    AuditKind.SESSION_STARTED: "Session started",
-    AuditKind.SESSION_ENDED: "Session ended",
-    AuditKind.COPY: "Copied",
-    AuditKind.UNLOCK: "Unlock attempt",
-    AuditKind.ADMIN_ADDED: "Admin added",
-    AuditKind.ADMIN_REMOVED: "Admin removed",
-    AuditKind.PASSPHRASE_CHANGED: "Passphrase changed",
-    AuditKind.LINK_MADE: "Link made",
-    AuditKind.LINK_REVOKED: "Link revoked",
-    AuditKind.LINK_LIMIT: "Link limit reached",
-    AuditKind.JOIN: "Join",
-    AuditKind.JOIN_REQUEST: "Request to join",
-    AuditKind.JOIN_DECISION: "Request decided",
-    AuditKind.LOBBY_LOCK: "Lobby (un)locked",
-    AuditKind.PARTICIPANT_ID_CHANGED: "New participant ID",
-    AuditKind.SESSION_SHARED: "Session shared",
-    AuditKind.SESSION_UNSHARED: "Session unshared",
-    AuditKind.PARTICIPANT_ADDED: "Participant added",
-    AuditKind.INVITATION_QUEUED: "Invite queued",
-    AuditKind.INVITATION_SENT: "Invite sent",
-    AuditKind.INVITATION_FAILED: "Invite failed",
-    AuditKind.INVITATION_DELIVERED: "Invite delivered",
+    AuditKind.SETTING: N_("Setting changed"),
+    AuditKind.ACKNOWLEDGEMENT: N_("Warning acknowledged"),
+    AuditKind.SESSION_STARTED: N_("Session started"),
+    AuditKind.SESSION_ENDED: N_("Session ended"),
+    AuditKind.COPY: N_("Copied"),
+    AuditKind.UNLOCK: N_("Unlock attempt"),
+    AuditKind.ADMIN_ADDED: N_("Admin added"),
+    AuditKind.ADMIN_REMOVED: N_("Admin removed"),
+    AuditKind.PASSPHRASE_CHANGED: N_("Passphrase changed"),
+    AuditKind.LINK_MADE: N_("Link made"),
+    AuditKind.LINK_REVOKED: N_("Link revoked"),
+    AuditKind.LINK_LIMIT: N_("Link limit reached"),
+    AuditKind.JOIN: N_("Join"),
+    AuditKind.JOIN_REQUEST: N_("Request to join"),
+    AuditKind.JOIN_DECISION: N_("Request decided"),
+    AuditKind.LOBBY_LOCK: N_("Lobby (un)locked"),
+    AuditKind.PARTICIPANT_ID_CHANGED: N_("New participant ID"),
+    AuditKind.SESSION_SHARED: N_("Session shared"),
+    AuditKind.SESSION_UNSHARED: N_("Session unshared"),
+    AuditKind.PARTICIPANT_ADDED: N_("Participant added"),
+    AuditKind.INVITATION_QUEUED: N_("Invite queued"),
+    AuditKind.INVITATION_SENT: N_("Invite sent"),
+    AuditKind.INVITATION_FAILED: N_("Invite failed"),
+    AuditKind.INVITATION_DELIVERED: N_("Invite delivered"),
 }
 
 
@@ -235,7 +237,12 @@ class AuditEntry(Record):
 
     def describe(self) -> str:
         """``#42 (2026-03-02 09:00 UTC, setting by admin.ana)``: names an entry in a message."""
-        return f"#{self.seq} ({self.at:%Y-%m-%d %H:%M:%S} UTC, {self.kind} by {self.actor})"
+        return _("#{seq} ({at} UTC, {kind} by {actor})").format(
+            seq=self.seq,
+            at=isolate(f"{self.at:%Y-%m-%d %H:%M:%S}"),
+            kind=isolate(str(self.kind)),
+            actor=isolate(self.actor),
+        )
 
 
 def chain_hash(prev_hash: str, content: Iterable[object]) -> str:
@@ -276,7 +283,9 @@ class AuditBreak(Record):
     def message(self) -> str:
         """One line for the CLI and the console's warning."""
         where = self.entry.describe() if self.entry is not None else f"#{self.seq}"
-        return f"the audit trail was altered: entry {where} {self.reason}"
+        return _("the audit trail was altered: entry {entry} {reason}").format(
+            entry=where, reason=self.reason
+        )
 
 
 def verify_chain(
@@ -360,26 +369,30 @@ def verify_slice(
     for row in rows:
         seq = row[0]
         if not isinstance(seq, int):
-            return progress(AuditBreak(expected_seq, "has no number", row=tuple(row)))
+            return progress(AuditBreak(expected_seq, _("has no number"), row=tuple(row)))
         if seq > expected_seq:
-            reason = f"is missing (#{seq} follows #{expected_seq - 1})"
+            reason = _("is missing (#{seq} follows #{before})").format(
+                seq=seq, before=expected_seq - 1
+            )
             return progress(AuditBreak(expected_seq, reason))
         if seq < expected_seq:
-            reason = f"is out of order (it follows #{expected_seq - 1})"
+            reason = _("is out of order (it follows #{before})").format(before=expected_seq - 1)
             return progress(AuditBreak(seq, reason, row=tuple(row)))
         row_prev, digest = row[size], row[size + 1]
         if row_prev != expected_prev:
-            reason = "does not follow the entry before it"
+            reason = _("does not follow the entry before it")
             return progress(AuditBreak(seq, reason, row=tuple(row)))
         if not isinstance(row_prev, str) or chain_hash(row_prev, row[:size]) != digest:
-            reason = "does not match its hash (it was changed)"
+            reason = _("does not match its hash (it was changed)")
             return progress(AuditBreak(seq, reason, row=tuple(row)))
         expected_prev, expected_seq = str(digest), expected_seq + 1
     if at_end and last_seq is not None and last_seq >= expected_seq:
         return progress(
             AuditBreak(
                 expected_seq,
-                f"is missing (the store numbered {last_seq} entries; {expected_seq - 1} are left)",
+                _("is missing (the store numbered {count} entries; {left} are left)").format(
+                    count=last_seq, left=expected_seq - 1
+                ),
             )
         )
     return progress()
@@ -427,9 +440,9 @@ class AuditQuery(Record):
     def __post_init__(self) -> None:
         for moment in (self.since, self.until):
             if moment is not None and moment.tzinfo is None:
-                raise ValidationError("an audit filter needs times with their time zone")
+                raise ValidationError(_("an audit filter needs times with their time zone"))
         if self.limit is not None and self.limit < 0:
-            raise ValidationError("an audit filter's limit cannot be negative")
+            raise ValidationError(_("an audit filter's limit cannot be negative"))
 
 
 def parse_moment(text: str, *, end_of_day: bool = False) -> datetime:
@@ -439,7 +452,7 @@ def parse_moment(text: str, *, end_of_day: bool = False) -> datetime:
     start of that day, or with ``end_of_day`` the start of the next, so that
     ``--until 2026-03-02`` includes the whole of the 2nd.
     """
-    shown = repr(text) if len(text) <= 40 else "that text"
+    shown = isolate(repr(text)) if len(text) <= 40 else _("that text")
     cleaned = text.strip()
     try:
         if len(cleaned) == 10:
@@ -452,7 +465,9 @@ def parse_moment(text: str, *, end_of_day: bool = False) -> datetime:
         moment = datetime.fromisoformat(cleaned)
     except ValueError:
         raise ValidationError(
-            f"{shown} is not a date; write it like 2026-03-02 or 2026-03-02T09:30"
+            _("{text} is not a date; write it like {day} or {moment}").format(
+                text=shown, day=isolate("2026-03-02"), moment=isolate("2026-03-02T09:30")
+            )
         ) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 

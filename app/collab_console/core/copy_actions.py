@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 
 from collab_console.core.domain import Participant
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.core.records import Record
 from collab_console.core.settings import COPY_SESSION_ID, COPY_SESSION_URL, SettingSpec
 
@@ -29,13 +30,15 @@ class CopyAction(Enum):
 
     @property
     def label(self) -> str:
-        return COPY_ACTIONS[self].label
+        """The button's text in the current language (``spec.label`` is the English one)."""
+        return _(COPY_ACTIONS[self].label)
 
 
 class CopyActionSpec(Record):
     """The one declaration of a copy action."""
 
     action: CopyAction
+    #: The English text, marked with ``N_``: translate it where shown.
     label: str
     #: Settings that must all be on for the action to be offered.
     needs: tuple[SettingSpec, ...]
@@ -68,7 +71,9 @@ COPY_ACTIONS: Mapping[CopyAction, CopyActionSpec] = {
         needs=(COPY_SESSION_ID,),
         uses_url=False,
         clipboard_text=lambda p, url, base: p.access_id,
-        confirmation=lambda p, host: f"Copied Session ID {p.access_id} for {p.name}.",
+        confirmation=lambda p, host: _("Copied Session ID {access_id} for {name}.").format(
+            access_id=isolate(p.access_id), name=p.name
+        ),
         button_name="copyIdButton",
         preview_name="copyIdPreview",
     ),
@@ -78,13 +83,15 @@ COPY_ACTIONS: Mapping[CopyAction, CopyActionSpec] = {
         needs=(COPY_SESSION_URL,),
         uses_url=True,
         clipboard_text=lambda p, url, base: url,
-        confirmation=lambda p, host: f"Copied a new Session URL ({host}) for {p.name}.",
+        confirmation=lambda p, host: _("Copied a new Session URL ({host}) for {name}.").format(
+            host=isolate(host), name=p.name
+        ),
         button_name="copyUrlButton",
         preview_name="copyUrlPreview",
     ),
     CopyAction.BOTH: CopyActionSpec(
         action=CopyAction.BOTH,
-        label="Copy both",
+        label=N_("Copy both"),
         needs=(COPY_SESSION_ID, COPY_SESSION_URL),
         uses_url=True,
         # A message ready to send: it greets the person, gives their own link, and says
@@ -93,9 +100,9 @@ COPY_ACTIONS: Mapping[CopyAction, CopyActionSpec] = {
             f"Hello {p.name}, here is your link to join the session: {url}\n"
             f"If it does not open, go to {base} and enter the Session ID {p.access_id}."
         ),
-        confirmation=lambda p, host: (
-            f"Copied Session ID {p.access_id} and a new Session URL ({host}) for {p.name}."
-        ),
+        confirmation=lambda p, host: _(
+            "Copied Session ID {access_id} and a new Session URL ({host}) for {name}."
+        ).format(access_id=isolate(p.access_id), host=isolate(host), name=p.name),
         button_name="copyBothButton",
         preview_name="copyBothPreview",
     ),

@@ -15,6 +15,7 @@ from collab_console.core.clipboard_port import ClipboardPort
 from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
 from collab_console.core.domain import Participant, Session
 from collab_console.core.errors import ClipboardError
+from collab_console.core.i18n import _, ngettext
 from collab_console.core.links import Link, MintedLink
 from collab_console.core.policy import refusal
 from collab_console.core.records import Record
@@ -70,7 +71,7 @@ class CopyOutcome(Record):
 
 def clearing_note(seconds: int) -> str:
     """What the agent is told about a copied value that the clipboard will lose."""
-    return f"Clears from the clipboard in {seconds} s."
+    return _("Clears from the clipboard in {seconds} s.").format(seconds=seconds)
 
 
 def link_for_copy(
@@ -111,7 +112,11 @@ def _reason_problem(session: Session, person: Participant, copy_reason: str) -> 
     try:
         clean_copy_reason(copy_reason)
     except ValidationError as exc:
-        return f"{person.name}'s invitation did not fail, so {exc}" if needed else str(exc)
+        if needed:
+            return _("{name}'s invitation did not fail, so {reason}").format(
+                name=person.name, reason=exc
+            )
+        return str(exc)
     return None
 
 
@@ -155,9 +160,11 @@ def copy_detail(
             or link.link.session_id != session.session_id
             or not link.url.startswith(settings.session_url_base)
         ):
-            reason = f"no Session URL was made for {person.name}"
+            reason = _("no Session URL was made for {name}").format(name=person.name)
     if reason is not None:
-        return CopyOutcome(CopyResult.REFUSED, f"Not copied: {reason}.", reason)
+        return CopyOutcome(
+            CopyResult.REFUSED, _("Not copied: {reason}.").format(reason=reason), reason
+        )
     kept_reason = ""
     if spec.uses_url and copy_reason.strip():
         from collab_console.core.policy import clean_copy_reason
@@ -169,7 +176,8 @@ def copy_detail(
     try:
         clipboard.put(text, sensitive=spec.sensitive, clear_after_s=clear_after_s)
     except ClipboardError as exc:
-        return CopyOutcome(CopyResult.NO_CLIPBOARD, f"Not copied: {exc.sentence}", str(exc))
+        message = _("Not copied: {sentence}").format(sentence=exc.sentence)
+        return CopyOutcome(CopyResult.NO_CLIPBOARD, message, str(exc))
     record(
         CopyRecord(
             session.session_id,
@@ -202,8 +210,13 @@ def confirmation(action: CopyAction, person: Participant, settings: CopySettings
 def lifetime_note(link: Link) -> str:
     """How long a link just made works, in words: "It works for 30 minutes."."""
     if link.expires_at is None:
-        return "It works until the session ends."
+        return _("It works until the session ends.")
     minutes = round((link.expires_at - link.made_at).total_seconds() / 60)
     if minutes % 60 == 0 and minutes >= 120:
-        return f"It works for {minutes // 60} hours."
-    return f"It works for {minutes} minute{'s' if minutes != 1 else ''}."
+        hours = minutes // 60
+        return ngettext("It works for {hours} hour.", "It works for {hours} hours.", hours).format(
+            hours=hours
+        )
+    return ngettext(
+        "It works for {minutes} minute.", "It works for {minutes} minutes.", minutes
+    ).format(minutes=minutes)

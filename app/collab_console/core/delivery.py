@@ -20,6 +20,7 @@ from enum import StrEnum
 from collab_console.core import randomness
 from collab_console.core.domain import ContactKind
 from collab_console.core.errors import CollabConsoleError
+from collab_console.core.i18n import N_, _, ngettext
 from collab_console.core.records import Record
 
 #: An invitation's public name (``I-7QKM92HX``), for the audit trail and logs.
@@ -105,15 +106,37 @@ def delivery_label(delivery: Delivery | None, *, with_reason: bool = True) -> st
     """``SMS invite sent``, ``E-mail invite failed: the mail server answered 550 …``;
     None: ``Not invited``."""
     if delivery is None:
-        return "Not invited"
-    channel = "SMS" if delivery.channel is ContactKind.SMS else "E-mail"
+        return _("Not invited")
+    sms = delivery.channel is ContactKind.SMS
     if delivery.retrying:
-        text, why = f"{channel} invite not sent yet, retrying", delivery.reason
-    elif delivery.state is DeliveryState.FAILED:
-        text, why = f"{channel} invite failed", delivery.reason
+        text = (
+            _("SMS invite not sent yet, retrying")
+            if sms
+            else _("E-mail invite not sent yet, retrying")
+        )
+        why = delivery.reason
     else:
-        text, why = f"{channel} invite {delivery.state.value}", ""
-    return f"{text}: {why}" if why and with_reason else text
+        text = _(_STATE_TEXTS[delivery.channel][delivery.state])
+        why = delivery.reason if delivery.state is DeliveryState.FAILED else ""
+    return _("{status}: {reason}").format(status=text, reason=why) if why and with_reason else text
+
+
+#: What :func:`delivery_label` says of each state, whole, per channel (English: translated
+#: where shown).
+_STATE_TEXTS = {
+    ContactKind.SMS: {
+        DeliveryState.QUEUED: N_("SMS invite queued"),
+        DeliveryState.SENT: N_("SMS invite sent"),
+        DeliveryState.DELIVERED: N_("SMS invite delivered"),
+        DeliveryState.FAILED: N_("SMS invite failed"),
+    },
+    ContactKind.EMAIL: {
+        DeliveryState.QUEUED: N_("E-mail invite queued"),
+        DeliveryState.SENT: N_("E-mail invite sent"),
+        DeliveryState.DELIVERED: N_("E-mail invite delivered"),
+        DeliveryState.FAILED: N_("E-mail invite failed"),
+    },
+}
 
 
 def resend_wait(last_queued_at: datetime | None, now: datetime, interval_seconds: int) -> int:
@@ -126,11 +149,12 @@ def resend_wait(last_queued_at: datetime | None, now: datetime, interval_seconds
 
 def rate_limited(name: str, wait_seconds: int) -> RateLimitedError:
     """The refusal of a resend to ``name`` that comes ``wait_seconds`` too soon."""
-    unit = "second" if wait_seconds == 1 else "seconds"
-    return RateLimitedError(
-        f"an invite was sent to {name} moments ago: wait {wait_seconds} {unit} before resending",
+    message = ngettext(
+        "an invite was sent to {name} moments ago: wait {seconds} second before resending",
+        "an invite was sent to {name} moments ago: wait {seconds} seconds before resending",
         wait_seconds,
     )
+    return RateLimitedError(message.format(name=name, seconds=wait_seconds), wait_seconds)
 
 
 def new_invitation_id() -> str:

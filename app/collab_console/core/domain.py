@@ -10,6 +10,7 @@ from enum import Enum
 from collab_console.core import randomness
 from collab_console.core import text as text_rules
 from collab_console.core.errors import NotFoundError, ValidationError
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.core.records import Record, field
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
@@ -42,7 +43,8 @@ class SessionState(Enum):
 
     @property
     def label(self) -> str:
-        return {SessionState.ACTIVE: "Active", SessionState.ENDED: "Ended"}[self]
+        """In the current language."""
+        return _({SessionState.ACTIVE: N_("Active"), SessionState.ENDED: N_("Ended")}[self])
 
 
 class ContactKind(Enum):
@@ -56,7 +58,9 @@ class Role(Enum):
 
     @property
     def label(self) -> str:
-        return {Role.CUSTOMER: "Customer", Role.PARTICIPANT: "Document participant"}[self]
+        """In the current language."""
+        labels = {Role.CUSTOMER: N_("Customer"), Role.PARTICIPANT: N_("Document participant")}
+        return _(labels[self])
 
 
 class Participant(Record):
@@ -131,8 +135,11 @@ class Session(Record):
         from collab_console.core.links import is_token
 
         # A name is echoed unless it may be a pasted token (a link's secret).
-        shown = "by that name" if is_token(name.strip()) else f"named {name!r}"
-        raise NotFoundError(f"no participant {shown} in session {self.session_id}")
+        if is_token(name.strip()):
+            message = _("no participant by that name in session {session_id}")
+        else:
+            message = _("no participant named {name} in session {session_id}")
+        raise NotFoundError(message.format(name=repr(name), session_id=isolate(self.session_id)))
 
     def summary(self) -> SessionSummary:
         return SessionSummary(
@@ -164,7 +171,7 @@ def normalise_session_id(text: str) -> str:
 
 def validate_name(name: object) -> str:
     """A person's name, whitespace collapsed; refuses empty, invisible or control text."""
-    return text_rules.clean_name(name, what="the customer's name", max_length=MAX_NAME_LENGTH)
+    return text_rules.clean_name(name, what=_("the customer's name"), max_length=MAX_NAME_LENGTH)
 
 
 def parse_contact(contact: str) -> tuple[ContactKind, str]:
@@ -179,16 +186,17 @@ def parse_contact(contact: str) -> tuple[ContactKind, str]:
     """
     text = contact.strip()
     if not text:
-        raise ValidationError("enter a phone number or an e-mail address")
+        raise ValidationError(_("enter a phone number or an e-mail address"))
     if "@" in text:
         return ContactKind.EMAIL, _normalise_email(text)
     return ContactKind.SMS, _normalise_phone(text)
 
 
 def _shown(text: str) -> str:
+    """``text`` quoted for a message, cut when long, kept left to right in a right-to-left one."""
     if len(text) > _SHOWN_LENGTH:
-        return repr(text[: _SHOWN_LENGTH - 1] + "…")
-    return repr(text)
+        return isolate(repr(text[: _SHOWN_LENGTH - 1] + "…"))
+    return isolate(repr(text))
 
 
 def _normalise_phone(text: str) -> str:
@@ -197,16 +205,24 @@ def _normalise_phone(text: str) -> str:
 
     digits = sum(ch.isdigit() for ch in text)
     if not set(text) <= _PHONE_CHARS or not digits or len(text) > _SHOWN_LENGTH:
-        raise ValidationError(f"{_shown(text)} is not a valid phone number")
+        raise ValidationError(_("{text} is not a valid phone number").format(text=_shown(text)))
     if not text.startswith("+"):
-        raise ValidationError(f"write the phone number with its country code, like {PHONE_EXAMPLE}")
+        raise ValidationError(
+            _("write the phone number with its country code, like {example}").format(
+                example=isolate(PHONE_EXAMPLE)
+            )
+        )
     try:
         number = phonenumbers.parse(text, None)
     except phonenumbers.NumberParseException:
-        raise ValidationError(f"{_shown(text)} is not a valid phone number") from None
+        raise ValidationError(
+            _("{text} is not a valid phone number").format(text=_shown(text))
+        ) from None
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(
-            f"{_shown(text)} is not a valid phone number: check its country code and digits"
+            _("{text} is not a valid phone number: check its country code and digits").format(
+                text=_shown(text)
+            )
         )
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
@@ -217,14 +233,18 @@ def _normalise_email(text: str) -> str:
 
     if any(ch.isspace() for ch in text) or "<" in text or ">" in text:
         raise ValidationError(
-            f"{_shown(text)} is not a valid e-mail address: enter the address alone,"
-            " without a name or spaces"
+            _(
+                "{text} is not a valid e-mail address: enter the address alone,"
+                " without a name or spaces"
+            ).format(text=_shown(text))
         )
     try:
         checked = validate_email(text, check_deliverability=False)
     except EmailNotValidError:
         # The library's own words name RFC details (quoted strings, @-sign parts): not ours.
-        raise ValidationError(f"{_shown(text)} is not a valid e-mail address") from None
+        raise ValidationError(
+            _("{text} is not a valid e-mail address").format(text=_shown(text))
+        ) from None
     return str(checked.normalized)
 
 

@@ -23,7 +23,6 @@ Importing this module costs next to nothing: every command pays it, so
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Mapping
 
@@ -34,6 +33,8 @@ if TYPE_CHECKING:
 
 #: The languages the console speaks, English first (the source language).
 LANGUAGES = ("en", "he")
+#: Each language by its own name, as a desktop's language menu lists it (never translated).
+LANGUAGE_NAMES = {"en": "English", "he": "עברית"}
 #: The gettext domain of the core and CLI texts (``<domain>.mo``).
 DOMAIN = "collab_console"
 #: The file, in the user's config folder, that keeps the language chosen in Preferences.
@@ -131,21 +132,10 @@ def save_language(lang: str | None) -> str:
     """
     if lang is not None and lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}: one of {', '.join(LANGUAGES)}")
+    from collab_console.store.location import write_user_file
+
     path = language_file()
-    if lang is None:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        return path
-    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(temporary, "w", encoding="utf-8") as file:
-            file.write(lang + "\n")
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_user_file(path, lang)
     return path
 
 

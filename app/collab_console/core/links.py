@@ -23,6 +23,7 @@ from enum import StrEnum
 from collab_console.core import randomness
 from collab_console.core.errors import LinkLimitError as LinkLimitError
 from collab_console.core.errors import ValidationError
+from collab_console.core.i18n import N_, _, isolate, ngettext
 from collab_console.core.records import Record
 
 #: 18 bytes: 144 random bits, written as 24 URL-safe base-64 characters.
@@ -42,7 +43,8 @@ class LinkPurpose(StrEnum):
 
     @property
     def label(self) -> str:
-        return {LinkPurpose.COPY: "Copied", LinkPurpose.INVITATION: "Invitation"}[self]
+        """In the current language."""
+        return _({LinkPurpose.COPY: N_("Copied"), LinkPurpose.INVITATION: N_("Invitation")}[self])
 
 
 class LinkState(StrEnum):
@@ -57,15 +59,16 @@ class LinkState(StrEnum):
 
     @property
     def label(self) -> str:
-        return _STATE_LABELS[self]
+        """In the current language."""
+        return _(_STATE_LABELS[self])
 
 
 _STATE_LABELS = {
-    LinkState.LIVE: "Live",
-    LinkState.EXPIRED: "Expired",
-    LinkState.USED: "Used",
-    LinkState.REVOKED: "Revoked",
-    LinkState.ENDED: "Session ended",
+    LinkState.LIVE: N_("Live"),
+    LinkState.EXPIRED: N_("Expired"),
+    LinkState.USED: N_("Used"),
+    LinkState.REVOKED: N_("Revoked"),
+    LinkState.ENDED: N_("Session ended"),
 }
 
 
@@ -177,8 +180,15 @@ def normalise_link_id(text: str) -> str:
     if not LINK_ID_PATTERN.fullmatch(name):
         # Never more than a link's name is echoed: a token pasted here must not reach
         # a terminal's scroll-back or a log.
-        shown = repr(text.strip()) if len(text.strip()) <= 12 else "that text"
-        raise ValidationError(f"{shown} is not a link's name (like L-7QKM92HX)")
+        if len(text.strip()) <= 12:
+            message = _("{text} is not a link's name (like {example})").format(
+                text=isolate(repr(text.strip())), example=isolate("L-7QKM92HX")
+            )
+        else:
+            message = _("that text is not a link's name (like {example})").format(
+                example=isolate("L-7QKM92HX")
+            )
+        raise ValidationError(message)
     return name
 
 
@@ -208,16 +218,18 @@ def limit_refusal(
     """Why one more link may not be made now, or None. The store asks it in the minting
     transaction, with its own counts."""
     if live_for_person >= max_live:
-        links = "link" if live_for_person == 1 else "links"
-        return (
-            f"this person already has {live_for_person} live {links} (at most {max_live}); "
-            "revoke one, or regenerate their links"
-        )
+        return ngettext(
+            "this person already has {count} live link (at most {most}); "
+            "revoke one, or regenerate their links",
+            "this person already has {count} live links (at most {most}); "
+            "revoke one, or regenerate their links",
+            live_for_person,
+        ).format(count=live_for_person, most=max_live)
     if made_by_agent_last_hour >= max_per_hour:
-        return (
-            f"you made {made_by_agent_last_hour} links in the last hour (at most {max_per_hour}); "
+        return _(
+            "you made {count} links in the last hour (at most {most}); "
             "try again later or ask an admin"
-        )
+        ).format(count=made_by_agent_last_hour, most=max_per_hour)
     return None
 
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from collab_console.core import randomness
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.core.records import Record
 
 REQUEST_ID_PATTERN = re.compile(r"R-[0-9A-HJKMNP-TV-Z]{8}", re.ASCII)
@@ -41,7 +42,10 @@ class JoinRoute(StrEnum):
 
     @property
     def label(self) -> str:
-        return {JoinRoute.BY_ID: "typed the ID", JoinRoute.LINK_REUSED: "link reused"}[self]
+        """In the current language."""
+        return _(
+            {JoinRoute.BY_ID: N_("typed the ID"), JoinRoute.LINK_REUSED: N_("link reused")}[self]
+        )
 
 
 class RequestState(StrEnum):
@@ -72,8 +76,12 @@ class JoinRequest(Record):
     def how(self) -> str:
         """How the person arrived, for the agent: "typed the ID 7QKM-92HX from 203.0.113.5"."""
         if self.route is JoinRoute.LINK_REUSED:
-            return f"link {self.link_id} reused, from {self.address}"
-        return f"typed the ID {self.access_id}, from {self.address}"
+            return _("link {link_id} reused, from {address}").format(
+                link_id=isolate(str(self.link_id)), address=isolate(self.address)
+            )
+        return _("typed the ID {access_id}, from {address}").format(
+            access_id=isolate(self.access_id), address=isolate(self.address)
+        )
 
 
 class LobbyRefusal(StrEnum):

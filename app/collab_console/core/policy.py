@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collab_console.core.copy_actions import COPY_ACTIONS, CopyAction
 from collab_console.core.domain import Participant, Session
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.core.records import Record
-from collab_console.core.settings import PREFERENCES_PATH, SETTINGS_PATH, CopySettings
+from collab_console.core.settings import SETTINGS_PATH, CopySettings, preferences_path
 
-#: Why sensitive actions are withdrawn while the policy cannot be confirmed.
-POLICY_UNCONFIRMED = (
+#: Why sensitive actions are withdrawn while the policy cannot be confirmed (English:
+#: translate it where shown).
+POLICY_UNCONFIRMED = N_(
     "the console cannot confirm the copy policy with the store right now, "
     "so the Session URL is withheld until it can"
 )
@@ -38,17 +40,27 @@ def refusal(
     """
     spec = COPY_ACTIONS[action]
     if not session.is_active:
-        return f"session {session.session_id} is not active ({session.state.label.lower()})"
+        return _("session {session_id} is not active ({state})").format(
+            session_id=isolate(session.session_id), state=session.state.label.lower()
+        )
     if person not in session.everyone:
-        return f"{person.name} is not in session {session.session_id}"
+        return _("{name} is not in session {session_id}").format(
+            name=person.name, session_id=isolate(session.session_id)
+        )
     off = [need for need in spec.needs if not settings.value(need)]
     if off and len(spec.needs) == 1:
-        return f"{off[0].label} is turned off in {SETTINGS_PATH}"
+        return _("{setting} is turned off in {path}").format(
+            setting=_(off[0].label), path=_(SETTINGS_PATH)
+        )
     if off:
-        needed = " and ".join(need.label for need in spec.needs)
-        return f"{spec.label} needs {needed} turned on in {SETTINGS_PATH}"
+        return _("{action} needs {first} and {second} turned on in {path}").format(
+            action=_(spec.label),
+            first=_(spec.needs[0].label),
+            second=_(spec.needs[1].label),
+            path=_(SETTINGS_PATH),
+        )
     if spec.sensitive and not policy_confirmed:
-        return POLICY_UNCONFIRMED
+        return _(POLICY_UNCONFIRMED)
     if spec.uses_url:
         from collab_console.core.errors import SettingsError
         from collab_console.core.urls import validate_url_base
@@ -56,7 +68,7 @@ def refusal(
         try:
             validate_url_base(settings.session_url_base)
         except SettingsError as exc:
-            return f"the Session URL base is not valid ({exc})"
+            return _("the Session URL base is not valid ({reason})").format(reason=exc)
     return None
 
 
@@ -99,8 +111,12 @@ def withheld_reasons(
 def nothing_to_copy_reason(settings: CopySettings, session: Session) -> str:
     """What to tell an agent who asks for copy options when there are none."""
     if not session.is_active:
-        return f"Session {session.session_id} has ended; there is nothing to copy."
-    return f"Copying session details is turned off. An admin can turn it on in {PREFERENCES_PATH}."
+        return _("Session {session_id} has ended; there is nothing to copy.").format(
+            session_id=isolate(session.session_id)
+        )
+    return _("Copying session details is turned off. An admin can turn it on in {path}.").format(
+        path=preferences_path()
+    )
 
 
 #: How long the reason for copying a Session URL may be, in characters.
@@ -126,10 +142,12 @@ def clean_copy_reason(text: object) -> str:
     line = " ".join(text.split()) if isinstance(text, str) else ""
     if len(line) < shortest or any(not ch.isprintable() for ch in line):
         raise ValidationError(
-            f"say in a few words why the Session URL is copied (at least {shortest} characters)"
+            _(
+                "say in a few words why the Session URL is copied (at least {shortest} characters)"
+            ).format(shortest=shortest)
         )
     if len(line) > longest:
-        raise ValidationError(f"keep the reason to {longest} characters")
+        raise ValidationError(_("keep the reason to {longest} characters").format(longest=longest))
     return line
 
 
@@ -160,12 +178,12 @@ def card_plan(
     delivery = session.delivery_of(person)
     if delivery is None or not delivery.failed:
         return CardPlan(copy_first=False, copy_actions=actions, can_resend=can_resend)
-    note = f"The invitation could not be delivered: {delivery.reason}."
+    note = _("The invitation could not be delivered: {reason}.").format(reason=delivery.reason)
     if actions:
-        note += " Copy the details and give them another way."
+        note += " " + _("Copy the details and give them another way.")
     elif session.is_active:
-        note += (
-            " No session detail may be copied: ask an admin to turn on Copy Session ID or"
-            f" Copy Session URL in {PREFERENCES_PATH}."
-        )
+        note += " " + _(
+            "No session detail may be copied: ask an admin to turn on Copy Session ID or"
+            " Copy Session URL in {path}."
+        ).format(path=preferences_path())
     return CardPlan(copy_first=True, copy_actions=actions, can_resend=can_resend, note=note)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 
 from collab_console.core.errors import SecretStoreError
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.core.redaction import register_secret
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
@@ -37,16 +38,26 @@ BACKEND_ENV: Final = "PYTHON_KEYRING_BACKEND"
 #: Below this priority keyring itself calls a backend "not recommended".
 RECOMMENDED_PRIORITY: Final = 1
 
-_FIX = (
+_FIX = N_(
     "install and unlock GNOME Keyring or KWallet, "
-    f"or set {BACKEND_ENV} to a secure backend such as keyring.backends.SecretService.Keyring"
+    "or set {variable} to a secure backend such as {backend}"
 )
-_ENV_FIX = f"unset {BACKEND_ENV}, or set it to a secure backend"
+_SECURE_BACKEND = "keyring.backends.SecretService.Keyring"
+_ENV_FIX = N_("unset {variable}, or set it to a secure backend")
 #: Where keyring takes a backend from when the environment names none, and the fix.
 _CONFIG = (
-    "keyring's keyringrc.cfg",
-    "correct or remove that file (python3 -m keyring diagnose shows where it is)",
+    N_("keyring's keyringrc.cfg"),
+    N_("correct or remove that file ({command} shows where it is)"),
 )
+_DIAGNOSE = "python3 -m keyring diagnose"
+
+
+def _fix() -> str:
+    return _(_FIX).format(variable=isolate(BACKEND_ENV), backend=isolate(_SECURE_BACKEND))
+
+
+def _env_fix() -> str:
+    return _(_ENV_FIX).format(variable=isolate(BACKEND_ENV))
 
 
 def check_backend() -> str:
@@ -96,8 +107,10 @@ def delete_secret(name: str) -> None:
         # Backends raise this for "no such secret" as well as for a failure.
         if get_secret(name) is not None:
             raise SecretStoreError(
-                f"cannot delete the secret {name!r} from {backend.name}; "
-                "delete it with the desktop's password manager (Passwords and Keys, KWalletManager)"
+                _(
+                    "cannot delete the secret {name} from {backend}; delete it with the"
+                    " desktop's password manager (Passwords and Keys, KWalletManager)"
+                ).format(name=isolate(repr(name)), backend=isolate(backend.name))
             ) from None
     except Exception as exc:
         raise _operation_error("delete", name, backend, exc) from None
@@ -139,7 +152,11 @@ def _active_backend(*, again: bool = False) -> KeyringBackend:
     from keyring.backends.chainer import ChainerBackend
 
     value = os.environ.get(BACKEND_ENV)  # keyring takes even an empty one
-    where, fix = _CONFIG if value is None else (f"{BACKEND_ENV} ({value!r})", _ENV_FIX)
+    if value is None:
+        where = _(_CONFIG[0])
+        fix = _(_CONFIG[1]).format(command=isolate(_DIAGNOSE))
+    else:
+        where, fix = isolate(f"{BACKEND_ENV} ({value!r})"), _env_fix()
     try:
         if again:
             with contextlib.suppress(KeyError):  # raised when nothing was remembered yet
@@ -148,12 +165,16 @@ def _active_backend(*, again: bool = False) -> KeyringBackend:
         backend = keyring.core.get_keyring()
     except (ImportError, AttributeError, ValueError) as exc:
         raise SecretStoreError(
-            f"{where} names no keyring backend ({_one_line(exc)}); {fix}"
+            _("{where} names no keyring backend ({error}); {fix}").format(
+                where=where, error=isolate(_one_line(exc)), fix=fix
+            )
         ) from None
     except RuntimeError as exc:  # the chosen backend's service is not there
         raise SecretStoreError(
-            f"the keyring chosen by {where} cannot be used ({_one_line(exc)}); "
-            f"start and unlock it, or {fix}"
+            _(
+                "the keyring chosen by {where} cannot be used ({error}); "
+                "start and unlock it, or {fix}"
+            ).format(where=where, error=isolate(_one_line(exc)), fix=fix)
         ) from None
     if isinstance(backend, ChainerBackend):
         chained: list[KeyringBackend] = list(type(backend).backends)
@@ -168,24 +189,30 @@ def _refusal(backend: KeyringBackend) -> str | None:
 
     kind = type(backend)
     if isinstance(backend, fail.Keyring):
-        found, why = "none", "stores nothing"
+        found, why = _("none"), _("stores nothing")
     elif isinstance(backend, null.Keyring):
-        found, why = kind.name, "forgets everything"
+        found, why = isolate(kind.name), _("forgets everything")
     elif kind.__module__.startswith("keyrings.alt"):
-        found, why = f"{kind.__name__} from keyrings.alt", "is not safe for passwords"
+        found = _("{backend} from keyrings.alt").format(backend=isolate(kind.__name__))
+        why = _("is not safe for passwords")
     else:
         try:
             priority = float(kind.priority)
         except Exception as exc:  # priority raises when the backend cannot work
-            found, why = kind.name, f"cannot be used ({_one_line(exc)})"
+            found = isolate(kind.name)
+            why = _("cannot be used ({error})").format(error=isolate(_one_line(exc)))
         else:
             if priority >= RECOMMENDED_PRIORITY:
                 return None
-            found, why = kind.name, "keyring does not recommend"
+            found, why = isolate(kind.name), _("keyring does not recommend")
     if BACKEND_ENV in os.environ:
         chosen = f"{kind.__module__}.{kind.__qualname__}"
-        return f"{BACKEND_ENV} chooses {chosen}, which {why}; {_ENV_FIX}"
-    return f"no secure keyring is available (found: {found}); {_FIX}"
+        return _("{variable} chooses {backend}, which {why}; {fix}").format(
+            variable=isolate(BACKEND_ENV), backend=isolate(chosen), why=why, fix=_env_fix()
+        )
+    return _("no secure keyring is available (found: {found}); {fix}").format(
+        found=found, fix=_fix()
+    )
 
 
 def _operation_error(
@@ -193,12 +220,27 @@ def _operation_error(
 ) -> SecretStoreError:
     from keyring.errors import KeyringLocked
 
+    shown, where = isolate(repr(name)), isolate(backend.name)
     if isinstance(exc, KeyringLocked):
-        return SecretStoreError(
-            f"cannot {verb} the secret {name!r}: {backend.name} is locked; unlock it and try again"
-        )
+        locked = {
+            "read": N_(
+                "cannot read the secret {name}: {backend} is locked; unlock it and try again"
+            ),
+            "store": N_(
+                "cannot store the secret {name}: {backend} is locked; unlock it and try again"
+            ),
+            "delete": N_(
+                "cannot delete the secret {name}: {backend} is locked; unlock it and try again"
+            ),
+        }
+        return SecretStoreError(_(locked[verb]).format(name=shown, backend=where))
+    failed = {
+        "read": N_("cannot read the secret {name} in {backend}: {error}"),
+        "store": N_("cannot store the secret {name} in {backend}: {error}"),
+        "delete": N_("cannot delete the secret {name} in {backend}: {error}"),
+    }
     return SecretStoreError(
-        f"cannot {verb} the secret {name!r} in {backend.name}: {_one_line(exc)}"
+        _(failed[verb]).format(name=shown, backend=where, error=isolate(_one_line(exc)))
     )
 
 

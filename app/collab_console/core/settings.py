@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import Enum
 
 from collab_console.core.errors import CollabConsoleError, SettingsError
-from collab_console.core.i18n import N_
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.core.records import Record, field
 from collab_console.core.urls import validate_url_base
 
@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 SETTINGS_PATH = N_("Session > Tools > Copy session details")
 #: How an agent gets there from the console's menu bar.
 PREFERENCES_PATH = f"Settings > Preferences > {SETTINGS_PATH}"
+
+
+def preferences_path() -> str:
+    """:data:`PREFERENCES_PATH` in the current language (the constant is the English one)."""
+    return _("Settings > Preferences > {path}").format(path=_(SETTINGS_PATH))
 
 
 class SettingKind(Enum):
@@ -53,8 +58,8 @@ class SecurityWarning(Record):
 
 
 URL_WARNING = SecurityWarning(
-    title="The Session URL opens the live session",
-    text=(
+    title=N_("The Session URL opens the live session"),
+    text=N_(
         "Anyone who has a Session URL can join the live session and may see the "
         "customer's documents and personal information. Each copy makes a new link for "
         "one person that stops after the time an admin set under Link expiry and limits, "
@@ -63,7 +68,7 @@ URL_WARNING = SecurityWarning(
         "person. A customer who simply lost the link should get Resend invite instead."
     ),
     version=2,
-    acknowledge_label="I understand the security risk",
+    acknowledge_label=N_("I understand the security risk"),
     ui_prefix="url",
 )
 
@@ -78,7 +83,7 @@ def parse_bool(value: Any) -> bool:
             return True
         if word in {"off", "false", "no", "0"}:
             return False
-    raise SettingsError(f"expected on or off, got {value!r}")
+    raise SettingsError(_("expected on or off, got {value}").format(value=isolate(repr(value))))
 
 
 class SettingSpec(Record):
@@ -139,7 +144,7 @@ class SettingSpec(Record):
 COPY_SESSION_ID = SettingSpec(
     key="copy_session_id",
     label=N_("Copy Session ID"),
-    help="Agents can copy the Session ID of an active session from the customer card.",
+    help=N_("Agents can copy the Session ID of an active session from the customer card."),
     kind=SettingKind.BOOL,
     default=False,
     parse=parse_bool,
@@ -151,7 +156,7 @@ COPY_SESSION_ID = SettingSpec(
 COPY_SESSION_URL = SettingSpec(
     key="copy_session_url",
     label=N_("Copy Session URL"),
-    help="Agents can copy the Session URL, which opens the live session.",
+    help=N_("Agents can copy the Session URL, which opens the live session."),
     kind=SettingKind.BOOL,
     default=False,
     parse=parse_bool,
@@ -164,7 +169,7 @@ COPY_SESSION_URL = SettingSpec(
 SESSION_URL_BASE = SettingSpec(
     key="session_url_base",
     label=N_("Session URL base"),
-    help="A Session URL is this address followed by the link's own secret token.",
+    help=N_("A Session URL is this address followed by the link's own secret token."),
     kind=SettingKind.TEXT,
     default="https://collab.example.com/join/",
     parse=validate_url_base,
@@ -176,7 +181,7 @@ SESSION_URL_BASE = SettingSpec(
 MASK_SENSITIVE_DATA = SettingSpec(
     key="mask_sensitive_data",
     label=N_("Mask customer details by default"),
-    help=(
+    help=N_(
         "Consoles start with the privacy screen on: customer names, contacts and IDs "
         "are masked on screen until the agent shows them. Copying still works."
     ),
@@ -196,14 +201,16 @@ MAX_CLEAR_SECONDS = 3600
 def parse_clear_seconds(value: Any) -> int:
     """Seconds from 0 (never clear) to :data:`MAX_CLEAR_SECONDS`, as a number or digits."""
     if isinstance(value, bool):
-        raise SettingsError(f"expected a number of seconds, got {value!r}")
+        raise SettingsError(_not_a_number(_("seconds"), value))
     if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
         value = int(value.strip())
     if not isinstance(value, int):
-        raise SettingsError(f"expected a number of seconds, got {value!r}")
+        raise SettingsError(_not_a_number(_("seconds"), value))
     if not 0 <= value <= MAX_CLEAR_SECONDS:
         raise SettingsError(
-            f"the clipboard is cleared after 0 (never) to {MAX_CLEAR_SECONDS} seconds, not {value}"
+            _("the clipboard is cleared after 0 (never) to {most} seconds, not {value}").format(
+                most=MAX_CLEAR_SECONDS, value=value
+            )
         )
     return value
 
@@ -211,7 +218,7 @@ def parse_clear_seconds(value: Any) -> int:
 CLIPBOARD_CLEAR_SECONDS = SettingSpec(
     key="clipboard_clear_seconds",
     label=N_("Clear a copied Session URL after (seconds)"),
-    help=(
+    help=N_(
         "A copied Session URL or Copy both message is removed from the clipboard after "
         "this many seconds, unless something else was copied meanwhile. 0 never removes it."
     ),
@@ -227,16 +234,27 @@ CLIPBOARD_CLEAR_SECONDS = SettingSpec(
 )
 
 
+def _not_a_number(what: str, value: object) -> str:
+    return _("expected a number of {what}, got {value}").format(
+        what=what, value=isolate(repr(value))
+    )
+
+
 def _whole_number(what: str, minimum: int, maximum: int) -> Callable[[Any], int]:
-    """A parser for a whole number of ``what`` from ``minimum`` to ``maximum``."""
+    """A parser for a whole number of ``what`` (marked with ``N_``: the unit, translated
+    when a message names it) from ``minimum`` to ``maximum``."""
 
     def parse(value: Any) -> int:
         if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
             value = int(value.strip())
         if isinstance(value, bool) or not isinstance(value, int):
-            raise SettingsError(f"expected a number of {what}, got {value!r}")
+            raise SettingsError(_not_a_number(_(what), value))
         if not minimum <= value <= maximum:
-            raise SettingsError(f"expected {minimum} to {maximum} {what}, not {value}")
+            raise SettingsError(
+                _("expected {least} to {most} {what}, not {value}").format(
+                    least=minimum, most=maximum, what=_(what), value=value
+                )
+            )
         return value
 
     return parse
@@ -248,10 +266,10 @@ MAX_LINK_MINUTES = 7 * 24 * 60
 COPIED_LINK_MINUTES = SettingSpec(
     key="copied_link_minutes",
     label=N_("A copied Session URL works for (minutes)"),
-    help="Each Copy Session URL makes a new link for one person, which stops after this long.",
+    help=N_("Each Copy Session URL makes a new link for one person, which stops after this long."),
     kind=SettingKind.INT,
     default=30,
-    parse=_whole_number("minutes", 1, MAX_LINK_MINUTES),
+    parse=_whole_number(N_("minutes"), 1, MAX_LINK_MINUTES),
     ui_name="copiedLinkMinutes",
     ui_group="linkRulesGroup",
     cli_name="copied-link-minutes",
@@ -262,10 +280,10 @@ COPIED_LINK_MINUTES = SettingSpec(
 INVITATION_LINK_MINUTES = SettingSpec(
     key="invitation_link_minutes",
     label=N_("An invitation link works for (minutes)"),
-    help="0: until the session ends. Ending a session always stops all of its links.",
+    help=N_("0: until the session ends. Ending a session always stops all of its links."),
     kind=SettingKind.INT,
     default=0,
-    parse=_whole_number("minutes", 0, MAX_LINK_MINUTES),
+    parse=_whole_number(N_("minutes"), 0, MAX_LINK_MINUTES),
     ui_name="invitationLinkMinutes",
     ui_group="linkRulesGroup",
     cli_name="invitation-link-minutes",
@@ -276,7 +294,7 @@ INVITATION_LINK_MINUTES = SettingSpec(
 LINK_FIRST_JOIN_ONLY = SettingSpec(
     key="link_first_join_only",
     label=N_("A link works for the first join only"),
-    help="Once someone joined with a link, it opens the session for nobody else.",
+    help=N_("Once someone joined with a link, it opens the session for nobody else."),
     kind=SettingKind.BOOL,
     default=False,
     parse=parse_bool,
@@ -288,10 +306,10 @@ LINK_FIRST_JOIN_ONLY = SettingSpec(
 MAX_LIVE_LINKS_PER_PERSON = SettingSpec(
     key="max_live_links_per_person",
     label=N_("Live links per person, at most"),
-    help="One more is refused until one expires or is revoked.",
+    help=N_("One more is refused until one expires or is revoked."),
     kind=SettingKind.INT,
     default=3,
-    parse=_whole_number("links", 1, 20),
+    parse=_whole_number(N_("links"), 1, 20),
     ui_name="maxLiveLinks",
     ui_group="linkRulesGroup",
     cli_name="max-live-links",
@@ -302,13 +320,13 @@ MAX_LIVE_LINKS_PER_PERSON = SettingSpec(
 MAX_LINKS_PER_AGENT_HOUR = SettingSpec(
     key="max_links_per_agent_hour",
     label=N_("Session URLs an agent may copy per hour, at most"),
-    help=(
+    help=N_(
         "Invitations do not count: they go to the person's own contact. Reaching it is "
         "recorded in the audit trail."
     ),
     kind=SettingKind.INT,
     default=30,
-    parse=_whole_number("links", 1, 1000),
+    parse=_whole_number(N_("links"), 1, 1000),
     ui_name="maxLinksPerHour",
     ui_group="linkRulesGroup",
     cli_name="max-links-per-hour",
@@ -326,12 +344,15 @@ _SENDER = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9.-]+\.[a-z]{2,63}
 def parse_host(value: Any) -> str:
     """A mail server's host name or IPv4 address in lower case, or empty (none)."""
     if not isinstance(value, str):
-        raise SettingsError(f"expected a host name, got {value!r}")
+        raise SettingsError(
+            _("expected a host name, got {value}").format(value=isolate(repr(value)))
+        )
     text = value.strip().lower()
     if text and (len(text) > 253 or not _HOST_NAME.fullmatch(text)):
         raise SettingsError(
-            f"{text[:40]!r} is not a host name: letters, digits, hyphens and dots,"
-            " like smtp.example.com"
+            _(
+                "{text} is not a host name: letters, digits, hyphens and dots, like {example}"
+            ).format(text=isolate(repr(text[:40])), example=isolate("smtp.example.com"))
         )
     return text
 
@@ -339,12 +360,16 @@ def parse_host(value: Any) -> str:
 def parse_sender(value: Any) -> str:
     """An e-mail address to send from (its domain in lower case), or empty (none)."""
     if not isinstance(value, str):
-        raise SettingsError(f"expected an e-mail address, got {value!r}")
+        raise SettingsError(
+            _("expected an e-mail address, got {value}").format(value=isolate(repr(value)))
+        )
     local, at, domain = value.strip().rpartition("@")
     text = f"{local}{at}{domain.lower()}" if at else value.strip()
     if text and (len(text) > 254 or not _SENDER.fullmatch(text)):
         raise SettingsError(
-            f"{text[:40]!r} is not an e-mail address to send from, like invites@example.com"
+            _("{text} is not an e-mail address to send from, like {example}").format(
+                text=isolate(repr(text[:40])), example=isolate("invites@example.com")
+            )
         )
     return text
 
@@ -353,7 +378,7 @@ def parse_gateway_url(value: Any) -> str:
     """The SMS gateway's https address, checked as the Session URL base is; or empty (none)."""
     if isinstance(value, str) and not value.strip():
         return ""
-    return validate_url_base(value, what="the SMS gateway URL")
+    return validate_url_base(value, what=N_("the SMS gateway URL"))
 
 
 def _one_of(spec_choices: tuple[tuple[str, str], ...], what: str) -> Callable[[Any], str]:
@@ -362,7 +387,11 @@ def _one_of(spec_choices: tuple[tuple[str, str], ...], what: str) -> Callable[[A
     def parse(value: Any) -> str:
         word = value.strip().lower() if isinstance(value, str) else value
         if word not in allowed:
-            raise SettingsError(f"{what} is one of {', '.join(allowed)}, not {value!r}")
+            raise SettingsError(
+                _("{what} is one of {choices}, not {value}").format(
+                    what=_(what), choices=isolate(", ".join(allowed)), value=isolate(repr(value))
+                )
+            )
         return str(word)
 
     return parse
@@ -371,7 +400,7 @@ def _one_of(spec_choices: tuple[tuple[str, str], ...], what: str) -> Callable[[A
 SMTP_HOST = SettingSpec(
     key="smtp_host",
     label=N_("SMTP server"),
-    help=(
+    help=N_(
         "The mail server that sends e-mail invitations. Empty: they are written to the "
         "outbox folder in the data folder instead, and nothing is sent."
     ),
@@ -385,10 +414,10 @@ SMTP_HOST = SettingSpec(
 SMTP_PORT = SettingSpec(
     key="smtp_port",
     label=N_("SMTP port"),
-    help="Usually 587 with STARTTLS, 465 with TLS, 25 for a local relay.",
+    help=N_("Usually 587 with STARTTLS, 465 with TLS, 25 for a local relay."),
     kind=SettingKind.INT,
     default=587,
-    parse=_whole_number("port", 1, 65535),
+    parse=_whole_number(N_("port"), 1, 65535),
     ui_name="smtpPort",
     ui_group="emailDeliveryGroup",
     cli_name="smtp-port",
@@ -397,16 +426,18 @@ SMTP_PORT = SettingSpec(
 )
 SMTP_SECURITY_CHOICES = (
     ("starttls", "STARTTLS"),
-    ("tls", "TLS from the start"),
-    ("none", "None (a relay on this machine)"),
+    ("tls", N_("TLS from the start")),
+    ("none", N_("None (a relay on this machine)")),
 )
 SMTP_SECURITY = SettingSpec(
     key="smtp_security",
     label=N_("Connection security"),
-    help="None sends the invitation, with its link, unencrypted: only for a relay on this machine.",
+    help=N_(
+        "None sends the invitation, with its link, unencrypted: only for a relay on this machine."
+    ),
     kind=SettingKind.TEXT,
     default="starttls",
-    parse=_one_of(SMTP_SECURITY_CHOICES, "Connection security"),
+    parse=_one_of(SMTP_SECURITY_CHOICES, N_("Connection security")),
     ui_name="smtpSecurity",
     ui_group="emailDeliveryGroup",
     cli_name="smtp-security",
@@ -415,13 +446,13 @@ SMTP_SECURITY = SettingSpec(
 SMTP_USERNAME = SettingSpec(
     key="smtp_username",
     label=N_("SMTP user name"),
-    help=(
+    help=N_(
         "Empty: the server takes mail without logging in. The password is kept in the "
         "system keyring (collab-console secrets set smtp-password), never in the settings."
     ),
     kind=SettingKind.TEXT,
     default="",
-    parse=lambda value: _plain_text(value, "the SMTP user name", 200),
+    parse=lambda value: _plain_text(value, N_("the SMTP user name"), 200),
     ui_name="smtpUsername",
     ui_group="emailDeliveryGroup",
     cli_name="smtp-username",
@@ -429,7 +460,7 @@ SMTP_USERNAME = SettingSpec(
 SMTP_SENDER = SettingSpec(
     key="smtp_sender",
     label=N_("Sender address"),
-    help="The From address of e-mail invitations.",
+    help=N_("The From address of e-mail invitations."),
     kind=SettingKind.TEXT,
     default="",
     parse=parse_sender,
@@ -440,7 +471,7 @@ SMTP_SENDER = SettingSpec(
 SMS_GATEWAY_URL = SettingSpec(
     key="sms_gateway_url",
     label=N_("SMS gateway URL"),
-    help=(
+    help=N_(
         "The HTTP SMS gateway that sends text invitations (POST …/messages). Empty: they "
         "are written to the outbox folder instead. Its token is kept in the system keyring "
         "(collab-console secrets set sms-token)."
@@ -455,10 +486,10 @@ SMS_GATEWAY_URL = SettingSpec(
 RESEND_INTERVAL_SECONDS = SettingSpec(
     key="resend_interval_seconds",
     label=N_("Resend an invite at most once per (seconds)"),
-    help="For each person. 0 lets an agent resend at once.",
+    help=N_("For each person. 0 lets an agent resend at once."),
     kind=SettingKind.INT,
     default=30,
-    parse=_whole_number("seconds", 0, 3600),
+    parse=_whole_number(N_("seconds"), 0, 3600),
     ui_name="resendIntervalSeconds",
     ui_group="invitationRulesGroup",
     cli_name="resend-interval-seconds",
@@ -469,10 +500,18 @@ RESEND_INTERVAL_SECONDS = SettingSpec(
 
 def _plain_text(value: Any, what: str, longest: int) -> str:
     if not isinstance(value, str):
-        raise SettingsError(f"expected text for {what}, got {value!r}")
+        raise SettingsError(
+            _("expected text for {what}, got {value}").format(
+                what=_(what), value=isolate(repr(value))
+            )
+        )
     text = value.strip()
     if len(text) > longest or any(not ch.isprintable() for ch in text):
-        raise SettingsError(f"{what} must be one line of at most {longest} printable characters")
+        raise SettingsError(
+            _("{what} must be one line of at most {most} printable characters").format(
+                what=_(what), most=longest
+            )
+        )
     return text
 
 
@@ -502,12 +541,14 @@ SENSITIVE_SPECS: tuple[SettingSpec, ...] = tuple(s for s in SETTING_SPECS if s.s
 def spec_for(key: str) -> SettingSpec:
     spec = SPECS_BY_KEY.get(key)
     if spec is None:
-        raise SettingsError(f"unknown setting {key!r}")
+        raise SettingsError(_("unknown setting {key}").format(key=isolate(repr(key))))
     return spec
 
 
 def _needs_ack_message(spec: SettingSpec) -> str:
-    return f"{spec.label} cannot be turned on without acknowledging the security warning"
+    return _("{setting} cannot be turned on without acknowledging the security warning").format(
+        setting=_(spec.label)
+    )
 
 
 class Acknowledgement(Record):
@@ -522,7 +563,9 @@ class Acknowledgement(Record):
 
         try:
             object.__setattr__(
-                self, "by", clean_name(self.by, what="the name of who acknowledged the warning")
+                self,
+                "by",
+                clean_name(self.by, what=_("the name of who acknowledged the warning")),
             )
         except CollabConsoleError as exc:
             raise SettingsError(str(exc)) from None

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from collab_console.core.errors import ValidationError
+from collab_console.core.i18n import _, isolate
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
 TYPE_CHECKING = False
@@ -27,7 +28,7 @@ _ID_CHAR = "[0-9A-HJKMNP-TV-Z]"
 #: does not let a trailing newline through.
 SESSION_ID_PATTERN: Final = re.compile(rf"\A{_ID_CHAR}{{4}}-{_ID_CHAR}{{4}}\Z")
 
-_EXPECTED_ID = "expected something like 7QKM-92HX"
+_EXAMPLE_ID = "7QKM-92HX"
 #: What an agent may type around and between the characters of a Session ID.
 _ID_SEPARATORS: Final = {ord(ch): None for ch in " \t\r\n-"}
 #: Inputs longer than this are not echoed back in a message.
@@ -59,20 +60,34 @@ def normalise_session_id(text: object) -> str:
     silently mapped onto somebody else's ID.
     """
     if not isinstance(text, str):
-        raise ValidationError(f"a Session ID must be text ({_EXPECTED_ID})")
-    shown = repr(text) if len(text) <= _MAX_ECHO else "that text"
+        raise ValidationError(
+            _("a Session ID must be text (expected something like {example})").format(
+                example=isolate(_EXAMPLE_ID)
+            )
+        )
+    shown = isolate(repr(text)) if len(text) <= _MAX_ECHO else _("that text")
     if not text.isascii():
         raise ValidationError(
-            f"{shown} is not a Session ID: type it with plain letters and digits ({_EXPECTED_ID})"
+            _(
+                "{text} is not a Session ID: type it with plain letters and digits"
+                " (expected something like {example})"
+            ).format(text=shown, example=isolate(_EXAMPLE_ID))
         )
     compact = text.translate(_ID_SEPARATORS).upper()
     if len(compact) == 8 and all(ch in ID_ALPHABET for ch in compact):
         return f"{compact[:4]}-{compact[4:]}"
     if any(ch in "ILOU" for ch in compact):
         raise ValidationError(
-            f"{shown} is not a Session ID: Session IDs never contain I, L, O or U ({_EXPECTED_ID})"
+            _(
+                "{text} is not a Session ID: Session IDs never contain I, L, O or U"
+                " (expected something like {example})"
+            ).format(text=shown, example=isolate(_EXAMPLE_ID))
         )
-    raise ValidationError(f"{shown} is not a Session ID ({_EXPECTED_ID})")
+    raise ValidationError(
+        _("{text} is not a Session ID (expected something like {example})").format(
+            text=shown, example=isolate(_EXAMPLE_ID)
+        )
+    )
 
 
 def clean_name(text: object, *, what: str, max_length: int = 120) -> str:
@@ -88,16 +103,16 @@ def clean_name(text: object, *, what: str, max_length: int = 120) -> str:
     left, and more than ``max_length`` characters once cleaned.
     """
     if not isinstance(text, str):
-        raise ValidationError(f"{what} must be text")
+        raise ValidationError(_("{what} must be text").format(what=what))
     if text.isascii() and text.isprintable():
         # Printable ASCII has no controls, format or bidi characters and is its
         # own NFC: the rules below reduce to these, at C speed (10 000 stored
         # names are read back whenever a large session opens).
         cleaned = " ".join(text.split())
         if not cleaned:
-            raise ValidationError(f"enter {what}")
+            raise ValidationError(_("enter {what}").format(what=what))
         if len(cleaned) > max_length:
-            raise ValidationError(f"{what} is longer than {max_length} characters")
+            raise ValidationError(_too_long(what, max_length))
         return cleaned
     import unicodedata
 
@@ -105,23 +120,33 @@ def clean_name(text: object, *, what: str, max_length: int = 120) -> str:
     for ch in text:
         if ch in BIDI_CONTROLS:
             raise ValidationError(
-                f"{what} must not contain text-direction controls, which can disguise it"
+                _("{what} must not contain text-direction controls, which can disguise it").format(
+                    what=what
+                )
             )
         category = unicodedata.category(ch)
         if category == "Cc" and ch not in _WHITESPACE_CONTROLS:
-            raise ValidationError(f"{what} must not contain control characters")
+            raise ValidationError(_("{what} must not contain control characters").format(what=what))
         if category == "Cs":
-            raise ValidationError(f"{what} contains a broken character (a lone surrogate)")
+            raise ValidationError(
+                _("{what} contains a broken character (a lone surrogate)").format(what=what)
+            )
         if category != "Cf":
             kept.append(ch)
     cleaned = " ".join(unicodedata.normalize("NFC", "".join(kept)).split())
     if not cleaned and (not text or text.isspace()):
-        raise ValidationError(f"enter {what}")
+        raise ValidationError(_("enter {what}").format(what=what))
     if not any(
         ch not in _BLANK_LOOKING and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
         for ch in cleaned
     ):
-        raise ValidationError(f"{what} has no visible characters")
+        raise ValidationError(_("{what} has no visible characters").format(what=what))
     if len(cleaned) > max_length:
-        raise ValidationError(f"{what} is longer than {max_length} characters")
+        raise ValidationError(_too_long(what, max_length))
     return cleaned
+
+
+def _too_long(what: str, max_length: int) -> str:
+    return _("{what} is longer than {max_length} characters").format(
+        what=what, max_length=max_length
+    )

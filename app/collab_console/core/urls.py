@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from collab_console.core.errors import SettingsError, ValidationError
+from collab_console.core.i18n import N_, _, isolate
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
 TYPE_CHECKING = False
@@ -26,8 +27,8 @@ MAX_URL_BASE_LENGTH: Final = 200
 MAX_LABEL_LENGTH: Final = 63
 HTTPS_PORT: Final = 443
 
-_BASE = "the Session URL base"
-_HOST_EXAMPLE = "like https://collab.example.com/"
+_BASE = N_("the Session URL base")
+_HOST_EXAMPLE = "https://collab.example.com/"
 #: Longer input is refused before any per-character work.
 _MAX_INPUT = 4 * MAX_URL_BASE_LENGTH
 
@@ -78,38 +79,53 @@ def validate_url_base(value: object, *, what: str = _BASE) -> str:
     Validating a result again returns it unchanged. ``what`` names the setting in
     the messages (the SMS gateway's address is checked the same way).
     """
+    what = _(what)
     if not isinstance(value, str):
-        raise SettingsError(f"{what} must be text")
+        raise SettingsError(_("{what} must be text").format(what=what))
     text = value.strip(" \t\r\n")
     if not text:
-        raise SettingsError(f"{what} is empty")
+        raise SettingsError(_("{what} is empty").format(what=what))
     if len(text) > _MAX_INPUT:
-        raise SettingsError(f"{what} is longer than {MAX_URL_BASE_LENGTH} characters")
+        raise SettingsError(_too_long(what))
     problem = _character_problem(text)
     if problem:
-        raise SettingsError(f"{what} must not contain {problem}")
+        raise SettingsError(
+            _("{what} must not contain {problem}").format(what=what, problem=problem)
+        )
     if "\\" in text:
-        raise SettingsError(f"{what} must not contain a backslash (\\)")
+        raise SettingsError(_("{what} must not contain a backslash (\\)").format(what=what))
     scheme = "https"
     if text[:5].lower() == "http:" and _loopback_authority(text[7:].partition("/")[0]):
         scheme = "http"  # a local demo: the join service on this machine
     elif text[:6].lower() != "https:":
         raise SettingsError(
-            f"{what} must start with https:// (plain http only for 127.0.0.1 or localhost)"
+            _(
+                "{what} must start with {https} (plain http only for {loopback} or localhost)"
+            ).format(what=what, https=isolate("https://"), loopback=isolate("127.0.0.1"))
         )
     start = len(scheme) + 3
     if text[start - 2 : start] != "//":
-        raise SettingsError(f"{what} needs a host name, {_HOST_EXAMPLE}")
+        raise SettingsError(
+            _("{what} needs a host name, like {example}").format(
+                what=what, example=isolate(_HOST_EXAMPLE)
+            )
+        )
     if "?" in text or "#" in text:
-        raise SettingsError(f"{what} must not contain '?' or '#'")
+        raise SettingsError(_("{what} must not contain '?' or '#'").format(what=what))
     authority, slash, path = text[start:].partition("/")
     if "@" in authority:
-        raise SettingsError(f"{what} must not contain a user name or password")
+        raise SettingsError(_("{what} must not contain a user name or password").format(what=what))
     if authority.startswith("["):
-        raise SettingsError(f"{what} needs a host name, {_HOST_EXAMPLE}, not an IP address")
+        raise SettingsError(
+            _("{what} needs a host name, like {example}, not an IP address").format(
+                what=what, example=isolate(_HOST_EXAMPLE)
+            )
+        )
     host, colon, port = authority.partition(":")
     if colon and not _is_port(port):
-        raise SettingsError(f"{what} is not a valid URL (its port must be a number 1 to 65535)")
+        raise SettingsError(
+            _("{what} is not a valid URL (its port must be a number 1 to 65535)").format(what=what)
+        )
     if not host.isascii():
         raise SettingsError(_unicode_host_message(host, what))
     host = host.lower()
@@ -117,21 +133,30 @@ def validate_url_base(value: object, *, what: str = _BASE) -> str:
         if scheme == "https":
             _check_host(host)
     except _Refused as refused:
-        raise SettingsError(f"{what} {refused}") from None
+        raise SettingsError(_("{what} {problem}").format(what=what, problem=refused)) from None
     path = slash + path
     if not path.isascii():
         raise SettingsError(
-            f"the path of {what} must be plain ASCII: percent-encode other characters (é is %C3%A9)"
+            _(
+                "the path of {what} must be plain ASCII: percent-encode other characters"
+                " (é is %C3%A9)"
+            ).format(what=what)
         )
     path_problem = _path_problem(path)
     if path_problem:
-        raise SettingsError(f"the path of {what} {path_problem}")
+        raise SettingsError(
+            _("the path of {what} {problem}").format(what=what, problem=path_problem)
+        )
     normalised = f"{scheme}://{host}{colon}{port}{path}"
     if not normalised.endswith("/"):
         normalised += "/"
     if len(normalised) > MAX_URL_BASE_LENGTH:
-        raise SettingsError(f"{what} is longer than {MAX_URL_BASE_LENGTH} characters")
+        raise SettingsError(_too_long(what))
     return normalised
+
+
+def _too_long(what: str) -> str:
+    return _("{what} is longer than {most} characters").format(what=what, most=MAX_URL_BASE_LENGTH)
 
 
 def _loopback_authority(authority: str) -> bool:
@@ -155,7 +180,7 @@ def link_host(url: str) -> str:
     text = url.strip("".join(map(chr, range(0x21)))).translate({9: None, 10: None, 13: None})
     scheme, sep, rest = text.partition("://")
     if not sep or not rest:
-        raise ValidationError("the link has no host name")
+        raise ValidationError(_("the link has no host name"))
     end = _AUTHORITY_END.search(rest)
     authority = rest if end is None else rest[: end.start()]
     host, port = _host_and_port(authority.rpartition("@")[2])
@@ -165,7 +190,7 @@ def link_host(url: str) -> str:
         try:
             host = unquote(host, errors="strict")
         except ValueError:
-            raise ValidationError("the link's host name cannot be shown as plain text") from None
+            raise ValidationError(_("the link's host name cannot be shown as plain text")) from None
     ascii_host = _ascii_host(host)
     if port and port.isdigit() and int(port) == _DEFAULT_PORTS.get(scheme.lower()):
         port = None
@@ -174,7 +199,7 @@ def link_host(url: str) -> str:
         return shown
     decoded = ".".join(_decoded_label(label) or label for label in ascii_host.split("."))
     if any(label.startswith("xn--") for label in decoded.split(".")):
-        return f"{shown} (not valid punycode)"
+        return _("{host} (not valid punycode)").format(host=shown)
     import unicodedata
 
     if any(unicodedata.bidirectional(ch) in _BIDI_RTL for ch in decoded):
@@ -187,17 +212,17 @@ def _character_problem(text: str) -> str | None:
     if text.isascii() and text.isprintable():
         # Of printable ASCII only the space is one of these: the loop below reduces to
         # this, and every store read validates the URL base (``settings show`` too).
-        return "spaces, tabs or line breaks" if " " in text else None
+        return _("spaces, tabs or line breaks") if " " in text else None
     import unicodedata
 
     for ch in text:
         category = unicodedata.category(ch)
         if ch in " \t\n\r\v\f" or category in ("Zs", "Zl", "Zp"):
-            return "spaces, tabs or line breaks"
+            return _("spaces, tabs or line breaks")
         if category == "Cc":
-            return "control characters"
+            return _("control characters")
         if category in ("Cf", "Cs"):
-            return "invisible formatting characters"
+            return _("invisible formatting characters")
     return None
 
 
@@ -223,35 +248,57 @@ def _host_and_port(authority: str) -> tuple[str, str | None]:
 def _check_host(host: str) -> None:
     """Raise :class:`_Refused` unless ``host`` (ASCII, lower case) is a proper host name."""
     if host.startswith("[") or not host:
-        raise _Refused(f"needs a host name, {_HOST_EXAMPLE}")
+        raise _Refused(
+            _("needs a host name, like {example}").format(example=isolate(_HOST_EXAMPLE))
+        )
     if not _LDH_HOST.fullmatch(host):
-        raise _Refused("may have only letters, digits, hyphens and dots in its host name")
+        raise _Refused(_("may have only letters, digits, hyphens and dots in its host name"))
     if "." not in host.strip("."):
-        raise _Refused(f"needs a host name, {_HOST_EXAMPLE}")
+        raise _Refused(
+            _("needs a host name, like {example}").format(example=isolate(_HOST_EXAMPLE))
+        )
     labels = host.split(".")
     if "" in labels:
-        raise _Refused("must not have two dots in a row, or a dot at either end, in its host name")
+        raise _Refused(
+            _("must not have two dots in a row, or a dot at either end, in its host name")
+        )
     for label in labels:
         if len(label) > MAX_LABEL_LENGTH:
-            raise _Refused(f"has a part of its host name longer than {MAX_LABEL_LENGTH} characters")
+            raise _Refused(
+                _("has a part of its host name longer than {most} characters").format(
+                    most=MAX_LABEL_LENGTH
+                )
+            )
         if label.startswith("-") or label.endswith("-"):
-            raise _Refused("has a part of its host name that starts or ends with a hyphen")
+            raise _Refused(_("has a part of its host name that starts or ends with a hyphen"))
     if not labels[-1][0].isalpha():
-        raise _Refused(f"needs a host name, {_HOST_EXAMPLE}, not an IP address")
+        raise _Refused(
+            _("needs a host name, like {example}, not an IP address").format(
+                example=isolate(_HOST_EXAMPLE)
+            )
+        )
     for label in labels:
         if label.startswith("xn--"):
             decoded = _decoded_label(label)
             if decoded is None:
-                raise _Refused(f"has {label} in its host name, which is not valid punycode")
+                raise _Refused(
+                    _("has {label} in its host name, which is not valid punycode").format(
+                        label=isolate(label)
+                    )
+                )
             if not _letters_and_digits_only(decoded):
                 raise _Refused(
-                    f"has {label} in its host name, which decodes to symbols or punctuation"
+                    _(
+                        "has {label} in its host name, which decodes to symbols or punctuation"
+                    ).format(label=isolate(label))
                 )
             scripts = _mixed_scripts(decoded)
             if scripts:
                 raise _Refused(
-                    f"has {label} in its host name, which mixes {scripts} letters "
-                    "and can imitate another address"
+                    _(
+                        "has {label} in its host name, which mixes {scripts} letters "
+                        "and can imitate another address"
+                    ).format(label=isolate(label), scripts=isolate(scripts))
                 )
 
 
@@ -300,15 +347,19 @@ def _unicode_host_message(host: str, what: str) -> str:
     for label in host.split("."):
         scripts = _mixed_scripts(label)
         if scripts:
-            return (
-                f"the host name of {what} mixes {scripts} letters and can imitate another address"
-            )
+            return _(
+                "the host name of {what} mixes {scripts} letters and can imitate another address"
+            ).format(what=what, scripts=isolate(scripts))
     try:
         punycode = host.encode("idna").decode("ascii").lower()
         _check_host(punycode)
     except (ValueError, _Refused):
-        return f"the host name of {what} must be plain ASCII: use its punycode form (xn--…)"
-    return f"the host name of {what} must be plain ASCII: use its punycode form, {punycode}"
+        return _(
+            "the host name of {what} must be plain ASCII: use its punycode form (xn--…)"
+        ).format(what=what)
+    return _(
+        "the host name of {what} must be plain ASCII: use its punycode form, {punycode}"
+    ).format(what=what, punycode=isolate(punycode))
 
 
 def _ascii_host(host: str) -> str:
@@ -319,12 +370,12 @@ def _ascii_host(host: str) -> str:
         try:
             host = host.encode("idna").decode("ascii")
         except ValueError:
-            raise ValidationError("the link's host name cannot be shown as plain text") from None
+            raise ValidationError(_("the link's host name cannot be shown as plain text")) from None
     host = host.lower()
     if not host.strip("."):
-        raise ValidationError("the link has no host name")
+        raise ValidationError(_("the link has no host name"))
     if not _LDH_HOST.fullmatch(host):
-        raise ValidationError("the link's host name has characters a host name cannot have")
+        raise ValidationError(_("the link's host name has characters a host name cannot have"))
     return host
 
 
@@ -332,9 +383,9 @@ def _path_problem(path: str) -> str | None:
     """What is wrong with an ASCII URL path, as the end of a sentence, or None."""
     for ch in path:
         if ch not in _PATH_CHARS:
-            return f"must not contain {ch!r}"
+            return _("must not contain {character}").format(character=isolate(repr(ch)))
     if _BAD_PERCENT.search(path):
-        return "has a '%' that is not followed by two hex digits"
+        return _("has a '%' that is not followed by two hex digits")
     if any(segment.lower() in _DOT_SEGMENTS for segment in path.split("/")):
-        return "must not have '.' or '..' parts"
+        return _("must not have '.' or '..' parts")
     return None

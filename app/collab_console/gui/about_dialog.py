@@ -14,7 +14,7 @@ from importlib import metadata
 from typing import NamedTuple
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import qVersion
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, qVersion
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from collab_console import __version__
+from collab_console.core.i18n import isolate
 from collab_console.gui.forms import box_button, child, load_form, set_text
 
 #: The console's own distribution, whose runtime requirements are walked.
 DISTRIBUTION = "collab-console"
 #: Said for a licence that no metadata field states.
-NOT_STATED = "licence not stated"
+NOT_STATED = str(QT_TRANSLATE_NOOP("AboutDialog", "licence not stated"))
 
 #: "name[extra,…] >=1.0 ; marker": the requirement's name, its extras, its marker.
 _REQUIREMENT = re.compile(
@@ -40,6 +41,14 @@ _REQUIREMENT = re.compile(
 _EXTRA = re.compile(r"""extra\s*==\s*['"]([^'"]+)['"]""")
 #: A License field longer than this is a licence's whole text, not its name.
 _SHORT_LICENCE = 60
+#: How Qt and PySide6 are licensed, said before the licence's address (":") or alone (".").
+USED_UNDER_LGPL = str(
+    QT_TRANSLATE_NOOP(
+        "AboutDialog", "Used under the GNU Lesser General Public License, version 3 (LGPLv3)"
+    )
+)
+#: Where a library's source code is; ``{url}`` stays as it is.
+SOURCE_CODE = str(QT_TRANSLATE_NOOP("AboutDialog", "Source code: {url}"))
 
 
 class Library(NamedTuple):
@@ -76,7 +85,7 @@ def licence_of(meta: metadata.PackageMetadata) -> str:
     ]
     if classified:
         return " OR ".join(classified)
-    return stated.splitlines()[0][:_SHORT_LICENCE] if stated else NOT_STATED
+    return stated.splitlines()[0][:_SHORT_LICENCE] if stated else _tr(NOT_STATED)
 
 
 def _wanted(requirement: str) -> tuple[str, frozenset[str]] | None:
@@ -135,23 +144,35 @@ def notices(libraries: list[Library] | None, qt: str, pyside: str) -> str:
     lines = [
         f"Qt {qt}",
         "Copyright (C) The Qt Company Ltd. and other contributors.",
-        "Used under the GNU Lesser General Public License, version 3 (LGPLv3):",
+        _tr(USED_UNDER_LGPL) + ":",
         "https://www.gnu.org/licenses/lgpl-3.0.html",
-        "Source code: https://download.qt.io/official_releases/qt/",
+        _tr(SOURCE_CODE).format(url=isolate("https://download.qt.io/official_releases/qt/")),
         "",
         f"PySide6 {pyside} (Qt for Python)",
         "Copyright (C) The Qt Company Ltd.",
-        "Used under the GNU Lesser General Public License, version 3 (LGPLv3).",
-        "Source code: https://code.qt.io/cgit/pyside/pyside-setup.git/",
+        _tr(USED_UNDER_LGPL) + ".",
+        _tr(SOURCE_CODE).format(url=isolate("https://code.qt.io/cgit/pyside/pyside-setup.git/")),
         "",
-        "You may replace Qt and PySide6 in this installation with versions of your own "
-        "that keep their interfaces.",
+        QCoreApplication.translate(
+            "AboutDialog",
+            "You may replace Qt and PySide6 in this installation with versions of your own "
+            "that keep their interfaces.",
+        ),
         "",
     ]
     if libraries is None:
-        lines.append("This installation keeps no record of the other libraries it ships with.")
+        lines.append(
+            QCoreApplication.translate(
+                "AboutDialog",
+                "This installation keeps no record of the other libraries it ships with.",
+            )
+        )
     else:
-        lines.append("Libraries shipped with Collab Console, with their licences:")
+        lines.append(
+            QCoreApplication.translate(
+                "AboutDialog", "Libraries shipped with Collab Console, with their licences:"
+            )
+        )
         lines += [f"{lib.name} {lib.version}: {lib.licence}" for lib in libraries]
     return "\n".join(lines)
 
@@ -161,8 +182,12 @@ def console_licence() -> str:
     try:
         meta = metadata.metadata(DISTRIBUTION)
     except metadata.PackageNotFoundError:
-        return "Licence: not recorded in this installation."
-    return f"Licence: {licence_of(meta)}."
+        return QCoreApplication.translate(
+            "AboutDialog", "Licence: not recorded in this installation."
+        )
+    return QCoreApplication.translate("AboutDialog", "Licence: {licence}.").format(
+        licence=licence_of(meta)
+    )
 
 
 class AboutDialog(QDialog):
@@ -176,7 +201,7 @@ class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("aboutDialog")
-        self.setWindowTitle("About Collab Console")
+        self.setWindowTitle(QCoreApplication.translate("AboutDialog", "About Collab Console"))
         self.form = load_form("about", self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
@@ -186,17 +211,30 @@ class AboutDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.4)
         name.setFont(font)
         set_text(name, name.text())
-        set_text(child(self.form, QLabel, "aboutVersionLabel"), f"Version {__version__}")
+        set_text(
+            child(self.form, QLabel, "aboutVersionLabel"),
+            QCoreApplication.translate("AboutDialog", "Version {version}").format(
+                version=__version__
+            ),
+        )
         summary = child(self.form, QLabel, "aboutSummaryLabel")
         set_text(summary, summary.text())
         set_text(child(self.form, QLabel, "aboutLicenceLabel"), console_licence())
         self.notices = child(self.form, QPlainTextEdit, "aboutNoticesText")
-        self.notices.setAccessibleName("Licence notices")
+        self.notices.setAccessibleName(QCoreApplication.translate("AboutDialog", "Licence notices"))
         self.notices.setPlainText(notices(shipped_libraries(), qVersion(), pyside_version))
         buttons = child(self.form, QDialogButtonBox, "aboutButtons")
         self.close_button = box_button(
-            buttons, QDialogButtonBox.StandardButton.Close, "closeAboutButton", "Close"
+            buttons,
+            QDialogButtonBox.StandardButton.Close,
+            "closeAboutButton",
+            QCoreApplication.translate("AboutDialog", "Close"),
         )
         self.close_button.setDefault(True)
         buttons.rejected.connect(self.reject)
         self.close_button.setFocus()
+
+
+def _tr(text: str) -> str:
+    """One of the dialog's own texts in the user's language."""
+    return QCoreApplication.translate("AboutDialog", text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,6 +20,7 @@ from collab_console.core import text as text_rules
 from collab_console.core.domain import MAX_NAME_LENGTH, Participant, Session, parse_contact
 from collab_console.core.errors import CollabConsoleError, ValidationError
 from collab_console.core.events import InvitationsChanged, ParticipantAdded
+from collab_console.core.i18n import _, isolate
 from collab_console.core.identity import current_user
 from collab_console.gui.forms import box_button, child, load_form, set_text
 from collab_console.gui.new_session_dialog import fit_placeholder
@@ -28,8 +29,8 @@ from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import error_style
 from collab_console.store.errors import StoreUnavailableError
 
-ADD_TEXT = "Add participant"
-ADDING_TEXT = "Adding…"
+ADD_TEXT = str(QT_TRANSLATE_NOOP("AddParticipantDialog", "Add participant"))
+ADDING_TEXT = str(QT_TRANSLATE_NOOP("AddParticipantDialog", "Adding…"))
 
 
 class AddParticipantDialog(QDialog):
@@ -73,16 +74,23 @@ class AddParticipantDialog(QDialog):
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
         self.name_edit = child(self.form, QLineEdit, "participantNameEdit")
         self.contact_edit = child(self.form, QLineEdit, "participantContactEdit")
-        self.name_edit.setAccessibleName("Name")
-        self.contact_edit.setAccessibleName("Phone or e-mail")
+        self.name_edit.setAccessibleName(QCoreApplication.translate("AddParticipantDialog", "Name"))
+        self.contact_edit.setAccessibleName(
+            QCoreApplication.translate("AddParticipantDialog", "Phone or e-mail")
+        )
         fit_placeholder(self.contact_edit)
         self.error_label = child(self.form, QLabel, "addParticipantError")
         self.error_label.setStyleSheet(error_style(self.error_label.palette()))
         buttons = child(self.form, QDialogButtonBox, "addParticipantButtons")
         self.add_button = box_button(
-            buttons, QDialogButtonBox.StandardButton.Ok, "addParticipantButton", ADD_TEXT
+            buttons, QDialogButtonBox.StandardButton.Ok, "addParticipantButton", _tr(ADD_TEXT)
         )
-        box_button(buttons, QDialogButtonBox.StandardButton.Cancel, "cancelButton", "Cancel")
+        box_button(
+            buttons,
+            QDialogButtonBox.StandardButton.Cancel,
+            "cancelButton",
+            QCoreApplication.translate("AddParticipantDialog", "Cancel"),
+        )
         buttons.accepted.connect(self.add)
         buttons.rejected.connect(self.reject)
         self._adding = False
@@ -96,7 +104,11 @@ class AddParticipantDialog(QDialog):
     def _rewrite(self, *_: object) -> None:
         """The title and the sentence under the fields, as the screen may show them now."""
         shown_id = self.privacy.access_id(self.session.session_id)
-        self.setWindowTitle(f"Add participant to session {shown_id}")
+        self.setWindowTitle(
+            QCoreApplication.translate(
+                "AddParticipantDialog", "Add participant to session {session_id}"
+            ).format(session_id=isolate(shown_id))
+        )
         self._update()
 
     def _shown(self, sentence: str, *, from_store: bool = False) -> str:
@@ -123,11 +135,15 @@ class AddParticipantDialog(QDialog):
     def _problem(self) -> str:
         try:
             name = text_rules.clean_name(
-                self.name_edit.text(), what="the participant's name", max_length=MAX_NAME_LENGTH
+                self.name_edit.text(), what=_("the participant's name"), max_length=MAX_NAME_LENGTH
             )
             taken = {person.name.casefold(): person.name for person in self.session.everyone}
             if name.casefold() in taken:
-                raise ValidationError(f"{taken[name.casefold()]} is already in this session")
+                raise ValidationError(
+                    QCoreApplication.translate(
+                        "AddParticipantDialog", "{name} is already in this session"
+                    ).format(name=taken[name.casefold()])
+                )
             parse_contact(self.contact_edit.text())
         except ValidationError as exc:
             return exc.sentence
@@ -142,7 +158,7 @@ class AddParticipantDialog(QDialog):
         touched = bool(self.name_edit.text() or self.contact_edit.text())
         shown = self._shown(problem, from_store=bool(self._refused))
         set_text(self.error_label, shown if touched else "")
-        set_text(self.add_button, ADDING_TEXT if self._adding else ADD_TEXT)
+        set_text(self.add_button, _tr(ADDING_TEXT if self._adding else ADD_TEXT))
         self.add_button.setEnabled(not problem and not self._adding)
 
     def add(self) -> None:
@@ -176,8 +192,15 @@ class AddParticipantDialog(QDialog):
         if isinstance(error, StoreUnavailableError):
             self._update()
             QMessageBox.critical(
-                self, "Participant not added", self._shown(error.sentence, from_store=True)
+                self,
+                QCoreApplication.translate("AddParticipantDialog", "Participant not added"),
+                self._shown(error.sentence, from_store=True),
             )
             return
         self._refused = error.sentence
         self._update()
+
+
+def _tr(text: str) -> str:
+    """One of the dialog's own texts in the user's language."""
+    return QCoreApplication.translate("AddParticipantDialog", text)

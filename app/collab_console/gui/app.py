@@ -23,11 +23,11 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from collab_console.core.errors import CollabConsoleError
-from collab_console.core.i18n import choose_language
+from collab_console.core.i18n import _, choose_language
 from collab_console.gui.appearance import Appearance, Theme, keep_on_screen
 from collab_console.gui.console_window import ConsoleWindow
 from collab_console.gui.language import install_language
@@ -66,7 +66,9 @@ def _cannot_start(message: str, *, quietly: bool) -> int:
     if not quietly:
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.critical(None, "Collab Console cannot start", message)
+        QMessageBox.critical(
+            None, QCoreApplication.translate("ConsoleApp", "Collab Console cannot start"), message
+        )
     return 1
 
 
@@ -88,7 +90,11 @@ def start_log(window: ConsoleWindow, location: str) -> None:
     try:
         path = setup_logging()
     except OSError as exc:
-        window.say(f"Cannot write the log file ({exc.strerror or exc}); the console works on.")
+        window.say(
+            QCoreApplication.translate(
+                "ConsoleApp", "Cannot write the log file ({reason}); the console works on."
+            ).format(reason=exc.strerror or exc)
+        )
         return
     log_event("console started on the store %s; log %s", location, path)
 
@@ -111,7 +117,11 @@ def start_sender(
     try:
         outbox = Path(data_dir(args.data_dir)) / "outbox"
     except CollabConsoleError as exc:
-        window.say(f"Invitations cannot be sent: {exc}.")
+        window.say(
+            QCoreApplication.translate(
+                "ConsoleApp", "Invitations cannot be sent: {reason}."
+            ).format(reason=exc)
+        )
         return None
     db = getattr(args, "db", None)
     sender = InvitationSender(
@@ -135,7 +145,8 @@ def no_display_reason(environ: Mapping[str, str]) -> str | None:
         return None
     if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
         return None
-    return (
+    # Said before Qt's translators are installed: a core (gettext) text.
+    return _(
         "there is no display to show the console on ($DISPLAY and $WAYLAND_DISPLAY are "
         "empty); run it inside a desktop session. The commands (settings, copy) need none"
     )

@@ -19,7 +19,16 @@ from __future__ import annotations
 
 import enum
 
-from PySide6.QtCore import QMargins, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QMargins,
+    QObject,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -41,7 +50,16 @@ class Theme(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        """The choice's name in Preferences › Appearance, in the user's language."""
+        return QCoreApplication.translate("Appearance", _THEME_LABELS[self.value])
+
+
+#: The names of the choices as Preferences shows them (translated where shown).
+_THEME_LABELS = {
+    "system": str(QT_TRANSLATE_NOOP("Appearance", "System")),
+    "light": str(QT_TRANSLATE_NOOP("Appearance", "Light")),
+    "dark": str(QT_TRANSLATE_NOOP("Appearance", "Dark")),
+}
 
 
 #: (role, light, dark) for every colour group; text on its background keeps 4.5:1 in both.

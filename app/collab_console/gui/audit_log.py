@@ -23,7 +23,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QDate,
     QModelIndex,
     QObject,
@@ -60,6 +62,7 @@ from collab_console.core.audit import (
 )
 from collab_console.core.copy_actions import CopyAction
 from collab_console.core.errors import CollabConsoleError
+from collab_console.core.i18n import _, isolate
 from collab_console.gui.forms import child, set_text
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import error_colour, error_style_for, painted_background
@@ -73,7 +76,14 @@ CHECK_SLICE = 5_000
 #: The table follows the filters once typing pauses this long.
 AUDIT_FILTER_DELAY_MS = 150
 #: The columns, in order.
-HEADERS = ("Time", "Kind", "Person", "Session", "Participant", "Detail")
+HEADERS = (
+    str(QT_TRANSLATE_NOOP("AuditLog", "Time")),
+    str(QT_TRANSLATE_NOOP("AuditLog", "Kind")),
+    str(QT_TRANSLATE_NOOP("AuditLog", "Person")),
+    str(QT_TRANSLATE_NOOP("AuditLog", "Session")),
+    str(QT_TRANSLATE_NOOP("AuditLog", "Participant")),
+    str(QT_TRANSLATE_NOOP("AuditLog", "Detail")),
+)
 #: What each column but the last is sized for (the last, Detail, takes the rest).
 COLUMN_SAMPLES = (
     "2026-03-04 09:30:12",
@@ -83,24 +93,26 @@ COLUMN_SAMPLES = (
     "K9ZC-3HNP",
 )
 #: The first item of the kind filter.
-ALL_KINDS = "All kinds"
-READING = "Reading the audit trail…"
+ALL_KINDS = str(QT_TRANSLATE_NOOP("AuditLog", "All kinds"))
+READING = str(QT_TRANSLATE_NOOP("AuditLog", "Reading the audit trail…"))
 #: How the people's roles read after their names.
 ROLE_LABELS = {
-    ActorRole.AGENT: "agent",
-    ActorRole.ADMIN: "admin",
-    ActorRole.DEMO: "demo data",
-    ActorRole.OUTSIDE: "outside the app",
-    ActorRole.UNKNOWN: "role not recorded",
-    ActorRole.VISITOR: "visitor (join service)",
+    ActorRole.AGENT: str(QT_TRANSLATE_NOOP("AuditLog", "agent")),
+    ActorRole.ADMIN: str(QT_TRANSLATE_NOOP("AuditLog", "admin")),
+    ActorRole.DEMO: str(QT_TRANSLATE_NOOP("AuditLog", "demo data")),
+    ActorRole.OUTSIDE: str(QT_TRANSLATE_NOOP("AuditLog", "outside the app")),
+    ActorRole.UNKNOWN: str(QT_TRANSLATE_NOOP("AuditLog", "role not recorded")),
+    ActorRole.VISITOR: str(QT_TRANSLATE_NOOP("AuditLog", "visitor (join service)")),
 }
 UNLOCK_RESULTS = {
-    "ok": "Unlocked",
-    "wrong_passphrase": "Wrong name or passphrase",
-    "too_soon": "Refused: too soon after failed attempts",
+    "ok": str(QT_TRANSLATE_NOOP("AuditLog", "Unlocked")),
+    "wrong_passphrase": str(QT_TRANSLATE_NOOP("AuditLog", "Wrong name or passphrase")),
+    "too_soon": str(QT_TRANSLATE_NOOP("AuditLog", "Refused: too soon after failed attempts")),
 }
 #: The status bar's one-time warning to an admin who unlocked a console on an altered trail.
-TAMPER_STATUS = "Warning: {message}. See Preferences › Audit log."
+TAMPER_STATUS = str(
+    QT_TRANSLATE_NOOP("AuditLog", "Warning: {message}. See Preferences › Audit log.")
+)
 
 
 # -- the words of an entry (pure: they are made on the store's worker thread) -------------
@@ -116,12 +128,15 @@ def person_of(entry: AuditEntry) -> str:
     Collab Console)``) stays as it is."""
     if entry.actor.endswith(")"):
         return entry.actor
-    return f"{entry.actor} ({ROLE_LABELS.get(entry.actor_role, str(entry.actor_role))})"
+    role = ROLE_LABELS.get(entry.actor_role)
+    return QCoreApplication.translate("AuditLog", "{name} ({role})").format(
+        name=isolate(entry.actor), role=_tr(role) if role is not None else str(entry.actor_role)
+    )
 
 
 def _setting_label(key: str | None) -> str:
     spec = declarations.SPECS_BY_KEY.get(key or "")
-    return spec.label if spec is not None else key or ""
+    return _(spec.label) if spec is not None else key or ""
 
 
 def detail_of(entry: AuditEntry) -> str:
@@ -135,24 +150,43 @@ def detail_of(entry: AuditEntry) -> str:
         return f"{_setting_label(entry.detail)}: {entry.new_value or ''}".rstrip(": ")
     if kind is AuditKind.COPY:
         try:
-            what = CopyAction(entry.detail).label
+            what = _(CopyAction(entry.detail).label)
         except ValueError:
             what = entry.detail or ""
         # The agent's reason for a Session URL copy (asked for when the invitation did not fail).
-        reason = f"reason: {entry.new_value}" if entry.new_value else ""
+        reason = (
+            QCoreApplication.translate("AuditLog", "reason: {reason}").format(
+                reason=entry.new_value
+            )
+            if entry.new_value
+            else ""
+        )
         return " · ".join(part for part in (what, entry.contact, reason) if part)
     if kind is AuditKind.UNLOCK:
-        result = UNLOCK_RESULTS.get(entry.result or "", entry.result or "")
-        return f"{result} as {entry.detail}" if entry.detail else result
+        known = UNLOCK_RESULTS.get(entry.result or "")
+        result = _tr(known) if known is not None else entry.result or ""
+        if entry.detail:
+            return QCoreApplication.translate("AuditLog", "{result} as {name}").format(
+                result=result, name=isolate(entry.detail)
+            )
+        return result
     if kind in (AuditKind.SESSION_STARTED, AuditKind.SESSION_ENDED):
         return entry.contact or ""
     if kind is AuditKind.SESSION_SHARED:  # detail: the grantee; values: the kind of access
-        was = f" (was {_access(entry.old_value)})" if entry.old_value else ""
-        return f"with {entry.detail} as {_access(entry.new_value)}{was}"
+        grantee, access = isolate(entry.detail or ""), _access(entry.new_value)
+        if entry.old_value:
+            return QCoreApplication.translate(
+                "AuditLog", "with {name} as {access} (was {previous})"
+            ).format(name=grantee, access=access, previous=_access(entry.old_value))
+        return QCoreApplication.translate("AuditLog", "with {name} as {access}").format(
+            name=grantee, access=access
+        )
     if kind is AuditKind.SESSION_UNSHARED:
-        return f"from {entry.detail} ({_access(entry.old_value)})"
+        return QCoreApplication.translate("AuditLog", "from {name} ({access})").format(
+            name=isolate(entry.detail or ""), access=_access(entry.old_value)
+        )
     if kind is AuditKind.PARTICIPANT_ADDED:
-        return entry.contact or NO_CONTACT
+        return entry.contact or _tr(NO_CONTACT)
     if kind in _INVITATION_KINDS:
         return _invitation_detail(entry)
     result = (entry.result or "").replace("_", " ")  # a join's or a request's outcome
@@ -161,13 +195,22 @@ def detail_of(entry: AuditEntry) -> str:
 
 
 #: A participant added with no phone or e-mail (so not invited).
-NO_CONTACT = "no phone or e-mail: not invited"
+NO_CONTACT = str(QT_TRANSLATE_NOOP("AuditLog", "no phone or e-mail: not invited"))
 #: How an invitation went out (``new_value`` of ``invitation_sent``).
-CHANNELS = {"sms": "by SMS", "email": "by e-mail"}
+CHANNELS = {
+    "sms": str(QT_TRANSLATE_NOOP("AuditLog", "by SMS")),
+    "email": str(QT_TRANSLATE_NOOP("AuditLog", "by e-mail")),
+}
 #: Which invitation was queued (``new_value`` of ``invitation_queued``).
-QUEUED_AS = {"first": "first invite", "resend": "resend"}
+QUEUED_AS = {
+    "first": str(QT_TRANSLATE_NOOP("AuditLog", "first invite")),
+    "resend": str(QT_TRANSLATE_NOOP("AuditLog", "resend")),
+}
 #: What became of a failed try (``result`` of ``invitation_failed``).
-FAILED_RESULTS = {"retry": "will be tried again", "failed": "failed for good"}
+FAILED_RESULTS = {
+    "retry": str(QT_TRANSLATE_NOOP("AuditLog", "will be tried again")),
+    "failed": str(QT_TRANSLATE_NOOP("AuditLog", "failed for good")),
+}
 _INVITATION_KINDS = (
     AuditKind.INVITATION_QUEUED,
     AuditKind.INVITATION_SENT,
@@ -180,17 +223,34 @@ def _invitation_detail(entry: AuditEntry) -> str:
     """``I-7QKM0004 · first invite · to +44 •••• ••12``; a failed try with its reason and
     whether it is tried again. A stored value this version does not know is shown as is."""
     kind, value = entry.kind, entry.new_value or ""
-    to = f"to {entry.contact}" if entry.contact else ""
+    to = (
+        QCoreApplication.translate("AuditLog", "to {contact}").format(
+            contact=isolate(entry.contact)
+        )
+        if entry.contact
+        else ""
+    )
     if kind is AuditKind.INVITATION_QUEUED:
-        parts = [QUEUED_AS.get(value, value), to]
+        parts = [_known(QUEUED_AS, value), to]
     elif kind is AuditKind.INVITATION_SENT:
-        parts = [" ".join(filter(None, (CHANNELS.get(value, value), to)))]
+        parts = [" ".join(filter(None, (_known(CHANNELS, value), to)))]
     elif kind is AuditKind.INVITATION_FAILED:
         result = entry.result or ""
-        parts = [to, value, FAILED_RESULTS.get(result, result)]
+        parts = [to, value, _known(FAILED_RESULTS, result)]
     else:  # delivered
         parts = [to]
     return " · ".join(part for part in (entry.detail, *parts) if part)
+
+
+def _known(words: dict[str, str], value: str) -> str:
+    """``value``'s words in ``words``, in the user's language; an unknown value as it is."""
+    return _tr(words[value]) if value in words else value
+
+
+def _tr(text: str) -> str:
+    """One of the audit log's own words in the user's language (thread-safe: the rows'
+    words are made on the store's worker)."""
+    return QCoreApplication.translate("AuditLog", text)
 
 
 def _access(kind: str | None) -> str:
@@ -208,13 +268,15 @@ class AuditRow:
         detail = detail_of(entry)
         self.cells = (
             local_time(entry.at),
-            entry.kind.label,
+            _(entry.kind.label),
             person_of(entry),
             entry.session_id or "",
             entry.participant_id or "",
             detail,
         )
-        when = f"Entry #{entry.seq}, recorded {entry.at.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+        when = QCoreApplication.translate(
+            "AuditLog", "Entry #{number}, recorded {when} UTC"
+        ).format(number=entry.seq, when=isolate(f"{entry.at.astimezone(UTC):%Y-%m-%d %H:%M:%S}"))
         self.tooltips = (when, when, entry.actor, "", "", detail)
 
 
@@ -383,20 +445,32 @@ class AuditTableModel(QAbstractTableModel):
     def count_text(self) -> str:
         """``N entries`` for what the filters select, as far as it is known."""
         if self.loading:
-            return READING
+            return _tr(READING)
         if self.query is None:
             return ""
         held = len(self.rows)
         if self.counted is not None and self.more:
-            return f"{self.counted:,} entries"
+            return QCoreApplication.translate("AuditLog", "{count} entries").format(
+                count=f"{self.counted:,}"
+            )
         if not self.more:
             if held == 0:
-                return "No entries." if is_unfiltered(self.query) else "No entries match."
-            return "1 entry" if held == 1 else f"{held:,} entries"
+                if is_unfiltered(self.query):
+                    return QCoreApplication.translate("AuditLog", "No entries.")
+                return QCoreApplication.translate("AuditLog", "No entries match.")
+            if held == 1:
+                return QCoreApplication.translate("AuditLog", "1 entry")
+            return QCoreApplication.translate("AuditLog", "{count} entries").format(
+                count=f"{held:,}"
+            )
         if is_unfiltered(self.query):
             # Entries are numbered 1, 2, 3… without gaps: the newest's number is the count.
-            return f"{self.rows[0].entry.seq:,} entries"
-        return f"More than {held:,} entries"
+            return QCoreApplication.translate("AuditLog", "{count} entries").format(
+                count=f"{self.rows[0].entry.seq:,}"
+            )
+        return QCoreApplication.translate("AuditLog", "More than {count} entries").format(
+            count=f"{held:,}"
+        )
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's default
         return 0 if parent.isValid() else len(self.rows)
@@ -420,7 +494,7 @@ class AuditTableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return _tr(HEADERS[section])
         return None
 
 
@@ -477,13 +551,13 @@ class AuditLogPage(QObject):
 
         self.model = AuditTableModel(hub, self)
         self._set_up_table()
-        self.kind_filter.addItem(ALL_KINDS, None)
+        self.kind_filter.addItem(_tr(ALL_KINDS), None)
         for kind in AuditKind:
-            self.kind_filter.addItem(kind.label, kind.value)
+            self.kind_filter.addItem(_(kind.label), kind.value)
         for edit in (self.from_filter, self.to_filter):
             edit.setEnabled(False)  # until the trail's first day is known
         self.tamper_frame.hide()
-        self.tamper_icon.setAccessibleName("Warning")
+        self.tamper_icon.setAccessibleName(QCoreApplication.translate("AuditLog", "Warning"))
         self.count_label.setText("")
 
         self._debounce = QTimer(self)
@@ -639,7 +713,12 @@ class AuditLogPage(QObject):
         self.to_filter.blockSignals(False)
 
     def _failed(self, sentence: str) -> None:
-        set_text(self.count_label, f"The audit trail could not be read: {sentence}")
+        set_text(
+            self.count_label,
+            QCoreApplication.translate(
+                "AuditLog", "The audit trail could not be read: {reason}"
+            ).format(reason=sentence),
+        )
 
     # -- a broken chain ------------------------------------------------------------------
 
@@ -651,18 +730,25 @@ class AuditLogPage(QObject):
         if found is None:
             return
         message = found.message
-        text = (
-            f"{message[:1].upper()}{message[1:]}. The entries before #{found.seq} still match "
+        text = QCoreApplication.translate(
+            "AuditLog",
+            "{message}. The entries before #{number} still match "
             "their hashes; this one and those after it may have been changed, removed or "
-            "slipped in."
+            "slipped in.",
+        ).format(message=f"{message[:1].upper()}{message[1:]}", number=found.seq)
+        set_text(
+            self.tamper_warning,
+            text,
+            accessible=QCoreApplication.translate(
+                "AuditLog", "Warning: the audit trail was altered"
+            ),
         )
-        set_text(self.tamper_warning, text, accessible="Warning: the audit trail was altered")
         self.tamper_warning.setAccessibleDescription(text)
         self.restyle()
         top, bottom = self.model.index(0, 0), self.model.index(self.model.rowCount() - 1, 0)
         if self.model.rowCount():
             self.model.dataChanged.emit(top, bottom.siblingAtColumn(len(HEADERS) - 1))
-        self.tamper_found.emit(TAMPER_STATUS.format(message=message))
+        self.tamper_found.emit(_tr(TAMPER_STATUS).format(message=message))
 
     def restyle(self) -> None:
         """The banner's red and icon for the palette in force (after a change of look)."""

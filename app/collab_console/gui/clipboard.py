@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QMimeData, QObject, Signal
+from PySide6.QtCore import QByteArray, QCoreApplication, QMimeData, QObject, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 
 from collab_console.core.errors import ClipboardError
@@ -100,12 +100,20 @@ class QtClipboard(QObject):
         """Set ``text`` (marked when ``sensitive``) and read it back; guard it if it must go."""
         clipboard = QGuiApplication.clipboard()
         if clipboard is None:
-            raise ClipboardError("the system clipboard could not be reached; try again")
+            raise ClipboardError(
+                QCoreApplication.translate(
+                    "QtClipboard", "the system clipboard could not be reached; try again"
+                )
+            )
         if self._guard is not None:
             self._guard.release()  # what it watched is being replaced
         clipboard.setMimeData(clipboard_data(text, sensitive=sensitive), QClipboard.Mode.Clipboard)
         if clipboard.text(QClipboard.Mode.Clipboard) != text:
-            raise ClipboardError("the system clipboard did not keep the value; try again")
+            raise ClipboardError(
+                QCoreApplication.translate(
+                    "QtClipboard", "the system clipboard did not keep the value; try again"
+                )
+            )
         if sensitive and clear_after_s > 0:
             self.guard.watch(text, clear_after_s)
 

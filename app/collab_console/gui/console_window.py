@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QObject, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -25,6 +25,7 @@ from collab_console.core import clock
 from collab_console.core.domain import Session
 from collab_console.core.errors import CollabConsoleError
 from collab_console.core.events import SessionEnded
+from collab_console.core.i18n import isolate
 from collab_console.core.identity import current_user
 from collab_console.core.settings import MASK_SENSITIVE_DATA, CopySettings
 from collab_console.gui.copy_controller import CopyController
@@ -48,9 +49,12 @@ if TYPE_CHECKING:
 FILTER_DELAY_MS = 150
 #: Qt.Key.Key_Escape as a number (the Qt namespace costs ~15 ms to build at start-up).
 _KEY_ESCAPE = 0x01000000
-END_SESSION_TEXT = (
-    "End the session with {name}? Everyone in it is disconnected, and its details "
-    "can no longer be copied."
+END_SESSION_TEXT = str(
+    QT_TRANSLATE_NOOP(
+        "ConsoleWindow",
+        "End the session with {name}? Everyone in it is disconnected, and its details "
+        "can no longer be copied.",
+    )
 )
 #: The permanent countdown at the right of the status bar while a copied Session URL waits
 #: to be cleared from the clipboard (the copy message already said when, once).
@@ -62,8 +66,17 @@ CLIPBOARD_CLEARED = str(
 )
 #: Said once when the store can be used again: after a lost connection (the settings
 #: were read afresh), or after it could not be read for a while.
-RECONNECTED = "Reconnected to the store; the copy policy is confirmed again."
-STORE_BACK = "The store is reachable again."
+RECONNECTED = str(
+    QT_TRANSLATE_NOOP(
+        "ConsoleWindow", "Reconnected to the store; the copy policy is confirmed again."
+    )
+)
+STORE_BACK = str(QT_TRANSLATE_NOOP("ConsoleWindow", "The store is reachable again."))
+
+
+def _tr(text: str) -> str:
+    """``text``, a constant marked in the "ConsoleWindow" context, in the console's language."""
+    return QCoreApplication.translate("ConsoleWindow", text)
 
 
 class ConsoleWindow(QMainWindow):
@@ -97,7 +110,7 @@ class ConsoleWindow(QMainWindow):
         # Made now, so the window does not change height when the first message comes.
         status_bar = QStatusBar(self)
         status_bar.setObjectName("consoleStatusBar")
-        status_bar.setAccessibleName("Status")
+        status_bar.setAccessibleName(self.tr("Status"))
         status_bar.messageChanged.connect(status_bar.setAccessibleDescription)
         self.setStatusBar(status_bar)
         self.store_status = QLabel(self)
@@ -140,7 +153,7 @@ class ConsoleWindow(QMainWindow):
         self.copying.said.connect(self.say)
         self._clipboard_countdown: QLabel | None = None  # made at the first countdown
         self.copying.clipboard.countdown.connect(self._show_clipboard_countdown)
-        self.copying.clipboard.cleared.connect(lambda: self.say(self.tr(CLIPBOARD_CLEARED)))
+        self.copying.clipboard.cleared.connect(lambda: self.say(_tr(CLIPBOARD_CLEARED)))
         self.new_button.clicked.connect(self.start_new_session)
         self.view.end_button.clicked.connect(self.end_current_session)
         self.links_dialog: LinksDialog | None = None  # made when first opened
@@ -372,7 +385,7 @@ class ConsoleWindow(QMainWindow):
     def focus_lobby(self) -> None:
         """Ctrl+J: to Admit on the first waiting request (else to Lock lobby)."""
         if not self.lobby.focus_first() and self.lobby.session is not None:
-            self.say("Nobody is waiting to join this session.")
+            self.say(self.tr("Nobody is waiting to join this session."))
 
     def _someone_asks_to_join(self, message: str) -> None:
         """Said at once, in the status bar and to assistive technology, and flagged to the
@@ -411,9 +424,13 @@ class ConsoleWindow(QMainWindow):
         if created is None:
             return
         self.sessions.select(created.session_id)
-        session_id = self.privacy.access_id(created.session_id)
+        session_id = isolate(self.privacy.access_id(created.session_id))
         name = self.privacy.name(created.customer.name)
-        self.say(f"Started session {session_id} with {name}; the invitation is queued.")
+        self.say(
+            self.tr("Started session {session_id} with {name}; the invitation is queued.").format(
+                session_id=session_id, name=name
+            )
+        )
 
     def _new_session_closed(self) -> None:
         self.new_session_dialog = None
@@ -439,8 +456,9 @@ class ConsoleWindow(QMainWindow):
             return
         name = self.privacy.name(dialog.added.name)
         self.say(
-            f"Added {name} to session {self.privacy.access_id(session.session_id)}; "
-            "their invitation is queued."
+            self.tr("Added {name} to session {session_id}; their invitation is queued.").format(
+                name=name, session_id=isolate(self.privacy.access_id(session.session_id))
+            )
         )
 
     def _add_participant_closed(self) -> None:
@@ -460,10 +478,14 @@ class ConsoleWindow(QMainWindow):
             from collab_console.core.logs import log_event  # not needed before the first paint
 
             log_event("session %s ended in the console by %s", session_id, actor)
-            self.say(f"Ended session {self.privacy.access_id(session_id)}.")
+            self.say(
+                self.tr("Ended session {session_id}.").format(
+                    session_id=isolate(self.privacy.access_id(session_id))
+                )
+            )
 
         def failed(error: CollabConsoleError) -> None:
-            QMessageBox.critical(self, "Could not end the session", error.sentence)
+            QMessageBox.critical(self, self.tr("Could not end the session"), error.sentence)
 
         self.hub.call(
             lambda store: store.end_session(session_id, clock.now(), actor=actor),
@@ -478,10 +500,10 @@ class ConsoleWindow(QMainWindow):
         return confirm(
             self,
             name="endSessionBox",
-            title="End session",
-            text=END_SESSION_TEXT.format(name=name),
-            act=("End session", "confirmEndSessionButton"),
-            keep=("Keep session", "keepSessionButton"),
+            title=self.tr("End session"),
+            text=_tr(END_SESSION_TEXT).format(name=name),
+            act=(self.tr("End session"), "confirmEndSessionButton"),
+            keep=(self.tr("Keep session"), "keepSessionButton"),
         )
 
     # -- the store ----------------------------------------------------------------
@@ -489,19 +511,22 @@ class ConsoleWindow(QMainWindow):
     def _store_problem(self, message: str) -> None:
         """Said once, and kept in view while it lasts; never repeated on every poll."""
         if message:
-            self.store_status.setText(f"Store unavailable: {message}")
+            text = self.tr("Store unavailable: {reason}").format(reason=message)
+            self.store_status.setText(text)
             self.store_status.setToolTip(message)
             self.store_status.show()
-            self._announce(f"Store unavailable: {message}", urgent=True)
+            self._announce(text, urgent=True)
         else:
             self.store_status.hide()
-            self.say(RECONNECTED if self.hub.recovering else STORE_BACK)
+            self.say(_tr(RECONNECTED if self.hub.recovering else STORE_BACK))
 
     def _policy_confirmed_changed(self, confirmed: bool) -> None:
         if not confirmed:
             self.say(
-                "The copy policy cannot be confirmed with the store, so Session URLs are "
-                "withheld until it can. Session IDs can still be copied."
+                self.tr(
+                    "The copy policy cannot be confirmed with the store, so Session URLs are "
+                    "withheld until it can. Session IDs can still be copied."
+                )
             )
 
     def open_preferences(self) -> None:
@@ -530,10 +555,10 @@ class ConsoleWindow(QMainWindow):
                 return
             label = QLabel(self)
             label.setObjectName("clipboardCountdownLabel")
-            label.setAccessibleName("Clipboard countdown")
+            label.setAccessibleName(self.tr("Clipboard countdown"))
             self.statusBar().insertPermanentWidget(0, label)
             self._clipboard_countdown = label
-        label.setText(self.tr(CLIPBOARD_COUNTDOWN).format(seconds=seconds) if seconds else "")
+        label.setText(_tr(CLIPBOARD_COUNTDOWN).format(seconds=seconds) if seconds else "")
         label.setVisible(seconds > 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -79,15 +79,23 @@ RESEND_DONE_TEXT = str(QT_TRANSLATE_NOOP("CopyCard", "Invite queued ✓"))
 #: A card that offers nothing (it says why before it closes).
 NOTHING = CardPlan(copy_first=False, copy_actions=(), can_resend=False)
 #: The card's accessible description when it offers copy buttons only: what it is for.
-CARD_DESCRIPTION = "Choose what to copy to the clipboard."
+CARD_DESCRIPTION = str(QT_TRANSLATE_NOOP("CopyCard", "Choose what to copy to the clipboard."))
 #: ... when it offers Resend invite only (copying is turned off).
-RESEND_DESCRIPTION = "Send the invitation again."
+RESEND_DESCRIPTION = str(QT_TRANSLATE_NOOP("CopyCard", "Send the invitation again."))
 #: ... when it offers both, in the card's order (the copy buttons first when the
 #: invitation failed).
-RESEND_FIRST_DESCRIPTION = "Send the invitation again, or choose what to copy to the clipboard."
-COPY_FIRST_DESCRIPTION = "Choose what to copy to the clipboard, or send the invitation again."
+RESEND_FIRST_DESCRIPTION = str(
+    QT_TRANSLATE_NOOP(
+        "CopyCard", "Send the invitation again, or choose what to copy to the clipboard."
+    )
+)
+COPY_FIRST_DESCRIPTION = str(
+    QT_TRANSLATE_NOOP(
+        "CopyCard", "Choose what to copy to the clipboard, or send the invitation again."
+    )
+)
 #: ... when it offers nothing (it says why before it closes).
-NOTHING_DESCRIPTION = "Nothing to copy or resend now."
+NOTHING_DESCRIPTION = str(QT_TRANSLATE_NOOP("CopyCard", "Nothing to copy or resend now."))
 #: Room between the card and the text it hangs beside.
 GAP = 4
 
@@ -98,24 +106,26 @@ PREVIEW_NAMES = {action: spec.preview_name for action, spec in COPY_ACTIONS.item
 def card_title(person: Participant, plan: CardPlan) -> str:
     """The card's accessible name: what it offers, and for whom (as the screen shows them)."""
     if plan.copy_actions and not plan.can_resend:
-        return f"Copy session details for {person.name}"
-    if plan.can_resend and not plan.copy_actions:
-        return f"Resend invite for {person.name}"
-    # Both; or, while it says goodbye, neither: the card is about both.
-    return f"Invitation and session details for {person.name}"
+        title = QCoreApplication.translate("CopyCard", "Copy session details for {name}")
+    elif plan.can_resend and not plan.copy_actions:
+        title = QCoreApplication.translate("CopyCard", "Resend invite for {name}")
+    else:
+        # Both; or, while it says goodbye, neither: the card is about both.
+        title = QCoreApplication.translate("CopyCard", "Invitation and session details for {name}")
+    return title.format(name=person.name)
 
 
 def card_description(plan: CardPlan) -> str:
     """The card's accessible description: what the agent can do with it, in its order."""
     if plan.copy_actions and plan.can_resend:
-        return COPY_FIRST_DESCRIPTION if plan.copy_first else RESEND_FIRST_DESCRIPTION
+        return card_text(COPY_FIRST_DESCRIPTION if plan.copy_first else RESEND_FIRST_DESCRIPTION)
     if plan.can_resend:
-        return RESEND_DESCRIPTION
+        return card_text(RESEND_DESCRIPTION)
     if plan.copy_actions:
-        return CARD_DESCRIPTION
+        return card_text(CARD_DESCRIPTION)
     # Saying goodbye (its change line says why), or a failed invitation with no remedy
     # here (its note says what to do).
-    return plan.note or NOTHING_DESCRIPTION
+    return plan.note or card_text(NOTHING_DESCRIPTION)
 
 
 class CopyCard(QFrame):
@@ -296,7 +306,8 @@ class CopyCard(QFrame):
         set_text(self.delivery_note, plan.note)
         self.delivery_note.setVisible(bool(plan.note))
         text = " ".join(f"{note[:1].upper()}{note[1:]}." for note in notes)
-        set_text(self.withheld, f"Not offered: {text}" if text else "")
+        not_offered = QCoreApplication.translate("CopyCard", "Not offered: {reasons}")
+        set_text(self.withheld, not_offered.format(reasons=text) if text else "")
         self.withheld.setVisible(bool(text))
         said_before = self.change_text
         set_text(self.change, change)
@@ -335,7 +346,7 @@ class CopyCard(QFrame):
         delivery = self.delivery_of(person)
         set_text(
             self.subtitle,
-            f"{person.role.label} · {delivery_label(delivery, with_reason=False)}",
+            f"{_(person.role.label)} · {delivery_label(delivery, with_reason=False)}",
         )
         self.setAccessibleName(card_title(shown, self._plan))
         self.setAccessibleDescription(card_description(self._plan))
@@ -468,8 +479,11 @@ def resend_preview(person: Participant, delivery: Delivery | None) -> str:
     from collab_console.core.masking import mask_contact
 
     sms = delivery.channel is ContactKind.SMS if delivery is not None else "@" not in person.contact
-    channel = "SMS" if sms else "e-mail"
-    return f"A new {channel} invite to {mask_contact(person.contact)}"
+    if sms:
+        preview = QCoreApplication.translate("CopyCard", "A new SMS invite to {contact}")
+    else:
+        preview = QCoreApplication.translate("CopyCard", "A new e-mail invite to {contact}")
+    return preview.format(contact=isolate(mask_contact(person.contact)))
 
 
 class CopyCardController(QObject):

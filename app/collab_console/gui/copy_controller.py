@@ -15,7 +15,18 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPoint, QRect, QSize, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QRect,
+    QSize,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QContextMenuEvent, QFont, QFontMetrics, QKeyEvent, QSinglePointEvent
 from PySide6.QtWidgets import QListView, QMenu, QToolButton, QWidget
 
@@ -31,6 +42,7 @@ from collab_console.core.delivery import Delivery, RateLimitedError
 from collab_console.core.domain import Participant, Session
 from collab_console.core.errors import CollabConsoleError, LinkLimitError
 from collab_console.core.events import InvitationsChanged, LinksChanged, SettingsChanged
+from collab_console.core.i18n import _, isolate
 from collab_console.core.identity import current_user
 from collab_console.core.links import LinkPurpose, MintedLink
 from collab_console.core.policy import (
@@ -57,17 +69,33 @@ if TYPE_CHECKING:
 #: the link made for it (or why none could be), and the event of a link made.
 _Checked = tuple[CopySettings, Session, MintedLink | None, str | None, LinksChanged | None]
 
-#: What an open card says when an admin turned off what it offered.
-TURNED_OFF = "{labels} {verb} turned off by an admin."
+#: What an open card says when an admin turned off what it offered: one setting ...
+TURNED_OFF = str(QT_TRANSLATE_NOOP("CopyController", "{labels} was turned off by an admin."))
+#: ... or several ({labels} joined by :data:`AND`).
+TURNED_OFF_SEVERAL = str(
+    QT_TRANSLATE_NOOP("CopyController", "{labels} were turned off by an admin.")
+)
+#: Two settings' labels in one clause (three: the first two, and the third).
+AND = str(QT_TRANSLATE_NOOP("CopyController", "{first} and {second}"))
 #: What a card left with nothing to offer says before it closes.
-NOTHING_LEFT = "Copying is turned off for this session now."
-SESSION_ENDED = "This session has ended; there is nothing to copy now."
+NOTHING_LEFT = str(
+    QT_TRANSLATE_NOOP("CopyController", "Copying is turned off for this session now.")
+)
+SESSION_ENDED = str(
+    QT_TRANSLATE_NOOP("CopyController", "This session has ended; there is nothing to copy now.")
+)
 #: Said once the store queued a resend (the sender sends it in the background).
-INVITE_QUEUED = "Invite queued for {name}."
+INVITE_QUEUED = str(QT_TRANSLATE_NOOP("CopyController", "Invite queued for {name}."))
 #: Said when the agent closed the reason dialog of a Session URL copy without a reason.
-NOT_COPIED_NO_REASON = "Session URL not copied: no reason was given."
+NOT_COPIED_NO_REASON = str(
+    QT_TRANSLATE_NOOP("CopyController", "Session URL not copied: no reason was given.")
+)
 #: Said when the console shows another session by the time the reason was given.
-NOT_COPIED_SESSION_CHANGED = "Session URL not copied: the console shows another session now."
+NOT_COPIED_SESSION_CHANGED = str(
+    QT_TRANSLATE_NOOP(
+        "CopyController", "Session URL not copied: the console shows another session now."
+    )
+)
 
 
 def asks_for_card(event: QEvent) -> bool:
@@ -240,17 +268,21 @@ class CopyController(QObject):
         labels: list[str] = []
         for action in lost:
             for need in COPY_ACTIONS[action].needs:
-                if not settings.value(need) and need.label not in labels:
-                    labels.append(need.label)
+                if not settings.value(need) and _(need.label) not in labels:
+                    labels.append(_(need.label))
         if not labels:
             return ""
-        verb = "was" if len(labels) == 1 else "were"
-        return TURNED_OFF.format(labels=" and ".join(labels), verb=verb)
+        joined = labels[0]
+        for label in labels[1:]:
+            joined = controller_text(AND).format(first=joined, second=label)
+        said = TURNED_OFF if len(labels) == 1 else TURNED_OFF_SEVERAL
+        return controller_text(said).format(labels=joined)
 
     def farewell_for(self, _person: Participant) -> str:
         """What an open card left with nothing to offer says before it closes."""
         session = self.session
-        return SESSION_ENDED if session is not None and not session.is_active else NOTHING_LEFT
+        ended = session is not None and not session.is_active
+        return controller_text(SESSION_ENDED if ended else NOTHING_LEFT)
 
     def _delivery_of(self, person: Participant) -> Delivery | None:
         return self.session.delivery_of(person) if self.session is not None else None
@@ -295,7 +327,7 @@ class CopyController(QObject):
         ring = shows_focus_ring(self.window)
         shown = on_screen(person, self.privacy)
         asked_in = self.session.session_id if self.session is not None else None
-        dialog = CopyReasonDialog(shown.name, action.label, self.window)
+        dialog = CopyReasonDialog(shown.name, _(action.label), self.window)
         self.reason_dialog = dialog
 
         def finished(result: int) -> None:
@@ -309,9 +341,9 @@ class CopyController(QObject):
             if result and still:
                 self._copy_checked(action, person, dialog.reason)
             elif result:
-                self.said.emit(NOT_COPIED_SESSION_CHANGED)
+                self.said.emit(controller_text(NOT_COPIED_SESSION_CHANGED))
             else:
-                self.said.emit(NOT_COPIED_NO_REASON)
+                self.said.emit(controller_text(NOT_COPIED_NO_REASON))
 
         dialog.finished.connect(finished)
         dialog.open()
@@ -472,7 +504,8 @@ class CopyController(QObject):
             card = self._card_controller.card if self._card_controller is not None else None
             if card is not None and card.person is not None and card.person.access_id == access_id:
                 card.confirm_resend()
-            self.said.emit(self._shown(INVITE_QUEUED.format(name=person.name), person))
+            queued_for = controller_text(INVITE_QUEUED).format(name=person.name)
+            self.said.emit(self._shown(queued_for, person))
 
         def refused(error: CollabConsoleError) -> None:
             self._resending.discard(access_id)
@@ -480,7 +513,9 @@ class CopyController(QObject):
                 self._wait_before_resending(access_id, error.wait_seconds)
                 message = error.sentence
             else:
-                message = f"Invite not queued: {error.sentence}"
+                message = QCoreApplication.translate(
+                    "CopyController", "Invite not queued: {reason}"
+                ).format(reason=error.sentence)
             self._render_resend()
             self.said.emit(self._shown(message, person))
 
@@ -537,7 +572,9 @@ class CopyController(QObject):
 
         def not_revoked(error: CollabConsoleError) -> None:
             self.said.emit(
-                f"The unused link {link.link.link_id} could not be revoked: {error.sentence}"
+                QCoreApplication.translate(
+                    "CopyController", "The unused link {link_id} could not be revoked: {reason}"
+                ).format(link_id=isolate(link.link.link_id), reason=error.sentence)
             )
 
         link_id, actor = link.link.link_id, current_user()
@@ -571,7 +608,11 @@ class CopyController(QObject):
 
     def _record(self, record: CopyRecord) -> None:
         def not_recorded(error: CollabConsoleError) -> None:
-            self.said.emit(f"Copied, but the copy could not be recorded: {error.sentence}")
+            self.said.emit(
+                QCoreApplication.translate(
+                    "CopyController", "Copied, but the copy could not be recorded: {reason}"
+                ).format(reason=error.sentence)
+            )
 
         self.hub.call(lambda store: store.record_copy(record), None, not_recorded)
 
@@ -627,7 +668,9 @@ class CopyController(QObject):
     def _nothing_to_copy(self) -> str:
         settings = self.hub.settings
         if self.session is None or settings is None:
-            return "The copy settings are still being read; try again in a moment."
+            return QCoreApplication.translate(
+                "CopyController", "The copy settings are still being read; try again in a moment."
+            )
         return nothing_to_copy_reason(settings, self.session)
 
     def _context_menu(self, target: CardTarget | None, global_pos: QPoint) -> None:
@@ -643,13 +686,15 @@ class CopyController(QObject):
 
         def add_copies() -> None:
             for action in actions:
-                item = menu.addAction(action.label)
+                item = menu.addAction(_(action.label))
                 item.triggered.connect(lambda _=False, a=action, p=person: self.copy(a, p))
             if any(COPY_ACTIONS[action].uses_url for action in actions):
                 from collab_console.core.urls import link_host
 
                 menu.addSeparator()
-                menu.addAction(f"Links open {link_host(self._url_base())}").setEnabled(False)
+                host = isolate(link_host(self._url_base()))
+                links_open = QCoreApplication.translate("CopyCard", "Links open {host}")
+                menu.addAction(links_open.format(host=host)).setEnabled(False)
 
         def add_resend() -> None:
             text, enabled = self.resend_state(person)
@@ -729,6 +774,11 @@ class CopyController(QObject):
     def _unhover(self) -> None:
         if self._card_controller is not None:
             self._card_controller.unhover()
+
+
+def controller_text(text: str) -> str:
+    """One of this module's own texts in the user's language."""
+    return QCoreApplication.translate("CopyController", text)
 
 
 def _text_width(view: QWidget, text: str) -> int:

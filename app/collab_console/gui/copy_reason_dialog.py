@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from collab_console.core.errors import ValidationError
@@ -10,10 +11,13 @@ from collab_console.gui.forms import box_button, child, load_form, set_text
 from collab_console.gui.new_session_dialog import fit_placeholder
 
 #: What the dialog says above the reason; ``{name}`` as the screen may show it.
-INTRO = (
-    "{name}'s invitation did not fail. The Session URL is for invitations that could not "
-    "be delivered; if the link was only lost, use Resend invite instead. Say in a few "
-    "words why you copy it: the audit trail keeps your reason."
+INTRO = str(
+    QT_TRANSLATE_NOOP(
+        "CopyReasonDialog",
+        "{name}'s invitation did not fail. The Session URL is for invitations that could not "
+        "be delivered; if the link was only lost, use Resend invite instead. Say in a few "
+        "words why you copy it: the audit trail keeps your reason.",
+    )
 )
 
 
@@ -31,20 +35,27 @@ class CopyReasonDialog(QDialog):
         super().__init__(parent)
         self.reason = ""
         self.setObjectName("copyReasonDialog")
-        self.setWindowTitle(f"{what}: why?")
+        self.setWindowTitle(
+            QCoreApplication.translate("CopyReasonDialog", "{what}: why?").format(what=what)
+        )
         self.form = load_form("copy_reason", self)
         QVBoxLayout(self).addWidget(self.form)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 80)
-        set_text(child(self.form, QLabel, "copyReasonIntro"), INTRO.format(name=name))
+        set_text(child(self.form, QLabel, "copyReasonIntro"), _tr(INTRO).format(name=name))
         self.edit = child(self.form, QLineEdit, "copyReasonEdit")
-        self.edit.setAccessibleName("Reason")
+        self.edit.setAccessibleName(QCoreApplication.translate("CopyReasonDialog", "Reason"))
         fit_placeholder(self.edit)
         self.hint = child(self.form, QLabel, "copyReasonHint")
         buttons = child(self.form, QDialogButtonBox, "copyReasonButtons")
         self.ok_button = box_button(
             buttons, QDialogButtonBox.StandardButton.Ok, "copyReasonButton", what
         )
-        box_button(buttons, QDialogButtonBox.StandardButton.Cancel, "cancelButton", "Cancel")
+        box_button(
+            buttons,
+            QDialogButtonBox.StandardButton.Cancel,
+            "cancelButton",
+            QCoreApplication.translate("CopyReasonDialog", "Cancel"),
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.edit.textChanged.connect(self._update)
@@ -70,3 +81,8 @@ class CopyReasonDialog(QDialog):
         except ValidationError:
             return  # Enter with a reason the core refuses: the hint says why
         super().accept()
+
+
+def _tr(text: str) -> str:
+    """One of the dialog's own texts in the user's language."""
+    return QCoreApplication.translate("CopyReasonDialog", text)

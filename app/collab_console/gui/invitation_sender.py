@@ -17,9 +17,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from collab_console.core.errors import CollabConsoleError
+from collab_console.core.i18n import isolate
 from collab_console.gui.store_hub import StoreHub
 
 if TYPE_CHECKING:
@@ -154,11 +155,14 @@ class InvitationSender(QObject):
                 except (
                     Exception
                 ) as exc:  # a bug must reach the user as a message, not a dead thread
+                    failure = QCoreApplication.translate(
+                        "InvitationSender",
+                        "invitations cannot be sent: unexpected failure ({error})",
+                    )
                     self._emit(
                         None,
                         CollabConsoleError(
-                            f"invitations cannot be sent: unexpected failure "
-                            f"({type(exc).__name__}: {exc})"
+                            failure.format(error=isolate(f"{type(exc).__name__}: {exc}"))
                         ),
                     )
                 else:
@@ -197,7 +201,11 @@ class InvitationSender(QObject):
         if self._closed:
             return
         if error is not None:
-            self._set_problem(f"Invitations cannot be sent now: {error.sentence}")
+            self._set_problem(
+                QCoreApplication.translate(
+                    "InvitationSender", "Invitations cannot be sent now: {reason}"
+                ).format(reason=error.sentence)
+            )
             return
         if result is None:
             return

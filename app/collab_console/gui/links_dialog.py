@@ -22,7 +22,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
+    QCoreApplication,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -51,6 +53,7 @@ from collab_console.core import clock
 from collab_console.core.delivery import Delivery
 from collab_console.core.domain import Participant, Session, SessionSummary
 from collab_console.core.errors import CollabConsoleError
+from collab_console.core.i18n import _, isolate
 from collab_console.core.identity import current_user
 from collab_console.core.links import Link, LinkState
 from collab_console.core.records import Record
@@ -61,7 +64,7 @@ from collab_console.gui.models import (
     DISPLAY_ROLE,
     FOREGROUND_ROLE,
     TOOLTIP_ROLE,
-    started_text,
+    moment_text,
 )
 from collab_console.gui.privacy import PrivacyScreen
 from collab_console.gui.store_hub import StoreHub
@@ -73,35 +76,52 @@ if TYPE_CHECKING:
 #: Qt.ItemDataRole.FontRole as a number (see gui/models.py for why not the enum).
 FONT_ROLE = 6
 #: The columns, in order.
-HEADERS = ("Person", "Link", "Purpose", "Made by", "Made", "Expires", "Used", "State")
+HEADERS = (
+    str(QT_TRANSLATE_NOOP("LinksDialog", "Person")),
+    str(QT_TRANSLATE_NOOP("LinksDialog", "Link")),
+    str(QT_TRANSLATE_NOOP("LinksDialog", "Purpose")),
+    str(QT_TRANSLATE_NOOP("LinksDialog", "Made by")),
+    str(QT_TRANSLATE_NOOP("LinksDialog", "Made")),
+    str(QT_TRANSLATE_NOOP("LinksDialog", "Expires")),
+    str(QT_TRANSLATE_NOOP("LinksDialog", "Used")),
+    str(QT_TRANSLATE_NOOP("LinksDialog", "State")),
+)
 PERSON, LINK, PURPOSE, MADE_BY, MADE, EXPIRES, USED, STATE = range(len(HEADERS))
 #: The first item of the person filter.
-EVERYONE = "Everyone"
-READING = "Reading the links…"
-NO_LINKS = "No links yet."
-UNTIL_SESSION_ENDS = "When the session ends"
-NOT_USED = "Not yet"
+EVERYONE = str(QT_TRANSLATE_NOOP("LinksDialog", "Everyone"))
+READING = str(QT_TRANSLATE_NOOP("LinksDialog", "Reading the links…"))
+NO_LINKS = str(QT_TRANSLATE_NOOP("LinksDialog", "No links yet."))
+UNTIL_SESSION_ENDS = str(QT_TRANSLATE_NOOP("LinksDialog", "When the session ends"))
+NOT_USED = str(QT_TRANSLATE_NOOP("LinksDialog", "Not yet"))
+#: The dialog's title before it shows a session.
+LINKS_TITLE = str(QT_TRANSLATE_NOOP("LinksDialog", "Links"))
 #: The longest wait before the states are looked at again for a link that expires.
 _LONGEST_WAIT_MS = 60 * 60 * 1000
 
-REGENERATE_TITLE = "Regenerate links"
-REGENERATE_TEXT = (
-    "Stop every link of {name} now and send them a new invitation? Anyone who holds "
-    "an old link, {name} included, can no longer join with it; the new invitation "
-    "goes out at once, with a new link, to {name}'s contact. The session goes on."
+REGENERATE_TITLE = str(QT_TRANSLATE_NOOP("LinksDialog", "Regenerate links"))
+REGENERATE_TEXT = str(
+    QT_TRANSLATE_NOOP(
+        "LinksDialog",
+        "Stop every link of {name} now and send them a new invitation? Anyone who holds "
+        "an old link, {name} included, can no longer join with it; the new invitation "
+        "goes out at once, with a new link, to {name}'s contact. The session goes on.",
+    )
 )
 #: The same for a person with no contact: nobody can be sent anything.
-REGENERATE_NO_CONTACT_TEXT = (
-    "Stop every link of {name} now? Anyone who holds an old link, {name} included, can "
-    "no longer join with it. {name} has no contact, so no new invitation goes out: give "
-    "them the session's details another way. The session goes on."
+REGENERATE_NO_CONTACT_TEXT = str(
+    QT_TRANSLATE_NOOP(
+        "LinksDialog",
+        "Stop every link of {name} now? Anyone who holds an old link, {name} included, can "
+        "no longer join with it. {name} has no contact, so no new invitation goes out: give "
+        "them the session's details another way. The session goes on.",
+    )
 )
 
 
 def when_text(moment: datetime, now: datetime) -> str:
     """``moment`` in local time, as the session list shows times: "09:30" today, else
     "4 Mar 09:30" ("4 Mar 2025 09:30" in another year)."""
-    return started_text(moment, now).removeprefix("Started ")
+    return moment_text(moment, now)
 
 
 class LinkRow(Record):
@@ -198,7 +218,7 @@ class LinksModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Any, role: int = DISPLAY_ROLE) -> Any:
         if role == DISPLAY_ROLE and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
+            return _tr(HEADERS[section]) if 0 <= section < len(HEADERS) else None
         return None
 
     def data(self, index: Index, role: int = DISPLAY_ROLE) -> Any:
@@ -228,44 +248,72 @@ class LinksModel(QAbstractTableModel):
         if column == LINK:
             return link.link_id
         if column == PURPOSE:
-            return link.purpose.label
+            return _(link.purpose.label)
         if column == MADE_BY:
             return link.made_by
         if column == MADE:
             return when_text(link.made_at, now)
         if column == EXPIRES:
             expires = link.expires_at
-            return UNTIL_SESSION_ENDS if expires is None else when_text(expires, now)
+            return _tr(UNTIL_SESSION_ENDS) if expires is None else when_text(expires, now)
         if column == USED:
-            return NOT_USED if link.used_at is None else when_text(link.used_at, now)
+            return _tr(NOT_USED) if link.used_at is None else when_text(link.used_at, now)
         if column == STATE:
-            return link.state(now).label
+            return _(link.state(now).label)
         return ""
 
     def tooltip(self, row: LinkRow) -> str:
         """The whole story of a link, in local time, to the minute."""
         link = row.link
-        whose = self.privacy.name(row.person) + (f" ({row.role})" if row.role else "")
+        name, link_id = self.privacy.name(row.person), isolate(link.link_id)
         lines = [
-            f"Link {link.link_id} for {whose}",
-            f"{link.purpose.label} by {link.made_by} at {_full(link.made_at)}",
-            "Expires when the session ends"
+            QCoreApplication.translate("LinksDialog", "Link {link_id} for {name} ({role})").format(
+                link_id=link_id, name=name, role=_(row.role)
+            )
+            if row.role
+            else QCoreApplication.translate("LinksDialog", "Link {link_id} for {name}").format(
+                link_id=link_id, name=name
+            ),
+            QCoreApplication.translate("LinksDialog", "{purpose} by {name} at {when}").format(
+                purpose=_(link.purpose.label),
+                name=isolate(link.made_by),
+                when=_full(link.made_at),
+            ),
+            QCoreApplication.translate("LinksDialog", "Expires when the session ends")
             if link.expires_at is None
-            else f"Expires at {_full(link.expires_at)}",
+            else QCoreApplication.translate("LinksDialog", "Expires at {when}").format(
+                when=_full(link.expires_at)
+            ),
         ]
         if link.first_join_only:
-            lines.append("Works for the first join only")
-        lines.append("Not used yet" if link.used_at is None else f"Used at {_full(link.used_at)}")
+            lines.append(QCoreApplication.translate("LinksDialog", "Works for the first join only"))
+        lines.append(
+            QCoreApplication.translate("LinksDialog", "Not used yet")
+            if link.used_at is None
+            else QCoreApplication.translate("LinksDialog", "Used at {when}").format(
+                when=_full(link.used_at)
+            )
+        )
         if link.revoked_at is not None:
-            by = f" by {link.revoked_by}" if link.revoked_by else ""
-            lines.append(f"Revoked{by} at {_full(link.revoked_at)}")
+            when = _full(link.revoked_at)
+            lines.append(
+                QCoreApplication.translate("LinksDialog", "Revoked by {name} at {when}").format(
+                    name=isolate(link.revoked_by), when=when
+                )
+                if link.revoked_by
+                else QCoreApplication.translate("LinksDialog", "Revoked at {when}").format(
+                    when=when
+                )
+            )
         elif link.session_ended:
-            lines.append("Stopped when the session ended")
+            lines.append(
+                QCoreApplication.translate("LinksDialog", "Stopped when the session ended")
+            )
         return "\n".join(lines)
 
 
 def _full(moment: datetime) -> str:
-    return f"{moment.astimezone():%Y-%m-%d %H:%M}"
+    return isolate(f"{moment.astimezone():%Y-%m-%d %H:%M}")
 
 
 class LinksDialog(QDialog):
@@ -303,7 +351,7 @@ class LinksDialog(QDialog):
         self._generation = 0
         self._select_after: str | None = None
         self.setObjectName("linksDialog")
-        self.setWindowTitle("Links")
+        self.setWindowTitle(_tr(LINKS_TITLE))
         self.form = load_form("links", self)
         QVBoxLayout(self).addWidget(self.form)
         self.resize(920, 480)
@@ -316,7 +364,10 @@ class LinksDialog(QDialog):
         self.regenerate_button = child(self.form, QPushButton, "regenerateLinksButton")
         buttons = child(self.form, QDialogButtonBox, "linksButtons")
         self.close_button = box_button(
-            buttons, QDialogButtonBox.StandardButton.Close, "closeLinksButton", "Close"
+            buttons,
+            QDialogButtonBox.StandardButton.Close,
+            "closeLinksButton",
+            QCoreApplication.translate("LinksDialog", "Close"),
         )
         self.close_button.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
@@ -366,7 +417,7 @@ class LinksDialog(QDialog):
         self._generation += 1
         generation = self._generation
         if not self.loaded:
-            set_text(self.count_label, READING)
+            set_text(self.count_label, _tr(READING))
             self.count_label.setStyleSheet("")
 
         def read(store: Store) -> tuple[Session, list[LinkRow]]:
@@ -379,7 +430,12 @@ class LinksDialog(QDialog):
 
         def failed(error: CollabConsoleError) -> None:
             if Shiboken.isValid(self) and generation == self._generation:
-                set_text(self.count_label, f"The links could not be read: {error.sentence}")
+                set_text(
+                    self.count_label,
+                    QCoreApplication.translate(
+                        "LinksDialog", "The links could not be read: {reason}"
+                    ).format(reason=error.sentence),
+                )
                 self.count_label.setStyleSheet(error_style_for(self.count_label))
 
         self.hub.call(read, done, failed)
@@ -432,7 +488,7 @@ class LinksDialog(QDialog):
         chosen = self.chosen_person()
         self.person_filter.blockSignals(True)
         self.person_filter.clear()
-        self.person_filter.addItem(EVERYONE, None)
+        self.person_filter.addItem(_tr(EVERYONE), None)
         for person in session.everyone if session is not None else ():
             self.person_filter.addItem(self._person_text(person), person)
         index = 0
@@ -443,7 +499,9 @@ class LinksDialog(QDialog):
         self.person_filter.blockSignals(False)
 
     def _person_text(self, person: Participant) -> str:
-        return f"{self.privacy.name(person.name)} ({person.role.label})"
+        return QCoreApplication.translate("LinksDialog", "{name} ({role})").format(
+            name=self.privacy.name(person.name), role=_(person.role.label)
+        )
 
     def chosen_person(self) -> Participant | None:
         """The person the filter shows, or None for everyone."""
@@ -483,10 +541,15 @@ class LinksDialog(QDialog):
         shown = self.visible_rows()
         live = sum(self.model.state(n) is LinkState.LIVE for n in shown)
         if not shown:
-            text = NO_LINKS
+            text = _tr(NO_LINKS)
+        elif len(shown) == 1:
+            text = QCoreApplication.translate("LinksDialog", "1 link, {live} live").format(
+                live=live
+            )
         else:
-            links = "1 link" if len(shown) == 1 else f"{len(shown)} links"
-            text = f"{links}, {live} live"
+            text = QCoreApplication.translate("LinksDialog", "{count} links, {live} live").format(
+                count=len(shown), live=live
+            )
         set_text(self.count_label, text)
 
     # -- acting on links -------------------------------------------------------------
@@ -526,14 +589,25 @@ class LinksDialog(QDialog):
         revocable = link is not None and link.state(self.now()) in REVOCABLE
         self.revoke_button.setEnabled(active and revocable)
         self.revoke_button.setToolTip(
-            f"Stop link {link.link_id} now." if link is not None and revocable else ""
+            QCoreApplication.translate("LinksDialog", "Stop link {link_id} now.").format(
+                link_id=isolate(link.link_id)
+            )
+            if link is not None and revocable
+            else ""
         )
         target = self.regenerate_target()
         self.regenerate_button.setEnabled(active and target is not None)
-        what = "Choose a person, or a link of theirs, first."
+        what = QCoreApplication.translate(
+            "LinksDialog", "Choose a person, or a link of theirs, first."
+        )
         if target is not None:
-            what = f"Stop every link of {self.privacy.name(target.name)}"
-            what += " and send them a new invitation." if target.contact else "."
+            what = (
+                QCoreApplication.translate(
+                    "LinksDialog", "Stop every link of {name} and send them a new invitation."
+                )
+                if target.contact
+                else QCoreApplication.translate("LinksDialog", "Stop every link of {name}.")
+            ).format(name=self.privacy.name(target.name))
         self.regenerate_button.setToolTip(what)
         self.regenerate_button.setAccessibleDescription(what)
 
@@ -547,7 +621,12 @@ class LinksDialog(QDialog):
         link_id, actor = link.link_id, current_user()
 
         def done(_event: object) -> None:
-            self._done(f"Revoked link {link_id} of {name}. It no longer opens the session.")
+            self._done(
+                QCoreApplication.translate(
+                    "LinksDialog",
+                    "Revoked link {link_id} of {name}. It no longer opens the session.",
+                ).format(link_id=isolate(link_id), name=name)
+            )
 
         self._run(lambda store: store.revoke_link(link_id, actor=actor, now=self.now()), done)
 
@@ -565,15 +644,24 @@ class LinksDialog(QDialog):
 
         def done(result: tuple[object, ...]) -> None:
             revoked, queued = result[0], result[1]
-            stopped = (
-                f"Revoked {revoked} link{'s' if revoked != 1 else ''} of {name}"
-                if revoked
-                else f"{name} had no live link"
-            )
-            if isinstance(queued, Delivery):
-                self._done(f"{stopped}; a new invitation is queued ({queued.label}).")
+            if revoked == 1:
+                stopped = QCoreApplication.translate("LinksDialog", "Revoked 1 link of {name}")
+            elif revoked:
+                stopped = QCoreApplication.translate(
+                    "LinksDialog", "Revoked {count} links of {name}"
+                )
             else:
-                self._done(f"{stopped}; {name} has no contact, so no invitation was queued.")
+                stopped = QCoreApplication.translate("LinksDialog", "{name} had no live link")
+            stopped = stopped.format(count=revoked, name=name)
+            if isinstance(queued, Delivery):
+                text = QCoreApplication.translate(
+                    "LinksDialog", "{stopped}; a new invitation is queued ({delivery})."
+                ).format(stopped=stopped, delivery=_(queued.label))
+            else:
+                text = QCoreApplication.translate(
+                    "LinksDialog", "{stopped}; {name} has no contact, so no invitation was queued."
+                ).format(stopped=stopped, name=name)
+            self._done(text)
 
         def job(store: Store) -> tuple[object, ...]:
             revoked, queued, events = store.regenerate_links(
@@ -587,14 +675,17 @@ class LinksDialog(QDialog):
 
     def _confirm_regenerate(self, name: str, *, invites: bool) -> bool:
         """Ask first; "Keep links" is the default and what Esc does."""
-        text = REGENERATE_TEXT if invites else REGENERATE_NO_CONTACT_TEXT
+        text = _tr(REGENERATE_TEXT if invites else REGENERATE_NO_CONTACT_TEXT)
         return confirm(
             self,
             name="regenerateLinksBox",
-            title=REGENERATE_TITLE,
+            title=_tr(REGENERATE_TITLE),
             text=text.format(name=name),
-            act=("Regenerate links", "confirmRegenerateButton"),
-            keep=("Keep links", "keepLinksButton"),
+            act=(
+                QCoreApplication.translate("LinksDialog", "Regenerate links"),
+                "confirmRegenerateButton",
+            ),
+            keep=(QCoreApplication.translate("LinksDialog", "Keep links"), "keepLinksButton"),
         )
 
     def _run(self, job: Callable[[Store], Any], done: Callable[[Any], None]) -> None:
@@ -612,7 +703,12 @@ class LinksDialog(QDialog):
         def failed(error: CollabConsoleError) -> None:
             if Shiboken.isValid(self):
                 self.busy = False
-                self._say(f"Nothing was changed: {error.sentence}", error=True)
+                self._say(
+                    QCoreApplication.translate(
+                        "LinksDialog", "Nothing was changed: {reason}"
+                    ).format(reason=error.sentence),
+                    error=True,
+                )
                 self._update_actions()
                 self.reload()  # it may have changed elsewhere meanwhile
 
@@ -665,9 +761,20 @@ class LinksDialog(QDialog):
     def _retitle(self) -> None:
         session_id = self.session_id
         if session_id is None:
-            self.setWindowTitle("Links")
+            self.setWindowTitle(_tr(LINKS_TITLE))
             return
-        title = f"Links of session {self.privacy.access_id(session_id)}"
+        shown_id = isolate(self.privacy.access_id(session_id))
         if self.session is not None:
-            title += f" ({self.privacy.name(self.session.customer.name)})"
+            title = QCoreApplication.translate(
+                "LinksDialog", "Links of session {session_id} ({name})"
+            ).format(session_id=shown_id, name=self.privacy.name(self.session.customer.name))
+        else:
+            title = QCoreApplication.translate(
+                "LinksDialog", "Links of session {session_id}"
+            ).format(session_id=shown_id)
         self.setWindowTitle(title)
+
+
+def _tr(text: str) -> str:
+    """One of the dialog's own texts in the user's language."""
+    return QCoreApplication.translate("LinksDialog", text)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,10 +31,11 @@ from shiboken6 import Shiboken
 from collab_console.core import clock
 from collab_console.core.domain import Session
 from collab_console.core.errors import CollabConsoleError
+from collab_console.core.i18n import is_rtl, isolate
 from collab_console.core.identity import current_user
 from collab_console.core.lobby import JoinRequest, RequestState
 from collab_console.gui.forms import child, load_form, set_text
-from collab_console.gui.models import started_text
+from collab_console.gui.models import moment_text
 from collab_console.gui.privacy import PrivacyScreen
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import error_style_for, warning_frame_style
@@ -42,19 +43,40 @@ from collab_console.gui.style import error_style_for, warning_frame_style
 if TYPE_CHECKING:
     from collab_console.store import Store
 
-NOBODY_WAITING = "Nobody is waiting to join."
-READING = "Reading the lobby…"
-LOCKED = "Lobby locked: nobody can ask to join this session by its ID."
-UNVERIFIED_NOTE = "Unverified: check who they are before you admit them."
+#: The texts of this module are translated in one context, "LobbyPanel" (RequestRow's too).
+NOBODY_WAITING = str(QT_TRANSLATE_NOOP("LobbyPanel", "Nobody is waiting to join."))
+READING = str(QT_TRANSLATE_NOOP("LobbyPanel", "Reading the lobby…"))
+LOCKED = str(
+    QT_TRANSLATE_NOOP("LobbyPanel", "Lobby locked: nobody can ask to join this session by its ID.")
+)
+UNVERIFIED_NOTE = str(
+    QT_TRANSLATE_NOOP("LobbyPanel", "Unverified: check who they are before you admit them.")
+)
+
+
+def _tr(text: str) -> str:
+    """``text`` (marked in the "LobbyPanel" context) in the console's language."""
+    return QCoreApplication.translate("LobbyPanel", text)
+
+
+def typed_name(name: str) -> str:
+    """A name as the person typed it, in a first-strong isolate (FSI … PDI) in a right-to-left
+    language: it reads in its own direction, and a row that starts with a Latin name is still
+    laid out right to left. What is shown only; English text is left as it was."""
+    return f"\u2068{name}\u2069" if is_rtl() else name
 
 
 def clock_text(moment: datetime) -> str:
     """When, in local time, as the session list shows it ("09:41", or "4 Mar 09:41")."""
-    return started_text(moment).removeprefix("Started ")
+    return moment_text(moment)
 
 
 def waiting_text(count: int) -> str:
-    return "1 person asks to join." if count == 1 else f"{count} people ask to join."
+    if count == 1:
+        return QCoreApplication.translate("LobbyPanel", "1 person asks to join.")
+    return QCoreApplication.translate("LobbyPanel", "{count} people ask to join.").format(
+        count=count
+    )
 
 
 class RequestRow:
@@ -80,23 +102,52 @@ class RequestRow:
         """The row's words; ``owner`` is the name of the person whose ID was typed (or whose
         link was reused), so a name that does not match it stands out."""
         request = self.request
-        name = f"“{privacy.name(request.name)}”"
+        name = typed_name(privacy.name(request.name))
         claimed = request.link_id if request.link_id else request.access_id
         shown = privacy.access_id(claimed) if claimed == request.access_id else claimed
+        shown = isolate(shown)
         if owner:
-            shown += f" ({privacy.name(owner)}’s)"
-        how = request.how.replace(claimed, shown, 1)
+            shown = QCoreApplication.translate("LobbyPanel", "{id} ({owner}’s)").format(
+                id=shown, owner=typed_name(privacy.name(owner))
+            )
+        how = request.how
+        # The core may already keep the ID left to right: replace it isolates and all.
+        marked = isolate(claimed)
+        how = how.replace(marked if marked in how else claimed, shown, 1)
         how = f"{how[:1].upper()}{how[1:]} · {clock_text(request.made_at)}"
-        set_text(self.name, f"{name} · unverified")
+        set_text(
+            self.name,
+            QCoreApplication.translate("LobbyPanel", "“{name}” · unverified").format(name=name),
+        )
         set_text(self.how, how)
-        self.frame.setAccessibleName(f"Request to join from {name}, unverified")
+        self.frame.setAccessibleName(
+            QCoreApplication.translate(
+                "LobbyPanel", "Request to join from “{name}”, unverified"
+            ).format(name=name)
+        )
         self.frame.setAccessibleDescription(how)
-        self.admit.setAccessibleName(f"Admit {name}")
-        self.admit.setAccessibleDescription(f"Unverified. {how}")
-        self.deny.setAccessibleName(f"Deny {name}")
-        self.deny.setAccessibleDescription(f"Unverified. {how}")
-        self.admit.setToolTip(f"Let {name} join the session as the person whose ID they typed.")
-        self.deny.setToolTip(f"Turn {name} away; they are told you did not let them in.")
+        self.admit.setAccessibleName(
+            QCoreApplication.translate("LobbyPanel", "Admit “{name}”").format(name=name)
+        )
+        self.admit.setAccessibleDescription(
+            QCoreApplication.translate("LobbyPanel", "Unverified. {how}").format(how=how)
+        )
+        self.deny.setAccessibleName(
+            QCoreApplication.translate("LobbyPanel", "Deny “{name}”").format(name=name)
+        )
+        self.deny.setAccessibleDescription(
+            QCoreApplication.translate("LobbyPanel", "Unverified. {how}").format(how=how)
+        )
+        self.admit.setToolTip(
+            QCoreApplication.translate(
+                "LobbyPanel", "Let “{name}” join the session as the person whose ID they typed."
+            ).format(name=name)
+        )
+        self.deny.setToolTip(
+            QCoreApplication.translate(
+                "LobbyPanel", "Turn “{name}” away; they are told you did not let them in."
+            ).format(name=name)
+        )
 
     def has_focus(self) -> bool:
         focused = QApplication.focusWidget()
@@ -202,7 +253,9 @@ class LobbyPanel(QObject):
 
         def failed(error: CollabConsoleError) -> None:
             if Shiboken.isValid(self) and generation == self._generation:
-                self.problem = f"The lobby could not be read: {error.sentence}"
+                self.problem = QCoreApplication.translate(
+                    "LobbyPanel", "The lobby could not be read: {reason}"
+                ).format(reason=error.sentence)
                 self._show_state()
 
         self.hub.call(read, done, failed)
@@ -252,16 +305,40 @@ class LobbyPanel(QObject):
         return waiting
 
     def _arrival_text(self, session_id: str, new: list[JoinRequest]) -> str:
-        shown = self.privacy.access_id(session_id)
-        first = self.privacy.name(new[0].name)
-        who = f"“{first}” asks" if len(new) == 1 else f"{len(new)} people ask"
+        shown = isolate(self.privacy.access_id(session_id))
+        first = typed_name(self.privacy.name(new[0].name))
+        count = len(new)
         if session_id == self.session_id:
-            return f"{who} to join session {shown}, unverified. Ctrl+J goes to Admit and Deny."
+            if count == 1:
+                text = QCoreApplication.translate(
+                    "LobbyPanel",
+                    "“{name}” asks to join session {session_id}, unverified. "
+                    "Ctrl+J goes to Admit and Deny.",
+                )
+            else:
+                text = QCoreApplication.translate(
+                    "LobbyPanel",
+                    "{count} people ask to join session {session_id}, unverified. "
+                    "Ctrl+J goes to Admit and Deny.",
+                )
+            return text.format(name=first, count=count, session_id=shown)
         customer = next(
             (s.customer_name for s in self.hub.sessions or () if s.session_id == session_id), ""
         )
-        whose = f" ({self.privacy.name(customer)})" if customer else ""
-        return f"{who} to join session {shown}{whose}, unverified. Open it to admit or deny."
+        if customer:  # the session, and whose it is: no words, only brackets
+            shown = f"{shown} ({typed_name(self.privacy.name(customer))})"
+        if count == 1:
+            text = QCoreApplication.translate(
+                "LobbyPanel",
+                "“{name}” asks to join session {session_id}, unverified. Open it to admit or deny.",
+            )
+        else:
+            text = QCoreApplication.translate(
+                "LobbyPanel",
+                "{count} people ask to join session {session_id}, unverified. "
+                "Open it to admit or deny.",
+            )
+        return text.format(name=first, count=count, session_id=shown)
 
     # -- the rows ---------------------------------------------------------------------
 
@@ -321,20 +398,28 @@ class LobbyPanel(QObject):
         if row.deciding or request.request_id not in self.rows:
             return
         row.deciding = True
-        name = f"“{self.privacy.name(request.name)}”"
-        session = self.privacy.access_id(request.session_id)
+        name = typed_name(self.privacy.name(request.name))
+        session = isolate(self.privacy.access_id(request.session_id))
         actor = current_user()
 
         def done(_event: object) -> None:
             if admit:
-                self.said.emit(f"Admitted {name} to session {session}.")
+                text = QCoreApplication.translate(
+                    "LobbyPanel", "Admitted “{name}” to session {session_id}."
+                )
             else:
-                self.said.emit(f"Denied {name}: they are told you did not let them in.")
+                text = QCoreApplication.translate(
+                    "LobbyPanel", "Denied “{name}”: they are told you did not let them in."
+                )
+            self.said.emit(text.format(name=name, session_id=session))
 
         def failed(error: CollabConsoleError) -> None:
             row.deciding = False
-            what = "admitted" if admit else "denied"
-            self.said.emit(f"Not {what}: {error.sentence}")
+            if admit:
+                text = QCoreApplication.translate("LobbyPanel", "Not admitted: {reason}")
+            else:
+                text = QCoreApplication.translate("LobbyPanel", "Not denied: {reason}")
+            self.said.emit(text.format(reason=error.sentence))
             self.reload()
 
         self.hub.call(
@@ -356,7 +441,7 @@ class LobbyPanel(QObject):
             return
         self._locking = True
         self._show_state()
-        shown = self.privacy.access_id(session_id)
+        shown = isolate(self.privacy.access_id(session_id))
         actor = current_user()
 
         def done(_event: object) -> None:
@@ -366,16 +451,29 @@ class LobbyPanel(QObject):
                 self.lock_changed.emit(locked)
                 self._show_state()
             if locked:
-                self.said.emit(f"Locked the lobby of session {shown}: nobody can ask to join.")
+                text = QCoreApplication.translate(
+                    "LobbyPanel",
+                    "Locked the lobby of session {session_id}: nobody can ask to join.",
+                )
             else:
-                self.said.emit(f"Unlocked the lobby of session {shown}.")
+                text = QCoreApplication.translate(
+                    "LobbyPanel", "Unlocked the lobby of session {session_id}."
+                )
+            self.said.emit(text.format(session_id=shown))
 
         def failed(error: CollabConsoleError) -> None:
             self._locking = False
             self._show_state()
             self.lock_changed.emit(self.locked)
-            what = "locked" if locked else "unlocked"
-            self.said.emit(f"The lobby was not {what}: {error.sentence}")
+            if locked:
+                text = QCoreApplication.translate(
+                    "LobbyPanel", "The lobby was not locked: {reason}"
+                )
+            else:
+                text = QCoreApplication.translate(
+                    "LobbyPanel", "The lobby was not unlocked: {reason}"
+                )
+            self.said.emit(text.format(reason=error.sentence))
 
         self.hub.call(
             lambda store: store.set_lobby_locked(session_id, locked, actor=actor, now=clock.now()),
@@ -390,15 +488,15 @@ class LobbyPanel(QObject):
         if self.problem:
             text = self.problem
         elif not self.loaded:
-            text = READING
+            text = _tr(READING)
         elif self.locked and count:
-            text = f"{LOCKED} {waiting_text(count)} {UNVERIFIED_NOTE}"
+            text = f"{_tr(LOCKED)} {waiting_text(count)} {_tr(UNVERIFIED_NOTE)}"
         elif self.locked:
-            text = LOCKED
+            text = _tr(LOCKED)
         elif count:
-            text = f"{waiting_text(count)} {UNVERIFIED_NOTE}"
+            text = f"{waiting_text(count)} {_tr(UNVERIFIED_NOTE)}"
         else:
-            text = NOBODY_WAITING
+            text = _tr(NOBODY_WAITING)
         set_text(self.status, text)
         self.status.setStyleSheet(error_style_for(self.status) if self.problem else "")
         self.lock_check.blockSignals(True)

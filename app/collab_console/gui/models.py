@@ -11,12 +11,19 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractListModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+)
 from PySide6.QtWidgets import QApplication, QListView
 
 from collab_console.core import clock
 from collab_console.core.delivery import Delivery, delivery_label
 from collab_console.core.domain import Participant, SessionState, SessionSummary
+from collab_console.core.i18n import isolate
 from collab_console.core.masking import mask_contact
 from collab_console.gui.privacy import PrivacyScreen
 from collab_console.gui.style import muted_colour
@@ -39,8 +46,24 @@ ALERT_LINE_ROLE = USER_ROLE + 3
 DELIVERY_ROLE = USER_ROLE + 4
 
 #: What a screen reader adds after a participant row's text.
-PARTICIPANT_ROW_HINT = "Press Enter to open the copy card."
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+PARTICIPANT_ROW_HINT = str(
+    QT_TRANSLATE_NOOP("ParticipantsModel", "Press Enter to open the copy card.")
+)
+#: The months as rows and the lobby show them (translated where shown, context "started_text").
+_MONTHS = (
+    QT_TRANSLATE_NOOP("started_text", "Jan"),
+    QT_TRANSLATE_NOOP("started_text", "Feb"),
+    QT_TRANSLATE_NOOP("started_text", "Mar"),
+    QT_TRANSLATE_NOOP("started_text", "Apr"),
+    QT_TRANSLATE_NOOP("started_text", "May"),
+    QT_TRANSLATE_NOOP("started_text", "Jun"),
+    QT_TRANSLATE_NOOP("started_text", "Jul"),
+    QT_TRANSLATE_NOOP("started_text", "Aug"),
+    QT_TRANSLATE_NOOP("started_text", "Sep"),
+    QT_TRANSLATE_NOOP("started_text", "Oct"),
+    QT_TRANSLATE_NOOP("started_text", "Nov"),
+    QT_TRANSLATE_NOOP("started_text", "Dec"),
+)
 
 Item = TypeVar("Item")
 
@@ -50,13 +73,27 @@ def started_text(created_at: datetime, now: datetime | None = None) -> str:
 
     A session from another year also names the year ("Started 4 Mar 2025 09:30").
     """
-    local = created_at.astimezone()
+    when = moment_text(created_at, now)
+    return QCoreApplication.translate("started_text", "Started {when}").format(when=when)
+
+
+def moment_text(moment: datetime, now: datetime | None = None) -> str:
+    """When, in local time, without a verb: "09:30" today, else "4 Mar 09:30" (with the
+    year when it is another year's: "4 Mar 2025 09:30"). The time of day is kept left to
+    right in a right-to-left language (:func:`~collab_console.core.i18n.isolate`)."""
+    local = moment.astimezone()
     today = (now or clock.now()).astimezone(local.tzinfo)
-    time_of_day = f"{local.hour:02d}:{local.minute:02d}"
+    time_of_day = isolate(f"{local.hour:02d}:{local.minute:02d}")
     if local.date() == today.date():
-        return f"Started {time_of_day}"
-    year = "" if local.year == today.year else f" {local.year}"
-    return f"Started {local.day} {_MONTHS[local.month - 1]}{year} {time_of_day}"
+        return time_of_day
+    month = QCoreApplication.translate("started_text", str(_MONTHS[local.month - 1]))
+    if local.year == today.year:
+        return QCoreApplication.translate("started_text", "{day} {month} {time}").format(
+            day=local.day, month=month, time=time_of_day
+        )
+    return QCoreApplication.translate("started_text", "{day} {month} {year} {time}").format(
+        day=local.day, month=month, year=local.year, time=time_of_day
+    )
 
 
 def spoken(display: str) -> str:
@@ -224,7 +261,7 @@ class ParticipantsModel(RowListModel[Participant]):
         if role == TOOLTIP_ROLE:
             return f"{self.privacy.name(person.name)}\n{delivery_label(delivery)}"
         if role == ACCESSIBLE_DESCRIPTION_ROLE:
-            return PARTICIPANT_ROW_HINT
+            return QCoreApplication.translate("ParticipantsModel", PARTICIPANT_ROW_HINT)
         if role == ALERT_LINE_ROLE:
             return 2 if delivery is not None and delivery.failed else None
         if role == PARTICIPANT_ROLE:
@@ -236,7 +273,7 @@ class ParticipantsModel(RowListModel[Participant]):
     def _text(self, person: Participant, invited: str) -> str:
         details = person.role.label
         if person.contact:
-            details += f" · {mask_contact(person.contact)}"
+            details += f" · {isolate(mask_contact(person.contact))}"
         return f"{self.privacy.name(person.name)}\n{details}\n{invited}"
 
     def row_matches(self, row: int, needle: str) -> bool:
@@ -307,11 +344,14 @@ class SessionListModel(RowListModel[SessionSummary]):
         return None
 
     def _text(self, summary: SessionSummary) -> str:
-        demo = " · Demo" if summary.demo else ""
+        demo = ""
+        if summary.demo:
+            demo = " · " + QCoreApplication.translate("SessionListModel", "Demo")
         started = started_text(summary.created_at, self._now() if self._now else None)
+        session_id = isolate(self.privacy.access_id(summary.session_id))
         return (
             f"{self.privacy.name(summary.customer_name)}\n"
-            f"{self.privacy.access_id(summary.session_id)} · {summary.state.label}{demo}\n"
+            f"{session_id} · {summary.state.label}{demo}\n"
             f"{started} · {delivery_label(summary.invite, with_reason=False)}"
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QCoreApplication, QSize
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -63,23 +63,35 @@ class NewSessionDialog(QDialog):
         self.hub = hub
         self.created: Session | None = None
         self.setObjectName("newSessionDialog")
-        self.setWindowTitle("New session")
+        self.setWindowTitle(QCoreApplication.translate("NewSessionDialog", "New session"))
         self.form = load_form("new_session", self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         self.name_edit = child(self.form, QLineEdit, "customerNameEdit")
         self.contact_edit = child(self.form, QLineEdit, "customerContactEdit")
-        self.name_edit.setAccessibleName("Customer name")
-        self.contact_edit.setAccessibleName("Phone or e-mail")
+        self.name_edit.setAccessibleName(
+            QCoreApplication.translate("NewSessionDialog", "Customer name")
+        )
+        self.contact_edit.setAccessibleName(
+            QCoreApplication.translate("NewSessionDialog", "Phone or e-mail")
+        )
         fit_placeholder(self.contact_edit)
         self.error_label = child(self.form, QLabel, "newSessionError")
         self.error_label.setStyleSheet(error_style(self.error_label.palette()))
         self._starting = False
         buttons = child(self.form, QDialogButtonBox, "newSessionButtons")
         self.start_button = box_button(
-            buttons, QDialogButtonBox.StandardButton.Ok, "startSessionButton", "Start session"
+            buttons,
+            QDialogButtonBox.StandardButton.Ok,
+            "startSessionButton",
+            QCoreApplication.translate("NewSessionDialog", "Start session"),
         )
-        box_button(buttons, QDialogButtonBox.StandardButton.Cancel, "cancelButton", "Cancel")
+        box_button(
+            buttons,
+            QDialogButtonBox.StandardButton.Cancel,
+            "cancelButton",
+            QCoreApplication.translate("NewSessionDialog", "Cancel"),
+        )
         buttons.accepted.connect(self.start)
         buttons.rejected.connect(self.reject)
         self.name_edit.textChanged.connect(self._update)
@@ -124,4 +136,8 @@ class NewSessionDialog(QDialog):
     def _failed(self, error: CollabConsoleError) -> None:
         self._starting = False
         self._update()
-        QMessageBox.critical(self, "Session not started", error.sentence)
+        QMessageBox.critical(
+            self,
+            QCoreApplication.translate("NewSessionDialog", "Session not started"),
+            error.sentence,
+        )

@@ -32,7 +32,7 @@ from collections.abc import Callable, Collection
 from datetime import UTC
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -62,6 +62,7 @@ from collab_console.core import settings as declarations
 from collab_console.core.admins import AdminSession, change_settings, verify_database_admin
 from collab_console.core.errors import CollabConsoleError, NotAllowedError, StaleSettingsError
 from collab_console.core.events import SettingsChanged
+from collab_console.core.i18n import LANGUAGE_NAMES, _, isolate, save_language, saved_language
 from collab_console.core.identity import current_user
 from collab_console.core.settings import CopySettings, SettingKind, SettingSpec
 from collab_console.gui.appearance import Appearance, Theme, keep_on_screen
@@ -91,34 +92,59 @@ WARNING_FORM_NAMES = (
 )
 #: The widest range a QSpinBox holds, for an INT setting declared without bounds.
 INT_RANGE = (-(2**31), 2**31 - 1)
-CHANGED_MEANWHILE = "Settings changed meanwhile"
+CHANGED_MEANWHILE = str(QT_TRANSLATE_NOOP("PreferencesDialog", "Settings changed meanwhile"))
 #: Said in the console's status bar once a save took.
-SETTINGS_SAVED = "Settings saved."
+SETTINGS_SAVED = str(QT_TRANSLATE_NOOP("PreferencesDialog", "Settings saved."))
 #: The banner over the organisation's settings, by state.
-LOCKED = "Only an admin can change these settings."
-NO_ADMIN_YET = (
-    "Only an admin can change these settings, and none is set up yet. To set up the "
-    "first one, run collab-console admin init --name NAME in a terminal."
+LOCKED = str(QT_TRANSLATE_NOOP("PreferencesDialog", "Only an admin can change these settings."))
+NO_ADMIN_YET = str(
+    QT_TRANSLATE_NOOP(
+        "PreferencesDialog",
+        "Only an admin can change these settings, and none is set up yet. To set up the "
+        "first one, run collab-console admin init --name NAME in a terminal.",
+    )
 )
-UNLOCKED = "Unlocked by {name} until {until}. What you save is recorded in that name."
-UNLOCK_ENDED = "The unlock as {name} has ended. Only an admin can change these settings."
+UNLOCKED = str(
+    QT_TRANSLATE_NOOP(
+        "PreferencesDialog",
+        "Unlocked by {name} until {until}. What you save is recorded in that name.",
+    )
+)
+UNLOCK_ENDED = str(
+    QT_TRANSLATE_NOOP(
+        "PreferencesDialog",
+        "The unlock as {name} has ended. Only an admin can change these settings.",
+    )
+)
 #: Why Save is disabled while edits wait for an admin.
-UNLOCK_TO_SAVE = "Unlock again to save your changes."
+UNLOCK_TO_SAVE = str(QT_TRANSLATE_NOOP("PreferencesDialog", "Unlock again to save your changes."))
 #: The banner in organisation mode, while the database is asked who this login is.
-DATABASE_CHECKING = "Checking your role in the organisation's database…"
+DATABASE_CHECKING = str(
+    QT_TRANSLATE_NOOP("PreferencesDialog", "Checking your role in the organisation's database…")
+)
 #: The banner in organisation mode, for a member of collab_admin.
-DATABASE_ADMIN = (
-    "You are signed in to the organisation's database as {name}, a member of collab_admin: "
-    "what you save applies to every console and is recorded in that name."
+DATABASE_ADMIN = str(
+    QT_TRANSLATE_NOOP(
+        "PreferencesDialog",
+        "You are signed in to the organisation's database as {name}, a member of collab_admin: "
+        "what you save applies to every console and is recorded in that name.",
+    )
 )
 #: The banner in organisation mode for everyone else.
-DATABASE_READ_ONLY = (
-    "The settings are read-only for you: only a member of the database role collab_admin "
-    "can change them (the database owner adds admins with collab-console db add-user NAME "
-    "--role admin)."
+DATABASE_READ_ONLY = str(
+    QT_TRANSLATE_NOOP(
+        "PreferencesDialog",
+        "The settings are read-only for you: only a member of the database role collab_admin "
+        "can change them (the database owner adds admins with collab-console db add-user NAME "
+        "--role admin).",
+    )
 )
 #: The banner in organisation mode when the database could not be asked.
-DATABASE_UNKNOWN = "Could not check your role in the organisation's database: {reason}"
+DATABASE_UNKNOWN = str(
+    QT_TRANSLATE_NOOP(
+        "PreferencesDialog", "Could not check your role in the organisation's database: {reason}"
+    )
+)
 #: The Audit log's place among the navigation's top-level items, and its page's index.
 AUDIT_LOG_SECTION = 2
 #: The longest a QTimer waits (ms); an unlock that lasts longer is checked again then.
@@ -145,7 +171,9 @@ def keep_room_when_hidden(widget: QWidget) -> None:
 
 def error_name(spec: SettingSpec) -> str:
     """The accessible name of a setting's error label while it says nothing."""
-    return f"{spec.label} error"
+    return QCoreApplication.translate("PreferencesDialog", "{setting} error").format(
+        setting=_(spec.label)
+    )
 
 
 # -- one editor per declaration ------------------------------------------------------
@@ -165,9 +193,9 @@ class SettingEditor:
         self.error = error
         #: IT's system policy locks the setting on this workstation: it shows, never edits.
         self.locked = False
-        widget.setToolTip(spec.help)
-        widget.setAccessibleName(spec.label)
-        widget.setAccessibleDescription(spec.help)
+        widget.setToolTip(_(spec.help))
+        widget.setAccessibleName(_(spec.label))
+        widget.setAccessibleDescription(_(spec.help))
 
     def lock(self, reason: str) -> None:
         """Show the setting as locked by the system policy, saying so where it is named."""
@@ -181,7 +209,14 @@ class SettingEditor:
         if named is None and isinstance(self.widget, QCheckBox):
             named = self.widget
         if named is not None:  # the name stays the setting's: the description says why
-            set_text(named, f"{self.spec.label} (locked)", self.spec.label)
+            label = _(self.spec.label)
+            set_text(
+                named,
+                QCoreApplication.translate("PreferencesDialog", "{setting} (locked)").format(
+                    setting=label
+                ),
+                label,
+            )
 
     def shown(self) -> Any:
         """What the editor holds, as the admin left it (not yet parsed)."""
@@ -221,7 +256,7 @@ class BoolEditor(SettingEditor):
     def __init__(self, spec: SettingSpec, check: QCheckBox) -> None:
         super().__init__(spec, check, None)
         self.check = check
-        set_text(check, spec.label)
+        set_text(check, _(spec.label))
 
     def shown(self) -> bool:
         return self.check.isChecked()
@@ -256,7 +291,7 @@ class ChoiceEditor(SettingEditor):
         super().__init__(spec, combo, error)
         self.combo = combo
         for stored, shown in spec.choices:
-            combo.addItem(shown, stored)
+            combo.addItem(_(shown), stored)
 
     def shown(self) -> str:
         return str(self.combo.currentData())
@@ -306,8 +341,8 @@ def build_editor(spec: SettingSpec, group: QWidget) -> SettingEditor:
         return BoolEditor(spec, check)
     label = QLabel(group)
     label.setObjectName(f"{spec.ui_name}Label")
-    set_text(label, spec.label)
-    label.setToolTip(spec.help)
+    set_text(label, _(spec.label))
+    label.setToolTip(_(spec.help))
     error = QLabel(group)
     error.setObjectName(f"{spec.ui_name}Error")
     error.setWordWrap(True)
@@ -387,22 +422,26 @@ class SecurityWarningPanel:
         self.acknowledged_label = child(
             form, QLabel, prefixed(warning.ui_prefix, "acknowledgedLabel")
         )
-        self.frame.setAccessibleName(f"Security warning: {warning.title}")
-        self.frame.setAccessibleDescription(warning.text)
+        self.frame.setAccessibleName(
+            QCoreApplication.translate("PreferencesDialog", "Security warning: {title}").format(
+                title=_(warning.title)
+            )
+        )
+        self.frame.setAccessibleDescription(_(warning.text))
         keep_room_when_hidden(self.frame)
         keep_room_when_hidden(self.acknowledged_label)
         grid = self.frame.layout()
         if isinstance(grid, QGridLayout):  # the icon keeps its width; the text takes the rest
             grid.setColumnStretch(1, 1)
         title = child(form, QLabel, prefixed(warning.ui_prefix, "warningTitle"))
-        set_text(title, warning.title)
+        set_text(title, _(warning.title))
         font = title.font()
         font.setBold(True)
         title.setFont(font)
-        set_text(child(form, QLabel, prefixed(warning.ui_prefix, "warningText")), warning.text)
-        set_text(self.acknowledge, warning.acknowledge_label)
+        set_text(child(form, QLabel, prefixed(warning.ui_prefix, "warningText")), _(warning.text))
+        set_text(self.acknowledge, _(warning.acknowledge_label))
         self.icon = child(form, QLabel, prefixed(warning.ui_prefix, "warningIcon"))
-        self.icon.setAccessibleName("Warning")
+        self.icon.setAccessibleName(QCoreApplication.translate("PreferencesDialog", "Warning"))
         self.restyle()
         add_row(group.layout(), form)
         self.needs_acknowledgement = True
@@ -433,8 +472,11 @@ class SecurityWarningPanel:
         if ack is not None:
             set_text(
                 self.acknowledged_label,
-                f"Security warning acknowledged by {ack.by} "
-                f"on {ack.at.astimezone(UTC):%Y-%m-%d %H:%M} UTC.",
+                QCoreApplication.translate(
+                    "PreferencesDialog", "Security warning acknowledged by {name} on {when} UTC."
+                ).format(
+                    name=isolate(ack.by), when=isolate(f"{ack.at.astimezone(UTC):%Y-%m-%d %H:%M}")
+                ),
             )
 
     @property
@@ -496,7 +538,7 @@ class PreferencesDialog(QDialog):
         self.hub = hub
         self._restyle_due = False
         self.setObjectName("preferencesDialog")
-        self.setWindowTitle("Preferences")
+        self.setWindowTitle(QCoreApplication.translate("PreferencesDialog", "Preferences"))
         self.form = load_form("preferences", self)
         QVBoxLayout(self).addWidget(self.form)
         self.resize(960, 620)
@@ -510,10 +552,16 @@ class PreferencesDialog(QDialog):
         self.save_blocked_label = child(self.form, QLabel, "saveBlockedLabel")
         buttons = child(self.form, QDialogButtonBox, "preferencesButtons")
         self.save_button = box_button(
-            buttons, QDialogButtonBox.StandardButton.Save, "saveButton", "&Save"
+            buttons,
+            QDialogButtonBox.StandardButton.Save,
+            "saveButton",
+            QCoreApplication.translate("PreferencesDialog", "&Save"),
         )
         self.cancel_button = box_button(
-            buttons, QDialogButtonBox.StandardButton.Cancel, "cancelButton", "Cancel"
+            buttons,
+            QDialogButtonBox.StandardButton.Cancel,
+            "cancelButton",
+            QCoreApplication.translate("PreferencesDialog", "Cancel"),
         )
 
         self.editors: list[SettingEditor] = []
@@ -528,11 +576,15 @@ class PreferencesDialog(QDialog):
         policy = policy_of(hub.store)
         for editor in self.editors:
             if policy is not None and policy.is_locked(editor.spec.key):
-                editor.lock(policy.lock_reason(editor.spec.label))
+                editor.lock(policy.lock_reason(_(editor.spec.label)))
         #: Said after the banner while IT's system policy locks settings here.
         self._policy_note = (
-            f" Settings marked (locked) are set on this workstation by IT's system policy "
-            f"({display_path(policy.path)})."
+            " "
+            + QCoreApplication.translate(
+                "PreferencesDialog",
+                "Settings marked (locked) are set on this workstation by IT's system policy "
+                "({path}).",
+            ).format(path=isolate(display_path(policy.path)))
             if policy is not None and policy.locked
             else ""
         )
@@ -675,9 +727,9 @@ class PreferencesDialog(QDialog):
             return
         self._role_unknown = not isinstance(error, NotAllowedError)
         if self._role_unknown:
-            self.database_refusal = DATABASE_UNKNOWN.format(reason=error.sentence)
+            self.database_refusal = _tr(DATABASE_UNKNOWN).format(reason=error.sentence)
         else:
-            self.database_refusal = DATABASE_READ_ONLY
+            self.database_refusal = _tr(DATABASE_READ_ONLY)
         if self.admin is not None:
             self.lock()
         else:
@@ -732,16 +784,16 @@ class PreferencesDialog(QDialog):
         admin = self.admin
         if self.org_mode:
             if admin is not None and self.unlocked:
-                return DATABASE_ADMIN.format(name=admin.name)
-            return self.database_refusal or DATABASE_CHECKING
+                return _tr(DATABASE_ADMIN).format(name=isolate(admin.name))
+            return self.database_refusal or _tr(DATABASE_CHECKING)
         if admin is not None and self.unlocked:
             until = f"{admin.expires_at.astimezone():%H:%M}"
-            return UNLOCKED.format(name=admin.name, until=until)
+            return _tr(UNLOCKED).format(name=isolate(admin.name), until=isolate(until))
         if self._last_admin:
-            return UNLOCK_ENDED.format(name=self._last_admin)
+            return _tr(UNLOCK_ENDED).format(name=isolate(self._last_admin))
         if self.has_admins is False:
-            return NO_ADMIN_YET
-        return LOCKED
+            return _tr(NO_ADMIN_YET)
+        return _tr(LOCKED)
 
     def _say(self, message: str) -> None:
         say = getattr(self.parentWidget(), "say", None)
@@ -760,14 +812,36 @@ class PreferencesDialog(QDialog):
         if flag is not None:
             set_text(
                 override,
-                f"This console was started with --theme {flag.value}. A choice here "
-                "replaces it now and is kept for next time.",
+                QCoreApplication.translate(
+                    "PreferencesDialog",
+                    "This console was started with {option}. A choice here "
+                    "replaces it now and is kept for next time.",
+                ).format(option=isolate(f"--theme {flag.value}")),
             )
         override.setVisible(flag is not None)
         self.theme_combo.currentIndexChanged.connect(self._theme_chosen)
+        self.language_combo = child(self.form, QComboBox, "languageCombo")
+        self.language_combo.addItem(QCoreApplication.translate("PreferencesDialog", "System"), "")
+        for lang, name in LANGUAGE_NAMES.items():  # each in its own language, as desktops do
+            self.language_combo.addItem(name, lang)
+        self.language_combo.setCurrentIndex(
+            max(self.language_combo.findData(saved_language() or ""), 0)
+        )
+        self.language_combo.currentIndexChanged.connect(self._language_chosen)
 
     def _theme_chosen(self, index: int) -> None:
         self.appearance.choose(Theme(self.theme_combo.itemData(index)))
+
+    def _language_chosen(self, index: int) -> None:
+        lang = self.language_combo.itemData(index) or None
+        try:
+            save_language(lang)
+        except OSError as exc:
+            self._say(
+                QCoreApplication.translate(
+                    "PreferencesDialog", "The language could not be kept: {reason}."
+                ).format(reason=exc.strerror or exc)
+            )
 
     # -- following the palette ----------------------------------------------------
 
@@ -850,19 +924,26 @@ class PreferencesDialog(QDialog):
         unlock that has ended wait for the next one.
         """
         if self._base is None:
-            return "Reading the settings…", False
+            return QCoreApplication.translate("PreferencesDialog", "Reading the settings…"), False
         if self._saving:
-            return "Saving…", False
+            return QCoreApplication.translate("PreferencesDialog", "Saving…"), False
         if not self.unlocked and self.org_mode:
             return (self._banner_text(), True) if self.changed else ("", False)
         if not self.unlocked:
-            return (UNLOCK_TO_SAVE, True) if self.changed else ("", False)
+            return (_tr(UNLOCK_TO_SAVE), True) if self.changed else ("", False)
         for warning in self.warnings:
             if warning.pending:
-                label = warning.editor.spec.label
-                return f"To save with {label} on, tick “{warning.warning.acknowledge_label}”.", True
+                text = QCoreApplication.translate(
+                    "PreferencesDialog", "To save with {setting} on, tick “{acknowledge}”."
+                )
+                label = _(warning.editor.spec.label)
+                return text.format(
+                    setting=label, acknowledge=_(warning.warning.acknowledge_label)
+                ), True
         if refused:
-            return f"To save, fix the {refused[0].spec.label}.", True
+            return QCoreApplication.translate(
+                "PreferencesDialog", "To save, fix the {setting}."
+            ).format(setting=_(refused[0].spec.label)), True
         return "", False
 
     def _update(self) -> None:
@@ -950,7 +1031,9 @@ class PreferencesDialog(QDialog):
         if not Shiboken.isValid(self):  # the window it was for is gone
             return
         self._set_saving(False)
-        self._say(SETTINGS_SAVED)  # the console's status bar confirms, after the dialog is gone
+        self._say(
+            _tr(SETTINGS_SAVED)
+        )  # the console's status bar confirms, after the dialog is gone
         self.accept()
 
     def _save_failed(self, error: CollabConsoleError) -> None:
@@ -969,7 +1052,11 @@ class PreferencesDialog(QDialog):
 
     def _not_saved(self, error: CollabConsoleError) -> None:
         QMessageBox.critical(
-            self, "Settings not saved", f"{error.sentence}\n\nNothing was changed."
+            self,
+            QCoreApplication.translate("PreferencesDialog", "Settings not saved"),
+            QCoreApplication.translate(
+                "PreferencesDialog", "{reason}\n\nNothing was changed."
+            ).format(reason=error.sentence),
         )
 
     def _changed_meanwhile(self, current: CopySettings) -> None:
@@ -982,26 +1069,37 @@ class PreferencesDialog(QDialog):
         self._tell_changed_meanwhile(current, changed)
 
     def _tell_changed_meanwhile(self, current: CopySettings, keys: Collection[str]) -> None:
-        when = ""
+        who = isolate(current.updated_by)
         if current.updated_at is not None:
             at = current.updated_at.astimezone(UTC)
-            when = f" on {at:%Y-%m-%d} at {at:%H:%M} UTC"
+            changed = QCoreApplication.translate(
+                "PreferencesDialog",
+                "{name} changed these settings on {date} at {time} UTC, "
+                "while this dialog was open.",
+            ).format(name=who, date=isolate(f"{at:%Y-%m-%d}"), time=isolate(f"{at:%H:%M}"))
+        else:
+            changed = QCoreApplication.translate(
+                "PreferencesDialog", "{name} changed these settings, while this dialog was open."
+            ).format(name=who)
         specs = [declarations.spec_for(key) for key in keys]
+        each = QCoreApplication.translate("PreferencesDialog", "{setting} ({value})")
         what = (
-            "They changed: "
-            + "; ".join(f"{spec.label} ({spec.shown(current.value(spec))})" for spec in specs)
-            + "."
+            QCoreApplication.translate("PreferencesDialog", "They changed: {changes}.").format(
+                changes="; ".join(
+                    each.format(setting=_(spec.label), value=spec.shown(current.value(spec)))
+                    for spec in specs
+                )
+            )
             if specs
-            else "They changed no value."
+            else QCoreApplication.translate("PreferencesDialog", "They changed no value.")
         )
-        QMessageBox.warning(
-            self,
-            CHANGED_MEANWHILE,
-            f"{current.updated_by} changed these settings{when}, while this dialog was open. "
-            f"{what}\n\n"
+        text = QCoreApplication.translate(
+            "PreferencesDialog",
+            "{changed} {what}\n\n"
             "The dialog now shows their values, with your own changes kept on top: "
             "review them and save again to apply them, or cancel to keep theirs.",
-        )
+        ).format(changed=changed, what=what)
+        QMessageBox.warning(self, _tr(CHANGED_MEANWHILE), text)
 
     # -- closing ------------------------------------------------------------------
 
@@ -1026,3 +1124,8 @@ class PreferencesDialog(QDialog):
 def sorted_keys(keys: Collection[str]) -> list[str]:
     """``keys`` in declaration order."""
     return [spec.key for spec in declarations.SETTING_SPECS if spec.key in keys]
+
+
+def _tr(text: str) -> str:
+    """One of the dialog's own texts in the user's language."""
+    return QCoreApplication.translate("PreferencesDialog", text)

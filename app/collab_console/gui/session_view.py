@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Signal
 from PySide6.QtWidgets import QLabel, QListView, QPushButton, QStackedWidget, QToolButton, QWidget
 
 from collab_console.core.delivery import Delivery, delivery_label
 from collab_console.core.domain import Session
 from collab_console.core.errors import CollabConsoleError
+from collab_console.core.i18n import isolate
 from collab_console.core.policy import (
     card_plan,
     copy_actions,
@@ -22,13 +23,29 @@ from collab_console.gui.session_delegate import RowDelegate, elide
 from collab_console.gui.store_hub import StoreHub
 from collab_console.gui.style import error_style
 
-COPY_HINT = "Point at the customer icon or a participant to copy session details."
+#: Marked in the "SessionView" context; translated where shown (:func:`_tr`).
+COPY_HINT = str(
+    QT_TRANSLATE_NOOP(
+        "SessionView", "Point at the customer icon or a participant to copy session details."
+    )
+)
 #: With copying turned off, what the card still offers (before the core's reason why).
-RESEND_HINT = "Point at the customer icon or a participant to resend their invite."
+RESEND_HINT = str(
+    QT_TRANSLATE_NOOP(
+        "SessionView", "Point at the customer icon or a participant to resend their invite."
+    )
+)
 #: The same when no document participant has a phone or e-mail to resend to.
-RESEND_CUSTOMER_HINT = "Point at the customer icon to resend the customer's invite."
-READING_POLICY = "Reading the copy settings from the store…"
-NO_PARTICIPANTS = "No other participants in this session."
+RESEND_CUSTOMER_HINT = str(
+    QT_TRANSLATE_NOOP("SessionView", "Point at the customer icon to resend the customer's invite.")
+)
+READING_POLICY = str(QT_TRANSLATE_NOOP("SessionView", "Reading the copy settings from the store…"))
+NO_PARTICIPANTS = str(QT_TRANSLATE_NOOP("SessionView", "No other participants in this session."))
+
+
+def _tr(text: str) -> str:
+    """``text`` (marked in the "SessionView" context) in the console's language."""
+    return QCoreApplication.translate("SessionView", text)
 
 
 class SessionView(QObject):
@@ -177,16 +194,28 @@ class SessionView(QObject):
         self._full_name = self.privacy.name(session.customer.name)
         self._elide_name()
         self.customer_name.setAccessibleName(self._full_name)
-        self.customer_icon.setAccessibleName(f"Customer: {self._full_name}")
-        session_id = self.privacy.access_id(session.session_id)
-        self.state_label.setText(f"{session.state.label} · Session {session_id}")
+        self.customer_icon.setAccessibleName(
+            QCoreApplication.translate("SessionView", "Customer: {name}").format(
+                name=self._full_name
+            )
+        )
+        session_id = isolate(self.privacy.access_id(session.session_id))
+        self.state_label.setText(
+            QCoreApplication.translate("SessionView", "{state} · Session {session_id}").format(
+                state=session.state.label, session_id=session_id
+            )
+        )
 
     def _show_invite(self, invite: Delivery | None) -> None:
         """Where the customer's invitation stands, with why when it failed (bold red)."""
         text = delivery_label(invite)
         label = self.invite_label
         label.setText(text)
-        label.setAccessibleName(f"Customer's invitation: {text}")
+        label.setAccessibleName(
+            QCoreApplication.translate("SessionView", "Customer's invitation: {status}").format(
+                status=text
+            )
+        )
         failed = invite is not None and invite.failed
         label.setStyleSheet(error_style(label.palette(), bold=True) if failed else "")
         self._fit_invite()
@@ -227,9 +256,13 @@ class SessionView(QObject):
             visible = filter_rows(self.participants_view, self.participants_model, self._filter)
             self._hiding = bool(self._filter)
         if people and not visible:
-            self.no_participants.setText(f"No participant matches “{self._filter}”.")
+            self.no_participants.setText(
+                QCoreApplication.translate(
+                    "SessionView", "No participant matches “{filter}”."
+                ).format(filter=self._filter)
+            )
         else:
-            self.no_participants.setText(NO_PARTICIPANTS)
+            self.no_participants.setText(_tr(NO_PARTICIPANTS))
         self.no_participants.setVisible(not visible)
         self.participants_view.setVisible(bool(visible))
 
@@ -238,7 +271,7 @@ class SessionView(QObject):
         if session is None:
             return
         if settings is None:
-            self.copy_hint.setText(READING_POLICY)
+            self.copy_hint.setText(_tr(READING_POLICY))
             return
         confirmed = self.hub.policy_confirmed
         if not copy_actions(settings, session, session.customer, policy_confirmed=confirmed):
@@ -251,7 +284,7 @@ class SessionView(QObject):
             return
         withheld = withheld_reasons(settings, session, session.customer, policy_confirmed=confirmed)
         extra = "".join(f" {reason[:1].upper()}{reason[1:]}." for reason in withheld)
-        self.copy_hint.setText(COPY_HINT + extra)
+        self.copy_hint.setText(_tr(COPY_HINT) + extra)
 
     def _resend_hint(self) -> str:
         """With nothing to copy, where the card still offers Resend invite ("" nowhere):
@@ -265,5 +298,5 @@ class SessionView(QObject):
             for person in session.everyone
         ]
         if any(resends[1:]):
-            return RESEND_HINT
-        return RESEND_CUSTOMER_HINT if resends[0] else ""
+            return _tr(RESEND_HINT)
+        return _tr(RESEND_CUSTOMER_HINT) if resends[0] else ""

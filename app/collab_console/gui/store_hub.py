@@ -23,7 +23,7 @@ from collections.abc import Callable
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, QSocketNotifier, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSocketNotifier, QTimer, Signal
 
 from collab_console.core.domain import SessionSummary
 from collab_console.core.errors import CollabConsoleError
@@ -38,6 +38,7 @@ from collab_console.core.events import (
     StoreEvent,
     StoreResynced,
 )
+from collab_console.core.i18n import isolate
 from collab_console.core.records import Record
 from collab_console.core.settings import CopySettings
 from collab_console.store.errors import StoreUnavailableError
@@ -212,8 +213,12 @@ class StoreHub(QObject):
             except CollabConsoleError as exc:
                 self._emit_finished(failed, None, exc)
             except Exception as exc:  # a bug must reach the user as a message, not a dead thread
+                # Translated here (Qt's catalogues are read-only, safe from this thread):
+                # the status bar shows it as it is.
                 error = CollabConsoleError(
-                    f"unexpected store failure ({type(exc).__name__}: {exc})"
+                    QCoreApplication.translate(
+                        "StoreHub", "unexpected store failure ({error})"
+                    ).format(error=isolate(f"{type(exc).__name__}: {exc}"))
                 )
                 self._emit_finished(failed, None, error)
             else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -34,9 +34,9 @@ from collab_console.gui.style import error_style_for
 from collab_console.store import Store
 
 #: Under the refusal while the core would refuse another attempt unchecked.
-COUNTDOWN = "You can try again in {seconds} s."
+COUNTDOWN = str(QT_TRANSLATE_NOOP("UnlockDialog", "You can try again in {seconds} s."))
 #: Under the fields while the core checks the passphrase.
-CHECKING = "Checking…"
+CHECKING = str(QT_TRANSLATE_NOOP("UnlockDialog", "Checking…"))
 #: The dialog's least width, in average characters of its font.
 UNLOCK_WIDTH_CHARS = 64
 #: How often the countdown is redrawn; it counts whole seconds from the refusal.
@@ -96,7 +96,7 @@ class UnlockDialog(QDialog):
         self.hub = hub
         self.admin: AdminSession | None = None
         self.setObjectName("unlockDialog")
-        self.setWindowTitle("Unlock admin settings")
+        self.setWindowTitle(QCoreApplication.translate("UnlockDialog", "Unlock admin settings"))
         self.form = load_form("unlock", self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
@@ -111,10 +111,16 @@ class UnlockDialog(QDialog):
         self.countdown_label = child(self.form, QLabel, "unlockCountdown")
         buttons = child(self.form, QDialogButtonBox, "unlockButtons")
         self.unlock_button = box_button(
-            buttons, QDialogButtonBox.StandardButton.Ok, "unlockConfirmButton", "&Unlock"
+            buttons,
+            QDialogButtonBox.StandardButton.Ok,
+            "unlockConfirmButton",
+            QCoreApplication.translate("UnlockDialog", "&Unlock"),
         )
         self.cancel_button = box_button(
-            buttons, QDialogButtonBox.StandardButton.Cancel, "unlockCancelButton", "Cancel"
+            buttons,
+            QDialogButtonBox.StandardButton.Cancel,
+            "unlockCancelButton",
+            QCoreApplication.translate("UnlockDialog", "Cancel"),
         )
         self.error_label.hide()
         self.countdown_label.hide()
@@ -154,7 +160,7 @@ class UnlockDialog(QDialog):
     def _tick(self) -> None:
         left = self.waiting
         if left:
-            self._show_countdown(COUNTDOWN.format(seconds=left))
+            self._show_countdown(_tr(COUNTDOWN).format(seconds=left))
         else:
             self._countdown.stop()
             self._show_countdown("")
@@ -171,7 +177,7 @@ class UnlockDialog(QDialog):
         self._checking = True
         self._attempt += 1
         attempt, actor = self._attempt, current_user()
-        self._show_countdown(CHECKING)
+        self._show_countdown(_tr(CHECKING))
         self._update()
         self.hub.call(
             lambda store: attempt_unlock(store, name, passphrase, actor=actor),
@@ -226,3 +232,8 @@ def announce(widget: QWidget, text: str) -> None:
     from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 
     QAccessible.updateAccessibility(QAccessibleAnnouncementEvent(widget, text))
+
+
+def _tr(text: str) -> str:
+    """One of the dialog's own texts in the user's language."""
+    return QCoreApplication.translate("UnlockDialog", text)

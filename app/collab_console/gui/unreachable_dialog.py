@@ -14,7 +14,16 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,17 +38,24 @@ from shiboken6 import Shiboken
 
 from collab_console.core import clock
 from collab_console.core.errors import CollabConsoleError
+from collab_console.core.i18n import isolate
 from collab_console.store.errors import StoreUnavailableError
 
-TITLE = "Collab Console cannot reach the store"
+TITLE = str(QT_TRANSLATE_NOOP("UnreachableStoreDialog", "Collab Console cannot reach the store"))
 TITLE_CONNECTING = "Collab Console"
 #: What the dialog says while the first attempt takes longer than SHOW_AFTER_MS.
-FIRST_CONNECTING = "Connecting to the organisation's database…"
-CONNECTING = "Connecting…"
+FIRST_CONNECTING = str(
+    QT_TRANSLATE_NOOP("UnreachableStoreDialog", "Connecting to the organisation's database…")
+)
+CONNECTING = str(QT_TRANSLATE_NOOP("UnreachableStoreDialog", "Connecting…"))
 #: Why the console did not start, when Quit came before the first attempt's answer.
-QUIT_WHILE_CONNECTING = "quit before the organisation's database answered"
+QUIT_WHILE_CONNECTING = str(
+    QT_TRANSLATE_NOOP("UnreachableStoreDialog", "quit before the organisation's database answered")
+)
 #: Under the reason after a Retry failed, so the user sees that it was tried.
-TRIED_AT = "Tried again at {time}; still not reachable."
+TRIED_AT = str(
+    QT_TRANSLATE_NOOP("UnreachableStoreDialog", "Tried again at {time}; still not reachable.")
+)
 #: How long the first attempt may take before the dialog shows (a server that answers
 #: at once opens the console without it).
 SHOW_AFTER_MS = 400
@@ -85,7 +101,7 @@ class UnreachableStoreDialog(QDialog):
         #: What ``attempt`` returned, once one succeeded.
         self.opened: Any = None
         #: Why the store could not be opened, as the last attempt said (one sentence).
-        self.reason = QUIT_WHILE_CONNECTING
+        self.reason = _tr(QUIT_WHILE_CONNECTING)
         self._attempt = attempt
         self._discard = discard
         self._trying = False
@@ -99,16 +115,21 @@ class UnreachableStoreDialog(QDialog):
         self.icon = QLabel(self)
         self.icon.setObjectName("unreachableIcon")
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self._show_icon(QStyle.StandardPixmap.SP_MessageBoxInformation, "Information")
-        self.reason_label = QLabel(FIRST_CONNECTING, self)
+        self._show_icon(
+            QStyle.StandardPixmap.SP_MessageBoxInformation,
+            QCoreApplication.translate("UnreachableStoreDialog", "Information"),
+        )
+        self.reason_label = QLabel(_tr(FIRST_CONNECTING), self)
         self.reason_label.setObjectName("unreachableReasonLabel")
         self.reason_label.setWordWrap(True)
         self.reason_label.setTextFormat(Qt.TextFormat.PlainText)
         self.reason_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.reason_label.setFixedWidth(self.fontMetrics().averageCharWidth() * WIDTH_CHARS)
-        self.status_label = QLabel(CONNECTING, self)
+        self.status_label = QLabel(_tr(CONNECTING), self)
         self.status_label.setObjectName("unreachableStatusLabel")
-        self.status_label.setAccessibleName("Connection attempt")
+        self.status_label.setAccessibleName(
+            QCoreApplication.translate("UnreachableStoreDialog", "Connection attempt")
+        )
         # Its line is kept while it is hidden: showing it moves nothing.
         policy = self.status_label.sizePolicy()
         policy.setRetainSizeWhenHidden(True)
@@ -116,10 +137,14 @@ class UnreachableStoreDialog(QDialog):
         self.status_label.hide()
         buttons = QDialogButtonBox(self)
         buttons.setObjectName("unreachableButtons")
-        self.retry_button = QPushButton("&Retry", self)
+        self.retry_button = QPushButton(
+            QCoreApplication.translate("UnreachableStoreDialog", "&Retry"), self
+        )
         self.retry_button.setObjectName("retryButton")
         self.retry_button.setDefault(True)
-        self.quit_button = QPushButton("&Quit", self)
+        self.quit_button = QPushButton(
+            QCoreApplication.translate("UnreachableStoreDialog", "&Quit"), self
+        )
         self.quit_button.setObjectName("quitButton")
         buttons.addButton(self.retry_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.quit_button, QDialogButtonBox.ButtonRole.RejectRole)
@@ -169,7 +194,7 @@ class UnreachableStoreDialog(QDialog):
         self._trying = True
         self.retry_button.setEnabled(False)
         if not self._first:  # the first attempt's reason says it already
-            self._say(CONNECTING)
+            self._say(_tr(CONNECTING))
         relay, attempt, discard = self._relay, self._attempt, self._discard
 
         def run() -> None:
@@ -178,7 +203,14 @@ class UnreachableStoreDialog(QDialog):
             except CollabConsoleError as exc:
                 outcome: tuple[object, object] = (None, exc)
             except Exception as exc:  # a bug must reach the user as a message
-                outcome = (None, CollabConsoleError(f"unexpected failure ({exc})"))
+                outcome = (
+                    None,
+                    CollabConsoleError(
+                        QCoreApplication.translate(
+                            "UnreachableStoreDialog", "unexpected failure ({error})"
+                        ).format(error=exc)
+                    ),
+                )
             else:
                 outcome = (opened, None)
             if Shiboken.isValid(relay):
@@ -205,12 +237,19 @@ class UnreachableStoreDialog(QDialog):
             if self.isVisible():
                 self.reject()
             return
-        self.setWindowTitle(TITLE)
-        self._show_icon(QStyle.StandardPixmap.SP_MessageBoxWarning, "Warning")
+        self.setWindowTitle(_tr(TITLE))
+        self._show_icon(
+            QStyle.StandardPixmap.SP_MessageBoxWarning,
+            QCoreApplication.translate("UnreachableStoreDialog", "Warning"),
+        )
         self.reason = error.sentence
         self.reason_label.setText(error.sentence)
         self.reason_label.setAccessibleName(error.sentence)
-        self._say("" if first else TRIED_AT.format(time=f"{clock.now().astimezone():%H:%M:%S}"))
+        self._say(
+            ""
+            if first
+            else _tr(TRIED_AT).format(time=isolate(f"{clock.now().astimezone():%H:%M:%S}"))
+        )
         self.retry_button.setEnabled(True)
         self.retry_button.setFocus()
 
@@ -229,3 +268,8 @@ class UnreachableStoreDialog(QDialog):
     def done(self, result: int) -> None:
         self._closed = True
         super().done(result)
+
+
+def _tr(text: str) -> str:
+    """One of the dialog's own texts in the user's language."""
+    return QCoreApplication.translate("UnreachableStoreDialog", text)

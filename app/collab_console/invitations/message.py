@@ -3,6 +3,11 @@
 Pure composition: nothing here sends, logs or reads a setting. The values are
 taken as given (the caller has cleaned the names and normalised the contact);
 the HTML part escapes every one of them, and header values are kept on one line.
+
+The words are in the agent's language (the current one, :mod:`collab_console.core.i18n`),
+but the customer's phone or mail program gets plain text: no value is wrapped in
+bidi isolates, and every text is passed through :func:`strip_bidi`, so that not
+even a catalogue's translation can slip a bidi control into an invitation.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
 from collab_console.core import clock, randomness
+from collab_console.core.i18n import N_, _, is_rtl, strip_bidi
 from collab_console.core.masking import mask_contact
 
 #: Two SMS segments: longer texts are split, billed twice over and arrive out of order.
@@ -62,41 +68,69 @@ class Invitation:
 
 def email_subject(invitation: Invitation) -> str:
     """``Dana Levi: your link to join Sam's session``, on one line."""
-    return _one_line(f"{invitation.who}: your link to join {invitation.agent}'s session")
+    return strip_bidi(
+        _one_line(
+            _("{who}: your link to join {agent}'s session").format(
+                who=invitation.who, agent=invitation.agent
+            )
+        )
+    )
 
 
-def _whose_session(invitation: Invitation, customer: str) -> str:
+def _whose_session(invitation: Invitation) -> str:
     """``your session`` to the customer, ``the session for Dana Levi`` to anyone else."""
     return (
-        "your session" if invitation.who == invitation.customer else f"the session for {customer}"
+        _("your session")
+        if invitation.who == invitation.customer
+        else _("the session for {customer}").format(customer=invitation.customer)
     )
 
 
 def email_text(invitation: Invitation) -> str:
     """The plain-text part."""
-    whose = _whose_session(invitation, invitation.customer)
-    return (
-        f"Hello {invitation.who},\n\n"
-        f"{invitation.agent} invites you to join {whose}.\n"
-        f"Open this link to join:\n\n{invitation.link}\n\n"
-        "If you did not expect this invitation, you can ignore it.\n"
+    whose = _whose_session(invitation)
+    return strip_bidi(
+        _("Hello {who},").format(who=invitation.who)
+        + "\n\n"
+        + _("{agent} invites you to join {whose}.").format(agent=invitation.agent, whose=whose)
+        + "\n"
+        + _("Open this link to join:")
+        + f"\n\n{invitation.link}\n\n"
+        + _("If you did not expect this invitation, you can ignore it.")
+        + "\n"
     )
 
 
 def email_html(invitation: Invitation) -> str:
-    """The HTML part: every value escaped, the link both as the target and as text."""
+    """The HTML part: every value escaped, the link both as the target and as text; right to
+    left (``dir="rtl"``, markup rather than a control character) in a right-to-left language."""
+
+    def words(text: str) -> str:
+        """``text`` (marked with ``N_``) translated, escaped as HTML before the escaped values
+        go into its fields."""
+        return html.escape(_(text), quote=False)
+
     who = html.escape(invitation.who)
     agent = html.escape(invitation.agent)
-    whose = _whose_session(invitation, html.escape(invitation.customer))
+    customer = html.escape(invitation.customer)
+    whose = (
+        words(N_("your session"))
+        if invitation.who == invitation.customer
+        else words(N_("the session for {customer}")).format(customer=customer)
+    )
     link = html.escape(invitation.link, quote=True)
-    return (
-        '<!DOCTYPE html>\n<html><body style="font-family: sans-serif">\n'
-        f"<p>Hello {who},</p>\n"
-        f"<p>{agent} invites you to join {whose}.</p>\n"
-        f'<p><a href="{link}">Join the session</a></p>\n'
-        f"<p>Or copy this link into your browser: {link}</p>\n"
-        "<p>If you did not expect this invitation, you can ignore it.</p>\n"
-        "</body></html>\n"
+    html_tag = '<html dir="rtl">' if is_rtl() else "<html>"
+    join = words(N_("Join the session"))
+    paragraphs = (
+        words(N_("Hello {who},")).format(who=who),
+        words(N_("{agent} invites you to join {whose}.")).format(agent=agent, whose=whose),
+        f'<a href="{link}">{join}</a>',
+        words(N_("Or copy this link into your browser: {link}")).format(link=link),
+        words(N_("If you did not expect this invitation, you can ignore it.")),
+    )
+    body = "".join(f"<p>{paragraph}</p>\n" for paragraph in paragraphs)
+    return strip_bidi(
+        f'<!DOCTYPE html>\n{html_tag}<body style="font-family: sans-serif">\n{body}</body></html>\n'
     )
 
 
@@ -127,7 +161,11 @@ def sms_body(invitation: Invitation) -> str:
         name = _one_line(name)
         return name if len(name) <= _SMS_NAME_LENGTH else name[: _SMS_NAME_LENGTH - 1] + "…"
 
-    body = f"{short(invitation.who)}, join {short(invitation.agent)}'s session: {invitation.link}"
+    body = strip_bidi(
+        _("{who}, join {agent}'s session: {link}").format(
+            who=short(invitation.who), agent=short(invitation.agent), link=invitation.link
+        )
+    )
     if len(body) > SMS_MAX_LENGTH:
         raise ValueError(
             f"the join link is {len(invitation.link)} characters, too long for an SMS "

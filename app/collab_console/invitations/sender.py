@@ -40,6 +40,7 @@ from collab_console.core.errors import (
     ValidationError,
 )
 from collab_console.core.events import InvitationsChanged
+from collab_console.core.i18n import _
 from collab_console.core.links import LinkPurpose, MintedLink
 from collab_console.core.logs import log_event
 from collab_console.core.masking import mask_contact
@@ -184,7 +185,7 @@ class Sender:
 
         tally = _Tally()
         settings = self._store.load_settings()
-        for _ in range(_MAX_BATCHES):
+        for _batch in range(_MAX_BATCHES):
             claimed = self._store.claim_invitations(now=clock(), limit=self._batch)
             if not claimed:
                 break
@@ -254,7 +255,7 @@ class Sender:
             self._revoke_earlier_invitations(delivery, clock(), keep=minted.link.link_id)
 
     def _mint(self, delivery: Delivery, now: datetime) -> MintedLink:
-        minted, _ = self._store.mint_link(
+        minted, _event = self._store.mint_link(
             delivery.session_id,
             delivery.access_id,
             purpose=LinkPurpose.INVITATION,
@@ -422,7 +423,10 @@ class Sender:
         try:
             return self._secret(name)
         except SecretStoreError as exc:
-            problems.append(f"the {name} cannot be read: {exc}")
+            # Said to the user (the round's problem), never stored: in their language.
+            problems.append(
+                _("the {name} cannot be read: {problem}").format(name=name, problem=exc)
+            )
             return None
 
     def _build(

@@ -83,8 +83,9 @@ def open_org_store(dsn: str, source: str = "--db") -> Store:
     Only the organisation path imports psycopg, never the embedded one.
     """
     from collab_console.core.errors import SecretStoreError
+    from collab_console.core.i18n import _
     from collab_console.core.secrets import get_secret
-    from collab_console.store.errors import StoreError
+    from collab_console.store.errors import StoreError, StoreLoginRefusedError
     from collab_console.store.location import parse_database
 
     database = parse_database(dsn, source)
@@ -98,10 +99,16 @@ def open_org_store(dsn: str, source: str = "--db") -> Store:
     try:
         return PostgresStore.open(database.dsn, password=password)
     except StoreError as exc:
-        if keyring_problem is not None and "password" in str(exc):
+        # The server's own words (English) may name the password too.
+        asked = isinstance(exc, StoreLoginRefusedError) or "password" in str(exc)
+        if keyring_problem is not None and asked:
             # The same error, its type kept (the console offers Retry by it), with the cause.
             said = str(exc).rstrip(".")
-            exc.args = (f"{said}; the stored password could not be read: {keyring_problem}",)
+            exc.args = (
+                _("{message}; the stored password could not be read: {problem}").format(
+                    message=said, problem=keyring_problem
+                ),
+            )
         raise
 
 

@@ -27,6 +27,14 @@ class StoreUnreadableError(StoreError):
     pass
 
 
+class StoreLoginRefusedError(StoreUnreadableError):
+    """The database refused the login for its password: wrong, or none was given.
+
+    Its own type, not words in its message (which is translated), tells
+    :func:`collab_console.store.open_org_store` to add why the keyring gave none.
+    """
+
+
 class StoreUnavailableError(StoreUnreadableError):
     """The store's server cannot be reached now (down, restarting, the network gone).
 

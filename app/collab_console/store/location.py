@@ -15,6 +15,7 @@ import re
 import stat
 import sys
 
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.store.errors import DataDirError
 
 DATA_DIR_ENV = "COLLAB_CONSOLE_DATA_DIR"
@@ -127,49 +128,63 @@ def _resolve(override: str | os.PathLike[str] | None) -> tuple[str, str]:
 
 
 def _source(source: str) -> str:
-    return "" if source == _DEFAULT else f" (from {source})"
+    return "" if source == _DEFAULT else _(" (from {source})").format(source=_shown_source(source))
 
 
 def _fix(source: str) -> str:
     if source == _OPTION:
-        return "give --data-dir another folder"
+        return _("give --data-dir another folder")
     if source == _ENV:
-        return f"set {_ENV} to another folder, or pass --data-dir"
-    return "pass --data-dir, or set $XDG_DATA_HOME or $HOME to a usable folder"
+        return _("set {variable} to another folder, or pass --data-dir").format(variable=_ENV)
+    return _("pass --data-dir, or set $XDG_DATA_HOME or $HOME to a usable folder")
 
 
 def _checked_folder(name: str, source: str) -> str:
     if name == "":
         if source == _ENV:
             raise DataDirError(
-                f"{_ENV} is set but empty; unset it or set it to the folder of the store"
+                _(
+                    "{variable} is set but empty; unset it or set it to the folder of the store"
+                ).format(variable=_ENV)
             )
-        raise DataDirError(f"{source} is empty; give it the folder of the store")
-    shown = display_path(name, SHOWN_CHARS)
+        raise DataDirError(
+            _("{source} is empty; give it the folder of the store").format(
+                source=_shown_source(source)
+            )
+        )
+    shown = isolate(display_path(name, SHOWN_CHARS))
     where = _source(source)
     if "\0" in name:
         raise DataDirError(
-            f"the data folder name {shown}{where} contains a NUL character; {_fix(source)}"
+            _("the data folder name {path}{source} contains a NUL character; {fix}").format(
+                path=shown, source=where, fix=_fix(source)
+            )
         )
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
         raise DataDirError(
-            f"the data folder name {shown}{where} is not valid UTF-8; "
-            f"rename the folder, or {_fix(source)}"
+            _(
+                "the data folder name {path}{source} is not valid UTF-8; "
+                "rename the folder, or {fix}"
+            ).format(path=shown, source=where, fix=_fix(source))
         ) from None
     if _has_unsafe(name):
         raise DataDirError(
-            f"the data folder name {shown}{where} contains a control character or line break; "
-            f"rename the folder, or {_fix(source)}"
+            _(
+                "the data folder name {path}{source} contains a control character or line break; "
+                "rename the folder, or {fix}"
+            ).format(path=shown, source=where, fix=_fix(source))
         )
     folder = _tidy(os.path.expanduser(name))
     if folder.startswith("~"):
         raise DataDirError(
-            f"cannot tell which home folder {shown}{where} means (no such user, or no $HOME); "
-            f"write the folder out in full"
+            _(
+                "cannot tell which home folder {path}{source} means (no such user, or no $HOME); "
+                "write the folder out in full"
+            ).format(path=shown, source=where)
         )
-    shown = display_path(folder, SHOWN_CHARS)
+    shown = isolate(display_path(folder, SHOWN_CHARS))
     _check_length(folder, shown, where, source)
     _check_on_disk(folder, shown, where, source)
     return folder
@@ -187,20 +202,32 @@ def _check_length(folder: str, shown: str, where: str, source: str) -> None:
     longest = max(len(part) for part in encoded.split(b"/"))
     if longest > NAME_MAX:
         raise DataDirError(
-            f"the data folder {shown}{where} has a name of {longest} bytes, "
-            f"longer than the {NAME_MAX} a file system allows; {_fix(source)}"
+            _(
+                "the data folder {path}{source} has a name of {length} bytes, "
+                "longer than the {most} a file system allows; {fix}"
+            ).format(path=shown, source=where, length=longest, most=NAME_MAX, fix=_fix(source))
         )
     try:
         full = os.fsencode(os.path.join(os.getcwd(), folder, STORE_FILENAME))
     except OSError as exc:  # the current folder was deleted under us
         raise DataDirError(
-            f"cannot locate the data folder {shown}{where}: the current folder is gone "
-            f"({exc.strerror}); give the folder as a full path"
+            _(
+                "cannot locate the data folder {path}{source}: the current folder is gone "
+                "({reason}); give the folder as a full path"
+            ).format(path=shown, source=where, reason=exc.strerror)
         ) from None
     if len(full) > MAX_STORE_PATH_BYTES:
         raise DataDirError(
-            f"the data folder path {shown}{where} is too long ({len(full)} bytes with the "
-            f"store file; at most {MAX_STORE_PATH_BYTES} work); {_fix(source)}"
+            _(
+                "the data folder path {path}{source} is too long ({length} bytes with the "
+                "store file; at most {most} work); {fix}"
+            ).format(
+                path=shown,
+                source=where,
+                length=len(full),
+                most=MAX_STORE_PATH_BYTES,
+                fix=_fix(source),
+            )
         )
 
 
@@ -210,47 +237,56 @@ def _check_on_disk(folder: str, shown: str, where: str, source: str) -> None:
     except FileNotFoundError:
         return  # not there yet: the console creates it, the commands say it is missing
     except OSError as exc:
-        raise DataDirError(_stat_problem(exc, "data folder", shown, where, source)) from None
+        raise DataDirError(_stat_problem(exc, _("data folder"), shown, where, source)) from None
     if not stat.S_ISDIR(info.st_mode):
         raise DataDirError(
-            f"the data folder {shown}{where} is a file, not a folder; {_fix(source)}"
+            _("the data folder {path}{source} is a file, not a folder; {fix}").format(
+                path=shown, source=where, fix=_fix(source)
+            )
         )
     if not os.access(folder, os.R_OK | os.X_OK):
         raise DataDirError(
-            f"permission denied: you may not read or enter the data folder {shown}{where}; "
-            f"ask its owner to let you in, or {_fix(source)}"
+            _(
+                "permission denied: you may not read or enter the data folder {path}{source}; "
+                "ask its owner to let you in, or {fix}"
+            ).format(path=shown, source=where, fix=_fix(source))
         )
 
 
 def _check_store_file(path: str, source: str) -> None:
-    shown = display_path(path, SHOWN_CHARS)
+    shown = isolate(display_path(path, SHOWN_CHARS))
     where = _source(source)
     try:
         info = os.stat(path)
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise DataDirError(_stat_problem(exc, "store", shown, where, source)) from None
+        raise DataDirError(_stat_problem(exc, _("store"), shown, where, source)) from None
     if stat.S_ISDIR(info.st_mode):
         raise DataDirError(
-            f"the store {shown}{where} is a folder, not a store file; move it away, "
-            f"or {_fix(source)}"
+            _(
+                "the store {path}{source} is a folder, not a store file; move it away, or {fix}"
+            ).format(path=shown, source=where, fix=_fix(source))
         )
 
 
 def _stat_problem(exc: OSError, what: str, shown: str, where: str, source: str) -> str:
     if exc.errno == errno.ENOTDIR:
-        return f"part of the {what} path {shown}{where} is a file, not a folder; {_fix(source)}"
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return (
-            f"permission denied: you may not enter a folder on the {what} path "
-            f"{shown}{where}; ask its owner to let you in, or {_fix(source)}"
+        message = _("part of the {what} path {path}{source} is a file, not a folder; {fix}")
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        message = _(
+            "permission denied: you may not enter a folder on the {what} path "
+            "{path}{source}; ask its owner to let you in, or {fix}"
         )
-    if exc.errno == errno.ELOOP:
-        return f"the {what} path {shown}{where} has a loop of symbolic links; {_fix(source)}"
-    if exc.errno == errno.ENAMETOOLONG:
-        return f"the {what} path {shown}{where} is too long; {_fix(source)}"
-    return f"cannot use the {what} path {shown}{where}: {exc.strerror or exc}; {_fix(source)}"
+    elif exc.errno == errno.ELOOP:
+        message = _("the {what} path {path}{source} has a loop of symbolic links; {fix}")
+    elif exc.errno == errno.ENAMETOOLONG:
+        message = _("the {what} path {path}{source} is too long; {fix}")
+    else:
+        message = _("cannot use the {what} path {path}{source}: {reason}; {fix}")
+    return message.format(
+        what=what, path=shown, source=where, reason=exc.strerror or exc, fix=_fix(source)
+    )
 
 
 # -- the organisation database -------------------------------------------------------------
@@ -260,7 +296,7 @@ DB_ENV = "COLLAB_CONSOLE_DB"
 CONFIG_DIR_ENV = "COLLAB_CONSOLE_CONFIG_DIR"
 #: The file, in the user's config folder, that remembers ``collab-console db use DSN``.
 REMEMBERED_DB_FILENAME = "organisation-database"
-NO_PASSWORD_IN_DSN = "a password never goes in the DSN; use collab-console db login"
+NO_PASSWORD_IN_DSN = N_("a password never goes in the DSN; use collab-console db login")
 DSN_SHAPE = "postgresql://[USER@]HOST[:PORT]/DATABASE, or host=HOST dbname=DATABASE [user=USER]"
 #: Longest DSN taken (libpq's own limit is far above anything a person types).
 MAX_DSN_CHARS = 2000
@@ -335,7 +371,10 @@ def chosen_database(
             from collab_console.core.errors import ValidationError
 
             raise ValidationError(
-                "give --db (the organisation database) or --data-dir (the embedded store), not both"
+                _(
+                    "give --db (the organisation database) or --data-dir (the embedded store), "
+                    "not both"
+                )
             )
         return db, _DB_OPTION
     if data_dir is not None:
@@ -344,9 +383,13 @@ def chosen_database(
         return from_env, _DB_ENV
     remembered = remembered_database()
     if remembered is not None:
-        return remembered, f"the choice remembered in {display_path(remembered_database_file())}"
+        return remembered, _("the choice remembered in {path}").format(
+            path=isolate(display_path(remembered_database_file()))
+        )
     if policy is not None and policy.database is not None:
-        return policy.database, f"the system policy {display_path(policy.path)}"
+        return policy.database, _("the system policy {path}").format(
+            path=isolate(display_path(policy.path))
+        )
     return None
 
 
@@ -365,7 +408,7 @@ def _fixed_database(
     """
     from collab_console.core.errors import ValidationError
 
-    source = f"the system policy {display_path(policy_path)}"
+    source = _("the system policy {path}").format(path=isolate(display_path(policy_path)))
     other = (
         _DB_OPTION
         if db is not None and db != fixed
@@ -377,8 +420,10 @@ def _fixed_database(
     )
     if other is not None:
         raise ValidationError(
-            f"{source} fixes the organisation database on this workstation; "
-            f"{other} cannot choose another (ask IT)"
+            _(
+                "{source} fixes the organisation database on this workstation; "
+                "{option} cannot choose another (ask IT)"
+            ).format(source=source, option=isolate(other))
         )
     return fixed, source
 
@@ -392,12 +437,22 @@ def parse_database(dsn: str, source: str = _DB_OPTION) -> OrgDatabase:
     from collab_console.core.errors import ValidationError
 
     if _URL_PASSWORD.match(dsn) or _PASSWORD_KEY.search(dsn):
-        raise ValidationError(f"{source}: {NO_PASSWORD_IN_DSN}")
+        raise ValidationError(
+            _("{source}: {problem}").format(
+                source=_shown_source(source), problem=_(NO_PASSWORD_IN_DSN)
+            )
+        )
     if not dsn.strip():
-        raise ValidationError(f"{source} is empty; give it a DSN like {DSN_SHAPE}")
+        raise ValidationError(
+            _("{source} is empty; give it a DSN like {shape}").format(
+                source=_shown_source(source), shape=isolate(DSN_SHAPE)
+            )
+        )
     if len(dsn) > MAX_DSN_CHARS or "\0" in dsn or _has_unsafe(dsn):
         raise ValidationError(
-            f"{source} is not a PostgreSQL connection string; write it as {DSN_SHAPE}"
+            _("{source} is not a PostgreSQL connection string; write it as {shape}").format(
+                source=_shown_source(source), shape=isolate(DSN_SHAPE)
+            )
         )
     from psycopg import Error as PsycopgError
     from psycopg.conninfo import conninfo_to_dict
@@ -407,10 +462,16 @@ def parse_database(dsn: str, source: str = _DB_OPTION) -> OrgDatabase:
     except PsycopgError as exc:
         said = printable(str(exc).strip().splitlines()[0]) if str(exc).strip() else ""
         raise ValidationError(
-            f"{source} is not a PostgreSQL connection string ({said}); write it as {DSN_SHAPE}"
+            _(
+                "{source} is not a PostgreSQL connection string ({reason}); write it as {shape}"
+            ).format(source=_shown_source(source), reason=said, shape=isolate(DSN_SHAPE))
         ) from None
     if "password" in params:  # a spelling the patterns above did not catch
-        raise ValidationError(f"{source}: {NO_PASSWORD_IN_DSN}")
+        raise ValidationError(
+            _("{source}: {problem}").format(
+                source=_shown_source(source), problem=_(NO_PASSWORD_IN_DSN)
+            )
+        )
     defaults = _libpq_defaults()
     user = str(params.get("user") or defaults.get("user") or "")
     return OrgDatabase(
@@ -421,6 +482,12 @@ def parse_database(dsn: str, source: str = _DB_OPTION) -> OrgDatabase:
         port=str(params.get("port") or defaults.get("port") or "5432"),
         dbname=str(params.get("dbname") or defaults.get("dbname") or user),
     )
+
+
+def _shown_source(source: str) -> str:
+    """An option, variable or policy key kept left to right; a phrase (the system policy …)
+    is already in the reader's language."""
+    return isolate(source) if source.startswith(("-", "$", "[")) else source
 
 
 def _libpq_defaults() -> dict[str, str]:
@@ -466,12 +533,38 @@ def remembered_database() -> str | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else _("not UTF-8 text")
         raise DataDirError(
-            f"cannot read the remembered organisation database {display_path(path)}: {why}; "
-            "choose again with collab-console db use DSN (or db use --embedded)"
+            _(
+                "cannot read the remembered organisation database {path}: {reason}; "
+                "choose again with collab-console db use DSN (or db use --embedded)"
+            ).format(path=isolate(display_path(path)), reason=why)
         ) from None
     return text.strip() or None
+
+
+def write_user_file(path: str, line: str | None) -> None:
+    """Keep ``line`` as the whole of the user's small file ``path`` (None removes it).
+
+    Written whole (a temporary file moved into place, so a crash leaves the old
+    file or the new one) and readable by the user only; its folder is made
+    private if missing. An OSError says why it could not be.
+    """
+    if line is None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        return
+    os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+    temporary = f"{path}.{os.getpid()}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(line + "\n")
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def remember_database(dsn: str | None) -> str:
@@ -482,26 +575,16 @@ def remember_database(dsn: str | None) -> str:
     """
     path = remembered_database_file()
     try:
-        if dsn is None:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
-            return path
-        folder = os.path.dirname(path)
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        temporary = f"{path}.{os.getpid()}.tmp"
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as file:
-                file.write(dsn + "\n")
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write_user_file(path, dsn)
     except OSError as exc:
         raise DataDirError(
-            f"cannot write {display_path(path)}: {exc.strerror or exc}; "
-            f"check that you may write to your config folder (${CONFIG_DIR_ENV}, "
-            "else $XDG_CONFIG_HOME)"
+            _(
+                "cannot write {path}: {reason}; check that you may write to your config folder "
+                "({variable}, else $XDG_CONFIG_HOME)"
+            ).format(
+                path=isolate(display_path(path)),
+                reason=exc.strerror or exc,
+                variable=f"${CONFIG_DIR_ENV}",
+            )
         ) from None
     return path

@@ -33,14 +33,17 @@ from collab_console.core.errors import (
     NotFoundError,
     ValidationError,
 )
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.store.errors import StoreDamagedError, StoreRefusedError
 from collab_console.store.location import printable
 from collab_console.store.pg_links_schema import LINK_COLUMNS, REQUEST_COLUMNS
 from collab_console.store.stored_values import (
     attempt_ids,
     cookie_hash,
+    doing,
     is_hex64,
     join_request_input,
+    shown_doing,
     stored_agent_name,
     stored_own_id,
     stored_person_name,
@@ -136,10 +139,10 @@ class LinksPart:
         from collab_console.core.links import LinkLimitError, LinkPurpose, limit_refusal
 
         purpose = LinkPurpose(purpose)
-        self._refuse_join_login("make links")
+        self._refuse_join_login(N_("make links"))
         settings = self.load_settings()
         refused: str | None = None
-        with self._transaction("make a link") as cur:
+        with self._transaction(N_("make a link")) as cur:
             self._person_for_links(cur, session_id, access_id)
             # The agent's count, then the person's: always in this order, so never a deadlock.
             cur.execute(
@@ -177,8 +180,8 @@ class LinksPart:
 
     def list_links(self, session_id: str) -> list[Link]:
         """Every link of the session, live or not, newest first."""
-        self._refuse_join_login("read a session's links")
-        with self._read(f"read the links of session {session_id}") as cur:
+        self._refuse_join_login(N_("read a session's links"))
+        with self._read(doing(N_("read the links of session {id}"), id=isolate(session_id))) as cur:
             self._session_seen(cur, session_id)
             return self._links(cur, "l.session_id = %s", session_id)
 
@@ -188,14 +191,18 @@ class LinksPart:
         from collab_console.core.links import LinkState, normalise_link_id
 
         name = normalise_link_id(link_id)
-        self._refuse_join_login("revoke links")
-        with self._transaction(f"revoke link {name}") as cur:
+        self._refuse_join_login(N_("revoke links"))
+        with self._transaction(doing(N_("revoke link {link}"), link=isolate(name))) as cur:
             found = self._links(cur, "l.link_id = %s", name, lock=True)
             if not found:
-                raise NotFoundError(f"no link {name}")
+                raise NotFoundError(_("no link {link}").format(link=isolate(name)))
             state = found[0].state(now)
             if state not in (LinkState.LIVE, LinkState.USED):
-                raise ValidationError(f"link {name} already stopped: {state.label.lower()}")
+                raise ValidationError(
+                    _("link {link} already stopped: {state}").format(
+                        link=isolate(name), state=state.label.lower()
+                    )
+                )
             self._revoke(cur, name)
         return LinksChanged(found[0].session_id)
 
@@ -212,9 +219,9 @@ class LinksPart:
         from collab_console.core.events import InvitationsChanged, LinksChanged
         from collab_console.core.links import LinkState
 
-        self._refuse_join_login("regenerate links")
+        self._refuse_join_login(N_("regenerate links"))
         queued: Delivery | None = None
-        with self._transaction("regenerate the links") as cur:
+        with self._transaction(N_("regenerate the links")) as cur:
             self._person_for_links(cur, session_id, access_id)
             cur.execute(
                 "SELECT pg_advisory_xact_lock(hashtext('collab.link.person:' || %s)),"
@@ -223,7 +230,7 @@ class LinksPart:
             )
             # By the earlier of the caller's clock and the server's, so that every link the
             # server still counts as working is stopped: the database checks that none is left.
-            with self._parsing("regenerate the links"):
+            with self._parsing(N_("regenerate the links")):
                 at = min(now, zoned_datetime(_fetch_one(cur)[1], "the server's clock"))
             revoked = 0
             for link in self._links(cur, "l.access_id = %s", access_id, lock=True):
@@ -250,11 +257,15 @@ class LinksPart:
         )
         row = cur.fetchone()
         if row is None:
-            raise NotFoundError(f"no session {session_id}")
+            raise NotFoundError(_("no session {id}").format(id=isolate(session_id)))
         if row[1] is None:
-            raise NotFoundError(f"no person with the ID {access_id} in session {session_id}")
+            raise NotFoundError(
+                _no_person().format(person=isolate(access_id), id=isolate(session_id))
+            )
         if row[0] != "active":
-            raise ValidationError(f"session {session_id} has ended; it takes no new links")
+            raise ValidationError(
+                _("session {id} has ended; it takes no new links").format(id=isolate(session_id))
+            )
 
     def _make_link(
         self,
@@ -303,7 +314,7 @@ class LinksPart:
             params,
         )
         rows = cur.fetchall()
-        with self._parsing("read a link"):
+        with self._parsing(N_("read a link")):
             return [link_from(row) for row in rows]
 
     def _session_seen(self, cur: Cursor[Any], session_id: str) -> str:
@@ -311,7 +322,7 @@ class LinksPart:
         cur.execute("SELECT state FROM collab.session WHERE session_id = %s", (session_id,))
         row = cur.fetchone()
         if row is None:
-            raise NotFoundError(f"no session {session_id}")
+            raise NotFoundError(_("no session {id}").format(id=isolate(session_id)))
         return str(row[0])
 
     # -- the join service ------------------------------------------------------------------
@@ -322,12 +333,12 @@ class LinksPart:
 
         if not is_token(token):
             return None
-        with self._read("check a link") as cur:
+        with self._read(N_("check a link")) as cur:
             cur.execute("SELECT * FROM collab.join_check_link(%s)", (token_hash(token),))
             row = cur.fetchone()
         if row is None:
             return None
-        with self._parsing("check a link"):
+        with self._parsing(N_("check a link")):
             link = link_from(row[:12])
             page = _page(link.session_id, row[12], row[13])
         return LinkCheck(link, link.state(now), page)
@@ -352,7 +363,7 @@ class LinksPart:
         cookie, where = cookie_hash(browser), visitor_address(address)
         if not is_token(token):
             return None
-        with self._transaction("join with a link") as cur:
+        with self._transaction(N_("join with a link")) as cur:
             cur.execute(
                 "SELECT * FROM collab.join_redeem_link(%s, %s, %s, %s, %s)",
                 (token_hash(token), cookie, where, now, new_request_id()),
@@ -360,12 +371,12 @@ class LinksPart:
             row = cur.fetchone()
         if row is None:
             return None
-        with self._parsing("join with a link"):
+        with self._parsing(N_("join with a link")):
             result, state, request_id = RedeemResult(row[0]), LinkState(row[1]), row[2]
             link = link_from(row[3:15])
             page = _page(link.session_id, row[15], row[16])
             if (request_id is not None) != (result is RedeemResult.LOBBY):
-                raise ValueError("its request to join is missing or out of place")
+                raise ValueError(_("its request to join is missing or out of place"))
             return Redemption(
                 result, page, state, None if request_id is None else stored_request_id(request_id)
             )
@@ -377,13 +388,13 @@ class LinksPart:
         from collab_console.core.lobby import LobbyRefusal, new_request_id
 
         given, cookie, where, wanted = join_request_input(typed_id, name, browser, address)
-        with self._transaction("ask to join") as cur:
+        with self._transaction(N_("ask to join")) as cur:
             cur.execute(
                 "SELECT * FROM collab.join_request_by_id(%s, %s, %s, %s, %s, %s)",
                 (wanted, given, cookie, where, now, new_request_id()),
             )
             row = _fetch_one(cur)
-        with self._parsing("ask to join"):
+        with self._parsing(N_("ask to join")):
             if row[0] is not None:
                 return LobbyRefusal(row[0])
             return request_from(row[1:])
@@ -401,28 +412,32 @@ class LinksPart:
 
         if not is_hex64(browser):
             return None
-        with self._read("read where a browser stands") as cur:
+        with self._read(N_("read where a browser stands")) as cur:
             cur.execute(
                 "SELECT *, transaction_timestamp() FROM collab.join_browser_status(%s)", (browser,)
             )
             row = cur.fetchone()
         if row is None:
             return None
-        with self._parsing("read where a browser stands"):
+        with self._parsing(N_("read where a browser stands")):
             state, sid, name, agent, request_id, route = row[:6]
             link_row, session_state, clock = row[6:18], row[18], row[19]
             standing = BrowserState(state)
             if session_state not in ("active", "ended"):
-                raise ValueError(f"its session's state {str(session_state)[:20]!r}")
+                raise ValueError(
+                    _("its session's state {state}").format(
+                        state=isolate(repr(str(session_state)[:20]))
+                    )
+                )
             ended = session_state == "ended"
             because: LinkState | None = None
             if link_row[0] is not None:
                 link = link_from(link_row)
                 if link.session_id != sid:
-                    raise ValueError("the link it joined with is another session's")
+                    raise ValueError(_("the link it joined with is another session's"))
                 if standing is BrowserState.JOINED:
                     stopped = link.state(
-                        zoned_datetime(clock, "the server's clock") if now is None else now
+                        zoned_datetime(clock, _("the server's clock")) if now is None else now
                     )
                     if stopped in (LinkState.REVOKED, LinkState.ENDED):
                         because = stopped
@@ -447,19 +462,25 @@ class LinksPart:
         its link and its requests move together, so ``old`` is unknown afterwards.
         False, with nothing changed, when ``old`` is unknown or ``new`` is anyone's."""
         was, fresh = cookie_hash(old), cookie_hash(new)
-        with self._transaction("renew a browser's cookie") as cur:
+        with self._transaction(N_("renew a browser's cookie")) as cur:
             cur.execute("SELECT collab.join_renew_browser(%s, %s)", (was, fresh))
             renewed = _fetch_one(cur)[0]
         if not isinstance(renewed, bool):
-            raise StoreDamagedError(f"The store {self.location} answered a renewal with nonsense.")
+            raise StoreDamagedError(
+                _("The store {location} answered a renewal with nonsense.").format(
+                    location=isolate(self.location)
+                )
+            )
         return renewed
 
     # -- the agent's side of the lobby -----------------------------------------------------
 
     def join_requests(self, session_id: str) -> list[JoinRequest]:
         """The session's requests to join, the waiting ones first, then newest first."""
-        self._refuse_join_login("read a session's requests to join")
-        with self._read(f"read the requests to join session {session_id}") as cur:
+        self._refuse_join_login(N_("read a session's requests to join"))
+        with self._read(
+            doing(N_("read the requests to join session {id}"), id=isolate(session_id))
+        ) as cur:
             self._session_seen(cur, session_id)
             return self._requests(cur, "r.session_id = %s", session_id)
 
@@ -469,7 +490,7 @@ class LinksPart:
         order = " FOR UPDATE" if lock else _WAITING_FIRST
         cur.execute(f"{_REQUEST_SQL} WHERE {where}{order}", params)
         rows = cur.fetchall()
-        with self._parsing("read the requests to join"):
+        with self._parsing(N_("read the requests to join")):
             return [request_from(row) for row in rows]
 
     def decide_join(
@@ -480,17 +501,25 @@ class LinksPart:
         from collab_console.core.events import LobbyChanged
         from collab_console.core.lobby import RequestState
 
-        self._refuse_join_login("decide requests to join")
-        with self._transaction(f"decide request {request_id}") as cur:
+        self._refuse_join_login(N_("decide requests to join"))
+        with self._transaction(
+            doing(N_("decide request {request}"), request=isolate(request_id))
+        ) as cur:
             found = self._requests(cur, "r.request_id = %s", request_id, lock=True)
             if not found:
-                raise NotFoundError(f"no request {request_id}")
+                raise NotFoundError(_("no request {request}").format(request=isolate(request_id)))
             request = found[0]
             if request.state is not RequestState.WAITING:
-                raise ValidationError(f"request {request_id} was already {request.state.value}")
+                raise ValidationError(
+                    _("request {request} was already {state}").format(
+                        request=isolate(request_id), state=isolate(request.state.value)
+                    )
+                )
             if self._session_seen(cur, request.session_id) != "active":
                 raise ValidationError(
-                    f"request {request.request_id} cannot be decided: the session has ended"
+                    _("request {request} cannot be decided: the session has ended").format(
+                        request=isolate(request.request_id)
+                    )
                 )
             decision = RequestState.ADMITTED if admit else RequestState.DENIED
             cur.execute(
@@ -501,15 +530,17 @@ class LinksPart:
         return LobbyChanged(request.session_id)
 
     def lobby_locked(self, session_id: str) -> bool:
-        self._refuse_join_login("read a session's lobby")
-        with self._read(f"read the lobby of session {session_id}") as cur:
+        self._refuse_join_login(N_("read a session's lobby"))
+        with self._read(doing(N_("read the lobby of session {id}"), id=isolate(session_id))) as cur:
             self._session_seen(cur, session_id)
             cur.execute("SELECT locked FROM collab.lobby WHERE session_id = %s", (session_id,))
             row = cur.fetchone()
         if row is not None and not isinstance(row[0], bool):
             raise StoreDamagedError(
-                f"The store {self.location} holds a lobby of session {session_id} this version "
-                "cannot use; it was left as it is."
+                _(
+                    "The store {location} holds a lobby of session {id} this version "
+                    "cannot use; it was left as it is."
+                ).format(location=isolate(self.location), id=isolate(session_id))
             )
         return row is not None and row[0]
 
@@ -519,8 +550,10 @@ class LinksPart:
         """Lock or unlock the session's lobby as the agent; unlocking forgets the denials."""
         from collab_console.core.events import LobbyChanged
 
-        self._refuse_join_login("lock a lobby")
-        with self._transaction(f"lock the lobby of session {session_id}") as cur:
+        self._refuse_join_login(N_("lock a lobby"))
+        with self._transaction(
+            doing(N_("lock the lobby of session {id}"), id=isolate(session_id))
+        ) as cur:
             self._session_seen(cur, session_id)
             if locked:
                 cur.execute(
@@ -543,7 +576,7 @@ class LinksPart:
         """Whether the login is the join service's (asked once): it holds no table rights
         and may only call the join functions."""
         if self._join_login is None:
-            with self._read("read the login's roles") as cur:
+            with self._read(N_("read the login's roles")) as cur:
                 cur.execute(
                     "SELECT pg_has_role(session_user, 'collab_join', 'MEMBER')"
                     " AND NOT pg_has_role(session_user, 'collab_agent', 'MEMBER')"
@@ -556,8 +589,10 @@ class LinksPart:
         """NotAllowedError for the join service's login: it may only call the join functions."""
         if self._is_join_login():
             raise NotAllowedError(
-                f"the join service's database login cannot {doing}; "
-                "connect as an agent (a member of collab_agent)"
+                _(
+                    "the join service's database login cannot {doing}; "
+                    "connect as an agent (a member of {role})"
+                ).format(doing=shown_doing(doing), role=isolate("collab_agent"))
             )
 
     @contextmanager
@@ -567,18 +602,28 @@ class LinksPart:
             yield
         except (ValueError, CollabConsoleError) as exc:
             raise StoreDamagedError(
-                f"Could not {doing}: the store {self.location} holds a value this version "
-                f"cannot use ({str(exc).rstrip('.')}); it was left as it is."
+                _(
+                    "Could not {doing}: the store {location} holds a value this version "
+                    "cannot use ({problem}); it was left as it is."
+                ).format(
+                    doing=shown_doing(doing),
+                    location=isolate(self.location),
+                    problem=str(exc).rstrip("."),
+                )
             ) from None
 
 
 # -- values read back, parsed with the core's validators -----------------------------------
 
 
+def _no_person() -> str:
+    return _("no person with the ID {person} in session {id}")
+
+
 def _fetch_one(cur: Cursor[Any]) -> tuple[Any, ...]:
     row = cur.fetchone()
     if row is None:
-        raise StoreDamagedError("The store answered nothing where it must answer.")
+        raise StoreDamagedError(_("The store answered nothing where it must answer."))
     return tuple(row)
 
 
@@ -590,7 +635,7 @@ def _stored_session_id(value: object) -> str:
     from collab_console.core.domain import normalise_session_id
 
     if not isinstance(value, str) or normalise_session_id(value) != value:
-        raise ValueError("a Session ID is not in its stored form")
+        raise ValueError(_("a Session ID is not in its stored form"))
     return value
 
 
@@ -598,7 +643,7 @@ def _stored_link_id(value: object) -> str:
     from collab_console.core.links import LINK_ID_PATTERN
 
     if not isinstance(value, str) or not LINK_ID_PATTERN.fullmatch(value):
-        raise ValueError("a link's name is malformed")
+        raise ValueError(_("a link's name is malformed"))
     return value
 
 
@@ -614,14 +659,14 @@ def link_from(row: tuple[Any, ...]) -> Link:
 
     name, sid, pid, purpose, made_by, made, expires, first, used, revoked, by, state = row
     try:
-        made_at = zoned_datetime(made, "its making time")
-        expires_at = _optional_moment(expires, "its expiry")
+        made_at = zoned_datetime(made, _("its making time"))
+        expires_at = _optional_moment(expires, _("its expiry"))
         if expires_at is not None and expires_at <= made_at:
-            raise ValueError("it expires before it was made")
+            raise ValueError(_("it expires before it was made"))
         if not isinstance(first, bool):
-            raise ValueError("its first-join-only mark is not a yes or no")
+            raise ValueError(_("its first-join-only mark is not a yes or no"))
         if (revoked is None) != (by is None) or state not in ("active", "ended"):
-            raise ValueError("its revocation or session is malformed")
+            raise ValueError(_("its revocation or session is malformed"))
         return Link(
             link_id=_stored_link_id(name),
             session_id=_stored_session_id(sid),
@@ -631,13 +676,17 @@ def link_from(row: tuple[Any, ...]) -> Link:
             made_at=made_at,
             expires_at=expires_at,
             first_join_only=first,
-            used_at=_optional_moment(used, "its use"),
-            revoked_at=_optional_moment(revoked, "its revocation"),
+            used_at=_optional_moment(used, _("its use")),
+            revoked_at=_optional_moment(revoked, _("its revocation")),
             revoked_by=None if by is None else stored_agent_name(by),
             session_ended=state == "ended",
         )
     except (ValueError, CollabConsoleError) as exc:
-        raise ValueError(f"link {printable(str(name)[:12])}: {str(exc).rstrip('.')}") from None
+        raise ValueError(
+            _("link {link}: {problem}").format(
+                link=isolate(printable(str(name)[:12])), problem=str(exc).rstrip(".")
+            )
+        ) from None
 
 
 def request_from(row: tuple[Any, ...]) -> JoinRequest:
@@ -648,27 +697,29 @@ def request_from(row: tuple[Any, ...]) -> JoinRequest:
     try:
         decided = RequestState(state)
         if (decided is RequestState.WAITING) != (by is None) or (by is None) != (at is None):
-            raise ValueError("its decision is malformed")
+            raise ValueError(_("its decision is malformed"))
         try:
             where = visitor_address(address)
         except ValidationError:
-            raise ValueError("its address is malformed") from None
+            raise ValueError(_("its address is malformed")) from None
         return JoinRequest(
             request_id=stored_request_id(name_id),
             session_id=_stored_session_id(sid),
             access_id=stored_own_id(pid),
-            name=stored_text(name, "the name given", MAX_NAME_LENGTH),
+            name=stored_text(name, _("the name given"), MAX_NAME_LENGTH),
             route=JoinRoute(route),
             link_id=None if link_id is None else _stored_link_id(link_id),
             address=where,
-            made_at=zoned_datetime(made, "its time"),
+            made_at=zoned_datetime(made, _("its time")),
             state=decided,
             decided_by=None if by is None else stored_agent_name(by),
-            decided_at=_optional_moment(at, "its decision time"),
+            decided_at=_optional_moment(at, _("its decision time")),
         )
     except (ValueError, CollabConsoleError) as exc:
         raise ValueError(
-            f"request {printable(str(name_id)[:12])}: {str(exc).rstrip('.')}"
+            _("request {request}: {problem}").format(
+                request=isolate(printable(str(name_id)[:12])), problem=str(exc).rstrip(".")
+            )
         ) from None
 
 
@@ -750,15 +801,17 @@ class InvitationsPart:
         from collab_console.core.events import InvitationsChanged, ParticipantAdded
         from collab_console.core.text import clean_name
 
-        person = clean_name(name, what="the participant's name", max_length=MAX_NAME_LENGTH)
+        person = clean_name(name, what=_("the participant's name"), max_length=MAX_NAME_LENGTH)
         if not isinstance(contact, str):
-            raise ValidationError("a contact is a phone number or an e-mail address")
+            raise ValidationError(_("a contact is a phone number or an e-mail address"))
         address = parse_contact(contact)[1] if contact.strip() else ""
-        self._refuse_join_login("add people to a session")
-        for _ in range(_MAX_ID_ATTEMPTS):
+        self._refuse_join_login(N_("add people to a session"))
+        for _attempt in range(_MAX_ID_ATTEMPTS):
             access_id = new_session_id()
             try:
-                with self._transaction(f"add {person} to session {session_id}") as cur:
+                with self._transaction(
+                    doing(N_("add {name} to session {id}"), name=person, id=isolate(session_id))
+                ) as cur:
                     self._hold_for_new_person(cur, session_id, person)
                     try:
                         cur.execute(
@@ -782,7 +835,9 @@ class InvitationsPart:
             changed = None if queued is None else InvitationsChanged(session_id)
             return added, ParticipantAdded(session_id, access_id), changed
         raise StoreRefusedError(
-            f"The database refused to add {person}: no free participant ID found."
+            _("The database refused to add {name}: no free participant ID found.").format(
+                name=person
+            )
         )
 
     def _hold_for_new_person(self, cur: Cursor[Any], session_id: str, name: str) -> None:
@@ -793,19 +848,29 @@ class InvitationsPart:
         )
         row = cur.fetchone()
         if row is None:
-            raise NotFoundError(f"no session {session_id}")
+            raise NotFoundError(_("no session {id}").format(id=isolate(session_id)))
         if row[0] != "active":
-            raise ValidationError(f"session {session_id} has ended; no one can be added to it")
+            raise ValidationError(
+                _("session {id} has ended; no one can be added to it").format(
+                    id=isolate(session_id)
+                )
+            )
         cur.execute("SELECT name FROM collab.participant WHERE session_id = %s", (session_id,))
         wanted = name.casefold()
         for (there,) in cur.fetchall():
             if str(there).casefold() == wanted:
-                raise ValidationError(f"{there} is already in session {session_id}")
+                raise ValidationError(
+                    _("{name} is already in session {id}").format(
+                        name=there, id=isolate(session_id)
+                    )
+                )
 
     def deliveries(self, session_id: str) -> dict[str, Delivery]:
         """Each invited person's newest invitation, by their own ID."""
-        self._refuse_join_login("read a session's invitations")
-        with self._read(f"read the invitations of session {session_id}") as cur:
+        self._refuse_join_login(N_("read a session's invitations"))
+        with self._read(
+            doing(N_("read the invitations of session {id}"), id=isolate(session_id))
+        ) as cur:
             self._session_seen(cur, session_id)
             return newest_deliveries(cur, session_id)
 
@@ -821,14 +886,22 @@ class InvitationsPart:
         """
         from collab_console.core.events import InvitationsChanged
 
-        self._refuse_join_login("send invitations")
-        with self._transaction(f"queue an invitation in session {session_id}") as cur:
+        self._refuse_join_login(N_("send invitations"))
+        with self._transaction(
+            doing(N_("queue an invitation in session {id}"), id=isolate(session_id))
+        ) as cur:
             state, name, address = self._invitee(cur, session_id, access_id)
             if state != "active":
-                raise ValidationError(f"session {session_id} has ended; it sends no invitations")
+                raise ValidationError(
+                    _("session {id} has ended; it sends no invitations").format(
+                        id=isolate(session_id)
+                    )
+                )
             if not address:
                 raise ValidationError(
-                    f"{name} has no phone number or e-mail address to send an invitation to"
+                    _(
+                        "{name} has no phone number or e-mail address to send an invitation to"
+                    ).format(name=name)
                 )
             queued = self._resend(cur, session_id, access_id, name, address)
         return queued, InvitationsChanged(session_id)
@@ -846,11 +919,13 @@ class InvitationsPart:
         )
         row = cur.fetchone()
         if row is None:
-            raise NotFoundError(f"no session {session_id}")
+            raise NotFoundError(_("no session {id}").format(id=isolate(session_id)))
         state, stored_name, address = row
         if stored_name is None:
-            raise NotFoundError(f"no person with the ID {access_id} in session {session_id}")
-        with self._parsing("queue an invitation"):
+            raise NotFoundError(
+                _no_person().format(person=isolate(access_id), id=isolate(session_id))
+            )
+        with self._parsing(N_("queue an invitation")):
             return str(state), stored_person_name(stored_name), str(address or "")
 
     def _resend(
@@ -878,10 +953,10 @@ class InvitationsPart:
         )
         last, clock, interval = _fetch_one(cur)
         if not after_regenerate:
-            with self._parsing("queue an invitation"):
+            with self._parsing(N_("queue an invitation")):
                 wait = resend_wait(
-                    _optional_moment(last, "the last invitation's time"),
-                    zoned_datetime(clock, "the server's clock"),
+                    _optional_moment(last, _("the last invitation's time")),
+                    zoned_datetime(clock, _("the server's clock")),
                     _resend_interval(interval),
                 )
             if wait:
@@ -902,7 +977,7 @@ class InvitationsPart:
             (new_invitation_id(), session_id, access_id, channel, recipient, resend),
         )
         row = _fetch_one(cur)
-        with self._parsing("queue an invitation"):
+        with self._parsing(N_("queue an invitation")):
             return delivery_from(row)
 
     def claim_invitations(self, *, now: datetime, limit: int = 20) -> list[Delivery]:
@@ -911,10 +986,10 @@ class InvitationsPart:
 
         ``FOR UPDATE SKIP LOCKED``: two consoles claiming at once take different ones.
         """
-        self._refuse_join_login("send invitations")
+        self._refuse_join_login(N_("send invitations"))
         if limit < 1:
             return []
-        with self._transaction("take invitations to send") as cur:
+        with self._transaction(N_("take invitations to send")) as cur:
             cur.execute(
                 "UPDATE collab.invitation i SET state = 'failed', reason = %s,"
                 " next_attempt_at = NULL, claimed_until = NULL,"
@@ -942,7 +1017,7 @@ class InvitationsPart:
                 (CLAIM_SECONDS, now, now, limit),
             )
             rows = cur.fetchall()
-        with self._parsing("take invitations to send"):
+        with self._parsing(N_("take invitations to send")):
             return [delivery_from(tuple(row)[1:]) for row in rows]
 
     def record_attempt(
@@ -968,17 +1043,27 @@ class InvitationsPart:
         if wanted in (DeliveryState.SENT, DeliveryState.DELIVERED):
             why = ""
         elif wanted is DeliveryState.FAILED and not why:
-            raise ValidationError("say why the invitation failed")
+            raise ValidationError(_("say why the invitation failed"))
         if wanted is DeliveryState.QUEUED and next_attempt_at is None:
-            raise ValidationError("an invitation queued again needs the time of its next try")
+            raise ValidationError(_("an invitation queued again needs the time of its next try"))
         gateway, link = attempt_ids(gateway_id, link_id)
-        self._refuse_join_login("send invitations")
-        with self._transaction(f"record a try to send invitation {invitation_id}") as cur:
+        self._refuse_join_login(N_("send invitations"))
+        with self._transaction(
+            doing(
+                N_("record a try to send invitation {invitation}"),
+                invitation=isolate(invitation_id),
+            )
+        ) as cur:
             current = self._invitation_for_update(cur, invitation_id)
             if wanted.value not in _FORWARD.get(current.state.value, frozenset()):
                 raise ValidationError(
-                    f"invitation {current.invitation_id} is {current.state.value} already;"
-                    f" it cannot become {wanted.value}"
+                    _(
+                        "invitation {invitation} is {state} already; it cannot become {wanted}"
+                    ).format(
+                        invitation=isolate(current.invitation_id),
+                        state=isolate(current.state.value),
+                        wanted=isolate(wanted.value),
+                    )
                 )
             tried = current.state is DeliveryState.QUEUED
             sent_now = tried and wanted in (DeliveryState.SENT, DeliveryState.DELIVERED)
@@ -1016,18 +1101,28 @@ class InvitationsPart:
         from collab_console.core.events import InvitationsChanged
 
         reported = DeliveryState(state)
-        self._refuse_join_login("record delivery reports")
+        self._refuse_join_login(N_("record delivery reports"))
         why = ""
         if reported is DeliveryState.FAILED:
             why = _kept_reason(reason) or REPORTED_FAILURE
-        with self._transaction(f"record the report of invitation {invitation_id}") as cur:
+        with self._transaction(
+            doing(
+                N_("record the report of invitation {invitation}"),
+                invitation=isolate(invitation_id),
+            )
+        ) as cur:
             current = self._invitation_for_update(cur, invitation_id)
             if reported is current.state:
                 return None
             if current.state is not DeliveryState.SENT or not reported.final:
                 raise ValidationError(
-                    f"invitation {current.invitation_id} is {current.state.value};"
-                    f" a report cannot make it {reported.value}"
+                    _(
+                        "invitation {invitation} is {state}; a report cannot make it {wanted}"
+                    ).format(
+                        invitation=isolate(current.invitation_id),
+                        state=isolate(current.state.value),
+                        wanted=isolate(reported.value),
+                    )
                 )
             cur.execute(
                 "UPDATE collab.invitation SET state = %s, reason = %s,"
@@ -1040,10 +1135,10 @@ class InvitationsPart:
         """SENT invitations with a gateway message of active sessions, sent in the last day,
         not asked about in the last ``REPORT_SECONDS``, oldest first; each is marked asked
         now (two consoles asking at once take different ones)."""
-        self._refuse_join_login("read invitations")
+        self._refuse_join_login(N_("read invitations"))
         if limit < 1:
             return []
-        with self._transaction("find invitations awaiting a report") as cur:
+        with self._transaction(N_("find invitations awaiting a report")) as cur:
             cur.execute(
                 "WITH asked AS (UPDATE collab.invitation i"
                 " SET report_asked_at = transaction_timestamp()"
@@ -1059,7 +1154,7 @@ class InvitationsPart:
                 (now, now, REPORT_SECONDS, limit),
             )
             rows = cur.fetchall()
-        with self._parsing("find invitations awaiting a report"):
+        with self._parsing(N_("find invitations awaiting a report")):
             return [delivery_from(tuple(row)[1:]) for row in rows]
 
     def _invitation_for_update(self, cur: Cursor[Any], invitation_id: str) -> Delivery:
@@ -1068,7 +1163,11 @@ class InvitationsPart:
 
         name = invitation_id.strip().upper() if isinstance(invitation_id, str) else ""
         if not INVITATION_ID_PATTERN.fullmatch(name):
-            raise NotFoundError(f"no invitation {printable(str(invitation_id)[:20])}")
+            raise NotFoundError(
+                _("no invitation {invitation}").format(
+                    invitation=isolate(printable(str(invitation_id)[:20]))
+                )
+            )
         cur.execute(
             f"SELECT {INVITATION_COLUMNS} FROM collab.invitation i"
             " WHERE i.invitation_id = %s FOR NO KEY UPDATE",
@@ -1076,8 +1175,8 @@ class InvitationsPart:
         )
         row = cur.fetchone()
         if row is None:
-            raise NotFoundError(f"no invitation {name}")
-        with self._parsing("read an invitation"):
+            raise NotFoundError(_("no invitation {invitation}").format(invitation=isolate(name)))
+        with self._parsing(N_("read an invitation")):
             return delivery_from(tuple(row))
 
 
@@ -1105,7 +1204,9 @@ def delivery_from(row: tuple[Any, ...]) -> Delivery:
      next_at, gateway, link) = row  # fmt: skip
     if not isinstance(resend, bool):
         raise StoreValueError(
-            f"invitation {printable(str(iid)[:12])}: its resend mark is malformed"
+            _("invitation {invitation}: its resend mark is malformed").format(
+                invitation=isolate(printable(str(iid)[:12]))
+            )
         )
     return stored_delivery(
         invitation_id=iid,
@@ -1114,13 +1215,13 @@ def delivery_from(row: tuple[Any, ...]) -> Delivery:
         channel=channel,
         recipient=recipient,
         state=state,
-        queued_at=zoned_datetime(queued, "an invitation's queueing time"),
-        updated_at=zoned_datetime(updated, "an invitation's change time"),
+        queued_at=zoned_datetime(queued, _("an invitation's queueing time")),
+        updated_at=zoned_datetime(updated, _("an invitation's change time")),
         queued_by=by,
         resend=resend,
         attempts=attempts,
         reason=reason,
-        next_attempt_at=_optional_moment(next_at, "an invitation's next try"),
+        next_attempt_at=_optional_moment(next_at, _("an invitation's next try")),
         gateway_id=gateway,
         link_id=link,
     )

@@ -18,6 +18,7 @@ import psycopg
 from psycopg import sql
 
 from collab_console.core.errors import CollabConsoleError, NotAllowedError, ValidationError
+from collab_console.core.i18n import _, isolate
 from collab_console.store.errors import StoreError, StoreRefusedError, StoreTooNewError
 from collab_console.store.pg_schema import (
     BOOTSTRAP,
@@ -39,7 +40,7 @@ def init_org(conn: psycopg.Connection[Any]) -> None:
     The roles are made if missing: they belong to the cluster, so a second
     organisation database shares them.
     """
-    with _owner_errors("set up the organisation database"), conn.transaction():
+    with _owner_errors(_("set up the organisation database")), conn.transaction():
         for role in GROUP_ROLES.values():
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone()
             if exists is None:
@@ -54,7 +55,7 @@ def migrate(conn: psycopg.Connection[Any]) -> int:
     newer than this version knows: ``StoreTooNewError``, nothing changed.
     """
     applied = 0
-    with _owner_errors("update the organisation schema"), conn.transaction():
+    with _owner_errors(_("update the organisation schema")), conn.transaction():
         for statement in BOOTSTRAP:
             conn.execute(statement)
         # One migrator at a time; a second one waits here, then finds nothing to do.
@@ -63,8 +64,10 @@ def migrate(conn: psycopg.Connection[Any]) -> int:
         current = int(row[0]) if row else 0
         if current > SCHEMA_VERSION:
             raise StoreTooNewError(
-                f"The organisation database has schema {current}; this Collab Console knows "
-                f"{SCHEMA_VERSION}. Update Collab Console; the database was left as it is."
+                _(
+                    "The organisation database has schema {version}; this Collab Console knows "
+                    "{known}. Update Collab Console; the database was left as it is."
+                ).format(version=current, known=SCHEMA_VERSION)
             )
         for version in range(current + 1, SCHEMA_VERSION + 1):
             for statement in MIGRATIONS[version - 1]:
@@ -79,7 +82,7 @@ def migrate(conn: psycopg.Connection[Any]) -> int:
 
 def schema_version(conn: psycopg.Connection[Any]) -> int:
     """The schema version of the connected database (0: not set up)."""
-    with _owner_errors("read the schema version"), conn.transaction():
+    with _owner_errors(_("read the schema version")), conn.transaction():
         if conn.execute("SELECT to_regclass('collab.schema_version')").fetchone() in (
             None,
             (None,),
@@ -93,12 +96,18 @@ def validate_login(name: object) -> str:
     """A login role's name: 1 to 63 ASCII letters and digits, with . _ @ - inside."""
     if not isinstance(name, str) or not _LOGIN.match(name.strip()):
         raise ValidationError(
-            "a database user's name is 1 to 63 ASCII letters and digits, with . _ @ - inside "
-            "(like agent.amy)"
+            _(
+                "a database user's name is 1 to 63 ASCII letters and digits, with . _ @ - inside "
+                "(like {example})"
+            ).format(example=isolate("agent.amy"))
         )
     name = name.strip()
     if name.lower() in _RESERVED or name.lower().startswith("pg_"):
-        raise ValidationError(f"{name} is a name the database keeps for itself; choose another")
+        raise ValidationError(
+            _("{name} is a name the database keeps for itself; choose another").format(
+                name=isolate(name)
+            )
+        )
     return name
 
 
@@ -114,16 +123,22 @@ def add_user(conn: psycopg.Connection[Any], name: str, role: str, password: str)
 
     group = GROUP_ROLES.get(role)
     if group is None:
-        raise ValidationError(f"a role is one of {', '.join(GROUP_ROLES)}, not {role!r}")
+        raise ValidationError(
+            _("a role is one of {roles}, not {role}").format(
+                roles=isolate(", ".join(GROUP_ROLES)), role=isolate(repr(role))
+            )
+        )
     name = validate_login(name)
-    check_new_passphrase(password, name, what="password")
+    check_new_passphrase(password, name, what=_("password"))
     verifier = conn.pgconn.encrypt_password(
         password.encode("utf-8"), name.encode("utf-8"), b"scram-sha-256"
     ).decode("ascii")
-    with _owner_errors(f"add the user {name}"), conn.transaction():
+    with _owner_errors(_("add the user {name}").format(name=isolate(name))), conn.transaction():
         taken = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,)).fetchone()
         if taken is not None:
-            raise ValidationError(f"there is already a database role named {name}")
+            raise ValidationError(
+                _("there is already a database role named {name}").format(name=isolate(name))
+            )
         conn.execute(
             sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
                 sql.Identifier(name), sql.Literal(verifier), sql.Identifier(group)
@@ -143,11 +158,15 @@ def _owner_errors(doing: str) -> Iterator[None]:
         raise
     except psycopg.errors.InsufficientPrivilege as exc:
         raise NotAllowedError(
-            f"the database refused to let this user {doing} ({_primary(exc)}); run it as the "
-            "database's owner, a role with CREATEROLE"
+            _(
+                "the database refused to let this user {doing} ({reason}); run it as the "
+                "database's owner, a role with CREATEROLE"
+            ).format(doing=doing, reason=_primary(exc))
         ) from None
     except psycopg.Error as exc:
-        raise StoreRefusedError(f"Could not {doing}: {_primary(exc)}.") from None
+        raise StoreRefusedError(
+            _("Could not {doing}: {reason}.").format(doing=doing, reason=_primary(exc))
+        ) from None
 
 
 def _primary(exc: psycopg.Error) -> str:

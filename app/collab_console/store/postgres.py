@@ -30,11 +30,13 @@ from collab_console.core.errors import (
     StaleSettingsError,
     ValidationError,
 )
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.core.settings import SPECS_BY_KEY, Acknowledgement, CopySettings
 from collab_console.store.errors import (
     StoreDamagedError,
     StoreError,
     StoreLockedError,
+    StoreLoginRefusedError,
     StoreMissingError,
     StoreRefusedError,
     StoreTooNewError,
@@ -55,8 +57,10 @@ from collab_console.store.pg_schema import EVENTS_CHANNEL, GROUP_ROLES, SCHEMA_V
 from collab_console.store.stored_values import (
     StoreValueError,
     declared_spec,
+    doing,
     require_every_setting,
     settings_head,
+    shown_doing,
     zoned_datetime,
 )
 
@@ -106,7 +110,7 @@ KEEPALIVES = {
     "tcp_user_timeout": 25_000,
 }
 #: What refuses every passphrase-admin call: here the database decides who is an admin.
-DATABASE_DECIDES = (
+DATABASE_DECIDES = N_(
     "in organisation mode the database decides who is an admin: the database owner adds "
     "you with collab-console db add-user NAME --role admin"
 )
@@ -194,8 +198,9 @@ class PostgresStore(LinksPart, InvitationsPart):
             params = conninfo_to_dict(dsn)
         except psycopg.Error:
             raise ValidationError(
-                "that is not a database address; write it like "
-                "postgresql://agent.amy@db.example.com/collab"
+                _("that is not a database address; write it like {example}").format(
+                    example=isolate("postgresql://agent.amy@db.example.com/collab")
+                )
             ) from None
         location = _describe(params)
         secret = password if password is not None else _as_text(params.get("password"))
@@ -211,7 +216,9 @@ class PostgresStore(LinksPart, InvitationsPart):
         except psycopg.Error as exc:
             connection.close()
             listener.close()
-            raise _unreachable(exc, location, secret, "open the organisation database") from None
+            raise _unreachable(
+                exc, location, secret, N_("open the organisation database")
+            ) from None
         except BaseException:
             connection.close()
             listener.close()
@@ -227,7 +234,7 @@ class PostgresStore(LinksPart, InvitationsPart):
 
     @contextmanager
     def _transaction(
-        self, doing: str = "change the store", *, demo: bool = False
+        self, doing: str = N_("change the store"), *, demo: bool = False
     ) -> Iterator[Cursor[Any]]:
         """One write transaction on a cursor; any error rolls it back and is translated.
 
@@ -242,7 +249,7 @@ class PostgresStore(LinksPart, InvitationsPart):
                 yield cursor
 
     @contextmanager
-    def _read(self, doing: str = "read the store") -> Iterator[Cursor[Any]]:
+    def _read(self, doing: str = N_("read the store")) -> Iterator[Cursor[Any]]:
         """One read-only transaction on a cursor; errors translated."""
         with self._errors(doing):
             conn = self._connection()
@@ -274,8 +281,14 @@ class PostgresStore(LinksPart, InvitationsPart):
         except StoreValueError as exc:
             # One line whatever the value held (a damaged one may hold line breaks).
             raise StoreDamagedError(
-                f"Could not {doing}: the database {self.location} holds a value this version "
-                f"cannot use ({' '.join(str(exc).split())}); it was left as it is."
+                _(
+                    "Could not {doing}: the database {location} holds a value this version "
+                    "cannot use ({problem}); it was left as it is."
+                ).format(
+                    doing=shown_doing(doing),
+                    location=isolate(self.location),
+                    problem=" ".join(str(exc).split()),
+                )
             ) from None
         except psycopg.Error as exc:
             raise _translated(exc, doing, self) from None
@@ -286,7 +299,7 @@ class PostgresStore(LinksPart, InvitationsPart):
         """The settings in force for this login: the organisation's, with its team's
         overrides."""
         join_login = self._is_join_login()
-        with self._read("read the settings") as cursor:
+        with self._read(N_("read the settings")) as cursor:
             return _read_settings(cursor, join_login=join_login)
 
     def save_settings(
@@ -298,13 +311,10 @@ class PostgresStore(LinksPart, InvitationsPart):
         from collab_console.core.events import SettingsChanged
 
         if admin is None or not is_admin_session(admin):
-            raise NotAllowedError("only an admin can change the settings")
+            raise NotAllowedError(_("only an admin can change the settings"))
         if admin.name != self.user:
-            raise NotAllowedError(
-                f"only an admin can change the settings, as their own database login "
-                f"(this one is {self.user})"
-            )
-        with self._transaction("save the settings") as cursor:
+            raise NotAllowedError(_only_own_login().format(login=isolate(self.user)))
+        with self._transaction(N_("save the settings")) as cursor:
             cursor.execute("SELECT collab.lock_policy()")
             current = _read_settings(cursor)
             if current.version != settings.version:
@@ -312,7 +322,7 @@ class PostgresStore(LinksPart, InvitationsPart):
             for key, ack in settings.acknowledgements.items():
                 if ack != current.acknowledgements.get(key) and ack.by != admin.name:
                     raise NotAllowedError(
-                        "only an admin can acknowledge a warning, in their own name"
+                        _("only an admin can acknowledge a warning, in their own name")
                     )
             _write_settings(cursor, settings, current)
         return SettingsChanged(self.load_settings())
@@ -321,16 +331,16 @@ class PostgresStore(LinksPart, InvitationsPart):
         """The demo's first settings, into a database nobody has used (as an admin)."""
         from collab_console.core.events import SettingsChanged
 
-        with self._transaction("save the demo settings", demo=True) as cursor:
+        with self._transaction(N_("save the demo settings"), demo=True) as cursor:
             current = _read_settings(cursor)
             if not _pristine(cursor) or current.version != settings.version:
-                raise NotAllowedError("demo settings go only into a store nobody has used")
+                raise NotAllowedError(_("demo settings go only into a store nobody has used"))
             _write_settings(cursor, settings, current)
         return SettingsChanged(self.load_settings())
 
     def is_pristine(self) -> bool:
         """Nobody has saved settings or started a session (admins are the database's)."""
-        with self._read("read the store") as cursor:
+        with self._read(N_("read the store")) as cursor:
             return _pristine(cursor)
 
     # -- teams (organisation mode only; the CLI's ``teams`` commands call these) ---------
@@ -353,7 +363,11 @@ class PostgresStore(LinksPart, InvitationsPart):
         ack: tuple[str | None, datetime | None, int | None] = (None, None, None)
         if spec.warning is not None and parsed:
             ack = (session.name, now, spec.warning.version)
-        with self._transaction(f"override {spec.label} for team {team}") as cursor:
+        with self._transaction(
+            doing(
+                N_("override {setting} for team {team}"), setting=_(spec.label), team=isolate(team)
+            )
+        ) as cursor:
             cursor.execute("SELECT collab.lock_policy()")
             cursor.execute(
                 "INSERT INTO collab.team (name) VALUES (%s) ON CONFLICT (name) DO NOTHING", (team,)
@@ -382,13 +396,23 @@ class PostgresStore(LinksPart, InvitationsPart):
         self._admin(admin, now)
         spec = spec_for(key)
         team = _team_name(team)
-        with self._transaction(f"clear the override of {spec.label} for team {team}") as cursor:
+        with self._transaction(
+            doing(
+                N_("clear the override of {setting} for team {team}"),
+                setting=_(spec.label),
+                team=isolate(team),
+            )
+        ) as cursor:
             cursor.execute("SELECT collab.lock_policy()")
             cursor.execute(
                 "DELETE FROM collab.team_setting WHERE team = %s AND key = %s", (team, key)
             )
             if cursor.rowcount == 0:
-                raise NotFoundError(f"team {team} does not override {spec.label}")
+                raise NotFoundError(
+                    _("team {team} does not override {setting}").format(
+                        team=isolate(team), setting=_(spec.label)
+                    )
+                )
         return SettingsChanged(self.load_settings())
 
     def add_team_member(
@@ -400,7 +424,9 @@ class PostgresStore(LinksPart, InvitationsPart):
 
         self._admin(admin, now)
         team, login = _team_name(team), validate_login(login)
-        with self._transaction(f"put {login} in team {team}") as cursor:
+        with self._transaction(
+            doing(N_("put {login} in team {team}"), login=isolate(login), team=isolate(team))
+        ) as cursor:
             _require_colleague(cursor, login)
             cursor.execute("SELECT collab.lock_policy()")
             cursor.execute(
@@ -421,16 +447,18 @@ class PostgresStore(LinksPart, InvitationsPart):
         from collab_console.core.events import SettingsChanged
 
         self._admin(admin, now)
-        with self._transaction(f"take {login} out of their team") as cursor:
+        with self._transaction(
+            doing(N_("take {login} out of their team"), login=isolate(login))
+        ) as cursor:
             cursor.execute("SELECT collab.lock_policy()")
             cursor.execute("DELETE FROM collab.team_member WHERE login = %s", (login,))
             if cursor.rowcount == 0:
-                raise NotFoundError(f"{login} is in no team")
+                raise NotFoundError(_("{login} is in no team").format(login=isolate(login)))
         return SettingsChanged(self.load_settings())
 
     def team_overrides(self) -> dict[str, dict[str, object]]:
         """Every team the login may see, with its overrides (parsed) by setting key."""
-        with self._read("read the teams") as cursor:
+        with self._read(N_("read the teams")) as cursor:
             teams: dict[str, dict[str, object]] = {
                 str(name): {} for (name,) in cursor.execute("SELECT name FROM collab.team")
             }
@@ -439,13 +467,17 @@ class PostgresStore(LinksPart, InvitationsPart):
             ):
                 spec = SPECS_BY_KEY.get(key)
                 if spec is None or team not in teams:
-                    raise StoreValueError(f"a team overrides an unknown setting {str(key)[:40]!r}")
+                    raise StoreValueError(
+                        _("a team overrides an unknown setting {key}").format(
+                            key=isolate(repr(str(key)[:40]))
+                        )
+                    )
                 teams[team][key] = _parsed(spec.key, value)
             return teams
 
     def team_members(self) -> dict[str, list[str]]:
         """The logins of every team the login may see (an admin: all), by team, sorted."""
-        with self._read("read the teams") as cursor:
+        with self._read(N_("read the teams")) as cursor:
             members: dict[str, list[str]] = {
                 _team_read_back(name): []
                 for (name,) in cursor.execute("SELECT name FROM collab.team")
@@ -462,10 +494,7 @@ class PostgresStore(LinksPart, InvitationsPart):
 
         session = require_admin(admin, now)
         if session.name != self.user:
-            raise NotAllowedError(
-                f"only an admin can change the settings, as their own database login "
-                f"(this one is {self.user})"
-            )
+            raise NotAllowedError(_only_own_login().format(login=isolate(self.user)))
         return session
 
     # -- the audit trail -------------------------------------------------------------------
@@ -482,12 +511,12 @@ class PostgresStore(LinksPart, InvitationsPart):
         if query.limit is not None:
             statement += " LIMIT %s"
             params.append(query.limit)
-        with self._read("read the audit trail") as cursor:
+        with self._read(N_("read the audit trail")) as cursor:
             return [_audit_entry(row) for row in cursor.execute(statement, params)]
 
     def count_audit_entries(self, query: AuditQuery) -> int:
         where, params = _audit_filter(query)
-        with self._read("count the audit trail") as cursor:
+        with self._read(N_("count the audit trail")) as cursor:
             row = cursor.execute(f"SELECT count(*) FROM collab.audit{where}", params).fetchone()
             return int(row[0]) if row else 0
 
@@ -502,8 +531,8 @@ class PostgresStore(LinksPart, InvitationsPart):
         from collab_console.core.audit import verify_slice
 
         if limit < 1:
-            raise ValidationError("a slice of the audit trail holds at least one entry")
-        with self._read("check the audit trail") as cursor:
+            raise ValidationError(_("a slice of the audit trail holds at least one entry"))
+        with self._read(N_("check the audit trail")) as cursor:
             head = cursor.execute("SELECT seq FROM collab.audit_head").fetchone()
             rows = cursor.execute(
                 f"SELECT {_AUDIT_COLUMNS} FROM collab.audit WHERE seq > %s ORDER BY seq LIMIT %s",
@@ -529,14 +558,14 @@ class PostgresStore(LinksPart, InvitationsPart):
 
     def database_admin(self) -> str | None:
         """This login's name when it is a member of ``collab_admin``, else None."""
-        with self._read("read the admins") as cursor:
+        with self._read(N_("read the admins")) as cursor:
             row = cursor.execute(
                 "SELECT pg_has_role(session_user, 'collab_admin', 'MEMBER')"
             ).fetchone()
         return self.user if row and row[0] is True else None
 
     def has_admins(self) -> bool:
-        with self._read("read the admins") as cursor:
+        with self._read(N_("read the admins")) as cursor:
             row = cursor.execute(
                 "SELECT EXISTS (SELECT 1 FROM pg_auth_members m"
                 " JOIN pg_roles g ON g.oid = m.roleid AND g.rolname = 'collab_admin')"
@@ -548,7 +577,7 @@ class PostgresStore(LinksPart, InvitationsPart):
         for one made otherwise, when the schema was made and "the database"."""
         from collab_console.core.admins import AdminInfo
 
-        with self._read("read the admins") as cursor:
+        with self._read(N_("read the admins")) as cursor:
             rows = cursor.execute(
                 _ADMINS_SQL.format(
                     columns="r.rolname, a.added_at, a.added_by,"
@@ -572,21 +601,21 @@ class PostgresStore(LinksPart, InvitationsPart):
         return admins
 
     def admin_credentials(self, name: str) -> tuple[str, str] | None:
-        raise NotAllowedError(DATABASE_DECIDES)
+        raise NotAllowedError(_(DATABASE_DECIDES))
 
     def add_admin(
         self, name: str, passphrase_hash: str, *, actor: str, by: AdminSession | None = None
     ) -> None:
-        raise NotAllowedError(DATABASE_DECIDES)
+        raise NotAllowedError(_(DATABASE_DECIDES))
 
     def remove_admin(self, name: str, *, by: AdminSession) -> str:
-        raise NotAllowedError(DATABASE_DECIDES)
+        raise NotAllowedError(_(DATABASE_DECIDES))
 
     def set_passphrase_hash(self, passphrase_hash: str, *, by: AdminSession) -> None:
-        raise NotAllowedError(DATABASE_DECIDES)
+        raise NotAllowedError(_(DATABASE_DECIDES))
 
     def unlock_failures(self, name_key: str) -> tuple[int, datetime | None]:
-        raise NotAllowedError(DATABASE_DECIDES)
+        raise NotAllowedError(_(DATABASE_DECIDES))
 
     def record_unlock(
         self,
@@ -597,13 +626,13 @@ class PostgresStore(LinksPart, InvitationsPart):
         at: datetime,
         actor: str,
     ) -> int:
-        raise NotAllowedError(DATABASE_DECIDES)
+        raise NotAllowedError(_(DATABASE_DECIDES))
 
     # -- sessions --------------------------------------------------------------------------
 
     def list_sessions(self) -> list[SessionSummary]:
         """The sessions this login may see: active first, newest first within each state."""
-        with self._read("list the sessions") as cursor:
+        with self._read(N_("list the sessions")) as cursor:
             rows = cursor.execute(
                 _SUMMARY_SQL + " ORDER BY s.state = 'ended', s.created_at DESC, s.session_id"
             ).fetchall()
@@ -612,20 +641,20 @@ class PostgresStore(LinksPart, InvitationsPart):
     def _summary(self, cursor: Cursor[Any], session_id: str) -> SessionSummary:
         row = cursor.execute(_SUMMARY_SQL + " WHERE s.session_id = %s", (session_id,)).fetchone()
         if row is None:
-            raise NotFoundError(f"no session {session_id}")
+            raise NotFoundError(_("no session {id}").format(id=isolate(session_id)))
         return _summary_from(row)
 
     def get_session(self, session_id: str) -> Session:
         from collab_console.core.domain import restore_session
 
-        with self._read(f"read session {session_id}") as cursor:
+        with self._read(doing(N_("read session {id}"), id=isolate(session_id))) as cursor:
             head = cursor.execute(
                 "SELECT session_id, state, created_at, ended_at, demo, agent"
                 " FROM collab.session WHERE session_id = %s",
                 (session_id,),
             ).fetchone()
             if head is None:
-                raise NotFoundError(f"no session {session_id}")
+                raise NotFoundError(_("no session {id}").format(id=isolate(session_id)))
             people = cursor.execute(
                 "SELECT name, access_id, contact FROM collab.participant"
                 " WHERE session_id = %s ORDER BY position",
@@ -635,19 +664,25 @@ class PostgresStore(LinksPart, InvitationsPart):
             sid, state, created_at, ended_at, demo, agent = head
             try:
                 if not isinstance(demo, bool):
-                    raise StoreValueError("its demo mark is not true or false")
+                    raise StoreValueError(_("its demo mark is not true or false"))
                 return restore_session(
                     session_id=sid,
                     state=state,
-                    created_at=zoned_datetime(created_at, "its start time"),
-                    ended_at=None if ended_at is None else zoned_datetime(ended_at, "its end time"),
+                    created_at=zoned_datetime(created_at, _("its start time")),
+                    ended_at=None
+                    if ended_at is None
+                    else zoned_datetime(ended_at, _("its end time")),
                     demo=int(demo),
                     agent=agent,
                     people=[(name, access_id, contact) for name, access_id, contact in people],
                     deliveries=deliveries,
                 )
             except CollabConsoleError as exc:
-                raise StoreValueError(f"session {session_id}: {str(exc).rstrip('.')}") from None
+                raise StoreValueError(
+                    _("session {id}: {problem}").format(
+                        id=isolate(session_id), problem=str(exc).rstrip(".")
+                    )
+                ) from None
 
     def start_session(
         self, *, customer_name: str, contact: str, now: datetime, actor: str
@@ -660,7 +695,7 @@ class PostgresStore(LinksPart, InvitationsPart):
         from collab_console.core.domain import build_session, new_session_id
         from collab_console.core.events import SessionStarted
 
-        for _ in range(MAX_ID_ATTEMPTS):
+        for _attempt in range(MAX_ID_ATTEMPTS):
             session = build_session(
                 session_id=new_session_id(),
                 customer_name=customer_name,
@@ -670,7 +705,7 @@ class PostgresStore(LinksPart, InvitationsPart):
             )
             customer = session.customer
             try:
-                with self._transaction("start a session") as cursor:
+                with self._transaction(N_("start a session")) as cursor:
                     self._insert_session(cursor, session)
                     invite = self._queue(
                         cursor,
@@ -684,7 +719,7 @@ class PostgresStore(LinksPart, InvitationsPart):
             started = session.replace(deliveries={customer.access_id: invite})
             return started, SessionStarted(started.summary())
         raise StoreRefusedError(
-            "The database refused to start a session: no free Session ID found."
+            _("The database refused to start a session: no free Session ID found.")
         )
 
     def add_sessions(self, sessions: Iterable[Session], *, actor: str) -> list[SessionStarted]:
@@ -695,7 +730,7 @@ class PostgresStore(LinksPart, InvitationsPart):
         sessions = list(sessions)
         demo = bool(sessions) and all(s.demo for s in sessions)
         added = []
-        with self._transaction("add a session", demo=demo) as cursor:
+        with self._transaction(N_("add a session"), demo=demo) as cursor:
             for session in sessions:
                 self._insert_session(cursor, session)
                 _insert_deliveries(cursor, session.deliveries.values())
@@ -735,7 +770,7 @@ class PostgresStore(LinksPart, InvitationsPart):
         see is not found: row-level security hides it."""
         from collab_console.core.events import SessionEnded
 
-        with self._transaction(f"end session {session_id}") as cursor:
+        with self._transaction(doing(N_("end session {id}"), id=isolate(session_id))) as cursor:
             cursor.execute(
                 "UPDATE collab.session SET state = 'ended', ended_at = %s"
                 " WHERE session_id = %s AND state = 'active'",
@@ -756,31 +791,49 @@ class PostgresStore(LinksPart, InvitationsPart):
 
         login = validate_login(login)
         if kind not in SHARE_KINDS:
-            raise ValidationError(f"a session is shared as one of {', '.join(SHARE_KINDS)}")
-        with self._transaction(f"share session {session_id} with {login}") as cursor:
+            raise ValidationError(
+                _("a session is shared as one of {kinds}").format(
+                    kinds=isolate(", ".join(SHARE_KINDS))
+                )
+            )
+        with self._transaction(
+            doing(
+                N_("share session {id} with {login}"), id=isolate(session_id), login=isolate(login)
+            )
+        ) as cursor:
             _require_colleague(cursor, login)
             try:
                 cursor.execute(
                     "SELECT collab.grant_session_access(%s, %s, %s)", (session_id, login, kind)
                 )
             except psycopg.errors.ForeignKeyViolation:
-                raise NotFoundError(f"no session {session_id}") from None
+                raise NotFoundError(_("no session {id}").format(id=isolate(session_id))) from None
 
     def unshare_session(self, session_id: str, login: str) -> None:
         """Take the access :meth:`share_session` gave ``login`` away again (NotFoundError when
         there was none; NotAllowedError from the server for anyone but the session's agent
         or an admin)."""
-        with self._transaction(f"take {login}'s access to session {session_id} away") as cursor:
+        with self._transaction(
+            doing(
+                N_("take {login}'s access to session {id} away"),
+                login=isolate(login),
+                id=isolate(session_id),
+            )
+        ) as cursor:
             row = cursor.execute(
                 "SELECT collab.revoke_session_access(%s, %s)", (session_id, login)
             ).fetchone()
             if row is None or row[0] is not True:
-                raise NotFoundError(f"{login} had no access of their own to session {session_id}")
+                raise NotFoundError(
+                    _("{login} had no access of their own to session {id}").format(
+                        login=isolate(login), id=isolate(session_id)
+                    )
+                )
 
     def record_copy(self, record: CopyRecord) -> None:
         """An audit entry for a copy, in this login's name and role; never the value. Why a
         Session URL was copied for someone whose invitation did not fail is its new value."""
-        with self._transaction("record the copy") as cursor:
+        with self._transaction(N_("record the copy")) as cursor:
             cursor.execute(
                 "SELECT collab.append_audit('copy', %s, %s, %s, NULL, %s, NULL, %s, NULL)",
                 (
@@ -848,7 +901,7 @@ class PostgresStore(LinksPart, InvitationsPart):
         lost_sight = False
         told: set[tuple[str, str, str | None]] = set()
         join_login = self._is_join_login()
-        with self._read("check for changes in the store") as cursor:
+        with self._read(N_("check for changes in the store")) as cursor:
             for note in heard:
                 kind, session_id, grantee, access_id = _payload(note.payload)
                 if kind == "settings":
@@ -913,7 +966,7 @@ class PostgresStore(LinksPart, InvitationsPart):
             )
             fresh.execute(f"LISTEN {EVENTS_CHANNEL}")
         except psycopg.Error as exc:
-            raise _unreachable(exc, self.location, self._secret, "listen for changes") from None
+            raise _unreachable(exc, self.location, self._secret, N_("listen for changes")) from None
         fresh.add_notify_handler(self._heard.append)
         self._heard.clear()
         self._listener = fresh
@@ -946,7 +999,7 @@ def connect(
     try:
         return psycopg.connect(conninfo, **extra)
     except psycopg.Error as exc:
-        raise _unreachable(exc, location, secret, "connect") from None
+        raise _unreachable(exc, location, secret, N_("connect")) from None
 
 
 def _check_schema(conn: psycopg.Connection[Any], location: str, secret: str | None) -> str:
@@ -958,14 +1011,18 @@ def _check_schema(conn: psycopg.Connection[Any], location: str, secret: str | No
         ).fetchone()
         if row is None or not row[1]:
             raise StoreMissingError(
-                f"The database {location} has no Collab Console schema: its owner runs "
-                "collab-console db init-org first."
+                _(
+                    "The database {location} has no Collab Console schema: its owner runs "
+                    "collab-console db init-org first."
+                ).format(location=isolate(location))
             )
         user = str(row[0])
         if not row[2]:
             raise NotAllowedError(
-                f"the database user {user} is not a Collab Console user: the database owner "
-                "adds it with collab-console db add-user"
+                _(
+                    "the database user {user} is not a Collab Console user: the database owner "
+                    "adds it with collab-console db add-user"
+                ).format(user=isolate(user))
             )
         readable = conn.execute(
             "SELECT has_table_privilege('collab.schema_version', 'SELECT')"
@@ -975,15 +1032,25 @@ def _check_schema(conn: psycopg.Connection[Any], location: str, secret: str | No
             version = int(found[0]) if found and isinstance(found[0], int) else 0
             if version > SCHEMA_VERSION:
                 raise StoreTooNewError(
-                    f"The database {location} was set up by a newer Collab Console (schema "
-                    f"{version}, this version knows {SCHEMA_VERSION}). Update Collab Console."
+                    _(
+                        "The database {location} was set up by a newer Collab Console (schema "
+                        "{version}, this version knows {known}). Update Collab Console."
+                    ).format(location=isolate(location), version=version, known=SCHEMA_VERSION)
                 )
             if version < SCHEMA_VERSION:
                 raise StoreTooNewError(
-                    f"The database {location} has an older Collab Console schema ({version}); "
-                    "its owner runs collab-console db init-org to bring it up to date."
+                    _(
+                        "The database {location} has an older Collab Console schema ({version}); "
+                        "its owner runs collab-console db init-org to bring it up to date."
+                    ).format(location=isolate(location), version=version)
                 )
     return user
+
+
+def _only_own_login() -> str:
+    return _(
+        "only an admin can change the settings, as their own database login (this one is {login})"
+    )
 
 
 def _describe(params: dict[str, Any]) -> str:
@@ -1015,20 +1082,25 @@ def _unreachable(exc: psycopg.Error, location: str, secret: str | None, doing: s
     """A connection that failed, in words: down, refused the login, or no such database."""
     text = _scrub(str(exc), secret)
     if "password authentication failed" in text or "no password supplied" in text:
-        return StoreUnreadableError(
-            f"The database {location} refused the login: the password is wrong or missing "
-            "(collab-console db login stores it)."
+        return StoreLoginRefusedError(
+            _(
+                "The database {location} refused the login: the password is wrong or missing "
+                "(collab-console db login stores it)."
+            ).format(location=isolate(location))
         )
     if "permission denied" in text or (
         "does not exist" in text and ("database" in text or "role" in text)
     ):
         return StoreUnreadableError(
-            f"Could not {doing}: the database {location} refused the login "
-            f"({_reason(exc, secret)})."
+            _("Could not {doing}: the database {location} refused the login ({reason}).").format(
+                doing=shown_doing(doing), location=isolate(location), reason=_reason(exc, secret)
+            )
         )
     return StoreUnavailableError(
-        f"Could not {doing}: the database {location} does not answer (the server is down or "
-        "unreachable). Try again in a moment."
+        _(
+            "Could not {doing}: the database {location} does not answer (the server is down or "
+            "unreachable). Try again in a moment."
+        ).format(doing=shown_doing(doing), location=isolate(location))
     )
 
 
@@ -1037,16 +1109,20 @@ def _translated(exc: psycopg.Error, doing: str, store: PostgresStore) -> CollabC
     secret = store._secret
     own_words = "at RAISE" in (exc.diag.context or "") if exc.diag else False
     reason = _reason(exc, secret)
+    shown = shown_doing(doing)
     if isinstance(exc, psycopg.errors.InsufficientPrivilege):
-        if own_words:
-            return NotAllowedError(reason)
+        if own_words:  # the schema's words: in the reader's language where translated
+            return NotAllowedError(_(reason) if reason else reason)
         return NotAllowedError(
-            f"the database does not let {store.user} {doing} (only a member of "
-            f"{_who_may(doing)} may)"
+            _("the database does not let {user} {doing} (only a member of {roles} may)").format(
+                user=isolate(store.user), doing=shown, roles=_who_may(doing)
+            )
         )
     if isinstance(exc, psycopg.errors.IntegrityError | psycopg.errors.RaiseException):
         words = reason if own_words else _rule_broken(exc)
-        return StoreRefusedError(f"The database refused to {doing}: {words}.")
+        return StoreRefusedError(
+            _("The database refused to {doing}: {rule}.").format(doing=shown, rule=words)
+        )
     if isinstance(
         exc,
         psycopg.errors.SerializationFailure
@@ -1054,40 +1130,57 @@ def _translated(exc: psycopg.Error, doing: str, store: PostgresStore) -> CollabC
         | psycopg.errors.LockNotAvailable,
     ):
         return StoreLockedError(
-            f"Could not {doing}: the database {store.location} is busy with another change. "
-            "Try again in a moment."
+            _(
+                "Could not {doing}: the database {location} is busy with another change. "
+                "Try again in a moment."
+            ).format(doing=shown, location=isolate(store.location))
         )
     if isinstance(exc, psycopg.OperationalError) or store._conn.broken:
         return StoreUnavailableError(
-            f"Could not {doing}: the connection to the database {store.location} was lost; "
-            "what was being saved may not have been. Collab Console reconnects on the next try."
+            _(
+                "Could not {doing}: the connection to the database {location} was lost; "
+                "what was being saved may not have been. Collab Console reconnects on the next "
+                "try."
+            ).format(doing=shown, location=isolate(store.location))
         )
     return StoreDamagedError(
-        f"Could not {doing}: the database {store.location} answered what this version does not "
-        f"expect ({exc.sqlstate or type(exc).__name__}: {reason}); it was left as it is."
+        _(
+            "Could not {doing}: the database {location} answered what this version does not "
+            "expect ({code}: {reason}); it was left as it is."
+        ).format(
+            doing=shown,
+            location=isolate(store.location),
+            code=exc.sqlstate or type(exc).__name__,
+            reason=reason,
+        )
     )
 
 
 def _who_may(doing: str) -> str:
+    """Who may do ``doing`` (read in its English words), for a refusal."""
     if "audit" in doing:
-        return f"{GROUP_ROLES['admin']} or {GROUP_ROLES['auditor']}"
-    if any(word in doing for word in ("settings", "team", "override")):
-        return GROUP_ROLES["admin"]
-    return f"{GROUP_ROLES['agent']} or {GROUP_ROLES['admin']}"
+        first, second = GROUP_ROLES["admin"], GROUP_ROLES["auditor"]
+    elif any(word in doing for word in ("settings", "team", "override")):
+        return isolate(GROUP_ROLES["admin"])
+    else:
+        first, second = GROUP_ROLES["agent"], GROUP_ROLES["admin"]
+    return _("{role} or {other_role}").format(role=isolate(first), other_role=isolate(second))
 
 
 def _rule_broken(exc: psycopg.Error) -> str:
     """The rule an integrity error names, in words; never the SQL of a CHECK."""
     name = exc.diag.constraint_name if exc.diag else None
     for kind, words in (
-        (psycopg.errors.UniqueViolation, "that value is taken"),
-        (psycopg.errors.NotNullViolation, "a required value is missing"),
-        (psycopg.errors.ForeignKeyViolation, "it refers to something that does not exist"),
-        (psycopg.errors.CheckViolation, "a value is out of bounds"),
+        (psycopg.errors.UniqueViolation, N_("that value is taken")),
+        (psycopg.errors.NotNullViolation, N_("a required value is missing")),
+        (psycopg.errors.ForeignKeyViolation, N_("it refers to something that does not exist")),
+        (psycopg.errors.CheckViolation, N_("a value is out of bounds")),
     ):
         if isinstance(exc, kind):
-            return f"{words} ({name})" if name else words
-    return "it breaks one of the database's rules"
+            if not name:
+                return _(words)
+            return _("{rule} ({constraint})").format(rule=_(words), constraint=isolate(name))
+    return _("it breaks one of the database's rules")
 
 
 # -- reading values back --------------------------------------------------------------------
@@ -1104,11 +1197,11 @@ def _login(value: object) -> str:
     from collab_console.core.text import clean_name
 
     try:
-        name = clean_name(value, what="a database login", max_length=63)
+        name = clean_name(value, what=_("a database login"), max_length=63)
     except CollabConsoleError:
-        raise StoreValueError("a database login's name is malformed") from None
+        raise StoreValueError(_("a database login's name is malformed")) from None
     if name != value:
-        raise StoreValueError("a database login's name is malformed")
+        raise StoreValueError(_("a database login's name is malformed"))
     return name
 
 
@@ -1147,7 +1240,9 @@ def _read_settings(cursor: Cursor[Any], *, join_login: bool = False) -> CopySett
         if by is not None:
             try:
                 acknowledgements[key] = Acknowledgement(
-                    by=by, at=zoned_datetime(at, "an acknowledgement time"), warning_version=warning
+                    by=by,
+                    at=zoned_datetime(at, _("an acknowledgement time")),
+                    warning_version=warning,
                 )
             except SettingsError as exc:
                 raise StoreValueError(str(exc).rstrip(".")) from None
@@ -1157,8 +1252,8 @@ def _read_settings(cursor: Cursor[Any], *, join_login: bool = False) -> CopySett
             values=values,
             acknowledgements=acknowledgements,
             version=version,
-            updated_by=clean_name(updated_by, what="the name of who changed the settings"),
-            updated_at=zoned_datetime(updated_at, "the settings' change time"),
+            updated_by=clean_name(updated_by, what=_("the name of who changed the settings")),
+            updated_at=zoned_datetime(updated_at, _("the settings' change time")),
         )
     except (SettingsError, ValidationError) as exc:
         raise StoreValueError(str(exc).rstrip(".")) from None
@@ -1189,8 +1284,12 @@ def _pristine(cursor: Cursor[Any]) -> bool:
 
 
 def _stale_message(current: CopySettings) -> str:
-    when = f" at {current.updated_at:%Y-%m-%d %H:%M} UTC" if current.updated_at else ""
-    return f"{current.updated_by} changed these settings{when}, after you opened them"
+    who = isolate(current.updated_by)
+    if not current.updated_at:
+        return _("{admin} changed these settings, after you opened them").format(admin=who)
+    return _("{admin} changed these settings at {time} UTC, after you opened them").format(
+        admin=who, time=isolate(f"{current.updated_at:%Y-%m-%d %H:%M}")
+    )
 
 
 def _team_name(name: object) -> str:
@@ -1200,7 +1299,7 @@ def _team_name(name: object) -> str:
         r"[A-Za-z0-9](?:[A-Za-z0-9 ._-]{0,62}[A-Za-z0-9])?", name.strip()
     ):
         raise ValidationError(
-            "a team's name is 1 to 64 ASCII letters, digits and spaces, with . _ - inside"
+            _("a team's name is 1 to 64 ASCII letters, digits and spaces, with . _ - inside")
         )
     return name.strip()
 
@@ -1209,9 +1308,9 @@ def _team_read_back(name: object) -> str:
     try:
         team = _team_name(name)
     except ValidationError:
-        raise StoreValueError("a team's name is malformed") from None
+        raise StoreValueError(_("a team's name is malformed")) from None
     if team != name:
-        raise StoreValueError("a team's name is malformed")
+        raise StoreValueError(_("a team's name is malformed"))
     return team
 
 
@@ -1229,22 +1328,24 @@ def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
     invite = row[5:]
     try:
         if name is None:
-            raise StoreValueError("it has no customer")
+            raise StoreValueError(_("it has no customer"))
         if not isinstance(demo, bool):
-            raise StoreValueError("its demo mark is not true or false")
+            raise StoreValueError(_("its demo mark is not true or false"))
         if normalise_session_id(sid) != sid:
-            raise StoreValueError("its ID is not in its stored form")
+            raise StoreValueError(_("its ID is not in its stored form"))
         return SessionSummary(
             session_id=sid,
             customer_name=validate_name(name),
             state=SessionState(state),
             invite=None if invite[0] is None else delivery_from(invite),
-            created_at=zoned_datetime(created, "its start time"),
+            created_at=zoned_datetime(created, _("its start time")),
             demo=demo,
         )
     except (ValueError, CollabConsoleError) as exc:
         raise StoreValueError(
-            f"session {printable(str(sid)[:12])}: {str(exc).rstrip('.')}"
+            _("session {id}: {problem}").format(
+                id=isolate(printable(str(sid)[:12])), problem=str(exc).rstrip(".")
+            )
         ) from None
 
 
@@ -1294,7 +1395,11 @@ def _require_colleague(cursor: Cursor[Any], login: str) -> None:
         (login, GROUP_ROLES["agent"], GROUP_ROLES["admin"]),
     ).fetchone()
     if known is None:
-        raise NotFoundError(f"{login} is no agent or admin of the organisation database")
+        raise NotFoundError(
+            _("{login} is no agent or admin of the organisation database").format(
+                login=isolate(login)
+            )
+        )
 
 
 def _is_person_of(cursor: Cursor[Any], session_id: str, access_id: str) -> bool:
@@ -1365,10 +1470,10 @@ def _audit_entry(row: tuple[Any, ...]) -> AuditEntry:
     )
     try:
         if not isinstance(stamp, str):
-            raise ValueError("its time is not text")
+            raise ValueError(_("its time is not text"))
         at = datetime.fromisoformat(stamp)
         if at.tzinfo is None:
-            raise ValueError("its time has no zone")
+            raise ValueError(_("its time has no zone"))
         return AuditEntry(
             seq,
             at,
@@ -1388,4 +1493,6 @@ def _audit_entry(row: tuple[Any, ...]) -> AuditEntry:
             stamp,
         )
     except ValueError as exc:
-        raise StoreValueError(f"audit entry {seq}: {exc}") from None
+        raise StoreValueError(
+            _("audit entry {number}: {problem}").format(number=seq, problem=exc)
+        ) from None

@@ -25,6 +25,7 @@ from collab_console.core.errors import (
     StaleSettingsError,
     ValidationError,
 )
+from collab_console.core.i18n import N_, _, isolate
 from collab_console.core.settings import (
     SPECS_BY_KEY,
     Acknowledgement,
@@ -55,10 +56,12 @@ from collab_console.store.stored_values import (
     attempt_ids,
     cookie_hash,
     declared_spec,
+    doing,
     is_hex64,
     join_request_input,
     require_every_setting,
     settings_head,
+    shown_doing,
     stored_agent_name,
     stored_delivery,
     stored_own_id,
@@ -119,13 +122,17 @@ def _iso(moment: datetime) -> str:
 
 def _moment(text: object, what: str) -> datetime:
     if not isinstance(text, str):
-        raise StoreValueError(f"{what} is not a time")
+        raise StoreValueError(_("{what} is not a time").format(what=what))
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise StoreValueError(f"{what} {text[:40]!r} is not a time") from None
+        raise StoreValueError(
+            _("{what} {value} is not a time").format(what=what, value=isolate(repr(text[:40])))
+        ) from None
     if moment.tzinfo is None:
-        raise StoreValueError(f"{what} {text[:40]!r} has no time zone")
+        raise StoreValueError(
+            _("{what} {value} has no time zone").format(what=what, value=isolate(repr(text[:40])))
+        )
     return moment
 
 
@@ -156,6 +163,17 @@ _ADMIN_RULES = (
     "only an admin",
     "the last admin cannot be removed",
     "an admin can change only their own passphrase",
+)
+#: The schema's own words for those refusals (``sqlite_schema``'s triggers), marked here so
+#: that a translator sees them: a refusal is shown in the reader's language.
+_ADMIN_RULE_WORDS = (
+    N_("only an admin can write as one"),
+    N_("only an admin can change the settings"),
+    N_("only an admin can acknowledge a warning, in their own name"),
+    N_("only an admin can add an admin"),
+    N_("only an admin can remove an admin"),
+    N_("the last admin cannot be removed"),
+    N_("an admin can change only their own passphrase"),
 )
 
 
@@ -205,14 +223,18 @@ class SqliteStore:
                 cls._create(path)
             elif not exists:
                 raise StoreMissingError(
-                    f"No Collab Console store at {display_path(path)}. Start the console once to "
-                    "create it, or point --data-dir at the right folder."
+                    _(
+                        "No Collab Console store at {path}. Start the console once to "
+                        "create it, or point --data-dir at the right folder."
+                    ).format(path=isolate(display_path(path)))
                 )
             warnings += _keep_private(path)
             if os.path.isfile(path) and os.stat(path).st_size == 0:
                 raise StoreDamagedError(
-                    f"The store {display_path(path)} is an empty file, not a Collab Console store; "
-                    "it was left as it is (remove it to start afresh)."
+                    _(
+                        "The store {path} is an empty file, not a Collab Console store; "
+                        "it was left as it is (remove it to start afresh)."
+                    ).format(path=isolate(display_path(path)))
                 )
             mode = "ro" if readonly else "rw"
             connection = sqlite3.connect(
@@ -225,7 +247,9 @@ class SqliteStore:
             raise
         except (OSError, sqlite3.Error, ValueError) as exc:
             raise StoreUnreadableError(
-                f"Cannot open the store {display_path(path)}: {_reason(exc)}."
+                _("Cannot open the store {path}: {reason}.").format(
+                    path=isolate(display_path(path)), reason=_reason(exc)
+                )
             ) from None
         install_functions(connection)
         store = cls(path, connection, readonly=readonly)
@@ -266,25 +290,31 @@ class SqliteStore:
                 os.unlink(temporary)
 
     def _prepare(self) -> None:
-        with self._translate_errors("open"):
+        with self._translate_errors(N_("open")):
             self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._db.execute("PRAGMA foreign_keys = ON")
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise StoreTooNewError(
-                    f"The store {self.location} was written by a newer Collab Console "
-                    f"(schema {version}, this version knows {SCHEMA_VERSION}). "
-                    "Update Collab Console; the file was left as it is."
+                    _(
+                        "The store {path} was written by a newer Collab Console "
+                        "(schema {version}, this version knows {known}). "
+                        "Update Collab Console; the file was left as it is."
+                    ).format(path=self._shown, version=version, known=SCHEMA_VERSION)
                 )
             if version == 0:
                 raise StoreDamagedError(
-                    f"{self.location} is not a Collab Console store; it was left as it is."
+                    _("{path} is not a Collab Console store; it was left as it is.").format(
+                        path=self._shown
+                    )
                 )
             if version < SCHEMA_VERSION:
                 if self.readonly:
                     raise StoreTooNewError(
-                        f"The store {self.location} was written by an older Collab Console; "
-                        "start the console once to upgrade it."
+                        _(
+                            "The store {path} was written by an older Collab Console; "
+                            "start the console once to upgrade it."
+                        ).format(path=self._shown)
                     )
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
@@ -307,20 +337,27 @@ class SqliteStore:
         if is_expected_schema(found):
             return
         expected = expected_schema()
-        missing = sorted(f"{kind} {name}" for kind, name, _, _ in expected - found)
-        extra = sorted(f"{kind} {name}" for kind, name, _, _ in found - expected)
+        missing = sorted(f"{kind} {name}" for kind, name, _sql, _table in expected - found)
+        extra = sorted(f"{kind} {name}" for kind, name, _sql, _table in found - expected)
         changed = sorted(set(missing) & set(extra))
         what = (
-            f"{changed[0]} was changed"
+            _("{part} was changed").format(part=isolate(changed[0]))
             if changed
-            else f"{missing[0]} is missing"
+            else _("{part} is missing").format(part=isolate(missing[0]))
             if missing
-            else f"{extra[0]} was added"
+            else _("{part} was added").format(part=isolate(extra[0]))
         )
         raise StoreAlteredError(
-            f"The store {self.location} was altered outside Collab Console ({what}), so its "
-            "rules cannot be trusted; it was left as it is. Restore it from a backup."
+            _(
+                "The store {path} was altered outside Collab Console ({what}), so its "
+                "rules cannot be trusted; it was left as it is. Restore it from a backup."
+            ).format(path=self._shown, what=what)
         )
+
+    @property
+    def _shown(self) -> str:
+        """:attr:`location` (the file's path) as a message shows it: left to right."""
+        return isolate(self.location)
 
     @contextmanager
     def _translate_errors(self, doing: str) -> Iterator[None]:
@@ -331,38 +368,56 @@ class SqliteStore:
             raise
         except StoreValueError as exc:
             raise StoreDamagedError(
-                f"Could not {doing}: the store {self.location} holds a value this version "
-                f"cannot use ({exc}); it was left as it is."
+                _(
+                    "Could not {doing}: the store {location} holds a value this version "
+                    "cannot use ({problem}); it was left as it is."
+                ).format(doing=shown_doing(doing), location=self._shown, problem=exc)
             ) from None
         except CollabConsoleError as exc:
             raise StoreDamagedError(
-                f"Could not {doing}: the store {self.location} holds a value this version "
-                f"cannot use ({str(exc).rstrip('.')}); it was left as it is."
+                _(
+                    "Could not {doing}: the store {location} holds a value this version "
+                    "cannot use ({problem}); it was left as it is."
+                ).format(
+                    doing=shown_doing(doing), location=self._shown, problem=str(exc).rstrip(".")
+                )
             ) from None
         except sqlite3.IntegrityError as exc:
             rule = _rule_broken(exc)
             if rule.startswith(_ADMIN_RULES):
-                raise NotAllowedError(rule) from None
-            raise StoreRefusedError(f"The store refused to {doing}: {rule}.") from None
+                raise NotAllowedError(_(rule)) from None
+            raise StoreRefusedError(
+                _("The store refused to {doing}: {rule}.").format(
+                    doing=shown_doing(doing), rule=rule
+                )
+            ) from None
         except sqlite3.OperationalError as exc:
             text = str(exc)
             if "locked" in text or "busy" in text:
                 raise StoreLockedError(
-                    f"Could not {doing}: the store {self.location} is locked by another "
-                    "program. Try again in a moment."
+                    _(
+                        "Could not {doing}: the store {location} is locked by another "
+                        "program. Try again in a moment."
+                    ).format(doing=shown_doing(doing), location=self._shown)
                 ) from None
             if "readonly" in text or "unable to open" in text or "disk I/O" in text:
                 raise StoreUnreadableError(
-                    f"Could not {doing}: cannot use the store {self.location} ({text})."
+                    _("Could not {doing}: cannot use the store {location} ({reason}).").format(
+                        doing=shown_doing(doing), location=self._shown, reason=text
+                    )
                 ) from None
             raise StoreDamagedError(
-                f"Could not {doing}: the store {self.location} is damaged ({_reason(exc)}); "
-                "it was left as it is."
+                _(
+                    "Could not {doing}: the store {location} is damaged ({reason}); "
+                    "it was left as it is."
+                ).format(doing=shown_doing(doing), location=self._shown, reason=_reason(exc))
             ) from None
         except sqlite3.DatabaseError as exc:
             raise StoreDamagedError(
-                f"Could not {doing}: {self.location} is damaged or not a Collab Console store "
-                f"({_reason(exc)}); it was left as it is."
+                _(
+                    "Could not {doing}: {location} is damaged or not a Collab Console store "
+                    "({reason}); it was left as it is."
+                ).format(doing=shown_doing(doing), location=self._shown, reason=_reason(exc))
             ) from None
 
     @contextmanager
@@ -373,7 +428,9 @@ class SqliteStore:
         is an admin) or ``demo``.
         """
         if self.readonly:
-            raise StoreUnreadableError(f"The store {self.location} was opened read-only.")
+            raise StoreUnreadableError(
+                _("The store {path} was opened read-only.").format(path=self._shown)
+            )
         self._db.execute("BEGIN IMMEDIATE")
         try:
             before = self._last_change()
@@ -394,7 +451,7 @@ class SqliteStore:
     # -- settings ----------------------------------------------------------
 
     def load_settings(self) -> CopySettings:
-        with self._translate_errors("read the settings"):
+        with self._translate_errors(N_("read the settings")):
             return self._read_settings()
 
     def _read_settings(self) -> CopySettings:
@@ -413,7 +470,7 @@ class SqliteStore:
         require_every_setting(values)
         acknowledgements = {
             key: Acknowledgement(
-                by=by, at=_moment(at, "an acknowledgement time"), warning_version=warning
+                by=by, at=_moment(at, _("an acknowledgement time")), warning_version=warning
             )
             for key, by, at, warning in self._db.execute(
                 "SELECT key, acknowledged_by, acknowledged_at, warning_version FROM acknowledgement"
@@ -425,8 +482,8 @@ class SqliteStore:
             values=values,
             acknowledgements=acknowledgements,
             version=version,
-            updated_by=clean_name(updated_by, what="the name of who changed the settings"),
-            updated_at=_moment(updated_at, "the settings' change time"),
+            updated_by=clean_name(updated_by, what=_("the name of who changed the settings")),
+            updated_at=_moment(updated_at, _("the settings' change time")),
         )
 
     def save_settings(
@@ -442,8 +499,8 @@ class SqliteStore:
         from collab_console.core.events import SettingsChanged
 
         if admin is None or not is_admin_session(admin):
-            raise NotAllowedError("only an admin can change the settings")
-        with self._translate_errors("save the settings"):
+            raise NotAllowedError(_("only an admin can change the settings"))
+        with self._translate_errors(N_("save the settings")):
             with self._transaction(writer=admin.name, role="admin"):
                 current = self._read_settings()
                 if current.version != settings.version:
@@ -451,7 +508,7 @@ class SqliteStore:
                 for key, ack in settings.acknowledgements.items():
                     if ack != current.acknowledgements.get(key) and ack.by != admin.name:
                         raise NotAllowedError(
-                            "only an admin can acknowledge a warning, in their own name"
+                            _("only an admin can acknowledge a warning, in their own name")
                         )
                 self._write_settings(settings, current)
             return SettingsChanged(self._read_settings())
@@ -460,11 +517,11 @@ class SqliteStore:
         """The demo's first settings, into a store nobody has used (no admin, no session)."""
         from collab_console.core.events import SettingsChanged
 
-        with self._translate_errors("save the demo settings"):
+        with self._translate_errors(N_("save the demo settings")):
             with self._transaction(writer=settings.updated_by, role="demo"):
                 current = self._read_settings()
                 if not self._pristine() or current.version != settings.version:
-                    raise NotAllowedError("demo settings go only into a store nobody has used")
+                    raise NotAllowedError(_("demo settings go only into a store nobody has used"))
                 self._write_settings(settings, current)
             return SettingsChanged(self._read_settings())
 
@@ -499,7 +556,7 @@ class SqliteStore:
                 )
 
     def is_pristine(self) -> bool:
-        with self._translate_errors("read the store"):
+        with self._translate_errors(N_("read the store")):
             return self._pristine()
 
     def _pristine(self) -> bool:
@@ -524,13 +581,13 @@ class SqliteStore:
         if query.limit is not None:
             sql += " LIMIT ?"
             params.append(query.limit)
-        with self._translate_errors("read the audit trail"):
+        with self._translate_errors(N_("read the audit trail")):
             return [_audit_entry(row) for row in self._db.execute(sql, params)]
 
     def count_audit_entries(self, query: AuditQuery) -> int:
         """How many entries ``query`` selects (its limit and order aside)."""
         where, params = _audit_filter(query)
-        with self._translate_errors("count the audit trail"):
+        with self._translate_errors(N_("count the audit trail")):
             return int(self._db.execute(f"SELECT count(*) FROM audit{where}", params).fetchone()[0])
 
     def verify_audit(self) -> AuditBreak | None:
@@ -553,8 +610,8 @@ class SqliteStore:
         from collab_console.core.audit import verify_slice
 
         if limit < 1:
-            raise ValidationError("a slice of the audit trail holds at least one entry")
-        with self._translate_errors("check the audit trail"):
+            raise ValidationError(_("a slice of the audit trail holds at least one entry"))
+        with self._translate_errors(N_("check the audit trail")):
             last = self._db.execute(
                 "SELECT seq FROM sqlite_sequence WHERE name = 'audit'"
             ).fetchone()
@@ -581,7 +638,7 @@ class SqliteStore:
     # -- admins ----------------------------------------------------------------
 
     def has_admins(self) -> bool:
-        with self._translate_errors("read the admins"):
+        with self._translate_errors(N_("read the admins")):
             return self._db.execute("SELECT 1 FROM admin LIMIT 1").fetchone() is not None
 
     def database_admin(self) -> str | None:
@@ -592,23 +649,23 @@ class SqliteStore:
         """Every admin, by name; never a passphrase hash."""
         from collab_console.core.admins import AdminInfo
 
-        with self._translate_errors("read the admins"):
+        with self._translate_errors(N_("read the admins")):
             rows = self._db.execute(
                 "SELECT name, created_at, created_by, changed_at FROM admin ORDER BY name"
             ).fetchall()
             return [
                 AdminInfo(
                     name=_admin_name(name),
-                    created_at=_moment(created, "an admin's creation time"),
+                    created_at=_moment(created, _("an admin's creation time")),
                     created_by=str(by),
-                    changed_at=_moment(changed, "an admin's passphrase time"),
+                    changed_at=_moment(changed, _("an admin's passphrase time")),
                 )
                 for name, created, by, changed in rows
             ]
 
     def admin_credentials(self, name: str) -> tuple[str, str] | None:
         """(the admin's name as stored, their passphrase hash) for ``name`` in any case."""
-        with self._translate_errors("read the admins"):
+        with self._translate_errors(N_("read the admins")):
             row = self._db.execute(
                 "SELECT name, passphrase_hash FROM admin WHERE name = ?", (name,)
             ).fetchone()
@@ -623,16 +680,24 @@ class SqliteStore:
         from collab_console.core.admins import ONLY_ADMINS, is_admin_session
 
         if by is not None and not is_admin_session(by):
-            raise NotAllowedError(ONLY_ADMINS)
+            raise NotAllowedError(_(ONLY_ADMINS))
         writer, role = (by.name, "admin") if by is not None else (actor, "agent")
-        with self._translate_errors("add the admin"), self._transaction(writer=writer, role=role):
+        with (
+            self._translate_errors(N_("add the admin")),
+            self._transaction(writer=writer, role=role),
+        ):
             if by is None and self._db.execute("SELECT 1 FROM admin").fetchone():
                 raise NotAllowedError(
-                    "an admin is already set up; an admin can add you with collab-console admin add"
+                    _(
+                        "an admin is already set up; an admin can add you with "
+                        "collab-console admin add"
+                    )
                 )
             existing = self._db.execute("SELECT name FROM admin WHERE name = ?", (name,)).fetchone()
             if existing:
-                raise _Conflict(f"there is already an admin named {existing[0]}")
+                raise _Conflict(
+                    _("there is already an admin named {admin}").format(admin=isolate(existing[0]))
+                )
             self._db.execute(
                 "INSERT INTO admin (name, passphrase_hash, created_at, created_by, changed_at)"
                 f" VALUES (?, ?, {_NOW}, ?, {_NOW})",
@@ -644,19 +709,21 @@ class SqliteStore:
         from collab_console.core.admins import ONLY_ADMINS, is_admin_session
 
         if not is_admin_session(by):
-            raise NotAllowedError(ONLY_ADMINS)
+            raise NotAllowedError(_(ONLY_ADMINS))
         with (
-            self._translate_errors("remove the admin"),
+            self._translate_errors(N_("remove the admin")),
             self._transaction(writer=by.name, role="admin"),
         ):
             row = self._db.execute("SELECT name FROM admin WHERE name = ?", (name,)).fetchone()
             if row is None:
-                raise NotFoundError(f"no admin named {name}")
+                raise NotFoundError(_("no admin named {admin}").format(admin=isolate(name)))
             others = self._db.execute(
                 "SELECT 1 FROM admin WHERE name <> ? LIMIT 1", (row[0],)
             ).fetchone()
             if others is None:
-                raise NotAllowedError("the last admin cannot be removed; add another admin first")
+                raise NotAllowedError(
+                    _("the last admin cannot be removed; add another admin first")
+                )
             self._db.execute("DELETE FROM admin WHERE name = ?", (row[0],))
             return str(row[0])
 
@@ -665,9 +732,9 @@ class SqliteStore:
         from collab_console.core.admins import ONLY_ADMINS, is_admin_session
 
         if not is_admin_session(by):
-            raise NotAllowedError(ONLY_ADMINS)
+            raise NotAllowedError(_(ONLY_ADMINS))
         with (
-            self._translate_errors("change the passphrase"),
+            self._translate_errors(N_("change the passphrase")),
             self._transaction(writer=by.name, role="admin"),
         ):
             self._db.execute(
@@ -679,7 +746,7 @@ class SqliteStore:
 
     def unlock_failures(self, name_key: str) -> tuple[int, datetime | None]:
         """(failed attempts in a row, the last one's time) for the name hashed as ``name_key``."""
-        with self._translate_errors("read the failed attempts"):
+        with self._translate_errors(N_("read the failed attempts")):
             row = self._db.execute(
                 "SELECT failures, last_failure_at FROM unlock_failure WHERE name_key = ?",
                 (name_key,),
@@ -688,8 +755,8 @@ class SqliteStore:
                 return 0, None
             failures, last = row
             if not isinstance(failures, int) or failures < 1:
-                raise StoreValueError("a count of failed attempts is not a positive number")
-            return failures, _moment(last, "the time of a failed attempt")
+                raise StoreValueError(_("a count of failed attempts is not a positive number"))
+            return failures, _moment(last, _("the time of a failed attempt"))
 
     def record_unlock(
         self,
@@ -708,7 +775,7 @@ class SqliteStore:
         from collab_console.core.audit import UnlockResult
 
         with (
-            self._translate_errors("record the unlock attempt"),
+            self._translate_errors(N_("record the unlock attempt")),
             self._transaction(writer=actor),
         ):
             if result is UnlockResult.OK:
@@ -734,7 +801,7 @@ class SqliteStore:
     def list_sessions(self) -> list[SessionSummary]:
         """Active sessions first, newest first within each state; with each customer's
         newest invitation, read in the same query."""
-        with self._translate_errors("list the sessions"):
+        with self._translate_errors(N_("list the sessions")):
             rows = self._db.execute(
                 _SUMMARY_SQL + " ORDER BY s.state = 'ended', s.created_at DESC, s.session_id"
             ).fetchall()
@@ -743,20 +810,20 @@ class SqliteStore:
     def _summary(self, session_id: str) -> SessionSummary:
         row = self._db.execute(_SUMMARY_SQL + " WHERE s.session_id = ?", (session_id,)).fetchone()
         if row is None:
-            raise NotFoundError(f"no session {session_id}")
+            raise NotFoundError(_("no session {id}").format(id=isolate(session_id)))
         return _summary_from(row)
 
     def get_session(self, session_id: str) -> Session:
         from collab_console.core.domain import restore_session
 
-        with self._translate_errors(f"read session {session_id}"):
+        with self._translate_errors(doing(N_("read session {id}"), id=isolate(session_id))):
             head = self._db.execute(
                 "SELECT id, session_id, state, created_at, ended_at, demo, agent"
                 " FROM sessions WHERE session_id = ?",
                 (session_id,),
             ).fetchone()
             if head is None:
-                raise NotFoundError(f"no session {session_id}")
+                raise NotFoundError(_("no session {id}").format(id=isolate(session_id)))
             key, sid, state, created_at, ended_at, demo, agent = head
             people = self._db.execute(
                 "SELECT name, access_id, contact FROM participants"
@@ -767,14 +834,18 @@ class SqliteStore:
                 session = restore_session(
                     session_id=sid,
                     state=state,
-                    created_at=_moment(created_at, "the session's start time"),
-                    ended_at=None if ended_at is None else _moment(ended_at, "its end time"),
+                    created_at=_moment(created_at, _("the session's start time")),
+                    ended_at=None if ended_at is None else _moment(ended_at, _("its end time")),
                     demo=demo,
                     agent=agent,
                     people=[tuple(p) for p in people],
                 )
             except CollabConsoleError as exc:
-                raise StoreValueError(f"session {session_id}: {str(exc).rstrip('.')}") from None
+                raise StoreValueError(
+                    _("session {id}: {problem}").format(
+                        id=isolate(session_id), problem=str(exc).rstrip(".")
+                    )
+                ) from None
             # Its people checked first, so a wrong own ID is reported as such; each
             # invitation's person is checked by the query that reads it.
             return session.replace(deliveries=self._newest_deliveries(session_id))
@@ -787,7 +858,7 @@ class SqliteStore:
         from collab_console.core.domain import build_session, new_session_id
         from collab_console.core.events import SessionStarted
 
-        for _ in range(MAX_ID_ATTEMPTS):
+        for _attempt in range(MAX_ID_ATTEMPTS):
             session = build_session(
                 session_id=new_session_id(),
                 customer_name=customer_name,
@@ -797,7 +868,7 @@ class SqliteStore:
             )
             try:
                 with (
-                    self._translate_errors("start a session"),
+                    self._translate_errors(N_("start a session")),
                     self._transaction(writer=actor),
                 ):
                     try:
@@ -809,7 +880,9 @@ class SqliteStore:
                 continue  # the ID was taken: draw another
             session = session.replace(deliveries={invite.access_id: invite})
             return session, SessionStarted(session.summary())
-        raise StoreRefusedError("The store refused to start a session: no free Session ID found.")
+        raise StoreRefusedError(
+            _("The store refused to start a session: no free Session ID found.")
+        )
 
     def add_sessions(self, sessions: Iterable[Session], *, actor: str) -> list[SessionStarted]:
         """Add whole sessions; one whose ``agent`` is empty is ``actor``'s.
@@ -822,9 +895,9 @@ class SqliteStore:
         sessions = list(sessions)
         role = "demo" if sessions and all(s.demo for s in sessions) else "agent"
         if role != "demo" and any(s.deliveries for s in sessions):
-            raise ValidationError("only the demo's sessions are added with their invitations")
+            raise ValidationError(_("only the demo's sessions are added with their invitations"))
         with (
-            self._translate_errors("add a session"),
+            self._translate_errors(N_("add a session")),
             self._transaction(writer=actor, role=role),
         ):
             for session in sessions:
@@ -861,7 +934,7 @@ class SqliteStore:
     def end_session(self, session_id: str, at: datetime, *, actor: str) -> SessionEnded:
         from collab_console.core.events import SessionEnded
 
-        with self._translate_errors(f"end session {session_id}"):
+        with self._translate_errors(doing(N_("end session {id}"), id=isolate(session_id))):
             with self._transaction(writer=actor):
                 self._db.execute(
                     "UPDATE sessions SET state = 'ended', ended_at = ?"
@@ -874,7 +947,7 @@ class SqliteStore:
         """An audit entry for a copy: who, which session and person, which detail, and the
         agent's reason for a Session URL when one was asked for; never the value."""
         with (
-            self._translate_errors("record the copy"),
+            self._translate_errors(N_("record the copy")),
             self._transaction(writer=record.actor, role=record.role),
         ):
             # The actor and role are the transaction's writer: the view takes them from there.
@@ -913,18 +986,28 @@ class SqliteStore:
             contact=parse_contact(contact)[1] if contact.strip() else "",
         )
         with (
-            self._translate_errors(f"add a participant to session {session_id}"),
+            self._translate_errors(
+                doing(N_("add a participant to session {id}"), id=isolate(session_id))
+            ),
             self._transaction(writer=actor),
         ):
             key, state = self._session_row(session_id)
             if state != "active":
-                raise _Conflict(f"session {session_id} has ended; nobody can be added to it")
+                raise _Conflict(
+                    _("session {id} has ended; nobody can be added to it").format(
+                        id=isolate(session_id)
+                    )
+                )
             wanted = person.name.casefold()
             for (taken,) in self._db.execute(
                 "SELECT name FROM participants WHERE session = ?", (key,)
             ):
                 if str(taken).casefold() == wanted:
-                    raise _Conflict(f"{taken} is already in session {session_id}")
+                    raise _Conflict(
+                        _("{name} is already in session {id}").format(
+                            name=taken, id=isolate(session_id)
+                        )
+                    )
             person = person.replace(
                 access_id=self._fresh_name(
                     new_session_id,
@@ -949,14 +1032,16 @@ class SqliteStore:
             "SELECT id, state FROM sessions WHERE session_id = ?", (session_id,)
         ).fetchone()
         if row is None:
-            raise NotFoundError(f"no session {session_id}")
+            raise NotFoundError(_("no session {id}").format(id=isolate(session_id)))
         return int(row[0]), str(row[1])
 
     # -- invitations: the outbox -------------------------------------------------
 
     def deliveries(self, session_id: str) -> dict[str, Delivery]:
         """Each invited person's newest invitation, by their own ID."""
-        with self._translate_errors(f"read the invitations of session {session_id}"):
+        with self._translate_errors(
+            doing(N_("read the invitations of session {id}"), id=isolate(session_id))
+        ):
             self._session_row(session_id)
             return self._newest_deliveries(session_id)
 
@@ -976,7 +1061,9 @@ class SqliteStore:
             delivery = _delivery_from(tuple(columns))
             if persons_session != delivery.session_id:
                 raise StoreValueError(
-                    f"an invitation of session {session_id} names someone not in it"
+                    _("an invitation of session {id} names someone not in it").format(
+                        id=isolate(session_id)
+                    )
                 )
             deliveries[delivery.access_id] = delivery
         return deliveries
@@ -995,7 +1082,7 @@ class SqliteStore:
         from collab_console.core.domain import Participant, Role
         from collab_console.core.events import InvitationsChanged
 
-        with self._translate_errors("queue an invitation"), self._transaction(writer=actor):
+        with self._translate_errors(N_("queue an invitation")), self._transaction(writer=actor):
             row = self._db.execute(
                 "SELECT s.state, p.name, p.contact FROM sessions s"
                 " LEFT JOIN participants p ON p.session = s.id AND p.access_id = ?"
@@ -1003,14 +1090,24 @@ class SqliteStore:
                 (access_id, session_id),
             ).fetchone()
             if row is None:
-                raise NotFoundError(f"no session {session_id}")
+                raise NotFoundError(_("no session {id}").format(id=isolate(session_id)))
             state, name, contact = row
             if name is None:
-                raise NotFoundError(f"no person with the ID {access_id} in session {session_id}")
+                raise NotFoundError(
+                    _("no person with the ID {person} in session {id}").format(
+                        person=isolate(access_id), id=isolate(session_id)
+                    )
+                )
             if state != "active":
-                raise _Conflict(f"session {session_id} has ended; no invitation can be sent")
+                raise _Conflict(
+                    _("session {id} has ended; no invitation can be sent").format(
+                        id=isolate(session_id)
+                    )
+                )
             if not contact:
-                raise _Conflict(f"{name} has no phone number or e-mail address to invite")
+                raise _Conflict(
+                    _("{name} has no phone number or e-mail address to invite").format(name=name)
+                )
             person = Participant(str(name), Role.PARTICIPANT, access_id, str(contact))
             queued, wait = self._resend(session_id, person, actor)
         if queued is None:
@@ -1034,7 +1131,7 @@ class SqliteStore:
         ).fetchone()
         if last is not None and not after_regenerate:
             interval = self._setting("resend_interval_seconds")
-            wait = resend_wait(_moment(last[0], "an invitation's time"), self._now(), interval)
+            wait = resend_wait(_moment(last[0], _("an invitation's time")), self._now(), interval)
             if wait:
                 return None, wait
         return self._queue(session_id, person, actor, resend=last is not None), 0
@@ -1045,7 +1142,9 @@ class SqliteStore:
             "SELECT key, kind, sensitive, value FROM setting WHERE key = ?", (key,)
         ).fetchone()
         if row is None:
-            raise StoreValueError(f"there is no value for {SPECS_BY_KEY[key].label}")
+            raise StoreValueError(
+                _("there is no value for {setting}").format(setting=_(SPECS_BY_KEY[key].label))
+            )
         stored_key, kind, sensitive, value = row
         return declared_spec(stored_key, kind, bool(sensitive)).from_store(value)
 
@@ -1107,7 +1206,11 @@ class SqliteStore:
             (invitation_id,),
         ).fetchone()
         if row is None:
-            raise NotFoundError(f"no invitation {printable(invitation_id[:12])}")
+            raise NotFoundError(
+                _("no invitation {invitation}").format(
+                    invitation=isolate(printable(invitation_id[:12]))
+                )
+            )
         return _delivery_from(row)
 
     def claim_invitations(self, *, now: datetime, limit: int = 20) -> list[Delivery]:
@@ -1122,7 +1225,7 @@ class SqliteStore:
         if limit < 1:
             return []
         with (
-            self._translate_errors("take invitations to send"),
+            self._translate_errors(N_("take invitations to send")),
             self._transaction(writer=SENDER),
         ):
             at = max(now, self._now())
@@ -1187,18 +1290,26 @@ class SqliteStore:
         state = DeliveryState(state)
         gateway_id, link_id = attempt_ids(gateway_id, link_id)
         with (
-            self._translate_errors(f"record what sending invitation {invitation_id} did"),
+            self._translate_errors(
+                doing(
+                    N_("record what sending invitation {invitation} did"),
+                    invitation=isolate(invitation_id),
+                )
+            ),
             self._transaction(writer=actor),
         ):
             current = self._invitation(invitation_id)
             tried = current.state is DeliveryState.QUEUED
             if not _moves_forward(current.state, state):
                 raise _Conflict(
-                    f"invitation {current.invitation_id} is {current.state.value};"
-                    f" it cannot become {state.value}"
+                    _("invitation {invitation} is {state}; it cannot become {wanted}").format(
+                        invitation=isolate(current.invitation_id),
+                        state=isolate(current.state.value),
+                        wanted=isolate(state.value),
+                    )
                 )
             if state is DeliveryState.QUEUED and next_attempt_at is None:
-                raise _Conflict("an invitation queued again needs the time of its next try")
+                raise _Conflict(_("an invitation queued again needs the time of its next try"))
             self._update_invitation(
                 current,
                 state,
@@ -1227,7 +1338,12 @@ class SqliteStore:
 
         state = DeliveryState(state)
         with (
-            self._translate_errors(f"record the report on invitation {invitation_id}"),
+            self._translate_errors(
+                doing(
+                    N_("record the report on invitation {invitation}"),
+                    invitation=isolate(invitation_id),
+                )
+            ),
             self._transaction(writer=actor),
         ):
             current = self._invitation(invitation_id)
@@ -1235,8 +1351,13 @@ class SqliteStore:
                 return None
             if current.state is not DeliveryState.SENT or not state.final:
                 raise _Conflict(
-                    f"invitation {current.invitation_id} is {current.state.value};"
-                    f" a report cannot make it {state.value}"
+                    _(
+                        "invitation {invitation} is {state}; a report cannot make it {wanted}"
+                    ).format(
+                        invitation=isolate(current.invitation_id),
+                        state=isolate(current.state.value),
+                        wanted=isolate(state.value),
+                    )
                 )
             self._update_invitation(
                 current,
@@ -1286,7 +1407,7 @@ class SqliteStore:
         if limit < 1:
             return []
         with (
-            self._translate_errors("read the invitations awaiting a report"),
+            self._translate_errors(N_("read the invitations awaiting a report")),
             self._transaction(writer=SENDER),
         ):
             at = max(now, self._now())
@@ -1316,7 +1437,7 @@ class SqliteStore:
 
         purpose = LinkPurpose(purpose)
         refused: str | None = None
-        with self._translate_errors("make a link"), self._transaction(writer=actor):
+        with self._translate_errors(N_("make a link")), self._transaction(writer=actor):
             settings = self._read_settings()
             self._person_for_links(session_id, access_id)
             live = sum(link.is_live(now) for link in self._links("l.access_id = ?", access_id))
@@ -1347,7 +1468,9 @@ class SqliteStore:
 
     def list_links(self, session_id: str) -> list[Link]:
         """Every link of the session, live or not, newest first."""
-        with self._translate_errors(f"read the links of session {session_id}"):
+        with self._translate_errors(
+            doing(N_("read the links of session {id}"), id=isolate(session_id))
+        ):
             self._summary(session_id)  # NotFoundError for an unknown session
             return self._links("l.session_id = ?", session_id)
 
@@ -1361,13 +1484,20 @@ class SqliteStore:
         from collab_console.core.links import LinkState, normalise_link_id
 
         name = normalise_link_id(link_id)
-        with self._translate_errors(f"revoke link {name}"), self._transaction(writer=actor):
+        with (
+            self._translate_errors(doing(N_("revoke link {link}"), link=isolate(name))),
+            self._transaction(writer=actor),
+        ):
             found = self._links("l.link_id = ?", name)
             if not found:
-                raise NotFoundError(f"no link {name}")
+                raise NotFoundError(_("no link {link}").format(link=isolate(name)))
             state = found[0].state(now)
             if state not in (LinkState.LIVE, LinkState.USED):
-                raise _Conflict(f"link {name} already stopped: {state.label.lower()}")
+                raise _Conflict(
+                    _("link {link} already stopped: {state}").format(
+                        link=isolate(name), state=state.label.lower()
+                    )
+                )
             self._revoke(name)
         return LinksChanged(found[0].session_id)
 
@@ -1388,7 +1518,7 @@ class SqliteStore:
 
         queued: Delivery | None = None
         wait = 0
-        with self._translate_errors("regenerate the links"), self._transaction(writer=actor):
+        with self._translate_errors(N_("regenerate the links")), self._transaction(writer=actor):
             name = self._person_for_links(session_id, access_id)
             (contact,) = self._db.execute(
                 "SELECT contact FROM participants WHERE access_id = ?", (access_id,)
@@ -1422,11 +1552,17 @@ class SqliteStore:
             (access_id, session_id),
         ).fetchone()
         if row is None:
-            raise NotFoundError(f"no session {session_id}")
+            raise NotFoundError(_("no session {id}").format(id=isolate(session_id)))
         if row[1] is None:
-            raise NotFoundError(f"no person with the ID {access_id} in session {session_id}")
+            raise NotFoundError(
+                _("no person with the ID {person} in session {id}").format(
+                    person=isolate(access_id), id=isolate(session_id)
+                )
+            )
         if row[0] != "active":
-            raise _Conflict(f"session {session_id} has ended; it takes no new links")
+            raise _Conflict(
+                _("session {id} has ended; it takes no new links").format(id=isolate(session_id))
+            )
         return str(row[1])
 
     def _make_link(
@@ -1474,11 +1610,11 @@ class SqliteStore:
 
     def _fresh_name(self, draw: Callable[[], str], taken_sql: str) -> str:
         """A name from ``draw`` that ``taken_sql`` does not find (inside the write transaction)."""
-        for _ in range(MAX_ID_ATTEMPTS):
+        for _attempt in range(MAX_ID_ATTEMPTS):
             name = draw()
             if self._db.execute(taken_sql, (name,)).fetchone() is None:
                 return name
-        raise StoreRefusedError("The store refused to name a new entry: no free name found.")
+        raise StoreRefusedError(_("The store refused to name a new entry: no free name found."))
 
     def _revoke(self, link_id: str) -> None:
         self._db.execute(
@@ -1509,7 +1645,11 @@ class SqliteStore:
         link = _link_from(row[:12])
         browser, name, agent = row[12:]
         if browser is not None and not is_hex64(browser):
-            raise StoreValueError(f"link {link.link_id}: the browser that joined is malformed")
+            raise StoreValueError(
+                _("link {link}: the browser that joined is malformed").format(
+                    link=isolate(link.link_id)
+                )
+            )
         page = JoinPage(link.session_id, stored_person_name(name), stored_agent_name(agent))
         return link, browser, page
 
@@ -1519,11 +1659,11 @@ class SqliteStore:
 
         if not is_token(token):
             return None
-        with self._translate_errors("check a link"):
+        with self._translate_errors(N_("check a link")):
             found = self._link_by_token(token)
         if found is None:
             return None
-        link, _, page = found
+        link, _state, page = found
         return LinkCheck(link, link.state(now), page)
 
     def redeem_link(
@@ -1537,7 +1677,7 @@ class SqliteStore:
         if not is_token(token):
             return None
         with (
-            self._translate_errors("join with a link"),
+            self._translate_errors(N_("join with a link")),
             self._transaction(writer=where, role="visitor"),
         ):
             found = self._link_by_token(token)
@@ -1666,7 +1806,7 @@ class SqliteStore:
             return LobbyRefusal.RATE_LIMITED
         if target is None:
             return LobbyRefusal.UNKNOWN_ID
-        session_id, _, state = target
+        session_id, _name, state = target
         if state != "active":
             return LobbyRefusal.ENDED
         if self._locked(session_id):
@@ -1720,7 +1860,7 @@ class SqliteStore:
 
         given, cookie, where, wanted = join_request_input(typed_id, name, browser, address)
         with (
-            self._translate_errors("ask to join"),
+            self._translate_errors(N_("ask to join")),
             self._transaction(writer=where, role="visitor"),
         ):
             row = self._db.execute(
@@ -1756,7 +1896,7 @@ class SqliteStore:
         from collab_console.core.links import LinkState
         from collab_console.core.lobby import BrowserState, BrowserStatus, JoinRoute
 
-        with self._translate_errors("read where a browser stands"):
+        with self._translate_errors(N_("read where a browser stands")):
             row = self._db.execute(
                 "SELECT b.state, b.session_id, b.name, s.agent, b.request_id, s.state,"
                 " coalesce(b.link_id, r.link_id), r.route FROM browser b"
@@ -1771,13 +1911,17 @@ class SqliteStore:
             try:
                 standing = BrowserState(state)
                 if session_state not in ("active", "ended"):
-                    raise StoreValueError(f"its session's state {str(session_state)[:20]!r}")
+                    raise StoreValueError(
+                        _("its session's state {state}").format(
+                            state=isolate(repr(str(session_state)[:20]))
+                        )
+                    )
                 ended = session_state == "ended"
                 because: LinkState | None = None
                 if standing is BrowserState.JOINED and link_id is not None:
                     found = self._links("l.link_id = ?", link_id)
                     if len(found) != 1 or found[0].session_id != sid:
-                        raise StoreValueError("the link it joined with is missing")
+                        raise StoreValueError(_("the link it joined with is missing"))
                     stopped = found[0].state(self._now() if now is None else now)
                     if stopped in (LinkState.REVOKED, LinkState.ENDED):
                         because = stopped
@@ -1797,7 +1941,9 @@ class SqliteStore:
                     route=JoinRoute(route) if standing is BrowserState.WAITING else None,
                 )
             except ValueError as exc:
-                raise StoreValueError(f"a browser's place: {str(exc).rstrip('.')}") from None
+                raise StoreValueError(
+                    _("a browser's place: {problem}").format(problem=str(exc).rstrip("."))
+                ) from None
 
     def _now(self) -> datetime:
         """The store's clock."""
@@ -1811,7 +1957,7 @@ class SqliteStore:
         ``now`` is the Protocol's; the database dates the change with its own clock."""
         was, fresh = cookie_hash(old), cookie_hash(new)
         with (
-            self._translate_errors("renew a browser's cookie"),
+            self._translate_errors(N_("renew a browser's cookie")),
             self._transaction(writer=_JOIN_SERVICE, role="visitor"),
         ):
             known = self._db.execute(
@@ -1833,7 +1979,9 @@ class SqliteStore:
 
     def join_requests(self, session_id: str) -> list[JoinRequest]:
         """The session's requests to join, the waiting ones first, then newest first."""
-        with self._translate_errors(f"read the requests to join session {session_id}"):
+        with self._translate_errors(
+            doing(N_("read the requests to join session {id}"), id=isolate(session_id))
+        ):
             self._summary(session_id)
             return self._requests("r.session_id = ?", session_id)
 
@@ -1853,18 +2001,26 @@ class SqliteStore:
         from collab_console.core.lobby import LOCK_AFTER_DENIALS, RequestState
 
         with (
-            self._translate_errors(f"decide request {request_id}"),
+            self._translate_errors(
+                doing(N_("decide request {request}"), request=isolate(request_id))
+            ),
             self._transaction(writer=actor),
         ):
             found = self._requests("r.request_id = ?", request_id)
             if not found:
-                raise NotFoundError(f"no request {request_id}")
+                raise NotFoundError(_("no request {request}").format(request=isolate(request_id)))
             request = found[0]
             if request.state is not RequestState.WAITING:
-                raise _Conflict(f"request {request_id} was already {request.state.value}")
+                raise _Conflict(
+                    _("request {request} was already {state}").format(
+                        request=isolate(request_id), state=isolate(request.state.value)
+                    )
+                )
             if self._summary(request.session_id).state.value != "active":
                 raise _Conflict(
-                    f"request {request.request_id} cannot be decided: the session has ended"
+                    _("request {request} cannot be decided: the session has ended").format(
+                        request=isolate(request.request_id)
+                    )
                 )
             decision = RequestState.ADMITTED if admit else RequestState.DENIED
             self._db.execute(
@@ -1900,7 +2056,9 @@ class SqliteStore:
         return LobbyChanged(request.session_id)
 
     def lobby_locked(self, session_id: str) -> bool:
-        with self._translate_errors(f"read the lobby of session {session_id}"):
+        with self._translate_errors(
+            doing(N_("read the lobby of session {id}"), id=isolate(session_id))
+        ):
             self._summary(session_id)
             return self._locked(session_id)
 
@@ -1909,7 +2067,11 @@ class SqliteStore:
             "SELECT locked FROM lobby WHERE session_id = ?", (session_id,)
         ).fetchone()
         if row is None or row[0] not in (0, 1):
-            raise StoreValueError(f"the lobby of session {session_id} is missing or malformed")
+            raise StoreValueError(
+                _("the lobby of session {id} is missing or malformed").format(
+                    id=isolate(session_id)
+                )
+            )
         return bool(row[0])
 
     def set_lobby_locked(
@@ -1919,7 +2081,9 @@ class SqliteStore:
         from collab_console.core.events import LobbyChanged
 
         with (
-            self._translate_errors(f"lock the lobby of session {session_id}"),
+            self._translate_errors(
+                doing(N_("lock the lobby of session {id}"), id=isolate(session_id))
+            ),
             self._transaction(writer=actor),
         ):
             self._summary(session_id)
@@ -1967,7 +2131,7 @@ class SqliteStore:
             StoreResynced,
         )
 
-        with self._translate_errors("check for changes in the store"):
+        with self._translate_errors(N_("check for changes in the store")):
             data_version = self._read_data_version()
             if data_version == self._data_version:
                 return []
@@ -2018,7 +2182,7 @@ class SqliteStore:
             (access_id,),
         ).fetchone()
         if row is None:
-            raise StoreValueError("the change log names someone who is in no session")
+            raise StoreValueError(_("the change log names someone who is in no session"))
         return ParticipantAdded(_session_id(row[0]), stored_own_id(access_id))
 
 
@@ -2041,9 +2205,9 @@ _SUMMARY_SQL = (
 def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
     """A row of :data:`_SUMMARY_SQL` as a SessionSummary, every value checked."""
     sid, name, state, created, demo = row[:5]
-    shown = printable(str(sid)[:12])
+    shown = isolate(printable(str(sid)[:12]))
     if name is None:
-        raise StoreValueError(f"session {shown} has no customer")
+        raise StoreValueError(_("session {id} has no customer").format(id=shown))
     from collab_console.core.domain import (
         SessionState,
         SessionSummary,
@@ -2055,17 +2219,21 @@ def _summary_from(row: tuple[Any, ...]) -> SessionSummary:
         session_id = _exactly(normalise_session_id(sid), sid)
         invite = None if row[5] is None else _delivery_from(row[5:])
         if invite is not None and (invite.session_id, invite.access_id) != (sid, sid):
-            raise StoreValueError("its customer's invitation is someone else's")
+            raise StoreValueError(_("its customer's invitation is someone else's"))
         return SessionSummary(
             session_id=session_id,
             customer_name=validate_name(name),
             state=SessionState(state),
             invite=invite,
-            created_at=_moment(created, f"the start time of session {sid}"),
+            created_at=_moment(
+                created, _("the start time of session {id}").format(id=isolate(str(sid)))
+            ),
             demo=_flag(demo),
         )
     except (ValueError, CollabConsoleError) as exc:
-        raise StoreValueError(f"session {shown}: {str(exc).rstrip('.')}") from None
+        raise StoreValueError(
+            _("session {id}: {problem}").format(id=shown, problem=str(exc).rstrip("."))
+        ) from None
 
 
 def _delivery_from(row: tuple[Any, ...]) -> Delivery:
@@ -2075,7 +2243,7 @@ def _delivery_from(row: tuple[Any, ...]) -> Delivery:
     shown = printable(str(name)[:12])
     try:
         if resend not in (0, 1):
-            raise StoreValueError("its resend mark is neither 0 nor 1")
+            raise StoreValueError(_("its resend mark is neither 0 nor 1"))
         return stored_delivery(
             invitation_id=name,
             session_id=sid,
@@ -2083,18 +2251,22 @@ def _delivery_from(row: tuple[Any, ...]) -> Delivery:
             channel=channel,
             recipient=recipient,
             state=state,
-            queued_at=_moment(queued, "its queueing time"),
-            updated_at=_moment(updated, "its change time"),
+            queued_at=_moment(queued, _("its queueing time")),
+            updated_at=_moment(updated, _("its change time")),
             queued_by=by,
             resend=resend == 1,
             attempts=tries,
             reason=reason,
-            next_attempt_at=_optional_moment(next_at, "its next try"),
+            next_attempt_at=_optional_moment(next_at, _("its next try")),
             gateway_id=gateway_id,
             link_id="" if link_id is None else link_id,
         )
     except (ValueError, CollabConsoleError) as exc:
-        raise StoreValueError(f"invitation {shown}: {str(exc).rstrip('.')}") from None
+        raise StoreValueError(
+            _("invitation {invitation}: {problem}").format(
+                invitation=isolate(shown), problem=str(exc).rstrip(".")
+            )
+        ) from None
 
 
 def _channel_of(contact: str) -> str:
@@ -2118,7 +2290,7 @@ def _reason_for(state: DeliveryState, reason: str) -> str:
         return ""
     kept = clean_reason(reason)
     if state is DeliveryState.FAILED and not kept:
-        raise _Conflict("say why the invitation failed")
+        raise _Conflict(_("say why the invitation failed"))
     return kept
 
 
@@ -2141,7 +2313,7 @@ def _session_id(value: object) -> str:
     from collab_console.core.domain import normalise_session_id
 
     if not isinstance(value, str):
-        raise StoreValueError("a Session ID is not text")
+        raise StoreValueError(_("a Session ID is not text"))
     return _exactly(normalise_session_id(value), value)
 
 
@@ -2157,15 +2329,15 @@ def _link_from(row: tuple[Any, ...]) -> Link:
     shown = printable(str(name)[:12])
     try:
         if not isinstance(name, str) or not LINK_ID_PATTERN.fullmatch(name):
-            raise StoreValueError("its name is malformed")
-        made_at = _moment(made, "its making time")
-        expires_at = _optional_moment(expires, "its expiry")
+            raise StoreValueError(_("its name is malformed"))
+        made_at = _moment(made, _("its making time"))
+        expires_at = _optional_moment(expires, _("its expiry"))
         if expires_at is not None and expires_at <= made_at:
-            raise StoreValueError("it expires before it was made")
+            raise StoreValueError(_("it expires before it was made"))
         if first not in (0, 1):
-            raise StoreValueError("its first-join-only mark is neither 0 nor 1")
+            raise StoreValueError(_("its first-join-only mark is neither 0 nor 1"))
         if (revoked is None) != (by is None) or state not in ("active", "ended"):
-            raise StoreValueError("its revocation or session is malformed")
+            raise StoreValueError(_("its revocation or session is malformed"))
         return Link(
             link_id=name,
             session_id=_session_id(sid),
@@ -2175,13 +2347,15 @@ def _link_from(row: tuple[Any, ...]) -> Link:
             made_at=made_at,
             expires_at=expires_at,
             first_join_only=first == 1,
-            used_at=_optional_moment(used, "its use"),
-            revoked_at=_optional_moment(revoked, "its revocation"),
+            used_at=_optional_moment(used, _("its use")),
+            revoked_at=_optional_moment(revoked, _("its revocation")),
             revoked_by=None if by is None else stored_agent_name(by),
             session_ended=state == "ended",
         )
     except (ValueError, CollabConsoleError) as exc:
-        raise StoreValueError(f"link {shown}: {str(exc).rstrip('.')}") from None
+        raise StoreValueError(
+            _("link {link}: {problem}").format(link=isolate(shown), problem=str(exc).rstrip("."))
+        ) from None
 
 
 def _request_from(row: tuple[Any, ...]) -> JoinRequest:
@@ -2195,29 +2369,33 @@ def _request_from(row: tuple[Any, ...]) -> JoinRequest:
         if link_id is not None and (
             not isinstance(link_id, str) or not LINK_ID_PATTERN.fullmatch(link_id)
         ):
-            raise StoreValueError("its link's name is malformed")
+            raise StoreValueError(_("its link's name is malformed"))
         try:
             where = visitor_address(address)
         except ValidationError:
-            raise StoreValueError("its address is malformed") from None
+            raise StoreValueError(_("its address is malformed")) from None
         decided = RequestState(state)
         if (decided is RequestState.WAITING) != (by is None) or (by is None) != (at is None):
-            raise StoreValueError("its decision is malformed")
+            raise StoreValueError(_("its decision is malformed"))
         return JoinRequest(
             request_id=stored_request_id(name_id),
             session_id=_session_id(sid),
             access_id=stored_own_id(pid),
-            name=stored_text(name, "the name given", MAX_NAME_LENGTH),
+            name=stored_text(name, _("the name given"), MAX_NAME_LENGTH),
             route=JoinRoute(route),
             link_id=link_id,
             address=where,
-            made_at=_moment(made, "its time"),
+            made_at=_moment(made, _("its time")),
             state=decided,
             decided_by=None if by is None else stored_agent_name(by),
-            decided_at=_optional_moment(at, "its decision time"),
+            decided_at=_optional_moment(at, _("its decision time")),
         )
     except (ValueError, CollabConsoleError) as exc:
-        raise StoreValueError(f"request {shown}: {str(exc).rstrip('.')}") from None
+        raise StoreValueError(
+            _("request {request}: {problem}").format(
+                request=isolate(shown), problem=str(exc).rstrip(".")
+            )
+        ) from None
 
 
 def _audit_filter(query: AuditQuery) -> tuple[str, list[object]]:
@@ -2255,7 +2433,7 @@ def _audit_entry(row: tuple[Any, ...]) -> AuditEntry:
     try:
         return AuditEntry(
             seq,
-            _moment(at, f"the time of audit entry {seq}"),
+            _moment(at, _("the time of audit entry {number}").format(number=seq)),
             AuditKind(kind),
             actor,
             ActorRole(role),
@@ -2272,7 +2450,9 @@ def _audit_entry(row: tuple[Any, ...]) -> AuditEntry:
             at,
         )
     except ValueError as exc:
-        raise StoreValueError(f"audit entry {seq}: {exc}") from None
+        raise StoreValueError(
+            _("audit entry {number}: {problem}").format(number=seq, problem=exc)
+        ) from None
 
 
 def _admin_name(value: object) -> str:
@@ -2281,7 +2461,7 @@ def _admin_name(value: object) -> str:
     try:
         return validate_admin_name(value)
     except ValidationError:
-        raise StoreValueError("an admin's name is not one this version accepts") from None
+        raise StoreValueError(_("an admin's name is not one this version accepts")) from None
 
 
 def _int_or_none(row: tuple[Any, ...] | None) -> int | None:
@@ -2319,12 +2499,16 @@ def _keep_private(path: str) -> list[str]:
                 pass
             else:
                 said.append(
-                    f"{display_path(target)} was readable by other accounts; made it private"
+                    _("{path} was readable by other accounts; made it private").format(
+                        path=isolate(display_path(target))
+                    )
                 )
                 continue
         said.append(
-            f"{display_path(target)} can be read by other accounts on this computer; "
-            "ask its owner to make it private"
+            _(
+                "{path} can be read by other accounts on this computer; "
+                "ask its owner to make it private"
+            ).format(path=isolate(display_path(target)))
         )
     for suffix in ("-wal", "-shm"):
         extra = path + suffix
@@ -2338,23 +2522,30 @@ def _keep_private(path: str) -> list[str]:
 
 
 def _stale_message(current: CopySettings) -> str:
-    when = f" at {current.updated_at:%Y-%m-%d %H:%M} UTC" if current.updated_at else ""
-    return f"{current.updated_by} changed these settings{when}, after you opened them"
+    who = isolate(current.updated_by)
+    if not current.updated_at:
+        return _("{admin} changed these settings, after you opened them").format(admin=who)
+    return _("{admin} changed these settings at {time} UTC, after you opened them").format(
+        admin=who, time=isolate(f"{current.updated_at:%Y-%m-%d %H:%M}")
+    )
 
 
 def _rule_broken(exc: sqlite3.IntegrityError) -> str:
     """The rule an IntegrityError names, in words; never the SQL of a CHECK."""
     text = str(exc)
     for prefix, words in (
-        ("UNIQUE constraint failed", "that value is taken"),
-        ("NOT NULL constraint failed", "a required value is missing"),
-        ("FOREIGN KEY constraint failed", "it refers to something that does not exist"),
-        ("CHECK constraint failed", "a value is out of bounds"),
+        ("UNIQUE constraint failed", N_("that value is taken")),
+        ("NOT NULL constraint failed", N_("a required value is missing")),
+        ("FOREIGN KEY constraint failed", N_("it refers to something that does not exist")),
+        ("CHECK constraint failed", N_("a value is out of bounds")),
     ):
         if text.startswith(prefix):
             name = text.partition(":")[2].strip()
-            return f"{words} ({name})" if name.replace("_", "").isalnum() else words
-    return text.splitlines()[0] if text else "it breaks one of the store's rules"
+            if not name.replace("_", "").isalnum():
+                return _(words)
+            return _("{rule} ({constraint})").format(rule=_(words), constraint=isolate(name))
+    # A trigger's own words (the schema's RAISE), as the SQL holds them.
+    return text.splitlines()[0] if text else _("it breaks one of the store's rules")
 
 
 def _reason(exc: BaseException) -> str:
@@ -2364,11 +2555,15 @@ def _reason(exc: BaseException) -> str:
 
 def _exactly(normalised: str, stored: object) -> str:
     if normalised != stored:
-        raise StoreValueError(f"the Session ID {str(stored)[:12]!r} is not in its stored form")
+        raise StoreValueError(
+            _("the Session ID {id} is not in its stored form").format(
+                id=isolate(repr(str(stored)[:12]))
+            )
+        )
     return normalised
 
 
 def _flag(value: object) -> bool:
     if value not in (0, 1):
-        raise StoreValueError("a demo mark is neither 0 nor 1")
+        raise StoreValueError(_("a demo mark is neither 0 nor 1"))
     return value == 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from collab_console.core.errors import ValidationError
+from collab_console.core.i18n import _, isolate
 from collab_console.core.settings import SETTING_SPECS, SPECS_BY_KEY
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
@@ -32,6 +33,29 @@ class StoreValueError(ValueError):
     """A value read back that the app cannot trust; becomes StoreDamagedError."""
 
 
+class Doing(str):
+    """What a store was doing, for its "Could not …" messages: the English words, which a
+    backend may read (who may do it), and :attr:`shown`, the same in the reader's language."""
+
+    shown: str
+
+
+def doing(text: str, **fields: object) -> Doing:
+    """``text`` (marked with ``N_``) with ``fields``, in English and, as ``shown``, translated.
+
+    Fields are put in as given: the caller isolates the values that read left to right.
+    """
+    made = Doing(text.format(**fields))
+    made.shown = _(text).format(**fields)
+    return made
+
+
+def shown_doing(what: str) -> str:
+    """What a store was doing, in the reader's language (``what`` marked with ``N_``, or a
+    :class:`Doing`)."""
+    return what.shown if isinstance(what, Doing) else _(what)
+
+
 # -- browsers (checked on the way in too) -----------------------------------------------------
 
 
@@ -45,7 +69,9 @@ def is_hex64(value: object) -> bool:
 
 def cookie_hash(value: object) -> str:
     if not is_hex64(value):
-        raise ValidationError("a browser is known by the SHA-256 of its cookie, in lower-case hex")
+        raise ValidationError(
+            _("a browser is known by the SHA-256 of its cookie, in lower-case hex")
+        )
     return str(value)
 
 
@@ -58,7 +84,7 @@ def visitor_address(value: object) -> str:
         or not value.isprintable()
         or " " in value
     ):
-        raise ValidationError("the address of a browser is 1 to 100 printable characters")
+        raise ValidationError(_("the address of a browser is 1 to 100 printable characters"))
     return value
 
 
@@ -72,7 +98,7 @@ def join_request_input(
     from collab_console.core.lobby import MAX_NAME_LENGTH
     from collab_console.core.text import clean_name
 
-    given = clean_name(name, what="your name", max_length=MAX_NAME_LENGTH)
+    given = clean_name(name, what=_("your name"), max_length=MAX_NAME_LENGTH)
     cookie, where = cookie_hash(browser), visitor_address(address)
     try:
         wanted: str | None = normalise_session_id(typed_id)
@@ -88,7 +114,7 @@ def stored_own_id(value: object) -> str:
     from collab_console.core.domain import SESSION_ID_PATTERN
 
     if not isinstance(value, str) or not SESSION_ID_PATTERN.fullmatch(value):
-        raise StoreValueError("a person's own ID is malformed")
+        raise StoreValueError(_("a person's own ID is malformed"))
     return value
 
 
@@ -96,7 +122,7 @@ def stored_request_id(value: object) -> str:
     from collab_console.core.lobby import REQUEST_ID_PATTERN
 
     if not isinstance(value, str) or not REQUEST_ID_PATTERN.fullmatch(value):
-        raise StoreValueError("a request's name is malformed")
+        raise StoreValueError(_("a request's name is malformed"))
     return value
 
 
@@ -106,18 +132,18 @@ def stored_text(value: object, what: str, max_length: int) -> str:
 
     cleaned = clean_name(value, what=what, max_length=max_length)
     if cleaned != value:
-        raise StoreValueError(f"{what} is not in its stored form")
+        raise StoreValueError(_("{what} is not in its stored form").format(what=what))
     return cleaned
 
 
 def stored_person_name(value: object) -> str:
     from collab_console.core.domain import MAX_NAME_LENGTH
 
-    return stored_text(value, "a person's name", MAX_NAME_LENGTH)
+    return stored_text(value, _("a person's name"), MAX_NAME_LENGTH)
 
 
 def stored_agent_name(value: object) -> str:
-    return stored_text(value, "the agent's name", 200)
+    return stored_text(value, _("the agent's name"), 200)
 
 
 # -- times ------------------------------------------------------------------------------------
@@ -129,7 +155,7 @@ def zoned_datetime(value: object, what: str) -> datetime:
     SQLite's times are text; ``sqlite.py`` parses those itself.
     """
     if not isinstance(value, datetime) or value.tzinfo is None:
-        raise StoreValueError(f"{what} is not a time with its zone")
+        raise StoreValueError(_("{what} is not a time with its zone").format(what=what))
     return value.astimezone(UTC)
 
 
@@ -139,10 +165,10 @@ def zoned_datetime(value: object, what: str) -> datetime:
 def settings_head(policy: tuple[object, ...] | None) -> tuple[int, object, object]:
     """(version, updated_by, updated_at) of the settings row; the version checked."""
     if policy is None:
-        raise StoreValueError("there is no settings row")
+        raise StoreValueError(_("there is no settings row"))
     version, updated_by, updated_at = policy
     if not isinstance(version, int) or version < 1:
-        raise StoreValueError("the settings version is not a positive number")
+        raise StoreValueError(_("the settings version is not a positive number"))
     return version, updated_by, updated_at
 
 
@@ -154,9 +180,11 @@ def declared_spec(key: object, kind: object, sensitive: object) -> SettingSpec:
     """
     spec = SPECS_BY_KEY.get(key) if isinstance(key, str) else None
     if spec is None:
-        raise StoreValueError(f"unknown setting {str(key)[:40]!r}")
+        raise StoreValueError(_("unknown setting {key}").format(key=isolate(repr(str(key)[:40]))))
     if kind != spec.kind.value or sensitive is not spec.sensitive:
-        raise StoreValueError(f"{spec.label} is not stored as declared")
+        raise StoreValueError(
+            _("{setting} is not stored as declared").format(setting=_(spec.label))
+        )
     return spec
 
 
@@ -164,7 +192,7 @@ def require_every_setting(keys: Container[str]) -> None:
     """StoreValueError naming the first declared setting not among ``keys``."""
     missing = [spec.label for spec in SETTING_SPECS if spec.key not in keys]
     if missing:
-        raise StoreValueError(f"there is no value for {missing[0]}")
+        raise StoreValueError(_("there is no value for {setting}").format(setting=_(missing[0])))
 
 
 # -- invitations ------------------------------------------------------------------------------
@@ -200,37 +228,46 @@ def stored_delivery(
     from collab_console.core.links import LINK_ID_PATTERN
 
     if not isinstance(invitation_id, str) or not INVITATION_ID_PATTERN.fullmatch(invitation_id):
-        raise StoreValueError("an invitation's name is malformed")
+        raise StoreValueError(_("an invitation's name is malformed"))
+    shown = isolate(invitation_id)
     if not isinstance(state, str):
-        raise StoreValueError(f"invitation {invitation_id} has an unknown state")
+        raise StoreValueError(_("invitation {id} has an unknown state").format(id=shown))
     try:
         kind = ContactKind(channel)
         delivery_state = DeliveryState(state)
         contact = check_stored_contact(recipient) if isinstance(recipient, str) else None
     except (ValueError, ValidationError):
         raise StoreValueError(
-            f"invitation {invitation_id} has an unknown channel, state or recipient"
+            _("invitation {id} has an unknown channel, state or recipient").format(id=shown)
         ) from None
     if contact is None or (kind is ContactKind.EMAIL) != ("@" in contact):
-        raise StoreValueError(f"invitation {invitation_id} goes to a recipient of another channel")
+        raise StoreValueError(
+            _("invitation {id} goes to a recipient of another channel").format(id=shown)
+        )
     if type(attempts) is not int or attempts < 0:
-        raise StoreValueError(f"invitation {invitation_id} has a bad count of attempts")
+        raise StoreValueError(_("invitation {id} has a bad count of attempts").format(id=shown))
     if not isinstance(reason, str) or len(reason) > MAX_REASON_LENGTH or not reason.isprintable():
-        raise StoreValueError(f"invitation {invitation_id} has a malformed reason")
+        raise StoreValueError(_("invitation {id} has a malformed reason").format(id=shown))
     if not isinstance(gateway_id, str) or len(gateway_id) > 200 or not gateway_id.isprintable():
-        raise StoreValueError(f"invitation {invitation_id} has a malformed gateway ID")
+        raise StoreValueError(_("invitation {id} has a malformed gateway ID").format(id=shown))
     if not isinstance(link_id, str) or (link_id and not LINK_ID_PATTERN.fullmatch(link_id)):
-        raise StoreValueError(f"invitation {invitation_id} names a malformed link")
+        raise StoreValueError(_("invitation {id} names a malformed link").format(id=shown))
     if (delivery_state is DeliveryState.FAILED) != bool(reason) and not (
         delivery_state is DeliveryState.QUEUED and attempts
     ):
-        raise StoreValueError(f"invitation {invitation_id} is {delivery_state} with no reason")
+        raise StoreValueError(
+            _("invitation {id} is {state} with no reason").format(
+                id=shown, state=isolate(str(delivery_state))
+            )
+        )
     if (next_attempt_at is None) == (delivery_state is DeliveryState.QUEUED):
         raise StoreValueError(
-            f"invitation {invitation_id} is {delivery_state} with a wrong next try"
+            _("invitation {id} is {state} with a wrong next try").format(
+                id=shown, state=isolate(str(delivery_state))
+            )
         )
     if updated_at < queued_at:
-        raise StoreValueError(f"invitation {invitation_id} changed before it was queued")
+        raise StoreValueError(_("invitation {id} changed before it was queued").format(id=shown))
     return Delivery(
         invitation_id=invitation_id,
         session_id=stored_own_id(session_id),
@@ -256,7 +293,9 @@ def attempt_ids(gateway_id: object, link_id: object) -> tuple[str, str]:
     from collab_console.core.links import LINK_ID_PATTERN
 
     if not isinstance(gateway_id, str) or len(gateway_id) > 200 or not gateway_id.isprintable():
-        raise ValidationError("a gateway's message ID is at most 200 printable characters")
+        raise ValidationError(_("a gateway's message ID is at most 200 printable characters"))
     if not isinstance(link_id, str) or (link_id and not LINK_ID_PATTERN.fullmatch(link_id)):
-        raise ValidationError("an invitation's link is named like L-7QKM92HX")
+        raise ValidationError(
+            _("an invitation's link is named like {example}").format(example=isolate("L-7QKM92HX"))
+        )
     return gateway_id, link_id

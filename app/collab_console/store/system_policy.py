@@ -31,6 +31,7 @@ import os
 import stat
 
 from collab_console.core.errors import CollabConsoleError, SettingsError
+from collab_console.core.i18n import _, isolate
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing``: type checkers read it as True.
 TYPE_CHECKING = False
@@ -85,7 +86,9 @@ class SystemPolicy:
         """Why ``label`` cannot be changed here, for a refusal, a tooltip or ``settings show``."""
         from collab_console.store.location import display_path
 
-        return f"{label} is locked on this workstation by {display_path(self.path)}"
+        return _("{setting} is locked on this workstation by {path}").format(
+            setting=_(label), path=isolate(display_path(self.path))
+        )
 
     def refusal(self, key: str, value: Any) -> str | None:
         """Why setting ``key`` to ``value`` is refused here, or None (not locked, or
@@ -94,10 +97,9 @@ class SystemPolicy:
             return None
         from collab_console.core.settings import spec_for
 
-        return (
-            f"{self.lock_reason(spec_for(key).label)}; IT changes it there, "
-            "or an admin changes it from another workstation"
-        )
+        return _(
+            "{reason}; IT changes it there, or an admin changes it from another workstation"
+        ).format(reason=self.lock_reason(spec_for(key).label))
 
     def applied(self, settings: CopySettings) -> CopySettings:
         """``settings`` as this workstation uses them: every lock in place.
@@ -144,7 +146,11 @@ def policy_path() -> tuple[str, bool]:
     if chosen is None:
         return SYSTEM_POLICY_PATH, True
     if not chosen.strip():
-        raise PolicyError(f"${POLICY_ENV} is set but empty; unset it or name a policy file")
+        raise PolicyError(
+            _("{variable} is set but empty; unset it or name a policy file").format(
+                variable=isolate(f"${POLICY_ENV}")
+            )
+        )
     return os.path.expanduser(chosen), False
 
 
@@ -162,10 +168,16 @@ def system_policy() -> SystemPolicy | None:
         if system:
             return None
         raise PolicyError(
-            f"the policy file {_shown(path)} (from ${POLICY_ENV}) does not exist"
+            _("the policy file {path} (from {variable}) does not exist").format(
+                path=_shown(path), variable=isolate(f"${POLICY_ENV}")
+            )
         ) from None
     except OSError as exc:
-        raise PolicyError(f"cannot read the policy file {_shown(path)}: {exc.strerror}") from None
+        raise PolicyError(
+            _("cannot read the policy file {path}: {reason}").format(
+                path=_shown(path), reason=exc.strerror
+            )
+        ) from None
     key = (path, info.st_ino, info.st_size, info.st_mtime_ns)
     cached = _cache.get(key)
     if cached is None:
@@ -176,56 +188,84 @@ def system_policy() -> SystemPolicy | None:
 def _shown(path: str) -> str:
     from collab_console.store.location import display_path
 
-    return display_path(path, 160)
+    return isolate(display_path(path, 160))
 
 
 def _read(path: str, info: os.stat_result, system: bool) -> SystemPolicy:
     shown = _shown(path)
     if not stat.S_ISREG(info.st_mode):
-        raise PolicyError(f"the policy file {shown} is not a regular file")
+        raise PolicyError(_("the policy file {path} is not a regular file").format(path=shown))
     if system and (info.st_uid != 0 or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)):
         raise PolicyError(
-            f"the policy file {shown} may be changed by someone other than root; "
-            "IT must make it root's and not group- or world-writable (chmod 644)"
+            _(
+                "the policy file {path} may be changed by someone other than root; "
+                "IT must make it root's and not group- or world-writable (chmod 644)"
+            ).format(path=shown)
         )
     if info.st_size > MAX_POLICY_BYTES:
-        raise PolicyError(f"the policy file {shown} is larger than {MAX_POLICY_BYTES} bytes")
+        raise PolicyError(
+            _("the policy file {path} is larger than {most} bytes").format(
+                path=shown, most=MAX_POLICY_BYTES
+            )
+        )
     import tomllib
 
     try:
         with open(path, "rb") as file:
             data = tomllib.load(file)
     except OSError as exc:
-        raise PolicyError(f"cannot read the policy file {shown}: {exc.strerror}") from None
+        raise PolicyError(
+            _("cannot read the policy file {path}: {reason}").format(
+                path=shown, reason=exc.strerror
+            )
+        ) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         said = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise PolicyError(f"the policy file {shown} is not valid TOML ({said})") from None
+        raise PolicyError(
+            _("the policy file {path} is not valid TOML ({reason})").format(path=shown, reason=said)
+        ) from None
     try:
         return _parse(path, data)
     except SettingsError as exc:
-        raise PolicyError(f"the policy file {shown}: {exc}") from None
+        raise PolicyError(
+            _("the policy file {path}: {problem}").format(path=shown, problem=exc)
+        ) from None
 
 
 def _parse(path: str, data: dict[str, Any]) -> SystemPolicy:
     for section, value in data.items():
         if section not in _SECTIONS:
             raise SettingsError(
-                f"unknown section [{section}]; a policy has [organisation] and [locked]"
+                _("unknown section {section}; a policy has {organisation} and {locked}").format(
+                    section=isolate(f"[{section}]"),
+                    organisation=isolate("[organisation]"),
+                    locked=isolate("[locked]"),
+                )
             )
         if not isinstance(value, dict):
-            raise SettingsError(f"{section} must be a [{section}] section")
+            raise SettingsError(
+                _("{key} must be a {section} section").format(
+                    key=isolate(section), section=isolate(f"[{section}]")
+                )
+            )
         allowed = _SECTIONS[section]
         for name in value:
             if allowed is not None and name not in allowed:
                 raise SettingsError(
-                    f"unknown key {name} in [{section}]; it takes {', '.join(sorted(allowed))}"
+                    _("unknown key {key} in {section}; it takes {keys}").format(
+                        key=isolate(name),
+                        section=isolate(f"[{section}]"),
+                        keys=isolate(", ".join(sorted(allowed))),
+                    )
                 )
     organisation = data.get("organisation", {})
     database = organisation.get("database")
     fixed = organisation.get("fixed", False)
     if database is not None:
         if not isinstance(database, str):
-            raise SettingsError("[organisation] database must be a DSN in quotes")
+            raise SettingsError(
+                _("{key} must be a DSN in quotes").format(key=isolate("[organisation] database"))
+            )
         from collab_console.core.errors import ValidationError
         from collab_console.store.location import parse_database
 
@@ -234,9 +274,15 @@ def _parse(path: str, data: dict[str, Any]) -> SystemPolicy:
         except ValidationError as exc:
             raise SettingsError(str(exc)) from None
     if not isinstance(fixed, bool):
-        raise SettingsError("[organisation] fixed must be true or false")
+        raise SettingsError(
+            _("{key} must be true or false").format(key=isolate("[organisation] fixed"))
+        )
     if fixed and database is None:
-        raise SettingsError("[organisation] fixed = true needs the database it fixes")
+        raise SettingsError(
+            _("{key} needs the database it fixes").format(
+                key=isolate("[organisation] fixed = true")
+            )
+        )
     return SystemPolicy(
         path, database=database, database_fixed=fixed, locked=_locks(data.get("locked", {}))
     )
@@ -251,16 +297,26 @@ def _locks(section: dict[str, Any]) -> dict[str, Any]:
     for name, raw in section.items():
         spec = by_cli_name.get(name)
         if spec is None or not spec.lockable:
-            what = "is not a setting" if spec is None else "cannot be locked on a workstation"
-            raise SettingsError(f"[locked] {name} {what}; these can: {lockable}")
+            what = (
+                _("{key} is not a setting; these can: {keys}")
+                if spec is None
+                else _("{key} cannot be locked on a workstation; these can: {keys}")
+            )
+            raise SettingsError(
+                what.format(key=isolate(f"[locked] {name}"), keys=isolate(lockable))
+            )
         try:
             value = spec.parse(raw)
         except SettingsError as exc:
-            raise SettingsError(f"[locked] {name}: {exc}") from None
+            raise SettingsError(
+                _("{key}: {problem}").format(key=isolate(f"[locked] {name}"), problem=exc)
+            ) from None
         if spec.sensitive and value:
             raise SettingsError(
-                f"[locked] {name} may only be locked off; turning it on needs an admin's "
-                "acknowledgement of its security warning"
+                _(
+                    "{key} may only be locked off; turning it on needs an admin's "
+                    "acknowledgement of its security warning"
+                ).format(key=isolate(f"[locked] {name}"))
             )
         locked[spec.key] = value
     return locked
