@@ -301,20 +301,9 @@ def shoot_console_and_preferences(
     fixed.advance(seconds=unlock_delay(1))
     type_credentials(hand, box, DEMO_ADMIN.name, DEMO_ADMIN.passphrase)
     wait_for(hand, lambda: dialog.unlocked, "the unlock")
-    tick(hand, named(dialog, QCheckBox, "copySessionUrlCheck"))
-    camera.shoot("preferences-url-warning", dialog)
-    tick(hand, named(dialog, QCheckBox, "urlAcknowledgeCheck"))
-    click(hand, named(dialog, QPushButton, "saveButton"))
-    wait_for(hand, lambda: not dialog.isVisible(), "the Preferences dialog saving")
-
+    turn_url_copy_on(hand, dialog, camera, "preferences-url-warning")
     # Grace Kim's card, now with her own link to copy (nothing is made until a click).
-    park_pointer(hand, window)
-    view = window.view.participants_view
-    rect = view.visualRect(window.view.participants_model.index(1, 0))
-    QTest.mouseMove(view.viewport(), rect.center())
-    wait_for_card(hand, window, "Grace Kim")
-    camera.shoot("console-participant-card")
-    window.copying.close_card()
+    shoot_grace_kims_card(hand, window, camera, "console-participant-card")
 
     park_pointer(hand, window)
     hover_customer(hand, window)
@@ -339,6 +328,26 @@ def shoot_console_and_preferences(
     store.close()
 
 
+def turn_url_copy_on(hand: Hand, dialog: PreferencesDialog, camera: Camera, shot: str) -> None:
+    """In unlocked Preferences: tick URL copy, shoot its warning, acknowledge it and save."""
+    tick(hand, named(dialog, QCheckBox, "copySessionUrlCheck"))
+    camera.shoot(shot, dialog)
+    tick(hand, named(dialog, QCheckBox, "urlAcknowledgeCheck"))
+    click(hand, named(dialog, QPushButton, "saveButton"))
+    wait_for(hand, lambda: not dialog.isVisible(), "the Preferences dialog saving")
+
+
+def shoot_grace_kims_card(hand: Hand, window: ConsoleWindow, camera: Camera, shot: str) -> None:
+    """The pointer on Grace Kim's row (the second): her card, shot, then closed."""
+    park_pointer(hand, window)
+    view = window.view.participants_view
+    rect = view.visualRect(window.view.participants_model.index(1, 0))
+    QTest.mouseMove(view.viewport(), rect.center())
+    wait_for_card(hand, window, "Grace Kim")
+    camera.shoot(shot)
+    window.copying.close_card()
+
+
 def shoot_hebrew(hand: Hand, fixed: FixedClock, data_dir: Path, camera: Camera) -> None:
     """The console in Hebrew (``--lang he``): the customer's card, Preferences unlocked with
     URL copy ticked and its warning, and a participant's card opening to the row's left."""
@@ -356,19 +365,8 @@ def shoot_hebrew(hand: Hand, fixed: FixedClock, data_dir: Path, camera: Camera) 
     box = open_unlock_dialog(hand, dialog)
     type_credentials(hand, box, DEMO_ADMIN.name, DEMO_ADMIN.passphrase)
     wait_for(hand, lambda: dialog.unlocked, "the unlock")
-    tick(hand, named(dialog, QCheckBox, "copySessionUrlCheck"))
-    camera.shoot("preferences-url-warning-he", dialog)
-    tick(hand, named(dialog, QCheckBox, "urlAcknowledgeCheck"))
-    click(hand, named(dialog, QPushButton, "saveButton"))
-    wait_for(hand, lambda: not dialog.isVisible(), "the Preferences dialog saving")
-
-    park_pointer(hand, window)
-    view = window.view.participants_view
-    rect = view.visualRect(window.view.participants_model.index(1, 0))
-    QTest.mouseMove(view.viewport(), rect.center())
-    wait_for_card(hand, window, "Grace Kim")
-    camera.shoot("console-participant-card-he")
-    window.copying.close_card()
+    turn_url_copy_on(hand, dialog, camera, "preferences-url-warning-he")
+    shoot_grace_kims_card(hand, window, camera, "console-participant-card-he")
     window.close()
     hub.close()
     store.close()
