@@ -39,7 +39,7 @@ from tests.gui.helpers import (
     unlock_preferences,
 )
 from tests.gui.test_hebrew import catalogues
-from tests.gui.test_lobby import ask_to_join, join_service, wait_for_rows
+from tests.gui.test_lobby import ask_to_join, join_service, wait_for_browser, wait_for_rows
 
 __all__ = ["catalogues", "join_service"]  # fixtures of other modules, used here by name
 
@@ -135,11 +135,7 @@ def test_admitting_from_the_lobby_lets_the_browser_in(
     assert reads_in(language, row.admit.text()), row.admit.text()
     click(qtbot, row.admit)
 
-    def joined() -> bool:
-        status = join_service.browser_status(browser)
-        return status is not None and status.state is BrowserState.JOINED
-
-    qtbot.waitUntil(joined, timeout=STORE_TIMEOUT_MS)
+    wait_for_browser(qtbot, join_service, browser, BrowserState.JOINED)
     wait_for_rows(qtbot, console, 0)
     said = console.statusBar().currentMessage()
     assert DEMO_ACTIVE_ID in strip_bidi(said)

@@ -70,6 +70,16 @@ def wait_for_rows(qtbot: QtBot, console: ConsoleWindow, count: int) -> list[Requ
     return rows_of(console)
 
 
+def wait_for_browser(qtbot: QtBot, service: Store, browser: str, state: BrowserState) -> None:
+    """Wait until the join service sees ``browser`` in ``state`` (let in, turned away)."""
+
+    def reached() -> bool:
+        status = service.browser_status(browser)
+        return status is not None and status.state is state
+
+    qtbot.waitUntil(reached, timeout=STORE_TIMEOUT_MS)
+
+
 def wait_for_lobby_read(qtbot: QtBot, console: ConsoleWindow) -> None:
     qtbot.waitUntil(lambda: console.lobby.loaded, timeout=STORE_TIMEOUT_MS)
 
@@ -223,11 +233,7 @@ def test_admit_by_keyboard_lets_the_browser_in(qtbot, console, join_service, key
     tab_to(qtbot, named(console, QCheckBox, "lockLobbyCheck"), row.admit)
     qtbot.keyClick(row.admit, key)
 
-    def joined() -> bool:
-        status = join_service.browser_status(browser)
-        return status is not None and status.state is BrowserState.JOINED
-
-    qtbot.waitUntil(joined, timeout=STORE_TIMEOUT_MS)
+    wait_for_browser(qtbot, join_service, browser, BrowserState.JOINED)
     wait_for_rows(qtbot, console, 0)
     assert console.statusBar().currentMessage() == (
         f"Admitted “Dana Levi” to session {DEMO_ACTIVE_ID}."
@@ -269,11 +275,7 @@ def test_deny_turns_the_browser_away(qtbot, console, join_service):
 
     click(qtbot, row.deny)
 
-    def denied() -> bool:
-        status = join_service.browser_status(browser)
-        return status is not None and status.state is BrowserState.DENIED
-
-    qtbot.waitUntil(denied, timeout=STORE_TIMEOUT_MS)
+    wait_for_browser(qtbot, join_service, browser, BrowserState.DENIED)
     wait_for_rows(qtbot, console, 0)
     assert named(console, QLabel, "lobbyStatusLabel").text() == NOBODY_WAITING
 
@@ -287,11 +289,7 @@ def test_ctrl_j_goes_to_admit_and_alt_a_admits(qtbot, console, join_service):
     assert row.admit.hasFocus()
     qtbot.keyClick(row.admit, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
 
-    def joined() -> bool:
-        status = join_service.browser_status(browser)
-        return status is not None and status.state is BrowserState.JOINED
-
-    qtbot.waitUntil(joined, timeout=STORE_TIMEOUT_MS)
+    wait_for_browser(qtbot, join_service, browser, BrowserState.JOINED)
 
 
 def test_a_request_decided_in_another_console_leaves_this_one(qtbot, console, join_service):
